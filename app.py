@@ -1,0 +1,54 @@
+"""Phòng tình huống dịch COVID-19 — the situation room's entry point.
+
+Routes the pages (st.navigation), builds the built-in database on first start,
+and draws the shared sidebar every page reads its selection from.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from data import build, db
+from i18n import t
+from ui import state
+
+HERE = Path(__file__).resolve().parent
+PAGES = HERE / "pages"
+
+st.set_page_config(page_title="Phòng tình huống COVID-19", page_icon="🦠", layout="wide")
+
+
+def ensure_database() -> None:
+    """Build the built-in database on first start, showing the build's progress."""
+    if db.db_path().exists():
+        return
+    language = state.lang()
+    st.title(t("app.title", language))
+    bar = st.progress(0.0, text=t("app.building", language))
+    build.build(progress=lambda fraction, step: bar.progress(fraction, text=f"{t('app.building', language)} — {step}"))
+    bar.empty()
+
+
+# (file, translation key of its title, icon, URL path): Vietnamese slugs without diacritics.
+PAGE_SPECS = [
+    ("overview.py", "overview.nav", ":material/dashboard:", ""),
+    ("map.py", "map.nav", ":material/map:", "ban-do"),
+    ("trends.py", "trends.nav", ":material/monitoring:", "dien-bien"),
+    ("data_entry.py", "ingest.nav", ":material/upload_file:", "nhap-lieu"),
+]
+
+
+def main() -> None:
+    ensure_database()
+    language = state.lang()
+    pages = [
+        st.Page(PAGES / file, title=t(title, language), icon=icon, url_path=slug or None, default=not slug)
+        for file, title, icon, slug in PAGE_SPECS
+    ]
+    navigation = st.navigation(pages)
+    state.sidebar()
+    navigation.run()
+
+
+main()

@@ -1,0 +1,47 @@
+"""python -m bench [--db PATH] [--only NAME,...]: build the full database, then print every module's figures as JSON.
+
+Speed is measured here, never asserted in tests. Figures are seconds (…_s), megabytes (…_mb) or bytes.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import pkgutil
+import sys
+import time
+from pathlib import Path
+
+import bench
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=Path("data/bench.duckdb"),
+                        help="database to build and measure on (default data/bench.duckdb, git-ignored)")
+    parser.add_argument("--reuse", action="store_true", help="measure an existing --db instead of building it")
+    parser.add_argument("--only", default=None, help="comma-separated bench modules to run (default: all)")
+    args = parser.parse_args(argv)
+
+    figures: dict[str, float] = {}
+    if not (args.reuse and args.db.exists()):
+        from data.build import build
+
+        start = time.perf_counter()
+        build(args.db)
+        figures["db_build_s"] = round(time.perf_counter() - start, 2)
+    figures["db_size_mb"] = round(args.db.stat().st_size / 1e6, 1)
+
+    wanted = set(args.only.split(",")) if args.only else None
+    for module_info in pkgutil.iter_modules(bench.__path__):
+        if wanted and module_info.name not in wanted:
+            continue
+        module = importlib.import_module(f"bench.{module_info.name}")
+        if hasattr(module, "measure"):
+            figures.update(module.measure(args.db.resolve()))
+    print(json.dumps(figures, indent=2, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

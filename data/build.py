@@ -1,0 +1,227 @@
+"""Build the built-in DuckDB database from the files in the repository.
+
+    python -m data.build [--db PATH] [--provinces 11,12] [--start 2021-04-01] [--end 2021-12-31]
+
+Real data (data/sources/) goes in unchanged; district cases outside the announced
+window are estimated from the province series (data/estimate.py); what no public
+source has is simulated (data/simulate.py, parameters in data/simulation.toml).
+The build is deterministic for a seed and atomic: it writes a temporary file and
+renames it over the target only when everything succeeded.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+
+from data import estimate, simulate
+from data.db import SCHEMA_SQL, db_path
+
+SOURCES = Path(__file__).resolve().parent / "sources"
+GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
+DEFAULT_SEED = 20210427  # the first day of the fourth wave: any fixed number would do
+BUILD_VERSION = "1"
+
+Progress = Callable[[float, str], None]
+
+
+def _read(relative: str, **kwargs) -> pd.DataFrame:
+    codes = {c: str for c in ("province_code", "district_code", "commune_code")}
+    return pd.read_csv(SOURCES / relative, dtype=codes, **kwargs)
+
+
+def load_real(provinces: list[str] | None = None, start: str | None = None, end: str | None = None) -> dict[str, pd.DataFrame]:
+    """Every real source file as a frame, optionally cut to some provinces and dates."""
+    units = _read("admin/districts_2021.csv")
+    population = _read("population/district_population_2019.csv")
+    geo = pd.read_json(GEO_DIR / "districts_2021.geojson", typ="series")["features"]
+    boundary = pd.DataFrame(
+        [(f["properties"]["district_code"], f["properties"]["boundary_source"]) for f in geo],
+        columns=["district_code", "boundary_source"],
+    )
+    districts = (
+        units.merge(population[["district_code", "pop_total_2019"]], on="district_code", how="left", validate="1:1")
+        .merge(boundary, on="district_code", how="left", validate="1:1")
+        .rename(columns={"pop_total_2019": "population"})
+    )
+    districts["population"] = districts["population"].fillna(0).astype("int64")
+    districts["boundary_source"] = districts["boundary_source"].fillna("unknown")
+
+    cases = _read("covid/province_daily_cases.csv")
+    deaths = _read("covid/province_daily_deaths.csv")
+    province_cases = cases.merge(deaths, on=["date", "province_code"], how="left")
+    province_cases["new_deaths"] = province_cases["new_deaths"].fillna(0).astype("int64")
+
+    frames = {
+        "districts": districts,
+        "communes": _read("admin/communes_2021.csv"),
+        "population_by_age": _read("population/district_population_by_age_2019.csv"),
+        "province_cases": province_cases,
+        "observed_district_cases": _read("covid/district_announced_cases_2021-04-27_to_07-13.csv"),
+        "vaccination_snapshots": _read("covid/province_vaccination_snapshots.csv"),
+        "national": pd.read_csv(SOURCES / "covid/national_owid_vietnam_to_2022-01-10.csv"),
+    }
+    frames["national"]["date"] = pd.to_datetime(frames["national"]["date"], format="%m/%d/%Y")
+    for name in ("province_cases", "observed_district_cases", "vaccination_snapshots"):
+        frames[name]["date"] = pd.to_datetime(frames[name]["date"])
+    return _cut(frames, provinces, start, end)
+
+
+def _cut(frames: dict[str, pd.DataFrame], provinces, start, end) -> dict[str, pd.DataFrame]:
+    """Keep only some provinces and dates (test databases); None keeps everything."""
+    if provinces:
+        keep = frames["districts"]["district_code"][frames["districts"]["province_code"].isin(provinces)]
+        for name, frame in frames.items():
+            if "province_code" in frame:
+                frames[name] = frame[frame["province_code"].isin(provinces)]
+            elif "district_code" in frame:
+                frames[name] = frame[frame["district_code"].isin(keep)]
+    for name, frame in frames.items():
+        if "date" in frame and name != "vaccination_snapshots":
+            mask = pd.Series(True, index=frame.index)
+            if start:
+                mask &= frame["date"] >= pd.Timestamp(start)
+            if end:
+                mask &= frame["date"] <= pd.Timestamp(end)
+            frames[name] = frame[mask]
+    return {name: frame.reset_index(drop=True) for name, frame in frames.items()}
+
+
+def _reported_at(dates: pd.Series) -> pd.Series:
+    """Nominal report time of built-in rows: the end of the reporting day (keeps builds deterministic)."""
+    return pd.to_datetime(dates) + pd.Timedelta(hours=18)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Insert a frame by column name, so column order in the frame never matters."""
+    columns = [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()]
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{table}: the frame lacks columns {missing}; it has {list(frame.columns)}")
+    con.register("incoming", frame[columns])
+    con.execute(f"INSERT INTO {table} SELECT * FROM incoming")
+    con.unregister("incoming")
+
+
+def build(
+    target: Path | str | None = None,
+    provinces: list[str] | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+) -> Path:
+    """Build the database at `target` (default: $SITUATION_DB or data/situation.duckdb) and return its path."""
+    target = Path(target or db_path())
+    say = progress or (lambda fraction, message: None)
+    t0 = time.perf_counter()
+
+    say(0.05, "load")
+    real = load_real(provinces, start, end)
+    districts = real["districts"]
+
+    say(0.15, "estimate")
+    adjacency = estimate.district_adjacency(GEO_DIR / "districts_2021.geojson")
+    district_cases = estimate.estimate_district_cases(
+        real["province_cases"], real["observed_district_cases"], districts[["district_code", "province_code", "population"]],
+        adjacency, seed,
+    )
+
+    say(0.40, "simulate")
+    simulated = simulate.simulate(
+        district_cases[["date", "district_code", "new_cases", "new_deaths"]],
+        districts,
+        real["population_by_age"],
+        real["vaccination_snapshots"],
+        real["national"],
+        simulate.load_params(),
+        seed,
+    )
+
+    say(0.70, "write")
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+        _write_all(con, real, district_cases, simulated, seed)
+        say(0.95, "index")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    os.replace(tmp, target)
+    say(1.0, f"done in {time.perf_counter() - t0:.1f} s")
+    return target
+
+
+def _write_all(con, real, district_cases, simulated, seed) -> None:
+    districts = real["districts"]
+    provinces = (
+        districts.groupby(["province_code", "province_name", "province_type"], as_index=False)["population"].sum()
+    )
+    _insert(con, "provinces", provinces)
+    _insert(con, "districts", districts)
+    _insert(con, "communes", real["communes"])
+    _insert(con, "population_by_age", real["population_by_age"])
+
+    official = real["province_cases"].assign(source="observed", reported_at=lambda f: _reported_at(f["date"]))
+    _insert(con, "province_cases", official)
+
+    snapshots = real["vaccination_snapshots"].assign(source="observed", reported_at=lambda f: _reported_at(f["date"]))
+    _insert(con, "province_vaccination_snapshots", snapshots)
+    national = real["national"].assign(source="observed")
+    for column in ("new_cases", "new_deaths", "new_tests", "people_vaccinated", "people_fully_vaccinated"):
+        national[column] = national[column].astype("Int64")
+    _insert(con, "national_owid", national)
+
+    cases = district_cases.merge(simulated["case_details"], on=["date", "district_code"], how="left", validate="1:1")
+    cases = cases.assign(split_source="simulated", load_source="simulated", reported_at=_reported_at(cases["date"]))
+    _insert(con, "cases", cases)
+
+    for name in ("beds", "tests", "vaccinations", "checkpoint_counts", "tracing"):
+        frame = simulated[name]
+        _insert(con, name, frame.assign(reported_at=_reported_at(frame["date"])))
+    _insert(con, "checkpoints", simulated["checkpoints"])
+
+    info = {
+        "build_version": BUILD_VERSION,
+        "seed": str(seed),
+        "first_date": str(pd.Timestamp(district_cases["date"].min()).date()),
+        "last_date": str(pd.Timestamp(district_cases["date"].max()).date()),
+        "provinces": str(districts["province_code"].nunique()),
+    }
+    _insert(con, "build_info", pd.DataFrame(list(info.items()), columns=["key", "value"]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m data.build", description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=None, help="where to write (default: $SITUATION_DB or data/situation.duckdb)")
+    parser.add_argument("--provinces", default=None, help="comma-separated province codes (default: all 63)")
+    parser.add_argument("--start", default=None, help="first date, YYYY-MM-DD (default: the first in the sources)")
+    parser.add_argument("--end", default=None, help="last date, YYYY-MM-DD (default: the last in the sources)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    args = parser.parse_args(argv)
+    for value in (args.start, args.end):
+        if value:
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                print(f"error: {value!r} is not a date in the form YYYY-MM-DD", file=sys.stderr)
+                return 2
+    provinces = [p.strip() for p in args.provinces.split(",")] if args.provinces else None
+    path = build(args.db, provinces, args.start, args.end, args.seed,
+                 progress=lambda fraction, message: print(f"[{fraction:4.0%}] {message}", flush=True))
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

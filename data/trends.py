@@ -1,0 +1,139 @@
+"""SQL behind the Trends page (Diễn biến dịch), beyond what data/db.py already serves.
+
+Units are named by their URL key: 'VN' (the country), a 2-digit province code or a
+3-digit district code. Country and province cases come from `province_cases`, the
+official series exactly as published, so the curves can be checked against the
+Ministry's figures; district cases come from `cases` (observed in the announcement
+window, estimated elsewhere) and say which is which.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from data.db import COUNTRY, DISTRICT, Area, query
+
+COUNTRY_KEY = "VN"
+
+
+def _dates(start, end) -> list:
+    return [start, start, end, end]
+
+
+def _between(column: str) -> str:
+    return f"(?::DATE IS NULL OR {column} >= ?::DATE) AND (?::DATE IS NULL OR {column} <= ?::DATE)"
+
+
+def case_series(con, area: Area, start=None, end=None) -> pd.DataFrame:
+    """Daily cases and deaths of one area with the observed part of each figure.
+
+    Columns: date, new_cases, new_deaths, observed_cases, observed_deaths. The country and a
+    province are the published series (all observed); a district is the `cases` table.
+    """
+    if area.level == DISTRICT:
+        return query(
+            con,
+            f"""SELECT date, new_cases::BIGINT AS new_cases, new_deaths::BIGINT AS new_deaths,
+                       (CASE WHEN source = 'observed' THEN new_cases ELSE 0 END)::BIGINT AS observed_cases,
+                       (CASE WHEN deaths_source = 'observed' THEN new_deaths ELSE 0 END)::BIGINT AS observed_deaths
+                FROM cases WHERE district_code = ? AND {_between('date')} ORDER BY date""",
+            [area.code, *_dates(start, end)],
+        )
+    return query(
+        con,
+        f"""SELECT date, SUM(new_cases)::BIGINT AS new_cases, SUM(new_deaths)::BIGINT AS new_deaths,
+                   SUM(CASE WHEN source = 'observed' THEN new_cases ELSE 0 END)::BIGINT AS observed_cases,
+                   SUM(CASE WHEN source = 'observed' THEN new_deaths ELSE 0 END)::BIGINT AS observed_deaths
+            FROM province_cases
+            WHERE (?::TEXT IS NULL OR province_code = ?) AND {_between('date')}
+            GROUP BY date ORDER BY date""",
+        [area.code, area.code, *_dates(start, end)],
+    )
+
+
+def units(con) -> pd.DataFrame:
+    """Every unit the page can compare: the country, the provinces and the districts.
+
+    Columns: unit (URL key), level, name, parent (province name of a district), province_code, population.
+    """
+    return query(
+        con,
+        """SELECT ? AS unit, ? AS level, '' AS name, '' AS parent, NULL::TEXT AS province_code,
+                  SUM(population)::BIGINT AS population
+           FROM districts
+           UNION ALL
+           SELECT province_code, 'province', province_name, '', province_code, population FROM provinces
+           UNION ALL
+           SELECT district_code, 'district', district_name, province_name, province_code, population FROM districts
+           ORDER BY unit""",
+        [COUNTRY_KEY, COUNTRY],
+    )
+
+
+def unit_cases(con, keys: list[str], start=None, end=None) -> pd.DataFrame:
+    """Daily cases of several units at once (long frame: unit, date, new_cases, observed_cases).
+
+    One query for any mix of the country, provinces and districts, so a comparison of
+    eight units or the small multiples of a province's 30 districts cost one round trip.
+    """
+    provinces = [key for key in keys if len(key) == 2]
+    districts = [key for key in keys if len(key) == 3]
+    want_country = COUNTRY_KEY in keys
+    return query(
+        con,
+        f"""SELECT ? AS unit, date, SUM(new_cases)::BIGINT AS new_cases,
+                   SUM(CASE WHEN source = 'observed' THEN new_cases ELSE 0 END)::BIGINT AS observed_cases
+            FROM province_cases WHERE ? AND {_between('date')} GROUP BY date
+            UNION ALL
+            SELECT province_code, date, new_cases::BIGINT,
+                   (CASE WHEN source = 'observed' THEN new_cases ELSE 0 END)::BIGINT
+            FROM province_cases WHERE province_code = ANY(?::TEXT[]) AND {_between('date')}
+            UNION ALL
+            SELECT district_code, date, new_cases::BIGINT,
+                   (CASE WHEN source = 'observed' THEN new_cases ELSE 0 END)::BIGINT
+            FROM cases WHERE district_code = ANY(?::TEXT[]) AND {_between('date')}
+            ORDER BY unit, date""",
+        [COUNTRY_KEY, want_country, *_dates(start, end), provinces, *_dates(start, end),
+         districts, *_dates(start, end)],
+    )
+
+
+def national_owid(con, start=None, end=None) -> pd.DataFrame:
+    """The national series as Our World in Data published it (real tests and positivity to 2022-01-10)."""
+    return query(
+        con,
+        f"""SELECT date, new_cases, new_deaths, new_tests, positive_rate, people_vaccinated,
+                   people_fully_vaccinated, reproduction_rate, source
+            FROM national_owid WHERE {_between('date')} ORDER BY date""",
+        _dates(start, end),
+    )
+
+
+def vaccination_series(con, area: Area, start=None, end=None) -> pd.DataFrame:
+    """Cumulative people vaccinated per weekly record, age band and dose, summed over the area."""
+    return query(
+        con,
+        f"""SELECT v.date, v.age_group, v.dose, SUM(v.people)::BIGINT AS people, MIN(v.source) AS source
+            FROM vaccinations v JOIN districts d USING (district_code)
+            WHERE ((? = 'country') OR (? = 'province' AND d.province_code = ?)
+                   OR (? = 'district' AND d.district_code = ?))
+              AND {_between('v.date')}
+            GROUP BY v.date, v.age_group, v.dose ORDER BY v.date, v.age_group, v.dose""",
+        [area.level, area.level, area.code, area.level, area.code, *_dates(start, end)],
+    )
+
+
+def vaccination_snapshots(con, area: Area, start=None, end=None) -> pd.DataFrame:
+    """The vaccination portal's snapshots for a province or the country (summed), as published.
+
+    Empty for a district: the portal published no district figures.
+    """
+    return query(
+        con,
+        f"""SELECT date, SUM(population)::BIGINT AS population, SUM(population_18plus)::BIGINT AS population_18plus,
+                   SUM(people_dose1)::BIGINT AS people_dose1, SUM(people_dose2)::BIGINT AS people_dose2,
+                   SUM(doses_total)::BIGINT AS doses_total, MIN(source) AS source
+            FROM province_vaccination_snapshots
+            WHERE ? AND (?::TEXT IS NULL OR province_code = ?) AND {_between('date')}
+            GROUP BY date ORDER BY date""",
+        [area.level != DISTRICT, area.code, area.code, *_dates(start, end)],
+    )

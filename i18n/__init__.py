@@ -1,0 +1,57 @@
+"""One translation table for every UI string, Vietnamese first.
+
+Strings live in `i18n/strings/*.toml`, one file per area of the app, as
+``[area.key] vi = "…" en = "…"``; every file is merged into one flat table
+keyed ``"area.key"``. Pure Python: reports and CLIs use it too.
+"""
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from i18n.formats import (  # noqa: F401  (re-exported: one import for callers)
+    fmt_date,
+    fmt_int,
+    fmt_number,
+    fmt_pct,
+    fmt_signed_pct,
+)
+
+LANGS = ("vi", "en")
+DEFAULT_LANG = "vi"
+STRINGS_DIR = Path(__file__).parent / "strings"
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, dict[str, str]]:
+    flat: dict[str, dict[str, str]] = {}
+    for key, value in table.items():
+        name = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict) and "vi" in value:
+            flat[name] = value
+        elif isinstance(value, dict):
+            flat.update(_flatten(value, name))
+    return flat
+
+
+@cache
+def table() -> dict[str, dict[str, str]]:
+    """Every string of every file, keyed 'area.key'."""
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(STRINGS_DIR.glob("*.toml")):
+        with path.open("rb") as f:
+            merged.update(_flatten(tomllib.load(f)))
+    return merged
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:
+    """The UI string `key` in `lang`, with `{placeholders}` filled from `values`.
+
+    An unknown key comes back as the key itself so a missing string is visible
+    on screen rather than crashing a briefing; tests check every key exists.
+    """
+    entry = table().get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry[DEFAULT_LANG]
+    return text.format(**values) if values else text

@@ -1,0 +1,47 @@
+"""Shared fixtures: a small database built by the real build code from the committed source files.
+
+The small database holds three provinces (Điện Biên 11, Lai Châu 12, Quảng Ninh 22) from
+2021-04-01 to 2022-01-31: the real district window, the Delta wave and the first
+vaccination snapshots, at a fraction of the full build's cost.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL_PROVINCES = ["11", "12", "22"]
+SMALL_START, SMALL_END = "2021-04-01", "2022-01-31"
+
+
+@pytest.fixture(scope="session")
+def small_db(tmp_path_factory) -> Path:
+    """Path to the small test database (built once per test session)."""
+    from data.build import build
+
+    path = tmp_path_factory.mktemp("db") / "small.duckdb"
+    return build(path, provinces=SMALL_PROVINCES, start=SMALL_START, end=SMALL_END)
+
+
+@pytest.fixture
+def small_con(small_db):
+    from data.db import connect
+
+    con = connect(small_db, read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def app_env(small_db, monkeypatch):
+    """Point the app at the small database and start from empty caches (for AppTest)."""
+    import streamlit as st
+
+    monkeypatch.setenv("SITUATION_DB", str(small_db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield small_db
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -1,0 +1,150 @@
+"""The built-in database: schema, real data kept exactly, estimates and simulations within their invariants."""
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pandas as pd
+import pytest
+
+from data import build as build_module
+from data.db import SCHEMA_SQL, connect, query
+from tests.conftest import SMALL_END, SMALL_PROVINCES, SMALL_START
+
+SOURCES = build_module.SOURCES
+FACT_TABLES = ["province_cases", "cases", "beds", "tests", "vaccinations", "checkpoint_counts", "tracing"]
+
+
+def schema_columns() -> dict[str, list[str]]:
+    """Columns per table as written in data/schema.sql (the public contract)."""
+    con = duckdb.connect()
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    rows = con.execute("SELECT table_name, column_name FROM information_schema.columns ORDER BY table_name, ordinal_position").fetchall()
+    columns: dict[str, list[str]] = {}
+    for table, column in rows:
+        columns.setdefault(table, []).append(column)
+    return columns
+
+
+def test_schema_has_the_public_tables_and_views():
+    columns = schema_columns()
+    for table in ["provinces", "districts", "communes", "population_by_age", *FACT_TABLES, "checkpoints",
+                  "province_daily", "country_daily", "province_vaccination_snapshots", "national_owid"]:
+        assert table in columns, table
+    assert columns["districts"][:6] == ["district_code", "district_name", "district_type", "province_code",
+                                        "province_name", "population"]
+    for table in FACT_TABLES:
+        assert "source" in columns[table] and "reported_at" in columns[table], table
+
+
+def test_small_database_matches_the_schema(small_con):
+    expected = schema_columns()
+    actual = query(small_con, "SELECT table_name, column_name FROM information_schema.columns")
+    for table, columns in expected.items():
+        assert list(actual.loc[actual.table_name == table, "column_name"]) == columns, table
+
+
+def test_sources_are_labelled(small_con):
+    for table in FACT_TABLES:
+        sources = set(query(small_con, f"SELECT DISTINCT source FROM {table}")["source"])
+        assert sources <= {"observed", "estimated", "simulated"}, (table, sources)
+    assert set(query(small_con, "SELECT DISTINCT source FROM province_cases")["source"]) == {"observed"}
+    for table in ("beds", "tests", "vaccinations", "checkpoint_counts", "tracing"):
+        assert set(query(small_con, f"SELECT DISTINCT source FROM {table}")["source"]) == {"simulated"}, table
+    load = query(small_con, "SELECT DISTINCT load_source, split_source FROM cases")
+    assert set(load["load_source"]) == {"simulated"} and set(load["split_source"]) == {"simulated"}
+
+
+def test_codes_are_text_with_leading_zeros(small_con):
+    codes = query(small_con, "SELECT province_code, district_code FROM districts")
+    assert codes["province_code"].str.fullmatch(r"\d{2}").all()
+    assert codes["district_code"].str.fullmatch(r"\d{3}").all()
+    assert "094" in set(codes["district_code"])
+
+
+def test_dien_bien_observed_district_cases_to_24_may_2021(small_con):
+    """The check that ties the data to the seed documents (data/sources/SOURCES.md)."""
+    observed = query(
+        small_con,
+        """SELECT d.district_name, SUM(c.observed_cases) AS cases FROM cases c JOIN districts d USING (district_code)
+           WHERE d.province_code = '11' AND c.date <= DATE '2021-05-24' GROUP BY 1 HAVING SUM(c.observed_cases) > 0""",
+    )
+    assert dict(zip(observed["district_name"], observed["cases"])) == {
+        "Huyện Nậm Pồ": 41, "Thành phố Điện Biên Phủ": 7, "Huyện Điện Biên": 3, "Thị xã Mường Lay": 1,
+    }
+
+
+def test_province_cases_are_the_source_exactly(small_con):
+    stored = query(small_con, "SELECT strftime(date, '%Y-%m-%d') AS date, province_code, new_cases FROM province_cases ORDER BY 1, 2")
+    source = pd.read_csv(SOURCES / "covid/province_daily_cases.csv", dtype={"province_code": str})
+    source = source[source.province_code.isin(SMALL_PROVINCES) & source.date.between(SMALL_START, SMALL_END)]
+    assert stored.reset_index(drop=True).equals(source.sort_values(["date", "province_code"]).reset_index(drop=True).astype(stored.dtypes))
+
+
+def test_district_cases_sum_to_the_province_series(small_con):
+    """Everywhere except the documented days on which announced district cases exceed the province's figure."""
+    diff = query(
+        small_con,
+        """SELECT p.date, p.province_code, p.new_cases AS official, v.new_cases AS districts,
+                  v.new_deaths AS district_deaths, p.new_deaths AS official_deaths,
+                  (SELECT SUM(observed_cases) FROM cases c JOIN districts d USING (district_code)
+                   WHERE c.date = p.date AND d.province_code = p.province_code) AS observed
+           FROM province_cases p JOIN province_daily v USING (date, province_code)""",
+    )
+    assert (diff["district_deaths"] == diff["official_deaths"]).all()
+    over = diff["districts"] != diff["official"]
+    assert (diff.loc[over, "districts"] == diff.loc[over, "observed"]).all(), "only over-reported days may differ"
+    assert (diff.loc[over, "observed"] > diff.loc[over, "official"]).all()
+
+
+def test_no_negative_counts_and_cumulative_never_falls(small_con):
+    for table, columns in {
+        "cases": ["new_cases", "new_deaths", "community_cases", "quarantine_cases", "imported_cases", "in_treatment", "oxygen", "icu"],
+        "beds": ["covid_beds_total", "covid_beds_occupied", "icu_beds_staffed", "icu_beds_occupied"],
+        "tests": ["samples", "positives", "pcr_capacity"],
+        "tracing": ["f1_identified", "f2_identified", "centralized_quarantine", "home_isolation"],
+        "checkpoint_counts": ["people_in", "people_out", "vehicles", "tested", "positive"],
+    }.items():
+        negatives = query(small_con, f"SELECT COUNT(*) FROM {table} WHERE " + " OR ".join(f"{c} < 0" for c in columns))
+        assert negatives.iloc[0, 0] == 0, table
+    falls = query(
+        small_con,
+        """SELECT COUNT(*) FROM (SELECT people - LAG(people) OVER (PARTITION BY district_code, age_group, dose ORDER BY date) AS step
+                                FROM vaccinations) WHERE step < 0""",
+    )
+    assert falls.iloc[0, 0] == 0
+
+
+def test_build_is_deterministic(small_db, tmp_path):
+    again = build_module.build(tmp_path / "again.duckdb", provinces=SMALL_PROVINCES, start=SMALL_START, end=SMALL_END)
+    first, second = connect(small_db, read_only=True), connect(again, read_only=True)
+    try:
+        for table in ["districts", *FACT_TABLES, "checkpoints"]:
+            order = "ORDER BY ALL"
+            assert query(first, f"SELECT * FROM {table} {order}").equals(query(second, f"SELECT * FROM {table} {order}")), table
+    finally:
+        first.close()
+        second.close()
+
+
+def test_build_command_rejects_a_bad_date(capsys):
+    assert build_module.main(["--db", "/tmp/never.duckdb", "--start", "24/05/2021"]) == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+@pytest.mark.full_build
+def test_full_build_counts_and_invariants(tmp_path):
+    """The one test that builds the whole country (about a minute)."""
+    path = build_module.build(tmp_path / "full.duckdb")
+    con = connect(path, read_only=True)
+    try:
+        counts = {t: query(con, f"SELECT COUNT(*) FROM {t}").iloc[0, 0] for t in ["provinces", "districts", "communes", "population_by_age"]}
+        assert counts == {"provinces": 63, "districts": 705, "communes": 10599, "population_by_age": 12690}
+        assert query(con, "SELECT SUM(population) FROM districts").iloc[0, 0] == 96_208_984
+        first, last = query(con, "SELECT MIN(date), MAX(date) FROM cases").iloc[0]
+        assert (str(first.date()), str(last.date())) == ("2020-03-18", "2023-02-13")
+        assert query(con, "SELECT COUNT(*) FROM cases").iloc[0, 0] == 705 * 1063
+        assert query(con, "SELECT SUM(new_cases) FROM province_cases").iloc[0, 0] == 10_355_718
+        assert query(con, "SELECT SUM(new_deaths) FROM cases").iloc[0, 0] == 43_056
+    finally:
+        con.close()

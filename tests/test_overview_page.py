@@ -1,0 +1,33 @@
+"""The Overview page in AppTest, on the small database."""
+from __future__ import annotations
+
+from tests.apptest import open_page
+
+
+def metric_values(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_in_vietnamese_by_default(app_env):
+    at = open_page(query={"area": "11", "date": "2021-05-24"})
+    assert not at.exception
+    assert "Tổng quan tình hình dịch" in at.title[0].value
+    assert "Điện Biên" in at.title[0].value
+    values = metric_values(at)
+    assert "Ca mắc mới 7 ngày" in values
+    assert all(v for v in values.values())
+    assert "24/05/2021" in " ".join(c.value for c in at.caption)
+    assert any("mô phỏng" in c.value for c in at.caption), "simulated figures must say so"
+
+
+def test_overview_in_english_for_a_district(app_env):
+    at = open_page(query={"area": "103", "date": "2021-05-24", "lang": "en"})
+    assert not at.exception
+    assert "Nậm Pồ" in at.title[0].value and "Situation overview" in at.title[0].value
+    assert "New cases, 7 days" in metric_values(at)
+
+
+def test_overview_for_the_whole_country_and_bad_url_values(app_env):
+    at = open_page(query={"area": "xyz", "date": "not-a-date", "lang": "fr"})
+    assert not at.exception
+    assert "Toàn quốc" in at.title[0].value

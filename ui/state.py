@@ -1,0 +1,129 @@
+"""The shared selection (language, area, date, palette), its sidebar, and its place in the URL.
+
+A view is shareable: `?lang=en&area=11&date=2021-05-24` reproduces it. The URL is
+read once per session to seed the widgets, and rewritten on every run from them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from data.db import COUNTRY, DISTRICT, PROVINCE, Area
+from i18n import DEFAULT_LANG, LANGS, fmt_date, t
+from ui import cached
+
+COUNTRY_KEY = "VN"
+
+
+@dataclass(frozen=True)
+class Selection:
+    lang: str
+    area: Area
+    date: dt.date
+    colorblind: bool = False
+
+
+def area_from_key(key: str | None) -> Area:
+    """'VN' -> country, 2 digits -> province, 3 digits -> district (GSO codes)."""
+    if key and key.isdigit() and len(key) == 2:
+        return Area(PROVINCE, key)
+    if key and key.isdigit() and len(key) == 3:
+        return Area(DISTRICT, key)
+    return Area(COUNTRY)
+
+
+def lang() -> str:
+    """The UI language, from the session or the URL, Vietnamese by default."""
+    chosen = st.session_state.get("lang") or st.query_params.get("lang")
+    return chosen if chosen in LANGS else DEFAULT_LANG
+
+
+def current() -> Selection:
+    """The selection the sidebar made on this run (pages call this)."""
+    return st.session_state["selection"]
+
+
+def _seed_from_url(first: dt.date, last: dt.date) -> None:
+    """Copy the URL's choices into widget state once per session, ignoring anything invalid."""
+    if st.session_state.get("_seeded"):
+        return
+    st.session_state["_seeded"] = True
+    params = st.query_params
+    area = area_from_key(params.get("area"))
+    known_provinces = set(cached.provinces()["province_code"])
+    if area.level == PROVINCE and area.code in known_provinces:
+        st.session_state["province"] = area.code
+    elif area.level == DISTRICT:
+        match = cached.districts(None).query("district_code == @area.code")
+        if len(match):
+            st.session_state["province"] = match["province_code"].iloc[0]
+            st.session_state["district"] = area.code
+    try:
+        day = dt.date.fromisoformat(params.get("date", ""))
+        if first <= day <= last:
+            st.session_state["date"] = day
+    except ValueError:
+        pass
+    st.session_state["colorblind"] = params.get("palette") == "cb"
+
+
+def sidebar() -> Selection:
+    """Render the shared sidebar and return (and remember) the selection."""
+    language = lang()
+    first, last = cached.date_range()
+    _seed_from_url(first, last)
+    st.session_state.setdefault("lang", language)
+    st.session_state.setdefault("date", last)
+
+    with st.sidebar:
+        st.radio(
+            t("common.language", language), options=list(LANGS), key="lang", horizontal=True,
+            format_func=lambda code: t(f"common.lang_{code}", code),
+        )
+        language = lang()
+        provinces = cached.provinces()
+        province_names = dict(zip(provinces["province_code"], provinces["province_name"]))
+        province = st.selectbox(
+            t("common.province", language), options=[None, *province_names], key="province",
+            format_func=lambda code: t("common.whole_country", language) if code is None else province_names[code],
+        )
+        district = None
+        if province:
+            districts = cached.districts(province)
+            district_names = dict(zip(districts["district_code"], districts["district_name"]))
+            if st.session_state.get("district") not in district_names:
+                st.session_state["district"] = None
+            district = st.selectbox(
+                t("common.district", language), options=[None, *district_names], key="district",
+                format_func=lambda code: t("common.all_districts", language) if code is None else district_names[code],
+            )
+        day = st.date_input(
+            t("common.date", language), min_value=first, max_value=last,
+            format="DD/MM/YYYY", key="date",
+        )
+        colorblind = st.toggle(t("common.colorblind", language), key="colorblind", help=t("common.colorblind_help", language))
+        st.caption(t("common.data_range", language, first=fmt_date(first, language), last=fmt_date(last, language)))
+
+    area = Area(DISTRICT, district) if district else Area(PROVINCE, province) if province else Area(COUNTRY)
+    selection = Selection(language, area, day, colorblind)
+    st.session_state["selection"] = selection
+    _write_url(selection)
+    return selection
+
+
+def _write_url(selection: Selection) -> None:
+    wanted = {"lang": selection.lang, "area": selection.area.code or COUNTRY_KEY, "date": selection.date.isoformat()}
+    if selection.colorblind:
+        wanted["palette"] = "cb"
+    for key, value in wanted.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+    if not selection.colorblind and "palette" in st.query_params:
+        del st.query_params["palette"]
+
+
+def source_badge(source: str, language: str) -> str:
+    """A short label saying where a figure comes from: observed, estimated or simulated."""
+    return t(f"common.source_{source}", language)
