@@ -1,20 +1,86 @@
-"""The epidemic curve: daily bars and the trailing 7-day average."""
+"""The epidemic curve: daily bars (observed part darker than the estimated part) and the trailing 7-day average.
+
+`curve_figure` draws a frame of trends.series.curve with the Trends page's options (per 100,000,
+log scale, provisional days, the weekly level band); `epicurve` is the Overview's small version.
+"""
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from charts import COLORS, base_layout
 from i18n import t
+from trends.series import ESTIMATED, OBSERVED, curve
+
+DAY_MS = 86_400_000
+PROVISIONAL_FILL = "rgba(120, 120, 120, 0.15)"
+
+
+def source_name(name: str, source: str, lang: str) -> str:
+    """A trace name that says where its figures come from: 'Ca mắc mới — số liệu thực'."""
+    return f"{name} — {t(f'common.source_{source}', lang)}"
+
+
+def curve_figure(frame: pd.DataFrame, lang: str, name: str, *, per_100k: bool = False, log: bool = False,
+                 levels: pd.DataFrame | None = None, height: int = 380) -> go.Figure:
+    """Bars per day split into observed and estimated parts, the 7-day average, provisional days shaded.
+
+    `levels` (trends.levels.bands) adds the weekly level as a coloured band under the curve, with
+    each change of level annotated.
+    """
+    suffix = "_per_100k" if per_100k else ""
+    has_levels = levels is not None and not levels.empty
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.9, 0.1], vertical_spacing=0.03) \
+        if has_levels else go.Figure()
+    row = dict(row=1, col=1) if has_levels else {}
+    share = frame["value"].where(frame["value"] > 0)
+    number = "%{y:,.2f}" if per_100k else "%{y:,d}"
+    for part, color in ((OBSERVED, COLORS["cases"]), (ESTIMATED, COLORS["estimated"])):
+        if frame[part].any():
+            values = frame[f"value{suffix}"] * (frame[part] / share).fillna(0)
+            fig.add_bar(x=frame["date"], y=values, name=source_name(name, part, lang), marker_color=color,
+                        hovertemplate=number, **row)
+    fig.add_scatter(x=frame["date"], y=frame[f"avg7{suffix}"], name=t("common.avg7", lang), mode="lines",
+                    line=dict(color=COLORS["avg"], width=3), hovertemplate="%{y:,.1f}", **row)
+    fig.update_layout(barmode="stack", bargap=0.1)
+    _shade_provisional(fig, frame, lang)
+    if has_levels:
+        _level_band(fig, levels, lang)
+    base_layout(fig, lang, height)
+    if log:
+        fig.update_yaxes(type="log", rangemode="normal", tickformat=",", row=1 if has_levels else None)
+    elif per_100k:
+        fig.update_yaxes(tickformat=",.1f")
+    return fig
+
+
+def _shade_provisional(fig: go.Figure, frame: pd.DataFrame, lang: str) -> None:
+    provisional = frame.loc[frame["provisional"], "date"]
+    if provisional.empty:
+        return
+    fig.add_vrect(x0=provisional.min() - pd.Timedelta(hours=12), x1=provisional.max() + pd.Timedelta(hours=12),
+                  fillcolor=PROVISIONAL_FILL, line_width=0, layer="below",
+                  annotation_text=t("trends.provisional", lang), annotation_position="top left",
+                  annotation_font_size=11)
+
+
+def _level_band(fig: go.Figure, levels: pd.DataFrame, lang: str) -> None:
+    """One bar per week in the second row, coloured by level; a dotted line and a note at each change."""
+    fig.add_bar(x=levels["week_start"] + pd.Timedelta(days=3.5), y=[1] * len(levels), width=7 * DAY_MS,
+                marker=dict(color=levels["color"], line_width=0), customdata=levels["label"],
+                hovertemplate="%{customdata}<extra></extra>", showlegend=False,
+                name=t("trends.level_band", lang), row=2, col=1)
+    fig.update_yaxes(visible=False, row=2, col=1)
+    for change in levels[levels["changed"]].itertuples():
+        fig.add_vline(x=change.week_start, line=dict(color="#444", width=1, dash="dot"))
+        fig.add_annotation(x=change.week_start, y=1, yref="y domain", text=change.change_text, showarrow=False,
+                           xanchor="left", yanchor="top", font=dict(size=11), bgcolor="rgba(255,255,255,0.7)")
 
 
 def epicurve(daily: pd.DataFrame, lang: str, value: str = "new_cases", height: int = 320) -> go.Figure:
-    """Bars of `value` per day with its trailing 7-day mean; estimated days drawn lighter."""
-    frame = daily.sort_values("date")
-    average = frame[value].rolling(7, min_periods=7).mean()
-    fig = go.Figure()
-    fig.add_bar(x=frame["date"], y=frame[value], name=t("common.cases", lang), marker_color=COLORS["cases"],
-                hovertemplate="%{y:,d}")
-    fig.add_scatter(x=frame["date"], y=average, name=t("common.avg7", lang), mode="lines",
-                    line=dict(color=COLORS["avg"], width=3), hovertemplate="%{y:,.1f}")
-    return base_layout(fig, lang, height)
+    """The curve of an area's daily series (data.db.daily_cases) over the days it covers."""
+    observed = "observed_cases" if value == "new_cases" and "observed_cases" in daily else value
+    dates = pd.to_datetime(daily["date"])
+    frame = curve(daily, value, observed, 0, dates.min(), dates.max())
+    return curve_figure(frame, lang, t("common.cases", lang), height=height)

@@ -146,7 +146,7 @@ def build(
     )
 
     say(0.70, "write")
-    tmp = target.with_name(target.name + ".tmp")
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")  # one per process: two first starts never share it
     tmp.unlink(missing_ok=True)
     target.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(tmp))
@@ -155,9 +155,12 @@ def build(
         _write_all(con, real, district_cases, simulated, seed)
         say(0.95, "index")
         con.execute("CHECKPOINT")
-    finally:
         con.close()
-    os.replace(tmp, target)
+        os.replace(tmp, target)
+    except BaseException:
+        con.close()
+        tmp.unlink(missing_ok=True)
+        raise
     say(1.0, f"done in {time.perf_counter() - t0:.1f} s")
     return target
 
@@ -217,6 +220,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"error: {value!r} is not a date in the form YYYY-MM-DD", file=sys.stderr)
                 return 2
     provinces = [p.strip() for p in args.provinces.split(",")] if args.provinces else None
+    known = set(_read("admin/districts_2021.csv")["province_code"])
+    unknown = sorted(set(provinces or []) - known)
+    if unknown:
+        print(f"error: unknown province code(s) {', '.join(unknown)}; expected two-digit GSO codes such as 01, 11, 79",
+              file=sys.stderr)
+        return 2
     path = build(args.db, provinces, args.start, args.end, args.seed,
                  progress=lambda fraction, message: print(f"[{fraction:4.0%}] {message}", flush=True))
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-POPULATION_EXPONENT = 1.3  # introductions favour big districts more than in proportion (hubs, markets, industrial parks)
+POPULATION_EXPONENT = 1.3  # introductions and spread favour big districts beyond their size (hubs, markets, factories)
 SEEDING_WEIGHT = 0.02  # with NEIGHBOUR_WEIGHT, calibrated on the announced cases (see the module docstring)
 NEIGHBOUR_WEIGHT = 0.15  # about one case in eight of a province with recent cases goes next door to them
 MEMORY_DAYS = 14  # a cluster keeps producing cases for about two incubation periods after its last case
@@ -56,7 +56,10 @@ def district_adjacency(geojson_path) -> pd.DataFrame:
     pairs = gpd.sjoin(polygons, polygons, predicate="dwithin", distance=ADJACENCY_TOLERANCE_M)
     pairs = pairs.loc[pairs["district_code_left"] != pairs["district_code_right"]]
     adjacency = pd.DataFrame(
-        {"district_code": pairs["district_code_left"].to_numpy(), "neighbour_code": pairs["district_code_right"].to_numpy()}
+        {
+            "district_code": pairs["district_code_left"].to_numpy(),
+            "neighbour_code": pairs["district_code_right"].to_numpy(),
+        }
     )
     return adjacency.sort_values(["district_code", "neighbour_code"], ignore_index=True)
 
@@ -66,10 +69,13 @@ def over_reported_province_days(province_cases: pd.DataFrame, observed: pd.DataF
 
     Returns [date, province_code, province_cases, observed_cases, excess], sorted by date and province.
     """
-    announced = observed.assign(date=pd.to_datetime(observed["date"])).groupby(["date", "province_code"], as_index=False)[
-        "new_cases"
-    ].sum()
-    official = province_cases.assign(date=pd.to_datetime(province_cases["date"]))[["date", "province_code", "new_cases"]]
+    announced = (
+        observed.assign(date=pd.to_datetime(observed["date"]))
+        .groupby(["date", "province_code"], as_index=False)["new_cases"]
+        .sum()
+    )
+    official = province_cases.assign(date=pd.to_datetime(province_cases["date"]))
+    official = official[["date", "province_code", "new_cases"]]
     both = announced.merge(official, on=["date", "province_code"], suffixes=("_observed", "_province"))
     over = both.loc[both["new_cases_observed"] > both["new_cases_province"]].rename(
         columns={"new_cases_province": "province_cases", "new_cases_observed": "observed_cases"}
@@ -154,11 +160,13 @@ class _DistrictLayout:
         return np.divide(values, totals, out=np.zeros_like(values, dtype=float), where=totals > 0)
 
     def split(self, rng: np.random.Generator, counts: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """Split [..., province] integer counts across districts by [..., district] weights (positive sum per province)."""
+        """Split [..., province] integer counts across districts by [..., district] weights.
+
+        Every province needs a positive total weight.
+        """
         grid = np.zeros(weights.shape[:-1] + (len(self.province_codes), self.slots))
         grid[..., self.province, self.slot] = self.province_shares(weights)
-        drawn = rng.multinomial(counts, grid / grid.sum(axis=-1, keepdims=True))
-        return drawn[..., self.province, self.slot]
+        return rng.multinomial(counts, grid)[..., self.province, self.slot]
 
 
 def _province_matrices(province_cases: pd.DataFrame, layout: _DistrictLayout) -> tuple[np.ndarray, dict]:
@@ -166,7 +174,8 @@ def _province_matrices(province_cases: pd.DataFrame, layout: _DistrictLayout) ->
     frame = province_cases.assign(date=pd.to_datetime(province_cases["date"]))
     dates = np.sort(frame["date"].unique())
     province = layout.province_codes.get_indexer(frame["province_code"])
-    complete = len(frame) == len(dates) * len(layout.province_codes) and not frame.duplicated(["date", "province_code"]).any()
+    complete = len(frame) == len(dates) * len(layout.province_codes)
+    complete = complete and not frame.duplicated(["date", "province_code"]).any()
     if (province < 0).any() or not complete:
         raise ValueError("province_cases needs exactly one row per date for every province of `districts`")
     row = np.searchsorted(dates, frame["date"].to_numpy())
@@ -223,8 +232,8 @@ def _spread_cases(
 
     Sequential over days because each day's placement depends on where the previous days' cases went.
     """
-    seeding = SEEDING_WEIGHT * layout.province_shares(layout.population**POPULATION_EXPONENT)
     attraction = layout.population**POPULATION_EXPONENT
+    seeding = SEEDING_WEIGHT * layout.province_shares(attraction)
     estimated = np.zeros_like(announced)
     recent = np.zeros(layout.size)
     for day in range(len(unattributed)):

@@ -14,6 +14,10 @@
 --   * Counts are non-negative integers; cumulative columns never decrease.
 --   * Province and country figures are views over the district tables (never copies),
 --     except `province_cases`, which is the official province series exactly as published.
+--   * Fact tables state their key in a `-- key:` comment instead of a PRIMARY KEY constraint: DuckDB keeps
+--     an ART index per constraint, which made the built-in file 12 times larger (337 MB against 28 MB).
+--     Keys are unique all the same: writers (data/ingest) replace a key's row with DELETE + INSERT inside
+--     one transaction, and tests/test_build.py checks every key.
 
 -- ---------------------------------------------------------------- units and population
 CREATE TABLE provinces (
@@ -52,21 +56,20 @@ CREATE TABLE population_by_age (
 
 -- ---------------------------------------------------------------- cases
 -- The official daily series per province, exactly as the Ministry of Health published it.
-CREATE TABLE province_cases (
+CREATE TABLE province_cases (  -- key: (date, province_code)
     date            DATE NOT NULL,
     province_code   TEXT NOT NULL,
     new_cases       INTEGER NOT NULL,
     new_deaths      INTEGER NOT NULL,
     source          TEXT NOT NULL DEFAULT 'observed',
-    reported_at     TIMESTAMP NOT NULL,
-    PRIMARY KEY (date, province_code)
+    reported_at     TIMESTAMP NOT NULL
 );
 
 -- Daily per district. new_cases: observed where MOH announced the district (2021-04-27 .. 2021-07-13),
 -- otherwise estimated from the province series (the districts of a province sum to it, except on the
 -- province-days when the announced district cases exceeded the province's own figure: then the announced
 -- counts are kept and nothing is added).
-CREATE TABLE cases (
+CREATE TABLE cases (  -- key: (date, district_code)
     date              DATE NOT NULL,
     district_code     TEXT NOT NULL,
     new_cases         INTEGER NOT NULL,       -- all origins
@@ -82,12 +85,11 @@ CREATE TABLE cases (
     deaths_source     TEXT NOT NULL,          -- origin of new_deaths
     split_source      TEXT,                   -- origin of community/quarantine/imported
     load_source       TEXT,                   -- origin of in_treatment/oxygen/icu
-    reported_at       TIMESTAMP NOT NULL,
-    PRIMARY KEY (date, district_code)
+    reported_at       TIMESTAMP NOT NULL
 );
 
 -- ---------------------------------------------------------------- health system
-CREATE TABLE beds (
+CREATE TABLE beds (  -- key: (date, district_code)
     date                 DATE NOT NULL,
     district_code        TEXT NOT NULL,
     covid_beds_total     INTEGER NOT NULL,
@@ -98,11 +100,10 @@ CREATE TABLE beds (
     ventilators_in_use   INTEGER NOT NULL,
     oxygen_supply_m3_per_day DOUBLE NOT NULL, -- medical oxygen the district's facilities can deliver
     source               TEXT NOT NULL,
-    reported_at          TIMESTAMP NOT NULL,
-    PRIMARY KEY (date, district_code)
+    reported_at          TIMESTAMP NOT NULL
 );
 
-CREATE TABLE tests (
+CREATE TABLE tests (  -- key: (date, district_code)
     date            DATE NOT NULL,
     district_code   TEXT NOT NULL,
     samples         INTEGER NOT NULL,         -- samples tested (single + pooled)
@@ -110,20 +111,18 @@ CREATE TABLE tests (
     positives       INTEGER NOT NULL,
     pcr_capacity    INTEGER NOT NULL,         -- RT-PCR samples per day the district's labs can run
     source          TEXT NOT NULL,
-    reported_at     TIMESTAMP NOT NULL,
-    PRIMARY KEY (date, district_code)
+    reported_at     TIMESTAMP NOT NULL
 );
 
 -- Cumulative people vaccinated, weekly (Mondays) per district, age band and dose.
-CREATE TABLE vaccinations (
+CREATE TABLE vaccinations (  -- key: (date, district_code, age_group, dose)
     date            DATE NOT NULL,
     district_code   TEXT NOT NULL,
     age_group       TEXT NOT NULL,            -- '05-11' | '12-17' | '18-49' | '50-64' | '65+'
     dose            TEXT NOT NULL,            -- 'dose1' (at least one) | 'full' (primary series) | 'booster'
     people          BIGINT NOT NULL,          -- cumulative
     source          TEXT NOT NULL,
-    reported_at     TIMESTAMP NOT NULL,
-    PRIMARY KEY (date, district_code, age_group, dose)
+    reported_at     TIMESTAMP NOT NULL
 );
 
 -- ---------------------------------------------------------------- borders and control posts
@@ -138,7 +137,7 @@ CREATE TABLE checkpoints (
     source          TEXT NOT NULL             -- location: observed (a real place); counts are simulated
 );
 
-CREATE TABLE checkpoint_counts (
+CREATE TABLE checkpoint_counts (  -- key: (date, checkpoint_id)
     date                 DATE NOT NULL,
     checkpoint_id        TEXT NOT NULL,
     people_in            INTEGER NOT NULL,    -- lượt người vào
@@ -150,12 +149,11 @@ CREATE TABLE checkpoint_counts (
     positive             INTEGER NOT NULL,
     quarantined          INTEGER NOT NULL,    -- sent to quarantine
     source               TEXT NOT NULL,
-    reported_at          TIMESTAMP NOT NULL,
-    PRIMARY KEY (date, checkpoint_id)
+    reported_at          TIMESTAMP NOT NULL
 );
 
 -- ---------------------------------------------------------------- tracing and quarantine
-CREATE TABLE tracing (
+CREATE TABLE tracing (  -- key: (date, district_code)
     date                   DATE NOT NULL,
     district_code          TEXT NOT NULL,
     f1_identified          INTEGER NOT NULL,  -- new F1 found that day
@@ -163,8 +161,7 @@ CREATE TABLE tracing (
     centralized_quarantine INTEGER NOT NULL,  -- currently in centralized quarantine (cách ly tập trung)
     home_isolation         INTEGER NOT NULL,  -- currently isolated at home (cách ly tại nhà)
     source                 TEXT NOT NULL,
-    reported_at            TIMESTAMP NOT NULL,
-    PRIMARY KEY (date, district_code)
+    reported_at            TIMESTAMP NOT NULL
 );
 
 -- ---------------------------------------------------------------- build metadata
@@ -226,7 +223,7 @@ GROUP BY v.date, d.province_code, v.age_group, v.dose;
 
 -- ---------------------------------------------------------------- other real series
 -- Vaccination snapshots per province exactly as the national vaccination portal published them.
-CREATE TABLE province_vaccination_snapshots (
+CREATE TABLE province_vaccination_snapshots (  -- key: (date, province_code)
     date              DATE NOT NULL,
     province_code     TEXT NOT NULL,
     population        BIGINT NOT NULL,
@@ -237,8 +234,7 @@ CREATE TABLE province_vaccination_snapshots (
     doses_allocated   BIGINT NOT NULL,
     doses_delivered   BIGINT NOT NULL,
     source            TEXT NOT NULL DEFAULT 'observed',
-    reported_at       TIMESTAMP NOT NULL,
-    PRIMARY KEY (date, province_code)
+    reported_at       TIMESTAMP NOT NULL
 );
 
 -- The national series as Our World in Data published it (to 2022-01-10): real national tests and positivity.
@@ -254,3 +250,63 @@ CREATE TABLE national_owid (
     stringency_index        DOUBLE,
     source                  TEXT NOT NULL DEFAULT 'observed'
 );
+
+-- ---------------------------------------------------------------- uploads and revisions (data entry)
+-- Staff upload daily reports (data/ingest). An upload writes source = 'observed' rows into the fact
+-- tables, replacing the estimated/simulated row of the same key; the row it replaced is kept here, so
+-- every figure has its history (who, when, from which file, old -> new) and an upload can be rolled back
+-- exactly. These statements are idempotent: data/ingest runs them on databases built before they existed.
+CREATE SEQUENCE IF NOT EXISTS upload_ids START 1;
+
+CREATE TABLE IF NOT EXISTS uploads (
+    upload_id       INTEGER PRIMARY KEY DEFAULT nextval('upload_ids'),
+    uploaded_at     TIMESTAMP NOT NULL,       -- Viet Nam time (UTC+7), like reported_at
+    user_name       TEXT NOT NULL,            -- the login that uploaded (config/users.toml)
+    province_code   TEXT NOT NULL,            -- every upload is for one province
+    table_name      TEXT NOT NULL,            -- the fact table it wrote: cases | beds | tests | ...
+    file_name       TEXT NOT NULL,
+    file_sha256     TEXT NOT NULL,
+    rows_inserted   INTEGER NOT NULL,
+    rows_updated    INTEGER NOT NULL,
+    rolled_back_at  TIMESTAMP,                -- NULL while the upload is in force
+    rolled_back_by  TEXT
+);
+
+-- One row per fact row an upload wrote. Rows are whole rows as JSON text (column -> value), so a
+-- rollback restores every column exactly, source and reported_at included.
+CREATE TABLE IF NOT EXISTS revisions (
+    upload_id       INTEGER NOT NULL,
+    table_name      TEXT NOT NULL,
+    row_key         TEXT NOT NULL,            -- the row's primary key as JSON, e.g. {"date": "2021-07-01", "district_code": "094"}
+    date            DATE NOT NULL,
+    unit_code       TEXT NOT NULL,            -- district_code, or checkpoint_id for checkpoint_counts
+    old_row         TEXT,                     -- the row before the upload; NULL when the upload added it
+    new_row         TEXT NOT NULL,            -- the row the upload wrote
+    note            TEXT,                     -- the clerk's correction note (Ghi chú hiệu chỉnh)
+    PRIMARY KEY (upload_id, table_name, row_key)
+);
+
+-- ---------------------------------------------------------------- supplies (operations)
+-- Supplies per district, item and day: stock on hand at the end of the day, and what was received and used that
+-- day (stock = previous day's stock + received - used). Simulated in the built-in data by data/supplies.py
+-- (parameters and their reasons in data/supplies.toml). Ventilators are counted in `beds`; the daily oxygen
+-- supply capacity is beds.oxygen_supply_m3_per_day, and the item 'oxygen' here is the gas held in tanks and cylinders.
+CREATE TABLE supplies (
+    date            DATE NOT NULL,
+    district_code   TEXT NOT NULL,
+    item            TEXT NOT NULL,            -- protective_suit (bộ trang phục phòng dịch) | medical_mask (khẩu trang y tế)
+                                              -- | n95_mask | hand_sanitiser (dung dịch sát khuẩn tay) | chloramine_b | oxygen
+    unit            TEXT NOT NULL,            -- set | piece | litre | kg | m3 (oxygen gas at atmospheric pressure)
+    stock           DOUBLE NOT NULL,          -- on hand at the end of the day
+    received        DOUBLE NOT NULL,
+    used            DOUBLE NOT NULL,
+    source          TEXT NOT NULL,
+    reported_at     TIMESTAMP NOT NULL,
+    PRIMARY KEY (date, district_code, item)
+);
+
+CREATE VIEW province_supplies AS
+SELECT s.date, d.province_code, s.item, ANY_VALUE(s.unit) AS unit,
+       SUM(s.stock) AS stock, SUM(s.received) AS received, SUM(s.used) AS used
+FROM supplies s JOIN districts d USING (district_code)
+GROUP BY s.date, d.province_code, s.item;

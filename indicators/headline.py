@@ -43,8 +43,13 @@ def cases_source(observed: float, total: float) -> str:
 
 
 def headline(daily: pd.DataFrame, population: int, on: dt.date,
-             vaccination: pd.DataFrame | None = None, population_by_age: pd.DataFrame | None = None) -> Headline:
-    """The headline of an area on day `on` from its daily series and census figures."""
+             vaccination: pd.DataFrame | None = None, population_by_age: pd.DataFrame | None = None,
+             is_district: bool = False) -> Headline:
+    """The headline of an area on day `on` from its daily series and census figures.
+
+    A province's or the country's cases are the Ministry's own figures (the districts sum to them),
+    so only a district's count can be estimated.
+    """
     end = pd.Timestamp(on)
     week = _window(daily, end, 7)
     previous = _window(daily, end - pd.Timedelta(days=7), 7)
@@ -64,7 +69,7 @@ def headline(daily: pd.DataFrame, population: int, on: dt.date,
         in_treatment=current("in_treatment"),
         oxygen=current("oxygen"),
         icu=current("icu"),
-        cases_source=cases_source(float(week["observed_cases"].sum()), cases_7d),
+        cases_source=cases_source(float(week["observed_cases"].sum()), cases_7d) if is_district else "observed",
         pct_18plus_dose1=dose1,
         pct_50plus_full=full,
         vaccination_date=vaccination_date,

@@ -19,33 +19,31 @@ st.caption(t("overview.as_of", lang, date=fmt_date(day, lang)))
 
 daily = cached.daily_cases(area, day - dt.timedelta(days=120), day)
 figures = headline(daily, cached.area_population(area), day,
-                   cached.vaccination_coverage(area, day), cached.area_population_by_age(area))
+                   cached.vaccination_coverage(area, day), cached.area_population_by_age(area),
+                   is_district=area.level == "district")
 
 row1 = st.columns(4)
 with row1[0]:
     widgets.metric(t("overview.cases_7d", lang), fmt_int(figures.cases_7d, lang), figures.cases_source, lang,
-                   delta=f"{fmt_signed_pct(figures.change_pct, 0, lang)} {t('overview.change_vs_last_week', lang)}",
-                   key="m_cases_7d")
+                   delta=f"{fmt_signed_pct(figures.change_pct, 0, lang)} {t('overview.change_vs_last_week', lang)}")
 with row1[1]:
     widgets.metric(t("overview.cases_per_100k", lang), fmt_number(figures.cases_per_100k_7d, 1, lang),
-                   figures.cases_source, lang, key="m_cases_100k")
+                   figures.cases_source, lang)
 with row1[2]:
     widgets.metric(t("overview.deaths_7d", lang), fmt_int(figures.deaths_7d, lang), "estimated" if area.level == "district" else "observed",
-                   lang, key="m_deaths")
+                   lang)
 with row1[3]:
-    widgets.metric(t("overview.dose1_18plus", lang), fmt_pct(figures.pct_18plus_dose1, 1, lang), "simulated", lang,
-                   key="m_dose1")
+    widgets.metric(t("overview.dose1_18plus", lang), fmt_pct(figures.pct_18plus_dose1, 1, lang), "simulated", lang)
 
 row2 = st.columns(4)
 with row2[0]:
-    widgets.metric(t("overview.in_treatment", lang), fmt_int(figures.in_treatment, lang), "simulated", lang, key="m_treat")
+    widgets.metric(t("overview.in_treatment", lang), fmt_int(figures.in_treatment, lang), "simulated", lang)
 with row2[1]:
-    widgets.metric(t("overview.oxygen", lang), fmt_int(figures.oxygen, lang), "simulated", lang, key="m_oxygen")
+    widgets.metric(t("overview.oxygen", lang), fmt_int(figures.oxygen, lang), "simulated", lang)
 with row2[2]:
-    widgets.metric(t("overview.icu", lang), fmt_int(figures.icu, lang), "simulated", lang, key="m_icu")
+    widgets.metric(t("overview.icu", lang), fmt_int(figures.icu, lang), "simulated", lang)
 with row2[3]:
-    widgets.metric(t("overview.full_50plus", lang), fmt_pct(figures.pct_50plus_full, 1, lang), "simulated", lang,
-                   key="m_full50")
+    widgets.metric(t("overview.full_50plus", lang), fmt_pct(figures.pct_50plus_full, 1, lang), "simulated", lang)
 if figures.vaccination_date:
     st.caption(t("overview.vaccination_as_of", lang, date=fmt_date(figures.vaccination_date, lang)))
 else:

@@ -1,4 +1,422 @@
-"""Placeholder: being built."""
+"""Diễn biến dịch: curves, Rt, positivity, load and vaccination over time, compared and downloadable.
+
+For the epidemiologists. Every filter lives in the URL (widgets bound to query parameters), every
+chart downloads its data as CSV and every view its table as Parquet. The data behind each chart is
+a frame of the pure `trends` package, computed once per filter and cached.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pandas as pd
 import streamlit as st
 
-st.title("…")
+from charts.epicurve import curve_figure
+from charts.rt import growth_figure, positivity_figure, rt_figure
+from charts.trends import (bands_figure, capacity_figure, comparison_figure, load_figure, portal_figure,
+                           small_multiples_figure, targets_figure)
+from data import db
+from data import levels as data_levels
+from data import trends as trend_data
+from data.db import COUNTRY, DISTRICT, PROVINCE, Area
+from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
+from indicators.rulesets import list_rulesets, load_ruleset
+from trends import compare, levels, load, rt, series, vaccination
+from ui import cached, state, widgets
+
+VIEWS = ("curve", "compare", "rt", "load", "vaccination")
+DEFAULT_DAYS = 180
+DEFAULT_RULESET = "vn-2021-qd4800"  # Resolution 128 / Decision 4800: the levels provinces used in 2021
+PLOTLY_CONFIG = {"displaylogo": False}
+
+
+# ------------------------------------------------------------------ cached data (one frame per chart)
+
+@cached.cached
+def trends_curve(con, area: Area, value: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    observed = {"new_cases": "observed_cases", "new_deaths": "observed_deaths"}[value]
+    history = trend_data.case_series(con, area, series.lead_start(start), end)
+    return series.curve(history, value, observed, db.area_population(con, area), start, end)
+
+
+@cached.cached
+def trends_all_levels(con, ruleset_id: str) -> pd.DataFrame:
+    """Weekly levels of every unit under one rule set: computed once (seconds), then a small frame."""
+    return levels.weekly_levels(data_levels.district_inputs(con), load_ruleset(ruleset_id))
+
+
+@cached.cached
+def trends_rt(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
+    return rt.rt(trend_data.case_series(con, area, series.lead_start(start), end), "new_cases", start, end)
+
+
+@cached.cached
+def trends_units(con) -> pd.DataFrame:
+    return trend_data.units(con)
+
+
+@cached.cached
+def trends_incidence(con, keys: tuple[str, ...], start: dt.date, end: dt.date, country_label: str,
+                     with_parent: bool) -> pd.DataFrame:
+    units = trend_data.units(con)
+    units = units[units["unit"].isin(keys)]
+    cases = trend_data.unit_cases(con, list(keys), series.lead_start(start), end)
+    frame = compare.incidence(cases, units, compare.unit_labels(units, country_label, with_parent), start, end)
+    position = {key: index for index, key in enumerate(keys)}
+    return frame.sort_values("unit", key=lambda unit: unit.map(position), kind="stable", ignore_index=True)
+
+
+@cached.cached
+def trends_positivity(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
+    national = trend_data.national_owid(con, start, end) if area.level == COUNTRY else None
+    return rt.positivity(db.daily_capacity(con, area, series.lead_start(start), end), start, end, national)
+
+
+@cached.cached
+def trends_load(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
+    return load.load(db.daily_cases(con, area, start, end), db.daily_capacity(con, area, start, end), start, end)
+
+
+@cached.cached
+def trends_coverage(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
+    return vaccination.coverage(trend_data.vaccination_series(con, area, start, end),
+                                db.area_population_by_age(con, area))
+
+
+@cached.cached
+def trends_whole_population(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
+    return vaccination.whole_population(trend_data.vaccination_series(con, area, start, end),
+                                        db.area_population(con, area),
+                                        trend_data.vaccination_snapshots(con, area, start, end))
+
+
+@cached.cached
+def trends_national(con, start: dt.date, end: dt.date) -> pd.DataFrame:
+    return trend_data.national_owid(con, start, end)
+
+
+# ------------------------------------------------------------------ downloads
+
+
+def _csv(frame: pd.DataFrame):
+    return lambda: frame.to_csv(index=False).encode("utf-8-sig")  # BOM: Excel then reads Vietnamese correctly
+
+
+def _parquet(frame: pd.DataFrame):
+    def write() -> bytes:
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        return buffer.getvalue()
+
+    return write
+
+
+def chart(fig, frame: pd.DataFrame, name: str) -> None:
+    """A chart and the button that downloads exactly the frame it draws."""
+    st.plotly_chart(fig, key=f"chart_{name}", config=PLOTLY_CONFIG)
+    st.download_button(t("common.download_csv", lang), _csv(frame), file_name=f"{name}_{slug}.csv", mime="text/csv",
+                       key=f"csv_{name}", on_click="ignore", icon=":material/download:")
+
+
+def filtered_table(frame: pd.DataFrame, name: str) -> None:
+    """The view's table as shown, downloadable as Parquet (types kept, unlike CSV)."""
+    with st.expander(t("trends.table", lang)):
+        st.dataframe(frame, hide_index=True, key=f"table_{name}")
+        st.download_button(t("trends.download_parquet", lang), _parquet(frame), file_name=f"{name}_{slug}.parquet",
+                           mime="application/vnd.apache.parquet", key=f"parquet_{name}", on_click="ignore",
+                           icon=":material/download:")
+
+
+# ------------------------------------------------------------------ filters in the URL
+# Widgets are seeded once from the URL and write their value back, so a link reproduces the view.
+# (Streamlit's bind="query-params" would put the translated labels in the URL, so a Vietnamese link
+# would break in English; the URL carries codes instead.)
+
+
+def url_filter(name: str, default, parse=str) -> str:
+    """Session key of the filter `name`, seeded from the URL when it is valid (`parse` raises otherwise)."""
+    key = f"trends_{name}"
+    if key not in st.session_state:
+        try:
+            st.session_state[key] = parse(st.query_params[name]) if name in st.query_params else default
+        except ValueError:
+            st.session_state[key] = default
+    return key
+
+
+def to_url(name: str, value, default, text=str) -> None:
+    """Write a filter's value to the URL, or drop the parameter when it is the default."""
+    if value == default:
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get(name) != text(value):
+        st.query_params[name] = text(value)
+
+
+def one_of(options):
+    """A URL parser that accepts one of `options` only."""
+    def parse(text: str):
+        if text not in options:
+            raise ValueError(text)
+        return text
+
+    return parse
+
+
+def flag(text: str) -> bool:
+    return text == "1"
+
+
+def flag_text(value: bool) -> str:
+    return "1" if value else "0"
+
+
+def toggle(label: str, name: str) -> bool:
+    value = st.toggle(label, key=url_filter(name, False, flag))
+    to_url(name, value, False, flag_text)
+    return value
+
+
+def source_caption(text: str, source: str) -> None:
+    badge = "🟢 " if source == "observed" else "🟠 " if source == "simulated" else "🔵 "
+    st.caption(badge + text)
+
+
+def metric(label: str, value: str, source: str) -> None:
+    """A headline number and where it comes from (ui.widgets.metric passes `key`, which st.metric lacks)."""
+    st.metric(label, value, border=True, help=t(f"common.source_{source}", lang))
+    source_caption(t(f"common.source_{source}", lang), source)
+
+
+# ------------------------------------------------------------------ views
+
+
+def level_band() -> tuple[pd.DataFrame | None, str]:
+    """The weekly levels of the area under the chosen rule set (None where it does not apply), and its name."""
+    rulesets = {ruleset.id: ruleset for ruleset in list_rulesets()}
+    default = DEFAULT_RULESET if DEFAULT_RULESET in rulesets else next(iter(rulesets))
+    chosen = st.selectbox(t("trends.ruleset", lang), options=list(rulesets), format_func=lambda key: rulesets[key].name(lang),
+                          key=url_filter("rules", default, one_of(rulesets)))
+    to_url("rules", chosen, default)
+    ruleset = rulesets[chosen]
+    if area.level not in ruleset.applies_to:
+        return None, ruleset.name(lang)
+    with st.spinner(t("trends.levels_loading", lang)):
+        every_unit = trends_all_levels(chosen)
+    weeks = every_unit[(every_unit["unit"] == area.key) & (every_unit["week_start"] >= pd.Timestamp(start))
+                       & (every_unit["week_start"] <= pd.Timestamp(end))]
+    return levels.bands(weeks, ruleset, lang, selection.colorblind), ruleset.name(lang)
+
+
+def with_levels(frame: pd.DataFrame, band: pd.DataFrame | None) -> pd.DataFrame:
+    """The curve's frame with the level of each day's week, so the download carries the band too."""
+    if band is None:
+        return frame
+    week_start = frame["date"] - pd.to_timedelta(frame["date"].dt.day_of_week, unit="D")
+    return frame.assign(level=week_start.map(band.set_index("week_start")["level"]).astype("Int64"))
+
+
+def curve_view() -> None:
+    options = st.columns([1, 1, 2])
+    with options[0]:
+        per_100k = toggle(t("trends.per_100k", lang), "per100k")
+    with options[1]:
+        log = toggle(t("trends.log", lang), "log")
+    with options[2]:
+        band, ruleset_name = level_band()
+    cases = with_levels(trends_curve(area, "new_cases", start, end), band)
+    deaths = trends_curve(area, "new_deaths", start, end)
+    source = series.overall_source(cases["source"])
+    last = cases.iloc[-1] if len(cases) else None
+
+    metrics = st.columns(3)
+    with metrics[0]:
+        metric(t("trends.cases_7d", lang), fmt_int(last["cases_7d"] if last is not None else None, lang),
+                       source)
+    with metrics[1]:
+        population = cached.area_population(area)
+        metric(t("trends.cases_7d_per_100k", lang),
+                       fmt_number(series.per_100k(last["cases_7d"], population) if last is not None else None, 1, lang),
+                       source)
+    with metrics[2]:
+        metric(t("trends.doubling_metric", lang), doubling_text(last), source)
+
+    st.subheader(t("trends.cases_title", lang))
+    chart(curve_figure(cases, lang, t("common.cases", lang), per_100k=per_100k, log=log, levels=band), cases, "cases")
+    st.caption(t("trends.provisional_note", lang, days=series.PROVISIONAL_DAYS) + " "
+               + (t("trends.level_note", lang, ruleset=ruleset_name) if band is not None
+                  else t("trends.level_missing", lang)))
+    source_caption(t("trends.district_note" if area.level == DISTRICT else "trends.published_note", lang), source)
+
+    st.subheader(t("trends.deaths_title", lang))
+    chart(curve_figure(deaths, lang, t("trends.deaths", lang), per_100k=per_100k, log=log), deaths, "deaths")
+    filtered_table(cases.merge(deaths, on="date", suffixes=("_cases", "_deaths")), "curve")
+
+
+def doubling_text(last) -> str:
+    """'nhân đôi sau 3,2 ngày' while growing, 'giảm một nửa sau 5,0 ngày' while shrinking, else '—'."""
+    if last is not None and pd.notna(last["doubling_days"]):
+        return t("trends.doubling_value", lang, days=fmt_number(last["doubling_days"], 1, lang))
+    if last is not None and pd.notna(last["halving_days"]):
+        return t("trends.halving_value", lang, days=fmt_number(last["halving_days"], 1, lang))
+    return fmt_number(None, 1, lang)
+
+
+def compare_view() -> None:
+    units = trends_units()
+    labels = compare.unit_labels(units, t("common.whole_country", lang))
+    parent = units.set_index("unit")["province_code"].get(area.key)
+    default = [area.key] + ([parent] if area.level == DISTRICT else ["VN"] if area.level == PROVINCE else [])
+    log = toggle(t("trends.log", lang), "log")
+
+    def known_units(text: str) -> list[str]:
+        return [key for key in text.split(",") if key in labels.index][:compare.MAX_COMPARED]
+
+    chosen = st.multiselect(t("trends.compare_units", lang), options=list(labels.index),
+                            format_func=lambda key: labels[key], max_selections=compare.MAX_COMPARED,
+                            key=url_filter("compare", default, known_units))
+    to_url("compare", chosen, default, ",".join)
+
+    st.subheader(t("trends.compare_title", lang))
+    if chosen:
+        frame = trends_incidence(tuple(chosen), start, end, t("common.whole_country", lang), True)
+        chart(comparison_figure(frame, lang, log=log), frame, "compare")
+        st.caption(t("trends.compare_note", lang))
+        filtered_table(frame, "compare")
+    else:
+        st.info(t("trends.compare_empty", lang))
+
+    province = area.code if area.level == PROVINCE else parent if area.level == DISTRICT else None
+    members = units[(units["level"] == DISTRICT) & (units["province_code"] == province)] if province else \
+        units[units["level"] == PROVINCE]
+    title = t("trends.multiples_districts", lang, province=labels[province]) if province else \
+        t("trends.multiples_provinces", lang)
+    st.subheader(title)
+    frame = trends_incidence(tuple(members["unit"]), start, end, t("common.whole_country", lang), False)
+    order = compare.ranked(frame)
+    figure = small_multiples_figure(frame, order, lang, highlight=area.code if area.level == DISTRICT else None,
+                                    columns=4 if province else 6)
+    chart(figure, frame, "small_multiples")
+    source_note = "trends.multiples_source_districts" if province else "trends.multiples_source_provinces"
+    st.caption(t("trends.multiples_note", lang, date=fmt_date(end, lang), source=t(source_note, lang)))
+
+
+def rt_view() -> None:
+    estimate = trends_rt(area, start, end)
+    cases = trends_curve(area, "new_cases", start, end)
+    tests = trends_positivity(area, start, end)
+    source = series.overall_source(cases["source"])
+    national = trends_national(start, end) if area.level == COUNTRY else None
+
+    reliable = estimate[estimate["reliable"].astype(bool)]
+    latest = reliable.iloc[-1] if len(reliable) else None
+    last_tests = tests.dropna(subset=["positivity_pct"]).iloc[-1] if tests["positivity_pct"].notna().any() else None
+    metrics = st.columns(3)
+    with metrics[0]:
+        value = t("trends.rt_value", lang, mean=fmt_number(latest["mean"], 2, lang),
+                  lower=fmt_number(latest["lower"], 2, lang), upper=fmt_number(latest["upper"], 2, lang)) \
+            if latest is not None else fmt_number(None, 2, lang)
+        metric(t("trends.rt_metric", lang), value, source)
+    with metrics[1]:
+        metric(t("trends.doubling_metric", lang), doubling_text(cases.iloc[-1] if len(cases) else None),
+                       source)
+    with metrics[2]:
+        metric(t("trends.positivity_metric", lang),
+                       fmt_pct(last_tests["positivity_pct"] if last_tests is not None else None, 1, lang),
+                       tests["source"].iloc[0] or "simulated")
+
+    st.subheader(t("trends.rt_title", lang))
+    chart(rt_figure(estimate, lang, source, national), estimate, "rt")
+    st.caption(t("trends.rt_note", lang))
+
+    st.subheader(t("trends.growth_title", lang))
+    growth = cases[["date", "cases_7d", "growth_per_day", "doubling_days", "halving_days", "source"]]
+    chart(growth_figure(growth, lang, source), growth, "growth")
+    st.caption(t("trends.growth_note", lang))
+
+    st.subheader(t("trends.positivity_title", lang))
+    chart(positivity_figure(tests, lang), tests, "positivity")
+    source_caption(t("trends.positivity_note", lang), "simulated")
+    table = estimate.merge(growth, on="date", how="outer").merge(tests, on="date", how="outer",
+                                                                  suffixes=("_cases", "_tests"))
+    filtered_table(table, "rt")
+
+
+def load_view() -> None:
+    frame = trends_load(area, start, end)
+    if frame.empty:
+        st.info(t("trends.no_data", lang))
+        return
+    last = frame.iloc[-1]
+    metrics = st.columns(2)
+    with metrics[0]:
+        metric(t("trends.bed_occupancy_metric", lang), fmt_pct(last["bed_occupancy_pct"], 1, lang),
+                       last["beds_source"])
+    with metrics[1]:
+        metric(t("trends.icu_occupancy_metric", lang), fmt_pct(last["icu_occupancy_pct"], 1, lang),
+                       last["beds_source"])
+    st.subheader(t("trends.load_title", lang))
+    chart(load_figure(frame, lang), frame[["date", "in_treatment", "oxygen", "icu", "patients_source"]], "load")
+    st.subheader(t("trends.capacity_title", lang))
+    capacity = frame[["date", "covid_beds_occupied", "covid_beds_total", "bed_occupancy_pct", "icu_beds_occupied",
+                      "icu_beds_staffed", "icu_occupancy_pct", "beds_source"]]
+    chart(capacity_figure(frame, lang), capacity, "capacity")
+    source_caption(t("trends.load_note", lang), "simulated")
+    filtered_table(frame, "load")
+
+
+def vaccination_view() -> None:
+    coverage = trends_coverage(area, start, end)
+    if coverage.empty:
+        st.info(t("trends.no_data", lang))
+        return
+    st.subheader(t("trends.targets_title", lang))
+    targets = coverage[coverage["target_pct"].notna()]
+    chart(targets_figure(coverage, lang), targets, "targets")
+    st.caption(t("trends.targets_note", lang))
+    source_caption(t("trends.vaccination_simulated", lang), "simulated")
+
+    st.subheader(t("trends.bands_title", lang))
+    dose = st.segmented_control(t("trends.dose", lang), options=list(vaccination.DOSES), required=True,
+                                format_func=lambda d: t(f"trends.dose_{d}", lang),
+                                key=url_filter("dose", "full", one_of(vaccination.DOSES)))
+    to_url("dose", dose, "full")
+    bands = coverage[coverage["target_pct"].isna() & (coverage["dose"] == dose)]
+    chart(bands_figure(coverage, dose, lang), bands, "bands")
+
+    st.subheader(t("trends.portal_title", lang))
+    whole = trends_whole_population(area, start, end)
+    chart(portal_figure(whole, lang), whole, "whole_population")
+    st.caption(t("trends.portal_note", lang) if area.level != DISTRICT else t("trends.portal_none", lang))
+    filtered_table(coverage, "vaccination")
+
+
+# ------------------------------------------------------------------ page
+
+selection = state.current()
+lang, area, end = selection.lang, selection.area, selection.date
+first, _ = cached.date_range()
+slug = area.key
+
+name, parent_name = cached.area_name(area)
+st.title(t("trends.title", lang, area=widgets.area_title(name, parent_name, lang)))
+
+filters = st.columns([3, 1])
+with filters[0]:
+    view = st.segmented_control(t("trends.view", lang), options=list(VIEWS), required=True,
+                                format_func=lambda v: t(f"trends.view_{v}", lang),
+                                key=url_filter("view", VIEWS[0], one_of(VIEWS)))
+    to_url("view", view, VIEWS[0])
+with filters[1]:
+    default_start = max(first, end - dt.timedelta(days=DEFAULT_DAYS))
+    start_key = url_filter("from", default_start, dt.date.fromisoformat)
+    if not first <= st.session_state[start_key] <= end:  # the sidebar's date moved before it, or a bad link
+        st.session_state[start_key] = default_start
+    start = st.date_input(t("trends.from", lang), min_value=first, max_value=end, format="DD/MM/YYYY",
+                          help=t("trends.from_help", lang), key=start_key)
+    to_url("from", start, default_start, dt.date.isoformat)
+st.caption(t("trends.period", lang, start=fmt_date(start, lang), end=fmt_date(end, lang)))
+
+{"curve": curve_view, "compare": compare_view, "rt": rt_view, "load": load_view,
+ "vaccination": vaccination_view}[view]()

@@ -1,4 +1,4 @@
-"""Tests of data/estimate.py: exact sums, announced figures kept, determinism, clustering, real Điện Biên figures."""
+"""Tests of data/estimate.py: exact sums, announced figures kept, determinism, clustering, real Điện Biên."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,7 +20,9 @@ DISTRICTS = pd.DataFrame(
     {
         "district_code": ["001", "002", "003", "004", "005", "006", "101", "102", "103", "104", "201", "202", "203"],
         "province_code": ["01"] * 6 + ["02"] * 4 + ["03"] * 3,
-        "population": [300_000, 120_000, 80_000, 200_000, 60_000, 150_000, 90_000, 40_000, 70_000, 30_000, 50_000, 20_000, 0],
+        "population": [300_000, 120_000, 80_000, 200_000, 60_000, 150_000,
+                       90_000, 40_000, 70_000, 30_000,
+                       50_000, 20_000, 0],
     }
 )
 CHAIN = [("001", "002"), ("002", "003"), ("003", "004"), ("004", "005"), ("005", "006"), ("101", "102"),
@@ -123,7 +125,8 @@ def test_announced_figures_are_kept_and_labelled(synthetic):
 
 def test_same_seed_gives_the_same_frame_and_another_seed_another_split(synthetic):
     province_cases, observed, estimate = synthetic
-    pd.testing.assert_frame_equal(estimate, estimate_district_cases(province_cases, observed, DISTRICTS, ADJACENCY, seed=3))
+    again = estimate_district_cases(province_cases, observed, DISTRICTS, ADJACENCY, seed=3)
+    pd.testing.assert_frame_equal(estimate, again)
     other = estimate_district_cases(province_cases, observed, DISTRICTS, ADJACENCY, seed=4)
     assert not other["new_cases"].equals(estimate["new_cases"])
 
@@ -206,11 +209,11 @@ def test_adjacency_is_symmetric_and_leaves_islands_alone(real_adjacency):
 
 def test_dien_bien_keeps_its_announced_cases(real_adjacency):
     """The check of SOURCES.md: announced up to 2021-05-24, Nậm Pồ 41, TP Điện Biên Phủ 7, Huyện Điện Biên 3,
-    TX Mường Lay 1."""
+    TX Mường Lay 1 (and no other district)."""
     codes = {"province_code": str, "district_code": str}
     population = pd.read_csv(SOURCES / "population" / "district_population_2019.csv", dtype=codes)
-    districts = population.loc[population["province_code"] == "11", ["district_code", "province_code", "pop_total_2019"]]
-    districts = districts.rename(columns={"pop_total_2019": "population"})
+    districts = population.rename(columns={"pop_total_2019": "population"})
+    districts = districts.loc[districts["province_code"] == "11", ["district_code", "province_code", "population"]]
     cases = pd.read_csv(SOURCES / "covid" / "province_daily_cases.csv", dtype=codes)
     deaths = pd.read_csv(SOURCES / "covid" / "province_daily_deaths.csv", dtype=codes)
     province_cases = cases.merge(deaths, on=["date", "province_code"], how="left").fillna({"new_deaths": 0})

@@ -56,10 +56,12 @@ def shoot(base_url: str, pages: dict[str, str], out: Path, width: int = 1440, he
         page = browser.new_page(viewport={"width": width, "height": height})
         for name, path in pages.items():
             page.goto(base_url + path)
-            page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=60_000)
+            page.wait_for_selector("[data-testid='stMain'] h1", timeout=120_000)
             page.wait_for_function(
-                "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-            page.wait_for_timeout(2500)
+                "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+            page.wait_for_function(
+                "() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=60_000)
+            page.wait_for_timeout(2000)
             target = out / f"{name}.png"
             page.screenshot(path=str(target), full_page=True)
             saved.append(target)

@@ -15,6 +15,7 @@ from i18n import DEFAULT_LANG, LANGS, fmt_date, t
 from ui import cached
 
 COUNTRY_KEY = "VN"
+ALL = ""  # the "whole country" / "whole province" choice of the area boxes
 
 
 @dataclass(frozen=True)
@@ -86,18 +87,18 @@ def sidebar() -> Selection:
         provinces = cached.provinces()
         province_names = dict(zip(provinces["province_code"], provinces["province_name"]))
         province = st.selectbox(
-            t("common.province", language), options=[None, *province_names], key="province",
-            format_func=lambda code: t("common.whole_country", language) if code is None else province_names[code],
+            t("common.province", language), options=[ALL, *province_names], key="province",
+            format_func=lambda code: province_names.get(code) or t("common.whole_country", language),
         )
         district = None
         if province:
             districts = cached.districts(province)
             district_names = dict(zip(districts["district_code"], districts["district_name"]))
             if st.session_state.get("district") not in district_names:
-                st.session_state["district"] = None
+                st.session_state["district"] = ALL
             district = st.selectbox(
-                t("common.district", language), options=[None, *district_names], key="district",
-                format_func=lambda code: t("common.all_districts", language) if code is None else district_names[code],
+                t("common.district", language), options=[ALL, *district_names], key="district",
+                format_func=lambda code: district_names.get(code) or t("common.all_districts", language),
             )
         day = st.date_input(
             t("common.date", language), min_value=first, max_value=last,

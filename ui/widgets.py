@@ -5,14 +5,21 @@ import streamlit as st
 
 from i18n import t
 
+# Badge colour per origin: real figures green, derived blue, invented orange (never mistaken for real).
+SOURCE_COLORS = {"observed": "green", "estimated": "blue", "mixed": "blue", "simulated": "orange"}
+
 
 def metric(label: str, value: str, source: str, lang: str, delta: str | None = None,
-           delta_color: str = "inverse", key: str | None = None) -> None:
-    """A headline number that always says whether it is observed, estimated or simulated."""
+           delta_color: str = "inverse") -> None:
+    """A headline number that always says whether it is observed, estimated or simulated.
+
+    Streamlit reads a delta's direction from a leading ASCII '-', so the typographic minus is swapped for it.
+    """
+    if delta and delta.startswith("−"):
+        delta = "-" + delta[1:]
     st.metric(label, value, delta=delta, delta_color=delta_color, border=True,
-              help=t(f"common.source_{source}", lang), key=key)
-    st.caption(("🟢 " if source == "observed" else "🟠 " if source == "simulated" else "🔵 ")
-               + t(f"common.source_{source}", lang))
+              help=t(f"common.source_{source}", lang))
+    st.badge(t(f"common.source_{source}", lang), color=SOURCE_COLORS[source])
 
 
 def area_title(area_name: str, parent: str, lang: str) -> str:

@@ -1,0 +1,546 @@
+"""Where an upload meets the database: the plan of changes, the one-transaction write, history and rollback.
+
+Every statement takes `?` parameters. Table and column names come only from the specs'
+fixed whitelist and the catalogue (`DESCRIBE`), and are checked as identifiers before
+they are placed in SQL; nothing from a file ever is.
+
+An upload is planned on a snapshot (what will change: new rows, old -> new values) and
+written in one transaction that plans again and refuses when the data moved in between,
+so what the clerk confirmed is exactly what is written. Readers on other cursors see
+either none or all of it (DuckDB's snapshot isolation).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from auth import User
+from data.db import SCHEMA_SQL, query
+from data.ingest import checks, files
+from data.ingest.checks import Problem
+from data.ingest.specs import CHECKPOINT, DISTRICT, NOTE_COLUMN, SPECS, TableSpec
+from i18n import t
+
+SECTION = "-- ---------------------------------------------------------------- uploads and revisions (data entry)"
+OBSERVED = "observed"
+VIETNAM = dt.timezone(dt.timedelta(hours=7))  # no daylight saving in Viet Nam
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+_TYPE = re.compile(r"[A-Z]+(\(\d+(, ?\d+)?\))?")
+
+
+class Refused(Exception):
+    """An action the database refuses, with a message for the user (i18n key and values)."""
+
+    def __init__(self, key: str, **values):
+        super().__init__(key)
+        self.key, self.values = key, values
+
+    def text(self, lang: str = "vi") -> str:
+        return Problem(self.key, self.values).text(lang)
+
+
+def now_in_vietnam() -> dt.datetime:
+    """Wall-clock time in Viet Nam, naive like the database's timestamps, to the second."""
+    return dt.datetime.now(VIETNAM).replace(tzinfo=None, microsecond=0)
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the uploads and revisions tables in a database built before they existed (idempotent)."""
+    schema = SCHEMA_SQL.read_text(encoding="utf-8")
+    section = schema.split(SECTION, 1)[1].split("\n-- ----", 1)[0]
+    cur = con.cursor()
+    try:
+        cur.execute(section)
+    finally:
+        cur.close()
+
+
+# ------------------------------------------------------------------ SQL helpers
+
+
+def _ident(name: str) -> str:
+    if not _IDENTIFIER.fullmatch(name):
+        raise ValueError(f"not an identifier: {name!r}")
+    return f'"{name}"'
+
+
+def _rows(cur, sql: str, params: list | tuple = ()) -> list[dict]:
+    """Rows as dicts of plain Python values (date, datetime, int, float, str, None): exact, no dtype games."""
+    result = cur.execute(sql, list(params))
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, values)) for values in result.fetchall()]
+
+
+def _types(cur, table: str) -> dict[str, str]:
+    """Column -> SQL type of a whitelisted table, in the table's order."""
+    if table not in SPECS:
+        raise ValueError(f"not an uploadable table: {table!r}")
+    types = {name: kind for name, kind, *_ in cur.execute(f"DESCRIBE {_ident(table)}").fetchall()}
+    for kind in types.values():
+        if not _TYPE.fullmatch(kind):
+            raise ValueError(f"unexpected column type {kind!r}")
+    return types
+
+
+def _text(value) -> str | None:
+    """A value as the text DuckDB casts back to the same value (floats by repr: exact)."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _json(row: dict) -> str:
+    return json.dumps({k: v.isoformat(sep=" ") if isinstance(v, dt.datetime) else
+                       v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}, ensure_ascii=False)
+
+
+def _staged(cur, rows: list[dict], columns: list[str]):
+    """Register rows (all values as text) on the cursor as `staged`; the caller unregisters it."""
+    frame = pd.DataFrame([[_text(row.get(c)) for c in columns] for row in rows], columns=columns, dtype="object")
+    cur.register("staged", frame)
+
+
+def _key_match(spec: TableSpec, types: dict[str, str], alias: str = "t") -> str:
+    return " AND ".join(f"{alias}.{_ident(k)} = CAST(s.{_ident(k)} AS {types[k]})" for k in spec.key)
+
+
+def _select_by_keys(cur, spec: TableSpec, types: dict[str, str], keys: list[dict]) -> dict[str, dict]:
+    """The stored rows with these keys, by row key."""
+    if not keys:
+        return {}
+    _staged(cur, keys, list(spec.key))
+    try:
+        stored = _rows(cur, f"SELECT t.* FROM {_ident(spec.table)} t JOIN staged s ON {_key_match(spec, types)}")
+    finally:
+        cur.unregister("staged")
+    return {row_key(spec, row): row for row in stored}
+
+
+def _update(cur, spec: TableSpec, types: dict[str, str], rows: list[dict]) -> None:
+    if not rows:
+        return
+    columns = list(types)
+    _staged(cur, rows, columns)
+    try:
+        assignments = ", ".join(f"{_ident(c)} = CAST(s.{_ident(c)} AS {types[c]})" for c in columns if c not in spec.key)
+        cur.execute(f"UPDATE {_ident(spec.table)} AS t SET {assignments} FROM staged s WHERE {_key_match(spec, types)}")
+    finally:
+        cur.unregister("staged")
+
+
+def _insert(cur, spec: TableSpec, types: dict[str, str], rows: list[dict]) -> None:
+    if not rows:
+        return
+    columns = list(types)
+    _staged(cur, rows, columns)
+    try:
+        values = ", ".join(f"CAST(s.{_ident(c)} AS {types[c]})" for c in columns)
+        cur.execute(f"INSERT INTO {_ident(spec.table)} ({', '.join(map(_ident, columns))}) SELECT {values} FROM staged s")
+    finally:
+        cur.unregister("staged")
+
+
+def _delete(cur, spec: TableSpec, types: dict[str, str], rows: list[dict]) -> None:
+    if not rows:
+        return
+    _staged(cur, rows, list(spec.key))
+    try:
+        cur.execute(f"DELETE FROM {_ident(spec.table)} AS t USING staged s WHERE {_key_match(spec, types)}")
+    finally:
+        cur.unregister("staged")
+
+
+def row_key(spec: TableSpec, row: dict) -> str:
+    """A row's primary key as canonical JSON (how revisions name the row)."""
+    return _json({k: row[k] for k in spec.key})
+
+
+# ------------------------------------------------------------------ the plan
+
+
+@dataclass
+class Plan:
+    """What an upload would do: its problems, or the rows it changes (before and after)."""
+
+    file_name: str
+    sha256: str
+    spec: TableSpec | None = None
+    province_code: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    sheet: files.Sheet | None = None
+    before: dict[str, dict] = field(default_factory=dict)   # row key -> stored row it replaces
+    after: dict[str, dict] = field(default_factory=dict)    # row key -> row it writes
+    notes: dict[str, str] = field(default_factory=dict)     # row key -> correction note
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def inserted(self) -> list[str]:
+        return [k for k in self.after if k not in self.before]
+
+    @property
+    def updated(self) -> list[str]:
+        return [k for k in self.after if k in self.before]
+
+    @property
+    def fingerprint(self) -> str:
+        """What the plan writes, without the time it will be written."""
+        text = json.dumps([[self.before.get(k), _without_time(self.after[k])] for k in sorted(self.after)],
+                          default=str, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def new_rows(self, lang: str = "vi") -> pd.DataFrame:
+        """The rows the upload adds, with the template's headers."""
+        if not self.inserted:
+            return pd.DataFrame()
+        frame = pd.DataFrame([self.after[k] for k in self.inserted])[[*self.spec.key, *self.spec.value_columns]]
+        return frame.rename(columns=lambda c: label(self.spec, c, lang))
+
+    def changes(self, lang: str = "vi") -> pd.DataFrame:
+        """Corrected values as old -> new, one line per changed figure."""
+        return cell_changes(self.spec, [(self.before[k], self.after[k]) for k in self.updated], lang)
+
+
+def _without_time(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k != "reported_at"}
+
+
+def label(spec: TableSpec, column: str, lang: str) -> str:
+    """A column as a person knows it: the template's header, or a translated name for the others."""
+    if column in spec.names:
+        return spec.header(column)
+    return t(f"ingest.field.{column}", lang)
+
+
+def changed_figures(spec: TableSpec, pairs: list[tuple[dict | None, dict]]) -> list[tuple]:
+    """(before, after) row pairs as (after row, figure, old value, old source, new value) for every figure
+    whose value or source changed (sources and derived columns follow their figures and are not listed)."""
+    lines = []
+    for before, after in pairs:
+        for column in spec.value_columns:
+            source = spec.source_of(column)
+            old, old_source = (None, None) if before is None else (before.get(column), before.get(source))
+            if old != after.get(column) or old_source != after.get(source):
+                lines.append((after, column, old, old_source, after.get(column)))
+    return lines
+
+
+def _display(spec: TableSpec, column: str, value, lang: str) -> str:
+    if value is None:
+        return "—"
+    if column in spec.sources:
+        return t(f"common.source_{value}", lang)
+    if column in spec.names and spec.column(column).choices:
+        return spec.column(column).choices.get(value, value)
+    if column == "date" and isinstance(value, str):  # rows read back from their JSON
+        value = dt.date.fromisoformat(value)
+    return checks.show(value, lang)
+
+
+def cell_changes(spec: TableSpec, pairs: list[tuple[dict | None, dict]], lang: str) -> pd.DataFrame:
+    """One line per changed figure, for people: key..., figure, old (and its source) -> new."""
+    columns = [*(label(spec, k, lang) for k in spec.key), t("ingest.col.figure", lang),
+               t("ingest.col.old", lang), t("ingest.col.old_source", lang), t("ingest.col.new", lang)]
+    lines = [[*(_display(spec, k, after[k], lang) for k in spec.key), label(spec, column, lang),
+              _display(spec, column, old, lang), _display(spec, spec.source_of(column), old_source, lang),
+              _display(spec, column, new, lang)]
+             for after, column, old, old_source, new in changed_figures(spec, pairs)]
+    return pd.DataFrame(lines, columns=columns, dtype="str")
+
+
+def prepare(con: duckdb.DuckDBPyConnection, content: bytes, file_name: str, province: str | None,
+            today: dt.date | None = None, table: str | None = None) -> Plan:
+    """Read and check a file and plan its changes; nothing is written.
+
+    `province` is the only province the uploader may write (None for an admin: any one
+    province per file); `table` forces a template instead of recognising it by its headers.
+    """
+    plan = Plan(file_name=file_name, sha256=hashlib.sha256(content).hexdigest())
+    try:
+        plan.sheet = files.read(content, file_name)
+    except files.FileProblem as problem:
+        plan.problems = [Problem(problem.key, problem.values)]
+        return plan
+    plan.spec = SPECS.get(table) if table else checks.detect(plan.sheet.headers)
+    if plan.spec is None:
+        plan.problems = [Problem("ingest.header.unknown_template", {
+            "found": plan.sheet.headers, "templates": [t(s.title_key) for s in SPECS.values()]})]
+        return plan
+    cur = con.cursor()
+    try:
+        return _plan(cur, plan, province, today or now_in_vietnam().date())
+    finally:
+        cur.close()
+
+
+def _plan(cur, plan: Plan, province: str | None, today: dt.date) -> Plan:
+    """Check the sheet against the database as `cur` sees it and fill the plan's changes."""
+    spec = plan.spec
+    positions, problems = checks.match_headers(plan.sheet, spec)
+    frame, cell_problems = checks.read_cells(plan.sheet, spec, positions)
+    units = _units(cur, spec)
+    problems += cell_problems + checks.check_rows(frame, spec, units, province, today)
+    codes = frame.get(spec.unit_column, pd.Series(dtype="str")).dropna()
+    provinces = units.loc[units["unit_code"].isin(codes), "province_code"].unique()
+    plan.province_code = provinces[0] if len(provinces) == 1 else province
+    rows = _database_rows(frame, spec)
+    types = _types(cur, spec.table)
+    complete = rows.dropna(subset=list(spec.key))
+    stored = _select_by_keys(cur, spec, types, [_plain_row(r, spec.key) for r in complete.to_dict("records")])
+    if spec.series_columns:
+        problems += checks.check_series(complete, _earlier(cur, spec, types, complete), spec)
+    plan.problems = problems
+    if problems:
+        return plan
+    plan.before, plan.after, plan.notes, plan.unchanged = _changes(spec, types, rows, stored)
+    return plan
+
+
+def _units(cur, spec: TableSpec) -> pd.DataFrame:
+    """The units a file may name: code, name (with and without its type), province."""
+    if spec.unit == DISTRICT:
+        sql = """SELECT district_code AS unit_code, district_name AS unit_name,
+                        trim(substr(district_name, length(district_type) + 1)) AS short_name,
+                        province_code, province_name
+                 FROM districts"""
+    elif spec.unit == CHECKPOINT:
+        sql = """SELECT checkpoint_id AS unit_code, name AS unit_name, name AS short_name,
+                        c.province_code, p.province_name
+                 FROM checkpoints c JOIN provinces p USING (province_code)"""
+    else:
+        sql = """SELECT province_code AS unit_code, province_name AS unit_name, province_name AS short_name,
+                        province_code, province_name FROM provinces"""
+    return pd.DataFrame(_rows(cur, sql), columns=["unit_code", "unit_name", "short_name", "province_code", "province_name"])
+
+
+def _database_rows(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
+    """The sheet as rows of the table (melting spread columns), with `_row`, `_header` and the note."""
+    for column in (NOTE_COLUMN, "_header"):
+        if column not in frame:
+            frame = frame.assign(**{column: pd.Series(pd.NA, index=frame.index, dtype="str")})
+    if not spec.melt:
+        return frame
+    key_column, value_column = spec.melt
+    spread = [c for c in spec.melted if c in frame]
+    kept = [c for c in frame.columns if c not in spec.melted and c != "_header"]
+    long = frame.melt(id_vars=kept, value_vars=spread, var_name="_column", value_name=value_column)
+    long = long.dropna(subset=[value_column])
+    return long.assign(**{key_column: long["_column"].map(spec.melted),
+                          "_header": long["_column"].map(spec.header)}).drop(columns="_column")
+
+
+def _plain_row(record: dict, columns) -> dict:
+    return {c: checks.plain(record.get(c)) for c in columns}
+
+
+def _earlier(cur, spec: TableSpec, types: dict[str, str], rows: pd.DataFrame) -> pd.DataFrame:
+    """The observed values already stored for the file's series (cumulative counts, stocks), except the rows
+    the file replaces: the figures its rows must follow on from."""
+    series_key = [k for k in spec.key if k != "date"]
+    source = next(s for s, columns in spec.sources.items() if set(spec.series_columns) & set(columns))
+    series = rows[series_key].drop_duplicates()
+    _staged(cur, [_plain_row(r, series_key) for r in series.to_dict("records")], series_key)
+    try:
+        match = " AND ".join(f"t.{_ident(k)} = CAST(s.{_ident(k)} AS {types[k]})" for k in series_key)
+        found = _rows(cur, f"SELECT t.* FROM {_ident(spec.table)} t JOIN staged s ON {match} "
+                           f"WHERE t.{_ident(source)} = ?", [OBSERVED])
+    finally:
+        cur.unregister("staged")
+    replaced = {row_key(spec, _plain_row(r, spec.key)) for r in rows.to_dict("records")}
+    frame = pd.DataFrame([r for r in found if row_key(spec, r) not in replaced],
+                         columns=[*spec.key, *spec.series_columns])
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
+def _changes(spec: TableSpec, types: dict[str, str], rows: pd.DataFrame, stored: dict[str, dict]):
+    """Before and after of every row the file changes: a group it fills becomes observed; a group it leaves
+    blank keeps the stored values and their source (blank where there was no row)."""
+    before, after, notes, unchanged = {}, {}, {}, 0
+    for record in rows.to_dict("records"):
+        plain = _plain_row(record, [*types, NOTE_COLUMN])
+        key = row_key(spec, plain)
+        old = stored.get(key)
+        new = dict(old) if old else {column: None for column in types}
+        new.update({k: plain[k] for k in spec.key})
+        for source, columns in spec.sources.items():
+            if all(plain.get(c) is not None for c in columns):
+                new.update({c: plain[c] for c in columns})
+                new[source] = OBSERVED
+        new.update({column: derive(new) for column, derive in spec.derived.items() if column in types})
+        new["reported_at"] = None  # set when written
+        if old is not None and _without_time(old) == _without_time(new):
+            unchanged += 1
+            continue
+        if old is not None:
+            before[key] = old
+        after[key] = new
+        if plain.get(NOTE_COLUMN):
+            notes[key] = plain[NOTE_COLUMN]
+    return before, after, notes, unchanged
+
+
+# ------------------------------------------------------------------ writing
+
+
+def commit(con: duckdb.DuckDBPyConnection, plan: Plan, user: User, now: dt.datetime | None = None,
+           today: dt.date | None = None) -> int | None:
+    """Write a checked plan in one transaction; the upload's id, or None when it changes nothing.
+
+    The plan is made again inside the transaction; if anything differs from what was
+    previewed (another upload came in between), nothing is written and Refused is raised.
+    """
+    if not user.may_write(plan.province_code):
+        raise Refused("ingest.refused.province", province=plan.province_code or "—")
+    if not plan.ok:
+        raise Refused("ingest.refused.invalid", count=len(plan.problems))
+    if not plan.after:
+        return None
+    now = now or now_in_vietnam()
+    cur = con.cursor()
+    try:
+        cur.begin()
+        again = _plan(cur, Plan(plan.file_name, plan.sha256, plan.spec, sheet=plan.sheet),
+                      user.province_code, today or now.date())
+        if not again.ok:
+            raise Refused("ingest.refused.invalid", count=len(again.problems))
+        if again.fingerprint != plan.fingerprint:
+            raise Refused("ingest.refused.stale")
+        upload_id = _write(cur, again, user, now)
+        cur.commit()
+        return upload_id
+    except BaseException:
+        cur.rollback()
+        raise
+    finally:
+        cur.close()
+
+
+def _write(cur, plan: Plan, user: User, now: dt.datetime) -> int:
+    spec, types = plan.spec, _types(cur, plan.spec.table)
+    for row in plan.after.values():
+        row["reported_at"] = now
+    (upload_id,) = cur.execute(
+        """INSERT INTO uploads (uploaded_at, user_name, province_code, table_name, file_name, file_sha256,
+                                rows_inserted, rows_updated)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING upload_id""",
+        [now, user.name, plan.province_code, spec.table, plan.file_name, plan.sha256,
+         len(plan.inserted), len(plan.updated)],
+    ).fetchone()
+    revisions = pd.DataFrame(
+        [[upload_id, spec.table, key, row["date"], row[spec.unit_column],
+          _json(plan.before[key]) if key in plan.before else None, _json(row), plan.notes.get(key)]
+         for key, row in plan.after.items()],
+        columns=["upload_id", "table_name", "row_key", "date", "unit_code", "old_row", "new_row", "note"],
+    ).astype({"upload_id": "int64", "date": "object"})
+    cur.register("staged_revisions", revisions)
+    try:
+        cur.execute("INSERT INTO revisions BY NAME SELECT * FROM staged_revisions")
+    finally:
+        cur.unregister("staged_revisions")
+    _update(cur, spec, types, [plan.after[k] for k in plan.updated])
+    _insert(cur, spec, types, [plan.after[k] for k in plan.inserted])
+    return upload_id
+
+
+def rollback(con: duckdb.DuckDBPyConnection, upload_id: int, user: User, now: dt.datetime | None = None) -> int:
+    """Undo a whole upload in one transaction, restoring every row it touched exactly; rows restored.
+
+    Refused when a later upload still in force changed the same rows (roll that back first).
+    """
+    if not user.can_administer:
+        raise Refused("ingest.refused.admin_only")
+    cur = con.cursor()
+    try:
+        cur.begin()
+        found = _rows(cur, "SELECT table_name, rolled_back_at FROM uploads WHERE upload_id = ?", [upload_id])
+        if not found:
+            raise Refused("ingest.refused.unknown_upload", upload=upload_id)
+        if found[0]["rolled_back_at"] is not None:
+            raise Refused("ingest.refused.already_rolled_back", upload=upload_id, when=found[0]["rolled_back_at"])
+        spec = SPECS[found[0]["table_name"]]
+        later = [r["upload_id"] for r in _rows(cur, """
+            SELECT DISTINCT r.upload_id FROM revisions r JOIN uploads u USING (upload_id)
+            WHERE r.table_name = ? AND r.upload_id > ? AND u.rolled_back_at IS NULL
+              AND r.row_key IN (SELECT row_key FROM revisions WHERE upload_id = ? AND table_name = ?)
+            ORDER BY r.upload_id""", [spec.table, upload_id, upload_id, spec.table])]
+        if later:
+            raise Refused("ingest.refused.later_uploads", upload=upload_id, later=", ".join(f"#{u}" for u in later))
+        revisions = _rows(cur, "SELECT old_row, new_row FROM revisions WHERE upload_id = ?", [upload_id])
+        types = _types(cur, spec.table)
+        restore = [json.loads(r["old_row"]) for r in revisions if r["old_row"] is not None]
+        remove = [json.loads(r["new_row"]) for r in revisions if r["old_row"] is None]
+        _update(cur, spec, types, restore)
+        _delete(cur, spec, types, remove)
+        cur.execute("UPDATE uploads SET rolled_back_at = ?, rolled_back_by = ? WHERE upload_id = ?",
+                    [now or now_in_vietnam(), user.name, upload_id])
+        cur.commit()
+        return len(revisions)
+    except BaseException:
+        cur.rollback()
+        raise
+    finally:
+        cur.close()
+
+
+# ------------------------------------------------------------------ history
+
+
+def uploads(con: duckdb.DuckDBPyConnection, province_code: str | None = None) -> pd.DataFrame:
+    """Every upload, newest first (one province's, or all)."""
+    return query(con, """SELECT upload_id, uploaded_at, user_name, province_code, table_name, file_name,
+                                 rows_inserted, rows_updated, rolled_back_at, rolled_back_by
+                          FROM uploads WHERE ?::TEXT IS NULL OR province_code = ?
+                          ORDER BY upload_id DESC""", [province_code, province_code])
+
+
+def upload_changes(con: duckdb.DuckDBPyConnection, upload_id: int, lang: str = "vi") -> pd.DataFrame:
+    """What one upload changed: a line per figure, old -> new (old blank for rows it added)."""
+    found = query(con, """SELECT r.table_name, r.old_row, r.new_row FROM revisions r
+                           WHERE r.upload_id = ? ORDER BY r.date, r.unit_code, r.row_key""", [upload_id])
+    if found.empty:
+        return pd.DataFrame()
+    spec = SPECS[found["table_name"].iloc[0]]
+    pairs = [(_loads(old), json.loads(new)) for old, new in zip(found["old_row"], found["new_row"])]
+    return cell_changes(spec, pairs, lang)
+
+
+def figure_history(con: duckdb.DuckDBPyConnection, table: str, key: dict, lang: str = "vi") -> pd.DataFrame:
+    """Every upload that changed one row (e.g. cases of district 094 on 2021-07-01), oldest first:
+    when, who, which file, and each figure old -> new; rolled-back uploads say so."""
+    spec = SPECS[table]
+    found = query(con, """SELECT r.upload_id, u.uploaded_at, u.user_name, u.file_name, u.rolled_back_at,
+                                  r.old_row, r.new_row, r.note
+                           FROM revisions r JOIN uploads u USING (upload_id)
+                           WHERE r.table_name = ? AND r.row_key = ? ORDER BY r.upload_id""",
+                   [spec.table, row_key(spec, key)])
+    lines = [
+        [record["upload_id"], record["uploaded_at"], record["user_name"], record["file_name"], label(spec, column, lang),
+         _display(spec, column, old, lang), _display(spec, spec.source_of(column), old_source, lang),
+         _display(spec, column, new, lang), record["note"], record["rolled_back_at"]]
+        for record in found.to_dict("records")
+        for _, column, old, old_source, new in changed_figures(
+            spec, [(_loads(record["old_row"]), json.loads(record["new_row"]))])
+    ]
+    return pd.DataFrame(lines, columns=["upload_id", "uploaded_at", "user_name", "file_name", "figure", "old",
+                                        "old_source", "new", "note", "rolled_back_at"])
+
+
+def _loads(text) -> dict | None:
+    """A stored row (JSON text), or None where the column is NULL."""
+    return json.loads(text) if isinstance(text, str) else None
+
+

@@ -1,0 +1,80 @@
+"""Weekly epidemic levels of every district: the tables the rule sets read, loaded once and classified at once.
+
+A week runs Monday to Sunday (the reporting week) and is judged on its Sunday, on the 7 days that end
+there; only complete weeks are judged. Rows are labelled by the week's Monday (`week`).
+The SQL lives here; the inputs and the classification are the indicators package's.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from data.db import districts, population_by_age, query, table
+from indicators import engine, inputs
+from indicators.rulesets import load_ruleset
+
+SUNDAY = 6
+# Figures the map's detail panel shows beside the level (every rule set's own inputs are kept too).
+DETAIL_COLUMNS = (
+    "population", "new_cases_7d", "new_cases_prev_7d", "community_cases_7d", "cases_per_100k_7d",
+    "community_cases_per_100k_7d", "new_deaths_7d", "in_treatment", "covid_beds_total", "covid_beds_occupied",
+    "covid_bed_occupancy_pct", "icu_beds_staffed", "icu_beds_occupied", "icu_occupancy_pct",
+    "pct_18plus_dose1", "pct_18plus_full", "pct_50plus_full", "pct_50plus_booster", "treatment_capacity_met",
+)
+
+
+def district_inputs(con) -> pd.DataFrame:
+    """indicators.inputs.district_inputs over the whole database: every district, every day of `cases`."""
+    return inputs.district_inputs(
+        table(con, "cases"), table(con, "beds"), table(con, "tests"), table(con, "vaccinations"),
+        districts(con), population_by_age(con),
+    )
+
+
+def complete_weeks(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Mondays of the weeks that are judged between two dates (the same weeks `weekly_levels` returns)."""
+    monday = first + dt.timedelta(days=-first.weekday() % 7)
+    return [monday + dt.timedelta(weeks=n) for n in range(max(0, ((last - monday).days - 6) // 7 + 1))]
+
+
+def week_ends(dates: pd.Series) -> pd.Series:
+    """True on the Sundays that close a complete week of data (the first days may start mid-week)."""
+    days = pd.to_datetime(dates)
+    return (days.dt.dayofweek == SUNDAY) & (days >= days.min() + pd.Timedelta(days=6))
+
+
+def weekly_levels(con, ruleset_id: str) -> pd.DataFrame:
+    """One row per district and complete week: district_code, province_code, week (its Monday), week_end,
+    the figures of DETAIL_COLUMNS and the rule set's inputs, then level (Int64, <NA> unknown), label_vi,
+    label_en, color (official palette) and reasons, from indicators.engine.classify."""
+    ruleset = load_ruleset(ruleset_id)
+    daily = district_inputs(con)
+    sundays = daily.loc[week_ends(daily["date"])]
+    keep = list(dict.fromkeys([*DETAIL_COLUMNS, *ruleset.input_columns]))
+    frame = sundays[["district_code", "province_code", "date", *[c for c in keep if c in sundays]]].rename(
+        columns={"date": "week_end"}).reset_index(drop=True)
+    frame.insert(2, "week", frame["week_end"] - pd.Timedelta(days=6))
+    return pd.concat([frame, engine.classify(frame, ruleset)], axis=1)
+
+
+def week_sources(con) -> pd.DataFrame:
+    """Where each week's figures come from, per table: observed | estimated | simulated | mixed.
+
+    Columns: week (Monday), cases, beds, vaccinations. The map says it under the legend, since the
+    built-in district cases are partly observed and beds and vaccinations are simulated.
+    """
+    def origin(column: str) -> str:
+        return f"CASE WHEN COUNT(DISTINCT {column}) > 1 THEN 'mixed' ELSE ANY_VALUE({column}) END"
+
+    return query(
+        con,
+        f"""WITH c AS (SELECT date_trunc('week', date)::DATE AS week, {origin('source')} AS cases
+                       FROM cases GROUP BY 1),
+                 b AS (SELECT date_trunc('week', date)::DATE AS week, {origin('source')} AS beds
+                       FROM beds GROUP BY 1),
+                 v AS (SELECT date_trunc('week', date)::DATE AS week, {origin('source')} AS vaccinations
+                       FROM vaccinations GROUP BY 1)
+            SELECT c.week, c.cases, b.beds, v.vaccinations
+            FROM c LEFT JOIN b USING (week) LEFT JOIN v USING (week) ORDER BY c.week""",
+    )

@@ -1,0 +1,126 @@
+"""SQL of the operations pages: beds per unit, checkpoints, tracing and testing, supplies.
+
+Pure (no streamlit); every query goes through data.db.query with `?` parameters and the shared area filter,
+so a page asks for the whole country, a province or a district the same way.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from data.db import _AREA_FILTER, Area, _area_params, query
+
+_BED_COLUMNS = ["covid_beds_total", "covid_beds_occupied", "icu_beds_staffed", "icu_beds_occupied",
+                "ventilators", "ventilators_in_use"]
+
+
+def unit_capacity(con, area: Area, day: dt.date) -> pd.DataFrame:
+    """Beds of every district in the area on `day`, and of every province in it (summed from its districts).
+
+    Columns: level ('district' | 'province'), code, name, province_name, population, the bed columns of `beds`,
+    oxygen_supply_m3_per_day, source. A district view has no province rows.
+    """
+    sums = ", ".join(f"SUM({c})::BIGINT AS {c}" for c in _BED_COLUMNS)
+    plain = ", ".join(_BED_COLUMNS)
+    return query(
+        con,
+        f"""WITH units AS (
+                SELECT b.*, d.district_name, d.province_code, d.province_name, d.population
+                FROM beds b JOIN districts d USING (district_code)
+                WHERE b.date = ?::DATE AND ({_AREA_FILTER}))
+            SELECT 'district' AS level, district_code AS code, district_name AS name, province_name,
+                   population, {plain}, oxygen_supply_m3_per_day, source
+            FROM units
+            UNION ALL
+            SELECT 'province', province_code, ANY_VALUE(province_name), ANY_VALUE(province_name),
+                   SUM(population)::BIGINT, {sums}, SUM(oxygen_supply_m3_per_day), MIN(source)
+            FROM units WHERE ? <> 'district'
+            GROUP BY province_code
+            ORDER BY 1 DESC, 2""",
+        [day, *_area_params(area), area.level],
+    )
+
+
+def district_occupancy(con, area: Area, days: list[dt.date]) -> pd.DataFrame:
+    """COVID and ICU beds (total and occupied) of every district in the area on the given days (long frame)."""
+    return query(
+        con,
+        f"""SELECT b.date, b.district_code, b.covid_beds_total, b.covid_beds_occupied,
+                   b.icu_beds_staffed, b.icu_beds_occupied
+            FROM beds b JOIN districts d USING (district_code)
+            WHERE b.date IN (SELECT UNNEST(?::DATE[])) AND ({_AREA_FILTER})
+            ORDER BY b.date, b.district_code""",
+        [list(days), *_area_params(area)],
+    )
+
+
+def supplies(con, area: Area, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
+    """Stock, received and used of every item per day, summed over the area's districts."""
+    return query(
+        con,
+        f"""SELECT s.date, s.item, ANY_VALUE(s.unit) AS unit, SUM(s.stock) AS stock, SUM(s.received) AS received,
+                   SUM(s.used) AS used, MIN(s.source) AS source
+            FROM supplies s JOIN districts d USING (district_code)
+            WHERE ({_AREA_FILTER})
+              AND (?::DATE IS NULL OR s.date >= ?::DATE) AND (?::DATE IS NULL OR s.date <= ?::DATE)
+            GROUP BY s.date, s.item ORDER BY s.date, s.item""",
+        [*_area_params(area), start, start, end, end],
+    )
+
+
+def checkpoint_sites(con, area: Area) -> pd.DataFrame:
+    """Border gates and control posts in the area, with their district and province names."""
+    return query(
+        con,
+        f"""SELECT d.checkpoint_id, d.name, d.kind, d.province_code, d.district_code, u.district_name,
+                   u.province_name, d.lon, d.lat, d.source
+            FROM checkpoints d JOIN districts u USING (district_code)
+            WHERE {_AREA_FILTER} ORDER BY d.kind, d.checkpoint_id""",
+        _area_params(area),
+    )
+
+
+def checkpoint_counts(con, area: Area, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
+    """Daily counts of the area's checkpoints (rows exist only for the days a checkpoint reported)."""
+    return query(
+        con,
+        f"""SELECT c.date, c.checkpoint_id, c.people_in, c.people_out, c.vehicles, c.from_outbreak_areas,
+                   c.declared, c.tested, c.positive, c.quarantined, c.source
+            FROM checkpoint_counts c JOIN checkpoints d USING (checkpoint_id)
+            WHERE ({_AREA_FILTER})
+              AND (?::DATE IS NULL OR c.date >= ?::DATE) AND (?::DATE IS NULL OR c.date <= ?::DATE)
+            ORDER BY c.date, c.checkpoint_id""",
+        [*_area_params(area), start, start, end, end],
+    )
+
+
+def response_daily(con, area: Area, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
+    """Per day over the area: F0 (new cases), F1, F2, quarantine and isolation, tests and PCR capacity.
+
+    observed_cases says how many of the F0 were announced by district (the rest are estimated);
+    tracing_source and tests_source say where those columns come from (NULL on days without a row).
+    """
+    return query(
+        con,
+        f"""SELECT c.date,
+                   SUM(c.new_cases)::BIGINT AS new_cases,
+                   SUM(c.observed_cases)::BIGINT AS observed_cases,
+                   SUM(r.f1_identified)::BIGINT AS f1_identified,
+                   SUM(r.f2_identified)::BIGINT AS f2_identified,
+                   SUM(r.centralized_quarantine)::BIGINT AS centralized_quarantine,
+                   SUM(r.home_isolation)::BIGINT AS home_isolation,
+                   SUM(t.samples)::BIGINT AS samples,
+                   SUM(t.pooled_samples)::BIGINT AS pooled_samples,
+                   SUM(t.positives)::BIGINT AS positives,
+                   SUM(t.pcr_capacity)::BIGINT AS pcr_capacity,
+                   MIN(r.source) AS tracing_source,
+                   MIN(t.source) AS tests_source
+            FROM cases c JOIN districts d USING (district_code)
+            LEFT JOIN tracing r ON r.date = c.date AND r.district_code = c.district_code
+            LEFT JOIN tests t ON t.date = c.date AND t.district_code = c.district_code
+            WHERE ({_AREA_FILTER})
+              AND (?::DATE IS NULL OR c.date >= ?::DATE) AND (?::DATE IS NULL OR c.date <= ?::DATE)
+            GROUP BY c.date ORDER BY c.date""",
+        [*_area_params(area), start, start, end, end],
+    )

@@ -1,0 +1,597 @@
+"""Seeded simulator of the operational data that no public source publishes for Vietnam.
+
+Hospital load, beds, tests by district, vaccinations by district and age band, border and control-post
+counts, and contact tracing are generated from short models calibrated to the real case, death and
+vaccination series. Every parameter and the reason for its value live in simulation.toml; every row says
+source = 'simulated' (the case split and load columns are labelled by the build). Models work on
+[day, district] arrays, so the whole country runs in seconds; the same seed gives the same tables.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import ndimage, signal, stats
+
+PARAMS_PATH = Path(__file__).resolve().with_name("simulation.toml")
+CHECKPOINTS_PATH = Path(__file__).resolve().parent / "sources" / "checkpoints.csv"
+SIMULATED = "simulated"
+VACCINE_BANDS = ("05-11", "12-17", "18-49", "50-64", "65+")
+DOSES = ("dose1", "full", "booster")
+# Each table draws from its own generator, so changing one model never reshuffles another table.
+SEED_OFFSETS = {"case_details": 11, "beds": 22, "tests": 33, "vaccinations": 44, "checkpoint_counts": 55, "tracing": 66}
+
+
+def load_params(path: Path | str | None = None) -> dict:
+    """The simulation parameters (simulation.toml unless another file is given)."""
+    with open(path or PARAMS_PATH, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def simulate(
+    district_cases: pd.DataFrame,
+    districts: pd.DataFrame,
+    population_by_age: pd.DataFrame,
+    vaccination_snapshots: pd.DataFrame,
+    national: pd.DataFrame,
+    params: dict,
+    seed: int,
+) -> dict[str, pd.DataFrame]:
+    """Every simulated table, keyed by schema table name (columns as in the schema, without reported_at).
+
+    district_cases: [date, district_code, new_cases, new_deaths] for every district of `districts`.
+    districts: [district_code, province_code, population, ...].
+    population_by_age: [district_code, age_group ('00-04' .. '85+'), population].
+    vaccination_snapshots: the real province snapshots [date, province_code, people_dose1, people_dose2, doses_total].
+    national: the OWID Vietnam rows [date, people_vaccinated, people_fully_vaccinated, total_vaccinations].
+    """
+    grid = Grid.build(district_cases, districts, params["periods"])
+    rngs = {name: np.random.default_rng(seed + offset) for name, offset in SEED_OFFSETS.items()}
+    load = clinical_load(grid, params, rngs["case_details"])
+    checkpoints = read_checkpoints(grid)
+    return {
+        "case_details": case_details(grid, load, params, rngs["case_details"]),
+        "beds": beds(grid, load, params, rngs["beds"]),
+        "tests": tests(grid, params["tests"], rngs["tests"]),
+        "vaccinations": vaccinations(grid, population_by_age, vaccination_snapshots, national,
+                                     params["vaccination"], rngs["vaccinations"]),
+        "checkpoints": checkpoints.assign(source="observed"),
+        "checkpoint_counts": checkpoint_counts(grid, checkpoints, params["checkpoints"], rngs["checkpoint_counts"]),
+        "tracing": tracing(grid, params["tracing"], rngs["tracing"]),
+    }
+
+
+# ---------------------------------------------------------------- the [day, district] grid
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Cases and deaths as [day, district] arrays over a continuous daily range, with the units around them."""
+
+    dates: pd.DatetimeIndex
+    district_codes: np.ndarray
+    province_codes: np.ndarray  # the distinct provinces, sorted
+    province_of_district: np.ndarray  # index into province_codes for each district
+    population: np.ndarray  # per district
+    cases: np.ndarray
+    deaths: np.ndarray
+    period: np.ndarray  # index into the [periods] lists for each day
+    period_starts: np.ndarray  # datetime64 per period
+
+    @classmethod
+    def build(cls, district_cases: pd.DataFrame, districts: pd.DataFrame, periods: dict) -> Grid:
+        units = districts.sort_values("district_code")
+        codes = units["district_code"].astype(str).to_numpy(dtype=object)
+        province_codes, province_of_district = np.unique(units["province_code"].astype(str).to_numpy(), return_inverse=True)
+        when = pd.to_datetime(district_cases["date"])
+        dates = pd.date_range(when.min(), when.max(), freq="D").as_unit(when.dt.unit)
+        row = (when - dates[0]).dt.days.to_numpy()
+        column = pd.Index(codes).get_indexer(district_cases["district_code"].astype(str))
+        if (column < 0).any():
+            raise ValueError("district_cases names districts that are not in `districts`")
+        arrays = []
+        for name in ("new_cases", "new_deaths"):
+            values = np.zeros((len(dates), len(codes)), dtype=np.int64)
+            np.add.at(values, (row, column), district_cases[name].to_numpy(dtype=np.int64))
+            arrays.append(values)
+        starts = np.array(periods["starts"], dtype="datetime64[D]")
+        period = np.clip(np.searchsorted(starts, dates.to_numpy().astype("datetime64[D]"), side="right") - 1, 0, None)
+        return cls(dates, codes, province_codes, province_of_district,
+                   units["population"].to_numpy(dtype=float), arrays[0], arrays[1], period, starts)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.cases.shape
+
+    def by_period(self, values) -> np.ndarray:
+        """A per-period parameter as a [day, 1] column, ready to broadcast over districts."""
+        values = np.asarray(values, dtype=float)
+        if len(values) != len(self.period_starts):
+            raise ValueError(f"a per-period parameter needs {len(self.period_starts)} values, got {len(values)}")
+        return values[self.period][:, None]
+
+    def province_totals(self, values: np.ndarray) -> np.ndarray:
+        """[day, province] sums of a [day, district] array."""
+        membership = np.zeros((len(self.district_codes), len(self.province_codes)))
+        membership[np.arange(len(self.district_codes)), self.province_of_district] = 1.0
+        return values @ membership
+
+    def per_100k(self, values: np.ndarray, population: np.ndarray) -> np.ndarray:
+        """Rates per 100k that stay 0 where nobody lives (Hoàng Sa)."""
+        return np.divide(values * 1e5, population, out=np.zeros(values.shape), where=population > 0)
+
+    def frame(self, columns: dict[str, np.ndarray], dtype=np.int32) -> pd.DataFrame:
+        """A [date, district_code, ...] frame from [day, district] arrays, with source = 'simulated'."""
+        n_days, n_districts = self.shape
+        data = {"date": np.repeat(self.dates.to_numpy(), n_districts),
+                "district_code": labels(self.district_codes, np.tile(np.arange(n_districts), n_days))}
+        data |= {name: np.asarray(values).reshape(-1).astype(dtype) for name, values in columns.items()}
+        return pd.DataFrame(data).assign(source=SIMULATED)
+
+
+def labels(values, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """values[index] as a string array, built by index: a million rows cost milliseconds, not a second."""
+    return pd.array(np.asarray(values, dtype=object), dtype="str").take(index)
+
+
+def trailing_mean(values: np.ndarray, days: int = 7) -> np.ndarray:
+    """Mean of the last `days` days (days before the series count as 0)."""
+    total = np.cumsum(values, axis=0, dtype=float)
+    total[days:] -= total[:-days].copy()
+    return total / days
+
+
+def lagged_peak(values: np.ndarray, lag: int, window: int) -> np.ndarray:
+    """Highest value seen `lag` to `lag + window - 1` days ago: capacity follows demand late and stays open."""
+    peak = ndimage.maximum_filter1d(values, size=window, axis=0, origin=(window - 1) // 2, mode="constant", cval=0)
+    shifted = np.zeros(values.shape)
+    shifted[lag:] = peak[: len(values) - lag]
+    return shifted
+
+
+def stay_curve(mean_days: float, shape: float | None = None) -> np.ndarray:
+    """Share of arrivals still present k days later: gamma-distributed stays, or a fixed stay when shape is None."""
+    if shape is None:
+        return np.ones(int(mean_days))
+    return stats.gamma.sf(np.arange(int(mean_days * 6) + 1), a=shape, scale=mean_days / shape)
+
+
+def present(grid: Grid, arrivals: np.ndarray, curves: list[np.ndarray]) -> np.ndarray:
+    """How many are present each day, each arrival following the stay curve of the period it arrived in."""
+    total = np.zeros(arrivals.shape)
+    bounds = np.append(np.searchsorted(grid.period, np.arange(len(curves))), len(grid.period))
+    for period, curve in enumerate(curves):
+        first, last = bounds[period], bounds[period + 1]
+        if first == last:
+            continue
+        spread = signal.fftconvolve(arrivals[first:last], curve[:, None], axes=0)[: len(arrivals) - first]
+        total[first : first + len(spread)] += spread
+    return np.clip(np.rint(total), 0, None).astype(np.int64)
+
+
+def binomial(rng: np.random.Generator, counts: np.ndarray, share) -> np.ndarray:
+    return rng.binomial(counts, np.clip(share, 0.0, 1.0))
+
+
+# ---------------------------------------------------------------- cases: origin and clinical load
+
+
+@dataclass(frozen=True)
+class Load:
+    in_treatment: np.ndarray
+    oxygen: np.ndarray  # includes the ICU patients
+    icu: np.ndarray
+
+
+def icu_share(grid: Grid, severity: dict) -> np.ndarray:
+    """[day, district] share of new cases that will need intensive care, from the real deaths.
+
+    The province CFR of each period (shrunk toward the national one) times the share of deaths that go
+    through ICU, divided by ICU mortality: ICU and oxygen load then match the deaths that were reported.
+    """
+    periods = np.eye(len(grid.period_starts))[grid.period]  # [day, period]
+    cases = periods.T @ grid.province_totals(grid.cases)
+    deaths = periods.T @ grid.province_totals(grid.deaths)
+    national = deaths.sum(axis=1, keepdims=True) / np.maximum(cases.sum(axis=1, keepdims=True), 1)
+    prior = severity["cfr_prior_cases"]
+    cfr = (deaths + prior * national) / (cases + prior)
+    share = np.clip(cfr * severity["deaths_after_icu"] / severity["icu_fatality"], severity["icu_share_floor"], 0.5)
+    return share[grid.period][:, grid.province_of_district]
+
+
+def clinical_load(grid: Grid, params: dict, rng: np.random.Generator) -> Load:
+    """Patients currently in treatment, on oxygen and in ICU: new cases convolved with lengths of stay."""
+    treatment, severity = params["treatment"], params["severity"]
+    critical_share = icu_share(grid, severity)
+    to_icu = binomial(rng, grid.cases, critical_share)
+    oxygen_only_share = critical_share * (severity["oxygen_per_icu"] - 1) / (1 - critical_share)
+    to_oxygen = binomial(rng, grid.cases - to_icu, oxygen_only_share)
+    n_periods = len(grid.period_starts)
+    icu = present(grid, to_icu, [stay_curve(treatment["icu_mean_stay_days"], treatment["stay_shape"])] * n_periods)
+    oxygen = icu + present(grid, to_oxygen, [stay_curve(treatment["oxygen_mean_stay_days"], treatment["stay_shape"])] * n_periods)
+    curves = [stay_curve(days, treatment["stay_shape"]) for days in treatment["mean_stay_days"]]
+    in_treatment = np.maximum(present(grid, grid.cases, curves), oxygen)  # the severe stay longer than the mild
+    return Load(in_treatment, oxygen, icu)
+
+
+def case_details(grid: Grid, load: Load, params: dict, rng: np.random.Generator) -> pd.DataFrame:
+    """Origin of each day's new cases (imported / found in quarantine / community) plus the clinical load.
+
+    Imported cases arrive at a small daily rate in provinces with an airport or border gate; a local
+    outbreak dilutes them. Local cases are found in quarantine while tracing keeps up; the share falls
+    as district incidence rises.
+    """
+    split = params["case_split"]
+    province_recent = grid.province_totals(trailing_mean(grid.cases))[:, grid.province_of_district]
+    entry = np.isin(grid.province_codes, split["entry_provinces"])[grid.province_of_district]
+    rate = grid.by_period(split["imported_per_day"]) * np.where(entry, 1.0, split["non_entry_factor"])
+    imported = binomial(rng, grid.cases, rate / (rate + province_recent))
+    in_quarantine = grid.by_period(split["quarantine_share"]) * tracing_effort(grid, params["tracing"])
+    quarantine = binomial(rng, grid.cases - imported, in_quarantine)
+    frame = grid.frame({
+        "community_cases": grid.cases - imported - quarantine,
+        "quarantine_cases": quarantine,
+        "imported_cases": imported,
+        "in_treatment": load.in_treatment,
+        "oxygen": load.oxygen,
+        "icu": load.icu,
+    })
+    return frame.drop(columns="source")
+
+
+# ---------------------------------------------------------------- health system
+
+
+def surge_capacity(baseline: np.ndarray, load: np.ndarray, headroom: float, lag: int, standby: int) -> np.ndarray:
+    """Baseline capacity, raised to headroom x the recent peak load once `lag` days have passed."""
+    return np.maximum(baseline[None, :], headroom * lagged_peak(load, lag, standby))
+
+
+def beds(grid: Grid, load: Load, params: dict, rng: np.random.Generator) -> pd.DataFrame:
+    """COVID beds, ICU beds, ventilators and oxygen supply: a baseline per population plus surges that follow load.
+
+    Hospital load is the hospitalised share of patients in treatment, never fewer than those on oxygen;
+    surge capacity opens after a lag (field hospitals) and stays on standby, so beds run short while a
+    wave climbs, as they did in 2021.
+    """
+    bed, treatment = params["beds"], params["treatment"]
+    density = grid.population / 1e5 * rng.lognormal(0.0, bed["district_sigma"], len(grid.district_codes))
+    block = bed["bed_block"]
+    hospital = np.maximum(np.rint(load.in_treatment * grid.by_period(treatment["hospitalised_share"])), load.oxygen)
+    icu_staffed = np.ceil(surge_capacity(np.ceil(bed["icu_beds_per_100k"] * density), load.icu, bed["surge_headroom"],
+                                         bed["icu_surge_lag_days"], bed["standby_days"]))
+    total = np.ceil(surge_capacity(bed["covid_beds_per_100k"] * density, hospital, bed["surge_headroom"],
+                                   bed["surge_lag_days"], bed["standby_days"]) / block) * block
+    total = np.maximum(total, icu_staffed)
+    icu_occupied = np.minimum(load.icu, icu_staffed)
+    ventilators = np.ceil(icu_staffed * bed["ventilators_per_icu_bed"])
+    on_oxygen_only = load.oxygen - load.icu
+    demand = on_oxygen_only * bed["oxygen_m3_per_patient_day"] + load.icu * bed["oxygen_m3_per_icu_patient_day"]
+    supply = surge_capacity(bed["oxygen_baseline_m3_per_100k"] * density, demand, bed["surge_headroom"],
+                            bed["surge_lag_days"], bed["standby_days"])
+    frame = grid.frame({
+        "covid_beds_total": total,
+        "covid_beds_occupied": np.minimum(hospital, total),
+        "icu_beds_staffed": icu_staffed,
+        "icu_beds_occupied": icu_occupied,
+        "ventilators": ventilators,
+        "ventilators_in_use": np.minimum(ventilators, np.rint(icu_occupied * params["severity"]["invasive_ventilation_share"])),
+    })
+    frame.insert(len(frame.columns) - 1, "oxygen_supply_m3_per_day", np.round(supply, 1).reshape(-1))
+    return frame
+
+
+def tests(grid: Grid, test: dict, rng: np.random.Generator) -> pd.DataFrame:
+    """RT-PCR samples: background surveillance, tracing around each case, and mass campaigns in outbreaks.
+
+    positives are the cases confirmed by RT-PCR; the rest were confirmed by rapid tests (2022), so
+    positives <= new_cases. Capacity is a baseline per population raised after the peaks of PCR runs.
+    """
+    people = grid.population / 1e5
+    recent = trailing_mean(grid.cases)
+    province_incidence = grid.per_100k(grid.province_totals(recent), grid.province_totals(grid.population[None, :]))
+    campaign = province_incidence[:, grid.province_of_district] > test["campaign_threshold_per_100k"]
+    expected = (grid.by_period(test["background_per_100k"]) * people + grid.by_period(test["tests_per_case"]) * recent
+                + grid.by_period(test["campaign_per_100k"]) * people * campaign)
+    weekday = np.asarray(test["weekday_factor"])[grid.dates.dayofweek][:, None]
+    samples = rng.poisson(expected * weekday * rng.lognormal(0.0, test["daily_sigma"], grid.shape))
+    positives = binomial(rng, grid.cases, 1 - grid.by_period(test["rapid_confirmed_share"]))
+    samples = np.maximum(samples, np.ceil(positives / test["max_positivity"]).astype(np.int64))
+    pooled = binomial(rng, samples, grid.by_period(test["pooled_share"]))
+    runs = samples - pooled + np.ceil(pooled / test["pool_size"])
+    baseline = grid.by_period(test["capacity_per_100k"]) * people
+    surge = test["capacity_headroom"] * lagged_peak(runs, test["capacity_lag_days"], test["capacity_standby_days"])
+    capacity = np.ceil(np.maximum(baseline, surge))
+    return grid.frame({"samples": samples, "pooled_samples": pooled, "positives": positives, "pcr_capacity": capacity})
+
+
+def tracing_effort(grid: Grid, trace: dict) -> np.ndarray:
+    """[day, district] share of the usual tracing work done: teams saturate as district incidence rises."""
+    incidence = grid.per_100k(trailing_mean(grid.cases), grid.population)
+    return 1 / (1 + incidence / trace["tracing_saturation_per_100k"])
+
+
+def tracing(grid: Grid, trace: dict, rng: np.random.Generator) -> pd.DataFrame:
+    """F1/F2 found per case, and how many sit in centralized quarantine or at home (fixed stays by period)."""
+    effort = tracing_effort(grid, trace)
+    f1 = rng.poisson(grid.cases * grid.by_period(trace["f1_per_case"]) * effort)
+    f2 = rng.poisson(f1 * grid.by_period(trace["f2_per_f1"]))
+    centralized = binomial(rng, f1, grid.by_period(trace["centralized_share"]) * effort)
+    at_home = f1 - centralized + binomial(rng, f2, grid.by_period(trace["f2_home_share"]))
+    return grid.frame({
+        "f1_identified": f1,
+        "f2_identified": f2,
+        "centralized_quarantine": present(grid, centralized, [stay_curve(days) for days in trace["centralized_days"]]),
+        "home_isolation": present(grid, at_home, [stay_curve(days) for days in trace["home_days"]]),
+    })
+
+
+# ---------------------------------------------------------------- borders and control posts
+
+
+def read_checkpoints(grid: Grid, path: Path = CHECKPOINTS_PATH) -> pd.DataFrame:
+    """The real checkpoint places (data/sources/checkpoints.csv) that lie in the simulated districts."""
+    places = pd.read_csv(path, dtype={"province_code": str, "district_code": str})
+    places = places.rename(columns={"id": "checkpoint_id"})[
+        ["checkpoint_id", "name", "kind", "province_code", "district_code", "lon", "lat"]]
+    return places[places["district_code"].isin(grid.district_codes)].reset_index(drop=True)
+
+
+def checkpoint_counts(grid: Grid, places: pd.DataFrame, posts: dict, rng: np.random.Generator) -> pd.DataFrame:
+    """Daily passages, declarations, tests and quarantine at each checkpoint.
+
+    Border gates carry a sliver of their pre-2020 traffic while closed (freight more than people) and
+    ramp up after both sides reopen. Control posts exist only while they operated; the share of travellers
+    from outbreak areas grows with the cases elsewhere in the country. Positivity follows the case curve of
+    the checkpoint's province.
+    """
+    n_days = len(grid.dates)
+    sites = [posts["sites"][checkpoint] for checkpoint in places["checkpoint_id"]]
+    gate = (places["kind"] == "border_gate").to_numpy()
+    days = grid.dates.to_numpy().astype("datetime64[D]")[:, None]
+
+    reopening = np.array([max(posts["reopening"]["VN"], posts["reopening"][site.get("neighbour", "VN")]) for site in sites],
+                         dtype="datetime64[D]")
+    ramp = np.clip((days - reopening).astype(float) / posts["reopening_ramp_days"], 0.0, 1.0)
+    is_open = days >= reopening
+    gate_people = np.where(is_open, posts["closed_people_factor"] + ramp * (posts["reopened_people_factor"] - posts["closed_people_factor"]),
+                           posts["closed_people_factor"])
+    gate_vehicles = np.where(is_open, posts["closed_vehicle_factor"] + ramp * (posts["reopened_vehicle_factor"] - posts["closed_vehicle_factor"]),
+                             posts["closed_vehicle_factor"])
+    operating = np.zeros((n_days, len(places)), dtype=bool)
+    for column in np.flatnonzero(~gate):
+        for first, last in posts["control_post_active"].get(places["province_code"].iloc[column], []):
+            operating[:, column] |= (days[:, 0] >= np.datetime64(first)) & (days[:, 0] <= np.datetime64(last))
+    present_rows = np.where(gate, True, operating)
+    people_factor = np.where(gate, gate_people, posts["control_post_traffic_factor"] * operating)
+    vehicle_factor = np.where(gate, gate_vehicles, posts["control_post_traffic_factor"] * operating)
+
+    baseline = np.array([site["people"] for site in sites], dtype=float)
+    per_person = np.where(gate, posts["vehicles_per_person"]["border_gate"], posts["vehicles_per_person"]["control_post"])
+    weekday = np.asarray(posts["weekday_factor"])[grid.dates.dayofweek][:, None]
+    rhythm = weekday * baseline
+
+    def noisy() -> np.ndarray:
+        return rng.lognormal(0.0, posts["daily_sigma"], (n_days, len(places)))
+
+    people_in = rng.poisson(rhythm * people_factor * noisy())
+    people_out = rng.poisson(rhythm * people_factor * posts["out_per_in"] * noisy())
+    vehicles = rng.poisson(rhythm * per_person * vehicle_factor * noisy())
+
+    province = np.searchsorted(grid.province_codes, places["province_code"].to_numpy())
+    province_recent = grid.province_totals(trailing_mean(grid.cases))
+    elsewhere = province_recent.sum(axis=1, keepdims=True) - province_recent[:, province]
+    period = grid.period[:, None]
+    share_from_outbreak = np.where(
+        gate, np.asarray(posts["border_outbreak_share"])[period],
+        np.minimum(posts["max_outbreak_share"], 1 - np.exp(-elsewhere / posts["outbreak_scale_cases_per_day"])))
+    from_outbreak = binomial(rng, people_in, share_from_outbreak)
+    mean, concentration = posts["declared_share"], posts["declared_concentration"]
+    declared = binomial(rng, from_outbreak, rng.beta(mean * concentration, (1 - mean) * concentration, from_outbreak.shape))
+    tested = np.where(gate, binomial(rng, people_in, np.asarray(posts["border_tested_share"])[period]),
+                      binomial(rng, from_outbreak, np.asarray(posts["post_tested_share"])[period]))
+    incidence = grid.per_100k(province_recent, grid.province_totals(grid.population[None, :]))[:, province]
+    floor = np.where(gate, posts["positivity_floor"]["border_gate"], posts["positivity_floor"]["control_post"])
+    positive = binomial(rng, tested, np.minimum(posts["max_positivity"], floor + posts["positivity_per_incidence"] * incidence))
+    sent_share = np.where(gate, np.asarray(posts["border_quarantine_share"])[period], np.asarray(posts["post_quarantine_share"])[period])
+    quarantined = np.minimum(people_in, positive + binomial(rng, np.maximum(from_outbreak - positive, 0), sent_share))
+
+    columns = {"people_in": people_in, "people_out": people_out, "vehicles": vehicles, "from_outbreak_areas": from_outbreak,
+               "declared": declared, "tested": tested, "positive": positive, "quarantined": quarantined}
+    data = {"date": np.repeat(grid.dates.to_numpy(), len(places)),
+            "checkpoint_id": labels(places["checkpoint_id"], np.tile(np.arange(len(places)), n_days))}
+    data |= {name: values.reshape(-1).astype(np.int32) for name, values in columns.items()}
+    return pd.DataFrame(data)[present_rows.reshape(-1)].reset_index(drop=True).assign(source=SIMULATED)
+
+
+# ---------------------------------------------------------------- vaccinations
+
+
+def band_population(population_by_age: pd.DataFrame, district_codes: np.ndarray) -> np.ndarray:
+    """[district, band] census population of the vaccination bands.
+
+    05-11 = 05-09 + 2/5 of 10-14; 12-17 = 3/5 of 10-14 + 3/5 of 15-19; 18-49 = 2/5 of 15-19 + 20-24 .. 45-49;
+    50-64 = 50-54 .. 60-64; 65+ = 65-69 .. 85+ (single years spread evenly within a census band).
+    """
+    wide = population_by_age.pivot_table(index="district_code", columns="age_group", values="population", aggfunc="sum")
+    wide = wide.reindex(index=district_codes).fillna(0).astype(np.int64)
+
+    def total(*groups: str) -> np.ndarray:
+        return wide[list(groups)].sum(axis=1).to_numpy()
+
+    ten_to_eleven = np.rint(0.4 * total("10-14")).astype(np.int64)
+    fifteen_to_seventeen = np.rint(0.6 * total("15-19")).astype(np.int64)
+    return np.column_stack([
+        total("05-09") + ten_to_eleven,
+        total("10-14") - ten_to_eleven + fifteen_to_seventeen,
+        total("15-19") - fifteen_to_seventeen + total("20-24", "25-29", "30-34", "35-39", "40-44", "45-49"),
+        total("50-54", "55-59", "60-64"),
+        total("65-69", "70-74", "75-79", "80-84", "85+"),
+    ])
+
+
+def reconciled_snapshots(snapshots: pd.DataFrame, provinces: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Snapshot dates and, per dose, [snapshot, province] people made non-decreasing.
+
+    The portal's series sometimes fall (records de-duplicated or moved to another province). A later
+    figure is taken to correct the earlier ones: each value becomes the smallest figure published on that
+    date or after it, so the latest figures are kept exactly and every date before a correction is capped.
+    """
+    frame = snapshots.assign(date=pd.to_datetime(snapshots["date"]), province_code=snapshots["province_code"].astype(str))
+    frame = frame.assign(booster=(frame["doses_total"] - frame["people_dose1"] - frame["people_dose2"]).clip(lower=0))
+    wide = frame.pivot_table(index="date", columns="province_code", values=["people_dose1", "people_dose2", "booster"], aggfunc="sum")
+    missing = sorted(set(provinces) - set(wide["people_dose1"].columns))
+    if missing:
+        raise ValueError(f"vaccination_snapshots has no figures for provinces {missing}")
+    targets = {}
+    for dose, column in zip(DOSES, ("people_dose1", "people_dose2", "booster")):
+        values = wide[column].reindex(columns=provinces).ffill().fillna(0).to_numpy(dtype=np.int64)
+        targets[dose] = np.minimum.accumulate(values[::-1], axis=0)[::-1]
+    return wide.index.to_numpy(dtype="datetime64[D]"), targets
+
+
+def national_shape(national: pd.DataFrame, dates: np.ndarray, first_date: np.datetime64, anchor: np.datetime64) -> dict[str, np.ndarray]:
+    """Per dose, the national curve on `dates` as a share of its value at `anchor` (0 before first_date).
+
+    People fully vaccinated missing from the OWID rows are filled with total_vaccinations - people_vaccinated
+    (second doses, before boosters counted). Without national figures the shape is a straight ramp.
+    """
+    when = national["date"]
+    if not pd.api.types.is_datetime64_any_dtype(when):
+        when = pd.to_datetime(when, format="%m/%d/%Y")
+    second_doses = national["total_vaccinations"] - national["people_vaccinated"]
+    series = {"dose1": national["people_vaccinated"], "full": national["people_fully_vaccinated"].fillna(second_doses)}
+    day = lambda values: np.asarray(values, dtype="datetime64[D]").astype(np.int64)
+    shapes = {}
+    for dose, values in series.items():
+        known = values.notna().to_numpy() & (when.to_numpy() <= anchor) & (when.to_numpy() >= first_date)
+        points_x = np.concatenate([[day(first_date) - 1], day(when.to_numpy()[known])])
+        points_y = np.concatenate([[0.0], values.to_numpy(dtype=float)[known]])
+        points_y = np.maximum.accumulate(points_y)
+        at_anchor = np.interp(day(anchor), points_x, points_y) if len(points_x) > 1 else 0.0
+        if at_anchor <= 0:
+            points_x, points_y, at_anchor = np.array([day(first_date) - 1, day(anchor)]), np.array([0.0, 1.0]), 1.0
+        shapes[dose] = np.clip(np.interp(day(dates), points_x, points_y) / at_anchor, 0.0, 1.0)
+    shapes["booster"] = np.zeros(len(dates))
+    return shapes
+
+
+def vaccination_targets(dates: np.ndarray, snapshot_dates: np.ndarray, reconciled: dict[str, np.ndarray],
+                        shapes: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per dose, [date, province] people: straight lines between snapshots, the national shape before the first."""
+    x, xp = dates.astype(np.int64), snapshot_dates.astype(np.int64)
+    left = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, max(len(xp) - 2, 0))
+    right = np.minimum(left + 1, len(xp) - 1)
+    weight = np.clip((x - xp[left]) / np.maximum(xp[right] - xp[left], 1), 0.0, 1.0)[:, None]
+    before = (x < xp[0])[:, None]
+    targets = {}
+    for dose, values in reconciled.items():
+        between = (1 - weight) * values[left] + weight * values[right]
+        early = shapes[dose][:, None] * values[0][None, :]
+        targets[dose] = np.rint(np.where(before, early, between)).astype(np.int64)
+    return targets
+
+
+def taken(room: np.ndarray, speed: np.ndarray, fraction: np.ndarray) -> np.ndarray:
+    """room * (1 - (1 - fraction) ** speed), computed through logs (several times faster than **)."""
+    with np.errstate(divide="ignore"):  # fraction 1 takes the whole room: log1p(-1) = -inf, expm1(-inf) = -1
+        return room * -np.expm1(speed * np.log1p(-fraction))
+
+
+def fill(increase: np.ndarray, room: np.ndarray, speed: np.ndarray, province: np.ndarray) -> np.ndarray:
+    """Integer increments per cell that add up to each province's increase and never exceed the room.
+
+    Every cell of a province loses the same fraction s of its remaining room per unit of speed:
+    room * (1 - (1 - s) ** speed), with s found by bisection, then whole people by largest remainder.
+    """
+    increments = np.zeros(len(room), dtype=np.int64)
+    active = (room > 0) & (increase[province] > 0)
+    if not active.any():
+        return increments
+    room, speed, province = room[active], speed[active], province[active]
+    n_provinces = len(increase)
+    low, high = np.zeros(n_provinces), np.ones(n_provinces)
+    for _ in range(32):  # s to 2e-10: a small fraction of one person
+        middle = (low + high) / 2
+        given = np.bincount(province, taken(room, speed, middle[province]), minlength=n_provinces)
+        too_much = given > increase
+        high = np.where(too_much, middle, high)
+        low = np.where(too_much, low, middle)
+    share = taken(room, speed, high[province])
+    whole = np.minimum(np.floor(share), room)
+    short = increase - np.bincount(province, whole, minlength=n_provinces)
+    remainder = np.where(whole < room, share - whole, -1.0)
+    order = np.lexsort((-remainder, province))
+    rank = np.arange(len(order)) - np.searchsorted(province[order], province[order])
+    extra = np.zeros(len(order))
+    extra[order] = (rank < short[province[order]]) & (remainder[order] >= 0)
+    increments[active] = whole + extra
+    return increments
+
+
+def vaccinations(grid: Grid, population_by_age: pd.DataFrame, snapshots: pd.DataFrame, national: pd.DataFrame,
+                 vaccine: dict, rng: np.random.Generator) -> pd.DataFrame:
+    """Cumulative people per district, age band and dose, weekly and on each real snapshot date.
+
+    The provinces' real totals (made non-decreasing) are shared out in order: each date the increase of a
+    dose fills the remaining room of the eligible bands, older bands faster, within the census population
+    and the previous dose. Where a province's real total cannot fit (more second doses than first, or more
+    people than census residents, as the portal reports for provinces with many migrant workers), the
+    limits are relaxed in turn: the previous dose first, then the census population (people beyond the
+    census go to the working-age band), and eligibility only if no eligible band has anyone.
+    """
+    snapshot_dates, reconciled = reconciled_snapshots(snapshots, grid.province_codes)
+    first_date = np.datetime64(vaccine["first_date"], "D")
+    first_day, last_day = (grid.dates[[0, -1]].to_numpy().astype("datetime64[D]"))
+    mondays = np.arange(first_date, max(snapshot_dates[-1], last_day) + 1, 7, dtype="datetime64[D]")
+    dates = np.union1d(mondays, snapshot_dates)
+    shapes = national_shape(national, dates, first_date, snapshot_dates[0])
+    targets = vaccination_targets(dates, snapshot_dates, reconciled, shapes)
+
+    population = band_population(population_by_age, grid.district_codes).reshape(-1)
+    n_bands = len(VACCINE_BANDS)
+    province = np.repeat(grid.province_of_district, n_bands)
+    uptake = rng.lognormal(0.0, vaccine["district_sigma"], len(grid.district_codes))
+    speed = np.outer(uptake, [vaccine["priority_weight"][band] for band in VACCINE_BANDS]).reshape(-1)
+    reachable = np.floor(vaccine["max_coverage"] * population)
+    beyond_census = np.tile(np.isin(VACCINE_BANDS, vaccine["beyond_census_bands"]), len(grid.district_codes))
+    starts = {dose: np.tile(np.array([vaccine["booster_start" if dose == "booster" else "primary_start"][band]
+                                      for band in VACCINE_BANDS], dtype="datetime64[D]"), len(grid.district_codes))
+              for dose in DOSES}
+
+    people = np.zeros((len(dates), len(DOSES), len(population)), dtype=np.int64)
+    current = np.zeros((len(DOSES), len(population)))
+    for day, date in enumerate(dates):
+        for index, dose in enumerate(DOSES):
+            have = current[index]
+            eligible = starts[dose] <= date
+            if index == 0:
+                ceilings = [reachable, population]
+            else:
+                previous = current[index - 1]
+                ceilings = [np.minimum(reachable, previous), previous, population]
+            rooms = np.stack([np.where(eligible, np.maximum(ceiling - have, 0), 0) for ceiling in ceilings]
+                             + [np.where(eligible & beyond_census, population * 100.0, 0), population * 100.0])
+            increase = targets[dose][day] - np.bincount(province, have, minlength=len(grid.province_codes))
+            capacity = np.stack([np.bincount(province, room, minlength=len(grid.province_codes)) for room in rooms])
+            level = np.argmax(capacity >= increase, axis=0)
+            room = rooms[level[province], np.arange(len(population))]
+            current[index] = have + fill(increase.astype(float), room, speed, province)
+        people[day] = current
+
+    in_range = (dates >= first_day) & (dates <= last_day)
+    people = people[in_range]
+    kept = dates[in_range]
+    n_districts, n_dates, n_doses = len(grid.district_codes), len(kept), len(DOSES)
+    by_cell = people.reshape(n_dates, n_doses, n_districts, n_bands).transpose(0, 2, 3, 1)
+    return pd.DataFrame({
+        "date": np.repeat(kept.astype(grid.dates.dtype), n_districts * n_bands * n_doses),
+        "district_code": labels(grid.district_codes, np.tile(np.repeat(np.arange(n_districts), n_bands * n_doses), n_dates)),
+        "age_group": labels(VACCINE_BANDS, np.tile(np.repeat(np.arange(n_bands), n_doses), n_dates * n_districts)),
+        "dose": labels(DOSES, np.tile(np.arange(n_doses), n_dates * n_districts * n_bands)),
+        "people": by_cell.reshape(-1),
+        "source": SIMULATED,
+    })

@@ -1,0 +1,140 @@
+"""Seeded simulator of the `supplies` table: stock, received and used per district, item and day.
+
+No public source publishes supply stocks for Vietnam (see data/supplies.toml for every parameter and why).
+Use follows the simulated hospital load, new cases and quarantine; protective equipment is restocked by
+an order-up-to rule with a delivery lead time, and oxygen is refilled each day from the supply capacity in
+`beds`, so stocks run short while a wave outpaces deliveries. Stock accounting holds on every row:
+stock = previous stock + received - used. The day loop is sequential (stock carries over) and works on all
+districts and items at once.
+"""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from data import simulate
+
+PARAMS_PATH = Path(__file__).resolve().with_name("supplies.toml")
+SEED_OFFSET = 77  # its own generator: the other simulated tables never change when this one does
+SIMULATED = "simulated"
+WHOLE_UNITS = {"set", "piece"}
+RATE_SMOOTHING = 2 / (7 + 1)  # exponential weight of a 7-day mean: the "current rate of use" restocking sees
+
+
+def load_params(path: Path | str | None = None) -> dict:
+    with open(path or PARAMS_PATH, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def simulate_supplies(districts: pd.DataFrame, cases: pd.DataFrame, beds: pd.DataFrame, tracing: pd.DataFrame,
+                      seed: int, params: dict | None = None) -> pd.DataFrame:
+    """The supplies table (without reported_at) for every district of `districts` and every date of `cases`.
+
+    districts: [district_code, population]; cases: [date, district_code, new_cases, oxygen, icu];
+    beds: [date, district_code, covid_beds_occupied, icu_beds_occupied, oxygen_supply_m3_per_day];
+    tracing: [date, district_code, centralized_quarantine].
+    Returns [date, district_code, item, unit, stock, received, used, source].
+    """
+    params = params or load_params()
+    grid = _grid(districts, cases, beds, tracing)
+    rng = np.random.default_rng(seed + SEED_OFFSET)
+    items = params["items"]
+    population = grid["population"]
+
+    drivers = np.stack([grid["covid_beds_occupied"], grid["icu_beds_occupied"], grid["new_cases"],
+                        grid["centralized_quarantine"], np.broadcast_to(population / 1e5, grid["new_cases"].shape)],
+                       axis=-1)  # [day, district, driver]
+    rates = np.array([items[name]["rates"] for name in items])  # [item, driver]
+    units = [items[name]["unit"] for name in items] + [params["oxygen"]["unit"]]
+    steps = np.array([1.0 if unit in WHOLE_UNITS else 0.1 for unit in units])  # quantities are whole multiples
+    noise = rng.lognormal(0.0, params["use"]["daily_sigma"], (*grid["new_cases"].shape, len(items)))
+    demand = np.rint(np.einsum("tdk,ik->tdi", drivers, rates) * noise / steps[:-1])  # [day, district, item] in steps
+
+    goods = _restock(demand, items, population[:, None] / 1e5 / steps[:-1])
+    oxygen = _oxygen(grid, simulate.load_params()["beds"], params["oxygen"]["storage_days"], steps[-1])
+    columns = {name: np.concatenate([goods[name], oxygen[name][..., None]], axis=-1) * steps
+               for name in ("stock", "received", "used")}
+    return _frame(grid["dates"], grid["codes"], [*items, "oxygen"], units, columns)
+
+
+def _grid(districts, cases, beds, tracing) -> dict[str, np.ndarray]:
+    """The inputs as [day, district] arrays over every date of `cases` and every district (missing rows are 0)."""
+    codes = np.sort(districts["district_code"].astype(str).unique())
+    dates = pd.DatetimeIndex(sorted(pd.to_datetime(cases["date"]).unique()))
+    grid = {"codes": codes, "dates": dates,
+            "population": districts.set_index("district_code")["population"].reindex(codes).fillna(0).to_numpy(float)}
+    sources = {"new_cases": cases, "oxygen": cases, "icu": cases, "covid_beds_occupied": beds,
+               "icu_beds_occupied": beds, "oxygen_supply_m3_per_day": beds, "centralized_quarantine": tracing}
+    for column, frame in sources.items():
+        wide = frame.pivot(index="date", columns="district_code", values=column)
+        wide.index = pd.to_datetime(wide.index)
+        grid[column] = wide.reindex(index=dates, columns=codes).fillna(0).to_numpy(float)
+    return grid
+
+
+def _restock(demand: np.ndarray, items: dict, reserve_scale: np.ndarray) -> dict[str, np.ndarray]:
+    """Order-up-to restocking with a lead time, for every district and item at once (quantities in whole steps).
+
+    Each day: the delivery ordered `lead` days ago arrives; use is what was demanded, as far as stock allows;
+    when stock plus open orders fall below `reorder_days` of the current rate (or the standing reserve),
+    an order brings them up to `target_days` of it. reserve_scale: [district, item] steps per reserve unit.
+    """
+    n_days, n_districts, n_items = demand.shape
+    settings = {key: np.array([items[name][key] for name in items], dtype=float)
+                for key in ("reserve_per_100k", "reorder_days", "target_days", "lead_time_days")}
+    reserve = np.ceil(reserve_scale * settings["reserve_per_100k"])  # [district, item]
+    lead = settings["lead_time_days"].astype(int)
+    pipeline = np.zeros((int(lead.max()), n_districts, n_items))  # orders by arrival slot
+    rate = demand[: min(7, n_days)].mean(axis=0) if n_days else np.zeros((n_districts, n_items))
+    on_hand = np.ceil(np.maximum(settings["target_days"] * rate, reserve))
+    stock, received, used = (np.zeros(demand.shape) for _ in range(3))
+    item_index = np.arange(n_items)
+    for day in range(n_days):
+        slot = day % lead  # per item: each item's ring buffer is its first `lead` slots
+        arriving = pipeline[slot, :, item_index].T
+        pipeline[slot, :, item_index] = 0.0
+        on_hand = on_hand + arriving
+        taken = np.minimum(demand[day], on_hand)
+        on_hand = on_hand - taken
+        rate = rate + RATE_SMOOTHING * (demand[day] - rate)
+        position = on_hand + pipeline.sum(axis=0)
+        order = np.where(position < np.maximum(settings["reorder_days"] * rate, reserve),
+                         np.ceil(np.maximum(settings["target_days"] * rate, reserve) - position), 0.0)
+        pipeline[slot, :, item_index] += order.T
+        stock[day], received[day], used[day] = on_hand, arriving, taken
+    return {"stock": stock, "received": received, "used": used}
+
+
+def _oxygen(grid: dict[str, np.ndarray], bed_params: dict, storage_days: float, step: float) -> dict[str, np.ndarray]:
+    """Oxygen held in tanks and cylinders (in steps of `step` m3): refilled each day from the supply capacity,
+    up to `storage_days` of it."""
+    demand = np.rint(((grid["oxygen"] - grid["icu"]) * bed_params["oxygen_m3_per_patient_day"]
+                      + grid["icu"] * bed_params["oxygen_m3_per_icu_patient_day"]) / step)
+    supply = np.rint(grid["oxygen_supply_m3_per_day"] / step)
+    storage = np.rint(storage_days * supply)
+    stock, received, used = (np.zeros(demand.shape) for _ in range(3))
+    on_hand = storage[0] if len(storage) else np.zeros(len(grid["codes"]))
+    for day in range(len(demand)):
+        available = on_hand + supply[day]
+        taken = np.minimum(demand[day], available)
+        kept = np.minimum(available - taken, storage[day])
+        stock[day], received[day], used[day] = kept, kept - on_hand + taken, taken
+        on_hand = kept
+    return {"stock": stock, "received": received, "used": used}
+
+
+def _frame(dates: pd.DatetimeIndex, codes: np.ndarray, names: list[str], units: list[str],
+           columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """[day, district, item] arrays -> the long table (rounded to 0.1 to drop float noise of the 0.1 steps)."""
+    n_days, n_districts, n_items = columns["stock"].shape
+    data = {
+        "date": np.repeat(dates.to_numpy(), n_districts * n_items),
+        "district_code": np.tile(np.repeat(codes.astype(object), n_items), n_days),
+        "item": np.tile(np.array(names, dtype=object), n_days * n_districts),
+        "unit": np.tile(np.array(units, dtype=object), n_days * n_districts),
+    }
+    data |= {name: np.round(values, 1).reshape(-1) for name, values in columns.items()}
+    return pd.DataFrame(data).assign(source=SIMULATED)

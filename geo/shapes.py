@@ -1,0 +1,168 @@
+"""Unit polygons for the map: the real files, the simplified map files derived from them, neighbours, views.
+
+The real polygons (districts_2021.geojson, provinces_2021.geojson) stay exactly as published. The
+whole-country map sends every polygon to the browser on each rerun, so it draws simplified copies that
+`write_map_files()` derives and that are committed next to them (geo/districts_map.geojson,
+geo/provinces_map.geojson):
+
+- the districts are simplified as one coverage, so shared borders stay shared (no gaps, no overlaps);
+- coordinates are rounded to 4 decimals (about 11 m);
+- only the properties the map uses are kept: code, name, province_code, province_name, approximate;
+- provinces are dissolved from the simplified districts, so both layers line up.
+
+Zoomed-in views (a province, a district and its neighbours) are small, so they draw the real polygons.
+
+    python -m geo.shapes    # regenerate the map files after the real polygons change
+"""
+from __future__ import annotations
+
+import json
+import math
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+GEO_DIR = Path(__file__).resolve().parent
+DISTRICT = "district"
+PROVINCE = "province"
+SOURCE_FILES = {DISTRICT: GEO_DIR / "districts_2021.geojson", PROVINCE: GEO_DIR / "provinces_2021.geojson"}
+MAP_FILES = {DISTRICT: GEO_DIR / "districts_map.geojson", PROVINCE: GEO_DIR / "provinces_map.geojson"}
+# Visvalingam–Whyatt tolerance in degrees: corners whose triangle is smaller than about 1 km × 1 km go.
+SIMPLIFY_TOLERANCE = 0.01
+DECIMALS = 4
+UNIT_COLUMNS = ["code", "name", "province_code", "province_name", "approximate"]
+# deck.gl's web-mercator world is 512 pixels wide at zoom 0.
+WORLD_PIXELS = 512
+
+
+def _normalise(frame: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
+    """The real file's columns -> the map's: code, name, province_code, province_name, approximate."""
+    if level == DISTRICT:
+        frame = frame.rename(columns={"district_code": "code", "district_name": "name"})
+        frame["approximate"] = frame["boundary_source"].str.startswith("approximate")
+    else:
+        frame = frame.assign(code=frame["province_code"], name=frame["province_name"], approximate=False)
+    return gpd.GeoDataFrame(frame[UNIT_COLUMNS], geometry=shapely.make_valid(frame.geometry.values), crs=frame.crs)
+
+
+def _rounded(geometries: np.ndarray) -> np.ndarray:
+    return shapely.transform(geometries, lambda xy: np.round(xy, DECIMALS))
+
+
+def simplified_units(tolerance: float = SIMPLIFY_TOLERANCE) -> dict[str, gpd.GeoDataFrame]:
+    """The map's districts and provinces, derived from the real district polygons (see the module doc)."""
+    districts = _normalise(gpd.read_file(SOURCE_FILES[DISTRICT]), DISTRICT)
+    districts.geometry = shapely.make_valid(_rounded(shapely.coverage_simplify(districts.geometry.values, tolerance)))
+    provinces = districts.dissolve(by="province_code", as_index=False, aggfunc="first")
+    provinces = provinces.assign(code=provinces["province_code"], name=provinces["province_name"], approximate=False)
+    provinces.geometry = _rounded(provinces.geometry.values)
+    return {DISTRICT: districts, PROVINCE: gpd.GeoDataFrame(provinces[UNIT_COLUMNS + ["geometry"]], crs=districts.crs)}
+
+
+def write_map_files(tolerance: float = SIMPLIFY_TOLERANCE) -> dict[str, Path]:
+    """Regenerate geo/districts_map.geojson and geo/provinces_map.geojson from the real polygons."""
+    for level, frame in simplified_units(tolerance).items():
+        features = [
+            {"type": "Feature", "geometry": json.loads(shapely.to_geojson(geometry)), "properties": properties}
+            for geometry, properties in zip(frame.geometry.values, frame[UNIT_COLUMNS].to_dict("records"))
+        ]
+        text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":"))
+        MAP_FILES[level].write_text(text + "\n", encoding="utf-8")
+    return dict(MAP_FILES)
+
+
+@cache
+def units(level: str = DISTRICT, detailed: bool = False) -> gpd.GeoDataFrame:
+    """Every unit of `level` with code, name, province_code, province_name, approximate and geometry.
+
+    `detailed` reads the real polygons, otherwise the simplified map file. Cached: do not modify.
+    """
+    if detailed:
+        return _normalise(gpd.read_file(SOURCE_FILES[level]), level)
+    return gpd.read_file(MAP_FILES[level])
+
+
+@cache
+def geometries(level: str = DISTRICT, detailed: bool = False) -> dict[str, dict]:
+    """Unit code -> its GeoJSON geometry as plain dicts, converted once (layers reuse them every rerun)."""
+    frame = units(level, detailed)
+    return {code: json.loads(shapely.to_geojson(geometry))
+            for code, geometry in zip(frame["code"], _rounded(frame.geometry.values))}
+
+
+@cache
+def adjacency(level: str = DISTRICT) -> dict[str, tuple[str, ...]]:
+    """Unit code -> the codes of the units that share a border with it (from the real polygons)."""
+    frame = units(level, detailed=True)
+    geoms = frame.geometry.values
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    codes = frame["code"].to_numpy()
+    pairs = {code: [] for code in codes}
+    for a, b in zip(codes[left], codes[right]):
+        if a != b:
+            pairs[a].append(b)
+    return {code: tuple(sorted(others)) for code, others in pairs.items()}
+
+
+def area_units(area_level: str, area_code: str | None = None, level: str = DISTRICT) -> list[str]:
+    """Codes of the units a view of an area shows: every unit of the country, a province's,
+    or a district with its neighbours (whatever their province)."""
+    frame = units(level)
+    if area_level == PROVINCE:
+        return frame.loc[frame["province_code"] == area_code, "code"].tolist()
+    if area_level == DISTRICT:
+        return [area_code, *adjacency(level).get(area_code, ())]
+    return frame["code"].tolist()
+
+
+def bounds(codes: list[str], level: str = DISTRICT) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of some units."""
+    frame = units(level)
+    return tuple(frame.loc[frame["code"].isin(codes)].total_bounds.tolist())
+
+
+def codes_in_box(box: tuple[float, float, float, float], level: str = PROVINCE) -> list[str]:
+    """Codes of the units that reach into a (west, south, east, north) box: the provinces whose borders
+    frame a view."""
+    west, south, east, north = box
+    return units(level).cx[west:east, south:north]["code"].tolist()
+
+
+UNIT_TYPE_PREFIXES = ("Thành phố ", "Thị xã ", "Huyện ", "Quận ", "Tỉnh ")
+
+
+@cache
+def label_points(level: str = DISTRICT) -> pd.DataFrame:
+    """code, short name ('Nậm Pồ', not 'Huyện Nậm Pồ') and a point inside each unit, for map labels."""
+    frame = units(level, detailed=True)
+    points = frame.geometry.representative_point()
+    names = frame["name"]
+    for prefix in UNIT_TYPE_PREFIXES:
+        names = names.str.removeprefix(prefix)
+    return pd.DataFrame({"code": frame["code"], "name": names, "lon": points.x.round(4), "lat": points.y.round(4)})
+
+
+def _mercator_y(latitude: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
+
+
+def fit_view(box: tuple[float, float, float, float], width: int = 800, height: int = 600,
+             padding: float = 0.06) -> dict[str, float]:
+    """latitude, longitude and zoom that show the box whole in a width × height pixel map (web mercator)."""
+    west, south, east, north = box
+    x_span = max(east - west, 1e-3) / 360
+    y_span = max(_mercator_y(north) - _mercator_y(south), 1e-5) / (2 * math.pi)
+    usable = 1 - 2 * padding
+    zoom = math.log2(min(width * usable / (WORLD_PIXELS * x_span), height * usable / (WORLD_PIXELS * y_span)))
+    middle_y = (_mercator_y(north) + _mercator_y(south)) / 2
+    latitude = math.degrees(2 * math.atan(math.exp(middle_y)) - math.pi / 2)
+    return {"latitude": round(latitude, 4), "longitude": round((west + east) / 2, 4), "zoom": round(min(zoom, 12), 2)}
+
+
+if __name__ == "__main__":
+    for path in write_map_files().values():
+        print(f"{path.relative_to(GEO_DIR.parent)}: {path.stat().st_size / 1e3:,.0f} kB")

@@ -1,0 +1,164 @@
+"""What the map says beside the polygons: colours, the legend with counts, what changed since last week,
+a unit's level history and the reasoning behind its level. Pure (pandas, plotly): the page only lays it out.
+"""
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts import base_layout
+from i18n import fmt_date, fmt_int, t
+from indicators.formatting import format_number, format_threshold
+from indicators.rulesets import UNKNOWN_COLOR, UNKNOWN_LABEL, YES_NO_LABEL, Criterion, RuleSet
+
+
+def level_colors(levels: pd.Series, ruleset: RuleSet, colorblind: bool = False) -> pd.Series:
+    """The colour of each level in the official or the colour-blind-safe palette; grey where unknown."""
+    palette = {level.number: level.color_colorblind if colorblind else level.color for level in ruleset.levels}
+    return levels.map(palette).astype("object").where(levels.notna(), UNKNOWN_COLOR).astype("str")
+
+
+def level_label(number, ruleset: RuleSet, lang: str) -> str:
+    return UNKNOWN_LABEL[lang] if pd.isna(number) else ruleset.level(int(number)).label(lang)
+
+
+def short_label(label: str) -> str:
+    """'Cấp 1 – Nguy cơ thấp (bình thường mới)' -> 'Cấp 1' (labels without a dash stay whole)."""
+    return label.split(" – ")[0]
+
+
+def legend(levels: pd.Series, ruleset: RuleSet, lang: str, colorblind: bool = False) -> pd.DataFrame:
+    """One row per level of the rule set, then "no data": number, label, color, count (zeros kept)."""
+    counts = levels.value_counts(dropna=False)
+    ordered = sorted(ruleset.levels, key=lambda level: level.number)
+    rows = [{"number": level.number, "label": level.label(lang),
+             "color": level.color_colorblind if colorblind else level.color,
+             "count": int(counts.get(level.number, 0))} for level in ordered]
+    rows.append({"number": pd.NA, "label": t("common.no_data", lang).capitalize(), "color": UNKNOWN_COLOR,
+                 "count": int(levels.isna().sum())})
+    return pd.DataFrame(rows)
+
+
+def legend_text(table: pd.DataFrame, lang: str) -> str:
+    """'Cấp 1: 412 · Cấp 2: 201 · … · Không có số liệu: 3'."""
+    return " · ".join(f"{short_label(label)}: {fmt_int(count, lang)}" for label, count in zip(table["label"], table["count"]))
+
+
+def level_chip_html(label: str, color: str, count: int | None = None, lang: str = "vi") -> str:
+    """A colour square, the level's label and optionally a count, as inline HTML (label escaped)."""
+    counted = f":&nbsp;<b>{fmt_int(count, lang)}</b>" if count is not None else ""
+    return (f"<span style='display:inline-flex;align-items:center;margin:2px 14px 2px 0;white-space:nowrap'>"
+            f"<span style='width:15px;height:15px;border-radius:3px;background:{color};display:inline-block;"
+            f"margin-right:6px;border:1px solid rgba(0,0,0,.25)'></span>{escape(label)}{counted}</span>")
+
+
+def legend_html(table: pd.DataFrame, lang: str) -> str:
+    """The legend as colour chips with counts, for st.html."""
+    chips = "".join(level_chip_html(label, color, count, lang)
+                    for label, color, count in zip(table["label"], table["color"], table["count"]))
+    return f"<div style='display:flex;flex-wrap:wrap;font-size:15px;line-height:1.7'>{chips}</div>"
+
+
+def changes_html(changes: pd.DataFrame, ruleset: RuleSet, lang: str, colorblind: bool = False) -> str:
+    """'▲ Huyện Nậm Pồ (Tỉnh Điện Biên): ■ Cấp 2 → ■ Cấp 3 — what moved', one line per unit, for st.html.
+    `changes` is a level_changes result with name and province added."""
+    colors = {level.number: level.color_colorblind if colorblind else level.color for level in ruleset.levels}
+    lines = []
+    for name, province, before, after, step, reason in zip(
+            changes["name"], changes["province"], changes["previous"], changes["level"], changes["step"],
+            changes["reason"]):
+        arrow = ("<span style='color:#C62828'>▲</span>" if step > 0 else "<span style='color:#2E7D32'>▼</span>")
+        chips = (level_chip_html(short_label(ruleset.level(int(before)).label(lang)), colors[int(before)])
+                 + "→&nbsp;&nbsp;" + level_chip_html(short_label(ruleset.level(int(after)).label(lang)), colors[int(after)]))
+        lines.append(f"<div style='padding:5px 0;border-bottom:1px solid #EEE'>{arrow} <b>{escape(name)}</b> "
+                     f"<span style='color:#666'>({escape(province)})</span>&nbsp;&nbsp;{chips}"
+                     f"<div style='color:#444;font-size:13px;margin-left:18px'>{escape(reason)}</div></div>")
+    return f"<div style='font-size:14px'>{''.join(lines)}</div>"
+
+
+def thresholds_view(ruleset: RuleSet, lang: str) -> pd.DataFrame:
+    """The rule set's thresholds table with headers, units and yes/no in the UI language, for display."""
+    table = ruleset.thresholds_table()
+    headers = t("map.threshold_columns", lang).split("|")
+    yes_no = table["unit_vi"].eq("") & table["worse_when"].eq("=")
+    thresholds = [YES_NO_LABEL[lang][int(value)] if flag else format_threshold(value, lang)
+                  for value, flag in zip(table["threshold"], yes_no)]
+    return pd.DataFrame(dict(zip(headers, [
+        table[f"label_{lang}"], table["worse_when"], thresholds, table[f"unit_{lang}"],
+        table["verified"].map({True: "✔", False: "✘"}), table["source"]])))
+
+
+def _value_text(value, criterion: Criterion, lang: str, with_unit: bool = True) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    if criterion.kind == "yes_no":
+        return YES_NO_LABEL[lang][int(value != 0)]
+    unit = criterion.unit(lang) if with_unit else ""
+    return format_number(value, lang) + (unit if unit == "%" else f" {unit}" if unit else "")
+
+
+def moved_reasons(previous: dict, current: dict, ruleset: RuleSet, lang: str) -> list[str]:
+    """The criteria whose band changed between two weeks, deciding ones first:
+    'Ca mắc mới tại cộng đồng: 12,0 → 52,3 ca/100.000 dân/7 ngày (≥ 50)'."""
+    before = {entry["criterion"]: entry for entry in previous["criteria"]}
+    moved = []
+    for entry in sorted(current["criteria"], key=lambda e: not e["decided"]):
+        old = before.get(entry["criterion"])
+        if old is None or old["band"] == entry["band"]:
+            continue
+        criterion = ruleset.criterion(entry["criterion"])
+        was = _value_text(old["value"], criterion, lang, with_unit=False)
+        text = f"{criterion.label(lang)}: {was} → {_value_text(entry['value'], criterion, lang)}"
+        if entry["comparison"] is not None and entry["threshold"] is not None:
+            text += f" ({entry['comparison']} {format_threshold(entry['threshold'], lang)})"
+        moved.append(text)
+    return moved
+
+
+def level_changes(current: pd.DataFrame, previous: pd.DataFrame, ruleset: RuleSet, lang: str) -> pd.DataFrame:
+    """Units whose level rose or fell against the previous week, most severe first (highest level, then
+    the biggest rise). Both frames are indexed by unit code with level and reasons; units with an unknown
+    level in either week are left out (that is missing data, not a change).
+    Columns: code, previous, level, step (+/−), reason (what moved, in the UI language)."""
+    both = current[["level", "reasons"]].join(previous[["level", "reasons"]], rsuffix="_previous", how="inner")
+    changed = both[both["level"].notna() & both["level_previous"].notna() & (both["level"] != both["level_previous"])]
+    changed = changed.assign(step=(changed["level"] - changed["level_previous"]).astype("int64"))
+    changed = changed.sort_values(["level", "step"], ascending=False)
+    reasons = ["; ".join(moved_reasons(old, new, ruleset, lang)) for old, new in
+               zip(changed["reasons_previous"], changed["reasons"])]
+    return pd.DataFrame({"code": changed.index, "previous": changed["level_previous"].to_numpy(),
+                         "level": changed["level"].to_numpy(), "step": changed["step"].to_numpy(),
+                         "reason": reasons})
+
+
+def reasoning_table(reasons: dict | None, ruleset: RuleSet, lang: str) -> pd.DataFrame:
+    """One row per criterion of a unit's week: criterion, value, band (the rule's comparison), decided."""
+    columns = [t("map.criterion", lang), t("map.value", lang), t("map.band", lang), t("map.decided", lang)]
+    if not reasons:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for entry in reasons["criteria"]:
+        criterion = ruleset.criterion(entry["criterion"])
+        rows.append([criterion.label(lang), _value_text(entry["value"], criterion, lang),
+                     criterion.band_label(entry["band"] - 1, lang) if entry["band"] is not None else "—",
+                     "✔" if entry["decided"] else ""])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def history_strip(history: pd.DataFrame, lang: str, current_week=None, height: int = 86) -> go.Figure:
+    """A unit's level week by week as a strip of colours (frame with week, color, label); the shown week
+    is outlined."""
+    weeks = pd.to_datetime(history["week"])
+    outline = [2.5 if current_week is not None and week == pd.Timestamp(current_week) else 0 for week in weeks]
+    hover = [f"{fmt_date(week, lang)}: {label}" for week, label in zip(weeks, history["label"])]
+    fig = go.Figure(go.Bar(
+        x=weeks + pd.Timedelta(days=3), y=[1] * len(history), width=6.5 * 86_400_000,
+        marker=dict(color=list(history["color"]), line=dict(color="#111", width=outline)),
+        hovertext=hover, hoverinfo="text", showlegend=False,
+    ))
+    base_layout(fig, lang, height)
+    fig.update_layout(margin=dict(l=4, r=4, t=4, b=4), bargap=0, hovermode="closest")
+    fig.update_yaxes(visible=False, range=[0, 1])
+    return fig

@@ -1,0 +1,67 @@
+"""Tooltip of the map in the UI language: unit, province, level, and the reasons that decided it.
+
+Streamlit fills a pydeck tooltip template from the hovered feature's properties and escapes every value,
+so the HTML is one template per map (`tooltip`) and each unit carries plain-text fields
+(`unit_tooltip_fields`): name, province, level, swatch (the level's colour), reasons (one per line), note.
+"""
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+from i18n import t
+from indicators.engine import criterion_text
+from indicators.rulesets import UNKNOWN_COLOR, RuleSet
+
+FIELDS = ("name", "province", "level", "swatch", "reasons", "note")
+
+_TEMPLATE = (
+    "<div style='font-weight:600;font-size:14px'>{name}</div>"
+    "<div style='color:#555'>{province}</div>"
+    "<div style='margin-top:4px'><span style='color:{swatch};font-size:15px'>■</span> <b>{level}</b></div>"
+    "<div style='margin-top:3px;white-space:pre-line'>{reasons}</div>"
+    "<div style='margin-top:3px;color:#8A5A00;font-style:italic'>{note}</div>"
+)
+_STYLE = {"backgroundColor": "white", "color": "#1F1F1F", "fontSize": "13px", "maxWidth": "400px",
+          "whiteSpace": "normal", "padding": "8px 10px", "border": "1px solid #BBB", "borderRadius": "4px",
+          "boxShadow": "0 2px 6px rgba(0,0,0,.15)"}
+
+
+def tooltip(caption: str = "") -> dict:
+    """The deck's tooltip: the per-unit fields, then `caption` (e.g. the week) common to every unit."""
+    closing = f"<div style='margin-top:4px;color:#666'>{escape(caption)}</div>" if caption else ""
+    return {"html": _TEMPLATE + closing, "style": _STYLE}
+
+
+def deciding_reasons(reasons: dict | None, ruleset: RuleSet, lang: str) -> list[str]:
+    """'Criterion: value (≥ threshold)' for the criteria that decided the level; every criterion when none
+    decided (unknown level), so the missing inputs show."""
+    if not reasons:
+        return []
+    entries = [(entry, ruleset.criterion(entry["criterion"])) for entry in reasons["criteria"]]
+    decided = [criterion_text(entry, criterion, lang) for entry, criterion in entries if entry["decided"]]
+    return decided or [criterion_text(entry, criterion, lang) for entry, criterion in entries]
+
+
+def unit_tooltip_fields(units: pd.DataFrame, classified: pd.DataFrame, colors: pd.Series, ruleset: RuleSet,
+                        lang: str) -> pd.DataFrame:
+    """The tooltip's plain-text fields per unit (index: code, columns: FIELDS).
+
+    `units` has code, name, province_name, approximate; `classified` is indexed by code with label_vi,
+    label_en and reasons (an engine.classify result); `colors` is each unit's colour on the map (index:
+    code). A unit missing from `classified` reads "no data".
+    """
+    rows = units.set_index("code")
+    found = classified.reindex(rows.index)
+    labels = found["label_vi" if lang == "vi" else "label_en"].astype("object")
+    note = t("map.approximate_boundary", lang)
+    return pd.DataFrame({
+        "name": rows["name"],
+        "province": rows["province_name"],
+        "level": labels.where(labels.notna(), t("common.no_data", lang)),
+        "swatch": colors.reindex(rows.index).fillna(UNKNOWN_COLOR),
+        "reasons": ["\n".join(f"• {text}" for text in deciding_reasons(reasons, ruleset, lang))
+                    for reasons in found["reasons"]],
+        "note": [note if approximate else "" for approximate in rows["approximate"]],
+    }, index=rows.index).astype("str")

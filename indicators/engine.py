@@ -1,0 +1,231 @@
+"""Classify every row of a frame at once and say why: each criterion's value, band, threshold and role.
+
+Missing inputs are handled by bounds, not guesses. Each criterion's grade is a range: one grade when its
+value is present; for a missing value, every grade it could have ("unknown"), no contribution ("ignore":
+graded on the metrics present, as CDC did), or the "no" grade ("assume_no": a declaration not made).
+Because the loader only accepts rule sets whose grades and table never fall as a value worsens, the
+level of a row is known exactly when the lowest and the highest possible levels agree; otherwise it is
+unknown (grey) — never the lowest level by default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from indicators.formatting import format_number, format_threshold
+from indicators.rulesets import UNKNOWN_COLOR, UNKNOWN_LABEL, YES_NO_LABEL, Criterion, RuleSet, load_ruleset
+
+OUTPUT_COLUMNS = ("level", "label_vi", "label_en", "color", "reasons")
+
+
+class MissingInputError(KeyError):
+    """The frame lacks an input column the rule set needs (a typo would otherwise make every row grey)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+@dataclass
+class _Graded:
+    """One criterion over all rows: value, band (-1 missing), grade (-1 missing) and its possible range."""
+
+    values: np.ndarray
+    present: np.ndarray
+    band: np.ndarray
+    grade: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+def _input_values(frame: pd.DataFrame, criterion: Criterion) -> np.ndarray:
+    if criterion.input not in frame.columns:
+        return np.full(len(frame), np.nan)
+    column = frame[criterion.input]
+    if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+        raise TypeError(f"column '{criterion.input}' must be numeric or boolean, not text")
+    return column.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _grade(frame: pd.DataFrame, criterion: Criterion) -> _Graded:
+    values = _input_values(frame, criterion)
+    present = ~np.isnan(values)
+    grades = np.asarray(criterion.grades, dtype=np.int16)
+    band = np.where(present, criterion.bands(np.where(present, values, 0.0)), -1).astype(np.int8)
+    if criterion.when_missing == "assume_no":
+        band = np.where(present, band, 0).astype(np.int8)
+    grade = np.where(band >= 0, grades[band], -1).astype(np.int16)
+    if criterion.when_missing == "unknown":
+        low, high = np.where(present, grade, grades.min()), np.where(present, grade, grades.max())
+    else:  # "ignore": -1 is neutral for max(); "assume_no": the grade of "no" is already in `grade`
+        low = high = grade
+    return _Graded(values, present, band, grade, low, high)
+
+
+def _factor_bounds(graded: list[_Graded], criteria: list[Criterion]) -> tuple[np.ndarray, np.ndarray]:
+    low = np.max([g.low for g in graded], axis=0)
+    high = np.max([g.high for g in graded], axis=0)
+    nothing_present = high < 0  # only "ignore" criteria, all missing: any grade is possible
+    low = np.where(nothing_present, min(min(c.grades) for c in criteria), low)
+    high = np.where(nothing_present, max(max(c.grades) for c in criteria), high)
+    return low, high
+
+
+def classify(frame: pd.DataFrame, ruleset: RuleSet | str, *, colorblind: bool = False) -> pd.DataFrame:
+    """Level, labels, colour and structured reasons for every row; same index as `frame`.
+
+    `level` is nullable Int64 (<NA> = unknown, grey). `label_vi`, `label_en` and `color` are categoricals.
+    `reasons` holds one dict per row: {"table_level", "factors": [{factor, grade}],
+    "criteria": [{criterion, input, value, band (1-based), comparison, threshold, grade, decided}]}.
+    A criterion "decided" when it set its factor's grade, or, for an added criterion, raised the level.
+    """
+    ruleset = load_ruleset(ruleset)
+    absent = [c.input for c in ruleset.criteria if c.input not in frame.columns and c.when_missing != "assume_no"]
+    if absent:
+        raise MissingInputError(f"rule set '{ruleset.id}' needs column(s) {', '.join(absent)}")
+    graded = {criterion.id: _grade(frame, criterion) for criterion in ruleset.criteria}
+
+    factor_low, factor_high = [], []
+    for factor in ruleset.factors:
+        low, high = _factor_bounds([graded[cid] for cid in factor.criteria],
+                                   [ruleset.criterion(cid) for cid in factor.criteria])
+        factor_low.append(low)
+        factor_high.append(high)
+    table_low, table_high = ruleset.table[tuple(factor_low)], ruleset.table[tuple(factor_high)]
+    added_low = sum((graded[cid].low for cid in ruleset.add), np.zeros(len(frame), dtype=np.int16))
+    added_high = sum((graded[cid].high for cid in ruleset.add), np.zeros(len(frame), dtype=np.int16))
+    numbers = [level.number for level in ruleset.levels]
+    level_low = np.clip(table_low + added_low, min(numbers), max(numbers))
+    level_high = np.clip(table_high + added_high, min(numbers), max(numbers))
+    known = level_low == level_high
+
+    factor_grades = [np.where(low == high, low, -1) for low, high in zip(factor_low, factor_high)]
+    decided = {}
+    for factor, low in zip(ruleset.factors, factor_low):  # the criterion that sets the factor's (lowest) grade
+        for cid in factor.criteria:
+            decided[cid] = known & graded[cid].present & (graded[cid].grade == low)
+    for cid in ruleset.add:
+        decided[cid] = known & (graded[cid].grade > 0) & (table_low < max(numbers))
+    table_level = np.where(np.all([g >= 0 for g in factor_grades], axis=0), table_low, -1)
+
+    codes = np.where(known, level_low - min(numbers), -1)
+    levels_sorted = sorted(ruleset.levels, key=lambda level: level.number)
+    colors = [level.color_colorblind if colorblind else level.color for level in levels_sorted]
+    result = pd.DataFrame({
+        "level": pd.array(np.where(known, level_low, 0), dtype="Int64"),
+        "label_vi": _categorical(codes, [level.label_vi for level in levels_sorted], UNKNOWN_LABEL["vi"]),
+        "label_en": _categorical(codes, [level.label_en for level in levels_sorted], UNKNOWN_LABEL["en"]),
+        "color": _categorical(codes, colors, UNKNOWN_COLOR),
+    }, index=frame.index)
+    result.loc[~known, "level"] = pd.NA
+    result["reasons"] = pd.Series(_reasons_array(ruleset, graded, decided, factor_grades, table_level),
+                                  index=frame.index)
+    return result
+
+
+def _categorical(codes: np.ndarray, categories: list[str], unknown: str) -> pd.Categorical:
+    """Labels as categoricals: 750k rows cost a code each, not a Python string each."""
+    all_categories = list(dict.fromkeys([*categories, unknown]))
+    mapped = np.where(codes >= 0, codes, all_categories.index(unknown))
+    return pd.Categorical.from_codes(mapped, categories=all_categories)
+
+
+def _dictionary(indices: np.ndarray, words: list[str], valid: np.ndarray | None = None) -> pa.Array:
+    mask = None if valid is None else ~valid
+    return pa.DictionaryArray.from_arrays(pa.array(indices.astype(np.int8), mask=mask), pa.array(words))
+
+
+def _reasons_array(ruleset: RuleSet, graded: dict[str, _Graded], decided: dict[str, np.ndarray],
+                   factor_grades: list[np.ndarray], table_level: np.ndarray) -> pd.arrays.ArrowExtensionArray:
+    """Per-row reasons built column-wise in Arrow: no Python object per row, yet each row reads as a dict."""
+    rows = len(table_level)
+    criteria = ruleset.criteria
+
+    def interleave(arrays: list[np.ndarray]) -> np.ndarray:  # row-major: row 0's criteria, then row 1's...
+        return np.stack(arrays, axis=1).ravel()
+
+    bands = interleave([graded[c.id].band for c in criteria])
+    band_valid = bands >= 0
+    comparison_words = ["<", "≤", "≥", ">"]
+    comparison_codes, thresholds = [], []
+    for criterion in criteria:
+        bounds = [criterion.band_bound(band) for band in range(criterion.band_count)]
+        band = np.maximum(graded[criterion.id].band, 0)
+        comparison_codes.append(np.array([comparison_words.index(b[0]) if b else -1 for b in bounds])[band])
+        thresholds.append(np.array([b[1] if b else np.nan for b in bounds])[band])
+    comparison_index = interleave(comparison_codes)
+    threshold_values = interleave(thresholds)
+    values = interleave([graded[c.id].values for c in criteria])
+    grades = interleave([graded[c.id].grade for c in criteria])
+    criterion_index = np.tile(np.arange(len(criteria)), rows)
+    criteria_struct = pa.StructArray.from_arrays([
+        _dictionary(criterion_index, [c.id for c in criteria]),
+        _dictionary(criterion_index, [c.input for c in criteria]),
+        pa.array(values, mask=np.isnan(values)),
+        pa.array((bands + 1).astype(np.int8), mask=~band_valid),
+        _dictionary(np.maximum(comparison_index, 0), comparison_words, band_valid & (comparison_index >= 0)),
+        pa.array(threshold_values, mask=np.isnan(threshold_values) | ~band_valid),
+        pa.array(grades.astype(np.int8), mask=grades < 0),
+        pa.array(interleave([decided[c.id] for c in criteria])),
+    ], names=["criterion", "input", "value", "band", "comparison", "threshold", "grade", "decided"])
+    offsets = pa.array(np.arange(0, rows * len(criteria) + 1, len(criteria), dtype=np.int32))
+
+    factor_values = interleave(factor_grades)
+    factor_struct = pa.StructArray.from_arrays([
+        _dictionary(np.tile(np.arange(len(ruleset.factors)), rows), [f.id for f in ruleset.factors]),
+        pa.array(factor_values.astype(np.int8), mask=factor_values < 0),
+    ], names=["factor", "grade"])
+    factor_offsets = pa.array(np.arange(0, rows * len(ruleset.factors) + 1, len(ruleset.factors), dtype=np.int32))
+
+    reasons = pa.StructArray.from_arrays([
+        pa.array(table_level.astype(np.int16), mask=table_level < 0),
+        pa.ListArray.from_arrays(factor_offsets, factor_struct),
+        pa.ListArray.from_arrays(offsets, criteria_struct),
+    ], names=["table_level", "factors", "criteria"])
+    return pd.arrays.ArrowExtensionArray(reasons)
+
+
+# ------------------------------------------------------------------------------------------- as text
+
+_WORDS = {
+    "vi": {"no_data": "không có số liệu", "not_declared": "không (chưa công bố)", "decided_by": "Căn cứ",
+           "others": "Tiêu chí khác", "missing": "thiếu số liệu"},
+    "en": {"no_data": "no data", "not_declared": "no (not declared)", "decided_by": "Decided by",
+           "others": "Other criteria", "missing": "missing data"},
+}
+
+
+def criterion_text(entry: dict, criterion: Criterion, lang: str = "vi") -> str:
+    """'Ca mắc mới tại cộng đồng: 52,3 ca/100.000 dân/7 ngày (≥ 50)'."""
+    label = criterion.label(lang)
+    if entry["value"] is None:
+        missing = _WORDS[lang]["not_declared" if entry["band"] is not None else "no_data"]
+        return f"{label}: {missing}"
+    if criterion.kind == "yes_no":
+        return f"{label}: {YES_NO_LABEL[lang][entry['band'] - 1]}"
+    unit = criterion.unit(lang)
+    value = format_number(entry["value"], lang) + (unit if unit == "%" else f" {unit}" if unit else "")
+    return f"{label}: {value} ({entry['comparison']} {format_threshold(entry['threshold'], lang)})"
+
+
+def reasons_text(reasons: dict, ruleset: RuleSet, lang: str = "vi") -> str:
+    """Short human explanation of one row's level, deciding criteria first."""
+    words = _WORDS[lang]
+    entries = [(entry, ruleset.criterion(entry["criterion"])) for entry in reasons["criteria"]]
+    decided = [criterion_text(e, c, lang) for e, c in entries if e["decided"]]
+    if not decided:
+        missing = [c.label(lang) for e, c in entries if e["value"] is None and e["band"] is None]
+        return f"{UNKNOWN_LABEL[lang]}: {words['missing']} – {', '.join(missing)}."
+    others = [criterion_text(e, c, lang) for e, c in entries if not e["decided"]]
+    text = f"{words['decided_by']}: {'; '.join(decided)}."
+    return text + (f" {words['others']}: {'; '.join(others)}." if others else "")
+
+
+def reasons_texts(result: pd.DataFrame, ruleset: RuleSet | str, lang: str = "vi") -> pd.Series:
+    """`reasons_text` for every row of a `classify` result (a per-row loop: meant for display-sized frames)."""
+    ruleset = load_ruleset(ruleset)
+    return pd.Series([reasons_text(r, ruleset, lang) for r in result["reasons"]], index=result.index,
+                     dtype="str")

@@ -1,0 +1,267 @@
+"""Epidemic metrics over all units and days at once.
+
+Long frames keyed by (unit code, date) are turned into a wide table (one row per calendar day, one column
+per unit), computed column-wise, and read back in the frame's own row order. A day with no figure is a
+gap, not a zero: a 7-day sum over a gap is unknown. Rates with a population of 0 or missing are unknown
+(NaN), never infinite. Works for any unit level: pass `unit="commune_code"`, `"province_code"`, …
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+UNIT = "district_code"
+DATE = "date"
+PER_100K = 100_000
+HIGH_RISK_FULL_TARGET_PCT = 80.0  # high-risk groups (here: people aged >= 50) fully vaccinated, national target
+CENSUS_BAND_YEARS = 5
+
+
+# ------------------------------------------------------------------------------- long <-> wide
+
+def calendar(days: pd.Series) -> pd.DatetimeIndex:
+    """Every day from the first to the last of `days`."""
+    days = pd.to_datetime(days)
+    return pd.date_range(days.min(), days.max(), freq="D") if len(days) else pd.DatetimeIndex([])
+
+
+def positions(index: pd.Index, values: pd.Series | np.ndarray) -> np.ndarray:
+    """`index.get_indexer(values)` (-1 when absent), looked up once per distinct value: codes repeat a lot."""
+    codes, distinct = pd.factorize(values)
+    return np.append(index.get_indexer(distinct), -1)[codes]
+
+
+def _grid(frame: pd.DataFrame, unit: str, date: str, dates: pd.DatetimeIndex,
+          units: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row (day) and column (unit) of every record, and which records fall inside the grid."""
+    row = positions(dates, pd.to_datetime(frame[date]).to_numpy(dtype="datetime64[ns]"))
+    column = positions(units, frame[unit])
+    return row, column, (row >= 0) & (column >= 0)
+
+
+def _check_one_per_cell(*positions: np.ndarray, what: str) -> None:
+    cell = np.ravel_multi_index(positions, [int(p.max(initial=0)) + 1 for p in positions])
+    if len(cell) and np.bincount(cell).max() > 1:
+        raise ValueError(f"more than one row per {what}")
+
+
+def to_wides(frame: pd.DataFrame, values: list[str], *, unit: str = UNIT, date: str = DATE,
+             dates: pd.DatetimeIndex | None = None, units: pd.Index | None = None) -> dict[str, pd.DataFrame]:
+    """Each of `values` as a table of days (`dates`, by default the calendar of the frame) by units.
+
+    NaN where there is no row; rows outside `dates` or `units` are left out; two rows for one
+    (unit, day) are an error.
+    """
+    dates = calendar(frame[date]) if dates is None else dates
+    units = pd.Index(np.sort(frame[unit].unique())) if units is None else units
+    row, column, inside = _grid(frame, unit, date, dates, units)
+    row, column = row[inside], column[inside]
+    _check_one_per_cell(row, column, what=f"({unit}, {date}) for {', '.join(values)}")
+    wides = {}
+    for value in values:
+        table = np.full((len(dates), len(units)), np.nan)
+        table[row, column] = frame[value].to_numpy(dtype="float64", na_value=np.nan)[inside]
+        wides[value] = pd.DataFrame(table, index=dates, columns=units)
+    return wides
+
+
+def to_wide(frame: pd.DataFrame, value: str, **keywords) -> pd.DataFrame:
+    """One column as a table of calendar days by units (see `to_wides`)."""
+    return to_wides(frame, [value], **keywords)[value]
+
+
+def to_long(wide: pd.DataFrame, name: str, *, unit: str = UNIT, date: str = DATE) -> pd.DataFrame:
+    """Back to one row per (unit, date), ordered by unit then date."""
+    values = wide.to_numpy()
+    return pd.DataFrame({
+        unit: np.repeat(wide.columns.to_numpy(), len(wide.index)),
+        date: np.tile(wide.index.to_numpy(), len(wide.columns)),
+        name: values.T.ravel(),
+    })
+
+
+def _along(frame: pd.DataFrame, value: str, unit: str, date: str, compute) -> pd.Series:
+    """Compute on the wide table, answer in `frame`'s row order and index."""
+    wide = compute(to_wide(frame, value, unit=unit, date=date))
+    row, column, _ = _grid(frame, unit, date, wide.index, wide.columns)
+    return pd.Series(wide.to_numpy()[row, column], index=frame.index, name=value)
+
+
+# ------------------------------------------------------------------------------- wide-table metrics
+
+def rolling_sum_wide(wide: pd.DataFrame, window: int = 7) -> pd.DataFrame:
+    """Trailing sum over `window` calendar days, unknown unless every day has a figure.
+
+    Adds shifted copies rather than differencing a cumulative sum, so sums are exact (no drift) and a
+    gap (NaN) spoils exactly the windows that contain it.
+    """
+    values = wide.to_numpy()
+    sums = np.full(values.shape, np.nan)
+    if len(values) >= window:
+        sums[window - 1:] = sum(values[lag:len(values) - window + 1 + lag] for lag in range(window))
+    return pd.DataFrame(sums, index=wide.index, columns=wide.columns)
+
+
+def change_pct(current, previous):
+    """Change against the previous period in %; unknown when the previous period had none."""
+    return (current / previous.where(previous > 0) - 1) * 100
+
+
+def growth_rate_from_sums(current, previous, days: int = 7):
+    """Exponential growth rate per day between two consecutive `days`-day sums: ln(current/previous)/days."""
+    return np.log(current.where(current > 0) / previous.where(previous > 0)) / days
+
+
+# ------------------------------------------------------------------------------- long-frame metrics
+
+def rolling_sum(frame: pd.DataFrame, value: str, *, window: int = 7, unit: str = UNIT,
+                date: str = DATE) -> pd.Series:
+    return _along(frame, value, unit, date, lambda wide: rolling_sum_wide(wide, window))
+
+
+def rolling_mean(frame: pd.DataFrame, value: str, *, window: int = 7, unit: str = UNIT,
+                 date: str = DATE) -> pd.Series:
+    """Trailing average over `window` days (e.g. of a current count such as patients on oxygen)."""
+    return _along(frame, value, unit, date, lambda wide: rolling_sum_wide(wide, window) / window)
+
+
+def _week_pair(wide: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    this_week = rolling_sum_wide(wide)
+    return this_week, this_week.shift(7)
+
+
+def week_on_week_change_pct(frame: pd.DataFrame, value: str, *, unit: str = UNIT, date: str = DATE) -> pd.Series:
+    """Last 7 days against the 7 before, in %."""
+    return _along(frame, value, unit, date, lambda wide: change_pct(*_week_pair(wide)))
+
+
+def growth_rate(frame: pd.DataFrame, value: str, *, unit: str = UNIT, date: str = DATE) -> pd.Series:
+    """Daily exponential growth rate of the 7-day sum (see `growth_rate_from_sums`)."""
+    return _along(frame, value, unit, date, lambda wide: growth_rate_from_sums(*_week_pair(wide)))
+
+
+def doubling_time_days(rate):
+    """ln 2 / growth rate while growing; unknown otherwise (Series or DataFrame)."""
+    return np.log(2) / rate.where(rate > 0)
+
+
+def halving_time_days(rate):
+    """ln 2 / −growth rate while declining; unknown otherwise."""
+    return doubling_time_days(-rate)
+
+
+def per_100k(count, population):
+    """count per 100,000 people; a population of 0 or missing gives NaN, never infinity.
+
+    Series align on the index; a wide table divided by a population Series by unit aligns on columns.
+    """
+    return count / population.where(population > 0) * PER_100K
+
+
+def ratio_pct(numerator, denominator):
+    """100 × numerator / denominator; unknown when the denominator is 0 or missing."""
+    return 100 * numerator / denominator.where(denominator > 0)
+
+
+def positivity_pct(positives, samples):
+    """Test positivity: share of tested samples that were positive, in % (use 7-day sums of both).
+
+    Not named test_…: pytest would collect it wherever it is imported into a test module.
+    """
+    return ratio_pct(positives, samples)
+
+
+def occupancy_pct(occupied, total):
+    """Share of beds in use, in %."""
+    return ratio_pct(occupied, total)
+
+
+def vacant_per_100k(total, occupied, population):
+    """Vacant beds per 100,000 people (over-occupancy counts as no vacant bed, not a negative one)."""
+    return per_100k((total - occupied).clip(lower=0), population)
+
+
+# ------------------------------------------------------------------------------- population and coverage
+
+def _band_range(band: str) -> tuple[int, int]:
+    """'15-19' -> (15, 20): years [start, end). An open band ('85+') is taken as 5 years wide, which only
+    matters if an age limit falls inside it."""
+    if band.endswith("+"):
+        return int(band[:-1]), int(band[:-1]) + CENSUS_BAND_YEARS
+    start, end = band.split("-")
+    return int(start), int(end) + 1
+
+
+def population_aged(population_by_age: pd.DataFrame, min_age: int, max_age: int | None = None,
+                    *, unit: str = UNIT) -> pd.Series:
+    """People aged min_age..max_age (inclusive) per unit from census 5-year bands.
+
+    A band cut by the age limit counts in proportion to the years it shares (ages spread evenly within a
+    band): for aged ≥ 18 that is 2/5 of '15-19' plus every band from '20-24' up.
+    """
+    upper = 200 if max_age is None else max_age + 1
+    share = {}
+    for band in population_by_age["age_group"].unique():
+        start, end = _band_range(band)
+        years = max(0, min(end, upper) - max(start, min_age))
+        share[band] = years / (end - start)
+    weights = population_by_age["age_group"].map(share).astype(float)
+    people = population_by_age["population"].astype(float) * weights
+    return people.groupby(population_by_age[unit]).sum().rename("population")
+
+
+VACCINATION_AGE_GROUPS = ("05-11", "12-17", "18-49", "50-64", "65+")
+DOSES = ("dose1", "full", "booster")
+
+
+def _vaccination_groups_from(min_age: int) -> list[int]:
+    starts = [_band_range(group)[0] for group in VACCINATION_AGE_GROUPS]
+    if min_age not in starts:
+        raise ValueError(f"vaccination data start age groups at {starts}, not {min_age}")
+    return [index for index, start in enumerate(starts) if start >= min_age]
+
+
+def vaccinated_wides(vaccinations: pd.DataFrame, wanted: dict[str, tuple[int, str]], dates: pd.DatetimeIndex,
+                     units: pd.Index, *, unit: str = UNIT, date: str = DATE) -> dict[str, pd.DataFrame]:
+    """Cumulative people vaccinated, e.g. {"people_18plus_dose1": (18, "dose1")}, on every day of `dates`.
+
+    Each day carries the latest report on or before it. A report missing one of the age groups is
+    unknown for its week rather than an undercount; days before a unit's first report are unknown.
+    """
+    report_days = pd.DatetimeIndex(np.sort(pd.to_datetime(vaccinations[date]).unique()))
+    row, column, inside = _grid(vaccinations, unit, date, report_days, units)
+    group = positions(pd.Index(VACCINATION_AGE_GROUPS), vaccinations["age_group"])
+    dose = positions(pd.Index(DOSES), vaccinations["dose"])
+    inside &= (group >= 0) & (dose >= 0)
+    group, dose, row, column = group[inside], dose[inside], row[inside], column[inside]
+    _check_one_per_cell(group, dose, row, column, what=f"({unit}, {date}, age_group, dose) in vaccinations")
+    people = vaccinations["people"].to_numpy(dtype="float64", na_value=np.nan)[inside]
+
+    def reported(group_index: int, dose_index: int) -> np.ndarray:
+        table = np.full((len(report_days), len(units)), np.nan)
+        chosen = (group == group_index) & (dose == dose_index)
+        table[row[chosen], column[chosen]] = people[chosen]
+        return table
+
+    wides = {}
+    for name, (min_age, dose_name) in wanted.items():
+        dose_index = DOSES.index(dose_name)
+        total = sum(reported(g, dose_index) for g in _vaccination_groups_from(min_age))
+        weekly = pd.DataFrame(total, index=report_days, columns=units)
+        wides[name] = weekly.reindex(dates, method="ffill") if len(report_days) else weekly.reindex(dates)
+    return wides
+
+
+def vaccination_coverage(vaccinations: pd.DataFrame, population_by_age: pd.DataFrame, min_age: int,
+                         dose: str, *, dates: pd.DatetimeIndex | None = None, unit: str = UNIT,
+                         date: str = DATE) -> pd.DataFrame:
+    """Daily coverage (%) of people aged ≥ min_age with `dose` ('dose1', 'full', 'booster') per unit."""
+    dates = calendar(vaccinations[date]) if dates is None else dates
+    population = population_aged(population_by_age, min_age, unit=unit)
+    people = vaccinated_wides(vaccinations, {"people": (min_age, dose)}, dates, population.index,
+                              unit=unit, date=date)["people"]
+    long = to_long(people, "people", unit=unit, date=date)
+    long["population"] = population.to_numpy().repeat(len(dates))
+    long["pct"] = ratio_pct(long["people"], long["population"])
+    return long

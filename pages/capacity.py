@@ -1,0 +1,271 @@
+"""Năng lực thu dung, điều trị: beds and their occupancy, surge thresholds, days until full, the oxygen planner."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
+from operations import figures, parameters
+from operations.capacity import crossing, surge_table
+from operations.oxygen import default_mix, plan_oxygen
+from operations.projection import daily_growth, days_until_full, doubling_days, project
+from ui import cached, operations as ops_ui, state, widgets
+
+HISTORY_DAYS = 120
+
+selection = state.current()
+lang, area, day = selection.lang, selection.area, selection.date
+settings = parameters()
+name, parent = cached.area_name(area)
+st.title(t("capacity.title", lang, area=widgets.area_title(name, parent, lang)))
+st.caption(t("capacity.as_of", lang, date=fmt_date(day, lang)))
+st.info(t("common.simulated_notice", lang), icon="ℹ️")
+
+series = cached.daily_capacity(area, day - dt.timedelta(days=HISTORY_DAYS), day)
+population = cached.area_population(area)
+if series.empty or pd.Timestamp(series["date"].max()).date() != day:
+    st.warning(t("capacity.no_beds", lang))
+    st.stop()
+today = series.iloc[-1]
+source = today["source"]
+area_row = surge_table(pd.DataFrame([today]).assign(population=population)).iloc[0]
+limits = settings["surge"]
+
+
+def days_text(days: float) -> str:
+    """'no end in sight', 'already full' or 'about N days'."""
+    if pd.isna(days):
+        return t("common.no_data", lang)
+    if math.isinf(days):
+        return t("capacity.not_reached", lang)
+    if days == 0:
+        return t("capacity.full_now", lang)
+    return t("capacity.under_a_day", lang) if days < 1 else t("capacity.about_days", lang, days=fmt_int(math.floor(days), lang))
+
+
+# ---------------------------------------------------------------- 1. beds
+st.header(t("capacity.beds_header", lang))
+def flagged(value) -> bool:
+    return bool(value) if pd.notna(value) else False
+
+
+row = st.columns(4)
+with row[0]:
+    ops_ui.metric(t("capacity.covid_beds", lang),
+                  f"{fmt_int(today['covid_beds_occupied'], lang)} / {fmt_int(today['covid_beds_total'], lang)}", source, lang,
+                  note=t("capacity.occupancy", lang, pct=fmt_pct(area_row["occupancy_pct"], 0, lang)))
+with row[1]:
+    ops_ui.metric(t("capacity.vacant_per_100k", lang), fmt_number(area_row["vacant_beds_per_100k"], 1, lang), source, lang,
+                  note=t("capacity.threshold_le", lang, value=fmt_number(limits["vacant_covid_beds_per_100k_max"], 0, lang)),
+                  alarm=flagged(area_row["beds_surge"]))
+with row[2]:
+    ops_ui.metric(t("capacity.icu_per_100k", lang), fmt_number(area_row["icu_staffed_per_100k"], 1, lang), source, lang,
+                  note=t("capacity.threshold_lt", lang, value=fmt_number(limits["staffed_icu_beds_per_100k_min"], 0, lang)),
+                  alarm=flagged(area_row["icu_surge"]))
+with row[3]:
+    ops_ui.metric(t("capacity.ventilators", lang),
+                  f"{fmt_int(today['ventilators_in_use'], lang)} / {fmt_int(today['ventilators'], lang)}", source, lang,
+                  note=t("capacity.in_use", lang, pct=fmt_pct(area_row["ventilators_in_use_pct"], 0, lang)))
+
+charts = st.columns(3)
+for column, (capacity, occupied, title) in zip(charts, [
+        ("covid_beds_total", "covid_beds_occupied", "capacity.chart_beds"),
+        ("icu_beds_staffed", "icu_beds_occupied", "capacity.chart_icu"),
+        ("ventilators", "ventilators_in_use", "capacity.chart_ventilators")]):
+    with column:
+        st.subheader(t(title, lang))
+        st.plotly_chart(figures.capacity_chart(series, capacity, occupied, lang), key=f"chart_{capacity}",
+                        config={"displaylogo": False})
+ops_ui.source_caption(source, lang)
+
+st.subheader(t("capacity.surge_header", lang))
+st.caption(t("capacity.surge_rule", lang,
+             beds=fmt_number(limits["vacant_covid_beds_per_100k_max"], 0, lang),
+             icu=fmt_number(limits["staffed_icu_beds_per_100k_min"], 0, lang)))
+units = surge_table(ops_ui.unit_capacity(area, day))
+units["level_name"] = units["level"].map(lambda level: t(f"capacity.level_{level}", lang))
+unit_labels = {
+    "level_name": t("capacity.col_level", lang), "name": t("capacity.col_name", lang),
+    "province_name": t("capacity.col_province", lang), "population": t("capacity.col_population", lang),
+    "covid_beds_total": t("capacity.series_covid_beds_total", lang),
+    "covid_beds_occupied": t("capacity.series_covid_beds_occupied", lang),
+    "vacant_beds_per_100k": t("capacity.vacant_per_100k", lang),
+    "icu_beds_staffed": t("capacity.series_icu_beds_staffed", lang),
+    "icu_staffed_per_100k": t("capacity.icu_per_100k", lang),
+    "occupancy_pct": t("capacity.col_occupancy_pct", lang),
+    "beds_surge": t("capacity.col_beds_surge", lang), "icu_surge": t("capacity.col_icu_surge", lang),
+}
+number_format = {label: st.column_config.NumberColumn(format="%.1f") for label in
+                 (unit_labels["vacant_beds_per_100k"], unit_labels["icu_staffed_per_100k"], unit_labels["occupancy_pct"])}
+crossed = crossing(units)
+if crossed.empty:
+    st.success(t("capacity.no_unit_crosses", lang), icon="✅")
+else:
+    st.warning(t("capacity.units_cross", lang, count=fmt_int(len(crossed), lang)), icon="⚠️")
+    ops_ui.table(crossed, unit_labels, "surge_table", lang, f"vuot-nguong-{area.key}-{day}.csv", number_format, source)
+with st.expander(t("capacity.all_units", lang)):
+    ops_ui.table(units, unit_labels, "units_table", lang, f"giuong-benh-{area.key}-{day}.csv", number_format, source)
+
+# ---------------------------------------------------------------- 2. days until full
+st.header(t("capacity.projection_header", lang))
+projection_settings = settings["projection"]
+inputs = st.columns(4)
+with inputs[0]:
+    window = int(st.number_input(t("capacity.window", lang), min_value=2, max_value=60, step=1,
+                                 value=projection_settings["growth_window_days"], key="growth_window",
+                                 bind="query-params", help=t("capacity.window_help", lang)))
+occupancy = series.set_index(pd.to_datetime(series["date"]))[["covid_beds_occupied", "icu_beds_occupied"]]
+measured = daily_growth(occupancy, window)
+with inputs[1]:
+    horizon = int(st.number_input(t("capacity.horizon", lang), min_value=7, max_value=180, step=7,
+                                  value=projection_settings["horizon_days"], key="horizon", bind="query-params"))
+
+st.caption(t("capacity.assumptions", lang, window=fmt_int(window, lang)))
+projections = st.columns(2)
+for column, (occupied, capacity, label) in zip(projections, [
+        ("covid_beds_occupied", "covid_beds_total", "beds"), ("icu_beds_occupied", "icu_beds_staffed", "icu")]):
+    with column:
+        st.subheader(t(f"capacity.projection_{label}", lang))
+        left, right = st.columns(2)
+        measured_pct = round(float(measured[occupied]) * 100, 2) if pd.notna(measured[occupied]) else 0.0
+        # keyed by the place, day and window: a new selection starts again from the measured rate
+        growth_pct = left.number_input(t("capacity.growth", lang), min_value=-50.0, max_value=100.0, step=0.5,
+                                       value=measured_pct, format="%.2f", key=f"growth_{label}_{area.key}_{day}_{window}",
+                                       help=t("capacity.growth_help", lang, pct=fmt_number(measured_pct, 2, lang)))
+        added = right.number_input(t("capacity.added", lang), min_value=0, max_value=100_000, step=10, value=0,
+                                   key=f"added_{label}_{area.key}")
+        total = float(today[capacity]) + added
+        days = float(days_until_full(today[occupied], total, growth_pct / 100))
+        doubling = float(doubling_days(growth_pct / 100))
+        ops_ui.metric(t("capacity.days_until_full", lang), days_text(days), source, lang,
+                      note=t("capacity.doubling", lang, days=fmt_number(doubling, 1, lang)) if math.isfinite(doubling) else None,
+                      alarm=days <= horizon)
+        history = series[["date", occupied]].rename(columns={occupied: "occupied"}).tail(60)
+        projected = project(pd.Timestamp(day), float(today[occupied]), growth_pct / 100, horizon)
+        st.plotly_chart(figures.projection_chart(history, projected, total, lang), key=f"projection_{label}",
+                        config={"displaylogo": False})
+
+if area.level != "district":
+    st.subheader(t("capacity.districts_projection", lang))
+    occupancy_by_district = ops_ui.district_occupancy(area, [day - dt.timedelta(days=window), day])
+    wide = occupancy_by_district.pivot(index="date", columns="district_code")
+    wide.index = pd.to_datetime(wide.index)
+    latest = occupancy_by_district[pd.to_datetime(occupancy_by_district["date"]) == pd.Timestamp(day)].set_index("district_code")
+    names = units[units["level"] == "district"].set_index("code")["name"]
+    per_district = pd.DataFrame({"name": names.reindex(latest.index)}, index=latest.index)
+    for occupied, capacity, label in (("covid_beds_occupied", "covid_beds_total", "beds"),
+                                      ("icu_beds_occupied", "icu_beds_staffed", "icu")):
+        growth = daily_growth(wide[occupied], window).reindex(latest.index)
+        per_district[f"growth_{label}"] = growth * 100
+        per_district[f"days_{label}"] = days_until_full(latest[occupied], latest[capacity], growth)
+        per_district[f"occupied_{label}"] = latest[occupied].astype(str) + " / " + latest[capacity].astype(str)
+    per_district = per_district.replace([np.inf], np.nan).reset_index()
+    soon = per_district[per_district[["days_beds", "days_icu"]].notna().any(axis=1)]
+    soon = soon.sort_values(["days_beds", "days_icu"], na_position="last")
+    labels = {"name": t("capacity.col_name", lang),
+              "occupied_beds": t("capacity.col_occupied_beds", lang), "growth_beds": t("capacity.col_growth_beds", lang),
+              "days_beds": t("capacity.col_days_beds", lang),
+              "occupied_icu": t("capacity.col_occupied_icu", lang), "growth_icu": t("capacity.col_growth_icu", lang),
+              "days_icu": t("capacity.col_days_icu", lang)}
+    if soon.empty:
+        st.success(t("capacity.no_district_fills", lang), icon="✅")
+    else:
+        st.caption(t("capacity.districts_projection_note", lang, window=fmt_int(window, lang)))
+        ops_ui.table(soon, labels, "district_projection", lang, f"du-bao-giuong-{area.key}-{day}.csv",
+                     {labels[c]: st.column_config.NumberColumn(format="%.1f") for c in
+                      ("growth_beds", "days_beds", "growth_icu", "days_icu")}, source)
+
+# ---------------------------------------------------------------- 3. oxygen planner
+st.header(t("capacity.oxygen_header", lang))
+oxygen_settings = settings["oxygen"]
+load = cached.daily_cases(area, day, day)
+in_treatment = float(load["in_treatment"].iloc[0]) if len(load) and pd.notna(load["in_treatment"].iloc[0]) else math.nan
+choices = [*(str(n) for n in oxygen_settings["patient_presets"]), "current", "custom"]
+picked = st.radio(t("capacity.patients", lang), choices, horizontal=True, key="patients", bind="query-params",
+                  format_func=lambda c: t("capacity.patients_current", lang, count=fmt_int(in_treatment, lang)) if c == "current"
+                  else t("capacity.patients_custom", lang) if c == "custom" else fmt_int(int(c), lang))
+if picked == "custom":
+    patients = int(st.number_input(t("capacity.patients_number", lang), min_value=0, max_value=1_000_000, step=100,
+                                   value=2000, key="patients_n", bind="query-params"))
+elif picked == "current":
+    patients = 0 if math.isnan(in_treatment) else in_treatment
+    ops_ui.source_caption("simulated", lang)
+else:
+    patients = int(picked)
+
+mix = default_mix()
+mix_labels = {"label": t("capacity.col_severity", lang), "share_pct": t("capacity.col_share", lang),
+              "litres_per_minute": t("capacity.col_lpm", lang), "range": t("capacity.col_range", lang),
+              "source": t("capacity.col_source", lang)}
+editable = mix.assign(label=[t(f"capacity.severity_{i}", lang) for i in mix["id"]], share_pct=mix["share"] * 100)
+st.markdown(t("capacity.mix_intro", lang))
+edited = st.data_editor(
+    editable[list(mix_labels)].rename(columns=mix_labels), hide_index=True, width="stretch", key=f"mix_{lang}",
+    disabled=[mix_labels["label"], mix_labels["range"], mix_labels["source"]],
+    column_config={mix_labels["share_pct"]: st.column_config.NumberColumn(min_value=0.0, max_value=100.0, step=1.0, format="%.1f"),
+                   mix_labels["litres_per_minute"]: st.column_config.NumberColumn(min_value=0.0, max_value=80.0, step=1.0, format="%.1f"),
+                   mix_labels["source"]: st.column_config.TextColumn(width="large")})
+mix = mix.assign(share=edited[mix_labels["share_pct"]].to_numpy(dtype=float) / 100,
+                 litres_per_minute=edited[mix_labels["litres_per_minute"]].to_numpy(dtype=float))
+share_total = float(np.nansum(mix["share"])) * 100
+if abs(share_total - 100) > 0.05:
+    st.warning(t("capacity.mix_not_100", lang, total=fmt_number(share_total, 1, lang)), icon="⚠️")
+
+stock = ops_ui.supplies(area, day, day).query("item == 'oxygen'")
+stock_source = stock["source"].iloc[0] if len(stock) else None
+plan = plan_oxygen(patients, mix, supply_m3_per_day=float(today["oxygen_supply_m3_per_day"]),
+                   stock_m3=float(stock["stock"].iloc[0]) if len(stock) else math.nan)
+
+demand = st.columns(4)
+with demand[0]:
+    st.metric(t("capacity.o2_lpm", lang), fmt_int(plan.litres_per_minute, lang), border=True)
+with demand[1]:
+    st.metric(t("capacity.o2_m3_day", lang), fmt_int(plan.m3_per_day, lang), border=True)
+with demand[2]:
+    st.metric(t("capacity.o2_cylinders", lang, litres=fmt_int(oxygen_settings["cylinder_litres"], lang)),
+              fmt_int(math.ceil(plan.cylinders_per_day), lang), border=True,
+              help=t("capacity.o2_cylinder_help", lang, m3=fmt_number(oxygen_settings["cylinder_gas_m3"], 1, lang)))
+with demand[3]:
+    st.metric(t("capacity.o2_liquid", lang), fmt_int(plan.liquid_litres_per_day, lang), border=True,
+              help=t("capacity.o2_liquid_help", lang, m3=fmt_number(oxygen_settings["liquid_gas_m3_per_litre"], 2, lang)))
+st.caption(t("capacity.o2_planned", lang))
+
+supply = st.columns(4)
+short = plan.shortfall_m3_per_day > 0
+with supply[0]:
+    ops_ui.metric(t("capacity.o2_supply", lang), fmt_int(plan.supply_m3_per_day, lang), source, lang)
+with supply[1]:
+    ops_ui.metric(t("capacity.o2_shortfall", lang), fmt_int(plan.shortfall_m3_per_day, lang), source, lang,
+                  note=t("capacity.o2_short_pct", lang, pct=fmt_pct(plan.shortfall_m3_per_day / plan.m3_per_day * 100, 0, lang))
+                  if short else t("capacity.o2_covered", lang), alarm=short)
+with supply[2]:
+    ops_ui.metric(t("capacity.o2_stock", lang), fmt_int(plan.stock_m3, lang), stock_source, lang)
+with supply[3]:
+    ops_ui.metric(t("capacity.o2_days", lang), days_text(plan.days_of_stock) if short else t("capacity.o2_no_draw", lang),
+                  stock_source, lang, note=t("capacity.o2_days_alone", lang, days=fmt_number(plan.days_of_stock_alone, 1, lang)),
+                  alarm=short)
+
+by_severity = plan.by_severity.assign(label=[t(f"capacity.severity_{i}", lang) for i in plan.by_severity["id"]],
+                                      share_pct=plan.by_severity["share"] * 100)
+severity_labels = {"label": mix_labels["label"], "share_pct": mix_labels["share_pct"], "patients": t("capacity.col_patients", lang),
+                   "litres_per_minute": mix_labels["litres_per_minute"], "total_lpm": t("capacity.o2_lpm", lang),
+                   "m3_per_day": t("capacity.o2_m3_day", lang)}
+tank_labels = {"tank_litres": t("capacity.col_tank", lang), "tanks_per_day": t("capacity.col_tanks_per_day", lang),
+               "days_per_tank": t("capacity.col_days_per_tank", lang)}
+left, right = st.columns([3, 2])
+with left:
+    ops_ui.table(by_severity, severity_labels, "oxygen_by_severity", lang, "oxy-theo-muc-do.csv",
+                 {severity_labels[c]: st.column_config.NumberColumn(format="%.1f")
+                  for c in ("share_pct", "patients", "total_lpm", "m3_per_day")})
+with right:
+    ops_ui.table(plan.tanks, tank_labels, "oxygen_tanks", lang, "bon-oxy-long.csv",
+                 {tank_labels[c]: st.column_config.NumberColumn(format="%.2f") for c in ("tanks_per_day", "days_per_tank")})
+with st.expander(t("capacity.o2_assumptions_title", lang)):
+    st.markdown(t("capacity.o2_assumptions", lang,
+                  m3=fmt_number(oxygen_settings["cylinder_gas_m3"], 1, lang),
+                  litres=fmt_int(oxygen_settings["cylinder_litres"], lang),
+                  liquid=fmt_number(oxygen_settings["liquid_gas_m3_per_litre"], 2, lang)))

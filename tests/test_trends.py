@@ -1,0 +1,318 @@
+"""The data behind the Trends page's charts: pure frames, their SQL, golden series for Điện Biên in May 2021."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from charts.epicurve import curve_figure, epicurve
+from charts.rt import growth_figure, positivity_figure, rt_figure
+from charts.trends import (bands_figure, capacity_figure, comparison_figure, load_figure, portal_figure,
+                           small_multiples_figure, targets_figure)
+from data import db
+from data import trends as trend_data
+from data.db import Area
+from indicators.rulesets import UNKNOWN_COLOR, load_ruleset
+from trends import compare, levels, load, rt, series, vaccination
+
+GOLDEN = Path(__file__).parent / "golden" / "trends_dien_bien_2021-05.csv"
+DIEN_BIEN = Area(db.PROVINCE, "11")
+MAY_START, MAY_END = dt.date(2021, 5, 1), dt.date(2021, 5, 31)
+
+
+def golden_frame(con) -> pd.DataFrame:
+    """Điện Biên, May 2021: the published daily cases, their 7-day average, growth and Rt, as the page draws them."""
+    history = trend_data.case_series(con, DIEN_BIEN, series.lead_start(MAY_START), MAY_END)
+    curve = series.curve(history, "new_cases", "observed_cases", db.area_population(con, DIEN_BIEN), MAY_START, MAY_END)
+    estimate = rt.rt(history, "new_cases", MAY_START, MAY_END)
+    columns = ["date", "value", "avg7", "avg7_per_100k", "cases_7d", "growth_per_day"]
+    return curve[columns].merge(estimate[["date", "mean", "lower", "upper", "reliable"]], on="date", how="left")
+
+
+def write_golden(db_path: Path) -> None:
+    """Regenerate the golden file (run by hand after a deliberate change, then review the diff)."""
+    con = db.connect(db_path, read_only=True)
+    GOLDEN.parent.mkdir(exist_ok=True)
+    golden_frame(con).to_csv(GOLDEN, index=False, float_format="%.10g")
+
+
+# ------------------------------------------------------------------ golden: Điện Biên, May 2021
+
+
+def test_dien_bien_may_2021_matches_the_golden_series(small_con):
+    expected = pd.read_csv(GOLDEN, parse_dates=["date"])
+    actual = golden_frame(small_con)
+    pd.testing.assert_frame_equal(actual.reset_index(drop=True), expected, check_dtype=False, rtol=1e-8)
+
+
+def test_dien_bien_golden_series_is_the_published_one(small_con):
+    """Anchors the golden file to the Ministry's figures: 1, 2, 12, 7, 7, 1, 9 cases on 14–20 May."""
+    frame = golden_frame(small_con).set_index("date")
+    assert frame.loc["2021-05-14":"2021-05-20", "value"].tolist() == [1, 2, 12, 7, 7, 1, 9]
+    assert frame.loc["2021-05-20", "avg7"] == pytest.approx(39 / 7)
+    assert frame["value"].sum() == 56
+    rt_may = frame.loc[frame["reliable"].astype(bool), "mean"]
+    assert len(rt_may) and (rt_may.loc[:"2021-05-20"] > 1).all(), "the May cluster grew before it was contained"
+    estimated = frame.dropna(subset=["mean"])
+    assert (estimated["lower"] <= estimated["mean"]).all() and (estimated["mean"] <= estimated["upper"]).all()
+
+
+# ------------------------------------------------------------------ series
+
+
+def daily(values, start="2021-05-01", observed=None) -> pd.DataFrame:
+    dates = pd.date_range(start, periods=len(values), freq="D")
+    return pd.DataFrame({"date": dates, "new_cases": values,
+                         "observed_cases": values if observed is None else observed})
+
+
+def test_missing_days_count_as_zero_and_provisional_days_are_the_last_three():
+    frame = daily([5, 5, 5, 5, 5, 5, 5, 5]).drop(index=[3])
+    curve = series.curve(frame, "new_cases", "observed_cases", 100_000, "2021-05-07", "2021-05-10")
+    assert curve["date"].dt.day.tolist() == [7, 8, 9, 10]
+    assert curve["value"].tolist() == [5, 5, 0, 0]
+    assert curve["avg7"].iloc[0] == pytest.approx(30 / 7)
+    assert curve["provisional"].tolist() == [False, True, True, True]
+    assert curve["avg7_per_100k"].iloc[0] == pytest.approx(30 / 7)
+
+
+def test_estimated_part_and_source_of_each_day():
+    frame = daily([4, 4, 4], observed=[4, 1, 0])
+    curve = series.curve(frame, "new_cases", "observed_cases", 1000, "2021-05-01", "2021-05-03")
+    assert curve["estimated"].tolist() == [0, 3, 4]
+    assert curve["source"].tolist() == ["observed", "mixed", "estimated"]
+    assert series.overall_source(curve["source"]) == "mixed"
+    assert series.overall_source(pd.Series(["estimated", "estimated"])) == "estimated"
+
+
+def test_unknown_population_gives_no_rate_rather_than_infinity():
+    curve = series.curve(daily([1] * 10), "new_cases", "observed_cases", 0, "2021-05-08", "2021-05-10")
+    assert curve["avg7_per_100k"].isna().all()
+
+
+def test_doubling_and_halving_time_of_exponential_series():
+    growing = series.growth(pd.Series(2.0 ** (np.arange(28) / 7)))  # doubles every 7 days
+    assert growing["doubling_days"].iloc[-1] == pytest.approx(7)
+    assert growing["halving_days"].isna().all()
+    shrinking = series.growth(pd.Series(1000 * 0.5 ** (np.arange(28) / 3.5)))
+    assert shrinking["halving_days"].iloc[-1] == pytest.approx(3.5)
+    flat_then_zero = series.growth(pd.Series([0.0] * 28))
+    assert flat_then_zero["growth_per_day"].isna().all()
+
+
+# ------------------------------------------------------------------ comparisons
+
+
+UNITS = pd.DataFrame({
+    "unit": ["VN", "11", "103", "498"],
+    "level": ["country", "province", "district", "district"],
+    "name": ["", "Tỉnh Điện Biên", "Huyện Nậm Pồ", "Huyện Hoàng Sa"],
+    "parent": ["", "", "Tỉnh Điện Biên", "Thành phố Đà Nẵng"],
+    "province_code": [None, "11", "11", "48"],
+    "population": [1_000_000, 600_000, 70_000, 0],
+})
+
+
+def test_labels_name_the_province_of_a_district():
+    labels = compare.unit_labels(UNITS, "Toàn quốc")
+    assert labels.to_dict() == {"VN": "Toàn quốc", "11": "Tỉnh Điện Biên", "103": "Huyện Nậm Pồ (Điện Biên)",
+                                "498": "Huyện Hoàng Sa (Đà Nẵng)"}
+    assert compare.unit_labels(UNITS, "Toàn quốc", with_parent=False)["103"] == "Huyện Nậm Pồ"
+
+
+def test_incidence_of_several_units_ranked_by_the_last_day():
+    cases = pd.concat([
+        daily([10] * 14).assign(unit="VN"),
+        daily([1] * 14).assign(unit="11"),
+        daily([7] * 14, observed=[0] * 14).assign(unit="103"),
+    ])
+    frame = compare.incidence(cases, UNITS, compare.unit_labels(UNITS, "Toàn quốc"), "2021-05-08", "2021-05-14")
+    last = frame[frame["date"] == "2021-05-14"].set_index("unit")
+    assert last.loc["103", "avg7_per_100k"] == pytest.approx(10)
+    assert last.loc["11", "avg7_per_100k"] == pytest.approx(1 / 6)
+    assert np.isnan(last.loc["498", "avg7_per_100k"]), "a unit without population has no rate"
+    assert last.loc["498", "new_cases"] == 0, "a unit without rows is filled with zero cases"
+    assert last.loc["103", "source"] == "estimated" and last.loc["11", "source"] == "observed"
+    assert compare.ranked(frame) == ["103", "VN", "11", "498"]
+
+
+# ------------------------------------------------------------------ levels, load, vaccination, tests
+
+
+def test_level_changes_are_judged_against_the_last_known_level():
+    weekly = pd.DataFrame({"week_start": pd.date_range("2021-05-03", periods=5, freq="W-MON"),
+                           "level": pd.array([1, 2, None, 2, 4], dtype="Int64")})
+    ruleset = load_ruleset("vn-2021-qd4800")
+    band = levels.bands(weekly, ruleset, "vi")
+    assert band["changed"].tolist() == [False, True, False, False, True]
+    assert band["change_text"].tolist() == ["", "Cấp 1 → 2", "", "", "Cấp 2 → 4"]
+    assert band["color"].iloc[2] == UNKNOWN_COLOR, "an unknown week is grey, never green"
+    english = levels.bands(weekly, ruleset, "en", colorblind=True)
+    assert english["label"].iloc[2] == "Unknown" and english["color"].iloc[0] == ruleset.level(1).color_colorblind
+
+
+def test_weekly_levels_of_districts_and_provinces(small_con):
+    from data.levels import district_inputs
+
+    weekly = levels.weekly_levels(district_inputs(small_con), load_ruleset("vn-2021-qd4800"))
+    assert {"11", "103"} <= set(weekly["unit"]) and "VN" not in set(weekly["unit"]), "QĐ 4800 has no country level"
+    assert (weekly["week_start"].dt.day_of_week == 0).all()
+    assert weekly["level"].dropna().between(1, 4).all()
+
+
+def test_load_occupancy_is_unknown_without_capacity():
+    dates = pd.date_range("2021-05-01", periods=2)
+    patients = pd.DataFrame({"date": dates, "in_treatment": [10, 12], "oxygen": [2, 3], "icu": [1, 1],
+                             "load_simulated": [True, True]})
+    beds = pd.DataFrame({"date": dates, "covid_beds_total": [20, 0], "covid_beds_occupied": [10, 0],
+                         "icu_beds_staffed": [4, 0], "icu_beds_occupied": [1, 0], "source": ["simulated"] * 2})
+    frame = load.load(patients, beds, "2021-05-01", "2021-05-02")
+    assert frame["bed_occupancy_pct"].iloc[0] == 50 and np.isnan(frame["bed_occupancy_pct"].iloc[1])
+    assert frame["icu_occupancy_pct"].iloc[0] == 25
+    assert set(frame["patients_source"]) == {"simulated"}
+
+
+def test_positivity_is_a_ratio_of_weekly_sums_and_the_national_rate_is_in_percent():
+    capacity = pd.DataFrame({"date": pd.date_range("2021-05-01", periods=8), "samples": [100] * 7 + [0],
+                             "positives": [1, 2, 3, 4, 5, 6, 7, 0], "source": ["simulated"] * 8})
+    national = pd.DataFrame({"date": pd.date_range("2021-05-07", periods=2), "positive_rate": [0.031, 0.05]})
+    frame = rt.positivity(capacity, "2021-05-07", "2021-05-08", national).set_index("date")
+    assert frame.loc["2021-05-07", "positivity_pct"] == pytest.approx(28 / 700 * 100)
+    assert frame.loc["2021-05-08", "positivity_pct"] == pytest.approx(27 / 600 * 100)
+    assert frame.loc["2021-05-07", "national_positivity_pct"] == pytest.approx(3.1)
+    assert frame["national_source"].eq("observed").all() and frame["source"].eq("simulated").all()
+
+
+def census_bands() -> pd.DataFrame:
+    bands = [f"{age:02d}-{age + 4:02d}" for age in range(0, 85, 5)] + ["85+"]
+    return pd.DataFrame({"age_group": bands, "population": [1000] * len(bands)})
+
+
+def test_band_populations_split_census_bands_by_years():
+    population = vaccination.band_population(census_bands())
+    assert population["05-11"] == pytest.approx(1000 + 2 / 5 * 1000)
+    assert population["12-17"] == pytest.approx(3 / 5 * 1000 + 3 / 5 * 1000)
+    assert population["18-49"] == pytest.approx(2 / 5 * 1000 + 6 * 1000)
+    assert population.sum() == pytest.approx(17 * 1000)  # everyone aged 5 and over
+
+
+def test_target_coverage_counts_every_band_of_the_target_group():
+    weeks = pd.date_range("2021-09-06", periods=2, freq="7D")
+    rows = [(week, band, dose, 100 * (i + 1), "simulated") for i, week in enumerate(weeks)
+            for band in ("05-11", "12-17", "18-49", "50-64", "65+") for dose in vaccination.DOSES]
+    frame = vaccination.coverage(pd.DataFrame(rows, columns=["date", "age_group", "dose", "people", "source"]),
+                                 census_bands())
+    adults = frame[frame["group"] == "adults_dose1"].set_index("date")
+    assert adults["coverage_pct"].iloc[-1] == pytest.approx(600 / (2 / 5 * 1000 + 14 * 1000) * 100)
+    assert adults["target_pct"].eq(70).all()
+    over_50 = frame[frame["group"] == "over50_full"]
+    assert over_50["target_pct"].eq(80).all() and over_50["coverage_pct"].iloc[-1] == pytest.approx(400 / 8000 * 100)
+
+
+def test_whole_population_keeps_the_portal_figures_as_published():
+    snapshots = pd.DataFrame({"date": [pd.Timestamp("2021-11-15")], "population": [600_000],
+                              "population_18plus": [400_000], "people_dose1": [300_000], "people_dose2": [120_000],
+                              "doses_total": [420_000], "source": ["observed"]})
+    empty = pd.DataFrame(columns=["date", "age_group", "dose", "people", "source"])
+    frame = vaccination.whole_population(empty, 0, snapshots)
+    assert frame[["dose", "people", "coverage_pct"]].values.tolist() == [["dose1", 300_000, 50.0],
+                                                                         ["full", 120_000, 20.0]]
+
+
+# ------------------------------------------------------------------ SQL on the small database
+
+
+def test_province_and_country_cases_are_the_published_series(small_con):
+    published = db.query(small_con, "SELECT date, new_cases, new_deaths FROM province_cases WHERE province_code = '11' "
+                                    "ORDER BY date")
+    served = trend_data.case_series(small_con, DIEN_BIEN)
+    pd.testing.assert_frame_equal(served[["date", "new_cases", "new_deaths"]], published, check_dtype=False)
+    assert (served["observed_cases"] == served["new_cases"]).all()
+    country = trend_data.case_series(small_con, Area(db.COUNTRY), "2021-07-01", "2021-07-31")
+    total = db.query(small_con, "SELECT SUM(new_cases) FROM province_cases WHERE date BETWEEN '2021-07-01' AND "
+                                "'2021-07-31'").iloc[0, 0]
+    assert country["new_cases"].sum() == total
+
+
+def test_district_cases_say_which_are_observed(small_con):
+    frame = trend_data.case_series(small_con, Area(db.DISTRICT, "103"), "2021-05-01", "2021-08-31")
+    july = frame[pd.to_datetime(frame["date"]) > "2021-07-13"]
+    assert (july["observed_cases"] == 0).all(), "after the announcement window district cases are estimated"
+    assert frame["observed_cases"].sum() > 0
+
+
+def test_unit_cases_serve_a_mix_of_levels_in_one_query(small_con):
+    frame = trend_data.unit_cases(small_con, ["VN", "11", "103"], "2021-05-01", "2021-05-31")
+    assert set(frame["unit"]) == {"VN", "11", "103"}
+    by_unit = frame.groupby("unit")["new_cases"].sum()
+    assert by_unit["11"] == 56 and by_unit["VN"] >= by_unit["11"]
+    units = trend_data.units(small_con)
+    assert {"VN", "11", "103"} <= set(units["unit"]) and units.set_index("unit").at["103", "parent"] == "Tỉnh Điện Biên"
+
+
+def test_vaccination_series_and_snapshots(small_con):
+    weekly = trend_data.vaccination_series(small_con, DIEN_BIEN, "2021-04-01", "2022-01-31")
+    assert set(weekly["dose"]) <= set(vaccination.DOSES) and (weekly["source"] == "simulated").all()
+    snapshots = trend_data.vaccination_snapshots(small_con, DIEN_BIEN)
+    assert len(snapshots) and (snapshots["source"] == "observed").all()
+    assert trend_data.vaccination_snapshots(small_con, Area(db.DISTRICT, "103")).empty
+
+
+# ------------------------------------------------------------------ figures say where their figures come from
+
+
+def trace_names(fig) -> list[str]:
+    return [trace.name or "" for trace in fig.data]
+
+
+def test_every_figure_labels_its_sources(small_con):
+    history = trend_data.case_series(small_con, Area(db.DISTRICT, "103"), series.lead_start(MAY_START), dt.date(2021, 8, 31))
+    curve = series.curve(history, "new_cases", "observed_cases", 70_000, MAY_START, dt.date(2021, 8, 31))
+    names = trace_names(curve_figure(curve, "vi", "Ca mắc mới", per_100k=True, log=True))
+    assert any("số liệu thực" in name for name in names) and any("ước tính" in name for name in names)
+
+    load_frame = load.load(db.daily_cases(small_con, DIEN_BIEN, MAY_START, MAY_END),
+                           db.daily_capacity(small_con, DIEN_BIEN, MAY_START, MAY_END), MAY_START, MAY_END)
+    for fig in (load_figure(load_frame, "en"), capacity_figure(load_frame, "en")):
+        assert all("simulated" in name for name in trace_names(fig))
+
+    coverage = vaccination.coverage(trend_data.vaccination_series(small_con, DIEN_BIEN),
+                                    db.area_population_by_age(small_con, DIEN_BIEN))
+    assert all("mô phỏng" in name for name in trace_names(targets_figure(coverage, "vi")))
+    assert all("mô phỏng" in name for name in trace_names(bands_figure(coverage, "full", "vi")))
+    whole = vaccination.whole_population(trend_data.vaccination_series(small_con, DIEN_BIEN), 598_856,
+                                         trend_data.vaccination_snapshots(small_con, DIEN_BIEN))
+    names = trace_names(portal_figure(whole, "vi"))
+    assert any("số liệu thực" in name for name in names) and any("mô phỏng" in name for name in names)
+
+    tests = rt.positivity(db.daily_capacity(small_con, DIEN_BIEN), MAY_START, MAY_END)
+    assert all("mô phỏng" in name for name in trace_names(positivity_figure(tests, "vi")))
+    assert any("số liệu thực" in name for name in trace_names(rt_figure(rt.rt(history, "new_cases", MAY_START, MAY_END),
+                                                                        "vi", "observed")))
+    assert "số liệu thực" in trace_names(growth_figure(curve, "vi", "observed"))[0]
+
+
+def test_comparison_and_small_multiples_figures(small_con):
+    units = trend_data.units(small_con)
+    members = units[(units["province_code"] == "11") & (units["level"] == "district")]
+    cases = trend_data.unit_cases(small_con, list(members["unit"]), series.lead_start(MAY_START), MAY_END)
+    frame = compare.incidence(cases, members, compare.unit_labels(members, "Toàn quốc"), MAY_START, MAY_END)
+    fig = comparison_figure(frame, "vi")
+    assert len(fig.data) == len(members) == 10
+    grid = small_multiples_figure(frame, compare.ranked(frame), "vi", highlight="103")
+    assert len(grid.data) == len(members)
+    assert grid.layout.annotations[0].text.startswith(frame.loc[frame["unit"] == compare.ranked(frame)[0], "label"].iloc[0])
+
+
+def test_overview_epicurve_keeps_its_signature(small_con):
+    fig = epicurve(db.daily_cases(small_con, DIEN_BIEN, MAY_START, MAY_END), "vi")
+    assert fig.data and fig.layout.separators == ",."
+
+
+if __name__ == "__main__":
+    import sys
+
+    write_golden(Path(sys.argv[1]))

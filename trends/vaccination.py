@@ -1,0 +1,86 @@
+"""Vaccination coverage over time, by age band and for the target groups, and the portal's real snapshots.
+
+Targets (Resolution 128/NQ-CP, Decision 4800/QĐ-BYT): people aged ≥18 with at least one dose 70%,
+people aged ≥50 fully vaccinated 80%, high-risk groups fully vaccinated 80%. The data know people
+only by age, so the high-risk groups are the people aged ≥50 (the first high-risk group; the
+chronically ill, pregnant women and front-line workers cannot be counted), as in indicators.metrics:
+one line serves both 80% targets, and the page says so. Target coverage is computed by
+indicators.metrics, so the chart shows exactly what the level engine reads.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators import metrics
+
+AREA = "area"  # the one unit of an area's frames, for the per-unit functions of indicators.metrics
+DOSES = ("dose1", "full", "booster")
+# Target groups: first age, dose, target in percent.
+TARGETS = {
+    "adults_dose1": (18, "dose1", 70.0),
+    "over50_full": (50, "full", metrics.HIGH_RISK_FULL_TARGET_PCT),
+}
+
+
+def band_population(population_by_age: pd.DataFrame) -> pd.Series:
+    """Census people in each vaccination band ('05-11' … '65+'), from the 5-year census bands."""
+    census = population_by_age.assign(**{AREA: AREA})
+    return pd.Series({
+        band: metrics.population_aged(census, *_ages(band), unit=AREA).iloc[0] for band in metrics.VACCINATION_AGE_GROUPS
+    })
+
+
+def _ages(band: str) -> tuple[int, int | None]:
+    """'18-49' -> (18, 49); '65+' -> (65, None)."""
+    if band.endswith("+"):
+        return int(band[:-1]), None
+    first, last = band.split("-")
+    return int(first), int(last)
+
+
+def coverage(vaccinations: pd.DataFrame, population_by_age: pd.DataFrame) -> pd.DataFrame:
+    """Coverage in percent on each weekly record, for every age band and dose and for the target groups.
+
+    `vaccinations`: date, age_group, dose, people, source (data.trends.vaccination_series).
+    Columns: date, group, dose, people, population, coverage_pct, target_pct (NaN for a band), source.
+    """
+    source = vaccinations["source"].min() if len(vaccinations) else None
+    bands = vaccinations.rename(columns={"age_group": "group"}).assign(target_pct=float("nan"))
+    bands["population"] = bands["group"].map(band_population(population_by_age))
+    bands["coverage_pct"] = metrics.ratio_pct(bands["people"], bands["population"])
+    records = pd.DatetimeIndex(pd.to_datetime(vaccinations["date"]).unique()).sort_values()
+    by_area = vaccinations.assign(**{AREA: AREA})
+    census = population_by_age.assign(**{AREA: AREA})
+    targets = [
+        metrics.vaccination_coverage(by_area, census, first_age, dose, dates=records, unit=AREA)
+        .rename(columns={"pct": "coverage_pct"})
+        .assign(group=group, dose=dose, target_pct=target, source=source)
+        for group, (first_age, dose, target) in TARGETS.items()
+    ] if len(records) else []
+    frame = pd.concat([bands, *targets], ignore_index=True)
+    frame["date"] = pd.to_datetime(frame["date"])
+    columns = ["date", "group", "dose", "people", "population", "coverage_pct", "target_pct", "source"]
+    return frame[columns].sort_values(["group", "dose", "date"], ignore_index=True)
+
+
+def whole_population(vaccinations: pd.DataFrame, population: float, snapshots: pd.DataFrame) -> pd.DataFrame:
+    """Share of the whole population with ≥1 dose and fully vaccinated: the portal's real snapshots
+    (people / the population the portal published) next to the built-in weekly series.
+
+    Long frame: date, dose (dose1 | full), people, population, coverage_pct, source.
+    """
+    built = (
+        vaccinations[vaccinations["dose"].isin(["dose1", "full"])]
+        .groupby(["date", "dose"], as_index=False).agg(people=("people", "sum"), source=("source", "min"))
+        .assign(population=float(population))
+    )
+    published = snapshots.melt(
+        id_vars=["date", "population", "source"], value_vars=["people_dose1", "people_dose2"],
+        var_name="dose", value_name="people",
+    ).replace({"dose": {"people_dose1": "dose1", "people_dose2": "full"}})
+    frame = pd.concat([built, published], ignore_index=True)
+    frame["date"] = pd.to_datetime(frame["date"])
+    frame["population"] = frame["population"].astype("float64")
+    frame["coverage_pct"] = metrics.ratio_pct(frame["people"], frame["population"])
+    return frame[["date", "dose", "people", "population", "coverage_pct", "source"]].sort_values(
+        ["source", "dose", "date"], ignore_index=True)

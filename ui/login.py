@@ -1,0 +1,93 @@
+"""Login for data entry and administration (and for every page when viewing is private).
+
+The streamlit side of the pure `auth` package: the users file is read once per process
+(and again when it changes), a browser session remembers only the user's name, and the
+user's role is looked up in the file on every run, so removing a user takes effect at once.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+import auth
+from i18n import t
+
+SESSION_KEY = "login_user"
+
+
+@st.cache_resource(show_spinner=False)
+def _config(path: str, modified: float) -> auth.Config:
+    return auth.load(path)
+
+
+@st.cache_resource(show_spinner=False)
+def _throttle() -> auth.Throttle:
+    """Failed logins per user name, shared by every session of this process."""
+    return auth.Throttle()
+
+
+def config() -> auth.Config:
+    path = auth.config_path()
+    return _config(str(path), path.stat().st_mtime if path.exists() else 0.0)
+
+
+def current_user() -> auth.User | None:
+    name = st.session_state.get(SESSION_KEY)
+    return config().users.get(name) if name else None
+
+
+def _log_in(lang: str) -> None:
+    name = st.session_state.get("login_name", "").strip()
+    password = st.session_state.get("login_password", "")
+    st.session_state["login_password"] = ""
+    throttle = _throttle()
+    if not throttle.allowed(name):
+        st.session_state["login_error"] = t("ingest.login.locked", lang)
+        return
+    user = auth.authenticate(config(), name, password)
+    if user is None:
+        throttle.failed(name)
+        st.session_state["login_error"] = t("ingest.login.failed", lang)
+        return
+    throttle.succeeded(name)
+    st.session_state[SESSION_KEY] = user.name
+    st.session_state.pop("login_error", None)
+
+
+def login_form(lang: str) -> None:
+    """The name-and-password form; a successful login reruns the page signed in."""
+    with st.form("login", border=True, enter_to_submit=True):
+        st.subheader(t("ingest.login.title", lang))
+        st.text_input(t("ingest.login.name", lang), key="login_name", autocomplete="username")
+        st.text_input(t("ingest.login.password", lang), type="password", key="login_password",
+                      autocomplete="current-password")
+        st.form_submit_button(t("ingest.login.submit", lang), type="primary", on_click=_log_in, args=(lang,))
+    if st.session_state.get("login_error"):
+        st.error(st.session_state["login_error"])
+    if config().is_demo:
+        st.caption(t("ingest.login.demo", lang))
+
+
+def require_user(lang: str) -> auth.User:
+    """The signed-in user; otherwise show the login form and stop the page here."""
+    user = current_user()
+    if user is None:
+        login_form(lang)
+        st.stop()
+    return user
+
+
+def signed_in_bar(user: auth.User, lang: str, province_name: str | None = None) -> None:
+    """Who is signed in, with their role (and province), and the button to sign out."""
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    role = t(f"ingest.login.role_{user.role}", lang)
+    where = f" — {province_name}" if province_name else ""
+    left.caption(t("ingest.login.signed_in", lang, name=user.display_name, role=role) + where)
+    if right.button(t("ingest.login.logout", lang), key="logout", icon=":material/logout:"):
+        st.session_state.pop(SESSION_KEY, None)
+        st.rerun()
+
+
+def gate(lang: str) -> None:
+    """For app.py: when the users file makes viewing private, every page needs a login."""
+    if not config().public_viewing:
+        require_user(lang)
