@@ -10,6 +10,7 @@ points at a real one; make a hash with ``python -m auth hash``.
 """
 from __future__ import annotations
 
+import functools
 import os
 import time
 import tomllib
@@ -111,14 +112,16 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(secret, bcrypt.gensalt(BCRYPT_ROUNDS)).decode()
 
 
-# Checked when the user is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = bcrypt.hashpw(b"not a password", bcrypt.gensalt(BCRYPT_ROUNDS))
+@functools.cache
+def _dummy_hash() -> bytes:
+    """Checked when the user is unknown, so a wrong name costs as long as a wrong password."""
+    return bcrypt.hashpw(b"not a password", bcrypt.gensalt(BCRYPT_ROUNDS))
 
 
 def authenticate(config: Config, name: str, password: str) -> User | None:
     """The user when name and password match, else None."""
     secret = _password_bytes(password)
-    digest = config.hashes.get(name.strip(), _DUMMY_HASH)
+    digest = config.hashes.get(name.strip()) or _dummy_hash()
     if not secret or len(secret) > MAX_PASSWORD_BYTES:
         return None
     matches = bcrypt.checkpw(secret, digest)

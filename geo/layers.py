@@ -1,8 +1,8 @@
 """pydeck layers and the deck of the situation map, driven by a frame of unit code, colour and tooltip.
 
 Nothing here knows about rule sets or weeks: the caller says which colour and which tooltip each unit
-gets, so the same builders draw districts now and communes once commune data exist. A unit the frame
-does not mention is drawn grey ("no data"), never green.
+gets, so the same builders draw districts now and communes once commune data exist. A unit without a
+colour is drawn grey ("no data"), never green.
 """
 from __future__ import annotations
 
@@ -13,24 +13,19 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
+from indicators.rulesets import UNKNOWN_COLOR  # the one grey of "no data": never a level's colour
+
 UNITS_LAYER = "units"
 BORDERS_LAYER = "borders"
 SELECTED_LAYER = "selected"
 LABELS_LAYER = "labels"
 
-UNKNOWN_COLOR = "#B4B4B4"  # grey: missing inputs must never look like a low level
 FILL_ALPHA = 225
 UNIT_LINE = [255, 255, 255, 200]
 BORDER_LINE = [40, 40, 40, 230]
 SELECTED_LINE = [0, 0, 0, 255]
 LABEL_COLOR = [30, 30, 30, 255]
 
-# Streamlit fills {tooltip} from the picked feature's properties; the HTML is built per unit in geo.tooltips.
-TOOLTIP = {
-    "html": "{tooltip}",
-    "style": {"backgroundColor": "white", "color": "#1F1F1F", "fontSize": "13px", "maxWidth": "380px",
-              "whiteSpace": "normal", "padding": "8px 10px", "border": "1px solid #BBB", "borderRadius": "4px"},
-}
 BASEMAP_STYLE = "light"  # Carto's light style, drawn only when the user switches the basemap on
 
 
@@ -44,17 +39,15 @@ def rgba(color: str | Sequence[int] | None, alpha: int = FILL_ALPHA) -> list[int
     return [int(c) for c in color[:3]] + [alpha]
 
 
-def unit_features(geometries: dict[str, dict], styles: pd.DataFrame, codes: Iterable[str] | None = None) -> dict:
-    """A FeatureCollection of the units `codes` (default: every unit in `styles`) with the properties the map
-    reads: code, fill (RGBA) and tooltip (HTML). `styles` has columns code, color and tooltip."""
-    by_code = styles.set_index("code")
-    wanted = list(codes) if codes is not None else by_code.index.tolist()
-    colors = by_code["color"].reindex(wanted)
-    tooltips = by_code["tooltip"].reindex(wanted)
+def unit_features(geometries: dict[str, dict], styles: pd.DataFrame) -> dict:
+    """A FeatureCollection of the units in `styles` (columns code, color, then any text fields the tooltip
+    shows). Each feature's properties: code, fill (RGBA) and those fields; units without a geometry are
+    skipped."""
+    fields = [column for column in styles.columns if column not in ("code", "color")]
+    records = styles[fields].to_dict("records")
     features = [
-        {"type": "Feature", "geometry": geometries[code],
-         "properties": {"code": code, "fill": rgba(color), "tooltip": "" if pd.isna(tip) else tip}}
-        for code, color, tip in zip(wanted, colors, tooltips) if code in geometries
+        {"type": "Feature", "geometry": geometries[code], "properties": {"code": code, "fill": rgba(color), **record}}
+        for code, color, record in zip(styles["code"], styles["color"], records) if code in geometries
     ]
     return {"type": "FeatureCollection", "features": features}
 
@@ -106,7 +99,8 @@ class CompactDeck(pdk.Deck):
         return json.dumps(self, default=default_serialize, ensure_ascii=False, separators=(",", ":"))
 
 
-def situation_deck(layers: list[pdk.Layer], view: dict[str, float], basemap: bool = False) -> CompactDeck:
+def situation_deck(layers: list[pdk.Layer], view: dict[str, float], tooltip: dict | bool = True,
+                   basemap: bool = False) -> CompactDeck:
     """The map: no basemap and no network unless `basemap` (Carto's light tiles) is asked for.
 
     Without a basemap the style is left unset on purpose: Streamlit reads `map_style=None` as
@@ -117,6 +111,6 @@ def situation_deck(layers: list[pdk.Layer], view: dict[str, float], basemap: boo
         layers=layers,
         initial_view_state=pdk.ViewState(**view, pitch=0, bearing=0, min_zoom=3, max_zoom=13),
         views=[pdk.View(type="MapView", controller={"dragRotate": False})],
-        tooltip=TOOLTIP,
+        tooltip=tooltip,
         **basemap_options,
     )

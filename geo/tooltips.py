@@ -48,13 +48,13 @@ def unit_tooltip_fields(units: pd.DataFrame, classified: pd.DataFrame, colors: p
                         lang: str) -> pd.DataFrame:
     """The tooltip's plain-text fields per unit (index: code, columns: FIELDS).
 
-    `units` has code, name, province_name, approximate; `classified` is indexed by code with label_vi,
-    label_en and reasons (an engine.classify result); `colors` is each unit's colour on the map (index:
-    code). A unit missing from `classified` reads "no data".
+    `units` has code, name, province_name, approximate; `classified` is indexed by code with level,
+    label_vi, label_en and reasons (an engine.classify result); `colors` is each unit's colour on the map
+    (index: code). An unknown level, or a unit missing from `classified`, reads "no data".
     """
     rows = units.set_index("code")
     found = classified.reindex(rows.index)
-    labels = found["label_vi" if lang == "vi" else "label_en"].astype("object")
+    labels = found["label_vi" if lang == "vi" else "label_en"].astype("object").where(found["level"].notna())
     note = t("map.approximate_boundary", lang)
     return pd.DataFrame({
         "name": rows["name"],

@@ -23,7 +23,7 @@ week_sources = cached.cached(levels.week_sources)
 
 DEFAULT_RULESET = "vn-2021-qd4800"
 PLAY_SECONDS = 2.0
-MAP_HEIGHT = 620
+MAP_HEIGHT = 680
 MAP_WIDTH = 780  # the map column's usual width in pixels: the view is fitted to this box
 CASE_CURVE_WEEKS = 12
 # session-state key -> URL parameter
@@ -152,25 +152,24 @@ def detail_panel(unit: str, weekly: pd.DataFrame, this_week: pd.DataFrame, week:
                     config={"displayModeBar": False})
 
     figures = this_week.loc[unit] if unit in this_week.index else pd.Series(dtype="object")
-    sources = week_sources()
-    source = sources.loc[pd.to_datetime(sources["week"]) == pd.Timestamp(week)].iloc[0]
+    source = sources_of(week)
     left, right = st.columns(2)
     with left:
         widgets.metric(t("map.cases_7d", lang), fmt_int(figures.get("new_cases_7d"), lang),
-                       _single_source(source["cases"]), lang, key="map_m_cases")
+                       source["cases"], lang, key="map_m_cases")
         widgets.metric(t("map.beds", lang), _of_total(figures, "covid_beds_occupied", "covid_beds_total",
-                                                       "covid_bed_occupancy_pct"), _single_source(source["beds"]), lang,
+                                                       "covid_bed_occupancy_pct"), source["beds"], lang,
                        key="map_m_beds")
         widgets.metric(t("map.dose1_18plus", lang), fmt_pct(figures.get("pct_18plus_dose1"), 1, lang),
-                       _single_source(source["vaccinations"]), lang, key="map_m_dose1")
+                       source["vaccinations"], lang, key="map_m_dose1")
     with right:
         widgets.metric(t("map.cases_per_100k", lang), fmt_number(figures.get("cases_per_100k_7d"), 1, lang),
-                       _single_source(source["cases"]), lang, key="map_m_rate")
+                       source["cases"], lang, key="map_m_rate")
         widgets.metric(t("map.icu", lang), _of_total(figures, "icu_beds_occupied", "icu_beds_staffed",
-                                                      "icu_occupancy_pct"), _single_source(source["beds"]), lang,
+                                                      "icu_occupancy_pct"), source["beds"], lang,
                        key="map_m_icu")
         widgets.metric(t("map.full_50plus", lang), fmt_pct(figures.get("pct_50plus_full"), 1, lang),
-                       _single_source(source["vaccinations"]), lang, key="map_m_full50")
+                       source["vaccinations"], lang, key="map_m_full50")
 
     week_end = week + dt.timedelta(days=6)
     daily = cached.daily_cases(Area(DISTRICT, unit), week_end - dt.timedelta(weeks=CASE_CURVE_WEEKS), week_end)
@@ -183,9 +182,14 @@ def detail_panel(unit: str, weekly: pd.DataFrame, this_week: pd.DataFrame, week:
     st.button(t("map.clear", lang), on_click=clear_unit, key="map_clear")
 
 
-def _single_source(origin) -> str:
-    """A table's origin for the badge: mixed weeks read as 'mixed', unknown ones as simulated (never observed)."""
-    return origin if origin in ("observed", "estimated", "simulated", "mixed") else "simulated"
+def sources_of(week: dt.date) -> dict[str, str]:
+    """Origin of the week's cases, beds and vaccinations for the badges; a table without rows that week
+    reads as simulated, never as observed."""
+    sources = week_sources()
+    row = sources.loc[pd.to_datetime(sources["week"]) == pd.Timestamp(week)]
+    known = ("observed", "estimated", "simulated", "mixed")
+    return {table: (row[table].iloc[0] if len(row) and row[table].iloc[0] in known else "simulated")
+            for table in ("cases", "beds", "vaccinations")}
 
 
 def _of_total(figures: pd.Series, used: str, total: str, pct: str) -> str:
@@ -235,18 +239,14 @@ def situation_map() -> None:
     shown = this_week.reindex(view_codes)
     colorblind = selection.colorblind
 
-    st.markdown(f"**{t('map.week_heading', lang, start=fmt_date(week, lang), end=fmt_date(week + dt.timedelta(days=6), lang))}** · "
-                f"{ruleset.name(lang)}")
+    heading = t("map.week_heading", lang, start=fmt_date(week, lang), end=fmt_date(week + dt.timedelta(days=6), lang))
+    st.markdown(f"**{heading}** · {ruleset.name(lang)}")
     st.caption(t("map.legal_basis", lang, basis=ruleset.legal_basis))
     if ruleset.has_unverified:
         st.warning(t("map.unverified", lang), icon="⚠️")
     st.html(situation.legend_html(situation.legend(shown["level"], ruleset, lang, colorblind), lang))
-    sources = week_sources()
-    source = sources.loc[pd.to_datetime(sources["week"]) == pd.Timestamp(week)]
-    if len(source):
-        origin = source.iloc[0]
-        st.caption(t("map.sources", lang, **{column: t(f"common.source_{_single_source(origin[column])}", lang)
-                                              for column in ("cases", "beds", "vaccinations")}))
+    origin = sources_of(week)
+    st.caption(t("map.sources", lang, **{table: t(f"common.source_{origin[table]}", lang) for table in origin}))
     if units_in_view["approximate"].any():
         st.caption("⚠️ " + t("map.approximate_note", lang))
 
@@ -255,19 +255,15 @@ def situation_map() -> None:
     if unit not in view_codes:
         unit = st.session_state["map_unit"] = None
     with map_column:
-        styles = pd.DataFrame({
-            "code": view_codes,
-            "color": situation.level_colors(shown["level"], ruleset, colorblind).to_numpy(),
-            "tooltip": tooltips.unit_tooltips(units_in_view, shown, ruleset, lang,
-                                              caption=t("map.week_heading", lang, start=fmt_date(week, lang),
-                                                        end=fmt_date(week + dt.timedelta(days=6), lang))).to_numpy(),
-        })
-        st.pydeck_chart(map_deck(styles, unit, basemap), on_select=on_map_select, selection_mode="single-object",
+        colors = situation.level_colors(shown["level"], ruleset, colorblind)
+        fields = tooltips.unit_tooltip_fields(units_in_view, shown, colors, ruleset, lang)
+        styles = fields.assign(color=colors).reset_index()
+        st.pydeck_chart(map_deck(styles, unit, heading, basemap), on_select=on_map_select, selection_mode="single-object",
                         key="map_chart", height=MAP_HEIGHT, alt=t("map.map_alt", lang))
     with panel:
         names = dict(zip(units_in_view["code"], units_in_view["name"]))
-        st.selectbox(t("map.pick_unit", lang), options=[None, *sorted(view_codes, key=names.get)], key="map_unit",
-                     format_func=lambda code: t("map.pick_none", lang) if code is None else names[code])
+        st.selectbox(t("map.pick_unit", lang), options=sorted(view_codes, key=names.get), key="map_unit",
+                     format_func=names.get, placeholder=t("map.pick_none", lang))
         if unit is None:
             st.info(t("map.detail_hint", lang), icon="👆")
         else:
@@ -282,7 +278,7 @@ def situation_map() -> None:
     write_url()
 
 
-def map_deck(styles: pd.DataFrame, unit: str | None, basemap: bool):
+def map_deck(styles: pd.DataFrame, unit: str | None, caption: str, basemap: bool):
     """The deck of the view: coloured districts, province borders, names when zoomed in, the picked outline."""
     detailed = area.level != COUNTRY
     geometries = shapes.geometries(shapes.DISTRICT, detailed)
@@ -293,7 +289,7 @@ def map_deck(styles: pd.DataFrame, unit: str | None, basemap: bool):
         labels = shapes.label_points().set_index("code").loc[view_codes]
         deck_layers.append(layers.label_layer(labels))
     deck_layers.append(layers.selected_layer(geometries.get(unit)))
-    return layers.situation_deck(deck_layers, view, basemap)
+    return layers.situation_deck(deck_layers, view, tooltips.tooltip(caption), basemap)
 
 
 situation_map()

@@ -1,0 +1,131 @@
+"""Chốt kiểm soát, cửa khẩu: the checkpoint map, per-checkpoint tables and trends, the end-of-day report, the 95% target."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from geo import shapes
+from geo.checkpoints import POSITIVE_BOUNDS, checkpoint_deck, checkpoint_points
+from i18n import fmt_date, fmt_int, fmt_pct, t
+from operations import figures, parameters
+from operations.checkpoints import COUNTS, day_summary, end_of_day_report, risk_notes, target_progress, total
+from ui import cached, operations as ops_ui, state, widgets
+
+TREND_DAYS = 60
+ALL = "all"
+
+selection = state.current()
+lang, area, day = selection.lang, selection.area, selection.date
+name, parent = cached.area_name(area)
+st.title(t("checkpoints.title", lang, area=widgets.area_title(name, parent, lang)))
+st.caption(t("checkpoints.as_of", lang, date=fmt_date(day, lang)))
+st.info(t("checkpoints.simulated_notice", lang), icon="ℹ️")
+
+sites = ops_ui.checkpoint_sites(area)
+if sites.empty:
+    st.warning(t("checkpoints.none_in_area", lang))
+    st.stop()
+
+kind = st.segmented_control(t("checkpoints.kind", lang), [ALL, "border_gate", "control_post"], default=ALL, required=True,
+                            key="kind", bind="query-params", format_func=lambda k: t(f"checkpoints.kind_{k}", lang))
+if kind != ALL:
+    sites = sites[sites["kind"] == kind]
+if sites.empty:
+    st.warning(t("checkpoints.none_of_kind", lang))
+    st.stop()
+names = dict(zip(sites["checkpoint_id"], sites["name"]))
+
+counts = ops_ui.checkpoint_counts(area, day - dt.timedelta(days=TREND_DAYS - 1), day)
+counts = counts[counts["checkpoint_id"].isin(names)]
+source = counts["source"].iloc[0] if len(counts) else None
+today = day_summary(counts, day)
+day_total = total(today)
+
+# ---------------------------------------------------------------- the day at a glance
+st.header(t("checkpoints.day_header", lang, date=fmt_date(day, lang)))
+st.caption(t("checkpoints.reporting", lang, reported=fmt_int(len(today), lang), total=fmt_int(len(sites), lang)))
+rows = [st.columns(4), st.columns(4)]
+for column, key in zip([*rows[0], *rows[1]], COUNTS):
+    with column:
+        note = None
+        if key == "positive":
+            note = t("checkpoints.positivity_note", lang, pct=fmt_pct(day_total["positivity_pct"], 2, lang))
+        elif key == "declared":
+            note = t("checkpoints.declared_note", lang, pct=fmt_pct(day_total["declared_pct"], 1, lang))
+        ops_ui.metric(t(f"checkpoints.col_{key}", lang), fmt_int(day_total[key], lang) if len(today) else "—", source, lang,
+                      note=note, alarm=key == "positive" and day_total[key] > 0)
+
+points = checkpoint_points(sites, today[["checkpoint_id", "flow", "positive", "tested", "from_outbreak_areas",
+                                         "quarantined", "positivity_pct"]], lang, selection.colorblind)
+st.pydeck_chart(checkpoint_deck(points, shapes.area_units(area.level, area.code), lang), key="checkpoint_map", height=520)
+st.caption(t("checkpoints.map_legend", lang, low=POSITIVE_BOUNDS[0], mid=POSITIVE_BOUNDS[1], high=POSITIVE_BOUNDS[2]))
+
+table = sites.merge(today, on="checkpoint_id", how="left")
+table["kind_name"] = table["kind"].map(lambda k: t(f"checkpoints.kind_{k}", lang))
+labels = {"name": t("checkpoints.col_name", lang), "kind_name": t("checkpoints.col_kind", lang),
+          "district_name": t("checkpoints.col_district", lang),
+          **{c: t(f"checkpoints.col_{c}", lang) for c in
+             ["people_in", "people_out", "vehicles", "from_outbreak_areas", "declared", "declared_pct", "tested",
+              "positive", "positivity_pct", "quarantined"]}}
+percent_format = {labels[c]: st.column_config.NumberColumn(format="%.2f") for c in ("declared_pct", "positivity_pct")}
+ops_ui.table(table, labels, "checkpoint_day_table", lang, f"chot-kiem-soat-{area.key}-{day}.csv", percent_format, source)
+
+# ---------------------------------------------------------------- one checkpoint or all
+st.header(t("checkpoints.detail_header", lang))
+options = [ALL, *names]
+chosen = st.selectbox(t("checkpoints.choose", lang), options, key="checkpoint", bind="query-params",
+                      format_func=lambda c: t("checkpoints.all_checkpoints", lang) if c == ALL else names[c])
+picked = counts if chosen == ALL else counts[counts["checkpoint_id"] == chosen]
+title = t("checkpoints.all_checkpoints", lang) if chosen == ALL else names[chosen]
+daily = picked.groupby("date", as_index=False)[COUNTS].sum()
+from operations.checkpoints import with_rates  # noqa: E402  (kept next to its single use)
+daily = with_rates(daily)
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("checkpoints.flow_chart", lang))
+    st.plotly_chart(figures.flow_chart(daily, lang), key="checkpoint_flow", config={"displaylogo": False})
+with right:
+    st.subheader(t("checkpoints.screening_chart", lang))
+    st.plotly_chart(figures.screening_chart(daily, lang), key="checkpoint_screening", config={"displaylogo": False})
+ops_ui.source_caption(source, lang)
+with st.expander(t("checkpoints.daily_table", lang, days=TREND_DAYS)):
+    daily_labels = {"date": t("common.date", lang), **{c: labels[c] for c in labels if c in daily}}
+    ops_ui.table(daily.sort_values("date", ascending=False), daily_labels, "checkpoint_daily_table", lang,
+                 f"chot-kiem-soat-theo-ngay-{chosen}-{day}.csv",
+                 {daily_labels["date"]: st.column_config.DateColumn(format="DD/MM/YYYY"), **percent_format}, source)
+
+st.subheader(t("checkpoints.report_header", lang))
+notes = risk_notes(picked, day)
+report = end_of_day_report(total(day_summary(picked, day)), notes, names, title, day, source or "simulated", lang)
+with st.container(border=True):
+    st.markdown(report)
+st.download_button(t("checkpoints.download_report", lang), report.encode("utf-8"),
+                   file_name=f"bao-cao-cuoi-ngay-{chosen}-{day}.md", mime="text/markdown", key="report_download",
+                   icon=":material/download:")
+st.caption(t("checkpoints.risk_rules", lang, ratio=fmt_pct(parameters()["checkpoints"]["flow_surge_ratio"] * 100, 0, lang)))
+
+st.subheader(t("checkpoints.target_header", lang))
+target = parameters()["checkpoints"]["declared_target"] * 100
+progress = target_progress(picked)
+latest = progress[progress["date"] == pd.Timestamp(day)]
+cells = st.columns(3)
+if len(latest):
+    latest = latest.iloc[0]
+    met = latest["target_met"]
+    with cells[0]:
+        ops_ui.metric(t("checkpoints.col_declared_pct", lang), fmt_pct(latest["declared_pct"], 1, lang), source, lang,
+                      note=t("checkpoints.target_note", lang, target=fmt_pct(target, 0, lang)),
+                      alarm=latest["declared_pct"] <= target)
+    with cells[1]:
+        ops_ui.metric(t("checkpoints.col_tested_pct", lang), fmt_pct(latest["tested_pct"], 1, lang), source, lang,
+                      note=t("checkpoints.target_note", lang, target=fmt_pct(target, 0, lang)),
+                      alarm=latest["tested_pct"] <= target)
+    with cells[2]:
+        verdict = "no_data" if pd.isna(met) else "met" if met else "missed"
+        ops_ui.metric(t("checkpoints.target_status", lang), t(f"checkpoints.target_{verdict}", lang), source, lang,
+                      alarm=verdict == "missed")
+st.plotly_chart(figures.target_chart(progress, target, lang), key="checkpoint_target", config={"displaylogo": False})
+st.caption(t("checkpoints.target_explained", lang, target=fmt_pct(target, 0, lang)))
