@@ -24,10 +24,11 @@ def ensure_database() -> None:
     if db.db_path().exists():
         return
     language = state.lang()
-    st.title(t("app.title", language))
-    bar = st.progress(0.0, text=t("app.building", language))
-    build.build(progress=lambda fraction, step: bar.progress(fraction, text=f"{t('app.building', language)} — {step}"))
-    bar.empty()
+    with st.empty().container():
+        st.title(t("app.title", language))
+        bar = st.progress(0.0, text=t("app.building", language))
+        build.build(progress=lambda fraction, step: bar.progress(fraction, text=f"{t('app.building', language)} — {step}"))
+    st.rerun()
 
 
 # (file, translation key of its title, icon, URL path): Vietnamese slugs without diacritics.
@@ -40,13 +41,13 @@ PAGE_SPECS = [
 
 
 def main() -> None:
-    ensure_database()
     language = state.lang()
     pages = [
         st.Page(PAGES / file, title=t(title, language), icon=icon, url_path=slug or None, default=not slug)
         for file, title, icon, slug in PAGE_SPECS
     ]
     navigation = st.navigation(pages)
+    ensure_database()
     state.sidebar()
     navigation.run()
 

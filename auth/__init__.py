@@ -10,7 +10,6 @@ points at a real one; make a hash with ``python -m auth hash``.
 """
 from __future__ import annotations
 
-import functools
 import os
 import time
 import tomllib
@@ -112,20 +111,18 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(secret, bcrypt.gensalt(BCRYPT_ROUNDS)).decode()
 
 
-@functools.cache
-def _dummy_hash() -> bytes:
-    """Checked when the user is unknown, so a wrong name costs as long as a wrong password."""
-    return bcrypt.hashpw(b"not a password", bcrypt.gensalt(BCRYPT_ROUNDS))
-
-
 def authenticate(config: Config, name: str, password: str) -> User | None:
-    """The user when name and password match, else None."""
+    """The user when name and password match, else None.
+
+    An unknown name is checked against another user's hash (and refused whatever the
+    result), so a wrong name costs as long as a wrong password and names cannot be probed.
+    """
+    name = name.strip()
     secret = _password_bytes(password)
-    digest = config.hashes.get(name.strip()) or _dummy_hash()
-    if not secret or len(secret) > MAX_PASSWORD_BYTES:
+    digest = config.hashes.get(name) or next(iter(config.hashes.values()), None)
+    if digest is None or not secret or len(secret) > MAX_PASSWORD_BYTES:
         return None
-    matches = bcrypt.checkpw(secret, digest)
-    return config.users.get(name.strip()) if matches and name.strip() in config.users else None
+    return config.users[name] if bcrypt.checkpw(secret, digest) and name in config.users else None
 
 
 class Throttle:

@@ -15,6 +15,7 @@ from trends.series import ESTIMATED, OBSERVED, curve
 
 DAY_MS = 86_400_000
 PROVISIONAL_FILL = "rgba(120, 120, 120, 0.15)"
+SMALL_COUNTS = 5
 
 
 def source_name(name: str, source: str, lang: str) -> str:
@@ -52,6 +53,8 @@ def curve_figure(frame: pd.DataFrame, lang: str, name: str, *, per_100k: bool = 
         fig.update_yaxes(type="log", rangemode="normal", tickformat=",", row=1 if has_levels else None)
     elif per_100k:
         fig.update_yaxes(tickformat=",.1f")
+    elif not frame["value"].gt(SMALL_COUNTS - 1).any():
+        fig.update_yaxes(dtick=1, row=1 if has_levels else None)  # else plotly ticks 0,2; 0,4… rounded to 0, 0, 1
     return fig
 
 

@@ -63,7 +63,7 @@ def small_multiples_figure(frame: pd.DataFrame, order: list[str], lang: str, hig
     fig.update_layout(hovermode="closest", margin=dict(l=10, r=10, t=40, b=10))
     fig.update_annotations(font_size=11)
     fig.update_xaxes(tickformat="%m/%Y" if lang == "vi" else "%b %Y", nticks=4)
-    fig.update_yaxes(tickformat=",.0f", nticks=3)
+    fig.update_yaxes(tickformat=",.2~f", nticks=3)
     return fig
 
 

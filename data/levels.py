@@ -41,7 +41,7 @@ def complete_weeks(first: dt.date, last: dt.date) -> list[dt.date]:
 def week_ends(dates: pd.Series) -> pd.Series:
     """True on the Sundays that close a complete week of data (the first days may start mid-week)."""
     days = pd.to_datetime(dates)
-    return (days.dt.dayofweek == SUNDAY) & (days >= days.min() + pd.Timedelta(days=6))
+    return (days.dt.day_of_week == SUNDAY) & (days >= days.min() + pd.Timedelta(days=6))
 
 
 def weekly_levels(con, ruleset_id: str) -> pd.DataFrame:

@@ -119,22 +119,28 @@ class Grid:
         membership[np.arange(len(self.district_codes)), self.province_of_district] = 1.0
         return values @ membership
 
-    def per_100k(self, values: np.ndarray, population: np.ndarray) -> np.ndarray:
-        """Rates per 100k that stay 0 where nobody lives (Hoàng Sa)."""
-        return np.divide(values * 1e5, population, out=np.zeros(values.shape), where=population > 0)
+    def province_incidence(self) -> np.ndarray:
+        """[day, province] 7-day mean of new cases per 100k."""
+        return per_100k(self.province_totals(trailing_mean(self.cases)), self.province_totals(self.population[None, :]))
 
-    def frame(self, columns: dict[str, np.ndarray], dtype=np.int32) -> pd.DataFrame:
+    def frame(self, columns: dict[str, np.ndarray]) -> pd.DataFrame:
         """A [date, district_code, ...] frame from [day, district] arrays, with source = 'simulated'."""
         n_days, n_districts = self.shape
         data = {"date": np.repeat(self.dates.to_numpy(), n_districts),
                 "district_code": labels(self.district_codes, np.tile(np.arange(n_districts), n_days))}
-        data |= {name: np.asarray(values).reshape(-1).astype(dtype) for name, values in columns.items()}
+        data |= {name: np.asarray(values).reshape(-1).astype(np.int32) for name, values in columns.items()}
         return pd.DataFrame(data).assign(source=SIMULATED)
 
 
 def labels(values, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """values[index] as a string array, built by index: a million rows cost milliseconds, not a second."""
     return pd.array(np.asarray(values, dtype=object), dtype="str").take(index)
+
+
+def per_100k(values: np.ndarray, population: np.ndarray) -> np.ndarray:
+    """Rates per 100k that stay 0 where nobody lives (Hoàng Sa)."""
+    return np.divide(values * 1e5, population, out=np.zeros(np.broadcast_shapes(values.shape, population.shape)),
+                     where=population > 0)
 
 
 def trailing_mean(values: np.ndarray, days: int = 7) -> np.ndarray:
@@ -173,6 +179,7 @@ def present(grid: Grid, arrivals: np.ndarray, curves: list[np.ndarray]) -> np.nd
 
 
 def binomial(rng: np.random.Generator, counts: np.ndarray, share) -> np.ndarray:
+    """Binomial draws, with model shares that stray outside [0, 1] clipped back."""
     return rng.binomial(counts, np.clip(share, 0.0, 1.0))
 
 
@@ -181,6 +188,8 @@ def binomial(rng: np.random.Generator, counts: np.ndarray, share) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Load:
+    """Patients present each [day, district]; the beds model sizes capacity on them."""
+
     in_treatment: np.ndarray
     oxygen: np.ndarray  # includes the ICU patients
     icu: np.ndarray
@@ -198,7 +207,8 @@ def icu_share(grid: Grid, severity: dict) -> np.ndarray:
     national = deaths.sum(axis=1, keepdims=True) / np.maximum(cases.sum(axis=1, keepdims=True), 1)
     prior = severity["cfr_prior_cases"]
     cfr = (deaths + prior * national) / (cases + prior)
-    share = np.clip(cfr * severity["deaths_after_icu"] / severity["icu_fatality"], severity["icu_share_floor"], 0.5)
+    ceiling = 1 / severity["oxygen_per_icu"]  # the oxygen share, ICU included, cannot pass all cases
+    share = np.clip(cfr * severity["deaths_after_icu"] / severity["icu_fatality"], severity["icu_share_floor"], ceiling)
     return share[grid.period][:, grid.province_of_district]
 
 
@@ -292,11 +302,10 @@ def tests(grid: Grid, test: dict, rng: np.random.Generator) -> pd.DataFrame:
     """
     people = grid.population / 1e5
     recent = trailing_mean(grid.cases)
-    province_incidence = grid.per_100k(grid.province_totals(recent), grid.province_totals(grid.population[None, :]))
-    campaign = province_incidence[:, grid.province_of_district] > test["campaign_threshold_per_100k"]
+    campaign = grid.province_incidence()[:, grid.province_of_district] > test["campaign_threshold_per_100k"]
     expected = (grid.by_period(test["background_per_100k"]) * people + grid.by_period(test["tests_per_case"]) * recent
                 + grid.by_period(test["campaign_per_100k"]) * people * campaign)
-    weekday = np.asarray(test["weekday_factor"])[grid.dates.dayofweek][:, None]
+    weekday = np.asarray(test["weekday_factor"])[grid.dates.day_of_week][:, None]
     samples = rng.poisson(expected * weekday * rng.lognormal(0.0, test["daily_sigma"], grid.shape))
     positives = binomial(rng, grid.cases, 1 - grid.by_period(test["rapid_confirmed_share"]))
     samples = np.maximum(samples, np.ceil(positives / test["max_positivity"]).astype(np.int64))
@@ -310,7 +319,7 @@ def tests(grid: Grid, test: dict, rng: np.random.Generator) -> pd.DataFrame:
 
 def tracing_effort(grid: Grid, trace: dict) -> np.ndarray:
     """[day, district] share of the usual tracing work done: teams saturate as district incidence rises."""
-    incidence = grid.per_100k(trailing_mean(grid.cases), grid.population)
+    incidence = per_100k(trailing_mean(grid.cases), grid.population)
     return 1 / (1 + incidence / trace["tracing_saturation_per_100k"])
 
 
@@ -352,26 +361,14 @@ def checkpoint_counts(grid: Grid, places: pd.DataFrame, posts: dict, rng: np.ran
     sites = [posts["sites"][checkpoint] for checkpoint in places["checkpoint_id"]]
     gate = (places["kind"] == "border_gate").to_numpy()
     days = grid.dates.to_numpy().astype("datetime64[D]")[:, None]
-
-    reopening = np.array([max(posts["reopening"]["VN"], posts["reopening"][site.get("neighbour", "VN")]) for site in sites],
-                         dtype="datetime64[D]")
-    ramp = np.clip((days - reopening).astype(float) / posts["reopening_ramp_days"], 0.0, 1.0)
-    is_open = days >= reopening
-    gate_people = np.where(is_open, posts["closed_people_factor"] + ramp * (posts["reopened_people_factor"] - posts["closed_people_factor"]),
-                           posts["closed_people_factor"])
-    gate_vehicles = np.where(is_open, posts["closed_vehicle_factor"] + ramp * (posts["reopened_vehicle_factor"] - posts["closed_vehicle_factor"]),
-                             posts["closed_vehicle_factor"])
-    operating = np.zeros((n_days, len(places)), dtype=bool)
-    for column in np.flatnonzero(~gate):
-        for first, last in posts["control_post_active"].get(places["province_code"].iloc[column], []):
-            operating[:, column] |= (days[:, 0] >= np.datetime64(first)) & (days[:, 0] <= np.datetime64(last))
-    present_rows = np.where(gate, True, operating)
+    gate_people, gate_vehicles = border_openness(days, sites, posts)
+    operating = posts_operating(days, places["province_code"], posts["control_post_active"]) & ~gate
     people_factor = np.where(gate, gate_people, posts["control_post_traffic_factor"] * operating)
     vehicle_factor = np.where(gate, gate_vehicles, posts["control_post_traffic_factor"] * operating)
 
     baseline = np.array([site["people"] for site in sites], dtype=float)
     per_person = np.where(gate, posts["vehicles_per_person"]["border_gate"], posts["vehicles_per_person"]["control_post"])
-    weekday = np.asarray(posts["weekday_factor"])[grid.dates.dayofweek][:, None]
+    weekday = np.asarray(posts["weekday_factor"])[grid.dates.day_of_week][:, None]
     rhythm = weekday * baseline
 
     def noisy() -> np.ndarray:
@@ -393,7 +390,7 @@ def checkpoint_counts(grid: Grid, places: pd.DataFrame, posts: dict, rng: np.ran
     declared = binomial(rng, from_outbreak, rng.beta(mean * concentration, (1 - mean) * concentration, from_outbreak.shape))
     tested = np.where(gate, binomial(rng, people_in, np.asarray(posts["border_tested_share"])[period]),
                       binomial(rng, from_outbreak, np.asarray(posts["post_tested_share"])[period]))
-    incidence = grid.per_100k(province_recent, grid.province_totals(grid.population[None, :]))[:, province]
+    incidence = grid.province_incidence()[:, province]
     floor = np.where(gate, posts["positivity_floor"]["border_gate"], posts["positivity_floor"]["control_post"])
     positive = binomial(rng, tested, np.minimum(posts["max_positivity"], floor + posts["positivity_per_incidence"] * incidence))
     sent_share = np.where(gate, np.asarray(posts["border_quarantine_share"])[period], np.asarray(posts["post_quarantine_share"])[period])
@@ -404,7 +401,34 @@ def checkpoint_counts(grid: Grid, places: pd.DataFrame, posts: dict, rng: np.ran
     data = {"date": np.repeat(grid.dates.to_numpy(), len(places)),
             "checkpoint_id": labels(places["checkpoint_id"], np.tile(np.arange(len(places)), n_days))}
     data |= {name: values.reshape(-1).astype(np.int32) for name, values in columns.items()}
-    return pd.DataFrame(data)[present_rows.reshape(-1)].reset_index(drop=True).assign(source=SIMULATED)
+    counted = (gate | operating).reshape(-1)
+    return pd.DataFrame(data)[counted].reset_index(drop=True).assign(source=SIMULATED)
+
+
+def border_openness(days: np.ndarray, sites: list[dict], posts: dict) -> tuple[np.ndarray, np.ndarray]:
+    """[day, checkpoint] share of pre-2020 passengers and vehicles at border gates.
+
+    A sliver while closed; after the later of Vietnam's and the neighbour's reopening, a linear ramp to
+    the reopened level.
+    """
+    reopening = np.array([max(posts["reopening"]["VN"], posts["reopening"][site.get("neighbour", "VN")]) for site in sites],
+                         dtype="datetime64[D]")
+    ramp = np.clip((days - reopening).astype(float) / posts["reopening_ramp_days"], 0.0, 1.0)
+
+    def level(closed: float, reopened: float) -> np.ndarray:
+        return np.where(days >= reopening, closed + ramp * (reopened - closed), closed)
+
+    return (level(posts["closed_people_factor"], posts["reopened_people_factor"]),
+            level(posts["closed_vehicle_factor"], posts["reopened_vehicle_factor"]))
+
+
+def posts_operating(days: np.ndarray, provinces: pd.Series, active: dict) -> np.ndarray:
+    """[day, checkpoint] True while the province's control posts operated."""
+    operating = np.zeros((len(days), len(provinces)), dtype=bool)
+    for column, province in enumerate(provinces):
+        for first, last in active.get(province, []):
+            operating[:, column] |= (days[:, 0] >= np.datetime64(first)) & (days[:, 0] <= np.datetime64(last))
+    return operating
 
 
 # ---------------------------------------------------------------- vaccinations
@@ -453,6 +477,11 @@ def reconciled_snapshots(snapshots: pd.DataFrame, provinces: np.ndarray) -> tupl
     return wide.index.to_numpy(dtype="datetime64[D]"), targets
 
 
+def day(values) -> np.ndarray:
+    """Dates as whole days since 1970, for interpolation."""
+    return np.asarray(values, dtype="datetime64[D]").astype(np.int64)
+
+
 def national_shape(national: pd.DataFrame, dates: np.ndarray, first_date: np.datetime64, anchor: np.datetime64) -> dict[str, np.ndarray]:
     """Per dose, the national curve on `dates` as a share of its value at `anchor` (0 before first_date).
 
@@ -464,12 +493,11 @@ def national_shape(national: pd.DataFrame, dates: np.ndarray, first_date: np.dat
         when = pd.to_datetime(when, format="%m/%d/%Y")
     second_doses = national["total_vaccinations"] - national["people_vaccinated"]
     series = {"dose1": national["people_vaccinated"], "full": national["people_fully_vaccinated"].fillna(second_doses)}
-    day = lambda values: np.asarray(values, dtype="datetime64[D]").astype(np.int64)
     shapes = {}
     for dose, values in series.items():
         known = values.notna().to_numpy() & (when.to_numpy() <= anchor) & (when.to_numpy() >= first_date)
         points_x = np.concatenate([[day(first_date) - 1], day(when.to_numpy()[known])])
-        points_y = np.concatenate([[0.0], values.to_numpy(dtype=float)[known]])
+        points_y = np.concatenate([[0.0], values.to_numpy(dtype=float, na_value=np.nan)[known]])
         points_y = np.maximum.accumulate(points_y)
         at_anchor = np.interp(day(anchor), points_x, points_y) if len(points_x) > 1 else 0.0
         if at_anchor <= 0:
@@ -532,16 +560,46 @@ def fill(increase: np.ndarray, room: np.ndarray, speed: np.ndarray, province: np
     return increments
 
 
+def share_out(dates: np.ndarray, targets: dict[str, np.ndarray], population: np.ndarray, province: np.ndarray,
+              speed: np.ndarray, starts: dict[str, np.ndarray], beyond_census: np.ndarray, max_coverage: float) -> np.ndarray:
+    """[date, dose, cell] cumulative people: each date, each dose's province increase spread over its cells.
+
+    The room of a cell is tried in turn until the province's increase fits: eligible and within both the
+    previous dose and max_coverage of the census; within the previous dose; within the census; beyond the
+    census in the bands that take migrants; anywhere.
+    """
+    n_provinces = targets[DOSES[0]].shape[1]
+    reachable = np.floor(max_coverage * population)
+    people = np.zeros((len(dates), len(DOSES), len(population)), dtype=np.int64)
+    current = np.zeros((len(DOSES), len(population)))
+    for row, date in enumerate(dates):
+        for index, dose in enumerate(DOSES):
+            have = current[index]
+            eligible = starts[dose] <= date
+            if index == 0:
+                ceilings = [reachable, population]
+            else:
+                previous = current[index - 1]
+                ceilings = [np.minimum(reachable, previous), previous, population]
+            rooms = np.stack([np.where(eligible, np.maximum(ceiling - have, 0), 0) for ceiling in ceilings]
+                             + [np.where(eligible & beyond_census, population * 100.0, 0), population * 100.0])
+            increase = targets[dose][row] - np.bincount(province, have, minlength=n_provinces)
+            capacity = np.stack([np.bincount(province, room, minlength=n_provinces) for room in rooms])
+            level = np.argmax(capacity >= increase, axis=0)
+            room = rooms[level[province], np.arange(len(population))]
+            current[index] = have + fill(increase.astype(float), room, speed, province)
+        people[row] = current
+    return people
+
+
 def vaccinations(grid: Grid, population_by_age: pd.DataFrame, snapshots: pd.DataFrame, national: pd.DataFrame,
                  vaccine: dict, rng: np.random.Generator) -> pd.DataFrame:
     """Cumulative people per district, age band and dose, weekly and on each real snapshot date.
 
-    The provinces' real totals (made non-decreasing) are shared out in order: each date the increase of a
-    dose fills the remaining room of the eligible bands, older bands faster, within the census population
-    and the previous dose. Where a province's real total cannot fit (more second doses than first, or more
-    people than census residents, as the portal reports for provinces with many migrant workers), the
-    limits are relaxed in turn: the previous dose first, then the census population (people beyond the
-    census go to the working-age band), and eligibility only if no eligible band has anyone.
+    Province totals follow the real snapshots (made non-decreasing), straight lines between them and the
+    national curve before the first; each increase fills the eligible bands, older bands faster. The
+    portal sometimes reports more second doses than first, or more people than census residents
+    (provinces with many migrant workers): share_out then relaxes its limits rather than miss the real total.
     """
     snapshot_dates, reconciled = reconciled_snapshots(snapshots, grid.province_codes)
     first_date = np.datetime64(vaccine["first_date"], "D")
@@ -556,31 +614,11 @@ def vaccinations(grid: Grid, population_by_age: pd.DataFrame, snapshots: pd.Data
     province = np.repeat(grid.province_of_district, n_bands)
     uptake = rng.lognormal(0.0, vaccine["district_sigma"], len(grid.district_codes))
     speed = np.outer(uptake, [vaccine["priority_weight"][band] for band in VACCINE_BANDS]).reshape(-1)
-    reachable = np.floor(vaccine["max_coverage"] * population)
-    beyond_census = np.tile(np.isin(VACCINE_BANDS, vaccine["beyond_census_bands"]), len(grid.district_codes))
     starts = {dose: np.tile(np.array([vaccine["booster_start" if dose == "booster" else "primary_start"][band]
                                       for band in VACCINE_BANDS], dtype="datetime64[D]"), len(grid.district_codes))
               for dose in DOSES}
-
-    people = np.zeros((len(dates), len(DOSES), len(population)), dtype=np.int64)
-    current = np.zeros((len(DOSES), len(population)))
-    for day, date in enumerate(dates):
-        for index, dose in enumerate(DOSES):
-            have = current[index]
-            eligible = starts[dose] <= date
-            if index == 0:
-                ceilings = [reachable, population]
-            else:
-                previous = current[index - 1]
-                ceilings = [np.minimum(reachable, previous), previous, population]
-            rooms = np.stack([np.where(eligible, np.maximum(ceiling - have, 0), 0) for ceiling in ceilings]
-                             + [np.where(eligible & beyond_census, population * 100.0, 0), population * 100.0])
-            increase = targets[dose][day] - np.bincount(province, have, minlength=len(grid.province_codes))
-            capacity = np.stack([np.bincount(province, room, minlength=len(grid.province_codes)) for room in rooms])
-            level = np.argmax(capacity >= increase, axis=0)
-            room = rooms[level[province], np.arange(len(population))]
-            current[index] = have + fill(increase.astype(float), room, speed, province)
-        people[day] = current
+    beyond_census = np.tile(np.isin(VACCINE_BANDS, vaccine["beyond_census_bands"]), len(grid.district_codes))
+    people = share_out(dates, targets, population, province, speed, starts, beyond_census, vaccine["max_coverage"])
 
     in_range = (dates >= first_day) & (dates <= last_day)
     people = people[in_range]

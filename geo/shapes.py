@@ -63,16 +63,17 @@ def simplified_units(tolerance: float = SIMPLIFY_TOLERANCE) -> dict[str, gpd.Geo
     return {DISTRICT: districts, PROVINCE: gpd.GeoDataFrame(provinces[UNIT_COLUMNS + ["geometry"]], crs=districts.crs)}
 
 
-def write_map_files(tolerance: float = SIMPLIFY_TOLERANCE) -> dict[str, Path]:
-    """Regenerate geo/districts_map.geojson and geo/provinces_map.geojson from the real polygons."""
+def write_map_files(directory: Path = GEO_DIR, tolerance: float = SIMPLIFY_TOLERANCE) -> dict[str, Path]:
+    """Regenerate districts_map.geojson and provinces_map.geojson (in geo/ unless told) from the real polygons."""
+    written = {level: directory / path.name for level, path in MAP_FILES.items()}
     for level, frame in simplified_units(tolerance).items():
         features = [
             {"type": "Feature", "geometry": json.loads(shapely.to_geojson(geometry)), "properties": properties}
             for geometry, properties in zip(frame.geometry.values, frame[UNIT_COLUMNS].to_dict("records"))
         ]
         text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":"))
-        MAP_FILES[level].write_text(text + "\n", encoding="utf-8")
-    return dict(MAP_FILES)
+        written[level].write_text(text + "\n", encoding="utf-8")
+    return written
 
 
 @cache

@@ -61,6 +61,20 @@ def legend_html(table: pd.DataFrame, lang: str) -> str:
     return f"<div style='display:flex;flex-wrap:wrap;font-size:15px;line-height:1.7'>{chips}</div>"
 
 
+SOURCE_COLORS = {"observed": "#2E7D32", "estimated": "#1565C0", "mixed": "#1565C0", "simulated": "#E65100"}
+
+
+def figures_html(rows: list[tuple[str, str, str]], lang: str) -> str:
+    """A compact table of (label, value, origin) for a narrow panel: every figure says where it comes from."""
+    cells = "".join(
+        f"<tr><td style='padding:3px 8px 3px 0;color:#333'>{escape(label)}</td>"
+        f"<td style='padding:3px 8px;text-align:right;font-weight:600;white-space:nowrap'>{escape(value)}</td>"
+        f"<td style='padding:3px 0;font-size:12px;color:{SOURCE_COLORS.get(origin, '#E65100')}'>"
+        f"{escape(t(f'common.source_{origin}', lang))}</td></tr>"
+        for label, value, origin in rows)
+    return f"<table style='border-collapse:collapse;font-size:14px;width:100%'>{cells}</table>"
+
+
 def changes_html(changes: pd.DataFrame, ruleset: RuleSet, lang: str, colorblind: bool = False) -> str:
     """'▲ Huyện Nậm Pồ (Tỉnh Điện Biên): ■ Cấp 2 → ■ Cấp 3 — what moved', one line per unit, for st.html.
     `changes` is a level_changes result with name and province added."""
@@ -122,7 +136,7 @@ def level_changes(current: pd.DataFrame, previous: pd.DataFrame, ruleset: RuleSe
     the biggest rise). Both frames are indexed by unit code with level and reasons; units with an unknown
     level in either week are left out (that is missing data, not a change).
     Columns: code, previous, level, step (+/−), reason (what moved, in the UI language)."""
-    both = current[["level", "reasons"]].join(previous[["level", "reasons"]], rsuffix="_previous", how="inner")
+    both = current[["level", "reasons"]].join(previous[["level", "reasons"]].add_suffix("_previous"), how="inner")
     changed = both[both["level"].notna() & both["level_previous"].notna() & (both["level"] != both["level_previous"])]
     changed = changed.assign(step=(changed["level"] - changed["level_previous"]).astype("int64"))
     changed = changed.sort_values(["level", "step"], ascending=False)
@@ -147,7 +161,7 @@ def reasoning_table(reasons: dict | None, ruleset: RuleSet, lang: str) -> pd.Dat
     return pd.DataFrame(rows, columns=columns)
 
 
-def history_strip(history: pd.DataFrame, lang: str, current_week=None, height: int = 86) -> go.Figure:
+def history_strip(history: pd.DataFrame, lang: str, current_week=None, height: int = 70) -> go.Figure:
     """A unit's level week by week as a strip of colours (frame with week, color, label); the shown week
     is outlined."""
     weeks = pd.to_datetime(history["week"])

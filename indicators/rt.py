@@ -141,17 +141,18 @@ def _posterior(local: np.ndarray, total: np.ndarray, si: np.ndarray, mean_si: fl
 
 
 def _local_and_imported(incidence) -> tuple[np.ndarray, np.ndarray, pd.Series | None]:
-    if isinstance(incidence, pd.DataFrame):
-        dates = incidence["date"].reset_index(drop=True) if "date" in incidence else None
-        for local, imported in (("I_local", "I_imported"), ("local", "imported")):
-            if {local, imported} <= set(incidence.columns):
-                return (incidence[local].to_numpy(dtype=float).copy(),
-                        incidence[imported].to_numpy(dtype=float).copy(), dates)
-        if "I" not in incidence:
-            raise ValueError("incidence needs a column I, or I_local and I_imported")
-        incidence = incidence["I"]
-    cases = np.asarray(incidence, dtype=float)
-    return cases.copy(), np.zeros_like(cases), None
+    """Local and imported daily cases (copies) and the dates if the frame has them."""
+    if not isinstance(incidence, pd.DataFrame):
+        cases = np.asarray(incidence, dtype=float)
+        return cases.copy(), np.zeros_like(cases), None
+    dates = incidence["date"].reset_index(drop=True) if "date" in incidence else None
+    for local, imported in (("I_local", "I_imported"), ("local", "imported")):
+        if {local, imported} <= set(incidence.columns):
+            return incidence[local].to_numpy(dtype=float), incidence[imported].to_numpy(dtype=float), dates
+    if "I" not in incidence:
+        raise ValueError("incidence needs a column I, or I_local and I_imported")
+    cases = incidence["I"].to_numpy(dtype=float)
+    return cases, np.zeros_like(cases), dates
 
 
 def estimate_r(incidence, si_distr=None, mean_si: float | None = None, std_si: float | None = None,

@@ -88,27 +88,27 @@ st.caption(t("capacity.surge_rule", lang,
              icu=fmt_number(limits["staffed_icu_beds_per_100k_min"], 0, lang)))
 units = surge_table(ops_ui.unit_capacity(area, day))
 units["level_name"] = units["level"].map(lambda level: t(f"capacity.level_{level}", lang))
+for flag in ("beds_surge", "icu_surge"):
+    units[f"{flag}_text"] = [t("common.no_data", lang) if pd.isna(value) else "⚠️" if value else ""
+                             for value in units[flag]]
 unit_labels = {
-    "level_name": t("capacity.col_level", lang), "name": t("capacity.col_name", lang),
-    "province_name": t("capacity.col_province", lang), "population": t("capacity.col_population", lang),
-    "covid_beds_total": t("capacity.series_covid_beds_total", lang),
-    "covid_beds_occupied": t("capacity.series_covid_beds_occupied", lang),
-    "vacant_beds_per_100k": t("capacity.vacant_per_100k", lang),
-    "icu_beds_staffed": t("capacity.series_icu_beds_staffed", lang),
-    "icu_staffed_per_100k": t("capacity.icu_per_100k", lang),
+    "name": t("capacity.col_name", lang), "level_name": t("capacity.col_level", lang),
+    "vacant_beds_per_100k": t("capacity.vacant_per_100k", lang), "beds_surge_text": t("capacity.col_beds_surge", lang),
+    "icu_staffed_per_100k": t("capacity.icu_per_100k", lang), "icu_surge_text": t("capacity.col_icu_surge", lang),
     "occupancy_pct": t("capacity.col_occupancy_pct", lang),
-    "beds_surge": t("capacity.col_beds_surge", lang), "icu_surge": t("capacity.col_icu_surge", lang),
+    "covid_beds_occupied": t("capacity.series_covid_beds_occupied", lang),
+    "covid_beds_total": t("capacity.series_covid_beds_total", lang),
+    "icu_beds_staffed": t("capacity.series_icu_beds_staffed", lang),
+    "population": t("capacity.col_population", lang), "province_name": t("capacity.col_province", lang),
 }
-number_format = {label: st.column_config.NumberColumn(format="%.1f") for label in
-                 (unit_labels["vacant_beds_per_100k"], unit_labels["icu_staffed_per_100k"], unit_labels["occupancy_pct"])}
 crossed = crossing(units)
 if crossed.empty:
     st.success(t("capacity.no_unit_crosses", lang), icon="✅")
 else:
     st.warning(t("capacity.units_cross", lang, count=fmt_int(len(crossed), lang)), icon="⚠️")
-    ops_ui.table(crossed, unit_labels, "surge_table", lang, f"vuot-nguong-{area.key}-{day}.csv", number_format, source)
+    ops_ui.table(crossed, unit_labels, "surge_table", lang, f"vuot-nguong-{area.key}-{day}.csv", source=source)
 with st.expander(t("capacity.all_units", lang)):
-    ops_ui.table(units, unit_labels, "units_table", lang, f"giuong-benh-{area.key}-{day}.csv", number_format, source)
+    ops_ui.table(units, unit_labels, "units_table", lang, f"giuong-benh-{area.key}-{day}.csv", source=source)
 
 # ---------------------------------------------------------------- 2. days until full
 st.header(t("capacity.projection_header", lang))
@@ -175,9 +175,7 @@ if area.level != "district":
         st.success(t("capacity.no_district_fills", lang), icon="✅")
     else:
         st.caption(t("capacity.districts_projection_note", lang, window=fmt_int(window, lang)))
-        ops_ui.table(soon, labels, "district_projection", lang, f"du-bao-giuong-{area.key}-{day}.csv",
-                     {labels[c]: st.column_config.NumberColumn(format="%.1f") for c in
-                      ("growth_beds", "days_beds", "growth_icu", "days_icu")}, source)
+        ops_ui.table(soon, labels, "district_projection", lang, f"du-bao-giuong-{area.key}-{day}.csv", source=source)
 
 # ---------------------------------------------------------------- 3. oxygen planner
 st.header(t("capacity.oxygen_header", lang))
@@ -258,14 +256,13 @@ tank_labels = {"tank_litres": t("capacity.col_tank", lang), "tanks_per_day": t("
                "days_per_tank": t("capacity.col_days_per_tank", lang)}
 left, right = st.columns([3, 2])
 with left:
-    ops_ui.table(by_severity, severity_labels, "oxygen_by_severity", lang, "oxy-theo-muc-do.csv",
-                 {severity_labels[c]: st.column_config.NumberColumn(format="%.1f")
-                  for c in ("share_pct", "patients", "total_lpm", "m3_per_day")})
+    ops_ui.table(by_severity, severity_labels, "oxygen_by_severity", lang, "oxy-theo-muc-do.csv")
 with right:
     ops_ui.table(plan.tanks, tank_labels, "oxygen_tanks", lang, "bon-oxy-long.csv",
-                 {tank_labels[c]: st.column_config.NumberColumn(format="%.2f") for c in ("tanks_per_day", "days_per_tank")})
+                 {"tank_litres": 0, "tanks_per_day": 2, "days_per_tank": 2})
 with st.expander(t("capacity.o2_assumptions_title", lang)):
     st.markdown(t("capacity.o2_assumptions", lang,
                   m3=fmt_number(oxygen_settings["cylinder_gas_m3"], 1, lang),
                   litres=fmt_int(oxygen_settings["cylinder_litres"], lang),
                   liquid=fmt_number(oxygen_settings["liquid_gas_m3_per_litre"], 2, lang)))
+    st.markdown("\n".join(f"- **{t(f'capacity.severity_{row.id}', lang)}**: {row.source}" for row in default_mix().itertuples()))

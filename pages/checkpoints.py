@@ -10,7 +10,8 @@ from geo import shapes
 from geo.checkpoints import POSITIVE_BOUNDS, checkpoint_deck, checkpoint_points
 from i18n import fmt_date, fmt_int, fmt_pct, t
 from operations import figures, parameters
-from operations.checkpoints import COUNTS, day_summary, end_of_day_report, risk_notes, target_progress, total
+from operations.checkpoints import (COUNTS, day_summary, end_of_day_report, risk_notes, target_progress, total,
+                                   with_rates)
 from ui import cached, operations as ops_ui, state, widgets
 
 TREND_DAYS = 60
@@ -60,7 +61,8 @@ for column, key in zip([*rows[0], *rows[1]], COUNTS):
 points = checkpoint_points(sites, today[["checkpoint_id", "flow", "positive", "tested", "from_outbreak_areas",
                                          "quarantined", "positivity_pct"]], lang, selection.colorblind)
 st.pydeck_chart(checkpoint_deck(points, shapes.area_units(area.level, area.code), lang), key="checkpoint_map", height=520)
-st.caption(t("checkpoints.map_legend", lang, low=POSITIVE_BOUNDS[0], mid=POSITIVE_BOUNDS[1], high=POSITIVE_BOUNDS[2]))
+low, mid, high = POSITIVE_BOUNDS
+st.caption(t("checkpoints.map_legend", lang, low=low, low_max=mid - 1, mid=mid, mid_max=high - 1, high=high))
 
 table = sites.merge(today, on="checkpoint_id", how="left")
 table["kind_name"] = table["kind"].map(lambda k: t(f"checkpoints.kind_{k}", lang))
@@ -69,8 +71,8 @@ labels = {"name": t("checkpoints.col_name", lang), "kind_name": t("checkpoints.c
           **{c: t(f"checkpoints.col_{c}", lang) for c in
              ["people_in", "people_out", "vehicles", "from_outbreak_areas", "declared", "declared_pct", "tested",
               "positive", "positivity_pct", "quarantined"]}}
-percent_format = {labels[c]: st.column_config.NumberColumn(format="%.2f") for c in ("declared_pct", "positivity_pct")}
-ops_ui.table(table, labels, "checkpoint_day_table", lang, f"chot-kiem-soat-{area.key}-{day}.csv", percent_format, source)
+percent_decimals = {"declared_pct": 1, "positivity_pct": 2}
+ops_ui.table(table, labels, "checkpoint_day_table", lang, f"chot-kiem-soat-{area.key}-{day}.csv", percent_decimals, source)
 
 # ---------------------------------------------------------------- one checkpoint or all
 st.header(t("checkpoints.detail_header", lang))
@@ -79,9 +81,7 @@ chosen = st.selectbox(t("checkpoints.choose", lang), options, key="checkpoint", 
                       format_func=lambda c: t("checkpoints.all_checkpoints", lang) if c == ALL else names[c])
 picked = counts if chosen == ALL else counts[counts["checkpoint_id"] == chosen]
 title = t("checkpoints.all_checkpoints", lang) if chosen == ALL else names[chosen]
-daily = picked.groupby("date", as_index=False)[COUNTS].sum()
-from operations.checkpoints import with_rates  # noqa: E402  (kept next to its single use)
-daily = with_rates(daily)
+daily = with_rates(picked.groupby("date", as_index=False)[COUNTS].sum())
 
 left, right = st.columns(2)
 with left:
@@ -94,8 +94,7 @@ ops_ui.source_caption(source, lang)
 with st.expander(t("checkpoints.daily_table", lang, days=TREND_DAYS)):
     daily_labels = {"date": t("common.date", lang), **{c: labels[c] for c in labels if c in daily}}
     ops_ui.table(daily.sort_values("date", ascending=False), daily_labels, "checkpoint_daily_table", lang,
-                 f"chot-kiem-soat-theo-ngay-{chosen}-{day}.csv",
-                 {daily_labels["date"]: st.column_config.DateColumn(format="DD/MM/YYYY"), **percent_format}, source)
+                 f"chot-kiem-soat-theo-ngay-{chosen}-{day}.csv", percent_decimals, source)
 
 st.subheader(t("checkpoints.report_header", lang))
 notes = risk_notes(picked, day)

@@ -153,23 +153,17 @@ def detail_panel(unit: str, weekly: pd.DataFrame, this_week: pd.DataFrame, week:
 
     figures = this_week.loc[unit] if unit in this_week.index else pd.Series(dtype="object")
     source = sources_of(week)
-    left, right = st.columns(2)
-    with left:
-        widgets.metric(t("map.cases_7d", lang), fmt_int(figures.get("new_cases_7d"), lang),
-                       source["cases"], lang, key="map_m_cases")
-        widgets.metric(t("map.beds", lang), _of_total(figures, "covid_beds_occupied", "covid_beds_total",
-                                                       "covid_bed_occupancy_pct"), source["beds"], lang,
-                       key="map_m_beds")
-        widgets.metric(t("map.dose1_18plus", lang), fmt_pct(figures.get("pct_18plus_dose1"), 1, lang),
-                       source["vaccinations"], lang, key="map_m_dose1")
-    with right:
-        widgets.metric(t("map.cases_per_100k", lang), fmt_number(figures.get("cases_per_100k_7d"), 1, lang),
-                       source["cases"], lang, key="map_m_rate")
-        widgets.metric(t("map.icu", lang), _of_total(figures, "icu_beds_occupied", "icu_beds_staffed",
-                                                      "icu_occupancy_pct"), source["beds"], lang,
-                       key="map_m_icu")
-        widgets.metric(t("map.full_50plus", lang), fmt_pct(figures.get("pct_50plus_full"), 1, lang),
-                       source["vaccinations"], lang, key="map_m_full50")
+    shown_figures = [
+        (t("map.cases_7d", lang), fmt_int(figures.get("new_cases_7d"), lang), source["cases"]),
+        (t("map.cases_per_100k", lang), fmt_number(figures.get("cases_per_100k_7d"), 1, lang), source["cases"]),
+        (t("map.beds", lang), _of_total(figures, "covid_beds_occupied", "covid_beds_total", "covid_bed_occupancy_pct"),
+         source["beds"]),
+        (t("map.icu", lang), _of_total(figures, "icu_beds_occupied", "icu_beds_staffed", "icu_occupancy_pct"),
+         source["beds"]),
+        (t("map.dose1_18plus", lang), fmt_pct(figures.get("pct_18plus_dose1"), 1, lang), source["vaccinations"]),
+        (t("map.full_50plus", lang), fmt_pct(figures.get("pct_50plus_full"), 1, lang), source["vaccinations"]),
+    ]
+    st.html(situation.figures_html(shown_figures, lang))
 
     week_end = week + dt.timedelta(days=6)
     daily = cached.daily_cases(Area(DISTRICT, unit), week_end - dt.timedelta(weeks=CASE_CURVE_WEEKS), week_end)

@@ -204,8 +204,10 @@ def level_band() -> tuple[pd.DataFrame | None, str]:
         return None, ruleset.name(lang)
     with st.spinner(t("trends.levels_loading", lang)):
         every_unit = trends_all_levels(chosen)
-    weeks = every_unit[(every_unit["unit"] == area.key) & (every_unit["week_start"] >= pd.Timestamp(start))
-                       & (every_unit["week_start"] <= pd.Timestamp(end))]
+    week_end = every_unit["week_start"] + pd.Timedelta(days=6)
+    # Weeks that overlap the period and were complete on the chosen day: no level from figures not yet known.
+    weeks = every_unit[(every_unit["unit"] == area.key) & (week_end >= pd.Timestamp(start))
+                       & (week_end <= pd.Timestamp(end))]
     return levels.bands(weeks, ruleset, lang, selection.colorblind), ruleset.name(lang)
 
 

@@ -5,7 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from data import operations
-from i18n import t
+from i18n import fmt_date, fmt_number, t
+from i18n.formats import MISSING
 from ui.cached import cached
 
 unit_capacity = cached(operations.unit_capacity)
@@ -25,10 +26,22 @@ def source_caption(source: str | None, lang: str) -> None:
 
 
 def table(frame: pd.DataFrame, labels: dict[str, str], key: str, lang: str, file_name: str,
-          column_config: dict | None = None, source: str | None = None) -> None:
-    """A table with translated headers, its source, and a CSV download (UTF-8 with BOM, so Excel reads Vietnamese)."""
+          decimals: dict[str, int] | None = None, source: str | None = None) -> None:
+    """A table with translated headers, numbers and dates in the UI language's format, its source, and a CSV
+    download of the raw values (UTF-8 with BOM, so Excel reads Vietnamese).
+
+    `decimals` maps a column of `frame` to its decimals (default: 0 for integers, 1 for other numbers).
+    """
     shown = frame[list(labels)].rename(columns=labels)
-    st.dataframe(shown, hide_index=True, key=key, width="stretch", column_config=column_config)
+    styler = shown.style.format(na_rep=MISSING)
+    for column, label in labels.items():
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            styler = styler.format(lambda v: fmt_date(v, lang), subset=[label], na_rep=MISSING)
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            places = (decimals or {}).get(column, 0 if pd.api.types.is_integer_dtype(values) else 1)
+            styler = styler.format(lambda v, places=places: fmt_number(v, places, lang), subset=[label], na_rep=MISSING)
+    st.dataframe(styler, hide_index=True, key=key, width="stretch", placeholder=MISSING)
     source_caption(source, lang)
     st.download_button(t("common.download_csv", lang), shown.to_csv(index=False).encode("utf-8-sig"),
                        file_name=file_name, mime="text/csv", key=f"{key}_csv", icon=":material/download:")

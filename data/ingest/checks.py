@@ -284,7 +284,10 @@ def check_rows(frame: pd.DataFrame, spec: TableSpec, units: pd.DataFrame, provin
 def _at(frame: pd.DataFrame, mask: pd.Series, key: str, header: str | None, constants: dict | None = None,
         **columns: str) -> list[Problem]:
     """One problem per flagged row; the message takes `constants` and the values of the frame's `columns`."""
-    picked = frame.loc[mask.fillna(False).astype(bool)]
+    mask = mask.fillna(False).astype(bool)
+    if not mask.any():
+        return []
+    picked = frame.loc[mask, ["_row", *dict.fromkeys(columns.values())]]
     return [
         Problem(key, (constants or {}) | {name: plain(record[source]) for name, source in columns.items()},
                 int(record["_row"]), header)
@@ -308,7 +311,7 @@ def _check_dates(frame: pd.DataFrame, spec: TableSpec, today: dt.date) -> list[P
     problems = _at(frame, dates > pd.Timestamp(today), "ingest.cell.future", header, limits, value="date")
     problems += _at(frame, dates < pd.Timestamp(FIRST_DATE), "ingest.cell.too_early", header, limits, value="date")
     if spec.weekly:
-        problems += _at(frame, dates.dt.dayofweek != 0, "ingest.cell.not_monday", header, value="date")
+        problems += _at(frame, dates.dt.day_of_week != 0, "ingest.cell.not_monday", header, value="date")
     return problems
 
 
@@ -369,7 +372,7 @@ def _check_groups(frame: pd.DataFrame, spec: TableSpec) -> list[Problem]:
         partial = filled.any(axis=1) & ~filled.all(axis=1)
         for column in optional:
             problems += _at(frame, partial & ~filled[column], "ingest.cell.group_partial", spec.header(column),
-                            group=[spec.header(c) for c in optional])
+                            {"group": [spec.header(c) for c in optional]})
     if spec.melt:
         figures = [c for c in spec.melted if c in frame]
         if figures:

@@ -46,6 +46,8 @@ class Sheet:
 def read(content: bytes, file_name: str) -> Sheet:
     """Check the limits and read the first table of the file; raises FileProblem."""
     extension = PurePath(file_name).suffix.lower()
+    if extension == ".xls":
+        raise FileProblem("ingest.file.old_excel")
     if extension not in EXTENSIONS:
         raise FileProblem("ingest.file.extension", extension=extension or "—", allowed=", ".join(EXTENSIONS))
     if len(content) > MAX_FILE_BYTES:
@@ -93,10 +95,10 @@ def _read_xlsx(content: bytes) -> Sheet:
 
 
 def _read_csv(content: bytes) -> Sheet:
-    if content.startswith(_UTF16_BOMS) or b"\x00" in content[:4096]:
-        raise FileProblem("ingest.file.encoding")
     if content.startswith(_ZIP_MAGIC) or content.startswith(_OLE_MAGIC):
         raise FileProblem("ingest.file.excel_named_csv")
+    if content.startswith(_UTF16_BOMS) or b"\x00" in content[:4096]:
+        raise FileProblem("ingest.file.encoding")
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:

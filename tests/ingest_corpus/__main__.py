@@ -1,0 +1,5 @@
+import sys
+
+from tests.ingest_corpus import main
+
+sys.exit(main())

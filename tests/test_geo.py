@@ -1,0 +1,226 @@
+"""The geo package: the map files, views, layers (by their JSON), tooltips, selection and the map's texts."""
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from geo import layers, shapes, situation, tooltips
+from geo.selection import selected_code
+from indicators.engine import classify
+from indicators.rulesets import UNKNOWN_COLOR, load_ruleset
+
+RULESET = load_ruleset("vn-2021-qd4800")
+LEVEL_COLORS = {level.number: level.color for level in RULESET.levels}
+
+
+# ------------------------------------------------------------------------------------------ map files
+
+def test_map_files_are_small_and_carry_only_what_the_map_uses():
+    for level, path in shapes.MAP_FILES.items():
+        assert path.stat().st_size <= 1_500_000, f"{path.name} is over the 1.5 MB budget"
+        features = json.loads(path.read_text(encoding="utf-8"))["features"]
+        assert len(features) == {"district": 705, "province": 63}[level]
+        assert all(set(f["properties"]) == set(shapes.UNIT_COLUMNS) for f in features)
+    text = shapes.MAP_FILES["district"].read_text(encoding="utf-8")
+    assert not re.search(r"\d\.\d{5,}", text), "coordinates must be rounded to 4 decimals"
+
+
+def test_committed_map_files_are_what_write_map_files_makes(tmp_path):
+    written = shapes.write_map_files(tmp_path)
+    for level, path in written.items():
+        assert path.read_bytes() == shapes.MAP_FILES[level].read_bytes(), f"regenerate with python -m geo.shapes"
+
+
+def test_simplified_districts_keep_their_area_and_quang_ninh_is_flagged():
+    simple, real = shapes.units(), shapes.units(detailed=True)
+    assert shapely.get_num_coordinates(simple.geometry.values).sum() < 0.8 * shapely.get_num_coordinates(
+        real.geometry.values).sum()
+    assert simple.geometry.is_valid.all()
+    ratio = shapely.area(simple.geometry.values) / shapely.area(real.set_index("code").loc[simple["code"]].geometry.values)
+    assert np.nanmedian(ratio) == pytest.approx(1, abs=0.01)
+    approximate = simple.loc[simple["approximate"], "province_code"]
+    assert len(approximate) == 13 and set(approximate) == {"22"}
+
+
+def test_neighbours_share_a_border_both_ways():
+    neighbours = shapes.adjacency()
+    assert set(neighbours["103"]) == {"096", "097", "112"}  # Mường Nhé, Mường Chà and Nậm Nhùn (Lai Châu)
+    assert all(code in neighbours[other] for code, others in neighbours.items() for other in others)
+    assert shapes.area_units("district", "103")[0] == "103"
+    assert set(shapes.area_units("district", "103")[1:]) == set(neighbours["103"])
+    assert len(shapes.area_units("country")) == 705
+    dien_bien = shapes.area_units("province", "11")
+    assert len(dien_bien) == 10 and all(shapes.units().set_index("code").loc[dien_bien, "province_code"] == "11")
+
+
+def test_fit_view_centres_the_box_and_zooms_in_for_smaller_areas():
+    country = shapes.fit_view(shapes.bounds(shapes.area_units("country")))
+    province = shapes.fit_view(shapes.bounds(shapes.area_units("province", "11")))
+    west, south, east, north = shapes.bounds(shapes.area_units("province", "11"))
+    assert west < province["longitude"] < east and south < province["latitude"] < north
+    assert 4 < country["zoom"] < province["zoom"] < 12
+    # the whole box fits: its width in pixels at that zoom is at most the map's width
+    assert (east - west) / 360 * 512 * 2 ** province["zoom"] <= 800
+
+
+def test_labels_are_short_names_inside_their_unit():
+    labels = shapes.label_points().set_index("code")
+    assert labels.loc["103", "name"] == "Nậm Pồ"
+    real = shapes.units(detailed=True).set_index("code")
+    assert real.loc["103"].geometry.contains(shapely.Point(labels.loc["103", ["lon", "lat"]].to_numpy()))
+
+
+# ------------------------------------------------------------------------------------------ layers
+
+def styles_frame() -> pd.DataFrame:
+    return pd.DataFrame({"code": ["103", "094", "095"], "color": ["#E53935", "#43A047", None],
+                         "name": ["Huyện Nậm Pồ", "Thành phố Điện Biên Phủ", "Thị xã Mường Lay"]})
+
+
+def test_unit_features_colour_each_level_and_grey_the_unknown():
+    collection = layers.unit_features(shapes.geometries(), styles_frame())
+    fills = {f["properties"]["code"]: f["properties"]["fill"] for f in collection["features"]}
+    assert fills["103"][:3] == [0xE5, 0x39, 0x35]
+    assert fills["094"][:3] == [0x43, 0xA0, 0x47]
+    assert fills["095"][:3] == layers.rgba(UNKNOWN_COLOR)[:3]
+    assert all(f["properties"]["name"] for f in collection["features"])
+
+
+def test_deck_json_has_the_layer_ids_no_basemap_and_literal_strings():
+    collection = layers.unit_features(shapes.geometries(), styles_frame())
+    deck = layers.situation_deck(
+        [layers.unit_layer(collection), layers.border_layer(shapes.geometries("province"), ["11"]),
+         layers.label_layer(shapes.label_points().head(3)), layers.selected_layer(shapes.geometries()["103"])],
+        shapes.fit_view(shapes.bounds(["103"])), tooltips.tooltip("Tuần 17/05/2021 – 23/05/2021"))
+    spec = json.loads(deck.to_json())
+    assert [layer["id"] for layer in spec["layers"]] == ["units", "borders", "labels", "selected"]
+    units = spec["layers"][0]
+    assert units["pickable"] is True and units["getFillColor"] == "@@=properties.fill"
+    assert units["lineWidthUnits"] == "pixels" and spec["layers"][2]["characterSet"] == "auto"
+    assert "mapProvider" not in spec and spec["mapStyle"] == "__MAP_STYLE__", "no tiles unless asked for"
+    assert "\n" not in deck.to_json(), "compact JSON: pydeck's indentation doubles the payload"
+    assert "{name}" in deck._tooltip["html"] and "17/05/2021" in deck._tooltip["html"]
+    with_tiles = json.loads(layers.situation_deck([], {"latitude": 21, "longitude": 105, "zoom": 6},
+                                                  basemap=True).to_json())
+    assert with_tiles["mapProvider"] == "carto" and "cartocdn" in with_tiles["mapStyle"]
+
+
+def test_selected_layer_is_empty_but_present_when_nothing_is_picked():
+    spec = json.loads(layers.situation_deck([layers.selected_layer(None)], {"latitude": 0, "longitude": 0,
+                                                                           "zoom": 5}).to_json())
+    assert spec["layers"][0]["id"] == "selected" and spec["layers"][0]["data"]["features"] == []
+
+
+# ------------------------------------------------------------------------------------------ selection
+
+@pytest.mark.parametrize("state, expected", [
+    ({"selection": {"indices": {"units": [4]}, "objects": {"units": [{"type": "Feature",
+                                                                       "properties": {"code": "103"}}]}}}, "103"),
+    ({"indices": {"units": [0]}, "objects": {"units": [{"code": "094"}]}}, "094"),
+    ({"selection": {"indices": {}, "objects": {}}}, None),
+    ({"selection": {"indices": {"other": [1]}, "objects": {"other": [{"properties": {"code": "1"}}]}}}, None),
+    (None, None),
+    ({}, None),
+])
+def test_selected_code(state, expected):
+    assert selected_code(state) == expected
+
+
+# ------------------------------------------------------------------------------------------ tooltips and texts
+
+def classified_frame() -> pd.DataFrame:
+    """Four districts through the real engine: level 4 (cases), level 1, unknown (no inputs), level 2."""
+    inputs = pd.DataFrame({
+        "community_cases_per_100k_7d": [160.0, 5.0, np.nan, 25.0],
+        "pct_18plus_dose1": [80.0, 90.0, np.nan, 75.0],
+        "pct_50plus_full": [85.0, 85.0, np.nan, 85.0],
+        "treatment_capacity_met": pd.array([False, True, pd.NA, True], dtype="boolean"),
+    }, index=pd.Index(["103", "094", "095", "193"], name="code"))
+    return classify(inputs, RULESET)
+
+
+def units_frame() -> pd.DataFrame:
+    return pd.DataFrame({"code": ["103", "094", "095", "193"],
+                         "name": ["Huyện Nậm Pồ", "Thành phố Điện Biên Phủ", "Thị xã Mường Lay", "Thành phố Hạ Long"],
+                         "province_name": ["Tỉnh Điện Biên"] * 3 + ["Tỉnh Quảng Ninh"],
+                         "approximate": [False, False, False, True]})
+
+
+def test_tooltip_fields_give_level_reasons_with_values_and_approximate_note():
+    classified = classified_frame()
+    colors = situation.level_colors(classified["level"], RULESET)
+    fields = tooltips.unit_tooltip_fields(units_frame(), classified, colors, RULESET, "vi")
+    assert list(fields.columns) == list(tooltips.FIELDS)
+    assert fields.loc["103", "level"].startswith("Cấp 4")
+    assert "160,0 ca/100.000 dân/7 ngày (≥ 150)" in fields.loc["103", "reasons"]
+    assert fields.loc["103", "swatch"] == LEVEL_COLORS[4]
+    assert fields.loc["095", "level"] == "không có số liệu" and fields.loc["095", "swatch"] == UNKNOWN_COLOR
+    assert "không có số liệu" in fields.loc["095", "reasons"]
+    assert "gần đúng" in fields.loc["193", "note"] and fields.loc["103", "note"] == ""
+    english = tooltips.unit_tooltip_fields(units_frame(), classified, colors, RULESET, "en")
+    assert english.loc["103", "level"].startswith("Level 4") and "160.0 cases" in english.loc["103", "reasons"]
+    assert english.loc["095", "level"] == "no data"
+
+
+def test_tooltip_template_escapes_its_caption():
+    assert "&lt;b&gt;" in tooltips.tooltip("<b>")["html"]
+    assert all(f"{{{field}}}" in tooltips.tooltip()["html"] for field in tooltips.FIELDS)
+
+
+def test_level_colours_never_paint_unknown_green():
+    levels = pd.Series([1, 4, pd.NA], dtype="Int64")
+    official = situation.level_colors(levels, RULESET)
+    safe = situation.level_colors(levels, RULESET, colorblind=True)
+    assert list(official) == [LEVEL_COLORS[1], LEVEL_COLORS[4], UNKNOWN_COLOR]
+    assert safe.iloc[0] == RULESET.level(1).color_colorblind and safe.iloc[2] == UNKNOWN_COLOR
+
+
+def test_legend_counts_every_level_and_no_data():
+    table = situation.legend(pd.Series([1, 1, 2, 4, pd.NA], dtype="Int64"), RULESET, "vi")
+    assert list(table["count"]) == [2, 1, 0, 1, 1]
+    assert situation.legend_text(table, "vi") == "Cấp 1: 2 · Cấp 2: 1 · Cấp 3: 0 · Cấp 4: 1 · Không có số liệu: 1"
+    html = situation.legend_html(table, "vi")
+    assert LEVEL_COLORS[3] in html and UNKNOWN_COLOR in html
+
+
+def test_changes_list_most_severe_first_with_the_reason_that_moved():
+    current = classified_frame()
+    previous_inputs = pd.DataFrame({
+        "community_cases_per_100k_7d": [30.0, 60.0, 5.0, 25.0],
+        "pct_18plus_dose1": [80.0, 90.0, 80.0, 75.0],
+        "pct_50plus_full": [85.0, 85.0, 85.0, 85.0],
+        "treatment_capacity_met": pd.array([True, True, True, True], dtype="boolean"),
+    }, index=current.index)
+    previous = classify(previous_inputs, RULESET)
+    changes = situation.level_changes(current, previous, RULESET, "vi")
+    assert list(changes["code"]) == ["103", "094"], "unknown this week is not a change; highest level first"
+    assert list(changes["step"]) == [3, -1]
+    assert "Ca mắc mới tại cộng đồng: 30,0 → 160,0 ca/100.000 dân/7 ngày (≥ 150)" in changes["reason"].iloc[0]
+    assert "Đáp ứng khả năng thu dung, điều trị: có → không" in changes["reason"].iloc[0]
+    html = situation.changes_html(changes.assign(name=["Huyện Nậm Pồ", "TP Điện Biên Phủ"],
+                                                 province=["Tỉnh Điện Biên"] * 2), RULESET, "vi")
+    assert html.index("Nậm Pồ") < html.index("Điện Biên Phủ") and "▲" in html and "▼" in html
+
+
+def test_reasoning_table_and_history_strip():
+    classified = classified_frame()
+    table = situation.reasoning_table(classified.loc["103", "reasons"], RULESET, "vi")
+    assert len(table) == len(RULESET.criteria) and table.iloc[0, 3] == "✔"
+    assert situation.reasoning_table(None, RULESET, "en").empty
+    history = pd.DataFrame({"week": pd.date_range("2021-07-05", periods=3, freq="7D"),
+                            "color": [LEVEL_COLORS[1], UNKNOWN_COLOR, LEVEL_COLORS[3]],
+                            "label": ["Cấp 1", "Không có số liệu", "Cấp 3"]})
+    figure = situation.history_strip(history, "vi", current_week=pd.Timestamp("2021-07-19"))
+    bar = figure.data[0]
+    assert list(bar.marker.color) == list(history["color"]) and list(bar.marker.line.width)[-1] > 0
+
+
+def test_thresholds_view_reads_in_the_ui_language():
+    view = situation.thresholds_view(RULESET, "en")
+    assert "Threshold" in view.columns and "150" in set(view["Threshold"]) and "no" in set(view["Threshold"])
+    assert "Ngưỡng" in situation.thresholds_view(RULESET, "vi").columns

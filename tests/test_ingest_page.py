@@ -1,0 +1,87 @@
+"""The Nhập liệu page in AppTest: login, roles, templates, the history of uploads and an admin's rollback.
+
+(AppTest cannot hand a file to st.file_uploader; the upload path itself is covered by test_ingest.py.)
+"""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from data import db, ingest
+from tests.apptest import open_page
+from tests.ingest_corpus import good_rows, xlsx
+from tests.test_ingest import CLERK, TODAY
+
+PAGE = "pages/data_entry.py"
+
+
+@pytest.fixture
+def entry_db(small_db, tmp_path, monkeypatch):
+    """The app on a private copy of the small database (this page writes)."""
+    import streamlit as st
+
+    path = tmp_path / "page.duckdb"
+    shutil.copy(small_db, path)
+    monkeypatch.setenv("SITUATION_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield path
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def log_in(at, name: str, password: str):
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(password)
+    return next(b for b in at.button if b.label == "Đăng nhập").click().run()
+
+
+def test_the_page_asks_for_a_login_and_refuses_a_wrong_password(entry_db):
+    at = open_page(PAGE)
+    assert not at.exception
+    assert at.title[0].value == "Nhập liệu báo cáo hằng ngày"
+    assert [field.label for field in at.text_input] == ["Tên đăng nhập", "Mật khẩu"]
+    log_in(at, "quantri", "sai")
+    assert not at.exception and at.error[0].value == "Sai tên đăng nhập hoặc mật khẩu."
+    assert not at.segmented_control
+
+
+def test_a_viewer_may_not_enter_data(entry_db):
+    at = log_in(open_page(PAGE), "xem", "xem-demo")
+    assert not at.exception
+    assert "chỉ được xem" in at.warning[0].value and not at.segmented_control
+
+
+def test_a_clerk_gets_templates_of_their_province(entry_db):
+    at = log_in(open_page(PAGE), "canbo_dienbien", "dienbien-demo")
+    assert not at.exception
+    assert "Tỉnh Điện Biên" in at.caption[0].value
+    at.segmented_control(key="entry_view").set_value("templates").run()
+    assert not at.exception
+    assert any("Tỉnh Điện Biên" in caption.value for caption in at.caption)
+    assert len(at.get("download_button")) == len(ingest.SPECS)
+    at.segmented_control(key="entry_view").set_value("history").run()
+    assert not at.exception and at.info[0].value == "Chưa có lần tải lên nào."
+
+
+def test_an_admin_sees_an_upload_and_rolls_it_back(entry_db):
+    con = db.connect(entry_db)
+    ingest.ensure_tables(con)
+    plan = ingest.prepare(con, xlsx(good_rows()), "bao_cao_0107.xlsx", "11", today=TODAY)
+    upload_id = ingest.commit(con, plan, CLERK, today=TODAY)
+    con.close()
+
+    at = log_in(open_page(PAGE, query={"entry_view": "history"}), "quantri", "quantri-demo")
+    assert not at.exception
+    uploads = at.dataframe[0].value
+    assert uploads.iloc[0].tolist()[:3] == [upload_id, uploads.iloc[0, 1], "canbo_dienbien"]
+    assert uploads.iloc[0, -1] == "đang áp dụng"
+    changes = at.dataframe[1].value
+    assert len(changes) and "Số cũ" in changes.columns
+    at.checkbox(key=f"rollback_sure_{upload_id}").check().run()
+    at.button(key=f"rollback_{upload_id}").click().run()
+    assert not at.exception
+    assert at.dataframe[0].value.iloc[0, -1].startswith("đã hoàn tác")
+    assert ingest.uploads(at_con := db.connect(entry_db, read_only=False))["rolled_back_by"].iloc[0] == "quantri"
+    at_con.close()

@@ -1,0 +1,70 @@
+"""The map page (/ban-do) in AppTest, on the small database."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from tests.apptest import open_page
+
+
+def html_text(at) -> str:
+    return " ".join(element.proto.body for element in at.get("html"))
+
+
+def captions(at) -> str:
+    return " ".join(caption.value for caption in at.caption)
+
+
+def deck_spec(at) -> dict:
+    return json.loads(next(element for element in at.get("deck_gl_json_chart")).proto.json)
+
+
+def test_province_week_map_legend_legal_basis_and_url(app_env):
+    at = open_page("pages/map.py", query={"area": "11", "week": "2021-05-19"})
+    assert not at.exception
+    assert "Bản đồ cấp độ dịch" in at.title[0].value and "Điện Biên" in at.title[0].value
+    assert "Căn cứ: Nghị quyết 128/NQ-CP" in captions(at)
+    assert "mô phỏng" in captions(at), "simulated inputs must say so"
+    legend = html_text(at)
+    assert "Cấp 1 – Nguy cơ thấp" in legend and "Không có số liệu" in legend
+    spec = deck_spec(at)
+    units = next(layer for layer in spec["layers"] if layer["id"] == "units")
+    assert len(units["data"]["features"]) == 10, "the ten districts of Điện Biên"
+    assert {"borders", "labels", "selected"} <= {layer["id"] for layer in spec["layers"]}
+    assert at.query_params["week"] == "2021-05-17", "a week is shown and linked by its Monday"
+    assert at.query_params["rules"] == "vn-2021-qd4800"
+
+
+def test_a_linked_district_opens_its_detail_panel(app_env):
+    at = open_page("pages/map.py", query={"area": "11", "week": "2021-05-17", "unit": "103"})
+    assert not at.exception
+    assert any("Huyện Nậm Pồ" in markdown.value for markdown in at.markdown)
+    assert at.selectbox(key="map_unit").value == "103"
+    assert len(at.dataframe) >= 1, "the rule's reasoning table"
+    assert "Ca mắc mới 7 ngày" in html_text(at)
+    assert at.query_params["unit"] == "103"
+    at.button(key="map_clear").click().run()
+    assert not at.exception and "unit" not in at.query_params
+
+
+def test_week_slider_rule_set_and_play(app_env):
+    at = open_page("pages/map.py", query={"area": "22", "week": "2021-12-06", "lang": "en"})
+    assert not at.exception
+    assert "Epidemic level map" in at.title[0].value
+    assert "approximate" in captions(at), "Quảng Ninh's boundaries are approximate"
+    at.select_slider(key="map_week").set_value(dt.date(2021, 12, 13)).run()
+    assert not at.exception and at.query_params["week"] == "2021-12-13"
+    assert any("What changed" in header.value for header in at.subheader)
+    at.selectbox(key="map_rules").set_value("us-cdc-community-levels-2022").run()
+    assert not at.exception and at.query_params["rules"] == "us-cdc-community-levels-2022"
+    at.button(key="map_play").click().run()
+    assert not at.exception
+    assert at.session_state["map_playing"] and at.query_params["week"] == "2021-12-20", "play steps a week on"
+
+
+def test_whole_country_on_a_three_province_database(app_env):
+    at = open_page("pages/map.py", query={"week": "not-a-week", "rules": "no-such-rules", "unit": "999"})
+    assert not at.exception
+    units = next(layer for layer in deck_spec(at)["layers"] if layer["id"] == "units")
+    assert len(units["data"]["features"]) == 31, "the districts the database holds"
+    assert "unit" not in at.query_params and at.query_params["rules"] == "vn-2021-qd4800"

@@ -1,0 +1,264 @@
+"""Tests of the simulated operational data (data/simulate.py).
+
+Small inputs: the real districts, census bands and vaccination snapshots of three provinces (Điện Biên,
+Quảng Ninh, Cần Thơ: the last reports more second doses than first), with synthetic case curves.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from data import simulate
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "data" / "sources"
+PROVINCES = ["11", "22", "92"]
+SEED = 17
+CODES = {"province_code": str, "district_code": str}
+
+
+def _synthetic_cases(districts: pd.DataFrame) -> pd.DataFrame:
+    """Poisson cases from three waves (2020 small, Delta, Omicron large) scaled by district population."""
+    rng = np.random.default_rng(0)
+    dates = pd.date_range("2020-03-18", "2023-02-13", freq="D")
+    day = np.arange(len(dates))[:, None]
+    waves = [(pd.Timestamp("2020-08-01"), 30, 0.05), (pd.Timestamp("2021-08-20"), 40, 20.0), (pd.Timestamp("2022-03-10"), 25, 150.0)]
+    rate = sum(peak * np.exp(-(((day - (when - dates[0]).days) / width) ** 2)) for when, width, peak in waves)
+    cases = rng.poisson(rate * districts["population"].to_numpy()[None, :] / 1e5)
+    deaths = rng.binomial(cases, np.where(dates < pd.Timestamp("2022-01-01"), 0.02, 0.001)[:, None])
+    return pd.DataFrame({
+        "date": np.repeat(dates, len(districts)),
+        "district_code": np.tile(districts["district_code"].to_numpy(), len(dates)),
+        "new_cases": cases.reshape(-1),
+        "new_deaths": deaths.reshape(-1),
+    })
+
+
+@pytest.fixture(scope="module")
+def inputs() -> dict:
+    units = pd.read_csv(SOURCES / "admin/districts_2021.csv", dtype=CODES)
+    population = pd.read_csv(SOURCES / "population/district_population_2019.csv", dtype=CODES)
+    districts = units[units["province_code"].isin(PROVINCES)].merge(
+        population[["district_code", "pop_total_2019"]], on="district_code").rename(columns={"pop_total_2019": "population"})
+    by_age = pd.read_csv(SOURCES / "population/district_population_by_age_2019.csv", dtype=CODES)
+    return {
+        "district_cases": _synthetic_cases(districts),
+        "districts": districts[["district_code", "district_name", "district_type", "province_code", "population"]],
+        "population_by_age": by_age[by_age["district_code"].isin(districts["district_code"])],
+        "vaccination_snapshots": pd.read_csv(SOURCES / "covid/province_vaccination_snapshots.csv", dtype=CODES),
+        "national": pd.read_csv(SOURCES / "covid/national_owid_vietnam_to_2022-01-10.csv"),
+        "params": simulate.load_params(),
+    }
+
+
+@pytest.fixture(scope="module")
+def tables(inputs) -> dict[str, pd.DataFrame]:
+    return simulate.simulate(**inputs, seed=SEED)
+
+
+def _schema_columns() -> dict[str, list[str]]:
+    text = (ROOT / "data" / "schema.sql").read_text(encoding="utf-8")
+    tables = {}
+    for name, body in re.findall(r"CREATE TABLE (\w+) \((.*?)\n\);", text, flags=re.S):
+        lines = [line.strip() for line in body.splitlines()]
+        tables[name] = [line.split()[0] for line in lines if line and not line.startswith(("--", "PRIMARY"))]
+    return tables
+
+
+def test_columns_are_the_schema_columns_without_reported_at(tables):
+    schema = _schema_columns()
+    expected = {name: [c for c in schema[name] if c != "reported_at"]
+                for name in ("beds", "tests", "vaccinations", "checkpoints", "checkpoint_counts", "tracing")}
+    set_by_build = {"new_cases", "new_deaths", "observed_cases", "source", "deaths_source", "split_source", "load_source", "reported_at"}
+    expected["case_details"] = [c for c in schema["cases"] if c not in set_by_build]
+    assert {name: list(frame.columns) for name, frame in tables.items()} == expected
+
+
+def test_counts_are_non_negative_integers(tables):
+    for name, frame in tables.items():
+        for column in frame.columns:
+            if column in ("date", "district_code", "checkpoint_id", "age_group", "dose", "source", "name", "kind", "province_code"):
+                continue
+            values = frame[column]
+            if column not in ("lon", "lat", "oxygen_supply_m3_per_day"):
+                assert pd.api.types.is_integer_dtype(values), f"{name}.{column} is {values.dtype}"
+            assert (values >= 0).all(), f"{name}.{column} has negative values"
+
+
+def test_sources_say_simulated_and_checkpoint_places_observed(tables):
+    for name in ("beds", "tests", "vaccinations", "checkpoint_counts", "tracing"):
+        assert set(tables[name]["source"]) == {"simulated"}
+    assert set(tables["checkpoints"]["source"]) == {"observed"}
+
+
+def test_same_seed_gives_the_same_tables_and_another_seed_does_not(inputs, tables):
+    again = simulate.simulate(**inputs, seed=SEED)
+    for name, frame in tables.items():
+        pd.testing.assert_frame_equal(frame, again[name])
+    other = simulate.simulate(**inputs, seed=SEED + 1)
+    assert not other["tests"]["samples"].equals(tables["tests"]["samples"])
+
+
+def test_case_split_adds_up_and_load_is_nested(inputs, tables):
+    both = inputs["district_cases"].merge(tables["case_details"], on=["date", "district_code"], validate="1:1")
+    assert len(both) == len(inputs["district_cases"])
+    assert (both["community_cases"] + both["quarantine_cases"] + both["imported_cases"] == both["new_cases"]).all()
+    assert (both["icu"] <= both["oxygen"]).all() and (both["oxygen"] <= both["in_treatment"]).all()
+    imported = both.groupby(both["date"].dt.year)["imported_cases"].sum() / both.groupby(both["date"].dt.year)["new_cases"].sum()
+    assert imported[2020] > 0.2 > 0.01 > imported[2022]
+
+
+def test_icu_load_follows_the_deaths_of_each_period(inputs, tables):
+    both = inputs["district_cases"].merge(tables["case_details"], on=["date", "district_code"])
+    delta = both[both["date"].between("2021-07-01", "2021-10-31")]
+    omicron = both[both["date"].between("2022-02-15", "2022-05-31")]
+    assert delta["icu"].sum() / delta["in_treatment"].sum() > 5 * omicron["icu"].sum() / omicron["in_treatment"].sum()
+
+
+def test_beds_occupancy_stays_within_capacity(tables):
+    beds = tables["beds"]
+    assert (beds["covid_beds_occupied"] <= beds["covid_beds_total"]).all()
+    assert (beds["icu_beds_occupied"] <= beds["icu_beds_staffed"]).all()
+    assert (beds["icu_beds_staffed"] <= beds["covid_beds_total"]).all()
+    assert (beds["ventilators_in_use"] <= beds["ventilators"]).all()
+    assert beds["covid_beds_total"].max() > beds["covid_beds_total"].min()  # surges open beds
+
+
+def test_positives_are_pcr_confirmed_cases(inputs, tables):
+    both = inputs["district_cases"].merge(tables["tests"], on=["date", "district_code"])
+    assert (both["positives"] <= both["new_cases"]).all()
+    assert (both["positives"] <= both["samples"]).all() and (both["pooled_samples"] <= both["samples"]).all()
+    before_rapid_tests = both[both["date"] < "2021-10-11"]
+    assert (before_rapid_tests["positives"] == before_rapid_tests["new_cases"]).all()
+
+
+def test_vaccinations_match_the_real_snapshots_on_their_dates(inputs, tables):
+    snapshots = inputs["vaccination_snapshots"]
+    dates, reconciled = simulate.reconciled_snapshots(snapshots, np.array(PROVINCES))
+    vaccinated = tables["vaccinations"].merge(inputs["districts"][["district_code", "province_code"]], on="district_code")
+    totals = vaccinated.groupby(["date", "dose", "province_code"])["people"].sum()
+    for row, date in enumerate(pd.to_datetime(dates)):
+        for dose in simulate.DOSES:
+            assert totals.loc[(date, dose)].reindex(PROVINCES).tolist() == reconciled[dose][row].tolist(), (date, dose)
+
+
+def test_reconciliation_keeps_every_real_figure_not_corrected_later(inputs):
+    snapshots = inputs["vaccination_snapshots"]
+    dates, reconciled = simulate.reconciled_snapshots(snapshots, np.array(PROVINCES))
+    real = snapshots.assign(date=pd.to_datetime(snapshots["date"])).pivot_table(index="date", columns="province_code", values="people_dose1")[PROVINCES].to_numpy()
+    later_minimum = np.minimum.accumulate(real[::-1], axis=0)[::-1]
+    kept = real == later_minimum
+    assert (reconciled["dose1"][kept] == real[kept]).all()
+    assert (reconciled["dose1"][-1] == real[-1]).all()
+    assert (np.diff(reconciled["dose1"], axis=0) >= 0).all()
+
+
+def test_vaccinations_never_decrease(tables):
+    frame = tables["vaccinations"].sort_values(["district_code", "age_group", "dose", "date"])
+    steps = frame.groupby(["district_code", "age_group", "dose"])["people"].diff().dropna()
+    assert (steps >= 0).all()
+
+
+def test_vaccination_dates_are_mondays_and_snapshot_dates(inputs, tables):
+    dates = pd.DatetimeIndex(tables["vaccinations"]["date"].unique())
+    snapshots = pd.to_datetime(inputs["vaccination_snapshots"]["date"]).unique()
+    mondays = pd.date_range("2021-03-08", "2023-02-13", freq="W-MON")
+    assert set(dates) == set(mondays) | set(snapshots)
+
+
+def test_bands_follow_eligibility_and_census(inputs, tables):
+    vaccine = inputs["params"]["vaccination"]
+    frame = tables["vaccinations"]
+    for band, start in vaccine["primary_start"].items():
+        early = frame[(frame["age_group"] == band) & (frame["date"] < pd.Timestamp(start))]
+        assert (early["people"] == 0).all(), band
+    assert (frame.loc[frame["age_group"] == "05-11"].query("dose == 'booster'")["people"] == 0).all()
+
+    codes = np.sort(inputs["districts"]["district_code"].to_numpy())
+    census = pd.DataFrame(simulate.band_population(inputs["population_by_age"], codes), index=codes,
+                          columns=simulate.VACCINE_BANDS).rename_axis("district_code").melt(ignore_index=False,
+                          var_name="age_group", value_name="census").reset_index()
+    with_census = frame.merge(census, on=["district_code", "age_group"])
+    over = with_census[with_census["people"] > with_census["census"]]
+    assert set(over["age_group"]) <= set(vaccine["beyond_census_bands"])
+
+
+def test_band_population_keeps_the_census_total(inputs):
+    codes = np.sort(inputs["districts"]["district_code"].to_numpy())
+    bands = simulate.band_population(inputs["population_by_age"], codes)
+    five_plus = inputs["population_by_age"].query("age_group != '00-04'").groupby("district_code")["population"].sum()
+    assert (bands.sum(axis=1) == five_plus.reindex(codes).to_numpy()).all()
+
+
+def test_checkpoint_places_are_real_units():
+    places = pd.read_csv(SOURCES / "checkpoints.csv", dtype=CODES)
+    required = {"DB-TAYTRANG", "DB-HUOIPUOC", "LCH-MALUTHANG", "QN-MONGCAI", "QN-HOANHMO", "QN-BACPHONGSINH", "BP-HOALU",
+                "LS-HUUNGHI", "LS-TANTHANH", "LCI-LAOCAI", "TN-MOCBAI", "HT-CAUTREO", "QT-LAOBAO",
+                "QN-BACHDANG", "QN-DABAC", "QN-DAVACH", "QN-CONGTINH"}
+    assert required <= set(places["id"]) and places["id"].is_unique
+    assert set(places["kind"]) == {"border_gate", "control_post"}
+    units = pd.read_csv(SOURCES / "admin/districts_2021.csv", dtype=CODES).set_index("district_code")
+    assert (units.loc[places["district_code"], "province_code"].to_numpy() == places["province_code"].to_numpy()).all()
+    assert set(places["id"]) <= set(simulate.load_params()["checkpoints"]["sites"])
+
+
+def test_checkpoints_lie_in_their_district_polygons():
+    """Official polygons must contain the point; Quảng Ninh's are approximate, so nearness is enough there.
+
+    The geojson swaps the polygons of Sìn Hồ (108) and Phong Thổ (109) in Lai Châu; Ma Lù Thàng (Phong
+    Thổ) therefore falls in the polygon labelled 108.
+    """
+    polygons = gpd.read_file(ROOT / "geo" / "districts_2021.geojson").set_index("district_code")
+    places = pd.read_csv(SOURCES / "checkpoints.csv", dtype=CODES)
+    swapped = {"109": "108", "108": "109"}
+    for place in places.itertuples():
+        point = shapely.Point(place.lon, place.lat)
+        code = swapped.get(place.district_code, place.district_code)
+        polygon = shapely.make_valid(polygons.loc[code, "geometry"])
+        if polygons.loc[code, "boundary_source"].startswith("approximate"):
+            assert polygon.distance(point) < 0.1, place.id
+        else:
+            assert polygon.contains(point), place.id
+
+
+def test_checkpoint_counts_are_consistent(inputs, tables):
+    counts = tables["checkpoint_counts"].merge(tables["checkpoints"][["checkpoint_id", "kind"]], on="checkpoint_id")
+    assert (counts["declared"] <= counts["from_outbreak_areas"]).all()
+    assert (counts["from_outbreak_areas"] <= counts["people_in"]).all()
+    assert (counts["positive"] <= counts["tested"]).all() and (counts["tested"] <= counts["people_in"]).all()
+    assert (counts["quarantined"] <= counts["people_in"]).all()
+    busy = counts[counts["from_outbreak_areas"] >= 100]
+    assert (busy["declared"] / busy["from_outbreak_areas"]).median() >= 0.95
+    days = inputs["district_cases"]["date"].nunique()
+    per_place = counts.groupby(["checkpoint_id", "kind"]).size()
+    assert (per_place.xs("border_gate", level="kind") == days).all()
+    assert (per_place.xs("control_post", level="kind") < days).all()  # posts count only while they operated
+    laos_gate = counts[counts["checkpoint_id"] == "DB-TAYTRANG"].set_index("date")  # Laos reopened in May 2022
+    assert laos_gate.loc["2020-06", "people_in"].mean() < laos_gate.loc["2022-12", "people_in"].mean() / 3
+
+
+def test_centralized_quarantine_empties_once_home_isolation_took_over(tables):
+    tracing = tables["tracing"]
+    assert tracing.loc[tracing["date"] >= "2022-04-01", "centralized_quarantine"].sum() == 0
+    assert tracing.loc[tracing["date"].between("2021-07-01", "2021-09-30"), "centralized_quarantine"].sum() > 0
+    assert (tracing["f2_identified"][tracing["date"] >= "2022-02-01"] == 0).all()
+
+
+def test_every_parameter_says_where_its_value_comes_from():
+    section, previous = "", ""
+    for line in simulate.PARAMS_PATH.read_text(encoding="utf-8").splitlines():
+        if line.startswith("["):
+            section = line
+        elif re.match(r"^[\w\"-]+\s*=", line) and section != "[checkpoints.sites]":
+            assert previous.startswith("#"), f"{section} {line.split('=')[0].strip()} has no comment above it"
+        if line.strip():
+            previous = line
+    with open(simulate.PARAMS_PATH, "rb") as handle:
+        assert tomllib.load(handle) == simulate.load_params()
