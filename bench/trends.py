@@ -1,12 +1,13 @@
 """Trends page speed: server time of one run of the page, warm, for every view and kind of area.
 
-`trends_page_s` is the slowest warm run over the views and areas (the issue asks ≤ 0.5 s for any
-chart of any unit); `trends_page_<view>_s` the slowest per view; `trends_levels_cold_s` the one-off
-cost of the weekly levels of every unit, paid by the first visitor after a start.
+`trends_page_s` is the slowest warm run (median of three) over the views and areas (the issue asks
+≤ 0.5 s for any chart of any unit); `trends_page_<view>_s` the slowest per view; `trends_page_cold_s`
+the first opening of the app on the page (Hà Nội, default view) with empty caches.
 """
 from __future__ import annotations
 
 import os
+import statistics
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VIEWS = ("curve", "compare", "rt", "load", "vaccination")
 AREAS = ("VN", "01", "79", "103")  # the country, Hà Nội (30 districts), Hồ Chí Minh City, Nậm Pồ
 DATE, START = "2021-12-31", "2021-06-01"
+REPEATS = 3  # the median of three warm runs: the machine is shared, one run can catch another's work
 
 
 def _page(query: dict):
@@ -21,6 +23,12 @@ def _page(query: dict):
     from tests.apptest import open_page
 
     return open_page("pages/trends.py", query=query, timeout=300)
+
+
+def _timed_run(at) -> float:
+    started = time.perf_counter()
+    at.run()
+    return time.perf_counter() - started
 
 
 def measure(db_path: Path) -> dict[str, float]:
@@ -33,15 +41,13 @@ def measure(db_path: Path) -> dict[str, float]:
 
     started = time.perf_counter()
     _page({"area": "01", "date": DATE, "from": START})
-    figures["trends_levels_cold_s"] = round(time.perf_counter() - started, 2)
+    figures["trends_page_cold_s"] = round(time.perf_counter() - started, 2)
 
     for view in VIEWS:
         slowest = 0.0
         for area in AREAS:
             at = _page({"area": area, "date": DATE, "from": START, "view": view})  # fills the caches
-            started = time.perf_counter()
-            at.run()
-            slowest = max(slowest, time.perf_counter() - started)
+            slowest = max(slowest, statistics.median(_timed_run(at) for _ in range(REPEATS)))
             if at.exception:
                 raise RuntimeError(f"trends page, view {view}, area {area}: {at.exception[0].message}")
         figures[f"trends_page_{view}_s"] = round(slowest, 3)

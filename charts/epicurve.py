@@ -37,8 +37,9 @@ def curve_figure(frame: pd.DataFrame, lang: str, name: str, *, per_100k: bool = 
     row = dict(row=1, col=1) if has_levels else {}
     share = frame["value"].where(frame["value"] > 0)
     number = "%{y:,.2f}" if per_100k else "%{y:,d}"
+    drawn = {OBSERVED: frame[OBSERVED].any() or not frame[ESTIMATED].any(), ESTIMATED: frame[ESTIMATED].any()}
     for part, color in ((OBSERVED, COLORS["cases"]), (ESTIMATED, COLORS["estimated"])):
-        if frame[part].any():
+        if drawn[part]:  # a curve of zeros still says where its zeros come from
             values = frame[f"value{suffix}"] * (frame[part] / share).fillna(0)
             fig.add_bar(x=frame["date"], y=values, name=source_name(name, part, lang), marker_color=color,
                         hovertemplate=number, **row)
@@ -73,7 +74,7 @@ def _level_band(fig: go.Figure, levels: pd.DataFrame, lang: str) -> None:
     fig.add_bar(x=levels["week_start"] + pd.Timedelta(days=3.5), y=[1] * len(levels), width=7 * DAY_MS,
                 marker=dict(color=levels["color"], line_width=0), customdata=levels["label"],
                 hovertemplate="%{customdata}<extra></extra>", showlegend=False,
-                name=t("trends.level_band", lang), row=2, col=1)
+                name=source_name(t("trends.level_band", lang), levels["inputs_source"].iloc[0], lang), row=2, col=1)
     fig.update_yaxes(visible=False, row=2, col=1)
     for change in levels[levels["changed"]].itertuples():
         fig.add_vline(x=change.week_start, line=dict(color="#444", width=1, dash="dot"))

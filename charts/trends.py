@@ -10,7 +10,6 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from charts import COLORS, base_layout
 from charts.epicurve import source_name
@@ -45,33 +44,53 @@ def comparison_figure(frame: pd.DataFrame, lang: str, log: bool = False, height:
 
 def small_multiples_figure(frame: pd.DataFrame, order: list[str], lang: str, highlight: str | None = None,
                            columns: int = 4) -> go.Figure:
-    """One small chart per unit on a shared scale, highest current incidence first."""
+    """One small chart per unit on a shared scale, highest current incidence first.
+
+    The grid's axes are written as plain layout entries styled like the first one (charts.base_layout):
+    plotly's make_subplots and update_xaxes take seconds for 63 provinces, this a tenth of that.
+    """
     rows = math.ceil(len(order) / columns)
-    last = frame[frame["date"] == frame["date"].max()].set_index("unit")
+    gap_x, gap_y = 0.02, min(0.3 / rows, 0.08)
+    width, height = (1 - gap_x * (columns - 1)) / columns, (1 - gap_y * (rows - 1)) / rows
+    styled = base_layout(go.Figure(), lang, height=max(220, 130 * rows + 60))
+    styled.update_layout(hovermode="closest", margin=dict(l=10, r=10, t=40, b=10), showlegend=False)
+    styled.update_xaxes(tickformat="%m/%Y" if lang == "vi" else "%b %Y", nticks=4)
+    styled.update_yaxes(tickformat=",.2~f", nticks=3)
+    layout = styled.layout.to_plotly_json()
+    x_style, y_style = layout.pop("xaxis"), layout.pop("yaxis")
+
+    last = frame[frame["date"] == frame["date"].max()].set_index("unit")["avg7_per_100k"]
     labels = frame.drop_duplicates("unit").set_index("unit")["label"]
-    titles = [f"{labels[unit]}: {fmt_number(last.at[unit, 'avg7_per_100k'], 1, lang)}" for unit in order]
-    fig = make_subplots(rows=rows, cols=columns, shared_xaxes=True, shared_yaxes=True, subplot_titles=titles,
-                        vertical_spacing=min(0.3 / rows, 0.08), horizontal_spacing=0.02)
     by_unit = dict(tuple(frame.groupby("unit", sort=False)))
+    traces, annotations = [], []
     for position, unit in enumerate(order):
+        row, column = divmod(position, columns)
+        suffix = str(position + 1) if position else ""
+        left, top = column * (width + gap_x), 1 - row * (height + gap_y)
+        shared = {"matches": "x"} if position else {}
+        layout[f"xaxis{suffix}"] = {**x_style, **shared, "domain": [left, left + width], "anchor": f"y{suffix}",
+                                    "showticklabels": position >= len(order) - columns}
+        layout[f"yaxis{suffix}"] = {**y_style, **({"matches": "y"} if position else {}),
+                                    "domain": [max(top - height, 0.0), top], "anchor": f"x{suffix}",
+                                    "showticklabels": column == 0}
+        annotations.append({"text": f"{labels[unit]}: {fmt_number(last.get(unit), 1, lang)}", "x": left + width / 2,
+                            "y": top, "xref": "paper", "yref": "paper", "xanchor": "center", "yanchor": "bottom",
+                            "showarrow": False, "font": {"size": 11}})
         rows_of_unit = by_unit[unit]
-        color = COLORS["reference"] if unit == highlight else COLORS["avg"]
-        fig.add_scatter(x=rows_of_unit["date"], y=rows_of_unit["avg7_per_100k"], mode="lines", fill="tozeroy",
-                        line=dict(color=color, width=1.5), name=labels[unit], showlegend=False,
-                        hovertemplate="%{y:,.2f}", row=position // columns + 1, col=position % columns + 1)
-    base_layout(fig, lang, height=max(220, 130 * rows + 60))
-    fig.update_layout(hovermode="closest", margin=dict(l=10, r=10, t=40, b=10))
-    fig.update_annotations(font_size=11)
-    fig.update_xaxes(tickformat="%m/%Y" if lang == "vi" else "%b %Y", nticks=4)
-    fig.update_yaxes(tickformat=",.2~f", nticks=3)
-    return fig
+        traces.append({"type": "scatter", "x": rows_of_unit["date"], "y": rows_of_unit["avg7_per_100k"],
+                       "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "mode": "lines", "fill": "tozeroy",
+                       "name": labels[unit], "hovertemplate": "%{y:,.2f}",
+                       "line": {"color": COLORS["reference"] if unit == highlight else COLORS["avg"], "width": 1.5}})
+    layout["annotations"] = annotations
+    return go.Figure(data=traces, layout=layout)
 
 
 def load_figure(frame: pd.DataFrame, lang: str, height: int = 360) -> go.Figure:
     """Patients in treatment, on oxygen and in ICU (current counts, not new ones)."""
     fig = go.Figure()
     source = frame["patients_source"].iloc[0] if len(frame) else "simulated"
-    for column, color in (("in_treatment", COLORS["avg"]), ("oxygen", COLORS["simulated"]), ("icu", COLORS["reference"])):
+    lines = (("in_treatment", COLORS["avg"]), ("oxygen", COLORS["simulated"]), ("icu", COLORS["reference"]))
+    for column, color in lines:
         fig.add_scatter(x=frame["date"], y=frame[column], mode="lines", line=dict(color=color, width=2.5),
                         name=source_name(t(f"trends.{column}", lang), source, lang), hovertemplate="%{y:,d}")
     return base_layout(fig, lang, height)

@@ -82,8 +82,12 @@ def workbook(spec: TableSpec, unit_list: pd.DataFrame, prefill: bool, date: dt.d
 
 
 def template(con, table: str, province_code: str | None = None, date: dt.date | None = None) -> bytes:
-    """The template of `table`; for a province, prefilled with its units."""
-    return workbook(SPECS[table], units(con, table, province_code), prefill=province_code is not None, date=date)
+    """The template of `table`; for a province, prefilled with its units (and `date`, or its Monday for a
+    weekly table)."""
+    spec = SPECS[table]
+    if date and spec.weekly:
+        date -= dt.timedelta(days=date.weekday())
+    return workbook(spec, units(con, table, province_code), prefill=province_code is not None, date=date)
 
 
 def _headers(sheet, spec: TableSpec) -> None:

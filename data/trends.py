@@ -137,3 +137,31 @@ def vaccination_snapshots(con, area: Area, start=None, end=None) -> pd.DataFrame
             GROUP BY date ORDER BY date""",
         [area.level != DISTRICT, area.code, area.code, *_dates(start, end)],
     )
+
+
+_IN_AREA = """district_code IN (SELECT district_code FROM districts
+                                  WHERE ? = 'country' OR (? = 'province' AND province_code = ?)
+                                     OR (? = 'district' AND district_code = ?))"""
+
+
+def _area(area: Area) -> list:
+    return [area.level, area.level, area.code, area.level, area.code]
+
+
+def area_tables(con, area: Area, start=None, end=None) -> dict[str, pd.DataFrame]:
+    """The tables indicators.inputs.district_inputs reads, cut to the districts of one area and a period.
+
+    Vaccinations start three weeks earlier: coverage carries the last weekly report forward, so the
+    first days of the period need the report before it.
+    """
+    frames = {
+        name: query(con, f"SELECT * FROM {name} WHERE {_IN_AREA} AND {_between('date')} ORDER BY date",
+                    [*_area(area), *_dates(start, end)])
+        for name in ("cases", "beds", "tests")
+    }
+    early = pd.Timestamp(start) - pd.Timedelta(days=21) if start is not None else None
+    frames["vaccinations"] = query(
+        con, f"SELECT * FROM vaccinations WHERE {_IN_AREA} AND {_between('date')}", [*_area(area), *_dates(early, end)])
+    frames["districts"] = query(con, f"SELECT * FROM districts WHERE {_IN_AREA} ORDER BY district_code", _area(area))
+    frames["population_by_age"] = query(con, f"SELECT * FROM population_by_age WHERE {_IN_AREA}", _area(area))
+    return frames

@@ -73,10 +73,11 @@ def _tooltip(row, lang: str) -> str:
 
 def checkpoint_layer(points: pd.DataFrame, layer_id: str = CHECKPOINT_LAYER) -> pdk.Layer:
     """Checkpoints as circles (pixel radius, so they stay visible at every zoom), pickable for the tooltip."""
+    # pydeck turns every bare string into an accessor; a quoted one stays a plain value
     return pdk.Layer("ScatterplotLayer", points, id=layer_id, pickable=True, auto_highlight=True,
-                     get_position=["lon", "lat"], get_radius="radius", radius_units="pixels",
+                     get_position=["lon", "lat"], get_radius="radius", radius_units="'pixels'",
                      get_fill_color="fill", stroked=True, get_line_color=[255, 255, 255, 255],
-                     line_width_units="pixels", get_line_width=1.5)
+                     line_width_units="'pixels'", get_line_width=1.5)
 
 
 def checkpoint_deck(points: pd.DataFrame, district_codes: list[str], lang: str, basemap: bool = False,

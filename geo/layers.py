@@ -44,10 +44,11 @@ def unit_features(geometries: dict[str, dict], styles: pd.DataFrame) -> dict:
     shows). Each feature's properties: code, fill (RGBA) and those fields; units without a geometry are
     skipped."""
     fields = [column for column in styles.columns if column not in ("code", "color")]
-    records = styles[fields].to_dict("records")
+    rows = zip(styles["code"].tolist(), styles["color"].tolist(), *(styles[field].tolist() for field in fields))
     features = [
-        {"type": "Feature", "geometry": geometries[code], "properties": {"code": code, "fill": rgba(color), **record}}
-        for code, color, record in zip(styles["code"], styles["color"], records) if code in geometries
+        {"type": "Feature", "geometry": geometries[code],
+         "properties": {"code": code, "fill": rgba(color), **dict(zip(fields, values))}}
+        for code, color, *values in rows if code in geometries
     ]
     return {"type": "FeatureCollection", "features": features}
 

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from charts import base_layout
 from i18n import fmt_date, fmt_int, t
+from geo.tooltips import criteria_entries
 from indicators.formatting import format_number, format_threshold
 from indicators.rulesets import UNKNOWN_COLOR, UNKNOWN_LABEL, YES_NO_LABEL, Criterion, RuleSet
 
@@ -113,12 +114,12 @@ def _value_text(value, criterion: Criterion, lang: str, with_unit: bool = True) 
     return format_number(value, lang) + (unit if unit == "%" else f" {unit}" if unit else "")
 
 
-def moved_reasons(previous: dict, current: dict, ruleset: RuleSet, lang: str) -> list[str]:
-    """The criteria whose band changed between two weeks, deciding ones first:
+def moved_reasons(previous: list[dict], current: list[dict], ruleset: RuleSet, lang: str) -> list[str]:
+    """The criteria whose band changed between two weeks (criterion entries of each), deciding ones first:
     'Ca mắc mới tại cộng đồng: 12,0 → 52,3 ca/100.000 dân/7 ngày (≥ 50)'."""
-    before = {entry["criterion"]: entry for entry in previous["criteria"]}
+    before = {entry["criterion"]: entry for entry in previous}
     moved = []
-    for entry in sorted(current["criteria"], key=lambda e: not e["decided"]):
+    for entry in sorted(current, key=lambda e: not e["decided"]):
         old = before.get(entry["criterion"])
         if old is None or old["band"] == entry["band"]:
             continue
@@ -141,7 +142,7 @@ def level_changes(current: pd.DataFrame, previous: pd.DataFrame, ruleset: RuleSe
     changed = changed.assign(step=(changed["level"] - changed["level_previous"]).astype("int64"))
     changed = changed.sort_values(["level", "step"], ascending=False)
     reasons = ["; ".join(moved_reasons(old, new, ruleset, lang)) for old, new in
-               zip(changed["reasons_previous"], changed["reasons"])]
+               zip(criteria_entries(changed["reasons_previous"]), criteria_entries(changed["reasons"]))]
     return pd.DataFrame({"code": changed.index, "previous": changed["level_previous"].to_numpy(),
                          "level": changed["level"].to_numpy(), "step": changed["step"].to_numpy(),
                          "reason": reasons})

@@ -9,6 +9,8 @@ from __future__ import annotations
 from html import escape
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from i18n import t
 from indicators.engine import criterion_text
@@ -34,14 +36,30 @@ def tooltip(caption: str = "") -> dict:
     return {"html": _TEMPLATE + closing, "style": _STYLE}
 
 
-def deciding_reasons(reasons: dict | None, ruleset: RuleSet, lang: str) -> list[str]:
+def criteria_entries(reasons: pd.Series) -> list[list[dict]]:
+    """Each row's criterion entries (engine reasons["criteria"]) as dicts, [] for a row without reasons.
+
+    Arrow-backed reasons are read column by column: several times faster than converting row by row,
+    which matters on every rerun of the whole country.
+    """
+    if not isinstance(reasons.dtype, pd.ArrowDtype):
+        return [row["criteria"] if row else [] for row in reasons]
+    lists = pc.struct_field(pa.array(reasons.array), "criteria")
+    flat = pc.list_flatten(lists)
+    names = [field.name for field in flat.type]
+    rows: list[list[dict]] = [[] for _ in range(len(reasons))]
+    columns = (column.to_pylist() for column in flat.flatten())
+    for row, values in zip(pc.list_parent_indices(lists).to_pylist(), zip(*columns)):
+        rows[row].append(dict(zip(names, values)))
+    return rows
+
+
+def deciding_reasons(entries: list[dict], ruleset: RuleSet, lang: str) -> list[str]:
     """'Criterion: value (≥ threshold)' for the criteria that decided the level; every criterion when none
     decided (unknown level), so the missing inputs show."""
-    if not reasons:
-        return []
-    entries = [(entry, ruleset.criterion(entry["criterion"])) for entry in reasons["criteria"]]
-    decided = [criterion_text(entry, criterion, lang) for entry, criterion in entries if entry["decided"]]
-    return decided or [criterion_text(entry, criterion, lang) for entry, criterion in entries]
+    pairs = [(entry, ruleset.criterion(entry["criterion"])) for entry in entries]
+    decided = [criterion_text(entry, criterion, lang) for entry, criterion in pairs if entry["decided"]]
+    return decided or [criterion_text(entry, criterion, lang) for entry, criterion in pairs]
 
 
 def unit_tooltip_fields(units: pd.DataFrame, classified: pd.DataFrame, colors: pd.Series, ruleset: RuleSet,
@@ -61,7 +79,7 @@ def unit_tooltip_fields(units: pd.DataFrame, classified: pd.DataFrame, colors: p
         "province": rows["province_name"],
         "level": labels.where(labels.notna(), t("common.no_data", lang)),
         "swatch": colors.reindex(rows.index).fillna(UNKNOWN_COLOR),
-        "reasons": ["\n".join(f"• {text}" for text in deciding_reasons(reasons, ruleset, lang))
-                    for reasons in found["reasons"]],
+        "reasons": ["\n".join(f"• {text}" for text in deciding_reasons(entries, ruleset, lang))
+                    for entries in criteria_entries(found["reasons"])],
         "note": [note if approximate else "" for approximate in rows["approximate"]],
     }, index=rows.index).astype("str")

@@ -19,9 +19,6 @@ import pyarrow as pa
 from indicators.formatting import format_number, format_threshold
 from indicators.rulesets import UNKNOWN_COLOR, UNKNOWN_LABEL, YES_NO_LABEL, Criterion, RuleSet, load_ruleset
 
-OUTPUT_COLUMNS = ("level", "label_vi", "label_en", "color", "reasons")
-
-
 class MissingInputError(KeyError):
     """The frame lacks an input column the rule set needs (a typo would otherwise make every row grey)."""
 
@@ -45,9 +42,12 @@ def _input_values(frame: pd.DataFrame, criterion: Criterion) -> np.ndarray:
     if criterion.input not in frame.columns:
         return np.full(len(frame), np.nan)
     column = frame[criterion.input]
-    if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
-        raise TypeError(f"column '{criterion.input}' must be numeric or boolean, not text")
-    return column.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+    try:
+        if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
+            raise TypeError
+        return column.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+    except (TypeError, ValueError):
+        raise TypeError(f"column '{criterion.input}' must be numeric or boolean, not text") from None
 
 
 def _grade(frame: pd.DataFrame, criterion: Criterion) -> _Graded:
@@ -78,7 +78,7 @@ def classify(frame: pd.DataFrame, ruleset: RuleSet | str, *, colorblind: bool = 
     """Level, labels, colour and structured reasons for every row; same index as `frame`.
 
     `level` is nullable Int64 (<NA> = unknown, grey). `label_vi`, `label_en` and `color` are categoricals.
-    `reasons` holds one dict per row: {"table_level", "factors": [{factor, grade}],
+    `reasons` holds one dict per row: {"level", "table_level", "factors": [{factor, grade}],
     "criteria": [{criterion, input, value, band (1-based), comparison, threshold, grade, decided}]}.
     A criterion "decided" when it set its factor's grade, or, for an added criterion, raised the level.
     """
@@ -115,22 +115,25 @@ def classify(frame: pd.DataFrame, ruleset: RuleSet | str, *, colorblind: bool = 
     levels_sorted = sorted(ruleset.levels, key=lambda level: level.number)
     colors = [level.color_colorblind if colorblind else level.color for level in levels_sorted]
     result = pd.DataFrame({
-        "level": pd.array(np.where(known, level_low, 0), dtype="Int64"),
+        "level": pd.arrays.IntegerArray(np.where(known, level_low, 0).astype("int64"), ~known),
         "label_vi": _categorical(codes, [level.label_vi for level in levels_sorted], UNKNOWN_LABEL["vi"]),
         "label_en": _categorical(codes, [level.label_en for level in levels_sorted], UNKNOWN_LABEL["en"]),
         "color": _categorical(codes, colors, UNKNOWN_COLOR),
     }, index=frame.index)
-    result.loc[~known, "level"] = pd.NA
-    result["reasons"] = pd.Series(_reasons_array(ruleset, graded, decided, factor_grades, table_level),
+    level = np.where(known, level_low, -1)
+    result["reasons"] = pd.Series(_reasons_array(ruleset, graded, decided, factor_grades, table_level, level),
                                   index=frame.index)
     return result
 
 
-def _categorical(codes: np.ndarray, categories: list[str], unknown: str) -> pd.Categorical:
-    """Labels as categoricals: 750k rows cost a code each, not a Python string each."""
-    all_categories = list(dict.fromkeys([*categories, unknown]))
-    mapped = np.where(codes >= 0, codes, all_categories.index(unknown))
-    return pd.Categorical.from_codes(mapped, categories=all_categories)
+def _categorical(codes: np.ndarray, per_level: list[str], unknown: str) -> pd.Categorical:
+    """Labels as categoricals: 750k rows cost a code each, not a Python string each.
+
+    `codes` index `per_level` (-1: unknown); levels may share a value (e.g. a colour).
+    """
+    distinct = list(dict.fromkeys([*per_level, unknown]))
+    lookup = np.array([distinct.index(value) for value in [*per_level, unknown]])
+    return pd.Categorical.from_codes(lookup[codes], categories=distinct)  # code -1 takes the last: unknown
 
 
 def _dictionary(indices: np.ndarray, words: list[str], valid: np.ndarray | None = None) -> pa.Array:
@@ -139,7 +142,8 @@ def _dictionary(indices: np.ndarray, words: list[str], valid: np.ndarray | None 
 
 
 def _reasons_array(ruleset: RuleSet, graded: dict[str, _Graded], decided: dict[str, np.ndarray],
-                   factor_grades: list[np.ndarray], table_level: np.ndarray) -> pd.arrays.ArrowExtensionArray:
+                   factor_grades: list[np.ndarray], table_level: np.ndarray,
+                   level: np.ndarray) -> pd.arrays.ArrowExtensionArray:
     """Per-row reasons built column-wise in Arrow: no Python object per row, yet each row reads as a dict."""
     rows = len(table_level)
     criteria = ruleset.criteria
@@ -181,10 +185,11 @@ def _reasons_array(ruleset: RuleSet, graded: dict[str, _Graded], decided: dict[s
     factor_offsets = pa.array(np.arange(0, rows * len(ruleset.factors) + 1, len(ruleset.factors), dtype=np.int32))
 
     reasons = pa.StructArray.from_arrays([
+        pa.array(level.astype(np.int16), mask=level < 0),
         pa.array(table_level.astype(np.int16), mask=table_level < 0),
         pa.ListArray.from_arrays(factor_offsets, factor_struct),
         pa.ListArray.from_arrays(offsets, criteria_struct),
-    ], names=["table_level", "factors", "criteria"])
+    ], names=["level", "table_level", "factors", "criteria"])
     return pd.arrays.ArrowExtensionArray(reasons)
 
 
@@ -216,7 +221,7 @@ def reasons_text(reasons: dict, ruleset: RuleSet, lang: str = "vi") -> str:
     words = _WORDS[lang]
     entries = [(entry, ruleset.criterion(entry["criterion"])) for entry in reasons["criteria"]]
     decided = [criterion_text(e, c, lang) for e, c in entries if e["decided"]]
-    if not decided:
+    if reasons["level"] is None:
         missing = [c.label(lang) for e, c in entries if e["value"] is None and e["band"] is None]
         return f"{UNKNOWN_LABEL[lang]}: {words['missing']} – {', '.join(missing)}."
     others = [criterion_text(e, c, lang) for e, c in entries if not e["decided"]]

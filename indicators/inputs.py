@@ -158,7 +158,7 @@ def aggregate_inputs(frame: pd.DataFrame, to: str = "province", *,
     if to not in ("province", "country"):
         raise ValueError(f"aggregate to 'province' or 'country', not {to!r}")
     keys = ["province_code", "date"] if to == "province" else ["date"]
-    summed = frame.groupby(keys, sort=True)[list(COUNT_COLUMNS)].sum(min_count=1).reset_index()
+    summed = frame.groupby(keys, sort=True, observed=True)[list(COUNT_COLUMNS)].sum(min_count=1).reset_index()
     if to == "country":
         summed.insert(0, "country_code", COUNTRY_CODE)
     return add_rates(summed, capacity_limits)

@@ -40,8 +40,8 @@ def _grid(frame: pd.DataFrame, unit: str, date: str, dates: pd.DatetimeIndex,
     return row, column, (row >= 0) & (column >= 0)
 
 
-def _check_one_per_cell(*positions: np.ndarray, what: str) -> None:
-    cell = np.ravel_multi_index(positions, [int(p.max(initial=0)) + 1 for p in positions])
+def _check_one_per_cell(*indices: np.ndarray, what: str) -> None:
+    cell = np.ravel_multi_index(indices, [int(index.max(initial=0)) + 1 for index in indices])
     if len(cell) and np.bincount(cell).max() > 1:
         raise ValueError(f"more than one row per {what}")
 
@@ -156,7 +156,7 @@ def per_100k(count, population):
 
     Series align on the index; a wide table divided by a population Series by unit aligns on columns.
     """
-    return count / population.where(population > 0) * PER_100K
+    return count * PER_100K / population.where(population > 0)
 
 
 def ratio_pct(numerator, denominator):

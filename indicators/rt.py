@@ -113,16 +113,22 @@ def _windows(days: int, t_start, t_end, window: int) -> tuple[np.ndarray, np.nda
     return t_start, t_end
 
 
+def _window_sums(values: np.ndarray, t_start: np.ndarray, t_end: np.ndarray) -> np.ndarray:
+    """Sum of rows t_start..t_end (1-based, inclusive) for each window. Summed directly, not as a difference
+    of running totals, so a window with no infectivity sums to exactly 0 after a large epidemic."""
+    widths = t_end - t_start + 1
+    if (widths == widths[0]).all():
+        return sum(values[t_start - 1 + offset] for offset in range(widths[0]))
+    return np.array([values[start - 1:end].sum(axis=0) for start, end in zip(t_start, t_end)])
+
+
 def _posterior(local: np.ndarray, total: np.ndarray, si: np.ndarray, mean_si: float, t_start: np.ndarray,
                t_end: np.ndarray, mean_prior: float, std_prior: float, max_cv: float | None,
                quantiles: tuple[float, ...]) -> dict[str, np.ndarray]:
     """Posterior summaries for every window (rows) and series (columns); NaN where not estimable."""
     shape_prior, scale_prior = (mean_prior / std_prior) ** 2, std_prior ** 2 / mean_prior
-    zeros = np.zeros((1, local.shape[1]))
-    cumulative_local = np.vstack([zeros, np.cumsum(local, axis=0)])
-    cumulative_infectivity = np.vstack([zeros, np.cumsum(infectivity(total, si), axis=0)])
-    local_sum = cumulative_local[t_end] - cumulative_local[t_start - 1]
-    infectivity_sum = cumulative_infectivity[t_end] - cumulative_infectivity[t_start - 1]
+    local_sum = _window_sums(local, t_start, t_end)
+    infectivity_sum = _window_sums(infectivity(total, si), t_start, t_end)
     shape = shape_prior + local_sum
     scale = 1 / (1 / scale_prior + infectivity_sum)
 
@@ -170,6 +176,7 @@ def estimate_r(incidence, si_distr=None, mean_si: float | None = None, std_si: f
         raise ValueError("incidence needs at least two days and no missing values")
     if (local < 0).any() or (imported < 0).any():
         raise ValueError("incidence must not be negative")
+    local, imported = local.copy(), imported.copy()
     imported[0] += local[0]  # day 1: nobody in the data could have infected these cases
     local[0] = 0
     days = len(local)
@@ -200,7 +207,8 @@ def estimate_r_many(frame: pd.DataFrame, value: str = "new_cases", *, unit: str 
     local = wide.fillna(0).to_numpy().copy()
     days = len(local)
     imported = np.zeros_like(local)
-    imported[0], local[0] = local[0], 0
+    imported[0] = local[0]  # each unit's first day: imported, as EpiEstim treats plain incidence
+    local[0] = 0
     si, mean_used = _serial_interval(days, si_distr, mean_si, std_si)
     starts, ends = _windows(days, None, None, window)
     summary = _posterior(local, local + imported, si, mean_used, starts, ends, mean_prior, std_prior, max_cv,

@@ -41,8 +41,8 @@ def projection_chart(history: pd.DataFrame, projected: pd.DataFrame, capacity: f
 
 
 def _with_percent_axis(fig: go.Figure, title: str) -> go.Figure:
-    fig.update_layout(yaxis2=dict(overlaying="y", side="right", rangemode="tozero", ticksuffix="%", showgrid=False,
-                                  title=title))
+    fig.update_layout(yaxis2=dict(overlaying="y", side="right", rangemode="tozero", tickformat=",.1f", ticksuffix="%",
+                                  showgrid=False, title=title))
     return fig
 
 

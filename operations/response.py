@@ -50,7 +50,7 @@ def with_totals(daily: pd.DataFrame, since) -> pd.DataFrame:
     return frame
 
 
-def testing(daily: pd.DataFrame, pool_size: int | None = None) -> pd.DataFrame:
+def pcr_workload(daily: pd.DataFrame, pool_size: int | None = None) -> pd.DataFrame:
     """Single and pooled samples, the RT-PCR reactions they take, use of capacity and positivity per day.
 
     Pooled samples take one reaction per pool: reactions = single + ceil(pooled / pool_size).

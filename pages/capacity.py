@@ -115,14 +115,15 @@ st.header(t("capacity.projection_header", lang))
 projection_settings = settings["projection"]
 inputs = st.columns(4)
 with inputs[0]:
-    window = int(st.number_input(t("capacity.window", lang), min_value=2, max_value=60, step=1,
-                                 value=projection_settings["growth_window_days"], key="growth_window",
-                                 bind="query-params", help=t("capacity.window_help", lang)))
+    ops_ui.setting("growth_window", projection_settings["growth_window_days"], ops_ui.whole_number(2, 60))
+    window = int(st.number_input(t("capacity.window", lang), min_value=2, max_value=60, step=1, key="growth_window",
+                                 help=t("capacity.window_help", lang)))
 occupancy = series.set_index(pd.to_datetime(series["date"]))[["covid_beds_occupied", "icu_beds_occupied"]]
 measured = daily_growth(occupancy, window)
 with inputs[1]:
-    horizon = int(st.number_input(t("capacity.horizon", lang), min_value=7, max_value=180, step=7,
-                                  value=projection_settings["horizon_days"], key="horizon", bind="query-params"))
+    ops_ui.setting("horizon", projection_settings["horizon_days"], ops_ui.whole_number(7, 180))
+    horizon = int(st.number_input(t("capacity.horizon", lang), min_value=7, max_value=180, step=7, key="horizon"))
+ops_ui.keep_in_url(growth_window=window, horizon=horizon)
 
 st.caption(t("capacity.assumptions", lang, window=fmt_int(window, lang)))
 projections = st.columns(2)
@@ -183,17 +184,21 @@ oxygen_settings = settings["oxygen"]
 load = cached.daily_cases(area, day, day)
 in_treatment = float(load["in_treatment"].iloc[0]) if len(load) and pd.notna(load["in_treatment"].iloc[0]) else math.nan
 choices = [*(str(n) for n in oxygen_settings["patient_presets"]), "current", "custom"]
-picked = st.radio(t("capacity.patients", lang), choices, horizontal=True, key="patients", bind="query-params",
+ops_ui.setting("patients", choices[0], ops_ui.one_of(choices))
+picked = st.radio(t("capacity.patients", lang), choices, horizontal=True, key="patients",
                   format_func=lambda c: t("capacity.patients_current", lang, count=fmt_int(in_treatment, lang)) if c == "current"
                   else t("capacity.patients_custom", lang) if c == "custom" else fmt_int(int(c), lang))
 if picked == "custom":
+    ops_ui.setting("patients_n", 2000, ops_ui.whole_number(0, 1_000_000))
     patients = int(st.number_input(t("capacity.patients_number", lang), min_value=0, max_value=1_000_000, step=100,
-                                   value=2000, key="patients_n", bind="query-params"))
+                                   key="patients_n"))
+    ops_ui.keep_in_url(patients_n=patients)
 elif picked == "current":
     patients = 0 if math.isnan(in_treatment) else in_treatment
     ops_ui.source_caption("simulated", lang)
 else:
     patients = int(picked)
+ops_ui.keep_in_url(patients=picked)
 
 mix = default_mix()
 mix_labels = {"label": t("capacity.col_severity", lang), "share_pct": t("capacity.col_share", lang),

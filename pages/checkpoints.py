@@ -29,8 +29,11 @@ if sites.empty:
     st.warning(t("checkpoints.none_in_area", lang))
     st.stop()
 
-kind = st.segmented_control(t("checkpoints.kind", lang), [ALL, "border_gate", "control_post"], default=ALL, required=True,
-                            key="kind", bind="query-params", format_func=lambda k: t(f"checkpoints.kind_{k}", lang))
+kinds = [ALL, "border_gate", "control_post"]
+ops_ui.setting("kind", ALL, ops_ui.one_of(kinds))
+kind = st.segmented_control(t("checkpoints.kind", lang), kinds, required=True, key="kind",
+                            format_func=lambda k: t(f"checkpoints.kind_{k}", lang))
+ops_ui.keep_in_url(kind=kind)
 if kind != ALL:
     sites = sites[sites["kind"] == kind]
 if sites.empty:
@@ -60,9 +63,13 @@ for column, key in zip([*rows[0], *rows[1]], COUNTS):
 
 points = checkpoint_points(sites, today[["checkpoint_id", "flow", "positive", "tested", "from_outbreak_areas",
                                          "quarantined", "positivity_pct"]], lang, selection.colorblind)
-st.pydeck_chart(checkpoint_deck(points, shapes.area_units(area.level, area.code), lang), key="checkpoint_map", height=520)
+shown_districts = shapes.area_units(area.level, area.code)
+st.pydeck_chart(checkpoint_deck(points, shown_districts, lang), key="checkpoint_map", height=520)
 low, mid, high = POSITIVE_BOUNDS
 st.caption(t("checkpoints.map_legend", lang, low=low, low_max=mid - 1, mid=mid, mid_max=high - 1, high=high))
+units = shapes.units(shapes.DISTRICT)
+if units.loc[units["code"].isin(shown_districts), "approximate"].any():
+    st.caption(t("checkpoints.approximate_boundaries", lang))
 
 table = sites.merge(today, on="checkpoint_id", how="left")
 table["kind_name"] = table["kind"].map(lambda k: t(f"checkpoints.kind_{k}", lang))
@@ -77,8 +84,12 @@ ops_ui.table(table, labels, "checkpoint_day_table", lang, f"chot-kiem-soat-{area
 # ---------------------------------------------------------------- one checkpoint or all
 st.header(t("checkpoints.detail_header", lang))
 options = [ALL, *names]
-chosen = st.selectbox(t("checkpoints.choose", lang), options, key="checkpoint", bind="query-params",
+ops_ui.setting("checkpoint", ALL, ops_ui.one_of(options))
+if st.session_state["checkpoint"] not in options:  # another area or kind was chosen since
+    st.session_state["checkpoint"] = ALL
+chosen = st.selectbox(t("checkpoints.choose", lang), options, key="checkpoint",
                       format_func=lambda c: t("checkpoints.all_checkpoints", lang) if c == ALL else names[c])
+ops_ui.keep_in_url(checkpoint=chosen)
 picked = counts if chosen == ALL else counts[counts["checkpoint_id"] == chosen]
 title = t("checkpoints.all_checkpoints", lang) if chosen == ALL else names[chosen]
 daily = with_rates(picked.groupby("date", as_index=False)[COUNTS].sum())

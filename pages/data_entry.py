@@ -7,8 +7,6 @@ the URL (`?entry_view=history&upload=3`).
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
@@ -57,15 +55,14 @@ def templates_view() -> None:
         st.caption(t("ingest.templates.prefilled", lang, province=province_names[province]))
     else:
         st.caption(t("ingest.templates.blank", lang))
-    day = st.date_input(t("ingest.templates.date", lang), value=selection.date, format="DD/MM/YYYY",
-                        key="template_date")
+    day = st.columns(3)[0].date_input(t("ingest.templates.date", lang), value=selection.date, format="DD/MM/YYYY",
+                                      key="template_date")
     for table, spec in SPECS.items():
-        filled_day = day - dt.timedelta(days=day.weekday()) if spec.weekly else day
         left, right = st.columns([3, 1], vertical_alignment="center")
-        left.markdown(f"**{t(spec.title_key, lang)}**  \n"
-                      + ", ".join(c.header for c in spec.columns))
+        left.markdown(f"**{t(spec.title_key, lang)}**")
+        left.caption(", ".join(c.header for c in spec.columns))
         right.download_button(
-            t("ingest.templates.download", lang), data=template_bytes(table, province, filled_day if province else None),
+            t("ingest.templates.download", lang), data=template_bytes(table, province, day if province else None),
             file_name=templates.file_name(table, province), key=f"template_{table}", on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/download:")
 
@@ -90,16 +87,20 @@ def upload_view() -> None:
         st.success(t("ingest.upload.written", lang, upload=written), icon=":material/check_circle:")
     limits = t("ingest.upload.limits", lang, size=files.MAX_FILE_BYTES // 1024 // 1024, rows=fmt_int(files.MAX_ROWS, lang))
     round_ = st.session_state.setdefault("ingest_round", 0)
-    uploaded = st.file_uploader(t("ingest.upload.label", lang), type=["xlsx", "csv"], help=limits,
-                                key=f"ingest_file_{round_}")
+    uploaded = st.file_uploader(t("ingest.upload.label", lang), type=["xlsx", "csv"], key=f"ingest_file_{round_}",
+                                max_upload_size=files.MAX_FILE_BYTES // 1024 // 1024)
     st.caption(limits)
     if uploaded is None:
         return
     plan = _plan_for(uploaded.getvalue(), uploaded.name)
     if not plan.ok:
         st.error(t("ingest.upload.has_problems", lang, count=fmt_int(len(plan.problems), lang)), icon=":material/error:")
+        for problem in (p for p in plan.problems if p.row is None):  # the file as a whole: in full, above the rows
+            st.warning(problem.text(lang))
         problems = ingest.problems_frame(plan.problems, lang)
-        st.dataframe(problems, hide_index=True, width="stretch", key="ingest_problems")
+        in_rows = problems[problems.iloc[:, 0].notna()]
+        if len(in_rows):
+            st.dataframe(in_rows, hide_index=True, width="stretch", key="ingest_problems")
         st.download_button(t("ingest.upload.problems_csv", lang), problems.to_csv(index=False).encode("utf-8-sig"),
                            file_name=f"loi_{uploaded.name}.csv", mime="text/csv", key="problems_csv", on_click="ignore",
                            icon=":material/download:")
@@ -142,6 +143,9 @@ def preview(plan: ingest.Plan) -> None:
 
 
 def history_view() -> None:
+    rolled_back = st.session_state.pop("ingest_rolled_back", None)
+    if rolled_back:
+        st.success(rolled_back, icon=":material/undo:")
     scope = None if user.can_administer else user.province_code
     uploads = ingest.uploads(con, scope)
     st.subheader(t("ingest.history.uploads", lang))
@@ -193,7 +197,8 @@ def upload_detail(uploads: pd.DataFrame) -> None:
                 st.error(refusal.text(lang))
                 return
             cached.clear()
-            st.success(t("ingest.history.rolled_back_now", lang, upload=chosen, rows=fmt_int(restored, lang)))
+            st.session_state["ingest_rolled_back"] = t("ingest.history.rolled_back_now", lang, upload=chosen,
+                                                       rows=fmt_int(restored, lang))
             st.rerun()
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators.headline import cases_source
 from operations import figures, parameters
-from operations.response import testing, with_totals
+from operations.response import pcr_workload, with_totals
 from operations.supplies import days_of_cover
 from ui import cached, operations as ops_ui, state, widgets
 
@@ -24,8 +24,18 @@ st.caption(t("response.as_of", lang, date=fmt_date(day, lang)))
 st.info(t("common.simulated_notice", lang), icon="ℹ️")
 
 first, _ = cached.date_range()
-since = st.date_input(t("response.since", lang), value=min(max(FOURTH_WAVE, first), day), min_value=first, max_value=day,
-                      format="DD/MM/YYYY", key="since", bind="query-params", help=t("response.since_help", lang))
+
+
+def a_date(text: str) -> dt.date | None:
+    value = dt.date.fromisoformat(text)
+    return value if first <= value else None
+
+
+ops_ui.setting("since", max(FOURTH_WAVE, first), a_date)
+st.session_state["since"] = min(st.session_state["since"], day)  # never after the chosen day
+since = st.date_input(t("response.since", lang), min_value=first, max_value=day, format="DD/MM/YYYY", key="since",
+                      help=t("response.since_help", lang))
+ops_ui.keep_in_url(since=since)
 daily = ops_ui.response_daily(area, since - dt.timedelta(days=1), day)
 if daily.empty or pd.Timestamp(daily["date"].max()).date() != day:
     st.warning(t("response.no_data", lang))
@@ -58,14 +68,14 @@ for column, key in zip(cells[:2], ("centralized_quarantine", "home_isolation")):
 for column, key in zip(cells[2:], ("centralized_quarantine", "home_isolation")):
     with column:
         ops_ui.metric(t(f"response.cum_{key}", lang, date=since_text), fmt_int(today[f"cum_{key}"], lang), "estimated", lang,
-                      help=t("response.cumulative_estimated", lang))
+                      help=t("response.cumulative_estimated", lang), source_label=t("response.source_estimated", lang))
 st.plotly_chart(figures.quarantine_chart(frame, lang), key="quarantine_chart", config={"displaylogo": False})
 ops_ui.source_caption(tracing_source, lang)
 st.caption(t("response.cumulative_estimated", lang))
 
 # ---------------------------------------------------------------- testing
 st.header(t("response.testing_header", lang))
-tests = testing(frame.tail(TEST_DAYS))
+tests = pcr_workload(frame.tail(TEST_DAYS))
 latest = tests.iloc[-1]
 week = tests.tail(7)
 cells = st.columns(4)
@@ -110,18 +120,20 @@ else:
                                      for d in cover["days_of_cover"]],
                          status=[t("common.no_data", lang) if pd.isna(low) else t("response.low", lang) if low
                                  else t("response.enough", lang) for low in cover["low"]])
-    left, right = st.columns([3, 2])
-    with left:
-        labels = {"item_name": t("response.col_item", lang), "unit_name": t("response.col_unit", lang),
-                  "stock": t("response.col_stock", lang), "used_per_day": t("response.col_used_per_day", lang, days=window),
-                  "cover_text": t("response.col_days_of_cover", lang), "status": t("response.col_status", lang)}
-        ops_ui.table(cover, labels, "supplies_table", lang, f"vat-tu-{area.key}-{day}.csv", source=cover["source"].iloc[0])
-    with right:
+    labels = {"item_name": t("response.col_item", lang), "unit_name": t("response.col_unit", lang),
+              "stock": t("response.col_stock", lang), "used_per_day": t("response.col_used_per_day", lang, days=window),
+              "cover_text": t("response.col_days_of_cover", lang), "status": t("response.col_status", lang)}
+    ops_ui.table(cover, labels, "supplies_table", lang, f"vat-tu-{area.key}-{day}.csv", {"stock": 0, "used_per_day": 1},
+                 cover["source"].iloc[0])
+    st.caption(t("response.cover_rule", lang, days=window, low=settings["low_cover_days"]))
+left, right = st.columns([3, 1])
+with left:
+    if not stock.empty:
         st.plotly_chart(figures.cover_chart(cover, item_names, settings["low_cover_days"], lang), key="cover_chart",
                         config={"displaylogo": False})
-    st.caption(t("response.cover_rule", lang, days=window, low=settings["low_cover_days"]))
-if len(capacity):
-    equipment = capacity.iloc[-1]
-    ops_ui.metric(t("response.ventilators", lang),
-                  f"{fmt_int(equipment['ventilators_in_use'], lang)} / {fmt_int(equipment['ventilators'], lang)}",
-                  equipment["source"], lang, note=t("response.ventilators_note", lang))
+with right:
+    if len(capacity):
+        equipment = capacity.iloc[-1]
+        ops_ui.metric(t("response.ventilators", lang),
+                      f"{fmt_int(equipment['ventilators_in_use'], lang)} / {fmt_int(equipment['ventilators'], lang)}",
+                      equipment["source"], lang, note=t("response.ventilators_note", lang))

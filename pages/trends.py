@@ -1,7 +1,7 @@
 """Diễn biến dịch: curves, Rt, positivity, load and vaccination over time, compared and downloadable.
 
-For the epidemiologists. Every filter lives in the URL (widgets bound to query parameters), every
-chart downloads its data as CSV and every view its table as Parquet. The data behind each chart is
+For the epidemiologists. Every filter lives in the URL (?view=rt&from=2021-05-01&compare=11,103…),
+every chart downloads its data as CSV and every view its table as Parquet. The data behind each chart is
 a frame of the pure `trends` package, computed once per filter and cached.
 """
 from __future__ import annotations
@@ -17,7 +17,6 @@ from charts.rt import growth_figure, positivity_figure, rt_figure
 from charts.trends import (bands_figure, capacity_figure, comparison_figure, load_figure, portal_figure,
                            small_multiples_figure, targets_figure)
 from data import db
-from data import levels as data_levels
 from data import trends as trend_data
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
@@ -41,9 +40,10 @@ def trends_curve(con, area: Area, value: str, start: dt.date, end: dt.date) -> p
 
 
 @cached.cached
-def trends_all_levels(con, ruleset_id: str) -> pd.DataFrame:
-    """Weekly levels of every unit under one rule set: computed once (seconds), then a small frame."""
-    return levels.weekly_levels(data_levels.district_inputs(con), load_ruleset(ruleset_id))
+def trends_levels(con, area: Area, ruleset_id: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    # Two weeks of lead: the first week shown needs its 7-day sums, which need the week before.
+    tables = trend_data.area_tables(con, area, start - dt.timedelta(days=14), end)
+    return levels.weekly_levels(tables, area.level, load_ruleset(ruleset_id))
 
 
 @cached.cached
@@ -196,18 +196,18 @@ def level_band() -> tuple[pd.DataFrame | None, str]:
     """The weekly levels of the area under the chosen rule set (None where it does not apply), and its name."""
     rulesets = {ruleset.id: ruleset for ruleset in list_rulesets()}
     default = DEFAULT_RULESET if DEFAULT_RULESET in rulesets else next(iter(rulesets))
-    chosen = st.selectbox(t("trends.ruleset", lang), options=list(rulesets), format_func=lambda key: rulesets[key].name(lang),
+    chosen = st.selectbox(t("trends.ruleset", lang), options=list(rulesets),
+                          format_func=lambda key: rulesets[key].name(lang),
                           key=url_filter("rules", default, one_of(rulesets)))
     to_url("rules", chosen, default)
     ruleset = rulesets[chosen]
     if area.level not in ruleset.applies_to:
         return None, ruleset.name(lang)
     with st.spinner(t("trends.levels_loading", lang)):
-        every_unit = trends_all_levels(chosen)
-    week_end = every_unit["week_start"] + pd.Timedelta(days=6)
+        weekly = trends_levels(area, chosen, start, end)
     # Weeks that overlap the period and were complete on the chosen day: no level from figures not yet known.
-    weeks = every_unit[(every_unit["unit"] == area.key) & (week_end >= pd.Timestamp(start))
-                       & (week_end <= pd.Timestamp(end))]
+    week_end = weekly["week_start"] + pd.Timedelta(days=6)
+    weeks = weekly[(week_end >= pd.Timestamp(start)) & (week_end <= pd.Timestamp(end))]
     return levels.bands(weeks, ruleset, lang, selection.colorblind), ruleset.name(lang)
 
 
@@ -232,17 +232,16 @@ def curve_view() -> None:
     source = series.overall_source(cases["source"])
     last = cases.iloc[-1] if len(cases) else None
 
+    population = cached.area_population(area)
+    week = last["cases_7d"] if last is not None else None
     metrics = st.columns(3)
     with metrics[0]:
-        metric(t("trends.cases_7d", lang), fmt_int(last["cases_7d"] if last is not None else None, lang),
-                       source)
+        metric(t("trends.cases_7d", lang), fmt_int(week, lang), source)
     with metrics[1]:
-        population = cached.area_population(area)
         metric(t("trends.cases_7d_per_100k", lang),
-                       fmt_number(series.per_100k(last["cases_7d"], population) if last is not None else None, 1, lang),
-                       source)
+               fmt_number(series.per_100k(week, population) if week is not None else None, 1, lang), source)
     with metrics[2]:
-        metric(t("trends.doubling_metric", lang), doubling_text(last), source)
+        metric(*doubling(last), source)
 
     st.subheader(t("trends.cases_title", lang))
     chart(curve_figure(cases, lang, t("common.cases", lang), per_100k=per_100k, log=log, levels=band), cases, "cases")
@@ -256,20 +255,20 @@ def curve_view() -> None:
     filtered_table(cases.merge(deaths, on="date", suffixes=("_cases", "_deaths")), "curve")
 
 
-def doubling_text(last) -> str:
-    """'nhân đôi sau 3,2 ngày' while growing, 'giảm một nửa sau 5,0 ngày' while shrinking, else '—'."""
-    if last is not None and pd.notna(last["doubling_days"]):
-        return t("trends.doubling_value", lang, days=fmt_number(last["doubling_days"], 1, lang))
-    if last is not None and pd.notna(last["halving_days"]):
-        return t("trends.halving_value", lang, days=fmt_number(last["halving_days"], 1, lang))
-    return fmt_number(None, 1, lang)
+def doubling(last) -> tuple[str, str]:
+    """Label and value of the doubling time while cases grow, of the halving time while they fall."""
+    for column in ("doubling_days", "halving_days"):
+        if last is not None and pd.notna(last[column]):
+            return t(f"trends.{column}", lang), t("trends.days_value", lang, days=fmt_number(last[column], 1, lang))
+    return t("trends.doubling_metric", lang), fmt_number(None, 1, lang)
 
 
 def compare_view() -> None:
     units = trends_units()
     labels = compare.unit_labels(units, t("common.whole_country", lang))
     parent = units.set_index("unit")["province_code"].get(area.key)
-    default = [area.key] + ([parent] if area.level == DISTRICT else ["VN"] if area.level == PROVINCE else [])
+    default = [area.key] + ([parent] if area.level == DISTRICT else [trend_data.COUNTRY_KEY] if area.level == PROVINCE
+                            else [])
     log = toggle(t("trends.log", lang), "log")
 
     def known_units(text: str) -> list[str]:
@@ -316,17 +315,18 @@ def rt_view() -> None:
     last_tests = tests.dropna(subset=["positivity_pct"]).iloc[-1] if tests["positivity_pct"].notna().any() else None
     metrics = st.columns(3)
     with metrics[0]:
-        value = t("trends.rt_value", lang, mean=fmt_number(latest["mean"], 2, lang),
-                  lower=fmt_number(latest["lower"], 2, lang), upper=fmt_number(latest["upper"], 2, lang)) \
-            if latest is not None else fmt_number(None, 2, lang)
-        metric(t("trends.rt_metric", lang), value, source)
+        if latest is None:
+            metric(t("trends.rt_metric_none", lang), fmt_number(None, 2, lang), source)
+        else:
+            metric(t("trends.rt_metric", lang, date=fmt_date(latest["date"], lang)),
+                   t("trends.rt_value", lang, mean=fmt_number(latest["mean"], 2, lang),
+                     lower=fmt_number(latest["lower"], 2, lang), upper=fmt_number(latest["upper"], 2, lang)), source)
     with metrics[1]:
-        metric(t("trends.doubling_metric", lang), doubling_text(cases.iloc[-1] if len(cases) else None),
-                       source)
+        metric(*doubling(cases.iloc[-1] if len(cases) else None), source)
     with metrics[2]:
         metric(t("trends.positivity_metric", lang),
-                       fmt_pct(last_tests["positivity_pct"] if last_tests is not None else None, 1, lang),
-                       tests["source"].iloc[0] or "simulated")
+               fmt_pct(last_tests["positivity_pct"] if last_tests is not None else None, 1, lang),
+               tests["source"].iloc[0] or "simulated")
 
     st.subheader(t("trends.rt_title", lang))
     chart(rt_figure(estimate, lang, source, national), estimate, "rt")
@@ -354,10 +354,10 @@ def load_view() -> None:
     metrics = st.columns(2)
     with metrics[0]:
         metric(t("trends.bed_occupancy_metric", lang), fmt_pct(last["bed_occupancy_pct"], 1, lang),
-                       last["beds_source"])
+               last["beds_source"])
     with metrics[1]:
         metric(t("trends.icu_occupancy_metric", lang), fmt_pct(last["icu_occupancy_pct"], 1, lang),
-                       last["beds_source"])
+               last["beds_source"])
     st.subheader(t("trends.load_title", lang))
     chart(load_figure(frame, lang), frame[["date", "in_treatment", "oxygen", "icu", "patients_source"]], "load")
     st.subheader(t("trends.capacity_title", lang))

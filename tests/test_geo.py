@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import layers, shapes, situation, tooltips
+from geo import layers, shapes, situation, tooltips, view
 from geo.selection import selected_code
 from indicators.engine import classify
 from indicators.rulesets import UNKNOWN_COLOR, load_ruleset
@@ -224,3 +224,24 @@ def test_thresholds_view_reads_in_the_ui_language():
     view = situation.thresholds_view(RULESET, "en")
     assert "Threshold" in view.columns and "150" in set(view["Threshold"]) and "no" in set(view["Threshold"])
     assert "Ngưỡng" in situation.thresholds_view(RULESET, "vi").columns
+
+
+# ------------------------------------------------------------------------------------------ one map
+
+def test_country_map_fits_the_payload_budget_and_zoomed_views_draw_names():
+    everywhere = shapes.area_units("country")
+    country = view.area_view("country", None, set(everywhere), 800, 680)
+    assert len(country.codes) == 705 and not country.detailed
+    units = shapes.units()[["code", "name", "province_name", "approximate"]]
+    reason = "• Ca mắc mới tại cộng đồng: 152,3 ca/100.000 dân/7 ngày (≥ 150)\n• Tỷ lệ người ≥ 18 tuổi tiêm ít nhất 1 mũi: 68,0% (< 70)"
+    classified = pd.DataFrame({"level": pd.array([3] * 705, dtype="Int64"), "label_vi": "Cấp 3 – Nguy cơ cao",
+                               "label_en": "Level 3", "reasons": None}, index=pd.Index(everywhere))
+    styles = view.unit_styles(units, classified, RULESET, "vi").assign(reasons=reason)
+    payload = view.map_deck(country, styles, caption="Tuần 16/08/2021 – 22/08/2021").to_json()
+    assert len(payload.encode()) <= 1_500_000
+    province = view.area_view("province", "11", set(everywhere), 800, 680)
+    spec = json.loads(view.map_deck(province, styles[styles["code"].isin(province.codes)], "103").to_json())
+    assert [layer["id"] for layer in spec["layers"]] == ["units", "borders", "labels", "selected"]
+    assert len(spec["layers"][3]["data"]["features"]) == 1
+    known_only = view.area_view("province", "11", {"103", "094"}, 800, 680)
+    assert set(known_only.codes) == {"103", "094"}, "only the units the database holds"

@@ -291,6 +291,23 @@ def test_a_stale_preview_is_refused(con):
     pd.testing.assert_frame_equal(snapshot(con), written)
 
 
+def test_a_writer_that_loses_a_race_is_told_to_look_again(con, monkeypatch):
+    plan = ingest.prepare(con, xlsx(good_rows()), "a.xlsx", "11", today=TODAY)
+    real_write = store._write
+
+    def racing_write(cur, plan, user, now):
+        other = con.cursor()  # another session changes one of the rows and commits first
+        other.execute("UPDATE cases SET new_deaths = new_deaths + 1 WHERE date = ? AND district_code = '094'",
+                      [REPORT_DATE])
+        other.close()
+        return real_write(cur, plan, user, now)
+
+    monkeypatch.setattr(store, "_write", racing_write)
+    with pytest.raises(ingest.Refused, match="stale"):
+        ingest.commit(con, plan, CLERK, today=TODAY)
+    assert ingest.uploads(con).empty
+
+
 def test_a_failing_write_leaves_nothing_behind(con, monkeypatch):
     original = snapshot(con)
     plan = ingest.prepare(con, xlsx(good_rows() + good_rows(dt.date(2022, 2, 1))), "a.xlsx", "11", today=TODAY)

@@ -144,7 +144,7 @@ def test_incidence_of_several_units_ranked_by_the_last_day():
 
 def test_level_changes_are_judged_against_the_last_known_level():
     weekly = pd.DataFrame({"week_start": pd.date_range("2021-05-03", periods=5, freq="W-MON"),
-                           "level": pd.array([1, 2, None, 2, 4], dtype="Int64")})
+                           "level": pd.array([1, 2, None, 2, 4], dtype="Int64"), "inputs_source": "simulated"})
     ruleset = load_ruleset("vn-2021-qd4800")
     band = levels.bands(weekly, ruleset, "vi")
     assert band["changed"].tolist() == [False, True, False, False, True]
@@ -154,13 +154,22 @@ def test_level_changes_are_judged_against_the_last_known_level():
     assert english["label"].iloc[2] == "Unknown" and english["color"].iloc[0] == ruleset.level(1).color_colorblind
 
 
-def test_weekly_levels_of_districts_and_provinces(small_con):
-    from data.levels import district_inputs
+def test_weekly_levels_agree_with_the_map(small_con):
+    """The band reads only the area's districts over the period, yet gives the map's levels (data.levels)."""
+    from data.levels import weekly_levels as map_levels
 
-    weekly = levels.weekly_levels(district_inputs(small_con), load_ruleset("vn-2021-qd4800"))
-    assert {"11", "103"} <= set(weekly["unit"]) and "VN" not in set(weekly["unit"]), "QĐ 4800 has no country level"
-    assert (weekly["week_start"].dt.day_of_week == 0).all()
-    assert weekly["level"].dropna().between(1, 4).all()
+    ruleset = load_ruleset("vn-2021-qd4800")
+    everywhere = map_levels(small_con, ruleset.id).set_index(["district_code", "week"])["level"]
+    tables = trend_data.area_tables(small_con, Area(db.DISTRICT, "103"), "2021-08-16", "2021-12-31")
+    band = levels.weekly_levels(tables, db.DISTRICT, ruleset).set_index("week_start")["level"]
+    judged = band.loc["2021-09-06":]  # from the first week with its whole history in the cut
+    assert len(judged) > 10 and (judged.index.day_of_week == 0).all()
+    expected = everywhere.xs("103").reindex(judged.index)
+    assert judged.astype("Float64").equals(expected.astype("Float64"))
+    province = levels.weekly_levels(trend_data.area_tables(small_con, DIEN_BIEN, "2021-08-16", "2021-12-31"),
+                                    db.PROVINCE, ruleset)
+    assert province["level"].dropna().between(1, 4).all() and len(province) == len(band)
+    assert set(province["inputs_source"]) == {"simulated"}, "coverage and beds are simulated in the built-in data"
 
 
 def test_load_occupancy_is_unknown_without_capacity():
@@ -269,7 +278,8 @@ def trace_names(fig) -> list[str]:
 
 
 def test_every_figure_labels_its_sources(small_con):
-    history = trend_data.case_series(small_con, Area(db.DISTRICT, "103"), series.lead_start(MAY_START), dt.date(2021, 8, 31))
+    history = trend_data.case_series(small_con, Area(db.DISTRICT, "103"), series.lead_start(MAY_START),
+                                     dt.date(2021, 8, 31))
     curve = series.curve(history, "new_cases", "observed_cases", 70_000, MAY_START, dt.date(2021, 8, 31))
     names = trace_names(curve_figure(curve, "vi", "Ca mắc mới", per_100k=True, log=True))
     assert any("số liệu thực" in name for name in names) and any("ước tính" in name for name in names)
@@ -304,7 +314,8 @@ def test_comparison_and_small_multiples_figures(small_con):
     assert len(fig.data) == len(members) == 10
     grid = small_multiples_figure(frame, compare.ranked(frame), "vi", highlight="103")
     assert len(grid.data) == len(members)
-    assert grid.layout.annotations[0].text.startswith(frame.loc[frame["unit"] == compare.ranked(frame)[0], "label"].iloc[0])
+    first = frame.loc[frame["unit"] == compare.ranked(frame)[0], "label"].iloc[0]
+    assert grid.layout.annotations[0].text.startswith(first), "the panel with the highest incidence comes first"
 
 
 def test_overview_epicurve_keeps_its_signature(small_con):

@@ -1,8 +1,9 @@
 """The weekly level band under the epidemic curve, and the weeks where the level changed.
 
-Weeks are those of data.levels (Monday to Sunday, judged on the Sunday); districts are classified on
-their own inputs and provinces and the country on inputs summed from their districts
-(indicators.inputs.aggregate_inputs), each only where the rule set applies to that kind of unit.
+Weeks are those of data.levels (Monday to Sunday, judged on the Sunday, complete weeks only), and the
+inputs and the classification are the indicators package's, so the band agrees with the map. Only the
+area's own districts over the period shown are read: a band costs a fraction of a second, not the
+seconds that every district of the country over three years would.
 """
 from __future__ import annotations
 
@@ -12,38 +13,41 @@ from data.levels import week_ends
 from indicators import engine, inputs
 from i18n import t
 from indicators.rulesets import UNKNOWN_COLOR, UNKNOWN_LABEL, RuleSet
+from trends.series import ESTIMATED, OBSERVED, SIMULATED
 
-UNIT_COLUMNS = {"district": "district_code", "province": "province_code", "country": "country_code"}
+def weekly_levels(tables: dict[str, pd.DataFrame], kind: str, ruleset: RuleSet) -> pd.DataFrame:
+    """Level of one area per complete week: week_start, level (<NA> unknown).
 
-
-def weekly_levels(daily_inputs: pd.DataFrame, ruleset: RuleSet) -> pd.DataFrame:
-    """Level of every unit the rule set applies to, per complete week: unit (URL key), week_start, level.
-
-    `daily_inputs` is indicators.inputs.district_inputs over the database (data.levels.district_inputs).
+    `tables` are the area's tables (data.trends.area_tables) and `kind` its kind (district, province,
+    country); a province or the country is judged on its districts' summed inputs, as the map does.
     """
-    frames = []
-    for kind, unit_column in UNIT_COLUMNS.items():
-        if kind not in ruleset.applies_to:
-            continue
-        daily = daily_inputs if kind == "district" else inputs.aggregate_inputs(daily_inputs, kind)
-        sundays = daily.loc[week_ends(daily["date"])].reset_index(drop=True)
-        frames.append(pd.DataFrame({
-            "unit": sundays[unit_column].astype("str"),
-            "week_start": pd.to_datetime(sundays["date"]) - pd.Timedelta(days=6),
-            "level": engine.classify(sundays, ruleset)["level"],
-        }))
-    if not frames:
-        return pd.DataFrame({"unit": pd.Series(dtype="str"), "week_start": pd.Series(dtype="datetime64[ns]"),
-                             "level": pd.Series(dtype="Int64")})
-    return pd.concat(frames, ignore_index=True)
+    daily = inputs.district_inputs(tables["cases"], tables["beds"], tables["tests"], tables["vaccinations"],
+                                   tables["districts"], tables["population_by_age"])
+    if kind != "district":
+        daily = inputs.aggregate_inputs(daily, kind)
+    sundays = daily.loc[week_ends(daily["date"])].reset_index(drop=True)
+    return pd.DataFrame({
+        "week_start": pd.to_datetime(sundays["date"]) - pd.Timedelta(days=6),
+        "level": engine.classify(sundays, ruleset)["level"],
+        "inputs_source": inputs_source(tables),
+    })
+
+
+def inputs_source(tables: dict[str, pd.DataFrame]) -> str:
+    """The least real origin among the figures a level is computed from: simulated, estimated or observed."""
+    origins = set()
+    for frame in tables.values():
+        for column in frame.columns[frame.columns.str.endswith("source") & (frame.columns != "boundary_source")]:
+            origins |= set(frame[column].dropna())
+    return next((origin for origin in (SIMULATED, ESTIMATED) if origin in origins), OBSERVED)
 
 
 def bands(weekly: pd.DataFrame, ruleset: RuleSet, lang: str, colorblind: bool = False) -> pd.DataFrame:
     """One row per week with its level's label and colour, flagging each change between known levels.
 
-    `weekly`: week_start, level (nullable; <NA> = unknown, grey). A change is judged against the last
-    known level, so an unknown week in between is no change.
-    Columns: week_start, level, label, color, changed, change_text ('Cấp 2 → 3').
+    `weekly`: week_start, level (nullable; <NA> = unknown, grey), inputs_source (`weekly_levels`). A change
+    is judged against the last known level, so an unknown week in between is no change.
+    Columns: week_start, level, label, color, changed, change_text ('Cấp 2 → 3'), inputs_source.
     """
     frame = weekly.sort_values("week_start", ignore_index=True)
     level = frame["level"].astype("Float64")
@@ -61,4 +65,5 @@ def bands(weekly: pd.DataFrame, ruleset: RuleSet, lang: str, colorblind: bool = 
         "color": numbers.map(colors, na_action="ignore").fillna(UNKNOWN_COLOR).astype("str"),
         "changed": changed,
         "change_text": text.where(changed, ""),
+        "inputs_source": frame["inputs_source"],
     })

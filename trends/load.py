@@ -15,7 +15,8 @@ def load(daily: pd.DataFrame, capacity: pd.DataFrame, start, end) -> pd.DataFram
     icu_beds_staffed, icu_beds_occupied, icu_occupancy_pct, patients_source, beds_source.
     """
     patients = daily[["date", "in_treatment", "oxygen", "icu", "load_simulated"]]
-    beds = capacity[["date", "covid_beds_total", "covid_beds_occupied", "icu_beds_staffed", "icu_beds_occupied", "source"]]
+    beds = capacity[["date", "covid_beds_total", "covid_beds_occupied", "icu_beds_staffed", "icu_beds_occupied",
+                     "source"]]
     frame = patients.merge(beds, on="date", how="outer", validate="1:1").rename(columns={"source": "beds_source"})
     frame["date"] = pd.to_datetime(frame["date"])
     frame = frame[(frame["date"] >= pd.Timestamp(start)) & (frame["date"] <= pd.Timestamp(end))]

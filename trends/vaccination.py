@@ -25,9 +25,8 @@ TARGETS = {
 def band_population(population_by_age: pd.DataFrame) -> pd.Series:
     """Census people in each vaccination band ('05-11' … '65+'), from the 5-year census bands."""
     census = population_by_age.assign(**{AREA: AREA})
-    return pd.Series({
-        band: metrics.population_aged(census, *_ages(band), unit=AREA).iloc[0] for band in metrics.VACCINATION_AGE_GROUPS
-    })
+    return pd.Series({band: metrics.population_aged(census, *_ages(band), unit=AREA).iloc[0]
+                      for band in metrics.VACCINATION_AGE_GROUPS})
 
 
 def _ages(band: str) -> tuple[int, int | None]:

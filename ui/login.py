@@ -26,8 +26,13 @@ def _throttle() -> auth.Throttle:
 
 
 def config() -> auth.Config:
+    """The users file; when it is missing or wrong, say why and stop the page (nobody can log in)."""
     path = auth.config_path()
-    return _config(str(path), path.stat().st_mtime if path.exists() else 0.0)
+    try:
+        return _config(str(path), path.stat().st_mtime if path.exists() else 0.0)
+    except auth.ConfigError as error:
+        st.error(str(error), icon=":material/lock:")
+        st.stop()
 
 
 def current_user() -> auth.User | None:
@@ -80,7 +85,7 @@ def signed_in_bar(user: auth.User, lang: str, province_name: str | None = None) 
     """Who is signed in, with their role (and province), and the button to sign out."""
     left, right = st.columns([5, 1], vertical_alignment="center")
     role = t(f"ingest.login.role_{user.role}", lang)
-    where = f" — {province_name}" if province_name else ""
+    where = f" · {province_name}" if province_name else ""
     left.caption(t("ingest.login.signed_in", lang, name=user.display_name, role=role) + where)
     if right.button(t("ingest.login.logout", lang), key="logout", icon=":material/logout:"):
         st.session_state.pop(SESSION_KEY, None)

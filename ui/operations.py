@@ -1,5 +1,8 @@
-"""Streamlit helpers of the operations pages: cached loaders, headline numbers, downloadable tables, source captions."""
+"""Streamlit helpers of the operations pages: cached loaders, page settings kept in the URL, headline numbers,
+downloadable tables, source captions."""
 from __future__ import annotations
+
+from typing import Any, Callable
 
 import pandas as pd
 import streamlit as st
@@ -19,10 +22,10 @@ response_daily = cached(operations.response_daily)
 SOURCE_MARK = {"observed": "🟢", "simulated": "🟠", "estimated": "🔵", "mixed": "🔵"}
 
 
-def source_caption(source: str | None, lang: str) -> None:
-    """One line under a chart or table saying where its figures come from."""
+def source_caption(source: str | None, lang: str, label: str | None = None) -> None:
+    """One line under a chart or table saying where its figures come from (`label` replaces the standard words)."""
     if source:
-        st.caption(f"{SOURCE_MARK.get(source, '⚪')} {t(f'common.source_{source}', lang)}")
+        st.caption(f"{SOURCE_MARK.get(source, '⚪')} {label or t(f'common.source_{source}', lang)}")
 
 
 def table(frame: pd.DataFrame, labels: dict[str, str], key: str, lang: str, file_name: str,
@@ -48,9 +51,46 @@ def table(frame: pd.DataFrame, labels: dict[str, str], key: str, lang: str, file
 
 
 def metric(label: str, value: str, source: str | None, lang: str, note: str | None = None, alarm: bool = False,
-           help: str | None = None) -> None:
+           help: str | None = None, source_label: str | None = None) -> None:
     """A headline number with a note under it (a threshold, a share: never an arrow, these are not changes),
     red when `alarm`, and where the number comes from."""
     st.metric(label, value, delta=note, delta_color="inverse" if alarm else "off", delta_arrow="off", border=True,
               help=help)
-    source_caption(source, lang)
+    source_caption(source, lang, source_label)
+
+
+def setting(key: str, default: Any, parse: Callable[[str], Any]) -> None:
+    """Prepare the widget keyed `key` (call just before drawing it, and give the widget no value of its own).
+
+    The first time a session meets it, its value comes from the URL (?key=…) when `parse` accepts the text
+    (returns something other than None), else `default`; `keep_in_url` then writes it back, so a link
+    reproduces the view. Values in the URL are plain codes and numbers, never translated labels.
+    """
+    seeded = st.session_state.setdefault("_operations_seeded", set())
+    if key not in seeded:
+        seeded.add(key)
+        raw = st.query_params.get(key)
+        try:
+            parsed = parse(raw) if raw is not None else None
+        except ValueError:
+            parsed = None
+        st.session_state[key] = default if parsed is None else parsed
+    st.session_state.setdefault(key, default)
+
+
+def keep_in_url(**values) -> None:
+    """Write page settings to the URL (only those that changed)."""
+    for name, value in values.items():
+        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        if st.query_params.get(name) != text:
+            st.query_params[name] = text
+
+
+def one_of(options) -> Callable[[str], Any]:
+    """A URL parser that accepts only these options."""
+    return lambda text: text if text in options else None
+
+
+def whole_number(low: int, high: int) -> Callable[[str], Any]:
+    """A URL parser of whole numbers from low to high."""
+    return lambda text: int(text) if text.isdigit() and low <= int(text) <= high else None

@@ -12,12 +12,13 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import partial
 
 import pandas as pd
 
 from data.ingest.files import Sheet
 from data.ingest.specs import (
-    AMOUNT, CHOICE, COUNT, DATE, NOTE, NOTE_COLUMN, SPECS, UNIT, UNIT_NAME, Column, TableSpec,
+    AMOUNT, CHECKPOINT, CHOICE, COUNT, DATE, DISTRICT, NOTE, NOTE_COLUMN, SPECS, UNIT, UNIT_NAME, Column, TableSpec,
 )
 from i18n import fmt_date, fmt_int, fmt_number, t
 
@@ -186,10 +187,10 @@ def _parse_number(value, whole: bool):
 def _parse_unit(value, spec: TableSpec):
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if spec.unit == "checkpoint":
+    if spec.unit == CHECKPOINT:
         return str(value).strip().upper()
     text = str(value).strip()
-    width = 3 if spec.unit == "district" else 2
+    width = 3 if spec.unit == DISTRICT else 2
     if not text.isdigit() or len(text) > width:
         return _Bad(f"ingest.cell.{spec.unit}_code", value=value)
     return text.zfill(width)
@@ -222,13 +223,14 @@ def _parse_text(value, column: Column):
 
 
 def _parser(column: Column, spec: TableSpec):
+    """The function that reads one cell of `column`: value -> parsed value, or _Bad."""
     return {
         DATE: _parse_date,
-        COUNT: lambda v: _parse_number(v, whole=True),
-        AMOUNT: lambda v: _parse_number(v, whole=False),
-        UNIT: lambda v: _parse_unit(v, spec),
-        CHOICE: lambda v: _parse_choice(v, column),
-    }.get(column.kind, lambda v: _parse_text(v, column))
+        COUNT: partial(_parse_number, whole=True),
+        AMOUNT: partial(_parse_number, whole=False),
+        UNIT: partial(_parse_unit, spec=spec),
+        CHOICE: partial(_parse_choice, column=column),
+    }.get(column.kind, partial(_parse_text, column=column))
 
 
 _DTYPES = {DATE: "datetime64[s]", COUNT: "Int64", AMOUNT: "Float64"}
@@ -325,10 +327,9 @@ def _check_units(frame: pd.DataFrame, spec: TableSpec, units: pd.DataFrame, prov
     problems = _at(known, given & known["province_code"].isna(), f"ingest.cell.unknown_{spec.unit}", header, value=unit)
     if province is not None:
         other = given & known["province_code"].notna() & (known["province_code"] != province)
-        mine = units.loc[units["province_code"] == province, "province_name"]
-        known["yours"] = mine.iloc[0] if len(mine) else province
-        problems += _at(known, other, "ingest.cell.other_province", header, value=unit, province="province_name",
-                        yours="yours")
+        yours = units.loc[units["province_code"] == province, "province_name"].drop_duplicates()
+        problems += _at(known, other, "ingest.cell.other_province", header,
+                        {"yours": yours.iloc[0] if len(yours) else province}, value=unit, province="province_name")
     elif known["province_code"].nunique() > 1:
         problems.append(Problem("ingest.file.several_provinces",
                                 {"provinces": sorted(known["province_name"].dropna().unique())}))

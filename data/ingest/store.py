@@ -11,6 +11,7 @@ either none or all of it (DuckDB's snapshot isolation).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -410,20 +411,29 @@ def commit(con: duckdb.DuckDBPyConnection, plan: Plan, user: User, now: dt.datet
     if not plan.after:
         return None
     now = now or now_in_vietnam()
-    cur = con.cursor()
-    try:
-        cur.begin()
+    with _transaction(con) as cur:
         again = _plan(cur, Plan(plan.file_name, plan.sha256, plan.spec, sheet=plan.sheet),
                       user.province_code, today or now.date())
         if not again.ok:
             raise Refused("ingest.refused.invalid", count=len(again.problems))
         if again.fingerprint != plan.fingerprint:
             raise Refused("ingest.refused.stale")
-        upload_id = _write(cur, again, user, now)
+        return _write(cur, again, user, now)
+
+
+@contextlib.contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection):
+    """A cursor in one transaction: committed when the block ends, rolled back on any error. Another writer
+    that changed the same rows first makes DuckDB refuse the write; the user is told to look again."""
+    cur = con.cursor()
+    try:
+        cur.begin()
+        yield cur
         cur.commit()
-        return upload_id
-    except BaseException:
+    except BaseException as error:
         cur.rollback()
+        if isinstance(error, duckdb.TransactionException):
+            raise Refused("ingest.refused.stale") from error
         raise
     finally:
         cur.close()
@@ -463,9 +473,7 @@ def rollback(con: duckdb.DuckDBPyConnection, upload_id: int, user: User, now: dt
     """
     if not user.can_administer:
         raise Refused("ingest.refused.admin_only")
-    cur = con.cursor()
-    try:
-        cur.begin()
+    with _transaction(con) as cur:
         found = _rows(cur, "SELECT table_name, rolled_back_at FROM uploads WHERE upload_id = ?", [upload_id])
         if not found:
             raise Refused("ingest.refused.unknown_upload", upload=upload_id)
@@ -487,13 +495,7 @@ def rollback(con: duckdb.DuckDBPyConnection, upload_id: int, user: User, now: dt
         _delete(cur, spec, types, remove)
         cur.execute("UPDATE uploads SET rolled_back_at = ?, rolled_back_by = ? WHERE upload_id = ?",
                     [now or now_in_vietnam(), user.name, upload_id])
-        cur.commit()
         return len(revisions)
-    except BaseException:
-        cur.rollback()
-        raise
-    finally:
-        cur.close()
 
 
 # ------------------------------------------------------------------ history

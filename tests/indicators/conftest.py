@@ -8,6 +8,6 @@ import pytest
 VALIDATION = Path(__file__).resolve().parents[1] / "validation"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def validation_dir() -> Path:
     return VALIDATION

@@ -1,0 +1,58 @@
+"""One map of one area and week, put together: which units, the fitted view, their styles and the deck.
+
+The page and the benchmark both build the map through here, so the payload measured is the one sent.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from geo import layers, shapes, situation, tooltips
+from indicators.rulesets import RuleSet
+
+COUNTRY = "country"
+
+
+@dataclass(frozen=True)
+class AreaView:
+    """The units a view of an area shows, the box they fill and the camera fitted to it.
+
+    The camera depends on the area only, so stepping through weeks never moves the map.
+    """
+
+    codes: tuple[str, ...]
+    box: tuple[float, float, float, float]
+    camera: dict[str, float]
+    detailed: bool  # zoomed-in views draw the real polygons, the country the simplified ones
+
+
+def area_view(area_level: str, area_code: str | None, known: set[str], width: int, height: int) -> AreaView:
+    """The view of an area: its units that the database knows (`known`), fitted to width × height pixels."""
+    codes = tuple(code for code in shapes.area_units(area_level, area_code) if code in known)
+    box = shapes.bounds(list(codes))
+    return AreaView(codes, box, shapes.fit_view(box, width, height), detailed=area_level != COUNTRY)
+
+
+def unit_styles(units: pd.DataFrame, classified: pd.DataFrame, ruleset: RuleSet, lang: str,
+                colorblind: bool = False) -> pd.DataFrame:
+    """code, color and the tooltip's fields of each unit (`units`: code, name, province_name, approximate;
+    `classified`: an engine.classify result indexed by code, possibly missing some units)."""
+    shown = classified.reindex(units["code"])
+    colors = situation.level_colors(shown["level"], ruleset, colorblind)
+    fields = tooltips.unit_tooltip_fields(units, shown, colors, ruleset, lang)
+    return fields.assign(color=colors).rename_axis("code").reset_index()
+
+
+def map_deck(view: AreaView, styles: pd.DataFrame, selected: str | None = None, caption: str = "",
+             basemap: bool = False) -> layers.CompactDeck:
+    """Coloured units, the borders of the provinces around them, names when zoomed in, the selected outline."""
+    geometries = shapes.geometries(shapes.DISTRICT, view.detailed)
+    deck_layers = [
+        layers.unit_layer(layers.unit_features(geometries, styles)),
+        layers.border_layer(shapes.geometries(shapes.PROVINCE, view.detailed), shapes.codes_in_box(view.box)),
+    ]
+    if view.detailed:
+        deck_layers.append(layers.label_layer(shapes.label_points().set_index("code").loc[list(view.codes)]))
+    deck_layers.append(layers.selected_layer(geometries.get(selected) if selected in view.codes else None))
+    return layers.situation_deck(deck_layers, view.camera, tooltips.tooltip(caption), basemap)

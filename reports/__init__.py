@@ -1,0 +1,11 @@
+"""Briefings and reports from the situation database, without streamlit.
+
+- `reports.model`: the content of a briefing (slides of figures, charts, images, tables) and of a written report.
+- `reports.briefing`: the briefing of an area on a day; `reports.daily`: the daily situation report
+  (Báo cáo tình hình dịch COVID-19).
+- `reports.pptx_export`, `reports.pdf_export`, `reports.document` (Markdown, DOCX): the files.
+- `reports.images`: plotly charts to PNG through the system Chromium; `reports.levelmap`: the level map to PNG.
+
+    python -m reports daily --date 2021-05-24 --area 11 [-o FILE] [--format md|docx]
+    python -m reports briefing --date 2021-05-24 --area 11 --format pptx|pdf [-o FILE]
+"""

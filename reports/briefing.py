@@ -1,0 +1,378 @@
+"""The briefing (giao ban) of an area on a day: the slides the page presents and the files export.
+
+Headline figures; the level map; what changed since last week; the districts rising fastest; treatment
+capacity; vaccination; checkpoints. Every slide is built from the data layer and the indicators, geo and
+operations packages, says where its numbers come from, and says "no data" rather than show an empty chart.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts import COLORS, base_layout
+from charts.epicurve import epicurve
+from charts.trends import capacity_figure
+from data import db, levels, operations as operations_data, report_queries
+from data.db import COUNTRY, DISTRICT, Area
+from geo import shapes, situation
+from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
+from indicators import metrics
+from indicators.headline import headline
+from indicators.rulesets import load_ruleset
+from operations import checkpoints as checkpoint_ops
+from reports import layout
+from reports.levelmap import level_map_png
+from reports.model import Bullets, Chart, Deck, Figure, Image, Metrics, Slide, Table, least_real
+from reports.text import area_title, province_of, source_line, week_span
+from trends.vaccination import band_population
+
+DEFAULT_RULESET = "vn-2021-qd4800"
+CURVE_DAYS = 90
+CAPACITY_DAYS = 60
+TABLE_ROWS = 8
+MAP_DPI = 150
+# Doses told apart by colour-blind readers too (Okabe & Ito).
+DOSE_COLORS = {"dose1": "#56B4E9", "full": "#0072B2", "booster": "#009E73"}
+
+
+@dataclass(frozen=True)
+class _Context:
+    con: object
+    area: Area
+    day: dt.date
+    lang: str
+    ruleset: object
+    colorblind: bool
+    title: str
+
+    @property
+    def cases_origin(self) -> str:
+        """A province's or the country's cases are the Ministry's; a district's are partly estimated."""
+        return "estimated" if self.area.level == DISTRICT else "observed"
+
+
+def last_complete_week(day: dt.date) -> dt.date:
+    """Monday of the last Monday–Sunday week that ends on or before `day` (the week the levels judge)."""
+    sunday = day - dt.timedelta(days=(day.weekday() + 1) % 7)
+    return sunday - dt.timedelta(days=6)
+
+
+def build_deck(con, area: Area, day: dt.date, lang: str = "vi", ruleset_id: str = DEFAULT_RULESET,
+               colorblind: bool = False) -> Deck:
+    """Every slide of the briefing of `area` on `day`, in `lang`."""
+    context = _Context(con, area, day, lang, load_ruleset(ruleset_id), colorblind, area_title(con, area, lang))
+    week = last_complete_week(day)
+    weekly = levels.weekly_levels(
+        report_queries.recent_levels_database(con, week - dt.timedelta(weeks=1), week + dt.timedelta(days=6)),
+        ruleset_id)
+    view = _view_codes(con, area)
+    this_week, previous = (weekly.loc[weekly["week"] == pd.Timestamp(monday)].set_index("district_code").reindex(view)
+                           for monday in (week, week - dt.timedelta(weeks=1)))
+    levels_origin = _levels_origin(con, week)
+    daily = db.daily_cases(con, area, day - dt.timedelta(days=CURVE_DAYS - 1), day)
+    vaccination = db.vaccination_coverage(con, area, day)
+    figures = headline(daily, db.area_population(con, area), day, vaccination, db.area_population_by_age(con, area),
+                       is_district=area.level == DISTRICT)
+    slides = (
+        headline_slide(context, daily, vaccination, figures),
+        map_slide(context, week, this_week, previous, levels_origin),
+        changes_slide(context, week, this_week, previous, levels_origin),
+        rising_slide(context),
+        capacity_slide(context),
+        vaccination_slide(context, vaccination, figures),
+        checkpoints_slide(context),
+    )
+    return Deck(title=t("briefing.deck_title", lang, area=context.title), area_title=context.title, date=day,
+                lang=lang, slides=slides, stamp=t("briefing.stamp", lang, date=fmt_date(day, lang), area=context.title))
+
+
+def _levels_origin(con, week: dt.date) -> str | None:
+    """Levels read cases, beds and vaccinations: they are as real as the least real of the three that week."""
+    sources = levels.week_sources(con)
+    row = sources.loc[pd.to_datetime(sources["week"]) == pd.Timestamp(week)]
+    return least_real(*row[["cases", "beds", "vaccinations"]].iloc[0]) if len(row) else None
+
+
+def _view_codes(con, area: Area) -> list[str]:
+    """The districts the map shows: the country's, a province's, or a district and its neighbours."""
+    known = set(db.districts(con)["district_code"])
+    return [code for code in shapes.area_units(area.level, area.code) if code in known]
+
+
+def _change_note(change_pct: float, lang: str) -> str:
+    """'+12% so với tuần trước', or nothing when last week had no case to compare with."""
+    return "" if pd.isna(change_pct) else t("briefing.vs_last_week", lang, change=fmt_signed_pct(change_pct, 0, lang))
+
+
+def _no_data(what: str, lang: str) -> Bullets:
+    return Bullets((t("briefing.no_data", lang, what=what),))
+
+
+# ---------------------------------------------------------------------------------------------- 1. headline
+
+
+def headline_slide(c: _Context, daily: pd.DataFrame, vaccination: pd.DataFrame, figures) -> Slide:
+    load_origin = "simulated" if daily["load_simulated"].any() else "observed"
+    deaths_origin = c.cases_origin
+    vaccination_origin = least_real(*vaccination["source"])
+    vaccination_note = (t("briefing.as_of", c.lang, date=fmt_date(figures.vaccination_date, c.lang))
+                        if figures.vaccination_date else t("common.no_data", c.lang))
+    lang = c.lang
+    tiles = (
+        Figure(t("overview.cases_7d", lang), fmt_int(figures.cases_7d, lang), figures.cases_source,
+               _change_note(figures.change_pct, lang)),
+        Figure(t("overview.cases_per_100k", lang), fmt_number(figures.cases_per_100k_7d, 1, lang), figures.cases_source),
+        Figure(t("overview.deaths_7d", lang), fmt_int(figures.deaths_7d, lang), deaths_origin),
+        Figure(t("overview.in_treatment", lang), fmt_int(figures.in_treatment, lang), load_origin),
+        Figure(t("overview.oxygen", lang), fmt_int(figures.oxygen, lang), load_origin),
+        Figure(t("overview.icu", lang), fmt_int(figures.icu, lang), load_origin),
+        Figure(t("overview.dose1_18plus", lang), fmt_pct(figures.pct_18plus_dose1, 1, lang), vaccination_origin,
+               vaccination_note),
+        Figure(t("overview.full_50plus", lang), fmt_pct(figures.pct_50plus_full, 1, lang), vaccination_origin,
+               vaccination_note),
+    )
+    chart = Chart(epicurve(daily, lang), t("briefing.curve_alt", lang, days=CURVE_DAYS))
+    return Slide("headline", t("briefing.headline_title", lang, area=c.title), (Metrics(tiles), chart),
+                 sources=((t("briefing.what_cases", lang), figures.cases_source),
+                          (t("briefing.what_treatment", lang), load_origin),
+                          (t("briefing.what_vaccination", lang), vaccination_origin)),
+                 subtitle=t("briefing.as_of_end", lang, date=fmt_date(c.day, lang)))
+
+
+# ---------------------------------------------------------------------------------------------- 2. level map
+
+
+def _level_colors(levels_of_week: pd.Series, c: _Context) -> pd.Series:
+    return situation.level_colors(levels_of_week.astype("Int64"), c.ruleset, c.colorblind)
+
+
+def map_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous: pd.DataFrame,
+              origin: str | None) -> Slide:
+    lang = c.lang
+    title = t("briefing.map_title", lang, week=week_span(week, lang))
+    sources = ((t("briefing.what_levels", lang), origin),)
+    if this_week["week_end"].isna().all():
+        return Slide("map", title, (_no_data(t("briefing.what_levels", lang), lang),), sources, c.ruleset.name(lang))
+    widths = (1.7, 1.0)
+    box = layout.column_boxes(widths)[0]
+    png = level_map(c, this_week, int(box.w * MAP_DPI), int(box.h * MAP_DPI))
+    counts = pd.DataFrame({
+        "label": [situation.short_label(label) for label in situation.legend(this_week["level"], c.ruleset, lang)["label"]],
+        "before": situation.legend(previous["level"], c.ruleset, lang)["count"],
+        "now": situation.legend(this_week["level"], c.ruleset, lang)["count"],
+    })
+    table = Table((t("briefing.col_level", lang), t("briefing.col_previous_week", lang), t("briefing.col_this_week", lang)),
+                  tuple((label, fmt_int(before, lang), fmt_int(now, lang)) for label, before, now in counts.itertuples(index=False)),
+                  numeric=(False, True, True))
+    subtitle = c.ruleset.name(lang)
+    units = shapes.units(shapes.DISTRICT)
+    if units.loc[units["code"].isin(this_week.index), "approximate"].any():
+        subtitle += " · " + t("briefing.approximate", lang)
+    return Slide("map", title, (Image(png, t("briefing.map_alt", lang, area=c.title)), table), sources, subtitle,
+                 column_widths=widths)
+
+
+def level_map(c: _Context, this_week: pd.DataFrame, width: int, height: int) -> bytes:
+    """The districts of the view coloured by level, province borders and (zoomed in) names, with the legend."""
+    detailed = c.area.level != COUNTRY
+    codes = list(this_week.index)
+    units = shapes.units(shapes.DISTRICT, detailed).set_index("code").loc[codes]
+    styled = pd.DataFrame({"geometry": units.geometry.to_numpy(),
+                           "color": _level_colors(this_week["level"], c).to_numpy()})
+    provinces = shapes.units(shapes.PROVINCE, detailed)
+    borders = provinces.loc[provinces["code"].isin(set(units["province_code"])), "geometry"].tolist()
+    labels = shapes.label_points().set_index("code").loc[codes] if detailed else None
+    legend = situation.legend(this_week["level"], c.ruleset, c.lang, c.colorblind)
+    return level_map_png(styled, borders, labels, legend, width, height, lambda n: fmt_int(n, c.lang))
+
+
+# ---------------------------------------------------------------------------------------------- 3. changes
+
+
+def changes_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous: pd.DataFrame,
+                  origin: str | None) -> Slide:
+    lang = c.lang
+    title = t("briefing.changes_title", lang, week=week_span(week, lang))
+    changes = situation.level_changes(this_week.dropna(subset=["level"]), previous.dropna(subset=["level"]),
+                                      c.ruleset, lang)
+    cases, cases_before = this_week["new_cases_7d"].sum(min_count=1), this_week["new_cases_prev_7d"].sum(min_count=1)
+    change = (cases / cases_before - 1) * 100 if cases_before else float("nan")
+    tiles = Metrics((
+        Figure(t("briefing.cases_week", lang), fmt_int(cases, lang), c.cases_origin,
+               _change_note(change, lang)),
+        Figure(t("briefing.deaths_week", lang), fmt_int(this_week["new_deaths_7d"].sum(min_count=1), lang),
+               c.cases_origin),
+        Figure(t("briefing.districts_up", lang), fmt_int((changes["step"] > 0).sum(), lang), origin),
+        Figure(t("briefing.districts_down", lang), fmt_int((changes["step"] < 0).sum(), lang), origin),
+    ))
+    sources = ((t("briefing.what_cases", lang), c.cases_origin), (t("briefing.what_levels", lang), origin))
+    if changes.empty:
+        body = Bullets((t("briefing.no_level_changes", lang),))
+    else:
+        names = db.districts(c.con).set_index("district_code")["district_name"]
+
+        def label(number) -> str:
+            return situation.short_label(situation.level_label(number, c.ruleset, lang))
+
+        shown = changes.head(TABLE_ROWS)
+        body = Table(
+            (t("briefing.col_district", lang), t("briefing.col_previous_week", lang), t("briefing.col_this_week", lang),
+             t("briefing.col_reason", lang)),
+            tuple((("▲ " if step > 0 else "▼ ") + names.get(code, code), label(before), label(after), reason)
+                  for code, before, after, step, reason in shown[["code", "previous", "level", "step", "reason"]]
+                  .itertuples(index=False)))
+    return Slide("changes", title, (tiles, body), sources, c.ruleset.name(lang))
+
+
+# ---------------------------------------------------------------------------------------------- 4. rising
+
+
+def rising_slide(c: _Context) -> Slide:
+    """Districts with the largest rise in cases over the 7 days to the day (a district: those of its province)."""
+    lang = c.lang
+    scope = Area("province", province_of(c.con, c.area)) if c.area.level == DISTRICT else c.area
+    weeks = report_queries.district_week_change(c.con, scope, c.day)
+    rising = weeks[weeks["change"] > 0].head(TABLE_ROWS)
+    origin = least_real(*rising["source"]) if len(rising) else least_real(*weeks["source"])
+    title = t("briefing.rising_title", lang, start=fmt_date(c.day - dt.timedelta(days=6), lang), end=fmt_date(c.day, lang))
+    sources = ((t("briefing.what_cases", lang), origin),)
+    if rising.empty:
+        return Slide("rising", title, (Bullets((t("briefing.none_rising", lang),)),), sources)
+    names = rising["name"] + (" (" + rising["province_name"] + ")" if c.area.level == COUNTRY else "")
+    table = Table(
+        (t("briefing.col_district", lang), t("briefing.col_prev_7d", lang), t("briefing.col_7d", lang),
+         t("briefing.col_change", lang), t("briefing.col_per_100k", lang)),
+        tuple((name, fmt_int(before, lang), fmt_int(now, lang), "+" + fmt_int(change, lang), fmt_number(rate, 1, lang))
+              for name, before, now, change, rate in zip(names, rising["cases_prev_7d"], rising["cases_7d"],
+                                                         rising["change"], rising["cases_per_100k_7d"])),
+        numeric=(False, True, True, True, True))
+    chart = Chart(rising_figure(names, rising, lang), t("briefing.rising_alt", lang))
+    return Slide("rising", title, (table, chart), sources, column_widths=(1.25, 1.0))
+
+
+def rising_figure(names: pd.Series, rising: pd.DataFrame, lang: str) -> go.Figure:
+    """Cases in the last 7 days against the 7 days before, one pair of bars per district."""
+    fig = go.Figure()
+    fig.add_bar(y=names, x=rising["cases_prev_7d"], orientation="h", name=t("briefing.col_prev_7d", lang),
+                marker_color=COLORS["estimated"], hovertemplate="%{x:,d}")
+    fig.add_bar(y=names, x=rising["cases_7d"], orientation="h", name=t("briefing.col_7d", lang),
+                marker_color=COLORS["avg"], hovertemplate="%{x:,d}")
+    base_layout(fig, lang)
+    fig.update_yaxes(autorange="reversed", tickformat=None, gridcolor=None)
+    fig.update_xaxes(tickformat=",d", showgrid=True, gridcolor="#E6E6E6")
+    fig.update_layout(barmode="group", hovermode="y unified")
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------- 5. capacity
+
+
+def capacity_slide(c: _Context) -> Slide:
+    lang = c.lang
+    series = db.daily_capacity(c.con, c.area, c.day - dt.timedelta(days=CAPACITY_DAYS - 1), c.day)
+    title = t("briefing.capacity_title", lang)
+    what = t("briefing.what_beds", lang)
+    if series.empty or pd.Timestamp(series["date"].max()).date() != c.day:
+        return Slide("capacity", title, (_no_data(what, lang),), ((what, None),))
+    today = series.iloc[-1]
+    origin = today["source"]
+
+    def used_of(used: str, total: str, note_key: str) -> Figure:
+        share = today[used] / today[total] * 100 if today[total] else float("nan")
+        return Figure(t(f"briefing.{note_key}", lang), f"{fmt_int(today[used], lang)} / {fmt_int(today[total], lang)}",
+                      origin, t("briefing.occupancy", lang, pct=fmt_pct(share, 0, lang)))
+
+    tiles = Metrics((
+        used_of("covid_beds_occupied", "covid_beds_total", "covid_beds"),
+        used_of("icu_beds_occupied", "icu_beds_staffed", "icu_beds"),
+        used_of("ventilators_in_use", "ventilators", "ventilators"),
+        Figure(t("briefing.oxygen_supply", lang), fmt_int(today["oxygen_supply_m3_per_day"], lang), origin,
+               t("briefing.m3_per_day", lang)),
+    ))
+    chart = Chart(capacity_figure(series.assign(beds_source=series["source"]), lang),
+                  t("briefing.capacity_alt", lang, days=CAPACITY_DAYS))
+    return Slide("capacity", title, (tiles, chart), ((what, origin),),
+                 t("briefing.as_of_end", lang, date=fmt_date(c.day, lang)))
+
+
+# ---------------------------------------------------------------------------------------------- 6. vaccination
+
+
+def vaccination_slide(c: _Context, coverage: pd.DataFrame, figures) -> Slide:
+    lang = c.lang
+    title = t("briefing.vaccination_title", lang)
+    what = t("briefing.what_vaccination", lang)
+    if coverage.empty:
+        return Slide("vaccination", title, (_no_data(what, lang),), ((what, None),))
+    population_by_age = db.area_population_by_age(c.con, c.area)
+    origin = least_real(*coverage["source"])
+    targets = Metrics((
+        Figure(t("overview.dose1_18plus", lang), fmt_pct(figures.pct_18plus_dose1, 1, lang), origin,
+               t("briefing.target", lang, pct=fmt_pct(70, 0, lang))),
+        Figure(t("overview.full_50plus", lang), fmt_pct(figures.pct_50plus_full, 1, lang), origin,
+               t("briefing.target", lang, pct=fmt_pct(metrics.HIGH_RISK_FULL_TARGET_PCT, 0, lang))),
+    ))
+    bands = coverage.assign(population=coverage["age_group"].map(band_population(population_by_age)))
+    bands["pct"] = metrics.ratio_pct(bands["people"], bands["population"])
+    chart = Chart(coverage_figure(bands, lang), t("briefing.vaccination_alt", lang))
+    return Slide("vaccination", title, (targets, chart), ((what, origin),),
+                 t("briefing.as_of", lang, date=fmt_date(figures.vaccination_date, lang)))
+
+
+def coverage_figure(bands: pd.DataFrame, lang: str) -> go.Figure:
+    """Coverage of each dose in each age band (bars grouped by band)."""
+    fig = go.Figure()
+    for dose, color in DOSE_COLORS.items():
+        rows = bands[bands["dose"] == dose]
+        if rows.empty:
+            continue
+        fig.add_bar(x=rows["age_group"], y=rows["pct"], name=t(f"briefing.dose_{dose}", lang), marker_color=color,
+                    text=[fmt_pct(value, 0, lang) for value in rows["pct"]], textposition="outside",
+                    hovertemplate="%{y:,.1f}%")
+    base_layout(fig, lang)
+    fig.update_layout(barmode="group", hovermode="closest")
+    fig.update_xaxes(tickformat=None, type="category", title=t("briefing.age_band", lang))
+    fig.update_yaxes(ticksuffix="%", tickformat=",.0f", range=[0, 110])
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------- 7. checkpoints
+
+
+def checkpoints_slide(c: _Context) -> Slide:
+    lang = c.lang
+    title = t("briefing.checkpoints_title", lang, date=fmt_date(c.day, lang))
+    what = t("briefing.what_checkpoints", lang)
+    sites = operations_data.checkpoint_sites(c.con, c.area)
+    counts = operations_data.checkpoint_counts(c.con, c.area, c.day - dt.timedelta(days=7), c.day)
+    today = checkpoint_ops.day_summary(counts, c.day)
+    if sites.empty or today.empty:
+        return Slide("checkpoints", title, (_no_data(what, lang),), ((what, None),))
+    origin = least_real(*today["source"])
+    total = checkpoint_ops.total(today)
+    tiles = Metrics((
+        Figure(t("briefing.people_in", lang), fmt_int(total["people_in"], lang), origin),
+        Figure(t("briefing.people_out", lang), fmt_int(total["people_out"], lang), origin),
+        Figure(t("briefing.vehicles", lang), fmt_int(total["vehicles"], lang), origin),
+        Figure(t("briefing.from_outbreak_areas", lang), fmt_int(total["from_outbreak_areas"], lang), origin,
+               t("briefing.declared", lang, pct=fmt_pct(total["declared_pct"], 0, lang))),
+    ))
+    names = sites.set_index("checkpoint_id")["name"]
+    busiest = today.sort_values("flow", ascending=False).head(TABLE_ROWS)
+    table = Table(
+        (t("briefing.col_checkpoint", lang), t("briefing.people_in", lang), t("briefing.people_out", lang),
+         t("briefing.vehicles", lang), t("briefing.from_outbreak_areas", lang)),
+        tuple((names.get(checkpoint, checkpoint), *(fmt_int(value, lang) for value in values))
+              for checkpoint, *values in busiest[["checkpoint_id", "people_in", "people_out", "vehicles",
+                                                  "from_outbreak_areas"]].itertuples(index=False)),
+        numeric=(False, True, True, True, True))
+    notes = checkpoint_ops.risk_notes(counts, c.day)
+    lines = tuple(f"{names.get(note['checkpoint_id'], note['checkpoint_id'])}: {checkpoint_ops.note_text(note, lang)}"
+                  for _, note in notes.head(TABLE_ROWS).iterrows()) or (t("briefing.no_risk_notes", lang),)
+    return Slide("checkpoints", title, (tiles, table, Bullets(lines)), ((what, origin),),
+                 t("briefing.checkpoint_count", lang, gates=fmt_int((sites["kind"] == "border_gate").sum(), lang),
+                   posts=fmt_int((sites["kind"] == "control_post").sum(), lang)),
+                 column_widths=(1.6, 1.0))

@@ -1,0 +1,117 @@
+"""Where things go on a slide, shared by the PPTX and the PDF so both files look the same, and the one
+high-contrast look of the briefing (page and files).
+
+Positions are in inches on a 16:9 slide (13.333 × 7.5 in, PowerPoint's widescreen size).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from reports.model import Metrics, Slide
+
+SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5
+MARGIN = 0.45
+HEADER_HEIGHT = 1.15
+BODY_TOP = HEADER_HEIGHT + 0.25
+FOOTER_TOP = 6.92
+BODY_BOTTOM = FOOTER_TOP - 0.15
+GAP = 0.3
+TILES_PER_ROW = 4
+TILE_HEIGHT = 1.3
+TILE_GAP = 0.15
+
+# Black on white with a dark band: readable from the back of a room and on paper.
+COLORS = {
+    "band": "#0B2545",
+    "band_text": "#FFFFFF",
+    "band_subtext": "#D6E4F0",
+    "text": "#111111",
+    "muted": "#3A3A3A",
+    "rule": "#0B2545",
+    "tile": "#F3F6FA",
+    "table_header": "#0B2545",
+    "table_stripe": "#EEF2F7",
+}
+# The origin of a figure, in a colour that keeps its meaning (real green, derived blue, invented orange).
+ORIGIN_COLORS = {"observed": "#1B5E20", "estimated": "#0D47A1", "mixed": "#0D47A1", "simulated": "#B34700"}
+FONT_NAME = "Arial"  # PowerPoint and Word fall back to a font with Vietnamese letters on every system
+TITLE_PT, SUBTITLE_PT, BODY_PT, FOOTER_PT = 30, 16, 18, 11
+VALUE_PT, LABEL_PT, NOTE_PT = 30, 13, 11
+CHART_FONT_PX = 20
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+def metric_rows(metrics: Metrics) -> int:
+    return math.ceil(len(metrics.figures) / TILES_PER_ROW)
+
+
+def column_boxes(weights: tuple[float, ...], top: float = BODY_TOP) -> list[Box]:
+    """Side-by-side boxes from `top` to the bottom of the body, with widths in proportion to `weights`."""
+    usable = SLIDE_WIDTH - 2 * MARGIN - GAP * (len(weights) - 1)
+    boxes, x = [], MARGIN
+    for weight in weights:
+        w = usable * weight / sum(weights)
+        boxes.append(Box(x, top, w, BODY_BOTTOM - top))
+        x += w + GAP
+    return boxes
+
+
+def body_boxes(slide: Slide) -> list[Box]:
+    """The box of each block of the slide, in the order of its blocks: headline metrics across the top, the
+    other blocks side by side below them in columns (widths from the slide, or equal)."""
+    top, boxes = BODY_TOP, {}
+    for index, block in enumerate(slide.blocks):
+        if isinstance(block, Metrics):
+            height = metric_rows(block) * (TILE_HEIGHT + TILE_GAP) - TILE_GAP
+            boxes[index] = Box(MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, height)
+            top += height + GAP
+    rest = [index for index, block in enumerate(slide.blocks) if not isinstance(block, Metrics)]
+    if rest:
+        weights = slide.column_widths if len(slide.column_widths) == len(rest) else (1.0,) * len(rest)
+        boxes.update(zip(rest, column_boxes(weights, top)))
+    return [boxes[index] for index in range(len(slide.blocks))]
+
+
+def tile_boxes(metrics: Metrics, box: Box) -> list[Box]:
+    """The tile of each headline figure inside the metrics box, four to a row."""
+    per_row = min(TILES_PER_ROW, len(metrics.figures))
+    w = (box.w - TILE_GAP * (per_row - 1)) / per_row
+    return [Box(box.x + (i % per_row) * (w + TILE_GAP), box.y + (i // per_row) * (TILE_HEIGHT + TILE_GAP), w,
+                TILE_HEIGHT) for i in range(len(metrics.figures))]
+
+
+def title_pt(title: str) -> float:
+    """Titles stay on one line of the band where they can: long ones get smaller type."""
+    return TITLE_PT if len(title) <= 40 else 24 if len(title) <= 52 else 20
+
+
+def column_weights(columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> list[float]:
+    """Relative column widths: room for the longest cell and the longest word of the heading (headings, in bold,
+    wrap between words, never inside one), long texts capped so they wrap instead of squeezing the numbers."""
+    return [min(max([max(len(word) for word in column.split()) * 1.3, *(len(row[i]) for row in rows)]) + 2, 42)
+            for i, column in enumerate(columns)]
+
+
+def table_font_pt(rows: int, box: Box) -> float:
+    """The largest type (at most the body size) at which a table's rows fit its box."""
+    return max(9.0, min(BODY_PT - 2, box.h * 72 / ((rows + 1) * 1.9)))
+
+
+def presentation_figure(figure: go.Figure, height_px: int | None = None, font_px: int = CHART_FONT_PX) -> go.Figure:
+    """A copy of a chart in large type for a projector or a slide file (white background, black text)."""
+    styled = go.Figure(figure)
+    styled.update_layout(font=dict(size=font_px, color=COLORS["text"]), paper_bgcolor="white", plot_bgcolor="white",
+                         margin=dict(l=10, r=10, t=40, b=10), legend=dict(font=dict(size=font_px - 2)))
+    if height_px:
+        styled.update_layout(height=height_px)
+    return styled

@@ -1,0 +1,38 @@
+"""Wording shared by the briefing and the report: area names, origin labels, the data-source line."""
+from __future__ import annotations
+
+import datetime as dt
+
+from data.db import COUNTRY, DISTRICT, Area, area_name, query
+from i18n import fmt_date, t
+
+
+def area_title(con, area: Area, lang: str) -> str:
+    """'Tỉnh Điện Biên', 'Huyện Nậm Pồ (Tỉnh Điện Biên)' or the country's name."""
+    name, parent = area_name(con, area)
+    if not name:
+        return t("common.whole_country", lang)
+    return f"{name} ({parent})" if parent else name
+
+
+def province_of(con, area: Area) -> str | None:
+    """The province code an area lies in (None for the country)."""
+    if area.level == COUNTRY:
+        return None
+    if area.level == DISTRICT:
+        return query(con, "SELECT province_code FROM districts WHERE district_code = ?", [area.code]).iloc[0, 0]
+    return area.code
+
+
+def origin_label(origin: str | None, lang: str) -> str:
+    return t(f"common.source_{origin}", lang) if origin else t("common.no_data", lang)
+
+
+def source_line(sources: tuple[tuple[str, str], ...], lang: str) -> str:
+    """'Nguồn số liệu: Ca mắc — số liệu thực · Điều trị — mô phỏng'."""
+    parts = " · ".join(f"{what} — {origin_label(origin, lang)}" for what, origin in sources)
+    return t("briefing.source_line", lang, sources=parts)
+
+
+def week_span(monday: dt.date, lang: str) -> str:
+    return t("briefing.week_span", lang, start=fmt_date(monday, lang), end=fmt_date(monday + dt.timedelta(days=6), lang))

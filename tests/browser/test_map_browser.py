@@ -1,0 +1,71 @@
+"""The map page in a real browser: the system Chromium driven by Playwright opens /ban-do, waits for the
+map's canvas and saves a screenshot under test-artifacts/ (git-ignored) for a human to look at."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def server(small_db):
+    """The app on the small database, on a free local port, stopped after the test."""
+    port = free_port()
+    env = {**os.environ, "SITUATION_DB": str(small_db)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_map_page_draws_its_canvas(server):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("no system Chromium at /usr/bin/chromium")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1200})
+            page.goto(f"{server}/ban-do?area=11&week=2021-05-17&unit=103")
+            page.wait_for_selector("canvas", timeout=120_000)
+            page.get_by_text("Huyện Nậm Pồ").first.wait_for(timeout=60_000)
+            page.keyboard.press("Escape")  # closes a dialog Streamlit may show on a server's first run
+            page.wait_for_timeout(1500)  # let deck.gl draw the polygons
+            page.screenshot(path=str(ARTIFACTS / "map_browser.png"), full_page=True)
+            assert "Bản đồ cấp độ dịch" in page.locator("h1").first.inner_text()
+            assert page.locator("canvas").count() >= 1
+        finally:
+            browser.close()

@@ -1,0 +1,140 @@
+"""Rule-set files: every shipped one loads, the loader names what is wrong, provinces can override."""
+from __future__ import annotations
+
+import pytest
+
+from indicators.rulesets import RULES_DIR, RuleSetError, list_rulesets, load_ruleset
+
+SHIPPED = ["us-cdc-community-levels-2022", "us-cdc-transmission-2021", "vn-2021-qd4800", "vn-2022-qd218",
+           "vn-variant-surge-2023"]
+
+
+def test_every_required_rule_set_ships(tmp_path):
+    rulesets = list_rulesets(local_dir=tmp_path)
+    assert [r.id for r in rulesets] == SHIPPED
+    for ruleset in rulesets:
+        assert ruleset.name_vi and ruleset.name_en and ruleset.legal_basis and ruleset.legal_date
+        for level in ruleset.levels:
+            assert level.color.startswith("#") and level.color_colorblind.startswith("#") and level.label_vi
+
+
+def test_qd4800_has_the_issue_s_inputs_and_matrix():
+    ruleset = load_ruleset("vn-2021-qd4800")
+    assert ruleset.input_columns == ["community_cases_per_100k_7d", "pct_18plus_dose1", "pct_50plus_full",
+                                     "treatment_capacity_met"]
+    assert ruleset.criterion("community_cases").thresholds == (20, 50, 150)
+    assert ruleset.table.tolist() == [[1, 1, 2], [1, 2, 3], [2, 3, 4], [3, 4, 4]]
+    assert "4800/QĐ-BYT" in ruleset.legal_basis and "128/NQ-CP" in ruleset.legal_basis
+    assert all("4800" in criterion.source for criterion in ruleset.criteria)
+
+
+def test_input_columns_of_the_other_rule_sets():
+    assert load_ruleset("vn-variant-surge-2023").input_columns[:2] == ["cases_per_100k_7d",
+                                                                       "oxygen_cases_per_100k_7d_avg"]
+    assert set(load_ruleset("vn-variant-surge-2023").input_columns) >= {"vacant_covid_beds_per_100k",
+                                                                        "staffed_icu_beds_per_100k"}
+    assert load_ruleset("us-cdc-community-levels-2022").input_columns == [
+        "cases_per_100k_7d", "admissions_per_100k_7d", "inpatient_beds_covid_pct"]
+    assert load_ruleset("us-cdc-transmission-2021").input_columns == ["cases_per_100k_7d", "test_positivity_pct"]
+
+
+def test_unverified_thresholds_are_marked_and_shown():
+    table = load_ruleset("vn-2022-qd218").thresholds_table()
+    assert not table["verified"].all() and table.loc[~table["verified"], "note"].str.len().gt(0).all()
+    assert load_ruleset("vn-2022-qd218").has_unverified and not load_ruleset("vn-2021-qd4800").has_unverified
+
+
+def test_thresholds_table_reads_like_the_texts():
+    table = load_ruleset("vn-variant-surge-2023").thresholds_table().set_index("criterion")
+    assert (table.loc["vacant_covid_beds", "worse_when"], table.loc["vacant_covid_beds", "threshold"]) == ("≤", 10)
+    assert (table.loc["staffed_icu_beds", "worse_when"], table.loc["staffed_icu_beds", "threshold"]) == ("<", 4)
+    assert (table.loc["weekly_cases", "worse_when"], table.loc["weekly_cases", "threshold"]) == ("≥", 450)
+
+
+LOCAL = '''extends = "vn-2021-qd4800"
+id = "vn-2021-qd4800-test"
+legal_basis = "Quyết định 1/QĐ-UBND (thử nghiệm)"
+
+[criteria.community_cases]
+thresholds = [25, 60, 160]
+note = "tested"
+'''
+
+
+def test_a_province_overrides_thresholds_with_its_own_file(tmp_path):
+    (tmp_path / "vn-2021-qd4800-test.toml").write_text(LOCAL, encoding="utf-8")
+    ruleset = load_ruleset("vn-2021-qd4800-test", local_dir=tmp_path)
+    assert ruleset.extends == "vn-2021-qd4800" and ruleset.criterion("community_cases").thresholds == (25, 60, 160)
+    assert ruleset.legal_basis.startswith("Quyết định 1/QĐ-UBND") and "4800" in ruleset.legal_basis
+    table = ruleset.thresholds_table()
+    changed = table[table["overridden"]]
+    assert changed["threshold"].tolist() == [25, 60, 160] and changed["national_threshold"].tolist() == [20, 50, 150]
+    assert [r.id for r in list_rulesets(local_dir=tmp_path)][-1] == "vn-2021-qd4800-test"
+    assert load_ruleset(tmp_path / "vn-2021-qd4800-test.toml").id == "vn-2021-qd4800-test"
+
+
+def test_local_folder_from_the_environment(tmp_path, monkeypatch):
+    (tmp_path / "vn-2021-qd4800-test.toml").write_text(LOCAL, encoding="utf-8")
+    monkeypatch.setenv("INDICATORS_LOCAL_RULES", str(tmp_path))
+    assert load_ruleset("vn-2021-qd4800-test").criterion("community_cases").thresholds[0] == 25
+
+
+@pytest.mark.parametrize("change, message", [
+    (('thresholds = [25, 60, 160]', 'thresholds = [25, 60]'), "needs 3 thresholds"),
+    (('thresholds = [25, 60, 160]', 'thresholds = [60, 25, 160]'), "strictly ascending"),
+    (('[criteria.community_cases]', '[criteria.no_such_criterion]'), "has no such criterion"),
+    (('id = "vn-2021-qd4800-test"', 'id = "vn-2021-qd4800"'), "must match the file name"),
+    (('extends = "vn-2021-qd4800"', 'extends = "nowhere"'), "extends unknown"),
+    (('note = "tested"', 'notes = "typo"'), "unknown key"),
+])
+def test_local_file_errors(tmp_path, change, message):
+    (tmp_path / "vn-2021-qd4800-test.toml").write_text(LOCAL.replace(*change), encoding="utf-8")
+    with pytest.raises(RuleSetError, match=message) as error:
+        load_ruleset(tmp_path / "vn-2021-qd4800-test.toml")
+    assert "vn-2021-qd4800-test.toml" in str(error.value)
+
+
+QD4800 = (RULES_DIR / "vn-2021-qd4800.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("change, message", [
+    (("thresholds = [20, 50, 150]", "thresholds = [20, 150, 50]"), r"criteria\[0\].*strictly ascending"),
+    (("thresholds = [20, 50, 150]", "thresholds = [20, 50]"), r"criteria\[0\].*one grade per band \(3\)"),
+    (("grades = [0, 1, 2, 3]", "grades = [0, 2, 1, 3]"), "only rise or only fall"),
+    (('color = "#43A047"', 'color = "green"'), r"levels\[0\].*colour like"),
+    (('at_threshold = "upper"          # 20', 'at_threshold = "up"          # 20'), "'upper' or 'lower'"),
+    (('when_missing = "unknown"\nsource = "QĐ 4800/QĐ-BYT, Tiêu chí 1',
+      'when_missing = "assume_no"\nsource = "QĐ 4800/QĐ-BYT, Tiêu chí 1'), "only for yes_no"),
+    (('criteria = ["community_cases"]', 'criteria = ["community_case"]'), "unknown criterion 'community_case'"),
+    (('criteria = ["coverage_18plus_dose1", "coverage_50plus_full"]', 'criteria = ["coverage_18plus_dose1"]'),
+     "used exactly once"),
+    (("[3,       4,       4]]    # ≥ 150", "[3,       4,       3]]    # ≥ 150"), "must not fall"),
+    (("[3,       4,       4]]    # ≥ 150", "[3,       4,       9]]    # ≥ 150"), "only hold level numbers"),
+    (("[3,       4,       4]]    # ≥ 150", "]    # ≥ 150"), "shape"),
+    (('label_en = "Level 1 – Low risk (new normal)"', ''), r"levels\[0\]: missing required key 'label_en'"),
+    (('number = 2', 'number = "2"'), r"'number' must be int"),
+    (('number = 4', 'number = 5'), "consecutive"),
+    (('applies_to = ["commune", "district", "province"]', 'applies_to = ["ward"]'), "unknown unit level"),
+    (('verified = true\n\n[[criteria]]\nid = "coverage_18plus_dose1"',
+      'verified = true\nverifed = true\n\n[[criteria]]\nid = "coverage_18plus_dose1"'), "unknown key.*verifed"),
+    (('id = "vn-2021-qd4800"', 'id = "other"'), "must match the file name"),
+    (('legal_date = 2021-10-12', 'legal_date = 2021-10-12\nlegal_date = 2021-10-13'), "not valid TOML"),
+])
+def test_loader_names_what_is_wrong(tmp_path, change, message):
+    assert change[0] in QD4800
+    path = tmp_path / "vn-2021-qd4800.toml"
+    path.write_text(QD4800.replace(change[0], change[1], 1), encoding="utf-8")
+    with pytest.raises(RuleSetError, match=message) as error:
+        load_ruleset(path)
+    assert str(path) in str(error.value)
+
+
+def test_unknown_id_lists_the_known_ones(tmp_path):
+    with pytest.raises(RuleSetError, match="unknown rule set 'vn-1999'.*vn-2021-qd4800"):
+        load_ruleset("vn-1999", local_dir=tmp_path)
+
+
+def test_a_local_id_may_not_repeat_a_shipped_one(tmp_path):
+    (tmp_path / "vn-2021-qd4800.toml").write_text(QD4800, encoding="utf-8")
+    with pytest.raises(RuleSetError, match="defined twice"):
+        list_rulesets(local_dir=tmp_path)

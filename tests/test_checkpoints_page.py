@@ -1,0 +1,36 @@
+"""The checkpoints page (Chốt kiểm soát, cửa khẩu) in AppTest, on the small database."""
+from __future__ import annotations
+
+from tests.operations_page_host import open_operations_page, operations_env  # noqa: F401  (fixture)
+
+PAGE = "checkpoints.py"
+
+
+def test_checkpoints_of_quang_ninh_in_vietnamese(operations_env):
+    at = open_operations_page(PAGE, {"area": "22", "date": "2021-06-10"})
+    assert not at.exception
+    assert "Chốt kiểm soát, cửa khẩu" in at.title[0].value and "Quảng Ninh" in at.title[0].value
+    labels = [m.label for m in at.metric]
+    assert {"Lượt người vào", "Người từ vùng dịch", "Dương tính", "Chuyển cách ly"} <= set(labels)
+    assert at.get("deck_gl_json_chart"), "the checkpoint map is drawn"
+    report = next(m.value for m in at.markdown if m.value.startswith("### Báo cáo cuối ngày 10/06/2021"))
+    assert "Ghi chú nguy cơ" in report and "mô phỏng" in report
+    assert any(d.label == "Tải báo cáo (Markdown)" for d in at.get("download_button"))
+    assert any("mô phỏng" in c.value for c in at.caption)
+
+
+def test_filter_by_kind_and_pick_one_checkpoint(operations_env):
+    at = open_operations_page(PAGE, {"area": "22", "date": "2021-06-10", "kind": "border_gate", "lang": "en"})
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert set(table["Kind"]) == {"Border gate"}
+    at.selectbox(key="checkpoint").set_value("QN-MONGCAI").run()
+    assert not at.exception
+    assert any(m.value.startswith("### End-of-day report") and "Móng Cái" in m.value for m in at.markdown)
+    assert at.query_params["checkpoint"] in ("QN-MONGCAI", ["QN-MONGCAI"])
+
+
+def test_an_area_without_checkpoints(operations_env):
+    at = open_operations_page(PAGE, {"area": "094", "date": "2021-06-10"})
+    assert not at.exception
+    assert at.warning and "không có cửa khẩu" in at.warning[0].value

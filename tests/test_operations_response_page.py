@@ -1,0 +1,27 @@
+"""The tracing, testing and supplies page (Truy vết, cách ly, xét nghiệm, vật tư) in AppTest, on the small database."""
+from __future__ import annotations
+
+from tests.operations_page_host import open_operations_page, operations_env  # noqa: F401  (fixture)
+
+PAGE = "response.py"
+
+
+def test_response_page_in_vietnamese(operations_env):
+    at = open_operations_page(PAGE, {"area": "11", "date": "2021-05-24"})
+    assert not at.exception
+    assert "Truy vết, cách ly, xét nghiệm, vật tư" in at.title[0].value
+    values = {m.label: m.value for m in at.metric}
+    assert {"F0 mới trong ngày", "F1 mới xác định", "Đang cách ly tập trung", "Mẫu xét nghiệm trong ngày"} <= set(values)
+    assert "Cách ly tập trung, cộng dồn từ 27/04/2021" in values
+    supplies = next(frame.value for frame in at.dataframe if "Vật tư" in frame.value.columns)
+    assert "Khẩu trang N95" in set(supplies["Vật tư"]) and len(supplies) == 6
+    captions = " ".join(c.value for c in at.caption)
+    assert "mô phỏng" in captions and "ước tính từ số người đang cách ly" in captions
+
+
+def test_cumulative_start_from_the_url_in_english(operations_env):
+    at = open_operations_page(PAGE, {"area": "22", "date": "2022-01-20", "since": "2022-01-01", "lang": "en"})
+    assert not at.exception
+    values = {m.label: m.value for m in at.metric}
+    assert "Centralized quarantine since 1 Jan 2022" in values
+    assert "Ventilators in use / total" in values

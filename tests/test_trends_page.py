@@ -1,0 +1,114 @@
+"""The Trends page (Diễn biến dịch) in AppTest, on the small database: every view, filters in the URL, downloads."""
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+
+from tests.apptest import open_page
+
+PAGE = "pages/trends.py"
+MAY = {"area": "11", "date": "2021-05-31", "from": "2021-05-01"}
+
+
+def numbers(array) -> np.ndarray:
+    """A plotly JSON array: a plain list, or a typed array {"dtype", "bdata"} (base64)."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
+    return np.asarray(array, dtype=float)
+
+
+def charts(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def element_keys(at, kind: str) -> set[str]:
+    return {element.proto.id.rsplit("-", 1)[-1] for element in at.get(kind)}
+
+
+def trace_names(at) -> list[str]:
+    return [trace.get("name", "") for spec in charts(at) for trace in spec["data"]]
+
+
+@pytest.mark.parametrize("view, expected_charts", [
+    ("curve", {"chart_cases", "chart_deaths"}),
+    ("compare", {"chart_compare", "chart_small_multiples"}),
+    ("rt", {"chart_rt", "chart_growth", "chart_positivity"}),
+    ("load", {"chart_load", "chart_capacity"}),
+    ("vaccination", {"chart_targets", "chart_bands", "chart_whole_population"}),
+])
+def test_each_view_draws_its_charts_with_a_csv_each_and_a_parquet_table(app_env, view, expected_charts):
+    at = open_page(PAGE, query={**MAY, "view": view})
+    assert not at.exception
+    assert at.title[0].value == "Diễn biến dịch — Tỉnh Điện Biên"
+    assert element_keys(at, "plotly_chart") == expected_charts
+    downloads = element_keys(at, "download_button")
+    assert {name.replace("chart_", "csv_") for name in expected_charts} <= downloads
+    assert f"parquet_{view}" in downloads
+    assert "Từ 01/05/2021 đến hết 31/05/2021" in [caption.value for caption in at.caption]
+
+
+def test_every_trace_says_where_its_figures_come_from(app_env):
+    sources = ("số liệu thực", "ước tính", "mô phỏng", "một phần thực")
+    unlabelled_ok = {"Trung bình 7 ngày", "Khoảng tin cậy 95%", "Rt toàn quốc do Our World in Data công bố", ""}
+    for view in ("curve", "rt", "load", "vaccination"):
+        at = open_page(PAGE, query={**MAY, "view": view})
+        for name in trace_names(at):
+            assert name in unlabelled_ok or any(source in name for source in sources), (view, name)
+
+
+def test_curve_of_dien_bien_in_may_2021_is_the_published_series(app_env):
+    at = open_page(PAGE, query=MAY)
+    cases = next(spec for spec in charts(at) if any("Ca mắc mới" in t.get("name", "") for t in spec["data"]))
+    bars = [trace for trace in cases["data"] if trace["type"] == "bar" and trace.get("showlegend", True)]
+    observed = next(trace for trace in bars if "số liệu thực" in trace["name"])
+    assert numbers(observed["y"]).sum() == 56  # what the Ministry published for Điện Biên in May 2021
+    assert any(shape.get("fillcolor", "").startswith("rgba(120") for shape in cases["layout"].get("shapes", [])), \
+        "the last days are shaded as provisional"
+    assert {metric.label for metric in at.metric} >= {"Ca mắc 7 ngày", "Ca mắc/100.000 dân/7 ngày"}
+
+
+def test_district_curve_in_english_shows_estimated_days_and_the_level_band(app_env):
+    at = open_page(PAGE, query={"area": "103", "date": "2021-12-31", "from": "2021-05-01", "lang": "en",
+                                "per100k": "1", "log": "1"})
+    assert not at.exception
+    assert "Epidemic trends — Huyện Nậm Pồ" in at.title[0].value
+    names = trace_names(at)
+    assert any("observed" in name for name in names) and any("estimated" in name for name in names)
+    band = [trace for spec in charts(at) for trace in spec["data"] if trace.get("yaxis") == "y2"]
+    assert band and all(color.startswith("#") for color in band[0]["marker"]["color"])
+    assert at.toggle(key="trends_per100k").value and at.toggle(key="trends_log").value
+
+
+def test_country_rt_shows_the_published_national_series(app_env):
+    at = open_page(PAGE, query={"area": "VN", "date": "2021-12-31", "from": "2021-07-01", "view": "rt"})
+    assert not at.exception
+    names = trace_names(at)
+    assert "Rt toàn quốc do Our World in Data công bố" in names
+    assert any("Our World in Data" in name and "số liệu thực" in name for name in names)
+    assert any("Rt" in metric.label for metric in at.metric)
+
+
+def test_comparison_units_come_from_the_url_and_go_back_to_it(app_env):
+    at = open_page(PAGE, query={**MAY, "view": "compare", "compare": "11,103,xyz,12"})
+    assert not at.exception
+    assert at.multiselect(key="trends_compare").value == ["11", "103", "12"], "unknown units are ignored"
+    lines = charts(at)[0]["data"]
+    assert [line["name"].split(" — ")[0] for line in lines] == ["Tỉnh Điện Biên", "Huyện Nậm Pồ (Điện Biên)",
+                                                                "Tỉnh Lai Châu"]
+    at.multiselect(key="trends_compare").unselect("103").run()
+    assert at.query_params["compare"] == "11,12"
+
+
+def test_filters_are_written_to_the_url_and_bad_values_ignored(app_env):
+    at = open_page(PAGE, query={**MAY, "view": "nope", "from": "not-a-date", "dose": "fourth"})
+    assert not at.exception
+    assert at.segmented_control(key="trends_view").value == "curve"
+    at.segmented_control(key="trends_view").set_value("vaccination").run()
+    assert at.query_params["view"] == "vaccination"
+    assert at.segmented_control(key="trends_dose").value == "full"
+    at.segmented_control(key="trends_dose").set_value("booster").run()
+    assert at.query_params["dose"] == "booster"
+    assert "from" not in at.query_params, "the default period stays out of the link"
