@@ -31,22 +31,35 @@ def ensure_database() -> None:
     st.rerun()
 
 
-# (file, translation key of its title, icon, URL path): Vietnamese slugs without diacritics.
-PAGE_SPECS = [
-    ("overview.py", "overview.nav", ":material/dashboard:", ""),
-    ("map.py", "map.nav", ":material/map:", "ban-do"),
-    ("trends.py", "trends.nav", ":material/monitoring:", "dien-bien"),
-    ("data_entry.py", "ingest.nav", ":material/upload_file:", "nhap-lieu"),
-]
+# Sections of the navigation, each a list of (file, translation key of its title, icon, URL path).
+# URL paths are Vietnamese slugs without diacritics; the Overview is the default page at "/".
+NAVIGATION = {
+    "nav.situation": [
+        ("overview.py", "overview.nav", ":material/dashboard:", ""),
+        ("map.py", "map.nav", ":material/map:", "ban-do"),
+        ("trends.py", "trends.nav", ":material/monitoring:", "dien-bien"),
+    ],
+    "nav.operations": [
+        ("capacity.py", "capacity.nav", ":material/local_hospital:", "nang-luc"),
+        ("checkpoints.py", "checkpoints.nav", ":material/share_location:", "chot-kiem-soat"),
+        ("response.py", "response.nav", ":material/contact_phone:", "truy-vet"),
+    ],
+    "nav.data": [
+        ("data_entry.py", "ingest.nav", ":material/upload_file:", "nhap-lieu"),
+    ],
+}
 
 
 def main() -> None:
     language = state.lang()
-    pages = [
-        st.Page(PAGES / file, title=t(title, language), icon=icon, url_path=slug or None, default=not slug)
-        for file, title, icon, slug in PAGE_SPECS
-    ]
-    navigation = st.navigation(pages)
+    sections = {
+        t(section, language): [
+            st.Page(PAGES / file, title=t(title, language), icon=icon, url_path=slug or None, default=not slug)
+            for file, title, icon, slug in pages
+        ]
+        for section, pages in NAVIGATION.items()
+    }
+    navigation = st.navigation(sections)
     ensure_database()
     state.sidebar()
     navigation.run()

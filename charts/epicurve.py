@@ -28,7 +28,7 @@ def curve_figure(frame: pd.DataFrame, lang: str, name: str, *, per_100k: bool = 
     """Bars per day split into observed and estimated parts, the 7-day average, provisional days shaded.
 
     `levels` (trends.levels.bands) adds the weekly level as a coloured band under the curve, with
-    each change of level annotated.
+    each change of level annotated; a `national` column (trends.series.with_national) a dotted line.
     """
     suffix = "_per_100k" if per_100k else ""
     has_levels = levels is not None and not levels.empty
@@ -45,6 +45,10 @@ def curve_figure(frame: pd.DataFrame, lang: str, name: str, *, per_100k: bool = 
                         hovertemplate=number, **row)
     fig.add_scatter(x=frame["date"], y=frame[f"avg7{suffix}"], name=t("common.avg7", lang), mode="lines",
                     line=dict(color=COLORS["avg"], width=3), hovertemplate="%{y:,.1f}", **row)
+    if "national" in frame and frame["national"].notna().any():
+        fig.add_scatter(x=frame["date"], y=frame[f"national{suffix}"], mode="lines",
+                        name=source_name(t("trends.national_owid", lang), OBSERVED, lang),
+                        line=dict(color=COLORS["deaths"], width=1.5, dash="dot"), hovertemplate=number, **row)
     fig.update_layout(barmode="stack", bargap=0.1)
     _shade_provisional(fig, frame, lang)
     if has_levels:
@@ -53,7 +57,7 @@ def curve_figure(frame: pd.DataFrame, lang: str, name: str, *, per_100k: bool = 
     if log:
         fig.update_yaxes(type="log", rangemode="normal", tickformat=",", row=1 if has_levels else None)
     elif per_100k:
-        fig.update_yaxes(tickformat=",.1f")
+        fig.update_yaxes(tickformat=",.2~f")
     elif not frame["value"].gt(SMALL_COUNTS - 1).any():
         fig.update_yaxes(dtick=1, row=1 if has_levels else None)  # else plotly ticks 0,2; 0,4… rounded to 0, 0, 1
     return fig
@@ -70,7 +74,8 @@ def _shade_provisional(fig: go.Figure, frame: pd.DataFrame, lang: str) -> None:
 
 
 def _level_band(fig: go.Figure, levels: pd.DataFrame, lang: str) -> None:
-    """One bar per week in the second row, coloured by level; a dotted line and a note at each change."""
+    """One bar per week in the second row, coloured by level; at each change a dotted line across the curve
+    and, inside the band, the change itself ('2→3')."""
     fig.add_bar(x=levels["week_start"] + pd.Timedelta(days=3.5), y=[1] * len(levels), width=7 * DAY_MS,
                 marker=dict(color=levels["color"], line_width=0), customdata=levels["label"],
                 hovertemplate="%{customdata}<extra></extra>", showlegend=False,
@@ -78,8 +83,8 @@ def _level_band(fig: go.Figure, levels: pd.DataFrame, lang: str) -> None:
     fig.update_yaxes(visible=False, row=2, col=1)
     for change in levels[levels["changed"]].itertuples():
         fig.add_vline(x=change.week_start, line=dict(color="#444", width=1, dash="dot"))
-        fig.add_annotation(x=change.week_start, y=1, yref="y domain", text=change.change_text, showarrow=False,
-                           xanchor="left", yanchor="top", font=dict(size=11), bgcolor="rgba(255,255,255,0.7)")
+        fig.add_annotation(x=change.week_start, y=0.5, xref="x2", yref="y2 domain", text=change.change_text,
+                           showarrow=False, xanchor="left", yanchor="middle", font=dict(size=10, color="#222"))
 
 
 def epicurve(daily: pd.DataFrame, lang: str, value: str = "new_cases", height: int = 320) -> go.Figure:

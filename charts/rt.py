@@ -11,7 +11,8 @@ from i18n import t
 from trends.rt import POSITIVITY_REFERENCE_PCT
 
 BAND_FILL = "rgba(11, 83, 148, 0.18)"
-GROWING, SHRINKING = "#C62828", "#2E7D32"
+# Growth red, decline green; orange and blue for colour-blind readers (Okabe & Ito).
+GROWTH_COLORS = {False: ("#C62828", "#2E7D32"), True: ("#D55E00", "#0072B2")}
 
 
 def rt_figure(frame: pd.DataFrame, lang: str, source: str, national: pd.DataFrame | None = None,
@@ -40,13 +41,15 @@ def rt_figure(frame: pd.DataFrame, lang: str, source: str, national: pd.DataFram
     return fig
 
 
-def growth_figure(frame: pd.DataFrame, lang: str, source: str, height: int = 300) -> go.Figure:
+def growth_figure(frame: pd.DataFrame, lang: str, source: str, colorblind: bool = False,
+                  height: int = 300) -> go.Figure:
     """Daily growth rate (week on week) as bars, red when growing and green when shrinking; the hover
     gives the doubling or halving time it implies."""
     rate = frame["growth_per_day"] * 100
     growing = rate >= 0
+    growing_color, shrinking_color = GROWTH_COLORS[colorblind]
     fig = go.Figure()
-    fig.add_bar(x=frame["date"], y=rate, marker_color=np.where(growing, GROWING, SHRINKING),
+    fig.add_bar(x=frame["date"], y=rate, marker_color=np.where(growing, growing_color, shrinking_color),
                 name=source_name(t("trends.growth_name", lang), source, lang),
                 customdata=np.column_stack([frame["doubling_days"].fillna(frame["halving_days"]),
                                             np.where(growing, t("trends.doubling", lang), t("trends.halving", lang))]),

@@ -36,7 +36,7 @@ def comparison_figure(frame: pd.DataFrame, lang: str, log: bool = False, height:
                         line=dict(color=color, width=2.5, dash="solid" if source == "observed" else "dot"),
                         hovertemplate="%{y:,.2f}")
     base_layout(fig, lang, height)
-    fig.update_yaxes(title_text=t("trends.avg7_per_100k", lang), tickformat=",.1f")
+    fig.update_yaxes(title_text=t("trends.avg7_per_100k", lang), tickformat=",.2~f")
     if log:
         fig.update_yaxes(type="log", rangemode="normal")
     return fig

@@ -291,7 +291,7 @@ CREATE TABLE IF NOT EXISTS revisions (
 -- day (stock = previous day's stock + received - used). Simulated in the built-in data by data/supplies.py
 -- (parameters and their reasons in data/supplies.toml). Ventilators are counted in `beds`; the daily oxygen
 -- supply capacity is beds.oxygen_supply_m3_per_day, and the item 'oxygen' here is the gas held in tanks and cylinders.
-CREATE TABLE supplies (
+CREATE TABLE supplies (  -- key: (date, district_code, item)
     date            DATE NOT NULL,
     district_code   TEXT NOT NULL,
     item            TEXT NOT NULL,            -- protective_suit (bộ trang phục phòng dịch) | medical_mask (khẩu trang y tế)
@@ -301,8 +301,7 @@ CREATE TABLE supplies (
     received        DOUBLE NOT NULL,
     used            DOUBLE NOT NULL,
     source          TEXT NOT NULL,
-    reported_at     TIMESTAMP NOT NULL,
-    PRIMARY KEY (date, district_code, item)
+    reported_at     TIMESTAMP NOT NULL
 );
 
 CREATE VIEW province_supplies AS

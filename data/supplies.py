@@ -44,9 +44,10 @@ def simulate_supplies(districts: pd.DataFrame, cases: pd.DataFrame, beds: pd.Dat
     items = params["items"]
     population = grid["population"]
 
-    drivers = np.stack([grid["covid_beds_occupied"], grid["icu_beds_occupied"], grid["new_cases"],
-                        grid["centralized_quarantine"], np.broadcast_to(population / 1e5, grid["new_cases"].shape)],
-                       axis=-1)  # [day, district, driver]
+    by_name = {"bed_day": grid["covid_beds_occupied"], "icu_day": grid["icu_beds_occupied"], "new_case": grid["new_cases"],
+               "quarantine_day": grid["centralized_quarantine"],
+               "per_100k": np.broadcast_to(population / 1e5, grid["new_cases"].shape)}
+    drivers = np.stack([by_name[name] for name in params["use"]["drivers"]], axis=-1)  # [day, district, driver]
     rates = np.array([items[name]["rates"] for name in items])  # [item, driver]
     units = [items[name]["unit"] for name in items] + [params["oxygen"]["unit"]]
     steps = np.array([1.0 if unit in WHOLE_UNITS else 0.1 for unit in units])  # quantities are whole multiples
@@ -66,12 +67,16 @@ def _grid(districts, cases, beds, tracing) -> dict[str, np.ndarray]:
     dates = pd.DatetimeIndex(sorted(pd.to_datetime(cases["date"]).unique()))
     grid = {"codes": codes, "dates": dates,
             "population": districts.set_index("district_code")["population"].reindex(codes).fillna(0).to_numpy(float)}
-    sources = {"new_cases": cases, "oxygen": cases, "icu": cases, "covid_beds_occupied": beds,
+    columns = {"new_cases": cases, "oxygen": cases, "icu": cases, "covid_beds_occupied": beds,
                "icu_beds_occupied": beds, "oxygen_supply_m3_per_day": beds, "centralized_quarantine": tracing}
-    for column, frame in sources.items():
-        wide = frame.pivot(index="date", columns="district_code", values=column)
-        wide.index = pd.to_datetime(wide.index)
-        grid[column] = wide.reindex(index=dates, columns=codes).fillna(0).to_numpy(float)
+    for frame in {id(frame): frame for frame in columns.values()}.values():
+        row = dates.get_indexer(pd.to_datetime(frame["date"]))
+        column = pd.Index(codes).get_indexer(frame["district_code"].astype(str))
+        inside = (row >= 0) & (column >= 0)
+        for name in [name for name, source in columns.items() if source is frame]:
+            values = np.zeros((len(dates), len(codes)))
+            values[row[inside], column[inside]] = frame[name].to_numpy(dtype=float, na_value=0.0)[inside]
+            grid[name] = values
     return grid
 
 
@@ -128,13 +133,17 @@ def _oxygen(grid: dict[str, np.ndarray], bed_params: dict, storage_days: float, 
 
 def _frame(dates: pd.DatetimeIndex, codes: np.ndarray, names: list[str], units: list[str],
            columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    """[day, district, item] arrays -> the long table (rounded to 0.1 to drop float noise of the 0.1 steps)."""
+    """[day, district, item] arrays -> the long table, item by item (rows of one item and day sit together, which
+    DuckDB compresses best), rounded to 0.1 to drop the float noise of the 0.1 steps."""
     n_days, n_districts, n_items = columns["stock"].shape
+    per_item = n_days * n_districts
+    item = np.repeat(np.arange(n_items), per_item)
     data = {
-        "date": np.repeat(dates.to_numpy(), n_districts * n_items),
-        "district_code": np.tile(np.repeat(codes.astype(object), n_items), n_days),
-        "item": np.tile(np.array(names, dtype=object), n_days * n_districts),
-        "unit": np.tile(np.array(units, dtype=object), n_days * n_districts),
+        "date": np.tile(np.repeat(dates.to_numpy(), n_districts), n_items),
+        "district_code": pd.Categorical.from_codes(np.tile(np.arange(n_districts), n_days * n_items), codes),
+        "item": pd.Categorical.from_codes(item, names),
     }
-    data |= {name: np.round(values, 1).reshape(-1) for name, values in columns.items()}
-    return pd.DataFrame(data).assign(source=SIMULATED)
+    unit_names, unit_of_item = np.unique(units, return_inverse=True)
+    data["unit"] = pd.Categorical.from_codes(unit_of_item[item], unit_names)
+    data |= {name: np.round(values.transpose(2, 0, 1), 1).reshape(-1) for name, values in columns.items()}
+    return pd.DataFrame(data).assign(source=pd.Categorical.from_codes(np.zeros(len(item), dtype=int), [SIMULATED]))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from indicators.population import coverage_denominators
+from indicators.metrics import population_aged
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,8 @@ def _coverage(vaccination: pd.DataFrame | None, population_by_age: pd.DataFrame 
     """(% aged ≥18 with ≥1 dose, % aged ≥50 fully vaccinated, date of the record) — NaN when unknown."""
     if vaccination is None or population_by_age is None or vaccination.empty:
         return np.nan, np.nan, None
-    adults, over_50 = coverage_denominators(population_by_age)
+    area = population_by_age.assign(district_code="area")
+    adults, over_50 = population_aged(area, 18).sum(), population_aged(area, 50).sum()
     people = vaccination.set_index(["age_group", "dose"])["people"]
     dose1 = people.reindex([(band, "dose1") for band in ("18-49", "50-64", "65+")]).sum()
     full = people.reindex([(band, "full") for band in ("50-64", "65+")]).sum()

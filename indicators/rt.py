@@ -197,7 +197,8 @@ def estimate_r_many(frame: pd.DataFrame, value: str = "new_cases", *, unit: str 
                     date: str = "date", si_distr=None, mean_si: float | None = None, std_si: float | None = None,
                     window: int = 7, mean_prior: float = 5.0, std_prior: float = 5.0,
                     max_cv: float | None = DEFAULT_MAX_CV, quantiles: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
-    """Weekly sliding-window Rt for every unit of a long frame at once (one row per unit and window end).
+    """Weekly sliding-window Rt for every unit of a long frame at once (one row per unit and window end;
+    the unit column is a categorical).
 
     Each unit's series runs over the frame's whole calendar; its first day counts as imported. A day
     without a figure counts as no case for infectivity, and the windows that contain it give no value.
@@ -214,13 +215,12 @@ def estimate_r_many(frame: pd.DataFrame, value: str = "new_cases", *, unit: str 
     summary = _posterior(local, local + imported, si, mean_used, starts, ends, mean_prior, std_prior, max_cv,
                          quantiles)
     gap = rolling_sum_wide(missing.astype(float), window).to_numpy()[ends - 1] > 0
-    units = wide.columns.to_numpy()
+    units = wide.columns
     result = pd.DataFrame({
-        unit: np.repeat(units, len(ends)),
+        unit: pd.Categorical.from_codes(np.repeat(np.arange(len(units)), len(ends)), units),
         date: np.tile(wide.index.to_numpy()[ends - 1], len(units)),
         "t_start": np.tile(starts, len(units)),
         "t_end": np.tile(ends, len(units)),
     })
-    for column, values in summary.items():
-        result[column] = np.where(gap, np.nan, values).T.ravel()
-    return result
+    estimates = {column: np.where(gap, np.nan, values).T.ravel() for column, values in summary.items()}
+    return pd.concat([result, pd.DataFrame(estimates, copy=False)], axis=1)

@@ -97,14 +97,14 @@ class Criterion:
         return ("≥" if self.at_threshold == "upper" else ">"), self.thresholds[band - 1]
 
     def band_label(self, band: int, lang: str = "vi") -> str:
+        """'< 20', '≥ 20 và < 50', '≥ 150' (English: 'and'); 'có'/'không' for yes/no."""
         if self.kind == "yes_no":
             return YES_NO_LABEL[lang][band]
         comparison, threshold = self.band_bound(band)
         label = f"{comparison} {format_threshold(threshold, lang)}"
         if 0 < band < len(self.thresholds):
-            upper_comparison, upper = self.band_bound(0)[0], self.thresholds[band]
-            label += f" và {upper_comparison} {format_threshold(upper, lang)}" if lang == "vi" else (
-                f" and {upper_comparison} {format_threshold(upper, lang)}")
+            below = self.band_bound(0)[0]
+            label += f" {'và' if lang == 'vi' else 'and'} {below} {format_threshold(self.thresholds[band], lang)}"
         return label
 
     @property

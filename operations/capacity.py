@@ -6,7 +6,6 @@ no flag at all (NA: "no data"), never "fine".
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from operations import parameters
@@ -55,10 +54,3 @@ def crossing(table: pd.DataFrame) -> pd.DataFrame:
     flagged = table[table["any_surge"].fillna(False).to_numpy(dtype=bool)]
     return flagged.sort_values(["vacant_beds_per_100k", "icu_staffed_per_100k"], na_position="last")
 
-
-def totals(units: pd.DataFrame) -> pd.Series:
-    """The bed columns and population summed over units (for an area's headline)."""
-    columns = ["population", "covid_beds_total", "covid_beds_occupied", "icu_beds_staffed", "icu_beds_occupied",
-               "ventilators", "ventilators_in_use", "oxygen_supply_m3_per_day"]
-    present = [c for c in columns if c in units]
-    return units[present].sum().where(len(units) > 0, np.nan)

@@ -87,6 +87,7 @@ def write_url() -> None:
 
 def on_map_select() -> None:
     """A click on the map picks the district (a click on the picked one, or outside, clears it)."""
+    open("/tmp/map_debug.txt", "a").write(repr(st.session_state.get("map_chart"))[:3000] + "\n")
     st.session_state["map_unit"] = selected_code(st.session_state.get("map_chart"))
 
 

@@ -36,7 +36,11 @@ PLOTLY_CONFIG = {"displaylogo": False}
 def trends_curve(con, area: Area, value: str, start: dt.date, end: dt.date) -> pd.DataFrame:
     observed = {"new_cases": "observed_cases", "new_deaths": "observed_deaths"}[value]
     history = trend_data.case_series(con, area, series.lead_start(start), end)
-    return series.curve(history, value, observed, db.area_population(con, area), start, end)
+    population = db.area_population(con, area)
+    frame = series.curve(history, value, observed, population, start, end)
+    if area.level == COUNTRY:
+        return series.with_national(frame, trend_data.national_owid(con, start, end), value, population)
+    return frame
 
 
 @cached.cached
@@ -179,14 +183,9 @@ def toggle(label: str, name: str) -> bool:
 
 
 def source_caption(text: str, source: str) -> None:
-    badge = "🟢 " if source == "observed" else "🟠 " if source == "simulated" else "🔵 "
-    st.caption(badge + text)
+    """A note under a chart led by the badge of its figures' origin (the colours of ui.widgets.metric)."""
+    st.caption(f":{widgets.SOURCE_COLORS[source]}-badge[{t(f'common.source_{source}', lang)}] {text}")
 
-
-def metric(label: str, value: str, source: str) -> None:
-    """A headline number and where it comes from (ui.widgets.metric passes `key`, which st.metric lacks)."""
-    st.metric(label, value, border=True, help=t(f"common.source_{source}", lang))
-    source_caption(t(f"common.source_{source}", lang), source)
 
 
 # ------------------------------------------------------------------ views
@@ -236,12 +235,13 @@ def curve_view() -> None:
     week = last["cases_7d"] if last is not None else None
     metrics = st.columns(3)
     with metrics[0]:
-        metric(t("trends.cases_7d", lang), fmt_int(week, lang), source)
+        widgets.metric(t("trends.cases_7d", lang), fmt_int(week, lang), source, lang)
     with metrics[1]:
-        metric(t("trends.cases_7d_per_100k", lang),
-               fmt_number(series.per_100k(week, population) if week is not None else None, 1, lang), source)
+        widgets.metric(t("trends.cases_7d_per_100k", lang),
+                       fmt_number(series.per_100k(week, population) if week is not None else None, 1, lang), source,
+                       lang)
     with metrics[2]:
-        metric(*doubling(last), source)
+        widgets.metric(*doubling(last), source, lang)
 
     st.subheader(t("trends.cases_title", lang))
     chart(curve_figure(cases, lang, t("common.cases", lang), per_100k=per_100k, log=log, levels=band), cases, "cases")
@@ -316,17 +316,18 @@ def rt_view() -> None:
     metrics = st.columns(3)
     with metrics[0]:
         if latest is None:
-            metric(t("trends.rt_metric_none", lang), fmt_number(None, 2, lang), source)
+            widgets.metric(t("trends.rt_metric_none", lang), fmt_number(None, 2, lang), source, lang)
         else:
-            metric(t("trends.rt_metric", lang, date=fmt_date(latest["date"], lang)),
-                   t("trends.rt_value", lang, mean=fmt_number(latest["mean"], 2, lang),
-                     lower=fmt_number(latest["lower"], 2, lang), upper=fmt_number(latest["upper"], 2, lang)), source)
+            widgets.metric(t("trends.rt_metric", lang, date=fmt_date(latest["date"], lang)),
+                           t("trends.rt_value", lang, mean=fmt_number(latest["mean"], 2, lang),
+                             lower=fmt_number(latest["lower"], 2, lang), upper=fmt_number(latest["upper"], 2, lang)),
+                           source, lang)
     with metrics[1]:
-        metric(*doubling(cases.iloc[-1] if len(cases) else None), source)
+        widgets.metric(*doubling(cases.iloc[-1] if len(cases) else None), source, lang)
     with metrics[2]:
-        metric(t("trends.positivity_metric", lang),
-               fmt_pct(last_tests["positivity_pct"] if last_tests is not None else None, 1, lang),
-               tests["source"].iloc[0] or "simulated")
+        widgets.metric(t("trends.positivity_metric", lang),
+                       fmt_pct(last_tests["positivity_pct"] if last_tests is not None else None, 1, lang),
+                       tests["source"].iloc[0] or "simulated", lang)
 
     st.subheader(t("trends.rt_title", lang))
     chart(rt_figure(estimate, lang, source, national), estimate, "rt")
@@ -334,7 +335,7 @@ def rt_view() -> None:
 
     st.subheader(t("trends.growth_title", lang))
     growth = cases[["date", "cases_7d", "growth_per_day", "doubling_days", "halving_days", "source"]]
-    chart(growth_figure(growth, lang, source), growth, "growth")
+    chart(growth_figure(growth, lang, source, selection.colorblind), growth, "growth")
     st.caption(t("trends.growth_note", lang))
 
     st.subheader(t("trends.positivity_title", lang))
@@ -353,11 +354,11 @@ def load_view() -> None:
     last = frame.iloc[-1]
     metrics = st.columns(2)
     with metrics[0]:
-        metric(t("trends.bed_occupancy_metric", lang), fmt_pct(last["bed_occupancy_pct"], 1, lang),
-               last["beds_source"])
+        widgets.metric(t("trends.bed_occupancy_metric", lang), fmt_pct(last["bed_occupancy_pct"], 1, lang),
+                       last["beds_source"], lang)
     with metrics[1]:
-        metric(t("trends.icu_occupancy_metric", lang), fmt_pct(last["icu_occupancy_pct"], 1, lang),
-               last["beds_source"])
+        widgets.metric(t("trends.icu_occupancy_metric", lang), fmt_pct(last["icu_occupancy_pct"], 1, lang),
+                       last["beds_source"], lang)
     st.subheader(t("trends.load_title", lang))
     chart(load_figure(frame, lang), frame[["date", "in_treatment", "oxygen", "icu", "patients_source"]], "load")
     st.subheader(t("trends.capacity_title", lang))

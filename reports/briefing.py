@@ -34,6 +34,8 @@ CURVE_DAYS = 90
 CAPACITY_DAYS = 60
 TABLE_ROWS = 8
 MAP_DPI = 150
+# The slides, in order (the page labels its buttons by these keys).
+SLIDE_KEYS = ("headline", "map", "changes", "rising", "capacity", "vaccination", "checkpoints")
 # Doses told apart by colour-blind readers too (Okabe & Ito).
 DOSE_COLORS = {"dose1": "#56B4E9", "full": "#0072B2", "booster": "#009E73"}
 

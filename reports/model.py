@@ -102,8 +102,9 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class BlankLines:
-    """Dotted lines left for the author to fill in (difficulties, proposals)."""
+    """Dotted lines left for the author to fill in (difficulties, proposals), under a hint."""
 
+    hint: str
     count: int = 4
 
 

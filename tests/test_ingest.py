@@ -170,8 +170,8 @@ def test_good_file_round_trip(con):
     assert (row["source"], row["deaths_source"], row["split_source"], row["load_source"]) == ("observed",) * 4
     assert row["in_treatment"] == 10
     uploads = ingest.uploads(con)
-    assert uploads[["upload_id", "user_name", "province_code", "table_name", "file_name", "rows_updated"]].iloc[0].tolist() \
-        == [upload_id, "canbo_dienbien", "11", "cases", "bao_cao_0107.xlsx", 10]
+    recorded = uploads[["upload_id", "user_name", "province_code", "table_name", "file_name", "rows_updated"]]
+    assert recorded.iloc[0].tolist() == [upload_id, "canbo_dienbien", "11", "cases", "bao_cao_0107.xlsx", 10]
     assert db.query(con, "SELECT COUNT(*) AS n FROM revisions WHERE upload_id = ?", [upload_id])["n"].iloc[0] == 10
 
     again = ingest.prepare(con, xlsx(good_rows()), "bao_cao_0107.xlsx", "11", today=TODAY)
@@ -389,11 +389,12 @@ def supply_rows(days_and_figures, item="n95_mask", note=None):
 
 def test_supplies_balance_from_day_to_day(con):
     day = dt.date(2021, 8, 2)
-    unbalanced = ingest.prepare(con, xlsx(supply_rows([(day, (1000, 0, 100)), (day + dt.timedelta(days=1), (990, 50, 100))])),
-                                "s.xlsx", "11", today=TODAY)
+    next_day = day + dt.timedelta(days=1)
+    unbalanced = ingest.prepare(con, xlsx(supply_rows([(day, (1000, 0, 100)), (next_day, (990, 50, 100))])), "s.xlsx",
+                                "11", today=TODAY)
     problem = next(p for p in unbalanced.problems if p.key == "ingest.row.stock_balance")
     assert problem.row == 3 and problem.values["expected"] == 950
-    upload(con, supply_rows([(day, (1000, 0, 100)), (day + dt.timedelta(days=1), (950, 50, 100))]))
+    upload(con, supply_rows([(day, (1000, 0, 100)), (next_day, (950, 50, 100))]))
     stored = db.query(con, "SELECT unit, stock, source FROM supplies WHERE district_code = '094' AND item = 'n95_mask' "
                            "AND date = ?", [day])
     assert stored.values.tolist() == [["piece", 1000.0, "observed"]]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from indicators import metrics
 from trends.series import WINDOW, day_source, fill_days, overall_source
 
 MAX_COMPARED = 8
@@ -14,8 +15,9 @@ MAX_COMPARED = 8
 
 def unit_labels(units: pd.DataFrame, country_label: str, with_parent: bool = True) -> pd.Series:
     """Display name of each unit (indexed by its key): 'Nậm Pồ (Điện Biên)', 'Điện Biên', the country."""
-    parent = units["parent"].fillna("").str.replace(r"^(Tỉnh|Thành phố) ", "", regex=True)
-    labels = units["name"].where(~(units["parent"].ne("") & with_parent), units["name"] + " (" + parent + ")")
+    parent = units["parent"].fillna("")
+    short_parent = parent.str.replace(r"^(Tỉnh|Thành phố) ", "", regex=True)
+    labels = (units["name"] + " (" + short_parent + ")").where(parent.ne("") & with_parent, units["name"])
     labels = labels.where(units["level"] != "country", country_label)
     return pd.Series(labels.to_numpy(), index=units["unit"].to_numpy())
 
@@ -29,13 +31,12 @@ def incidence(unit_cases: pd.DataFrame, units: pd.DataFrame, labels: pd.Series, 
     full = fill_days(unit_cases[["unit", "date", "new_cases", "observed_cases"]], start, end, by="unit",
                      members=units["unit"])
     wide = full.pivot(index="date", columns="unit", values="new_cases")
-    average = (wide.rolling(WINDOW, min_periods=WINDOW).sum() / WINDOW).stack().rename("avg7").reset_index()
+    average = (metrics.rolling_sum_wide(wide, WINDOW) / WINDOW).stack().rename("avg7").reset_index()
     frame = full.merge(average, on=["unit", "date"], how="left", validate="1:1")
     frame = frame[frame["date"] >= pd.Timestamp(start)]
     population = units.set_index("unit")["population"]
     frame["label"] = frame["unit"].map(labels)
-    people = frame["unit"].map(population).astype("float64")
-    frame["avg7_per_100k"] = (frame["avg7"] / people * 1e5).where(people > 0)
+    frame["avg7_per_100k"] = metrics.per_100k(frame["avg7"], frame["unit"].map(population).astype("float64"))
     day = day_source(frame["observed_cases"], frame["new_cases"])
     frame["source"] = frame["unit"].map(day.groupby(frame["unit"]).agg(overall_source))
     columns = ["unit", "label", "date", "new_cases", "observed_cases", "avg7", "avg7_per_100k", "source"]

@@ -11,7 +11,6 @@ import pandas as pd
 
 from data.levels import week_ends
 from indicators import engine, inputs
-from i18n import t
 from indicators.rulesets import UNKNOWN_COLOR, UNKNOWN_LABEL, RuleSet
 from trends.series import ESTIMATED, OBSERVED, SIMULATED
 
@@ -47,14 +46,13 @@ def bands(weekly: pd.DataFrame, ruleset: RuleSet, lang: str, colorblind: bool = 
 
     `weekly`: week_start, level (nullable; <NA> = unknown, grey), inputs_source (`weekly_levels`). A change
     is judged against the last known level, so an unknown week in between is no change.
-    Columns: week_start, level, label, color, changed, change_text ('Cấp 2 → 3'), inputs_source.
+    Columns: week_start, level, label, color, changed, change_text ('2→3'), inputs_source.
     """
     frame = weekly.sort_values("week_start", ignore_index=True)
     level = frame["level"].astype("Float64")
     previous = level.ffill().shift()
     changed = (level.notna() & previous.notna() & (level != previous)).fillna(False).astype(bool)
-    word = t("trends.level_word", lang)
-    text = word + " " + previous.astype("Int64").astype("str") + " → " + level.astype("Int64").astype("str")
+    text = previous.astype("Int64").astype("str") + "→" + level.astype("Int64").astype("str")  # fits in a week
     numbers = frame["level"].astype("Int64")
     labels = {entry.number: entry.label(lang) for entry in ruleset.levels}
     colors = {entry.number: entry.color_colorblind if colorblind else entry.color for entry in ruleset.levels}

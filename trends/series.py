@@ -82,6 +82,18 @@ def curve(series: pd.DataFrame, value: str, observed: str, population: float, st
     return frame[frame["date"] >= pd.Timestamp(start)].reset_index(drop=True)
 
 
+def with_national(frame: pd.DataFrame, national: pd.DataFrame, value: str, population: float) -> pd.DataFrame:
+    """A country curve with the national series as Our World in Data published it (to 2022-01-10) beside it,
+    so the sum of the provinces can be checked against the national figure day by day.
+
+    Adds national (NaN where OWID has no figure) and national_per_100k.
+    """
+    published = national.assign(date=pd.to_datetime(national["date"])).set_index("date")[value]
+    result = frame.assign(national=frame["date"].map(published).astype("Float64").astype("float64"))
+    result["national_per_100k"] = per_100k(result["national"], population)
+    return result
+
+
 def overall_source(sources: pd.Series) -> str:
     """One word for a whole curve: observed, estimated or mixed."""
     kinds = set(sources)

@@ -60,6 +60,7 @@ def _log_in(lang: str) -> None:
 
 def login_form(lang: str) -> None:
     """The name-and-password form; a successful login reruns the page signed in."""
+    demo = config().is_demo
     with st.form("login", border=True, enter_to_submit=True):
         st.subheader(t("ingest.login.title", lang))
         st.text_input(t("ingest.login.name", lang), key="login_name", autocomplete="username")
@@ -68,7 +69,7 @@ def login_form(lang: str) -> None:
         st.form_submit_button(t("ingest.login.submit", lang), type="primary", on_click=_log_in, args=(lang,))
     if st.session_state.get("login_error"):
         st.error(st.session_state["login_error"])
-    if config().is_demo:
+    if demo:
         st.caption(t("ingest.login.demo", lang))
 
 

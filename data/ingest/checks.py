@@ -263,7 +263,8 @@ def read_cells(sheet: Sheet, spec: TableSpec, positions: dict[str, int]) -> tupl
                 parsed = None
             values.append(parsed)
         series = pd.Series(values, dtype="object")
-        frame[column.name] = series.astype(_DTYPES[column.kind]) if column.kind in _DTYPES else series.astype("str").where(series.notna())
+        text = series.astype("str").where(series.notna())
+        frame[column.name] = series.astype(_DTYPES[column.kind]) if column.kind in _DTYPES else text
     return frame, problems
 
 
@@ -357,7 +358,8 @@ def _check_duplicates(frame: pd.DataFrame, spec: TableSpec) -> list[Problem]:
     rows_by_key = doubled.groupby(key, dropna=False)["_row"].agg(list)
     headers = " + ".join(spec.header(k) for k in key)
     return [
-        Problem("ingest.row.duplicate", {"others": ", ".join(str(r) for r in rows if r != row)}, row, headers)
+        Problem("ingest.row.duplicate", {"columns": headers, "others": ", ".join(str(r) for r in rows if r != row)}, row,
+                headers)
         for rows in rows_by_key for row in rows
     ]
 

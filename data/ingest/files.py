@@ -51,7 +51,8 @@ def read(content: bytes, file_name: str) -> Sheet:
     if extension not in EXTENSIONS:
         raise FileProblem("ingest.file.extension", extension=extension or "—", allowed=", ".join(EXTENSIONS))
     if len(content) > MAX_FILE_BYTES:
-        raise FileProblem("ingest.file.too_big", size_mb=round(len(content) / 1e6, 1), limit_mb=MAX_FILE_BYTES // 1024 // 1024)
+        raise FileProblem("ingest.file.too_big", size_mb=round(len(content) / 1e6, 1),
+                          limit_mb=MAX_FILE_BYTES // 1024 // 1024)
     if not content.strip():
         raise FileProblem("ingest.file.empty")
     if extension == ".xlsx":

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 
 import duckdb
@@ -421,22 +422,29 @@ def commit(con: duckdb.DuckDBPyConnection, plan: Plan, user: User, now: dt.datet
         return _write(cur, again, user, now)
 
 
+# Writers take turns within a process (DuckDB's file lock keeps other processes out): the fact tables have
+# no key constraint, so two uploads adding the same new row at once must not both see it missing.
+_WRITER = threading.Lock()
+
+
 @contextlib.contextmanager
 def _transaction(con: duckdb.DuckDBPyConnection):
-    """A cursor in one transaction: committed when the block ends, rolled back on any error. Another writer
+    """A cursor in one write transaction: committed when the block ends, rolled back on any error. A writer
     that changed the same rows first makes DuckDB refuse the write; the user is told to look again."""
-    cur = con.cursor()
-    try:
-        cur.begin()
-        yield cur
-        cur.commit()
-    except BaseException as error:
-        cur.rollback()
-        if isinstance(error, duckdb.TransactionException):
-            raise Refused("ingest.refused.stale") from error
-        raise
-    finally:
-        cur.close()
+    with _WRITER:
+        cur = con.cursor()
+        try:
+            cur.begin()
+            yield cur
+            cur.commit()
+        except BaseException as error:
+            with contextlib.suppress(duckdb.TransactionException):  # a failed commit has rolled back already
+                cur.rollback()
+            if isinstance(error, duckdb.TransactionException):
+                raise Refused("ingest.refused.stale") from error
+            raise
+        finally:
+            cur.close()
 
 
 def _write(cur, plan: Plan, user: User, now: dt.datetime) -> int:

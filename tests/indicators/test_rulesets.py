@@ -138,3 +138,13 @@ def test_a_local_id_may_not_repeat_a_shipped_one(tmp_path):
     (tmp_path / "vn-2021-qd4800.toml").write_text(QD4800, encoding="utf-8")
     with pytest.raises(RuleSetError, match="defined twice"):
         list_rulesets(local_dir=tmp_path)
+
+
+def test_band_labels_as_the_texts_write_them():
+    cases = load_ruleset("vn-2021-qd4800").criterion("community_cases")
+    assert [cases.band_label(band) for band in range(4)] == ["< 20", "≥ 20 và < 50", "≥ 50 và < 150", "≥ 150"]
+    assert cases.band_label(1, "en") == "≥ 20 and < 50"
+    vacant = load_ruleset("vn-variant-surge-2023").criterion("vacant_covid_beds")
+    assert [vacant.band_label(band) for band in range(2)] == ["≤ 10", "> 10"]
+    capacity = load_ruleset("vn-2021-qd4800").criterion("treatment_capacity")
+    assert [capacity.band_label(band, "vi") for band in range(2)] == ["không", "có"]

@@ -1,0 +1,216 @@
+"""Trình chiếu: the briefing of the selected area and day on a projector, and its files.
+
+Full width, large type, a high-contrast look and no sidebar; one slide at a time with previous/next buttons
+(← → keys), a button per slide and optional auto-advance. The deck is built once per area, day and language
+(cached), so moving between slides only redraws one slide: no spinner. Slide, rule set, auto-advance and
+sidebar live in the URL (?slide=3&auto=15&rules=…&sidebar=1). The same deck downloads as PPTX and PDF, and
+the day's situation report as DOCX and Markdown.
+"""
+from __future__ import annotations
+
+import time
+from html import escape
+
+import pandas as pd
+import streamlit as st
+
+from i18n import fmt_date, t
+from indicators.rulesets import list_rulesets
+from reports import briefing, daily, layout
+from reports.document import to_docx, to_markdown
+from reports.model import Bullets, Chart, Image, Metrics, Slide, Table
+from reports.pdf_export import write_pdf
+from reports.pptx_export import write_pptx
+from reports.text import origin_label, source_line
+from ui import cached, state
+
+build_deck = cached.cached(briefing.build_deck)
+
+AUTO_CHOICES = (0, 10, 15, 30, 60)
+CHART_HEIGHT_PX = 480
+CHART_UNDER_METRICS_PX = 340
+SLIDE_KEY = "briefing_slide"
+# session-state key -> URL parameter
+URL_KEYS = {SLIDE_KEY: "slide", "briefing_auto": "auto", "briefing_rules": "rules", "briefing_sidebar": "sidebar"}
+
+PROJECTOR_CSS = f"""
+<style>
+.block-container {{ max-width: 100%; padding: 0.8rem 2.2rem 0.6rem 2.2rem; }}
+.briefing-tiles {{ display: grid; gap: 0.6rem; }}
+.briefing-tile {{ background: {layout.COLORS["tile"]}; border: 1.5px solid {layout.COLORS["rule"]}; border-radius: 6px;
+                  padding: 0.35rem 0.9rem; }}
+.briefing-label {{ font-size: 1.15rem; color: {layout.COLORS["muted"]}; }}
+.briefing-value {{ font-size: 2.7rem; font-weight: 700; line-height: 1.15; color: {layout.COLORS["text"]}; }}
+.briefing-note {{ font-size: 1rem; font-weight: 600; }}
+[data-testid="stTable"] td, [data-testid="stTable"] th {{ font-size: 1.35rem; color: {layout.COLORS["text"]}; }}
+.briefing-bullets li, .briefing-bullets p {{ font-size: 1.45rem; line-height: 1.5; color: {layout.COLORS["text"]}; }}
+.briefing-band {{ background: {layout.COLORS["band"]}; color: {layout.COLORS["band_text"]}; padding: 0.7rem 1.4rem;
+                  border-radius: 6px; margin-bottom: 0.4rem; }}
+.briefing-band h1 {{ color: {layout.COLORS["band_text"]}; font-size: 2.5rem; margin: 0; padding: 0; line-height: 1.2; }}
+.briefing-band p {{ color: {layout.COLORS["band_subtext"]}; font-size: 1.3rem; margin: 0.2rem 0 0 0; }}
+</style>
+"""
+HIDE_SIDEBAR_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"] { display: none; }
+</style>
+"""
+
+
+def seed_from_url(slide_count: int, ruleset_ids: list[str]) -> None:
+    """Copy the URL's choices into session state once per session, ignoring anything invalid."""
+    if st.session_state.get("_briefing_seeded"):
+        return
+    st.session_state["_briefing_seeded"] = True
+    params = st.query_params
+    slide = params.get("slide", "")
+    st.session_state[SLIDE_KEY] = int(slide) if slide.isdigit() and 1 <= int(slide) <= slide_count else 1
+    auto = params.get("auto", "")
+    st.session_state["briefing_auto"] = int(auto) if auto.isdigit() and int(auto) in AUTO_CHOICES else 0
+    st.session_state["briefing_rules"] = params["rules"] if params.get("rules") in ruleset_ids else briefing.DEFAULT_RULESET
+    st.session_state["briefing_sidebar"] = params.get("sidebar") == "1"
+
+
+def write_url() -> None:
+    for key, parameter in URL_KEYS.items():
+        value = st.session_state.get(key)
+        default = {SLIDE_KEY: 1, "briefing_auto": 0, "briefing_rules": briefing.DEFAULT_RULESET,
+                   "briefing_sidebar": False}[key]
+        if value == default or value is None:
+            if parameter in st.query_params:
+                del st.query_params[parameter]
+        else:
+            text = "1" if value is True else str(value)
+            if st.query_params.get(parameter) != text:
+                st.query_params[parameter] = text
+
+
+def step(delta: int, slide_count: int) -> None:
+    st.session_state[SLIDE_KEY] = (st.session_state[SLIDE_KEY] - 1 + delta) % slide_count + 1
+    st.session_state["_briefing_shown_at"] = time.monotonic()
+
+
+# ------------------------------------------------------------------------------------------------ drawing
+
+
+def draw_metrics(metrics: Metrics, lang: str) -> None:
+    """Headline figures as tiles like the exported slides': label, large value, note and origin in its colour."""
+    tiles = "".join(
+        f"<div class='briefing-tile' role='group' aria-label='{escape(figure.label)}'>"
+        f"<div class='briefing-label'>{escape(figure.label)}</div>"
+        f"<div class='briefing-value'>{escape(figure.value)}</div>"
+        f"<div class='briefing-note' style='color:{layout.ORIGIN_COLORS.get(figure.source, layout.COLORS['muted'])}'>"
+        f"{escape(' · '.join(filter(None, [figure.note, origin_label(figure.source, lang)])))}</div></div>"
+        for figure in metrics.figures)
+    columns = min(layout.TILES_PER_ROW, len(metrics.figures))
+    st.html(f"<div class='briefing-tiles' style='grid-template-columns:repeat({columns}, 1fr)'>{tiles}</div>")
+
+
+def draw_table(table: Table) -> None:
+    frame = pd.DataFrame(list(table.rows), columns=list(table.columns))
+    numeric = [column for index, column in enumerate(table.columns) if table.is_numeric(index)]
+    styled = frame.style.set_properties(subset=numeric, **{"text-align": "right"})
+    if table.bold_last_row:
+        styled = styled.set_properties(subset=pd.IndexSlice[frame.index[-1:], :], **{"font-weight": "bold"})
+    st.table(styled, hide_index=True)
+
+
+def draw_slide(slide: Slide, number: int, deck) -> None:
+    subtitle = f"<p>{escape(slide.subtitle)}</p>" if slide.subtitle else ""
+    st.html(f"<div class='briefing-band'><h1>{escape(slide.title)}</h1>{subtitle}</div>")
+    has_metrics = any(isinstance(block, Metrics) for block in slide.blocks)
+    rest = [(index, block) for index, block in enumerate(slide.blocks) if not isinstance(block, Metrics)]
+    for block in slide.blocks:
+        if isinstance(block, Metrics):
+            draw_metrics(block, deck.lang)
+    if rest:
+        weights = slide.column_widths if len(slide.column_widths) == len(rest) else [1] * len(rest)
+        for column, (index, block) in zip(st.columns(weights, gap="large"), rest):
+            with column:
+                if isinstance(block, Chart):
+                    height = CHART_UNDER_METRICS_PX if has_metrics else CHART_HEIGHT_PX
+                    st.plotly_chart(layout.presentation_figure(block.figure, height), key=f"briefing_{slide.key}_{index}",
+                                    config={"displayModeBar": False}, width="stretch", theme=None)
+                elif isinstance(block, Image):
+                    st.image(block.png, alt=block.alt, width="stretch")
+                elif isinstance(block, Table):
+                    draw_table(block)
+                elif isinstance(block, Bullets):
+                    with st.container(key=f"briefing_bullets_{slide.key}_{index}"):
+                        st.markdown("\n".join(f"- {line}" for line in block.lines))
+    footer = st.columns([3, 7, 1.4], vertical_alignment="center")
+    footer[0].caption(deck.stamp)
+    footer[1].caption(source_line(slide.sources, deck.lang))
+    footer[2].caption(t("briefing.slide_number", deck.lang, number=number, total=len(deck.slides)))
+
+
+# ------------------------------------------------------------------------------------------------ page
+
+selection = state.current()
+lang, area, day = selection.lang, selection.area, selection.date
+rulesets = [ruleset.id for ruleset in list_rulesets() if "district" in ruleset.applies_to]
+seed_from_url(len(briefing.SLIDE_KEYS), rulesets)
+presenting = not st.session_state["briefing_sidebar"]
+st.set_page_config(layout="wide", initial_sidebar_state="collapsed" if presenting else "auto")
+st.html(PROJECTOR_CSS)
+if presenting:
+    st.html(HIDE_SIDEBAR_CSS)
+
+deck = build_deck(area, day, lang, st.session_state["briefing_rules"], selection.colorblind)
+slide_count = len(deck.slides)
+auto_seconds = st.session_state["briefing_auto"]
+
+
+@st.fragment(run_every=auto_seconds or None)
+def presenter() -> None:
+    """The slide and its controls: rerun alone on a click or a tick, so changing slides is instant."""
+    shown_at = st.session_state.get("_briefing_shown_at", 0.0)
+    if auto_seconds and time.monotonic() - shown_at >= auto_seconds - 0.5:
+        step(1, slide_count)
+    st.session_state.setdefault("_briefing_shown_at", time.monotonic())
+    number = st.session_state[SLIDE_KEY]
+    draw_slide(deck.slides[number - 1], number, deck)
+
+    controls = st.columns([1, 8, 1], vertical_alignment="center")
+    controls[0].button(t("briefing.previous", lang), key="briefing_previous", shortcut="Left", width="stretch",
+                       on_click=step, args=(-1, slide_count), icon=":material/chevron_left:")
+    with controls[1]:
+        st.segmented_control(
+            t("briefing.go_to", lang), options=list(range(1, slide_count + 1)), key=SLIDE_KEY, required=True,
+            format_func=lambda n: f"{n}. {t(f'briefing.tab_{deck.slides[n - 1].key}', lang)}",
+            label_visibility="collapsed", on_change=lambda: st.session_state.update(_briefing_shown_at=time.monotonic()))
+    controls[2].button(t("briefing.next", lang), key="briefing_next", shortcut="Right", width="stretch",
+                       on_click=step, args=(1, slide_count), icon=":material/chevron_right:", icon_position="right")
+    write_url()
+
+
+presenter()
+
+options = st.columns([2, 2, 2, 3], vertical_alignment="bottom")
+with options[0]:
+    st.selectbox(t("briefing.auto_advance", lang), AUTO_CHOICES, key="briefing_auto",
+                 format_func=lambda s: t("briefing.seconds", lang, seconds=s) if s else t("briefing.auto_off", lang))
+with options[1]:
+    st.toggle(t("briefing.show_sidebar", lang), key="briefing_sidebar", help=t("briefing.show_sidebar_help", lang))
+with options[2]:
+    st.selectbox(t("briefing.ruleset", lang), rulesets, key="briefing_rules")
+with options[3], st.popover(t("briefing.exports", lang), icon=":material/download:", width="stretch"):
+    stem = f"{area.key}-{day.isoformat()}"
+    st.caption(t("briefing.exports_help", lang, date=fmt_date(day, lang)))
+    st.download_button(t("briefing.download_pptx", lang), lambda: write_pptx(deck), file_name=f"trinh-chieu-{stem}.pptx",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       key="briefing_pptx", on_click="ignore", icon=":material/slideshow:", width="stretch")
+    st.download_button(t("briefing.download_pdf", lang), lambda: write_pdf(deck), file_name=f"trinh-chieu-{stem}.pdf",
+                       mime="application/pdf", key="briefing_pdf", on_click="ignore", icon=":material/picture_as_pdf:",
+                       width="stretch")
+    # Built on click, on the download's own thread: the slides never wait for a file nobody asked for.
+    connection = cached.connection()
+    st.download_button(t("briefing.download_docx", lang),
+                       lambda: to_docx(daily.build_report(connection, area, day, lang)), file_name=f"bao-cao-{stem}.docx",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                       key="briefing_docx", on_click="ignore", icon=":material/description:", width="stretch")
+    st.download_button(t("briefing.download_md", lang),
+                       lambda: to_markdown(daily.build_report(connection, area, day, lang)), file_name=f"bao-cao-{stem}.md",
+                       mime="text/markdown", key="briefing_md", on_click="ignore", icon=":material/article:",
+                       width="stretch")
+write_url()
