@@ -11,7 +11,7 @@ import streamlit as st
 
 from data import build, db
 from i18n import t
-from ui import state
+from ui import login, state
 
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "pages"
@@ -61,7 +61,8 @@ def main() -> None:
     }
     navigation = st.navigation(sections)
     ensure_database()
-    state.sidebar()
+    selection = state.sidebar()
+    login.gate(selection.lang)
     navigation.run()
 
 

@@ -34,11 +34,22 @@ def _timed_run(at) -> float:
 def measure(db_path: Path) -> dict[str, float]:
     import streamlit as st
 
+    previous_db = os.environ.get("SITUATION_DB")
     os.environ["SITUATION_DB"] = str(db_path)
     st.cache_data.clear()
     st.cache_resource.clear()
-    figures: dict[str, float] = {}
+    try:
+        return _figures()
+    finally:
+        st.cache_resource.clear()  # closes nothing else's connection: the next module opens its own
+        if previous_db is None:
+            del os.environ["SITUATION_DB"]
+        else:
+            os.environ["SITUATION_DB"] = previous_db
 
+
+def _figures() -> dict[str, float]:
+    figures: dict[str, float] = {}
     started = time.perf_counter()
     _page({"area": "01", "date": DATE, "from": START})
     figures["trends_page_cold_s"] = round(time.perf_counter() - started, 2)

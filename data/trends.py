@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data.db import COUNTRY, DISTRICT, Area, query
+from data.db import COUNTRY, DISTRICT, Area, official_province_cases, query
 
 COUNTRY_KEY = "VN"
 
@@ -27,7 +27,8 @@ def case_series(con, area: Area, start=None, end=None) -> pd.DataFrame:
     """Daily cases and deaths of one area with the observed part of each figure.
 
     Columns: date, new_cases, new_deaths, observed_cases, observed_deaths. The country and a
-    province are the published series (all observed); a district is the `cases` table.
+    province are the published series (data.db.official_province_cases: all observed); a district
+    is the `cases` table.
     """
     if area.level == DISTRICT:
         return query(
@@ -38,16 +39,8 @@ def case_series(con, area: Area, start=None, end=None) -> pd.DataFrame:
                 FROM cases WHERE district_code = ? AND {_between('date')} ORDER BY date""",
             [area.code, *_dates(start, end)],
         )
-    return query(
-        con,
-        f"""SELECT date, SUM(new_cases)::BIGINT AS new_cases, SUM(new_deaths)::BIGINT AS new_deaths,
-                   SUM(CASE WHEN source = 'observed' THEN new_cases ELSE 0 END)::BIGINT AS observed_cases,
-                   SUM(CASE WHEN source = 'observed' THEN new_deaths ELSE 0 END)::BIGINT AS observed_deaths
-            FROM province_cases
-            WHERE (?::TEXT IS NULL OR province_code = ?) AND {_between('date')}
-            GROUP BY date ORDER BY date""",
-        [area.code, area.code, *_dates(start, end)],
-    )
+    published = official_province_cases(con, area.code, start, end)
+    return published.assign(observed_cases=published["new_cases"], observed_deaths=published["new_deaths"])
 
 
 def units(con) -> pd.DataFrame:

@@ -111,7 +111,9 @@ def presentation_figure(figure: go.Figure, height_px: int | None = None, font_px
     """A copy of a chart in large type for a projector or a slide file (white background, black text)."""
     styled = go.Figure(figure)
     styled.update_layout(font=dict(size=font_px, color=COLORS["text"]), paper_bgcolor="white", plot_bgcolor="white",
-                         margin=dict(l=10, r=10, t=40, b=10), legend=dict(font=dict(size=font_px - 2)))
+                         margin=dict(l=80, r=20, t=50, b=60), legend=dict(font=dict(size=font_px - 2)))
+    styled.update_xaxes(automargin=True)
+    styled.update_yaxes(automargin=True)
     if height_px:
         styled.update_layout(height=height_px)
     return styled

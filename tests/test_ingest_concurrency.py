@@ -23,7 +23,7 @@ ROWS = len(DAYS) * len(DIEN_BIEN)   # ten days of Điện Biên: 100 district-da
 READERS = 3
 CYCLES = 2                          # upload, then roll back, twice
 
-# One statement, so one snapshot: the month's observed rows and the uploads in force must agree.
+# One statement, so one snapshot: the period's observed rows and the uploads in force must agree.
 STATE = """SELECT COUNT(*) FILTER (WHERE c.source = 'observed')::INTEGER AS observed,
                   COALESCE(SUM(c.new_cases) FILTER (WHERE c.source = 'observed'), 0)::INTEGER AS cases,
                   (SELECT COUNT(*) FROM uploads WHERE rolled_back_at IS NULL)::INTEGER AS in_force
@@ -38,7 +38,7 @@ def path(small_db, tmp_path):
     return copy
 
 
-def month_file() -> bytes:
+def report_file() -> bytes:
     rows = [row for day in DAYS for row in good_rows(day)]
     for row in rows:  # 7 cases a district-day: an upload's footprint is unmistakable
         row.update({header("new_cases"): 7, header("community_cases"): 7, header("quarantine_cases"): 0,
@@ -49,7 +49,7 @@ def month_file() -> bytes:
 def test_readers_see_all_of_an_upload_or_none_of_it(path):
     con = db.connect(path)
     ingest.ensure_tables(con)
-    content = month_file()
+    content = report_file()
     baseline = tuple(con.cursor().execute(STATE, [DAYS[0], DAYS[-1]]).fetchone())
     assert baseline[0] < ROWS and baseline[2] == 0
     allowed = {baseline, (ROWS, 7 * ROWS, 1)}
@@ -72,7 +72,7 @@ def test_readers_see_all_of_an_upload_or_none_of_it(path):
         reader.start()
     try:
         for _ in range(CYCLES):
-            plan = ingest.prepare(con, content, "thang7.xlsx", "11", today=TODAY)
+            plan = ingest.prepare(con, content, "bao_cao_10_ngay.xlsx", "11", today=TODAY)
             upload_id = ingest.commit(con, plan, CLERK, today=TODAY)
             ingest.rollback(con, upload_id, ADMIN)
     finally:
@@ -91,7 +91,7 @@ def test_a_reading_transaction_keeps_its_snapshot_while_an_upload_commits(path):
     try:
         reader.begin()
         before = reader.execute(STATE, [DAYS[0], DAYS[-1]]).fetchone()
-        plan = ingest.prepare(con, month_file(), "thang7.xlsx", "11", today=TODAY)
+        plan = ingest.prepare(con, report_file(), "bao_cao_10_ngay.xlsx", "11", today=TODAY)
         ingest.commit(con, plan, CLERK, today=TODAY)
         assert reader.execute(STATE, [DAYS[0], DAYS[-1]]).fetchone() == before
         reader.commit()
@@ -104,7 +104,7 @@ def test_a_reading_transaction_keeps_its_snapshot_while_an_upload_commits(path):
 def test_another_process_reads_the_upload_after_commit(path):
     con = db.connect(path)
     ingest.ensure_tables(con)
-    plan = ingest.prepare(con, month_file(), "thang7.xlsx", "11", today=TODAY)
+    plan = ingest.prepare(con, report_file(), "bao_cao_10_ngay.xlsx", "11", today=TODAY)
     ingest.commit(con, plan, CLERK, today=TODAY)
     con.close()  # DuckDB lets other processes in once the writer has closed the file
     script = ("import sys, duckdb; con = duckdb.connect(sys.argv[1], read_only=True); "

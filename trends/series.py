@@ -51,7 +51,8 @@ def rolling_sum(values: pd.Series, window: int = WINDOW) -> pd.Series:
 
 
 def per_100k(values: pd.Series | float, population: float):
-    """Per 100,000 people; NaN when the population is unknown (Hoàng Sa has none)."""
+    """Per 100,000 people of one area (a number; indicators.metrics.per_100k takes a Series of them);
+    NaN when the population is unknown (Hoàng Sa has none)."""
     return values / population * 1e5 if population else values * np.nan
 
 
@@ -89,7 +90,7 @@ def with_national(frame: pd.DataFrame, national: pd.DataFrame, value: str, popul
     Adds national (NaN where OWID has no figure) and national_per_100k.
     """
     published = national.assign(date=pd.to_datetime(national["date"])).set_index("date")[value]
-    result = frame.assign(national=frame["date"].map(published).astype("Float64").astype("float64"))
+    result = frame.assign(national=frame["date"].map(published).astype("float64"))
     result["national_per_100k"] = per_100k(result["national"], population)
     return result
 
