@@ -1,8 +1,10 @@
 """Trends page speed: server time of one run of the page, warm, for every view and kind of area.
 
 `trends_page_s` is the slowest warm run (median of three) over the views and areas (the issue asks
-≤ 0.5 s for any chart of any unit); `trends_page_<view>_s` the slowest per view; `trends_page_cold_s`
-the first opening of the app on the page (Hà Nội, default view) with empty caches.
+≤ 0.5 s for any chart of any unit); `trends_page_<view>_s` the slowest per view; the `…_cpu_s`
+figures are the same runs in CPU seconds of the process, which other work on a shared machine does
+not inflate; `trends_page_cold_s` the first opening of the app on the page (Hà Nội, default view)
+with empty caches.
 """
 from __future__ import annotations
 
@@ -25,10 +27,11 @@ def _page(query: dict):
     return open_page("pages/trends.py", query=query, timeout=300)
 
 
-def _timed_run(at) -> float:
-    started = time.perf_counter()
+def _timed_run(at) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process) of one run of the page."""
+    wall, cpu = time.perf_counter(), time.process_time()
     at.run()
-    return time.perf_counter() - started
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def measure(db_path: Path) -> dict[str, float]:
@@ -55,12 +58,16 @@ def _figures() -> dict[str, float]:
     figures["trends_page_cold_s"] = round(time.perf_counter() - started, 2)
 
     for view in VIEWS:
-        slowest = 0.0
+        wall = cpu = 0.0
         for area in AREAS:
             at = _page({"area": area, "date": DATE, "from": START, "view": view})  # fills the caches
-            slowest = max(slowest, statistics.median(_timed_run(at) for _ in range(REPEATS)))
+            runs = [_timed_run(at) for _ in range(REPEATS)]
             if at.exception:
                 raise RuntimeError(f"trends page, view {view}, area {area}: {at.exception[0].message}")
-        figures[f"trends_page_{view}_s"] = round(slowest, 3)
+            wall = max(wall, statistics.median(run[0] for run in runs))
+            cpu = max(cpu, statistics.median(run[1] for run in runs))
+        figures[f"trends_page_{view}_s"] = round(wall, 3)
+        figures[f"trends_page_{view}_cpu_s"] = round(cpu, 3)
     figures["trends_page_s"] = max(figures[f"trends_page_{view}_s"] for view in VIEWS)
+    figures["trends_page_cpu_s"] = max(figures[f"trends_page_{view}_cpu_s"] for view in VIEWS)
     return figures

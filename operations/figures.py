@@ -37,7 +37,11 @@ def projection_chart(history: pd.DataFrame, projected: pd.DataFrame, capacity: f
                     mode="lines", line=dict(color=SECOND, width=2.5, dash="dash"), hovertemplate="%{y:,.0f}")
     fig.add_hline(y=capacity, line=dict(color=ALERT, width=2), annotation_text=t("capacity.series_capacity", lang),
                   annotation_position="top left")
-    return base_layout(fig, lang, height)
+    base_layout(fig, lang, height)
+    ceiling = 2 * max(capacity, history["occupied"].max(), 1)
+    if projected["occupied"].max() > ceiling:  # keep the capacity line readable: the curve may leave the chart
+        fig.update_yaxes(range=[0, ceiling])
+    return fig
 
 
 def _with_percent_axis(fig: go.Figure, title: str) -> go.Figure:

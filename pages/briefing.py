@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from html import escape
 
-import pandas as pd
 import streamlit as st
 
 from i18n import fmt_date, t
@@ -42,8 +41,14 @@ PROJECTOR_CSS = f"""
 .briefing-label {{ font-size: 1.15rem; color: {layout.COLORS["muted"]}; }}
 .briefing-value {{ font-size: 2.7rem; font-weight: 700; line-height: 1.15; color: {layout.COLORS["text"]}; }}
 .briefing-note {{ font-size: 1rem; font-weight: 600; }}
-[data-testid="stTable"] td, [data-testid="stTable"] th {{ font-size: 1.35rem; color: {layout.COLORS["text"]}; }}
-.briefing-bullets li, .briefing-bullets p {{ font-size: 1.45rem; line-height: 1.5; color: {layout.COLORS["text"]}; }}
+.briefing-table {{ width: 100%; border-collapse: collapse; font-size: 1.3rem; color: {layout.COLORS["text"]}; }}
+.briefing-table th {{ background: {layout.COLORS["table_header"]}; color: {layout.COLORS["band_text"]}; text-align: left;
+                      padding: 0.3rem 0.6rem; vertical-align: bottom; }}
+.briefing-table td {{ padding: 0.25rem 0.6rem; border-bottom: 1px solid {layout.COLORS["rule"]}; }}
+.briefing-table tbody tr:nth-child(even) {{ background: {layout.COLORS["table_stripe"]}; }}
+.briefing-table .num {{ text-align: right; }}
+.briefing-table .total td {{ font-weight: 700; }}
+.briefing-bullets li {{ font-size: 1.45rem; line-height: 1.5; color: {layout.COLORS["text"]}; }}
 .briefing-band {{ background: {layout.COLORS["band"]}; color: {layout.COLORS["band_text"]}; padding: 0.7rem 1.4rem;
                   border-radius: 6px; margin-bottom: 0.4rem; }}
 .briefing-band h1 {{ color: {layout.COLORS["band_text"]}; font-size: 2.5rem; margin: 0; padding: 0; line-height: 1.2; }}
@@ -106,13 +111,15 @@ def draw_metrics(metrics: Metrics, lang: str) -> None:
     st.html(f"<div class='briefing-tiles' style='grid-template-columns:repeat({columns}, 1fr)'>{tiles}</div>")
 
 
-def draw_table(table: Table) -> None:
-    frame = pd.DataFrame(list(table.rows), columns=list(table.columns))
-    numeric = [column for index, column in enumerate(table.columns) if table.is_numeric(index)]
-    styled = frame.style.set_properties(subset=numeric, **{"text-align": "right"})
-    if table.bold_last_row:
-        styled = styled.set_properties(subset=pd.IndexSlice[frame.index[-1:], :], **{"font-weight": "bold"})
-    st.table(styled, hide_index=True)
+def table_html(table: Table) -> str:
+    """A table in the slide's large type, numbers right-aligned, the total in bold."""
+    def cells(values, tag: str) -> str:
+        return "".join(f"<{tag} class='{'num' if table.is_numeric(i) else ''}'>{escape(value)}</{tag}>"
+                       for i, value in enumerate(values))
+
+    body = "".join(f"<tr class='{'total' if table.bold_last_row and n == len(table.rows) - 1 else ''}'>"
+                   f"{cells(row, 'td')}</tr>" for n, row in enumerate(table.rows))
+    return f"<table class='briefing-table'><thead><tr>{cells(table.columns, 'th')}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def draw_slide(slide: Slide, number: int, deck) -> None:
@@ -134,10 +141,10 @@ def draw_slide(slide: Slide, number: int, deck) -> None:
                 elif isinstance(block, Image):
                     st.image(block.png, alt=block.alt, width="stretch")
                 elif isinstance(block, Table):
-                    draw_table(block)
+                    st.html(table_html(block))
                 elif isinstance(block, Bullets):
-                    with st.container(key=f"briefing_bullets_{slide.key}_{index}"):
-                        st.markdown("\n".join(f"- {line}" for line in block.lines))
+                    st.html("<ul class='briefing-bullets'>" + "".join(f"<li>{escape(line)}</li>" for line in block.lines)
+                            + "</ul>")
     footer = st.columns([3, 7, 1.4], vertical_alignment="center")
     footer[0].caption(deck.stamp)
     footer[1].caption(source_line(slide.sources, deck.lang))
@@ -148,8 +155,8 @@ def draw_slide(slide: Slide, number: int, deck) -> None:
 
 selection = state.current()
 lang, area, day = selection.lang, selection.area, selection.date
-rulesets = [ruleset.id for ruleset in list_rulesets() if "district" in ruleset.applies_to]
-seed_from_url(len(briefing.SLIDE_KEYS), rulesets)
+rulesets = {ruleset.id: ruleset for ruleset in list_rulesets() if "district" in ruleset.applies_to}
+seed_from_url(len(briefing.SLIDE_KEYS), list(rulesets))
 presenting = not st.session_state["briefing_sidebar"]
 st.set_page_config(layout="wide", initial_sidebar_state="collapsed" if presenting else "auto")
 st.html(PROJECTOR_CSS)
@@ -193,7 +200,8 @@ with options[0]:
 with options[1]:
     st.toggle(t("briefing.show_sidebar", lang), key="briefing_sidebar", help=t("briefing.show_sidebar_help", lang))
 with options[2]:
-    st.selectbox(t("briefing.ruleset", lang), rulesets, key="briefing_rules")
+    st.selectbox(t("briefing.ruleset", lang), list(rulesets), key="briefing_rules",
+                 format_func=lambda ruleset_id: rulesets[ruleset_id].name(lang))
 with options[3], st.popover(t("briefing.exports", lang), icon=":material/download:", width="stretch"):
     stem = f"{area.key}-{day.isoformat()}"
     st.caption(t("briefing.exports_help", lang, date=fmt_date(day, lang)))

@@ -24,7 +24,7 @@ week_sources = cached.cached(levels.week_sources)
 
 DEFAULT_RULESET = "vn-2021-qd4800"
 PLAY_SECONDS = 2.0
-MAP_HEIGHT = 680
+MAP_HEIGHT = 720
 MAP_WIDTH = 800  # the map column's usual width in pixels: the camera is fitted to this box
 CASE_CURVE_WEEKS = 12
 ORIGINS = ("observed", "estimated", "simulated", "mixed")
@@ -87,7 +87,6 @@ def write_url() -> None:
 
 def on_map_select() -> None:
     """A click on the map picks the district (a click on the picked one, or outside, clears it)."""
-    open("/tmp/map_debug.txt", "a").write(repr(st.session_state.get("map_chart"))[:3000] + "\n")
     st.session_state["map_unit"] = selected_code(st.session_state.get("map_chart"))
 
 

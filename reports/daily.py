@@ -231,8 +231,8 @@ def _treatment(con, area: Area, day: dt.date, figures: _Figures) -> Section:
     load, bed_origin = cases["load_source"], beds["source"]
 
     def used_of(used: str, total: str) -> str:
-        return t("report.used_of", lang, used=fmt_int(beds[used], lang), total=fmt_int(beds[total], lang),
-                 pct=figures.percent(beds[used], beds[total], bed_origin))
+        share = beds[used] / beds[total] * 100 if beds[total] else float("nan")
+        return f"{t('report.used_of', lang, used=fmt_int(beds[used], lang), total=fmt_int(beds[total], lang), pct=fmt_pct(share, 1, lang))} {figures.mark(bed_origin)}".rstrip()
 
     return Section(t("report.treatment", lang), (
         Paragraph(t("report.treatment_sentence", lang, in_treatment=figures.count(cases["in_treatment"], load),
