@@ -64,7 +64,7 @@ def simulated_tables(n_districts: int = 705, n_days: int = 1063, seed: int = 0) 
     samples = rng.integers(50, 2000, n)
     tests = pd.DataFrame({**daily, "samples": samples, "positives": np.minimum(new_cases, samples),
                           "source": "simulated"})
-    mondays = dates[dates.dayofweek == 0]
+    mondays = dates[dates.day_of_week == 0]
     groups, doses = ["05-11", "12-17", "18-49", "50-64", "65+"], ["dose1", "full", "booster"]
     grid = pd.MultiIndex.from_product([mondays, codes, groups, doses], names=["date", "district_code",
                                                                               "age_group", "dose"]).to_frame(index=False)
