@@ -2,7 +2,8 @@
 
 - `map_payload_bytes`: the whole country's map (705 districts, tooltips in Vietnamese) as
   st.pydeck_chart sends it, for the busiest week of the period (longest tooltips).
-- `map_levels_s`: computing every district's weekly levels (one rule set, the whole period), cold.
+- `map_levels_s`: computing every district's weekly levels (inputs + one rule set, the whole period), cold;
+  another rule set then only reclassifies the cached inputs (tens of milliseconds).
 - `map_rerender_s`: server time of a rerun after the week slider moved, warm (levels cached), the
   median of several moves, measured on the page itself in AppTest (a full rerun, so an upper bound of
   the fragment rerun the browser triggers).

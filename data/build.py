@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from data import estimate, simulate
+from data.supplies import simulate_supplies
 from data.db import SCHEMA_SQL, db_path
 
 SOURCES = Path(__file__).resolve().parent / "sources"
@@ -193,6 +194,8 @@ def _write_all(con, real, district_cases, simulated, seed) -> None:
         frame = simulated[name]
         _insert(con, name, frame.assign(reported_at=_reported_at(frame["date"])))
     _insert(con, "checkpoints", simulated["checkpoints"])
+    supplies = simulate_supplies(districts, cases, simulated["beds"], simulated["tracing"], seed)
+    _insert(con, "supplies", supplies.assign(reported_at=_reported_at(supplies["date"])))
 
     info = {
         "build_version": BUILD_VERSION,

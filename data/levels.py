@@ -44,18 +44,32 @@ def week_ends(dates: pd.Series) -> pd.Series:
     return (days.dt.day_of_week == SUNDAY) & (days >= days.min() + pd.Timedelta(days=6))
 
 
-def weekly_levels(con, ruleset_id: str) -> pd.DataFrame:
-    """One row per district and complete week: district_code, province_code, week (its Monday), week_end,
+def weekly_inputs(con) -> pd.DataFrame:
+    """Every rule set's inputs on the Sunday of each complete week, for every district: district_code,
+    province_code, week (its Monday), week_end, then the columns of indicators.inputs.district_inputs.
+
+    The costly part of the levels, and the same for every rule set: compute it once, classify it per rule set.
+    """
+    daily = district_inputs(con)
+    frame = daily.loc[week_ends(daily["date"])].rename(columns={"date": "week_end"}).reset_index(drop=True)
+    frame.insert(2, "week", frame["week_end"] - pd.Timedelta(days=6))
+    return frame
+
+
+def classify_weeks(weekly: pd.DataFrame, ruleset_id: str) -> pd.DataFrame:
+    """The levels of a `weekly_inputs` frame under one rule set: district_code, province_code, week, week_end,
     the figures of DETAIL_COLUMNS and the rule set's inputs, then level (Int64, <NA> unknown), label_vi,
     label_en, color (official palette) and reasons, from indicators.engine.classify."""
     ruleset = load_ruleset(ruleset_id)
-    daily = district_inputs(con)
-    sundays = daily.loc[week_ends(daily["date"])]
-    keep = list(dict.fromkeys([*DETAIL_COLUMNS, *ruleset.input_columns]))
-    frame = sundays[["district_code", "province_code", "date", *[c for c in keep if c in sundays]]].rename(
-        columns={"date": "week_end"}).reset_index(drop=True)
-    frame.insert(2, "week", frame["week_end"] - pd.Timedelta(days=6))
+    keep = list(dict.fromkeys(["district_code", "province_code", "week", "week_end",
+                               *DETAIL_COLUMNS, *ruleset.input_columns]))
+    frame = weekly[[column for column in keep if column in weekly]]
     return pd.concat([frame, engine.classify(frame, ruleset)], axis=1)
+
+
+def weekly_levels(con, ruleset_id: str) -> pd.DataFrame:
+    """`classify_weeks(weekly_inputs(con), ruleset_id)`: the levels of every district and complete week."""
+    return classify_weeks(weekly_inputs(con), ruleset_id)
 
 
 def week_sources(con) -> pd.DataFrame:

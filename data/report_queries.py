@@ -84,8 +84,8 @@ def unit_cases(con, area: Area, day: dt.date) -> pd.DataFrame:
     districts from `cases` (observed where announced, otherwise estimated from the province).
     """
     # Provinces: the published series; districts: the `cases` table (deaths carry their own origin there).
-    unit, unit_table, deaths_origin = (
-        ("province", "province_cases", "c.source") if area.level == COUNTRY else ("district", "cases", "c.deaths_source"))
+    unit, unit_table, deaths_origin = (("province", "province_cases", "c.source") if area.level == COUNTRY
+                                       else ("district", "cases", "c.deaths_source"))
     where, params = ("TRUE", []) if area.level == COUNTRY else (_AREA_FILTER, _area_params(area))
     return query(
         con,

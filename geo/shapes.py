@@ -11,6 +11,7 @@ geo/provinces_map.geojson):
 - provinces are dissolved from the simplified districts, so both layers line up.
 
 Zoomed-in views (a province, a district and its neighbours) are small, so they draw the real polygons.
+The map files are derived data: same sources and terms as the real files (data/sources/SOURCES.md).
 
     python -m geo.shapes    # regenerate the map files after the real polygons change
 """

@@ -9,10 +9,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts import base_layout
-from i18n import fmt_date, fmt_int, t
 from geo.tooltips import criteria_entries
+from i18n import fmt_date, fmt_int, t
 from indicators.formatting import format_number, format_threshold
-from indicators.rulesets import UNKNOWN_COLOR, UNKNOWN_LABEL, YES_NO_LABEL, Criterion, RuleSet
+from indicators.rulesets import UNKNOWN_COLOR, YES_NO_LABEL, Criterion, RuleSet
 
 
 def level_colors(levels: pd.Series, ruleset: RuleSet, colorblind: bool = False) -> pd.Series:
@@ -21,8 +21,13 @@ def level_colors(levels: pd.Series, ruleset: RuleSet, colorblind: bool = False) 
     return levels.map(palette).astype("object").where(levels.notna(), UNKNOWN_COLOR).astype("str")
 
 
+def no_data_label(lang: str) -> str:
+    return t("common.no_data", lang).capitalize()
+
+
 def level_label(number, ruleset: RuleSet, lang: str) -> str:
-    return UNKNOWN_LABEL[lang] if pd.isna(number) else ruleset.level(int(number)).label(lang)
+    """The level's label, or "no data" (grey) for an unknown level."""
+    return no_data_label(lang) if pd.isna(number) else ruleset.level(int(number)).label(lang)
 
 
 def short_label(label: str) -> str:
@@ -37,7 +42,7 @@ def legend(levels: pd.Series, ruleset: RuleSet, lang: str, colorblind: bool = Fa
     rows = [{"number": level.number, "label": level.label(lang),
              "color": level.color_colorblind if colorblind else level.color,
              "count": int(counts.get(level.number, 0))} for level in ordered]
-    rows.append({"number": pd.NA, "label": t("common.no_data", lang).capitalize(), "color": UNKNOWN_COLOR,
+    rows.append({"number": pd.NA, "label": no_data_label(lang), "color": UNKNOWN_COLOR,
                  "count": int(levels.isna().sum())})
     return pd.DataFrame(rows)
 

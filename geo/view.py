@@ -25,13 +25,16 @@ class AreaView:
     box: tuple[float, float, float, float]
     camera: dict[str, float]
     detailed: bool  # zoomed-in views draw the real polygons, the country the simplified ones
+    level: str = shapes.DISTRICT  # the unit level coloured (communes once their polygons exist)
 
 
-def area_view(area_level: str, area_code: str | None, known: set[str], width: int, height: int) -> AreaView:
-    """The view of an area: its units that the database knows (`known`), fitted to width × height pixels."""
-    codes = tuple(code for code in shapes.area_units(area_level, area_code) if code in known)
-    box = shapes.bounds(list(codes))
-    return AreaView(codes, box, shapes.fit_view(box, width, height), detailed=area_level != COUNTRY)
+def area_view(area_level: str, area_code: str | None, known: set[str], width: int, height: int,
+              level: str = shapes.DISTRICT) -> AreaView:
+    """The view of an area: its units of `level` that the database knows (`known`), fitted to width × height
+    pixels."""
+    codes = tuple(code for code in shapes.area_units(area_level, area_code, level) if code in known)
+    box = shapes.bounds(list(codes), level)
+    return AreaView(codes, box, shapes.fit_view(box, width, height), area_level != COUNTRY, level)
 
 
 def unit_styles(units: pd.DataFrame, classified: pd.DataFrame, ruleset: RuleSet, lang: str,
@@ -47,12 +50,12 @@ def unit_styles(units: pd.DataFrame, classified: pd.DataFrame, ruleset: RuleSet,
 def map_deck(view: AreaView, styles: pd.DataFrame, selected: str | None = None, caption: str = "",
              basemap: bool = False) -> layers.CompactDeck:
     """Coloured units, the borders of the provinces around them, names when zoomed in, the selected outline."""
-    geometries = shapes.geometries(shapes.DISTRICT, view.detailed)
+    geometries = shapes.geometries(view.level, view.detailed)
     deck_layers = [
         layers.unit_layer(layers.unit_features(geometries, styles)),
         layers.border_layer(shapes.geometries(shapes.PROVINCE, view.detailed), shapes.codes_in_box(view.box)),
     ]
     if view.detailed:
-        deck_layers.append(layers.label_layer(shapes.label_points().set_index("code").loc[list(view.codes)]))
+        deck_layers.append(layers.label_layer(shapes.label_points(view.level).set_index("code").loc[list(view.codes)]))
     deck_layers.append(layers.selected_layer(geometries.get(selected) if selected in view.codes else None))
     return layers.situation_deck(deck_layers, view.camera, tooltips.tooltip(caption), basemap)

@@ -42,8 +42,8 @@ PROJECTOR_CSS = f"""
 .briefing-value {{ font-size: 2.7rem; font-weight: 700; line-height: 1.15; color: {layout.COLORS["text"]}; }}
 .briefing-note {{ font-size: 1rem; font-weight: 600; }}
 .briefing-table {{ width: 100%; border-collapse: collapse; font-size: 1.3rem; color: {layout.COLORS["text"]}; }}
-.briefing-table th {{ background: {layout.COLORS["table_header"]}; color: {layout.COLORS["band_text"]}; text-align: left;
-                      padding: 0.3rem 0.6rem; vertical-align: bottom; }}
+.briefing-table th {{ background: {layout.COLORS["table_header"]}; color: {layout.COLORS["band_text"]};
+                      text-align: left; padding: 0.3rem 0.6rem; vertical-align: bottom; }}
 .briefing-table td {{ padding: 0.25rem 0.6rem; border-bottom: 1px solid {layout.COLORS["rule"]}; }}
 .briefing-table tbody tr:nth-child(even) {{ background: {layout.COLORS["table_stripe"]}; }}
 .briefing-table .num {{ text-align: right; }}
@@ -72,7 +72,8 @@ def seed_from_url(slide_count: int, ruleset_ids: list[str]) -> None:
     st.session_state[SLIDE_KEY] = int(slide) if slide.isdigit() and 1 <= int(slide) <= slide_count else 1
     auto = params.get("auto", "")
     st.session_state["briefing_auto"] = int(auto) if auto.isdigit() and int(auto) in AUTO_CHOICES else 0
-    st.session_state["briefing_rules"] = params["rules"] if params.get("rules") in ruleset_ids else briefing.DEFAULT_RULESET
+    rules = params.get("rules")
+    st.session_state["briefing_rules"] = rules if rules in ruleset_ids else briefing.DEFAULT_RULESET
     st.session_state["briefing_sidebar"] = params.get("sidebar") == "1"
 
 
@@ -119,7 +120,8 @@ def table_html(table: Table) -> str:
 
     body = "".join(f"<tr class='{'total' if table.bold_last_row and n == len(table.rows) - 1 else ''}'>"
                    f"{cells(row, 'td')}</tr>" for n, row in enumerate(table.rows))
-    return f"<table class='briefing-table'><thead><tr>{cells(table.columns, 'th')}</tr></thead><tbody>{body}</tbody></table>"
+    head = f"<thead><tr>{cells(table.columns, 'th')}</tr></thead>"
+    return f"<table class='briefing-table'>{head}<tbody>{body}</tbody></table>"
 
 
 def draw_slide(slide: Slide, number: int, deck) -> None:
@@ -136,15 +138,15 @@ def draw_slide(slide: Slide, number: int, deck) -> None:
             with column:
                 if isinstance(block, Chart):
                     height = CHART_UNDER_METRICS_PX if has_metrics else CHART_HEIGHT_PX
-                    st.plotly_chart(layout.presentation_figure(block.figure, height), key=f"briefing_{slide.key}_{index}",
-                                    config={"displayModeBar": False}, width="stretch", theme=None)
+                    st.plotly_chart(layout.presentation_figure(block.figure, height), theme=None, width="stretch",
+                                    key=f"briefing_{slide.key}_{index}", config={"displayModeBar": False})
                 elif isinstance(block, Image):
                     st.image(block.png, alt=block.alt, width="stretch")
                 elif isinstance(block, Table):
                     st.html(table_html(block))
                 elif isinstance(block, Bullets):
-                    st.html("<ul class='briefing-bullets'>" + "".join(f"<li>{escape(line)}</li>" for line in block.lines)
-                            + "</ul>")
+                    items = "".join(f"<li>{escape(line)}</li>" for line in block.lines)
+                    st.html(f"<ul class='briefing-bullets'>{items}</ul>")
     footer = st.columns([3, 7, 1.4], vertical_alignment="center")
     footer[0].caption(deck.stamp)
     footer[1].caption(source_line(slide.sources, deck.lang))
@@ -163,7 +165,8 @@ st.html(PROJECTOR_CSS)
 if presenting:
     st.html(HIDE_SIDEBAR_CSS)
 
-deck = build_deck(area, day, lang, st.session_state["briefing_rules"], selection.colorblind)
+with st.spinner(t("briefing.preparing", lang)):  # once per area, day and language; slides then switch at once
+    deck = build_deck(area, day, lang, st.session_state["briefing_rules"], selection.colorblind)
 slide_count = len(deck.slides)
 auto_seconds = st.session_state["briefing_auto"]
 
@@ -171,10 +174,9 @@ auto_seconds = st.session_state["briefing_auto"]
 @st.fragment(run_every=auto_seconds or None)
 def presenter() -> None:
     """The slide and its controls: rerun alone on a click or a tick, so changing slides is instant."""
-    shown_at = st.session_state.get("_briefing_shown_at", 0.0)
+    shown_at = st.session_state.setdefault("_briefing_shown_at", time.monotonic())
     if auto_seconds and time.monotonic() - shown_at >= auto_seconds - 0.5:
         step(1, slide_count)
-    st.session_state.setdefault("_briefing_shown_at", time.monotonic())
     number = st.session_state[SLIDE_KEY]
     draw_slide(deck.slides[number - 1], number, deck)
 
@@ -185,7 +187,8 @@ def presenter() -> None:
         st.segmented_control(
             t("briefing.go_to", lang), options=list(range(1, slide_count + 1)), key=SLIDE_KEY, required=True,
             format_func=lambda n: f"{n}. {t(f'briefing.tab_{deck.slides[n - 1].key}', lang)}",
-            label_visibility="collapsed", on_change=lambda: st.session_state.update(_briefing_shown_at=time.monotonic()))
+            label_visibility="collapsed",
+            on_change=lambda: st.session_state.update(_briefing_shown_at=time.monotonic()))
     controls[2].button(t("briefing.next", lang), key="briefing_next", shortcut="Right", width="stretch",
                        on_click=step, args=(1, slide_count), icon=":material/chevron_right:", icon_position="right")
     write_url()
@@ -205,7 +208,8 @@ with options[2]:
 with options[3], st.popover(t("briefing.exports", lang), icon=":material/download:", width="stretch"):
     stem = f"{area.key}-{day.isoformat()}"
     st.caption(t("briefing.exports_help", lang, date=fmt_date(day, lang)))
-    st.download_button(t("briefing.download_pptx", lang), lambda: write_pptx(deck), file_name=f"trinh-chieu-{stem}.pptx",
+    st.download_button(t("briefing.download_pptx", lang), lambda: write_pptx(deck),
+                       file_name=f"trinh-chieu-{stem}.pptx",
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                        key="briefing_pptx", on_click="ignore", icon=":material/slideshow:", width="stretch")
     st.download_button(t("briefing.download_pdf", lang), lambda: write_pdf(deck), file_name=f"trinh-chieu-{stem}.pdf",
@@ -214,11 +218,13 @@ with options[3], st.popover(t("briefing.exports", lang), icon=":material/downloa
     # Built on click, on the download's own thread: the slides never wait for a file nobody asked for.
     connection = cached.connection()
     st.download_button(t("briefing.download_docx", lang),
-                       lambda: to_docx(daily.build_report(connection, area, day, lang)), file_name=f"bao-cao-{stem}.docx",
+                       lambda: to_docx(daily.build_report(connection, area, day, lang)),
+                       file_name=f"bao-cao-{stem}.docx",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                        key="briefing_docx", on_click="ignore", icon=":material/description:", width="stretch")
     st.download_button(t("briefing.download_md", lang),
-                       lambda: to_markdown(daily.build_report(connection, area, day, lang)), file_name=f"bao-cao-{stem}.md",
+                       lambda: to_markdown(daily.build_report(connection, area, day, lang)),
+                       file_name=f"bao-cao-{stem}.md",
                        mime="text/markdown", key="briefing_md", on_click="ignore", icon=":material/article:",
                        width="stretch")
 write_url()

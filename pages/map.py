@@ -12,15 +12,12 @@ import streamlit as st
 
 from charts.epicurve import epicurve
 from data import levels
-from data.db import DISTRICT, Area
+from data.db import DISTRICT, Area, db_path
 from geo import situation, view
 from geo.selection import selected_code
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators.rulesets import RuleSet, list_rulesets
 from ui import cached, state, widgets
-
-weekly_levels = cached.cached(levels.weekly_levels)
-week_sources = cached.cached(levels.week_sources)
 
 DEFAULT_RULESET = "vn-2021-qd4800"
 PLAY_SECONDS = 2.0
@@ -30,6 +27,16 @@ CASE_CURVE_WEEKS = 12
 ORIGINS = ("observed", "estimated", "simulated", "mixed")
 # session-state key -> URL parameter
 URL_KEYS = {"map_week": "week", "map_rules": "rules", "map_unit": "unit", "map_basemap": "basemap"}
+
+weekly_inputs = cached.cached(levels.weekly_inputs)
+week_sources = cached.cached(levels.week_sources)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def weekly_levels(database: str, ruleset_id: str) -> pd.DataFrame:
+    """One rule set's levels of every district and week of `database` (its path keys the cache); the inputs
+    are computed once for all rule sets, so switching rule set only reclassifies them."""
+    return levels.classify_weeks(weekly_inputs(), ruleset_id)
 
 
 @st.cache_data(ttl=300, show_spinner=False)
@@ -232,7 +239,7 @@ def situation_map() -> None:
     ruleset = rulesets[ruleset_id]
 
     with st.spinner(t("map.computing", lang), show_time=True):
-        weekly = weekly_levels(ruleset_id)
+        weekly = weekly_levels(str(db_path()), ruleset_id)
     this_week = weekly.loc[weekly["week"] == pd.Timestamp(week)].set_index("district_code")
     previous = weekly.loc[weekly["week"] == pd.Timestamp(week - dt.timedelta(weeks=1))].set_index("district_code")
     shown = this_week.reindex(list(area_view.codes))

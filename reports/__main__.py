@@ -45,9 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("kind", choices=sorted(FORMATS), help="daily: the situation report; briefing: the slides")
     parser.add_argument("--date", required=True, type=dt.date.fromisoformat, help="the day, YYYY-MM-DD")
     parser.add_argument("--area", required=True, help="VN, a province code (11) or a district code (103)")
-    parser.add_argument("--format", dest="file_format", help="md|docx (daily, default md) or pptx|pdf (briefing, default pptx)")
+    parser.add_argument("--format", dest="file_format",
+                        help="md|docx (daily, default md) or pptx|pdf (briefing, default pptx)")
     parser.add_argument("-o", "--output", type=Path, help="file to write (default: named after the area and date)")
-    parser.add_argument("--db", type=Path, default=None, help="database file (default: $SITUATION_DB or data/situation.duckdb)")
+    parser.add_argument("--db", type=Path, default=None,
+                        help="database file (default: $SITUATION_DB or data/situation.duckdb)")
     parser.add_argument("--lang", choices=LANGS, default="vi")
     args = parser.parse_args(argv)
 

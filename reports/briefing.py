@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -16,18 +17,18 @@ from charts import COLORS, base_layout
 from charts.epicurve import epicurve
 from charts.trends import capacity_figure
 from data import db, levels, operations as operations_data, report_queries
-from data.db import COUNTRY, DISTRICT, Area
+from data.db import COUNTRY, DISTRICT, PROVINCE, Area
 from geo import shapes, situation
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
 from indicators import metrics
 from indicators.headline import headline
-from indicators.rulesets import load_ruleset
+from indicators.rulesets import RuleSet, load_ruleset
 from operations import checkpoints as checkpoint_ops
 from reports import layout
 from reports.levelmap import level_map_png
 from reports.model import Bullets, Chart, Deck, Figure, Image, Metrics, Slide, Table, least_real
-from reports.text import area_title, province_of, source_line, week_span
-from trends.vaccination import band_population
+from reports.text import area_title, province_of, week_span
+from trends.vaccination import TARGETS, band_population
 
 DEFAULT_RULESET = "vn-2021-qd4800"
 CURVE_DAYS = 90
@@ -42,11 +43,13 @@ DOSE_COLORS = {"dose1": "#56B4E9", "full": "#0072B2", "booster": "#009E73"}
 
 @dataclass(frozen=True)
 class _Context:
-    con: object
+    """What every slide is about: the database, the area, the day, the language and the level rules."""
+
+    con: duckdb.DuckDBPyConnection
     area: Area
     day: dt.date
     lang: str
-    ruleset: object
+    ruleset: RuleSet
     colorblind: bool
     title: str
 
@@ -118,7 +121,6 @@ def _no_data(what: str, lang: str) -> Bullets:
 
 def headline_slide(c: _Context, daily: pd.DataFrame, vaccination: pd.DataFrame, figures) -> Slide:
     load_origin = "simulated" if daily["load_simulated"].any() else "observed"
-    deaths_origin = c.cases_origin
     vaccination_origin = least_real(*vaccination["source"])
     vaccination_note = (t("briefing.as_of", c.lang, date=fmt_date(figures.vaccination_date, c.lang))
                         if figures.vaccination_date else t("common.no_data", c.lang))
@@ -126,8 +128,9 @@ def headline_slide(c: _Context, daily: pd.DataFrame, vaccination: pd.DataFrame, 
     tiles = (
         Figure(t("overview.cases_7d", lang), fmt_int(figures.cases_7d, lang), figures.cases_source,
                _change_note(figures.change_pct, lang)),
-        Figure(t("overview.cases_per_100k", lang), fmt_number(figures.cases_per_100k_7d, 1, lang), figures.cases_source),
-        Figure(t("overview.deaths_7d", lang), fmt_int(figures.deaths_7d, lang), deaths_origin),
+        Figure(t("overview.cases_per_100k", lang), fmt_number(figures.cases_per_100k_7d, 1, lang),
+               figures.cases_source),
+        Figure(t("overview.deaths_7d", lang), fmt_int(figures.deaths_7d, lang), c.cases_origin),
         Figure(t("overview.in_treatment", lang), fmt_int(figures.in_treatment, lang), load_origin),
         Figure(t("overview.oxygen", lang), fmt_int(figures.oxygen, lang), load_origin),
         Figure(t("overview.icu", lang), fmt_int(figures.icu, lang), load_origin),
@@ -161,14 +164,12 @@ def map_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous: pd.
     widths = (1.7, 1.0)
     box = layout.column_boxes(widths)[0]
     png = level_map(c, this_week, int(box.w * MAP_DPI), int(box.h * MAP_DPI))
-    counts = pd.DataFrame({
-        "label": [situation.short_label(label) for label in situation.legend(this_week["level"], c.ruleset, lang)["label"]],
-        "before": situation.legend(previous["level"], c.ruleset, lang)["count"],
-        "now": situation.legend(this_week["level"], c.ruleset, lang)["count"],
-    })
-    table = Table((t("briefing.col_level", lang), t("briefing.col_previous_week", lang), t("briefing.col_this_week", lang)),
-                  tuple((label, fmt_int(before, lang), fmt_int(now, lang)) for label, before, now in counts.itertuples(index=False)),
-                  numeric=(False, True, True))
+    now, before = (situation.legend(week_rows["level"], c.ruleset, lang) for week_rows in (this_week, previous))
+    table = Table(
+        (t("briefing.col_level", lang), t("briefing.col_previous_week", lang), t("briefing.col_this_week", lang)),
+        tuple((situation.short_label(label), fmt_int(then, lang), fmt_int(count, lang))
+              for label, then, count in zip(now["label"], before["count"], now["count"])),
+        numeric=(False, True, True))
     subtitle = c.ruleset.name(lang)
     units = shapes.units(shapes.DISTRICT)
     if units.loc[units["code"].isin(this_week.index), "approximate"].any():
@@ -235,11 +236,12 @@ def changes_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous:
 def rising_slide(c: _Context) -> Slide:
     """Districts with the largest rise in cases over the 7 days to the day (a district: those of its province)."""
     lang = c.lang
-    scope = Area("province", province_of(c.con, c.area)) if c.area.level == DISTRICT else c.area
+    scope = Area(PROVINCE, province_of(c.con, c.area)) if c.area.level == DISTRICT else c.area
     weeks = report_queries.district_week_change(c.con, scope, c.day)
     rising = weeks[weeks["change"] > 0].head(TABLE_ROWS)
     origin = least_real(*rising["source"]) if len(rising) else least_real(*weeks["source"])
-    title = t("briefing.rising_title", lang, start=fmt_date(c.day - dt.timedelta(days=6), lang), end=fmt_date(c.day, lang))
+    title = t("briefing.rising_title", lang, start=fmt_date(c.day - dt.timedelta(days=6), lang),
+              end=fmt_date(c.day, lang))
     sources = ((t("briefing.what_cases", lang), origin),)
     if rising.empty:
         return Slide("rising", title, (Bullets((t("briefing.none_rising", lang),)),), sources)
@@ -313,15 +315,15 @@ def vaccination_slide(c: _Context, coverage: pd.DataFrame, figures) -> Slide:
     origin = least_real(*coverage["source"])
     targets = Metrics((
         Figure(t("overview.dose1_18plus", lang), fmt_pct(figures.pct_18plus_dose1, 1, lang), origin,
-               t("briefing.target", lang, pct=fmt_pct(70, 0, lang))),
+               t("briefing.target", lang, pct=fmt_pct(TARGETS["adults_dose1"][2], 0, lang))),
         Figure(t("overview.full_50plus", lang), fmt_pct(figures.pct_50plus_full, 1, lang), origin,
-               t("briefing.target", lang, pct=fmt_pct(metrics.HIGH_RISK_FULL_TARGET_PCT, 0, lang))),
+               t("briefing.target", lang, pct=fmt_pct(TARGETS["over50_full"][2], 0, lang))),
     ))
     bands = coverage.assign(population=coverage["age_group"].map(band_population(population_by_age)))
     bands["pct"] = metrics.ratio_pct(bands["people"], bands["population"])
     chart = Chart(coverage_figure(bands, lang), t("briefing.vaccination_alt", lang))
     return Slide("vaccination", title, (targets, chart), ((what, origin),),
-                 t("briefing.as_of", lang, date=fmt_date(figures.vaccination_date, lang)))
+                 t("briefing.vaccination_as_of", lang, date=fmt_date(figures.vaccination_date, lang)))
 
 
 def coverage_figure(bands: pd.DataFrame, lang: str) -> go.Figure:

@@ -111,7 +111,8 @@ def _situation(con, area: Area, day: dt.date, province: str | None, province_nam
     provinces_held = len(db.provinces(con))
     parts = [(t("report.country", lang), country)]
     if province:
-        parts.append((t("report.in_area", lang, area=province_name), report_queries.official_totals(con, province, day)))
+        official = report_queries.official_totals(con, province, day)
+        parts.append((t("report.in_area", lang, area=province_name), official))
     local = report_queries.day_totals(con, "cases", area, day)
     if area.level == DISTRICT:
         parts.append((t("report.in_area", lang, area=db.area_name(con, area)[0]), local))
@@ -120,9 +121,9 @@ def _situation(con, area: Area, day: dt.date, province: str | None, province_nam
     if provinces_held < 63:
         items.insert(1, Paragraph(t("report.country_scope", lang, count=provinces_held)))
     if province:
-        items.append(Paragraph(t("report.split", lang, community=figures.count(local["community_cases"], local["split_source"]),
-                                 quarantine=figures.count(local["quarantine_cases"], local["split_source"]),
-                                 imported=figures.count(local["imported_cases"], local["split_source"])), bullet=True))
+        split = {part: figures.count(local[f"{part}_cases"], local["split_source"])
+                 for part in ("community", "quarantine", "imported")}
+        items.append(Paragraph(t("report.split", lang, **split), bullet=True))
     by_unit = t("report.by_province" if area.level == COUNTRY else "report.by_district", lang)
     items.append(Paragraph(f"{len(parts) + 1}. {by_unit}:"))
     items.append(_unit_table(report_queries.unit_cases(con, area, day), figures))
@@ -232,7 +233,9 @@ def _treatment(con, area: Area, day: dt.date, figures: _Figures) -> Section:
 
     def used_of(used: str, total: str) -> str:
         share = beds[used] / beds[total] * 100 if beds[total] else float("nan")
-        return f"{t('report.used_of', lang, used=fmt_int(beds[used], lang), total=fmt_int(beds[total], lang), pct=fmt_pct(share, 1, lang))} {figures.mark(bed_origin)}".rstrip()
+        text = t("report.used_of", lang, used=fmt_int(beds[used], lang), total=fmt_int(beds[total], lang),
+                 pct=fmt_pct(share, 1, lang))
+        return f"{text} {figures.mark(bed_origin)}".rstrip()
 
     return Section(t("report.treatment", lang), (
         Paragraph(t("report.treatment_sentence", lang, in_treatment=figures.count(cases["in_treatment"], load),

@@ -11,11 +11,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from reports.layout import column_weights
 from reports.model import BlankLines, Paragraph, Report, Table
 
 DOTTED_LINE = "." * 120
 DOCX_FONT = "Times New Roman"  # the font of Vietnamese administrative documents (Decree 30/2020/NĐ-CP)
 DOCX_PT, TABLE_PT = 13, 11
+TEXT_WIDTH_CM = 16  # A4 less the 3 cm and 2 cm margins
 
 
 def _escape(text: str) -> str:
@@ -65,7 +67,10 @@ def _run(paragraph, text: str, bold: bool = False, italic: bool = False, size: f
 
 
 def _heading_block(document, report: Report) -> None:
-    """Issuer on the left, the national motto on the right, without borders."""
+    """Issuer on the left (the issuing office in bold, under its superior body, above the number), the national
+    motto in bold on the right, without borders."""
+    def bold(index: int, lines: tuple[str, ...]) -> bool:
+        return lines is report.motto or index == len(lines) - 2
     block = document.add_table(rows=1, cols=2)
     block.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, lines in zip(block.rows[0].cells, (report.issuer, report.motto)):
@@ -73,7 +78,7 @@ def _heading_block(document, report: Report) -> None:
         for index, line in enumerate(lines):
             paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _run(paragraph, line, bold=index < len(lines) - 1 or lines is report.motto, size=12)
+            _run(paragraph, line, bold=bold(index, lines), size=12)
     place = document.add_paragraph()
     place.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _run(place, report.place_date, italic=True)
@@ -82,6 +87,12 @@ def _heading_block(document, report: Report) -> None:
 def _docx_table(document, table: Table) -> None:
     grid = document.add_table(rows=len(table.rows) + 1, cols=len(table.columns))
     grid.style = "Table Grid"
+    grid.autofit = False
+    weights = column_weights(table.columns, table.rows)
+    for column, weight in zip(grid.columns, weights):  # Word reads the cells' widths, LibreOffice the grid's
+        column.width = Cm(TEXT_WIDTH_CM * weight / sum(weights))
+        for cell in column.cells:
+            cell.width = column.width
     for row_index, values in enumerate([table.columns, *table.rows]):
         bold = row_index == 0 or (table.bold_last_row and row_index == len(table.rows))
         for column, value in enumerate(values):

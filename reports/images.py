@@ -16,6 +16,9 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from reports.layout import body_boxes, presentation_figure
+from reports.model import Chart, Deck
+
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 RENDER_TIMEOUT_S = 60
 
@@ -62,12 +65,9 @@ def render_pngs(figures: Sequence[go.Figure], sizes: Sequence[tuple[int, int]]) 
     return result["pngs"]
 
 
-def deck_chart_pngs(deck, dpi: int = 96) -> dict[tuple[int, int], bytes | None]:
+def deck_chart_pngs(deck: Deck, dpi: int = 96) -> dict[tuple[int, int], bytes | None]:
     """Every chart of a deck as PNG, sized to its box on the slide and in the slide's large type, keyed by
     (slide index, block index). One browser start for the whole deck."""
-    from reports.layout import body_boxes, presentation_figure
-    from reports.model import Chart
-
     keys, figures, sizes = [], [], []
     for slide_index, slide in enumerate(deck.slides):
         for block_index, (block, box) in enumerate(zip(slide.blocks, body_boxes(slide))):

@@ -36,7 +36,8 @@ class _Page:
             self.pdf.set_line_width(POINT)
         self.pdf.rect(box.x, box.y, box.w, box.h, style="DF" if line else "F")
 
-    def lines(self, box: Box, lines: list[tuple[str, float, str, bool]], align: str = "L", middle: bool = False) -> None:
+    def lines(self, box: Box, lines: list[tuple[str, float, str, bool]], align: str = "L",
+              middle: bool = False) -> None:
         """Paragraphs (text, size in pt, colour, bold) from the top of the box, or centred in its height."""
         height = sum(size * 1.25 * POINT * len(self._split(text, size, bold, box.w)) for text, size, _, bold in lines)
         y = box.y + max(box.h - height, 0) / 2 if middle else box.y

@@ -61,8 +61,8 @@ def _picture(slide, png: bytes, box: Box, alt: str) -> None:
     width, height = PILImage.open(io.BytesIO(png)).size
     scale = min(box.w / width, box.h / height)
     w, h = width * scale, height * scale
-    picture = slide.shapes.add_picture(io.BytesIO(png), Inches(box.x + (box.w - w) / 2), Inches(box.y + (box.h - h) / 2),
-                                       Inches(w), Inches(h))
+    left, top = box.x + (box.w - w) / 2, box.y + (box.h - h) / 2
+    picture = slide.shapes.add_picture(io.BytesIO(png), Inches(left), Inches(top), Inches(w), Inches(h))
     picture._element.nvPicPr.cNvPr.set("descr", alt)
 
 

@@ -35,4 +35,5 @@ def source_line(sources: tuple[tuple[str, str], ...], lang: str) -> str:
 
 
 def week_span(monday: dt.date, lang: str) -> str:
-    return t("briefing.week_span", lang, start=fmt_date(monday, lang), end=fmt_date(monday + dt.timedelta(days=6), lang))
+    sunday = monday + dt.timedelta(days=6)
+    return t("briefing.week_span", lang, start=fmt_date(monday, lang), end=fmt_date(sunday, lang))

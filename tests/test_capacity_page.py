@@ -20,7 +20,7 @@ def test_capacity_in_vietnamese_for_a_province(operations_env):
     assert values["Oxy cần (lít/phút)"] == "3.000"
     assert values["Oxy cần (m³/ngày)"] == "4.320"
     assert values["Bình 40 lít mỗi ngày"] == "720"
-    assert any("mô phỏng" in c.value for c in at.caption), "simulated figures must say so"
+    assert any("mô phỏng" in m.value for m in at.markdown), "simulated figures must say so"
     assert any(d.label == "Tải CSV" for d in at.get("download_button"))
 
 

@@ -16,7 +16,7 @@ def test_checkpoints_of_quang_ninh_in_vietnamese(operations_env):
     report = next(m.value for m in at.markdown if m.value.startswith("### Báo cáo cuối ngày 10/06/2021"))
     assert "Ghi chú nguy cơ" in report and "mô phỏng" in report
     assert any(d.label == "Tải báo cáo (Markdown)" for d in at.get("download_button"))
-    assert any("mô phỏng" in c.value for c in at.caption)
+    assert any("mô phỏng" in m.value for m in at.markdown), "simulated figures must say so"
 
 
 def test_filter_by_kind_and_pick_one_checkpoint(operations_env):

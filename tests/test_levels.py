@@ -48,11 +48,13 @@ def test_a_week_is_judged_on_its_sunday_with_the_engine(weekly, small_con):
     assert row["new_cases_7d"].iloc[0] == sunday["new_cases_7d"].iloc[0]
 
 
-def test_every_district_rule_set_classifies_the_database(small_con):
+def test_every_district_rule_set_classifies_the_same_weekly_inputs(small_con):
+    inputs = levels.weekly_inputs(small_con)
     for ruleset in list_rulesets():
         if "district" in ruleset.applies_to:
-            frame = levels.weekly_levels(small_con, ruleset.id)
-            assert frame["level"].notna().any(), ruleset.id
+            frame = levels.classify_weeks(inputs, ruleset.id)
+            assert len(frame) == len(inputs) and frame["level"].notna().any(), ruleset.id
+            assert set(ruleset.input_columns) & set(inputs.columns) <= set(frame.columns)
 
 
 def test_week_sources_say_what_is_observed_estimated_or_simulated(small_con):

@@ -4,7 +4,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from geo.layers import rgba
+from indicators.rulesets import UNKNOWN_COLOR, load_ruleset
 from tests.apptest import open_page
+
+RULESET = load_ruleset("vn-2021-qd4800")
+
+
+def rgb(color: str) -> tuple[int, ...]:
+    return tuple(rgba(color)[:3])
 
 
 def html_text(at) -> str:
@@ -30,6 +38,10 @@ def test_province_week_map_legend_legal_basis_and_url(app_env):
     spec = deck_spec(at)
     units = next(layer for layer in spec["layers"] if layer["id"] == "units")
     assert len(units["data"]["features"]) == 10, "the ten districts of Điện Biên"
+    official = {rgb(level.color) for level in RULESET.levels} | {rgb(UNKNOWN_COLOR)}
+    assert {tuple(f["properties"]["fill"][:3]) for f in units["data"]["features"]} <= official
+    assert all(f["properties"]["reasons"] for f in units["data"]["features"]), "tooltips say why"
+    assert "mapProvider" not in spec, "no basemap, no network, unless switched on"
     assert {"borders", "labels", "selected"} <= {layer["id"] for layer in spec["layers"]}
     assert at.query_params["week"] == "2021-05-17", "a week is shown and linked by its Monday"
     assert at.query_params["rules"] == "vn-2021-qd4800"
@@ -41,7 +53,7 @@ def test_a_linked_district_opens_its_detail_panel(app_env):
     assert any("Huyện Nậm Pồ" in markdown.value for markdown in at.markdown)
     assert at.selectbox(key="map_unit").value == "103"
     assert len(at.dataframe) >= 1, "the rule's reasoning table"
-    assert "Ca mắc mới 7 ngày" in html_text(at)
+    assert "Tổng ca mắc mới 7 ngày" in html_text(at)
     assert at.query_params["unit"] == "103"
     at.button(key="map_clear").click().run()
     assert not at.exception and "unit" not in at.query_params
@@ -63,8 +75,13 @@ def test_week_slider_rule_set_and_play(app_env):
 
 
 def test_whole_country_on_a_three_province_database(app_env):
-    at = open_page("pages/map.py", query={"week": "not-a-week", "rules": "no-such-rules", "unit": "999"})
+    at = open_page("pages/map.py", query={"week": "not-a-week", "rules": "no-such-rules", "unit": "999",
+                                          "palette": "cb", "basemap": "1"})
     assert not at.exception
-    units = next(layer for layer in deck_spec(at)["layers"] if layer["id"] == "units")
+    spec = deck_spec(at)
+    units = next(layer for layer in spec["layers"] if layer["id"] == "units")
     assert len(units["data"]["features"]) == 31, "the districts the database holds"
+    safe = {rgb(level.color_colorblind) for level in RULESET.levels} | {rgb(UNKNOWN_COLOR)}
+    assert {tuple(f["properties"]["fill"][:3]) for f in units["data"]["features"]} <= safe
+    assert spec["mapProvider"] == "carto" and at.query_params["basemap"] == "1"
     assert "unit" not in at.query_params and at.query_params["rules"] == "vn-2021-qd4800"

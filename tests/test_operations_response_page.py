@@ -15,8 +15,8 @@ def test_response_page_in_vietnamese(operations_env):
     assert "Cách ly tập trung, cộng dồn từ 27/04/2021" in values
     supplies = next(frame.value for frame in at.dataframe if "Vật tư" in frame.value.columns)
     assert "Khẩu trang N95" in set(supplies["Vật tư"]) and len(supplies) == 6
-    captions = " ".join(c.value for c in at.caption)
-    assert "mô phỏng" in captions and "ước tính từ số người đang cách ly" in captions
+    badges = " ".join(m.value for m in at.markdown)
+    assert "mô phỏng" in badges and "ước tính từ số người đang cách ly" in badges
 
 
 def test_cumulative_start_from_the_url_in_english(operations_env):

@@ -36,7 +36,8 @@ def cell_number(cell: str) -> int:
 def write_golden(db_path: Path) -> None:
     """Regenerate the golden file (run by hand after a deliberate change, then review the diff)."""
     con = db.connect(db_path, read_only=True)
-    GOLDEN.write_text("\n".join(district_table(to_markdown(build_report(con, DIEN_BIEN, DAY)))) + "\n", encoding="utf-8")
+    lines = district_table(to_markdown(build_report(con, DIEN_BIEN, DAY)))
+    GOLDEN.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +56,8 @@ def test_district_counts_are_the_ones_the_database_holds(report, small_con):
         SELECT d.district_name, SUM(CASE WHEN c.date = ? THEN c.new_cases END) AS today, SUM(c.new_cases) AS to_date,
                SUM(c.new_deaths) AS deaths_to_date
         FROM cases c JOIN districts d USING (district_code)
-        WHERE d.province_code = '11' AND c.date <= ? GROUP BY d.district_code, d.district_name ORDER BY d.district_code""",
+        WHERE d.province_code = '11' AND c.date <= ?
+        GROUP BY d.district_code, d.district_name ORDER BY d.district_code""",
         [DAY, DAY])
     rows = [line.strip("|").split("|") for line in district_table(to_markdown(report))[2:-1]]
     assert [row[1].strip() for row in rows] == expected["district_name"].tolist()
@@ -88,7 +90,8 @@ def test_every_simulated_figure_is_marked(report, numeral):
 
 def test_marks_are_explained_and_real_figures_unmarked(report):
     markdown = to_markdown(report)
-    assert report.footnotes[0].startswith("(*) Số liệu mô phỏng") and report.footnotes[1].startswith("(**) Số liệu ước tính")
+    simulated, estimated = report.footnotes
+    assert simulated.startswith("(*) Số liệu mô phỏng") and estimated.startswith("(**) Số liệu ước tính")
     assert "Tại Tỉnh Điện Biên: trong ngày ghi nhận 2 ca mắc mới, 0 ca tử vong" in markdown  # the Ministry's own
     treatment = section_text(markdown, "VI")
     assert "Đang điều trị 51 (\\*) người" in treatment and "41/250 (16,4%) (\\*)" in treatment
@@ -111,7 +114,8 @@ def test_docx_carries_the_same_report(report):
     assert "(*) Số liệu mô phỏng" in text
     districts = next(table for table in document.tables if table.cell(0, 1).text == "Đơn vị")
     expected = next(item for item in report.sections[0].items if isinstance(item, Table))
-    assert [[cell.text for cell in row.cells] for row in districts.rows] == [list(expected.columns), *map(list, expected.rows)]
+    cells = [[cell.text for cell in row.cells] for row in districts.rows]
+    assert cells == [list(expected.columns), *map(list, expected.rows)]
 
 
 def test_command_line_writes_markdown_and_docx(small_db, tmp_path, capsys):
@@ -119,7 +123,8 @@ def test_command_line_writes_markdown_and_docx(small_db, tmp_path, capsys):
     assert main(["daily", "--date", "2021-05-24", "--area", "11", "--db", str(small_db), "-o", str(markdown)]) == 0
     assert district_table(markdown.read_text(encoding="utf-8")) == GOLDEN.read_text(encoding="utf-8").splitlines()
     document = tmp_path / "bao-cao.docx"
-    main(["daily", "--date", "2021-05-24", "--area", "11", "--db", str(small_db), "--format", "docx", "-o", str(document)])
+    main(["daily", "--date", "2021-05-24", "--area", "11", "--db", str(small_db), "--format", "docx",
+          "-o", str(document)])
     assert document.read_bytes()[:2] == b"PK"
 
 

@@ -36,7 +36,7 @@ def cached(loader: Callable[..., T]) -> Callable[..., T]:
 
     @functools.wraps(loader)
     def call(*args):
-        return run(str(db.db_path()), loader.__qualname__, *args)
+        return run(str(db.db_path()), f"{loader.__module__}.{loader.__qualname__}", *args)
 
     return call
 

@@ -11,6 +11,7 @@ from data import operations
 from i18n import fmt_date, fmt_number, t
 from i18n.formats import MISSING
 from ui.cached import cached
+from ui.widgets import SOURCE_COLORS
 
 unit_capacity = cached(operations.unit_capacity)
 district_occupancy = cached(operations.district_occupancy)
@@ -19,13 +20,12 @@ checkpoint_sites = cached(operations.checkpoint_sites)
 checkpoint_counts = cached(operations.checkpoint_counts)
 response_daily = cached(operations.response_daily)
 
-SOURCE_MARK = {"observed": "🟢", "simulated": "🟠", "estimated": "🔵", "mixed": "🔵"}
-
 
 def source_caption(source: str | None, lang: str, label: str | None = None) -> None:
-    """One line under a chart or table saying where its figures come from (`label` replaces the standard words)."""
+    """The badge under a chart or table saying where its figures come from, coloured as ui.widgets colours it
+    (`label` replaces the standard words)."""
     if source:
-        st.caption(f"{SOURCE_MARK.get(source, '⚪')} {label or t(f'common.source_{source}', lang)}")
+        st.badge(label or t(f"common.source_{source}", lang), color=SOURCE_COLORS.get(source, "gray"))
 
 
 def table(frame: pd.DataFrame, labels: dict[str, str], key: str, lang: str, file_name: str,

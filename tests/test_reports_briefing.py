@@ -1,0 +1,104 @@
+"""The briefing deck and its files: the slides say what they should, python-pptx reads the PPTX back, the PDF has
+one page per slide, the level map is drawn offline, and charts render through the system Chromium when there is one."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import plotly.graph_objects as go
+import pytest
+from PIL import Image as PILImage
+
+from data import db
+from data.db import Area
+from reports import images
+from reports.__main__ import main
+from reports.briefing import SLIDE_KEYS, build_deck, last_complete_week
+from reports.model import Chart, Image, Metrics, Table
+from reports.pdf_export import write_pdf
+from reports.pptx_export import write_pptx
+
+DAY = dt.date(2021, 5, 24)
+
+
+@pytest.fixture(scope="module")
+def deck(small_db):
+    con = db.connect(small_db, read_only=True)
+    yield build_deck(con, Area(db.PROVINCE, "11"), DAY)
+    con.close()
+
+
+def test_the_briefing_has_its_seven_slides_each_saying_where_its_numbers_come_from(deck):
+    assert tuple(slide.key for slide in deck.slides) == SLIDE_KEYS
+    assert deck.stamp == "Tỉnh Điện Biên · ngày 24/05/2021"
+    for slide in deck.slides:
+        assert slide.title and slide.sources, slide.key
+        assert all(origin in ("observed", "estimated", "mixed", "simulated", None) for _, origin in slide.sources)
+    headline = deck.slides[0].blocks[0]
+    assert isinstance(headline, Metrics)
+    values = {figure.label: (figure.value, figure.source) for figure in headline.figures}
+    assert values["Ca mắc mới 7 ngày"] == ("34", "observed")
+    assert values["Đang điều trị"][1] == "simulated"
+
+
+def test_the_map_slide_shows_the_levels_of_the_judged_week(deck):
+    assert last_complete_week(DAY) == last_complete_week(dt.date(2021, 5, 23)) == dt.date(2021, 5, 17)
+    slide = deck.slides[SLIDE_KEYS.index("map")]
+    assert "17/05/2021 – 23/05/2021" in slide.title
+    picture, counts = slide.blocks
+    assert isinstance(picture, Image) and PILImage.open(io.BytesIO(picture.png)).size[0] > 800
+    assert isinstance(counts, Table)
+    assert sum(int(row[2]) for row in counts.rows) == 10  # Điện Biên's ten districts, each counted once
+
+
+def test_rising_districts_come_first(deck):
+    table = deck.slides[SLIDE_KEYS.index("rising")].blocks[0]
+    assert table.rows[0][0] == "Huyện Nậm Pồ" and table.rows[0][3] == "+5"
+
+
+def test_pptx_reads_back_with_one_slide_per_slide(deck):
+    from pptx import Presentation
+
+    presentation = Presentation(io.BytesIO(write_pptx(deck, pngs={})))
+    assert len(presentation.slides) == len(deck.slides)
+    for page, slide in zip(presentation.slides, deck.slides):
+        text = " ".join(shape.text_frame.text for shape in page.shapes if shape.has_text_frame)
+        assert slide.title in text and "24/05/2021" in text and "Nguồn số liệu" in text
+    first = " ".join(shape.text_frame.text for shape in presentation.slides[0].shapes if shape.has_text_frame)
+    assert "34" in first and "mô phỏng" in first
+    map_page = presentation.slides[SLIDE_KEYS.index("map")]
+    assert any(shape.shape_type == 13 for shape in map_page.shapes)  # the map, a picture
+    assert any(shape.has_table for shape in map_page.shapes)
+
+
+def test_pdf_has_one_page_per_slide(deck):
+    pdf = write_pdf(deck, pngs={})
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == len(deck.slides)
+
+
+def test_command_line_briefing_pptx(small_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(images, "browser_path", lambda: None)  # no Chromium: charts become their description
+    output = tmp_path / "giao-ban.pptx"
+    assert main(["briefing", "--date", "2021-05-24", "--area", "103", "--db", str(small_db), "-o", str(output),
+                 "--lang", "en"]) == 0
+    from pptx import Presentation
+
+    text = " ".join(shape.text_frame.text for slide in Presentation(output).slides for shape in slide.shapes
+                    if shape.has_text_frame)
+    assert "Huyện Nậm Pồ" in text and "no Chromium" in text
+
+
+def test_the_country_deck_builds(small_con):
+    deck = build_deck(small_con, Area(db.COUNTRY), DAY, "en")
+    assert deck.area_title == "Whole country" and len(deck.slides) == len(SLIDE_KEYS)
+    assert any(isinstance(block, Chart) for slide in deck.slides for block in slide.blocks)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(images.browser_path() is None, reason="no Chromium on this machine")
+def test_charts_render_offline_through_the_system_chromium():
+    figure = go.Figure(go.Bar(x=["Nậm Pồ", "Điện Biên"], y=[1719, 39749]))
+    png, = images.render_pngs([figure], [(400, 300)])
+    assert PILImage.open(io.BytesIO(png)).size == (800, 600)  # drawn at twice the size
