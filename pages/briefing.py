@@ -29,8 +29,9 @@ AUTO_CHOICES = (0, 10, 15, 30, 60)
 CHART_HEIGHT_PX = 480
 CHART_UNDER_METRICS_PX = 340
 SLIDE_KEY = "briefing_slide"
-# session-state key -> URL parameter
-URL_KEYS = {SLIDE_KEY: "slide", "briefing_auto": "auto", "briefing_rules": "rules", "briefing_sidebar": "sidebar"}
+# session-state key -> (URL parameter, value left out of the URL)
+URL_KEYS = {SLIDE_KEY: ("slide", 1), "briefing_auto": ("auto", 0), "briefing_rules": ("rules", briefing.DEFAULT_RULESET),
+            "briefing_sidebar": ("sidebar", False)}
 
 PROJECTOR_CSS = f"""
 <style>
@@ -78,10 +79,8 @@ def seed_from_url(slide_count: int, ruleset_ids: list[str]) -> None:
 
 
 def write_url() -> None:
-    for key, parameter in URL_KEYS.items():
+    for key, (parameter, default) in URL_KEYS.items():
         value = st.session_state.get(key)
-        default = {SLIDE_KEY: 1, "briefing_auto": 0, "briefing_rules": briefing.DEFAULT_RULESET,
-                   "briefing_sidebar": False}[key]
         if value == default or value is None:
             if parameter in st.query_params:
                 del st.query_params[parameter]
@@ -160,7 +159,7 @@ lang, area, day = selection.lang, selection.area, selection.date
 rulesets = {ruleset.id: ruleset for ruleset in list_rulesets() if "district" in ruleset.applies_to}
 seed_from_url(len(briefing.SLIDE_KEYS), list(rulesets))
 presenting = not st.session_state["briefing_sidebar"]
-st.set_page_config(layout="wide", initial_sidebar_state="collapsed" if presenting else "auto")
+st.set_page_config(layout="wide", initial_sidebar_state="collapsed" if presenting else "expanded")
 st.html(PROJECTOR_CSS)
 if presenting:
     st.html(HIDE_SIDEBAR_CSS)

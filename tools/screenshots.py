@@ -22,6 +22,12 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 PAGES = {
     "overview": "/?area=11&date=2021-05-24",
     "overview-en": "/?area=01&date=2021-08-15&lang=en",
+    "map": "/ban-do?area=VN&date=2021-08-15",
+    "trends": "/dien-bien?area=79&date=2021-09-30",
+    "capacity": "/nang-luc?area=79&date=2021-08-15",
+    "checkpoints": "/chot-kiem-soat?area=22&date=2021-08-15",
+    "response": "/truy-vet?area=11&date=2021-05-24",
+    "data-entry": "/nhap-lieu",
 }
 
 
