@@ -30,8 +30,8 @@ CHART_HEIGHT_PX = 480
 CHART_UNDER_METRICS_PX = 340
 SLIDE_KEY = "briefing_slide"
 # session-state key -> (URL parameter, value left out of the URL)
-URL_KEYS = {SLIDE_KEY: ("slide", 1), "briefing_auto": ("auto", 0), "briefing_rules": ("rules", briefing.DEFAULT_RULESET),
-            "briefing_sidebar": ("sidebar", False)}
+URL_KEYS = {SLIDE_KEY: ("slide", 1), "briefing_auto": ("auto", 0),
+            "briefing_rules": ("rules", briefing.DEFAULT_RULESET), "briefing_sidebar": ("sidebar", False)}
 
 PROJECTOR_CSS = f"""
 <style>

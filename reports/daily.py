@@ -15,7 +15,7 @@ import pandas as pd
 
 from data import db, operations as operations_data, report_queries
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area
-from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
+from i18n import fmt_date, fmt_int, fmt_pct, t
 from operations import checkpoints as checkpoint_ops, parameters
 from operations.supplies import days_of_cover
 from reports.model import BlankLines, Paragraph, Report, Section, Table, least_real
@@ -264,7 +264,7 @@ def _supplies(con, area: Area, day: dt.date, figures: _Figures) -> Section:
         (str(number), t(f"response.item_{item}", lang), t(f"response.unit_{row['unit']}", lang),
          figures.count(row["stock"], row["source"]), figures.count(today.at[item, "received"], row["source"]),
          figures.count(today.at[item, "used"], row["source"]),
-         fmt_number(row["days_of_cover"], 0, lang) if np.isfinite(row["days_of_cover"]) else "—")
+         figures.count(row["days_of_cover"], row["source"]) if np.isfinite(row["days_of_cover"]) else "—")
         for number, (item, row) in enumerate(cover.set_index("item").iterrows(), start=1))
     return Section(title, (Table(
         (t("report.col_number", lang), t("report.col_item", lang), t("report.col_unit_of", lang),

@@ -98,6 +98,12 @@ def test_marks_are_explained_and_real_figures_unmarked(report):
     assert "10.070 (\\*)" in markdown  # Vietnamese thousands: 10.070 samples to date
 
 
+def test_supplies_list_every_item_with_its_stock_marked_simulated(report):
+    supplies = next(item for item in report.sections[6].items if isinstance(item, Table))
+    assert {row[1] for row in supplies.rows} >= {"Khẩu trang y tế", "Bộ trang phục phòng dịch", "Cloramin B"}
+    assert all(row[3].endswith("(*)") for row in supplies.rows)
+
+
 def test_numbers_and_dates_are_vietnamese(report):
     markdown = to_markdown(report)
     assert "cộng dồn từ 01/04/2021" in markdown

@@ -60,13 +60,19 @@ def shoot(base_url: str, pages: dict[str, str], out: Path, width: int = 1440, he
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": width, "height": height})
+        # Streamlit answers the first deep link after a server start with a "page not found" notice
+        # (its old pages/-folder mode is on until st.navigation first runs): open the root once first.
+        page.goto(base_url + "/")
+        page.wait_for_selector("[data-testid='stMain'] h1", timeout=120_000)
         for name, path in pages.items():
             page.goto(base_url + path)
             page.wait_for_selector("[data-testid='stMain'] h1", timeout=120_000)
+            page.wait_for_timeout(1500)  # let slow sections start their spinners before waiting them out
             page.wait_for_function(
                 "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
             page.wait_for_function(
-                "() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=60_000)
+                "() => !document.querySelector('[data-testid=\"stSkeleton\"], [data-testid=\"stSpinner\"], .stSpinner')",
+                timeout=120_000)
             page.wait_for_timeout(2000)
             target = out / f"{name}.png"
             page.screenshot(path=str(target), full_page=True)
