@@ -44,6 +44,9 @@ NAVIGATION = {
         ("checkpoints.py", "checkpoints.nav", ":material/share_location:", "chot-kiem-soat"),
         ("response.py", "response.nav", ":material/contact_phone:", "truy-vet"),
     ],
+    "nav.briefing": [
+        ("briefing.py", "briefing.nav", ":material/slideshow:", "trinh-chieu"),
+    ],
     "nav.data": [
         ("data_entry.py", "ingest.nav", ":material/upload_file:", "nhap-lieu"),
     ],

@@ -106,12 +106,12 @@ def date_range(con) -> tuple[dt.date, dt.date]:
 
 # ------------------------------------------------------------------ series
 
-_AREA_FILTER = """(? = 'country')
+AREA_FILTER = """(? = 'country')
    OR (? = 'province' AND d.province_code = ?)
    OR (? = 'district' AND d.district_code = ?)"""
 
 
-def _area_params(area: Area) -> list:
+def area_params(area: Area) -> list:
     return [area.level, area.level, area.code, area.level, area.code]
 
 
@@ -135,10 +135,10 @@ def daily_cases(con, area: Area, start: dt.date | None = None, end: dt.date | No
                    SUM(c.observed_cases)::BIGINT AS observed_cases,
                    BOOL_OR(c.load_source = 'simulated') AS load_simulated
             FROM cases c JOIN districts d USING (district_code)
-            WHERE ({_AREA_FILTER})
+            WHERE ({AREA_FILTER})
               AND (?::DATE IS NULL OR c.date >= ?::DATE) AND (?::DATE IS NULL OR c.date <= ?::DATE)
             GROUP BY c.date ORDER BY c.date""",
-        _area_params(area) + [start, start, end, end],
+        area_params(area) + [start, start, end, end],
     )
 
 
@@ -173,10 +173,10 @@ def daily_capacity(con, area: Area, start=None, end=None) -> pd.DataFrame:
                    MIN(b.source) AS source
             FROM beds b JOIN districts d USING (district_code)
             LEFT JOIN tests t ON t.date = b.date AND t.district_code = b.district_code
-            WHERE ({_AREA_FILTER})
+            WHERE ({AREA_FILTER})
               AND (?::DATE IS NULL OR b.date >= ?::DATE) AND (?::DATE IS NULL OR b.date <= ?::DATE)
             GROUP BY b.date ORDER BY b.date""",
-        _area_params(area) + [start, start, end, end],
+        area_params(area) + [start, start, end, end],
     )
 
 
@@ -188,9 +188,9 @@ def vaccination_coverage(con, area: Area, on: dt.date) -> pd.DataFrame:
             SELECT v.age_group, v.dose, SUM(v.people)::BIGINT AS people, MIN(v.source) AS source,
                    ANY_VALUE(v.date) AS date
             FROM vaccinations v JOIN districts d USING (district_code), last
-            WHERE v.date = last.date AND ({_AREA_FILTER})
+            WHERE v.date = last.date AND ({AREA_FILTER})
             GROUP BY v.age_group, v.dose ORDER BY v.age_group, v.dose""",
-        [on] + _area_params(area),
+        [on] + area_params(area),
     )
 
 
@@ -199,8 +199,8 @@ def area_population_by_age(con, area: Area) -> pd.DataFrame:
         con,
         f"""SELECT p.age_group, SUM(p.population)::BIGINT AS population
             FROM population_by_age p JOIN districts d USING (district_code)
-            WHERE {_AREA_FILTER} GROUP BY p.age_group ORDER BY p.age_group""",
-        _area_params(area),
+            WHERE {AREA_FILTER} GROUP BY p.age_group ORDER BY p.age_group""",
+        area_params(area),
     )
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pandas as pd
 
-from data.db import _AREA_FILTER, Area, _area_params, query
+from data.db import AREA_FILTER, Area, area_params, query
 
 _BED_COLUMNS = ["covid_beds_total", "covid_beds_occupied", "icu_beds_staffed", "icu_beds_occupied",
                 "ventilators", "ventilators_in_use"]
@@ -28,7 +28,7 @@ def unit_capacity(con, area: Area, day: dt.date) -> pd.DataFrame:
         f"""WITH units AS (
                 SELECT b.*, d.district_name, d.province_code, d.province_name, d.population
                 FROM beds b JOIN districts d USING (district_code)
-                WHERE b.date = ?::DATE AND ({_AREA_FILTER}))
+                WHERE b.date = ?::DATE AND ({AREA_FILTER}))
             SELECT 'district' AS level, district_code AS code, district_name AS name, province_name,
                    population, {plain}, oxygen_supply_m3_per_day, source
             FROM units
@@ -38,7 +38,7 @@ def unit_capacity(con, area: Area, day: dt.date) -> pd.DataFrame:
             FROM units WHERE ? <> 'district'
             GROUP BY province_code
             ORDER BY 1 DESC, 2""",
-        [day, *_area_params(area), area.level],
+        [day, *area_params(area), area.level],
     )
 
 
@@ -49,9 +49,9 @@ def district_occupancy(con, area: Area, days: list[dt.date]) -> pd.DataFrame:
         f"""SELECT b.date, b.district_code, b.covid_beds_total, b.covid_beds_occupied,
                    b.icu_beds_staffed, b.icu_beds_occupied
             FROM beds b JOIN districts d USING (district_code)
-            WHERE b.date IN (SELECT UNNEST(?::DATE[])) AND ({_AREA_FILTER})
+            WHERE b.date IN (SELECT UNNEST(?::DATE[])) AND ({AREA_FILTER})
             ORDER BY b.date, b.district_code""",
-        [list(days), *_area_params(area)],
+        [list(days), *area_params(area)],
     )
 
 
@@ -62,10 +62,10 @@ def supplies(con, area: Area, start: dt.date | None = None, end: dt.date | None 
         f"""SELECT s.date, s.item, ANY_VALUE(s.unit) AS unit, SUM(s.stock) AS stock, SUM(s.received) AS received,
                    SUM(s.used) AS used, MIN(s.source) AS source
             FROM supplies s JOIN districts d USING (district_code)
-            WHERE ({_AREA_FILTER})
+            WHERE ({AREA_FILTER})
               AND (?::DATE IS NULL OR s.date >= ?::DATE) AND (?::DATE IS NULL OR s.date <= ?::DATE)
             GROUP BY s.date, s.item ORDER BY s.date, s.item""",
-        [*_area_params(area), start, start, end, end],
+        [*area_params(area), start, start, end, end],
     )
 
 
@@ -76,8 +76,8 @@ def checkpoint_sites(con, area: Area) -> pd.DataFrame:
         f"""SELECT d.checkpoint_id, d.name, d.kind, d.province_code, d.district_code, u.district_name,
                    u.province_name, d.lon, d.lat, d.source
             FROM checkpoints d JOIN districts u USING (district_code)
-            WHERE {_AREA_FILTER} ORDER BY d.kind, d.checkpoint_id""",
-        _area_params(area),
+            WHERE {AREA_FILTER} ORDER BY d.kind, d.checkpoint_id""",
+        area_params(area),
     )
 
 
@@ -88,10 +88,10 @@ def checkpoint_counts(con, area: Area, start: dt.date | None = None, end: dt.dat
         f"""SELECT c.date, c.checkpoint_id, c.people_in, c.people_out, c.vehicles, c.from_outbreak_areas,
                    c.declared, c.tested, c.positive, c.quarantined, c.source
             FROM checkpoint_counts c JOIN checkpoints d USING (checkpoint_id)
-            WHERE ({_AREA_FILTER})
+            WHERE ({AREA_FILTER})
               AND (?::DATE IS NULL OR c.date >= ?::DATE) AND (?::DATE IS NULL OR c.date <= ?::DATE)
             ORDER BY c.date, c.checkpoint_id""",
-        [*_area_params(area), start, start, end, end],
+        [*area_params(area), start, start, end, end],
     )
 
 
@@ -119,8 +119,8 @@ def response_daily(con, area: Area, start: dt.date | None = None, end: dt.date |
             FROM cases c JOIN districts d USING (district_code)
             LEFT JOIN tracing r ON r.date = c.date AND r.district_code = c.district_code
             LEFT JOIN tests t ON t.date = c.date AND t.district_code = c.district_code
-            WHERE ({_AREA_FILTER})
+            WHERE ({AREA_FILTER})
               AND (?::DATE IS NULL OR c.date >= ?::DATE) AND (?::DATE IS NULL OR c.date <= ?::DATE)
             GROUP BY c.date ORDER BY c.date""",
-        [*_area_params(area), start, start, end, end],
+        [*area_params(area), start, start, end, end],
     )

@@ -11,7 +11,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from data.db import _AREA_FILTER, COUNTRY, DISTRICT, Area, _area_params, query
+from data.db import AREA_FILTER, COUNTRY, DISTRICT, Area, area_params, query
 
 # Columns a day's totals may read, per table: (figures of the day, figures summed up to the day, origin column).
 DAY_TOTALS = {
@@ -53,8 +53,8 @@ def day_totals(con, table: str, area: Area, day: dt.date) -> pd.Series:
         con,
         f"""SELECT {', '.join(columns)}, MIN(t.date) AS first_date
             FROM {table} t JOIN districts d USING (district_code), (SELECT ?::DATE AS day) p
-            WHERE t.date <= p.day AND ({_AREA_FILTER})""",
-        [day, *_area_params(area)],
+            WHERE t.date <= p.day AND ({AREA_FILTER})""",
+        [day, *area_params(area)],
     )
     return frame.iloc[0]
 
@@ -86,7 +86,7 @@ def unit_cases(con, area: Area, day: dt.date) -> pd.DataFrame:
     # Provinces: the published series; districts: the `cases` table (deaths carry their own origin there).
     unit, unit_table, deaths_origin = (("province", "province_cases", "c.source") if area.level == COUNTRY
                                        else ("district", "cases", "c.deaths_source"))
-    where, params = ("TRUE", []) if area.level == COUNTRY else (_AREA_FILTER, _area_params(area))
+    where, params = ("TRUE", []) if area.level == COUNTRY else (AREA_FILTER, area_params(area))
     return query(
         con,
         f"""SELECT d.{unit}_code AS code, ANY_VALUE(d.{unit}_name) AS name,
@@ -125,9 +125,9 @@ def district_week_change(con, area: Area, day: dt.date) -> pd.DataFrame:
                    w.cases_7d, w.cases_prev_7d, w.cases_7d - w.cases_prev_7d AS change,
                    w.cases_7d * 1e5 / NULLIF(d.population, 0) AS cases_per_100k_7d, w.source
             FROM districts d JOIN weeks w USING (district_code)
-            WHERE {_AREA_FILTER}
+            WHERE {AREA_FILTER}
             ORDER BY change DESC, cases_7d DESC, code""",
-        [day, *_area_params(area)],
+        [day, *area_params(area)],
     )
 
 

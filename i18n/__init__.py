@@ -10,7 +10,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from i18n.formats import (  # noqa: F401  (re-exported: one import for callers)
+from i18n.formats import (  # noqa: F401  (re-exported: callers import every format from i18n)
     fmt_date,
     fmt_int,
     fmt_number,
@@ -55,3 +55,10 @@ def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:
         return key
     text = entry.get(lang) or entry[DEFAULT_LANG]
     return text.format(**values) if values else text
+
+
+def area_title(name: str, parent: str, lang: str = DEFAULT_LANG) -> str:
+    """'Tỉnh Điện Biên', 'Huyện Nậm Pồ (Tỉnh Điện Biên)', or the country's name when `name` is empty."""
+    if not name:
+        return t("common.whole_country", lang)
+    return f"{name} ({parent})" if parent else name

@@ -15,9 +15,9 @@ from data import levels
 from data.db import DISTRICT, Area, db_path
 from geo import situation, view
 from geo.selection import selected_code
-from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
+from i18n import area_title, fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators.rulesets import RuleSet, list_rulesets
-from ui import cached, state, widgets
+from ui import cached, state
 
 DEFAULT_RULESET = "vn-2021-qd4800"
 PLAY_SECONDS = 2.0
@@ -144,7 +144,7 @@ first_day, last_day = cached.date_range()
 weeks = levels.complete_weeks(first_day, last_day)
 
 name, parent = cached.area_name(area)
-st.title(t("map.title", lang, area=widgets.area_title(name, parent, lang)))
+st.title(t("map.title", lang, area=area_title(name, parent, lang)))
 if not weeks:
     st.warning(t("map.no_weeks", lang))
     st.stop()

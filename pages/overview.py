@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from charts.epicurve import epicurve
-from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
+from i18n import area_title, fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
 from indicators.headline import headline
 from ui import cached, state, widgets
 
@@ -14,7 +14,7 @@ selection = state.current()
 lang, area, day = selection.lang, selection.area, selection.date
 
 name, parent = cached.area_name(area)
-st.title(t("overview.title", lang, area=widgets.area_title(name, parent, lang)))
+st.title(t("overview.title", lang, area=area_title(name, parent, lang)))
 st.caption(t("overview.as_of", lang, date=fmt_date(day, lang)))
 
 daily = cached.daily_cases(area, day - dt.timedelta(days=120), day)

@@ -1,8 +1,9 @@
 """A TrueType font with every Vietnamese letter, for the PDF and the map image (PPTX and DOCX name a font and
 let the reader's machine draw it).
 
-PDF and PIL need the font file itself; the usual Linux families carry Vietnamese (DejaVu, Liberation, Noto).
-$REPORTS_FONT_DIR points at another folder holding one of them.
+PDF and PIL need the font file itself. DejaVu Sans ships with the project (reports/font_files/, under its free
+licence, LICENSE-DejaVu.txt) so exports work on a bare machine; $REPORTS_FONT_DIR points at another folder
+holding DejaVu, Liberation or Noto Sans.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import os
 from functools import cache
 from pathlib import Path
 
-FONT_DIRS = ("/usr/share/fonts/truetype", "/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts",
+FONT_DIRS = (str(Path(__file__).resolve().parent / "font_files"), "/usr/share/fonts/truetype", "/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts",
              "C:/Windows/Fonts")
 # (regular, bold) file names, best first.
 FAMILIES = (("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"), ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"),

@@ -4,15 +4,13 @@ from __future__ import annotations
 import datetime as dt
 
 from data.db import COUNTRY, DISTRICT, Area, area_name, query
+import i18n
 from i18n import fmt_date, t
 
 
 def area_title(con, area: Area, lang: str) -> str:
     """'Tỉnh Điện Biên', 'Huyện Nậm Pồ (Tỉnh Điện Biên)' or the country's name."""
-    name, parent = area_name(con, area)
-    if not name:
-        return t("common.whole_country", lang)
-    return f"{name} ({parent})" if parent else name
+    return i18n.area_title(*area_name(con, area), lang)
 
 
 def province_of(con, area: Area) -> str | None:

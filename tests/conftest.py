@@ -6,7 +6,6 @@ vaccination snapshots, at a fraction of the full build's cost.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

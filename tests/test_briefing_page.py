@@ -1,17 +1,13 @@
 """The briefing page (Trình chiếu) in AppTest on the small database: slides, navigation, URL, downloads."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
-HOST = Path(__file__).resolve().parent / "briefing_page_host.py"
+from tests.apptest import open_page
 
 
 def open_briefing(query: dict) -> AppTest:
-    at = AppTest.from_file(str(HOST), default_timeout=120)
-    at.query_params.update(query)
-    at.run()
+    at = open_page("pages/briefing.py", query, timeout=120)
     assert not at.exception, at.exception
     return at
 

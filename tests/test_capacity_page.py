@@ -1,7 +1,7 @@
 """The treatment-capacity page (Năng lực thu dung, điều trị) in AppTest, on the small database."""
 from __future__ import annotations
 
-from tests.operations_page_host import open_operations_page, operations_env  # noqa: F401  (fixture)
+from tests.apptest import open_page
 
 PAGE = "capacity.py"
 
@@ -10,8 +10,8 @@ def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_capacity_in_vietnamese_for_a_province(operations_env):
-    at = open_operations_page(PAGE, {"area": "11", "date": "2021-05-24"})
+def test_capacity_in_vietnamese_for_a_province(app_env):
+    at = open_page(f"pages/{PAGE}", {"area": "11", "date": "2021-05-24"})
     assert not at.exception
     assert "Năng lực thu dung, điều trị" in at.title[0].value and "Điện Biên" in at.title[0].value
     values = metrics(at)
@@ -24,8 +24,8 @@ def test_capacity_in_vietnamese_for_a_province(operations_env):
     assert any(d.label == "Tải CSV" for d in at.get("download_button"))
 
 
-def test_oxygen_scenarios_from_the_url_and_the_widgets(operations_env):
-    at = open_operations_page(PAGE, {"area": "11", "date": "2021-05-24", "patients": "5000", "lang": "en"})
+def test_oxygen_scenarios_from_the_url_and_the_widgets(app_env):
+    at = open_page(f"pages/{PAGE}", {"area": "11", "date": "2021-05-24", "patients": "5000", "lang": "en"})
     assert not at.exception
     assert metrics(at)["Oxygen needed (m³ a day)"] == "21,600"  # 5 x 4,320
     at.radio(key="patients").set_value("custom").run()
@@ -34,8 +34,8 @@ def test_oxygen_scenarios_from_the_url_and_the_widgets(operations_env):
     assert metrics(at)["Oxygen needed (m³ a day)"] == "10,800"  # 2.5 x 4,320
 
 
-def test_projection_assumptions_are_editable(operations_env):
-    at = open_operations_page(PAGE, {"area": "11", "date": "2021-05-24", "lang": "en"})
+def test_projection_assumptions_are_editable(app_env):
+    at = open_page(f"pages/{PAGE}", {"area": "11", "date": "2021-05-24", "lang": "en"})
     growth = next(n for n in at.number_input if n.key.startswith("growth_beds_"))
     growth.set_value(0.0).run()
     assert not at.exception
@@ -44,8 +44,8 @@ def test_projection_assumptions_are_editable(operations_env):
     assert not at.exception and at.query_params["growth_window"] in ("14", ["14"])
 
 
-def test_capacity_for_the_country_and_a_district(operations_env):
-    at = open_operations_page(PAGE, {"date": "2021-12-15"})
+def test_capacity_for_the_country_and_a_district(app_env):
+    at = open_page(f"pages/{PAGE}", {"date": "2021-12-15"})
     assert not at.exception and "Toàn quốc" in at.title[0].value
-    at = open_operations_page(PAGE, {"area": "103", "date": "2021-05-24"})
+    at = open_page(f"pages/{PAGE}", {"area": "103", "date": "2021-05-24"})
     assert not at.exception and "Nậm Pồ" in at.title[0].value

@@ -1,13 +1,13 @@
 """The checkpoints page (Chốt kiểm soát, cửa khẩu) in AppTest, on the small database."""
 from __future__ import annotations
 
-from tests.operations_page_host import open_operations_page, operations_env  # noqa: F401  (fixture)
+from tests.apptest import open_page
 
 PAGE = "checkpoints.py"
 
 
-def test_checkpoints_of_quang_ninh_in_vietnamese(operations_env):
-    at = open_operations_page(PAGE, {"area": "22", "date": "2021-06-10"})
+def test_checkpoints_of_quang_ninh_in_vietnamese(app_env):
+    at = open_page(f"pages/{PAGE}", {"area": "22", "date": "2021-06-10"})
     assert not at.exception
     assert "Chốt kiểm soát, cửa khẩu" in at.title[0].value and "Quảng Ninh" in at.title[0].value
     labels = [m.label for m in at.metric]
@@ -19,8 +19,8 @@ def test_checkpoints_of_quang_ninh_in_vietnamese(operations_env):
     assert any("mô phỏng" in m.value for m in at.markdown), "simulated figures must say so"
 
 
-def test_filter_by_kind_and_pick_one_checkpoint(operations_env):
-    at = open_operations_page(PAGE, {"area": "22", "date": "2021-06-10", "kind": "border_gate", "lang": "en"})
+def test_filter_by_kind_and_pick_one_checkpoint(app_env):
+    at = open_page(f"pages/{PAGE}", {"area": "22", "date": "2021-06-10", "kind": "border_gate", "lang": "en"})
     assert not at.exception
     table = at.dataframe[0].value
     assert set(table["Kind"]) == {"Border gate"}
@@ -30,7 +30,7 @@ def test_filter_by_kind_and_pick_one_checkpoint(operations_env):
     assert at.query_params["checkpoint"] in ("QN-MONGCAI", ["QN-MONGCAI"])
 
 
-def test_an_area_without_checkpoints(operations_env):
-    at = open_operations_page(PAGE, {"area": "094", "date": "2021-06-10"})
+def test_an_area_without_checkpoints(app_env):
+    at = open_page(f"pages/{PAGE}", {"area": "094", "date": "2021-06-10"})
     assert not at.exception
     assert at.warning and "không có cửa khẩu" in at.warning[0].value

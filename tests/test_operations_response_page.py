@@ -1,13 +1,13 @@
 """The tracing, testing and supplies page (Truy vết, cách ly, xét nghiệm, vật tư) in AppTest, on the small database."""
 from __future__ import annotations
 
-from tests.operations_page_host import open_operations_page, operations_env  # noqa: F401  (fixture)
+from tests.apptest import open_page
 
 PAGE = "response.py"
 
 
-def test_response_page_in_vietnamese(operations_env):
-    at = open_operations_page(PAGE, {"area": "11", "date": "2021-05-24"})
+def test_response_page_in_vietnamese(app_env):
+    at = open_page(f"pages/{PAGE}", {"area": "11", "date": "2021-05-24"})
     assert not at.exception
     assert "Truy vết, cách ly, xét nghiệm, vật tư" in at.title[0].value
     values = {m.label: m.value for m in at.metric}
@@ -19,8 +19,8 @@ def test_response_page_in_vietnamese(operations_env):
     assert "mô phỏng" in badges and "ước tính từ số người đang cách ly" in badges
 
 
-def test_cumulative_start_from_the_url_in_english(operations_env):
-    at = open_operations_page(PAGE, {"area": "22", "date": "2022-01-20", "since": "2022-01-01", "lang": "en"})
+def test_cumulative_start_from_the_url_in_english(app_env):
+    at = open_page(f"pages/{PAGE}", {"area": "22", "date": "2022-01-20", "since": "2022-01-01", "lang": "en"})
     assert not at.exception
     values = {m.label: m.value for m in at.metric}
     assert "Centralized quarantine since 1 Jan 2022" in values

@@ -23,9 +23,3 @@ def metric(label: str, value: str, source: str, lang: str, delta: str | None = N
               help=t(f"common.source_{source}", lang))
     st.badge(t(f"common.source_{source}", lang), color=SOURCE_COLORS[source])
 
-
-def area_title(area_name: str, parent: str, lang: str) -> str:
-    """'Huyện Nậm Pồ (Tỉnh Điện Biên)', or the country's name."""
-    if not area_name:
-        return t("common.whole_country", lang)
-    return f"{area_name} ({parent})" if parent else area_name
