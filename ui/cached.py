@@ -18,8 +18,9 @@ from data import db
 T = TypeVar("T")
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, on_release=lambda con: con.close())
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
+    """Closed when the cache is cleared, so the file's lock goes with it (tests, database switches)."""
     return db.connect(path)
 
 
