@@ -49,6 +49,8 @@ if figures.vaccination_date:
 else:
     st.caption(t("overview.no_vaccination", lang))
 
+st.page_link("pages/map.py", label=t("overview.see_levels", lang), icon=":material/map:")
+
 st.subheader(t("overview.trend_title", lang))
 st.plotly_chart(epicurve(daily.tail(90), lang), key="overview_epicurve", config={"displaylogo": False})
 st.info(t("common.simulated_notice", lang), icon="ℹ️")

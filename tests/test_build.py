@@ -161,3 +161,16 @@ def test_full_build_counts_and_invariants(tmp_path):
         assert query(con, "SELECT SUM(new_deaths) FROM cases").iloc[0, 0] == 43_056
     finally:
         con.close()
+
+
+def test_units_and_snapshots_are_the_sources_exactly(small_con):
+    districts = query(small_con, "SELECT district_code, district_name, district_type, province_code, province_name FROM districts ORDER BY 1")
+    source = pd.read_csv(SOURCES / "admin/districts_2021.csv", dtype=str)
+    source = source[source.province_code.isin(SMALL_PROVINCES)].sort_values("district_code")
+    assert districts.to_dict("records") == source[list(districts.columns)].to_dict("records")
+
+    stored = query(small_con, "SELECT strftime(date, '%Y-%m-%d') AS date, province_code, people_dose1, people_dose2, doses_total "
+                              "FROM province_vaccination_snapshots ORDER BY 1, 2")
+    snapshots = pd.read_csv(SOURCES / "covid/province_vaccination_snapshots.csv", dtype={"province_code": str})
+    snapshots = snapshots[snapshots.province_code.isin(SMALL_PROVINCES)].sort_values(["date", "province_code"])
+    assert stored.to_dict("records") == snapshots[list(stored.columns)].to_dict("records")
