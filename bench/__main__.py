@@ -15,6 +15,14 @@ from pathlib import Path
 import bench
 
 
+def release_app_connections() -> None:
+    """Close the database connections AppTest runs cached, so the next module may open the file read-only."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=Path("data/bench.duckdb"),
@@ -39,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         module = importlib.import_module(f"bench.{module_info.name}")
         if hasattr(module, "measure"):
             figures.update(module.measure(args.db.resolve()))
+            release_app_connections()
     print(json.dumps(figures, indent=2, sort_keys=True))
     return 0
 
