@@ -118,8 +118,9 @@ def area_params(area: Area) -> list:
 def daily_cases(con, area: Area, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
     """Daily case, death and hospital-load series of an area, summed over its districts.
 
-    Columns include the share of each day's cases that is observed rather than estimated,
-    and which load figures are simulated, so every chart can say what it shows.
+    Columns include each day's cases that are observed rather than estimated (all of them for a
+    province or the country, whose sums are the Ministry's figures), and whether load figures are
+    simulated, so every chart can say what it shows.
     """
     return query(
         con,
@@ -132,13 +133,15 @@ def daily_cases(con, area: Area, start: dt.date | None = None, end: dt.date | No
                    SUM(c.in_treatment)::BIGINT AS in_treatment,
                    SUM(c.oxygen)::BIGINT AS oxygen,
                    SUM(c.icu)::BIGINT AS icu,
-                   SUM(c.observed_cases)::BIGINT AS observed_cases,
+                   -- a province's or the country's sum is the Ministry's own figure; only a district's is split
+                   (CASE WHEN ? = 'district' THEN SUM(c.observed_cases) ELSE SUM(c.new_cases) END)::BIGINT
+                       AS observed_cases,
                    BOOL_OR(c.load_source = 'simulated') AS load_simulated
             FROM cases c JOIN districts d USING (district_code)
             WHERE ({AREA_FILTER})
               AND (?::DATE IS NULL OR c.date >= ?::DATE) AND (?::DATE IS NULL OR c.date <= ?::DATE)
             GROUP BY c.date ORDER BY c.date""",
-        area_params(area) + [start, start, end, end],
+        [area.level] + area_params(area) + [start, start, end, end],
     )
 
 

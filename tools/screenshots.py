@@ -27,6 +27,7 @@ PAGES = {
     "capacity": "/nang-luc?area=79&date=2021-08-15",
     "checkpoints": "/chot-kiem-soat?area=22&date=2021-08-15",
     "response": "/truy-vet?area=11&date=2021-05-24",
+    "briefing": "/trinh-chieu?area=01&date=2021-08-15",
     "data-entry": "/nhap-lieu",
 }
 
