@@ -245,3 +245,13 @@ def test_country_map_fits_the_payload_budget_and_zoomed_views_draw_names():
     assert len(spec["layers"][3]["data"]["features"]) == 1
     known_only = view.area_view("province", "11", {"103", "094"}, 800, 680)
     assert set(known_only.codes) == {"103", "094"}, "only the units the database holds"
+
+
+def test_sin_ho_and_phong_tho_polygons_are_the_right_way_round():
+    """The source swapped them (geo/SOURCES.md): Phong Thổ is the smaller district on the Chinese border."""
+    import geopandas as gpd
+
+    polygons = gpd.read_file(shapes.GEO_DIR / "districts_2021.geojson").set_index("district_code").to_crs("EPSG:32648")
+    sin_ho, phong_tho = polygons.loc["108", "geometry"], polygons.loc["109", "geometry"]
+    assert round(sin_ho.area / 1e6, -1) == 1530 and round(phong_tho.area / 1e6, -1) == 1030
+    assert phong_tho.centroid.y > sin_ho.centroid.y

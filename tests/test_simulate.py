@@ -210,17 +210,12 @@ def test_checkpoint_places_are_real_units():
 
 
 def test_checkpoints_lie_in_their_district_polygons():
-    """Official polygons must contain the point; Quảng Ninh's are approximate, so nearness is enough there.
-
-    The geojson swaps the polygons of Sìn Hồ (108) and Phong Thổ (109) in Lai Châu; Ma Lù Thàng (Phong
-    Thổ) therefore falls in the polygon labelled 108.
-    """
+    """Official polygons must contain the point; Quảng Ninh's are approximate, so nearness is enough there."""
     polygons = gpd.read_file(ROOT / "geo" / "districts_2021.geojson").set_index("district_code")
     places = pd.read_csv(SOURCES / "checkpoints.csv", dtype=CODES)
-    swapped = {"109": "108", "108": "109"}
     for place in places.itertuples():
         point = shapely.Point(place.lon, place.lat)
-        code = swapped.get(place.district_code, place.district_code)
+        code = place.district_code
         polygon = shapely.make_valid(polygons.loc[code, "geometry"])
         if polygons.loc[code, "boundary_source"].startswith("approximate"):
             assert polygon.distance(point) < 0.1, place.id
