@@ -1,0 +1,35 @@
+"""First start: with no database file, the app builds one (showing progress) and then shows the Overview."""
+from __future__ import annotations
+
+import streamlit as st
+
+from data import build
+from tests.apptest import open_page
+from tests.conftest import SMALL_END, SMALL_PROVINCES, SMALL_START
+
+
+def test_missing_database_is_built_on_first_start(tmp_path, monkeypatch):
+    target = tmp_path / "fresh.duckdb"
+    monkeypatch.setenv("SITUATION_DB", str(target))
+    steps = []
+    full_build = build.build
+
+    def small_build(target=None, progress=None, **kwargs):
+        """The same build, cut to the small test provinces so the test stays quick."""
+        def record(fraction, step):
+            steps.append(fraction)
+            progress(fraction, step)
+
+        return full_build(target, provinces=SMALL_PROVINCES, start=SMALL_START, end=SMALL_END, progress=record)
+
+    monkeypatch.setattr(build, "build", small_build)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = open_page(query={"area": "11", "date": "2021-05-24"}, timeout=120)
+        assert not at.exception
+        assert target.exists() and steps[-1] == 1.0
+        assert "Tổng quan tình hình dịch" in at.title[0].value
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
