@@ -92,3 +92,4 @@ def week_sources(con) -> pd.DataFrame:
             SELECT c.week, c.cases, b.beds, v.vaccinations
             FROM c LEFT JOIN b USING (week) LEFT JOIN v USING (week) ORDER BY c.week""",
     )
+

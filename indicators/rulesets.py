@@ -30,6 +30,9 @@ RULES_DIR = Path(__file__).parent / "rules"
 DEFAULT_LOCAL_DIR = RULES_DIR / "local"
 LOCAL_DIR_ENV = "INDICATORS_LOCAL_RULES"
 
+# The rule set the pages, the briefing and the report open with: Resolution 128/NQ-CP with Decision
+# 4800/QĐ-BYT, the levels provinces assessed from October 2021.
+DEFAULT_RULESET = "vn-2021-qd4800"
 UNKNOWN_COLOR = "#9E9E9E"
 UNKNOWN_LABEL = {"vi": "Chưa xác định", "en": "Unknown"}
 YES_NO_LABEL = {"vi": ("không", "có"), "en": ("no", "yes")}

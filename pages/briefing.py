@@ -14,7 +14,7 @@ from html import escape
 import streamlit as st
 
 from i18n import fmt_date, t
-from indicators.rulesets import list_rulesets
+from indicators.rulesets import DEFAULT_RULESET, list_rulesets
 from reports import briefing, daily, layout
 from reports.document import to_docx, to_markdown
 from reports.model import Bullets, Chart, Image, Metrics, Slide, Table
@@ -31,7 +31,7 @@ CHART_UNDER_METRICS_PX = 340
 SLIDE_KEY = "briefing_slide"
 # session-state key -> (URL parameter, value left out of the URL)
 URL_KEYS = {SLIDE_KEY: ("slide", 1), "briefing_auto": ("auto", 0),
-            "briefing_rules": ("rules", briefing.DEFAULT_RULESET), "briefing_sidebar": ("sidebar", False)}
+            "briefing_rules": ("rules", DEFAULT_RULESET), "briefing_sidebar": ("sidebar", False)}
 
 PROJECTOR_CSS = f"""
 <style>
@@ -74,7 +74,7 @@ def seed_from_url(slide_count: int, ruleset_ids: list[str]) -> None:
     auto = params.get("auto", "")
     st.session_state["briefing_auto"] = int(auto) if auto.isdigit() and int(auto) in AUTO_CHOICES else 0
     rules = params.get("rules")
-    st.session_state["briefing_rules"] = rules if rules in ruleset_ids else briefing.DEFAULT_RULESET
+    st.session_state["briefing_rules"] = rules if rules in ruleset_ids else DEFAULT_RULESET
     st.session_state["briefing_sidebar"] = params.get("sidebar") == "1"
 
 

@@ -16,10 +16,9 @@ from data.db import DISTRICT, Area, db_path
 from geo import situation, view
 from geo.selection import selected_code
 from i18n import area_title, fmt_date, fmt_int, fmt_number, fmt_pct, t
-from indicators.rulesets import RuleSet, list_rulesets
+from indicators.rulesets import DEFAULT_RULESET, RuleSet, list_rulesets
 from ui import cached, state
 
-DEFAULT_RULESET = "vn-2021-qd4800"
 PLAY_SECONDS = 2.0
 MAP_HEIGHT = 720
 MAP_WIDTH = 800  # the map column's usual width in pixels: the camera is fitted to this box

@@ -20,13 +20,12 @@ from data import db
 from data import trends as trend_data
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area
 from i18n import area_title, fmt_date, fmt_int, fmt_number, fmt_pct, t
-from indicators.rulesets import list_rulesets, load_ruleset
+from indicators.rulesets import DEFAULT_RULESET, list_rulesets, load_ruleset
 from trends import compare, levels, load, rt, series, vaccination
 from ui import cached, state, widgets
 
 VIEWS = ("curve", "compare", "rt", "load", "vaccination")
 DEFAULT_DAYS = 180
-DEFAULT_RULESET = "vn-2021-qd4800"  # Resolution 128 / Decision 4800: the levels provinces used in 2021
 PLOTLY_CONFIG = {"displaylogo": False}
 
 

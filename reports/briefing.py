@@ -22,7 +22,7 @@ from geo import shapes, situation
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
 from indicators import metrics
 from indicators.headline import headline
-from indicators.rulesets import RuleSet, load_ruleset
+from indicators.rulesets import DEFAULT_RULESET, RuleSet, load_ruleset
 from operations import checkpoints as checkpoint_ops
 from reports import layout
 from reports.levelmap import level_map_png
@@ -30,7 +30,6 @@ from reports.model import Bullets, Chart, Deck, Figure, Image, Metrics, Slide, T
 from reports.text import area_title, province_of, week_span
 from trends.vaccination import TARGETS, band_population
 
-DEFAULT_RULESET = "vn-2021-qd4800"
 CURVE_DAYS = 90
 CAPACITY_DAYS = 60
 TABLE_ROWS = 8

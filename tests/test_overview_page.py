@@ -18,6 +18,8 @@ def test_overview_in_vietnamese_by_default(app_env):
     assert all(v for v in values.values())
     assert "24/05/2021" in " ".join(c.value for c in at.caption)
     assert any("mô phỏng" in m.value for m in at.markdown), "simulated figures must say so"
+    level = " ".join(h.value for h in at.html)
+    assert "Cấp độ dịch tuần 17/05/2021 – 23/05/2021" in level and "Cấp 2" in level
 
 
 def test_overview_in_english_for_a_district(app_env):

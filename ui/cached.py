@@ -13,7 +13,7 @@ from typing import Callable, TypeVar
 import duckdb
 import streamlit as st
 
-from data import db
+from data import db, trends
 
 T = TypeVar("T")
 
@@ -58,3 +58,4 @@ daily_capacity = cached(db.daily_capacity)
 vaccination_coverage = cached(db.vaccination_coverage)
 area_population_by_age = cached(db.area_population_by_age)
 build_info = cached(db.build_info)
+area_recent_levels = cached(trends.area_recent_levels)
