@@ -100,8 +100,8 @@ def area_population(con, area: Area) -> int:
 
 def date_range(con) -> tuple[dt.date, dt.date]:
     """First and last date that has case data."""
-    first, last = con.cursor().execute("SELECT MIN(date), MAX(date) FROM cases").fetchone()
-    return first, last
+    row = query(con, "SELECT MIN(date) AS first, MAX(date) AS last FROM cases").iloc[0]
+    return row["first"].date(), row["last"].date()
 
 
 # ------------------------------------------------------------------ series

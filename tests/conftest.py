@@ -6,6 +6,7 @@ vaccination snapshots, at a fraction of the full build's cost.
 """
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -33,14 +34,23 @@ def small_con(small_db):
     con.close()
 
 
-@pytest.fixture
-def app_env(small_db, monkeypatch):
-    """Point the app at the small database and start from empty caches (for AppTest)."""
+@contextlib.contextmanager
+def app_on(path: Path, monkeypatch):
+    """Point the app at the database `path` with empty caches, and empty them again afterwards."""
     import streamlit as st
 
-    monkeypatch.setenv("SITUATION_DB", str(small_db))
+    monkeypatch.setenv("SITUATION_DB", str(path))
     st.cache_data.clear()
     st.cache_resource.clear()
-    yield small_db
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    try:
+        yield path
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+
+@pytest.fixture
+def app_env(small_db, monkeypatch):
+    """The app on the small database (for AppTest of pages that only read)."""
+    with app_on(small_db, monkeypatch) as path:
+        yield path

@@ -10,6 +10,7 @@ import pytest
 
 from data import db, ingest
 from tests.apptest import open_page
+from tests.conftest import app_on
 from tests.ingest_corpus import good_rows, xlsx
 from tests.test_ingest import CLERK, TODAY
 
@@ -19,16 +20,10 @@ PAGE = "pages/data_entry.py"
 @pytest.fixture
 def entry_db(small_db, tmp_path, monkeypatch):
     """The app on a private copy of the small database (this page writes)."""
-    import streamlit as st
-
     path = tmp_path / "page.duckdb"
     shutil.copy(small_db, path)
-    monkeypatch.setenv("SITUATION_DB", str(path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield path
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    with app_on(path, monkeypatch):
+        yield path
 
 
 def log_in(at, name: str, password: str):
