@@ -1,6 +1,6 @@
 """Seeded simulator of the `supplies` table: stock, received and used per district, item and day.
 
-No public source publishes supply stocks for Vietnam (see data/supplies.toml for every parameter and why).
+No public source publishes supply stocks for Vietnam (see the [supplies] tables of data/simulation.toml for every parameter and why).
 Use follows the simulated hospital load, new cases and quarantine; protective equipment is restocked by
 an order-up-to rule with a delivery lead time, and oxygen is refilled each day from the supply capacity in
 `beds`, so stocks run short while a wave outpaces deliveries. Stock accounting holds on every row:
@@ -9,7 +9,6 @@ districts and items at once.
 """
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +16,6 @@ import pandas as pd
 
 from data import simulate
 
-PARAMS_PATH = Path(__file__).resolve().with_name("supplies.toml")
 SEED_OFFSET = 77  # its own generator: the other simulated tables never change when this one does
 SIMULATED = "simulated"
 WHOLE_UNITS = {"set", "piece"}
@@ -25,8 +23,8 @@ RATE_SMOOTHING = 2 / (7 + 1)  # exponential weight of a 7-day mean: the "current
 
 
 def load_params(path: Path | str | None = None) -> dict:
-    with open(path or PARAMS_PATH, "rb") as handle:
-        return tomllib.load(handle)
+    """The [supplies] tables of data/simulation.toml, where every simulated table keeps its parameters."""
+    return simulate.load_params(path)["supplies"]
 
 
 def simulate_supplies(districts: pd.DataFrame, cases: pd.DataFrame, beds: pd.DataFrame, tracing: pd.DataFrame,

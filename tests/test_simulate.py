@@ -247,12 +247,14 @@ def test_centralized_quarantine_empties_once_home_isolation_took_over(tables):
 
 
 def test_every_parameter_says_where_its_value_comes_from():
+    """A comment stands above every parameter, or above the block of parameters it explains together."""
     section, previous = "", ""
     for line in simulate.PARAMS_PATH.read_text(encoding="utf-8").splitlines():
         if line.startswith("["):
             section = line
         elif re.match(r"^[\w\"-]+\s*=", line) and section != "[checkpoints.sites]":
-            assert previous.startswith("#"), f"{section} {line.split('=')[0].strip()} has no comment above it"
+            documented = previous.startswith("#") or re.match(r"^[\w\"-]+\s*=", previous)
+            assert documented, f"{section} {line.split('=')[0].strip()} has no comment above it"
         if line.strip():
             previous = line
     with open(simulate.PARAMS_PATH, "rb") as handle:
