@@ -116,32 +116,44 @@ def area_params(area: Area) -> list:
 
 
 def daily_cases(con, area: Area, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
-    """Daily case, death and hospital-load series of an area, summed over its districts.
+    """Daily case, death and hospital-load series of an area.
 
-    Columns include each day's cases that are observed rather than estimated (all of them for a
-    province or the country, whose sums are the Ministry's figures), and whether load figures are
-    simulated, so every chart can say what it shows.
+    A province's or the country's cases and deaths are the Ministry's own series (province_cases), exactly as
+    published; a district's are its row of `cases`, whose `observed_cases` says how many were announced (the
+    rest are estimated). Load figures are summed over the area's districts, with a flag when simulated.
     """
     return query(
         con,
-        f"""SELECT c.date,
-                   SUM(c.new_cases)::BIGINT AS new_cases,
-                   SUM(c.new_deaths)::BIGINT AS new_deaths,
-                   SUM(c.community_cases)::BIGINT AS community_cases,
-                   SUM(c.quarantine_cases)::BIGINT AS quarantine_cases,
-                   SUM(c.imported_cases)::BIGINT AS imported_cases,
-                   SUM(c.in_treatment)::BIGINT AS in_treatment,
-                   SUM(c.oxygen)::BIGINT AS oxygen,
-                   SUM(c.icu)::BIGINT AS icu,
-                   -- a province's or the country's sum is the Ministry's own figure; only a district's is split
-                   (CASE WHEN ? = 'district' THEN SUM(c.observed_cases) ELSE SUM(c.new_cases) END)::BIGINT
-                       AS observed_cases,
-                   BOOL_OR(c.load_source = 'simulated') AS load_simulated
-            FROM cases c JOIN districts d USING (district_code)
-            WHERE ({AREA_FILTER})
-              AND (?::DATE IS NULL OR c.date >= ?::DATE) AND (?::DATE IS NULL OR c.date <= ?::DATE)
-            GROUP BY c.date ORDER BY c.date""",
-        [area.level] + area_params(area) + [start, start, end, end],
+        f"""WITH summed AS (
+                SELECT c.date,
+                       SUM(c.new_cases)::BIGINT AS new_cases,
+                       SUM(c.new_deaths)::BIGINT AS new_deaths,
+                       SUM(c.observed_cases)::BIGINT AS observed_cases,
+                       SUM(c.community_cases)::BIGINT AS community_cases,
+                       SUM(c.quarantine_cases)::BIGINT AS quarantine_cases,
+                       SUM(c.imported_cases)::BIGINT AS imported_cases,
+                       SUM(c.in_treatment)::BIGINT AS in_treatment,
+                       SUM(c.oxygen)::BIGINT AS oxygen,
+                       SUM(c.icu)::BIGINT AS icu,
+                       BOOL_OR(c.load_source = 'simulated') AS load_simulated
+                FROM cases c JOIN districts d USING (district_code)
+                WHERE ({AREA_FILTER})
+                  AND (?::DATE IS NULL OR c.date >= ?::DATE) AND (?::DATE IS NULL OR c.date <= ?::DATE)
+                GROUP BY c.date),
+            official AS (
+                SELECT date, SUM(new_cases)::BIGINT AS new_cases, SUM(new_deaths)::BIGINT AS new_deaths
+                FROM province_cases
+                WHERE ? = 'country' OR (? = 'province' AND province_code = ?)
+                GROUP BY date)
+            SELECT s.date,
+                   COALESCE(o.new_cases, s.new_cases) AS new_cases,
+                   COALESCE(o.new_deaths, s.new_deaths) AS new_deaths,
+                   COALESCE(o.new_cases, s.observed_cases) AS observed_cases,
+                   s.community_cases, s.quarantine_cases, s.imported_cases, s.in_treatment, s.oxygen, s.icu,
+                   s.load_simulated
+            FROM summed s LEFT JOIN official o USING (date)
+            ORDER BY s.date""",
+        area_params(area) + [start, start, end, end, area.level, area.level, area.code],
     )
 
 

@@ -29,10 +29,15 @@ Rows and their `source`:
     every other row is 'estimated'. The lead may drop `observed_cases` once it has served its checks.
   * `deaths_source` is always 'estimated': no district deaths were ever announced.
 
-Sums: outside the announcement window the districts of a province add up exactly to the province's figure. Inside
-it they add up to max(province figure, announced total): on the province-days where the announced district cases
-exceed the province figure (reporting dates differ), the announced counts are kept and nothing is estimated;
-`over_reported_province_days` lists those days.
+Sums: outside the announcement window the districts of a province add up exactly to the province's figure
+every day. Inside it, announced district cases and the province's own count are often reported on different
+days (a case in the province figure on Monday, announced by district on Wednesday, or the other way round), so
+a day-by-day remainder would count such cases twice. The remainder is therefore reconciled cumulatively: by
+each day of the window, the estimated cases never exceed what the province's count still leaves unannounced
+for the rest of the window, so the districts' running total never exceeds the province's (unless the
+announced cases alone already do) and by the window's end the two totals are equal. Where a province's
+announced total over the window exceeds its own count, the announced figures are kept and the excess stays;
+`over_reported_provinces` lists those provinces.
 """
 
 import geopandas as gpd
@@ -64,25 +69,21 @@ def district_adjacency(geojson_path) -> pd.DataFrame:
     return adjacency.sort_values(["district_code", "neighbour_code"], ignore_index=True)
 
 
-def over_reported_province_days(province_cases: pd.DataFrame, observed: pd.DataFrame) -> pd.DataFrame:
-    """Province-days whose announced district cases exceed the province figure, where district sums cannot match.
+def over_reported_provinces(province_cases: pd.DataFrame, observed: pd.DataFrame) -> pd.DataFrame:
+    """Provinces whose announced district cases over the window exceed their own count over the same days.
 
-    Returns [date, province_code, province_cases, observed_cases, excess], sorted by date and province.
+    Returns [province_code, province_cases, observed_cases, excess]: the districts of these provinces sum to
+    more than the province's series by `excess` (the announced figures are kept as published).
     """
-    announced = (
-        observed.assign(date=pd.to_datetime(observed["date"]))
-        .groupby(["date", "province_code"], as_index=False)["new_cases"]
-        .sum()
-    )
+    dates = pd.to_datetime(observed["date"])
     official = province_cases.assign(date=pd.to_datetime(province_cases["date"]))
-    official = official[["date", "province_code", "new_cases"]]
-    both = announced.merge(official, on=["date", "province_code"], suffixes=("_observed", "_province"))
-    over = both.loc[both["new_cases_observed"] > both["new_cases_province"]].rename(
-        columns={"new_cases_province": "province_cases", "new_cases_observed": "observed_cases"}
-    )
-    over = over.assign(excess=over["observed_cases"] - over["province_cases"])
-    columns = ["date", "province_code", "province_cases", "observed_cases", "excess"]
-    return over[columns].sort_values(["date", "province_code"], ignore_index=True)
+    in_window = official["date"].between(dates.min(), dates.max())
+    totals = pd.DataFrame({
+        "province_cases": official[in_window].groupby("province_code")["new_cases"].sum(),
+        "observed_cases": observed.groupby("province_code")["new_cases"].sum(),
+    }).fillna(0).astype("int64")
+    over = totals[totals["observed_cases"] > totals["province_cases"]]
+    return over.assign(excess=over["observed_cases"] - over["province_cases"]).reset_index(names="province_code")
 
 
 def estimate_district_cases(
@@ -106,14 +107,13 @@ def estimate_district_cases(
     announced = _announced_matrix(observed, dates, layout)
     cases_rng, deaths_rng = np.random.default_rng(seed).spawn(2)
 
-    announced_by_province = layout.province_sums(announced)
-    unattributed = np.maximum(province_matrix["new_cases"] - announced_by_province, 0)
+    window = pd.to_datetime(observed["date"])
+    in_window = (dates >= window.min()) & (dates <= window.max())  # all False when nothing was announced
+    unattributed = _unattributed(province_matrix["new_cases"], layout.province_sums(announced), in_window)
     estimated = _spread_cases(unattributed, announced, _neighbour_matrix(adjacency, layout), layout, cases_rng)
     cases = announced + estimated
     deaths = _split_deaths(province_matrix["new_deaths"], cases, layout, deaths_rng)
 
-    window = pd.to_datetime(observed["date"])
-    in_window = (dates >= window.min()) & (dates <= window.max())  # all False when nothing was announced
     is_observed = in_window[:, None] & (estimated == 0)
     return pd.DataFrame(
         {
@@ -126,6 +126,20 @@ def estimate_district_cases(
             "observed_cases": announced.ravel(),
         }
     )
+
+
+def _unattributed(province: np.ndarray, announced: np.ndarray, in_window: np.ndarray) -> np.ndarray:
+    """[date, province] cases to estimate: the province's count less the announced cases, reconciled over the window.
+
+    Outside the window nothing is announced, so it is the province's count. Inside it, the cumulative estimate by
+    day t is the smallest cumulative gap (province minus announced) from t to the window's end, floored at 0:
+    non-decreasing, never more than the gap still open, and equal to the whole gap at the end.
+    """
+    unattributed = np.maximum(province - announced, 0)
+    gap = np.cumsum(province[in_window] - announced[in_window], axis=0)
+    still_open = np.maximum(np.minimum.accumulate(gap[::-1], axis=0)[::-1], 0)
+    unattributed[in_window] = np.diff(still_open, axis=0, prepend=np.zeros((1, gap.shape[1]), dtype=gap.dtype))
+    return unattributed
 
 
 class _DistrictLayout:

@@ -66,9 +66,9 @@ CREATE TABLE province_cases (  -- key: (date, province_code)
 );
 
 -- Daily per district. new_cases: observed where MOH announced the district (2021-04-27 .. 2021-07-13),
--- otherwise estimated from the province series (the districts of a province sum to it, except on the
--- province-days when the announced district cases exceeded the province's own figure: then the announced
--- counts are kept and nothing is added).
+-- otherwise estimated from the province series. The districts of a province sum to it every day outside
+-- that window; inside it the announced cases and the province's count fall on different days, so the
+-- estimate is reconciled over the window (the totals agree by its end; data/estimate.py explains).
 CREATE TABLE cases (  -- key: (date, district_code)
     date              DATE NOT NULL,
     district_code     TEXT NOT NULL,

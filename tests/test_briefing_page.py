@@ -20,7 +20,7 @@ def test_first_slide_in_vietnamese_with_date_and_sources(app_env):
     at = open_briefing({"area": "11", "date": "2021-05-24"})
     text = slide_text(at)
     assert "Tình hình dịch — Tỉnh Điện Biên" in text
-    assert "Ca mắc mới 7 ngày" in text and ">34<" in text
+    assert "Ca mắc mới 7 ngày" in text and ">29<" in text
     assert "Tỉnh Điện Biên · ngày 24/05/2021" in text
     assert "Nguồn số liệu:" in text and "mô phỏng" in text and "Trang 1/7" in text
     assert len(at.get("plotly_chart")) == 1

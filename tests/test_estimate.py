@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data.estimate import district_adjacency, estimate_district_cases, over_reported_province_days
+from data.estimate import district_adjacency, estimate_district_cases, over_reported_provinces
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "data" / "sources"
@@ -74,13 +74,22 @@ def _sums_against_province(estimate, province_cases, districts) -> pd.DataFrame:
     return sums.merge(official, on=["date", "province_code"], suffixes=("", "_province"), validate="1:1")
 
 
-def _assert_sums_exact_except_over_reported(estimate, province_cases, observed, districts):
+def _assert_sums_reconciled(estimate, province_cases, observed, districts):
+    """Deaths match every day; cases match every day outside the window and, inside it, the districts' running
+    total never exceeds the province's (unless the announced cases alone do) and ends equal to it, or to the
+    announced total where that is larger."""
     both = _sums_against_province(estimate, province_cases, districts)
-    over = over_reported_province_days(province_cases, observed)
-    is_over = both.set_index(["date", "province_code"]).index.isin(over.set_index(["date", "province_code"]).index)
-    assert (both.loc[~is_over, "new_cases"] == both.loc[~is_over, "new_cases_province"]).all()
-    assert (both.loc[is_over, "new_cases"] == both.loc[is_over, "observed_cases"]).all()
     assert (both["new_deaths"] == both["new_deaths_province"]).all()
+    window = pd.to_datetime(observed["date"])
+    inside = both["date"].between(window.min(), window.max())
+    outside = both[~inside]
+    assert (outside["new_cases"] == outside["new_cases_province"]).all()
+    running = both[inside].sort_values("date").groupby("province_code")[
+        ["new_cases", "new_cases_province", "observed_cases"]].cumsum()
+    ceiling = running[["new_cases_province", "observed_cases"]].max(axis=1)
+    assert (running["new_cases"] <= ceiling).all()
+    last = both[inside].groupby("province_code")[["new_cases", "new_cases_province", "observed_cases"]].sum()
+    assert (last["new_cases"] == last[["new_cases_province", "observed_cases"]].max(axis=1)).all()
 
 
 def test_one_row_per_date_and_district_with_integer_non_negative_counts(synthetic):
@@ -97,17 +106,20 @@ def test_one_row_per_date_and_district_with_integer_non_negative_counts(syntheti
     assert (estimate["deaths_source"] == "estimated").all()
 
 
-def test_districts_sum_to_the_province_except_over_reported_days(synthetic):
+def test_districts_sum_to_the_province_reconciled_over_the_window(synthetic):
     province_cases, observed, estimate = synthetic
-    _assert_sums_exact_except_over_reported(estimate, province_cases, observed, DISTRICTS)
+    _assert_sums_reconciled(estimate, province_cases, observed, DISTRICTS)
 
 
-def test_over_reported_province_day_is_listed_with_its_excess(synthetic):
-    province_cases, observed, _ = synthetic
-    over = over_reported_province_days(province_cases, observed)
-    assert over[["date", "province_code"]].values.tolist() == [[WINDOW[3], "02"]]
-    official = province_cases.set_index(["date", "province_code"]).loc[(WINDOW[3], "02"), "new_cases"]
-    assert over.loc[0, "excess"] == 500 - official
+def test_a_province_announcing_more_than_it_counted_is_listed_with_its_excess(synthetic):
+    province_cases, observed, estimate = synthetic
+    over = over_reported_provinces(province_cases, observed).set_index("province_code")
+    window = pd.to_datetime(observed["date"])
+    official = province_cases.assign(date=pd.to_datetime(province_cases["date"]))
+    counted = official[official["date"].between(window.min(), window.max())].groupby("province_code")["new_cases"].sum()
+    announced = observed.groupby("province_code")["new_cases"].sum()
+    assert set(over.index) == set(announced[announced > counted.reindex(announced.index)].index)
+    assert estimate["new_cases"].sum() == province_cases["new_cases"].sum() + over["excess"].sum()
 
 
 def test_announced_figures_are_kept_and_labelled(synthetic):
@@ -183,7 +195,7 @@ def test_invariants_hold_for_any_series(cases, announced, seed):
     estimate = estimate_district_cases(province_cases, observed, DISTRICTS[DISTRICTS["province_code"] != "03"],
                                        ADJACENCY, seed)
     assert (estimate[["new_cases", "new_deaths"]] >= 0).all().all()
-    _assert_sums_exact_except_over_reported(estimate, province_cases, observed, DISTRICTS)
+    _assert_sums_reconciled(estimate, province_cases, observed, DISTRICTS)
 
 
 def test_unknown_announced_district_is_refused():
@@ -227,7 +239,7 @@ def test_dien_bien_keeps_its_announced_cases(real_adjacency):
     kept = to_may_24.groupby("district_code")["observed_cases"].sum()
     assert kept[kept > 0].to_dict() == {"094": 7, "095": 1, "100": 3, "103": 41}
     assert (estimate["new_cases"] >= estimate["observed_cases"]).all()
-    _assert_sums_exact_except_over_reported(estimate, province_cases, announced, districts)
-    assert estimate["new_cases"].sum() == province_cases["new_cases"].sum() + over_reported_province_days(
+    _assert_sums_reconciled(estimate, province_cases, announced, districts)
+    assert estimate["new_cases"].sum() == province_cases["new_cases"].sum() + over_reported_provinces(
         province_cases, announced
     )["excess"].sum()

@@ -94,8 +94,8 @@ def test_marks_are_explained_and_real_figures_unmarked(report):
     assert simulated.startswith("(*) Số liệu mô phỏng") and estimated.startswith("(**) Số liệu ước tính")
     assert "Tại Tỉnh Điện Biên: trong ngày ghi nhận 2 ca mắc mới, 0 ca tử vong" in markdown  # the Ministry's own
     treatment = section_text(markdown, "VI")
-    assert "Đang điều trị 51 (\\*) người" in treatment and "41/250 (16,4%) (\\*)" in treatment
-    assert "10.070 (\\*)" in markdown  # Vietnamese thousands: 10.070 samples to date
+    assert "Đang điều trị 45 (\\*) người" in treatment and "37/250 (14,8%) (\\*)" in treatment
+    assert "8.752 (\\*)" in markdown  # Vietnamese thousands: 8.752 samples to date
 
 
 def test_supplies_list_every_item_with_its_stock_marked_simulated(report):
