@@ -21,7 +21,7 @@ from reports.model import Bullets, Chart, Image, Metrics, Slide, Table
 from reports.pdf_export import write_pdf
 from reports.pptx_export import write_pptx
 from reports.text import origin_label, source_line
-from ui import cached, state
+from ui import cached, state, url
 
 build_deck = cached.cached(briefing.build_deck)
 
@@ -64,30 +64,16 @@ HIDE_SIDEBAR_CSS = """
 
 
 def seed_from_url(slide_count: int, ruleset_ids: list[str]) -> None:
-    """Copy the URL's choices into session state once per session, ignoring anything invalid."""
-    if st.session_state.get("_briefing_seeded"):
-        return
-    st.session_state["_briefing_seeded"] = True
-    params = st.query_params
-    slide = params.get("slide", "")
-    st.session_state[SLIDE_KEY] = int(slide) if slide.isdigit() and 1 <= int(slide) <= slide_count else 1
-    auto = params.get("auto", "")
-    st.session_state["briefing_auto"] = int(auto) if auto.isdigit() and int(auto) in AUTO_CHOICES else 0
-    rules = params.get("rules")
-    st.session_state["briefing_rules"] = rules if rules in ruleset_ids else DEFAULT_RULESET
-    st.session_state["briefing_sidebar"] = params.get("sidebar") == "1"
+    """Take the slide, auto-advance, rule set and sidebar choice from the URL once per session."""
+    url.seed(SLIDE_KEY, "slide", 1, url.whole_number(1, slide_count))
+    url.seed("briefing_auto", "auto", 0, lambda text: int(text) if text.isdigit() and int(text) in AUTO_CHOICES else None)
+    url.seed("briefing_rules", "rules", DEFAULT_RULESET, url.one_of(ruleset_ids))
+    url.seed("briefing_sidebar", "sidebar", False, url.flag)
 
 
 def write_url() -> None:
     for key, (parameter, default) in URL_KEYS.items():
-        value = st.session_state.get(key)
-        if value == default or value is None:
-            if parameter in st.query_params:
-                del st.query_params[parameter]
-        else:
-            text = "1" if value is True else str(value)
-            if st.query_params.get(parameter) != text:
-                st.query_params[parameter] = text
+        url.keep(parameter, st.session_state.get(key), default)
 
 
 def step(delta: int, slide_count: int) -> None:

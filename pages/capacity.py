@@ -13,7 +13,7 @@ from operations import figures, parameters
 from operations.capacity import crossing, surge_table
 from operations.oxygen import default_mix, plan_oxygen
 from operations.projection import daily_growth, days_until_full, doubling_days, project
-from ui import cached, operations as ops_ui, state
+from ui import cached, operations as ops_ui, state, url
 
 HISTORY_DAYS = 120
 
@@ -115,15 +115,16 @@ st.header(t("capacity.projection_header", lang))
 projection_settings = settings["projection"]
 inputs = st.columns(4)
 with inputs[0]:
-    ops_ui.setting("growth_window", projection_settings["growth_window_days"], ops_ui.whole_number(2, 60))
+    url.seed("growth_window", "growth_window", projection_settings["growth_window_days"], url.whole_number(2, 60))
     window = int(st.number_input(t("capacity.window", lang), min_value=2, max_value=60, step=1, key="growth_window",
                                  help=t("capacity.window_help", lang)))
 occupancy = series.set_index(pd.to_datetime(series["date"]))[["covid_beds_occupied", "icu_beds_occupied"]]
 measured = daily_growth(occupancy, window)
 with inputs[1]:
-    ops_ui.setting("horizon", projection_settings["horizon_days"], ops_ui.whole_number(7, 180))
+    url.seed("horizon", "horizon", projection_settings["horizon_days"], url.whole_number(7, 180))
     horizon = int(st.number_input(t("capacity.horizon", lang), min_value=7, max_value=180, step=7, key="horizon"))
-ops_ui.keep_in_url(growth_window=window, horizon=horizon)
+url.keep("growth_window", window)
+url.keep("horizon", horizon)
 
 st.caption(t("capacity.assumptions", lang, window=fmt_int(window, lang)))
 projections = st.columns(2)
@@ -184,21 +185,21 @@ oxygen_settings = settings["oxygen"]
 load = cached.daily_cases(area, day, day)
 in_treatment = float(load["in_treatment"].iloc[0]) if len(load) and pd.notna(load["in_treatment"].iloc[0]) else math.nan
 choices = [*(str(n) for n in oxygen_settings["patient_presets"]), "current", "custom"]
-ops_ui.setting("patients", choices[0], ops_ui.one_of(choices))
+url.seed("patients", "patients", choices[0], url.one_of(choices))
 picked = st.radio(t("capacity.patients", lang), choices, horizontal=True, key="patients",
                   format_func=lambda c: t("capacity.patients_current", lang, count=fmt_int(in_treatment, lang)) if c == "current"
                   else t("capacity.patients_custom", lang) if c == "custom" else fmt_int(int(c), lang))
 if picked == "custom":
-    ops_ui.setting("patients_n", 2000, ops_ui.whole_number(0, 1_000_000))
+    url.seed("patients_n", "patients_n", 2000, url.whole_number(0, 1_000_000))
     patients = int(st.number_input(t("capacity.patients_number", lang), min_value=0, max_value=1_000_000, step=100,
                                    key="patients_n"))
-    ops_ui.keep_in_url(patients_n=patients)
+    url.keep("patients_n", patients)
 elif picked == "current":
     patients = 0 if math.isnan(in_treatment) else in_treatment
     ops_ui.source_caption("simulated", lang)
 else:
     patients = int(picked)
-ops_ui.keep_in_url(patients=picked)
+url.keep("patients", picked)
 
 mix = default_mix()
 mix_labels = {"label": t("capacity.col_severity", lang), "share_pct": t("capacity.col_share", lang),

@@ -12,7 +12,7 @@ from i18n import area_title, fmt_date, fmt_int, fmt_pct, t
 from operations import figures, parameters
 from operations.checkpoints import (COUNTS, day_summary, end_of_day_report, risk_notes, target_progress, total,
                                    with_rates)
-from ui import cached, operations as ops_ui, state
+from ui import cached, operations as ops_ui, state, url
 
 TREND_DAYS = 60
 ALL = "all"
@@ -30,10 +30,10 @@ if sites.empty:
     st.stop()
 
 kinds = [ALL, "border_gate", "control_post"]
-ops_ui.setting("kind", ALL, ops_ui.one_of(kinds))
+url.seed("kind", "kind", ALL, url.one_of(kinds))
 kind = st.segmented_control(t("checkpoints.kind", lang), kinds, required=True, key="kind",
                             format_func=lambda k: t(f"checkpoints.kind_{k}", lang))
-ops_ui.keep_in_url(kind=kind)
+url.keep("kind", kind)
 if kind != ALL:
     sites = sites[sites["kind"] == kind]
 if sites.empty:
@@ -84,12 +84,12 @@ ops_ui.table(table, labels, "checkpoint_day_table", lang, f"chot-kiem-soat-{area
 # ---------------------------------------------------------------- one checkpoint or all
 st.header(t("checkpoints.detail_header", lang))
 options = [ALL, *names]
-ops_ui.setting("checkpoint", ALL, ops_ui.one_of(options))
+url.seed("checkpoint", "checkpoint", ALL, url.one_of(options))
 if st.session_state["checkpoint"] not in options:  # another area or kind was chosen since
     st.session_state["checkpoint"] = ALL
 chosen = st.selectbox(t("checkpoints.choose", lang), options, key="checkpoint",
                       format_func=lambda c: t("checkpoints.all_checkpoints", lang) if c == ALL else names[c])
-ops_ui.keep_in_url(checkpoint=chosen)
+url.keep("checkpoint", chosen)
 picked = counts if chosen == ALL else counts[counts["checkpoint_id"] == chosen]
 title = t("checkpoints.all_checkpoints", lang) if chosen == ALL else names[chosen]
 daily = with_rates(picked.groupby("date", as_index=False)[COUNTS].sum())

@@ -17,7 +17,7 @@ from geo import situation, view
 from geo.selection import selected_code
 from i18n import area_title, fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators.rulesets import DEFAULT_RULESET, RuleSet, list_rulesets
-from ui import cached, state
+from ui import cached, state, url
 
 PLAY_SECONDS = 2.0
 MAP_HEIGHT = 720
@@ -82,13 +82,7 @@ def follow_sidebar_date(day: dt.date, weeks: list[dt.date]) -> None:
 
 def write_url() -> None:
     for key, parameter in URL_KEYS.items():
-        value = st.session_state.get(key)
-        text = value.isoformat() if isinstance(value, dt.date) else ("1" if value is True else value or None)
-        if text is None:
-            if parameter in st.query_params:
-                del st.query_params[parameter]
-        elif st.query_params.get(parameter) != text:
-            st.query_params[parameter] = text
+        url.keep(parameter, st.session_state.get(key) or None)  # nothing chosen, or no basemap: no parameter
 
 
 def on_map_select() -> None:

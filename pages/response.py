@@ -11,7 +11,7 @@ from indicators.headline import cases_source
 from operations import figures, parameters
 from operations.response import pcr_workload, with_totals
 from operations.supplies import days_of_cover
-from ui import cached, operations as ops_ui, state
+from ui import cached, operations as ops_ui, state, url
 
 FOURTH_WAVE = dt.date(2021, 4, 27)  # the default start of cumulative counts: the wave the dashboard was built for
 TEST_DAYS = 90
@@ -31,11 +31,11 @@ def a_date(text: str) -> dt.date | None:
     return value if first <= value else None
 
 
-ops_ui.setting("since", max(FOURTH_WAVE, first), a_date)
+url.seed("since", "since", max(FOURTH_WAVE, first), a_date)
 st.session_state["since"] = min(st.session_state["since"], day)  # never after the chosen day
 since = st.date_input(t("response.since", lang), min_value=first, max_value=day, format="DD/MM/YYYY", key="since",
                       help=t("response.since_help", lang))
-ops_ui.keep_in_url(since=since)
+url.keep("since", since)
 daily = ops_ui.response_daily(area, since - dt.timedelta(days=1), day)
 if daily.empty or pd.Timestamp(daily["date"].max()).date() != day:
     st.warning(t("response.no_data", lang))

@@ -22,7 +22,7 @@ from data.db import COUNTRY, DISTRICT, PROVINCE, Area
 from i18n import area_title, fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators.rulesets import DEFAULT_RULESET, list_rulesets, load_ruleset
 from trends import compare, levels, load, rt, series, vaccination
-from ui import cached, state, widgets
+from ui import cached, state, url, widgets
 
 VIEWS = ("curve", "compare", "rt", "load", "vaccination")
 DEFAULT_DAYS = 180
@@ -131,53 +131,17 @@ def filtered_table(frame: pd.DataFrame, name: str) -> None:
                            icon=":material/download:")
 
 
-# ------------------------------------------------------------------ filters in the URL
-# Widgets are seeded once from the URL and write their value back, so a link reproduces the view.
-# (Streamlit's bind="query-params" would put the translated labels in the URL, so a Vietnamese link
-# would break in English; the URL carries codes instead.)
+# ------------------------------------------------------------------ filters in the URL (ui.url)
 
 
-def url_filter(name: str, default, parse=str) -> str:
-    """Session key of the filter `name`, seeded from the URL when it is valid (`parse` raises otherwise)."""
-    key = f"trends_{name}"
-    if key not in st.session_state:
-        try:
-            st.session_state[key] = parse(st.query_params[name]) if name in st.query_params else default
-        except ValueError:
-            st.session_state[key] = default
-    return key
-
-
-def to_url(name: str, value, default, text=str) -> None:
-    """Write a filter's value to the URL, or drop the parameter when it is the default."""
-    if value == default:
-        if name in st.query_params:
-            del st.query_params[name]
-    elif st.query_params.get(name) != text(value):
-        st.query_params[name] = text(value)
-
-
-def one_of(options):
-    """A URL parser that accepts one of `options` only."""
-    def parse(text: str):
-        if text not in options:
-            raise ValueError(text)
-        return text
-
-    return parse
-
-
-def flag(text: str) -> bool:
-    return text == "1"
-
-
-def flag_text(value: bool) -> str:
-    return "1" if value else "0"
+def url_filter(name: str, default, parse) -> str:
+    """Session key of the filter `name` (the URL parameter of the same name), seeded from the URL."""
+    return url.seed(f"trends_{name}", name, default, parse)
 
 
 def toggle(label: str, name: str) -> bool:
-    value = st.toggle(label, key=url_filter(name, False, flag))
-    to_url(name, value, False, flag_text)
+    value = st.toggle(label, key=url_filter(name, False, url.flag))
+    url.keep(name, value, False)
     return value
 
 
@@ -196,8 +160,8 @@ def level_band() -> tuple[pd.DataFrame | None, str]:
     default = DEFAULT_RULESET if DEFAULT_RULESET in rulesets else next(iter(rulesets))
     chosen = st.selectbox(t("trends.ruleset", lang), options=list(rulesets),
                           format_func=lambda key: rulesets[key].name(lang),
-                          key=url_filter("rules", default, one_of(rulesets)))
-    to_url("rules", chosen, default)
+                          key=url_filter("rules", default, url.one_of(rulesets)))
+    url.keep("rules", chosen, default)
     ruleset = rulesets[chosen]
     if area.level not in ruleset.applies_to:
         return None, ruleset.name(lang)
@@ -276,7 +240,7 @@ def compare_view() -> None:
     chosen = st.multiselect(t("trends.compare_units", lang), options=list(labels.index),
                             format_func=lambda key: labels[key], max_selections=compare.MAX_COMPARED,
                             key=url_filter("compare", default, known_units))
-    to_url("compare", chosen, default, ",".join)
+    url.keep("compare", chosen, default)
 
     st.subheader(t("trends.compare_title", lang))
     if chosen:
@@ -382,8 +346,8 @@ def vaccination_view() -> None:
     st.subheader(t("trends.bands_title", lang))
     dose = st.segmented_control(t("trends.dose", lang), options=list(vaccination.DOSES), required=True,
                                 format_func=lambda d: t(f"trends.dose_{d}", lang),
-                                key=url_filter("dose", "full", one_of(vaccination.DOSES)))
-    to_url("dose", dose, "full")
+                                key=url_filter("dose", "full", url.one_of(vaccination.DOSES)))
+    url.keep("dose", dose, "full")
     bands = coverage[coverage["target_pct"].isna() & (coverage["dose"] == dose)]
     chart(bands_figure(coverage, dose, lang), bands, "bands")
 
@@ -408,8 +372,8 @@ filters = st.columns([3, 1])
 with filters[0]:
     view = st.segmented_control(t("trends.view", lang), options=list(VIEWS), required=True,
                                 format_func=lambda v: t(f"trends.view_{v}", lang),
-                                key=url_filter("view", VIEWS[0], one_of(VIEWS)))
-    to_url("view", view, VIEWS[0])
+                                key=url_filter("view", VIEWS[0], url.one_of(VIEWS)))
+    url.keep("view", view, VIEWS[0])
 with filters[1]:
     default_start = max(first, end - dt.timedelta(days=DEFAULT_DAYS))
     start_key = url_filter("from", default_start, dt.date.fromisoformat)
@@ -417,7 +381,7 @@ with filters[1]:
         st.session_state[start_key] = default_start
     start = st.date_input(t("trends.from", lang), min_value=first, max_value=end, format="DD/MM/YYYY",
                           help=t("trends.from_help", lang), key=start_key)
-    to_url("from", start, default_start, dt.date.isoformat)
+    url.keep("from", start, default_start)
 st.caption(t("trends.period", lang, start=fmt_date(start, lang), end=fmt_date(end, lang)))
 
 {"curve": curve_view, "compare": compare_view, "rt": rt_view, "load": load_view,

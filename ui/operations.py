@@ -2,7 +2,6 @@
 downloadable tables, source captions."""
 from __future__ import annotations
 
-from typing import Any, Callable
 
 import pandas as pd
 import streamlit as st
@@ -57,40 +56,3 @@ def metric(label: str, value: str, source: str | None, lang: str, note: str | No
     st.metric(label, value, delta=note, delta_color="inverse" if alarm else "off", delta_arrow="off", border=True,
               help=help)
     source_caption(source, lang, source_label)
-
-
-def setting(key: str, default: Any, parse: Callable[[str], Any]) -> None:
-    """Prepare the widget keyed `key` (call just before drawing it, and give the widget no value of its own).
-
-    The first time a session meets it, its value comes from the URL (?key=…) when `parse` accepts the text
-    (returns something other than None), else `default`; `keep_in_url` then writes it back, so a link
-    reproduces the view. Values in the URL are plain codes and numbers, never translated labels.
-    """
-    seeded = st.session_state.setdefault("_operations_seeded", set())
-    if key not in seeded:
-        seeded.add(key)
-        raw = st.query_params.get(key)
-        try:
-            parsed = parse(raw) if raw is not None else None
-        except ValueError:
-            parsed = None
-        st.session_state[key] = default if parsed is None else parsed
-    st.session_state.setdefault(key, default)
-
-
-def keep_in_url(**values) -> None:
-    """Write page settings to the URL (only those that changed)."""
-    for name, value in values.items():
-        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-        if st.query_params.get(name) != text:
-            st.query_params[name] = text
-
-
-def one_of(options) -> Callable[[str], Any]:
-    """A URL parser that accepts only these options."""
-    return lambda text: text if text in options else None
-
-
-def whole_number(low: int, high: int) -> Callable[[str], Any]:
-    """A URL parser of whole numbers from low to high."""
-    return lambda text: int(text) if text.isdigit() and low <= int(text) <= high else None

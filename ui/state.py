@@ -12,7 +12,7 @@ import streamlit as st
 
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area
 from i18n import DEFAULT_LANG, LANGS, fmt_date, t
-from ui import cached
+from ui import cached, url
 
 COUNTRY_KEY = "VN"
 ALL = ""  # the "whole country" / "whole province" choice of the area boxes
@@ -115,16 +115,7 @@ def sidebar() -> Selection:
 
 
 def _write_url(selection: Selection) -> None:
-    wanted = {"lang": selection.lang, "area": selection.area.code or COUNTRY_KEY, "date": selection.date.isoformat()}
-    if selection.colorblind:
-        wanted["palette"] = "cb"
-    for key, value in wanted.items():
-        if st.query_params.get(key) != value:
-            st.query_params[key] = value
-    if not selection.colorblind and "palette" in st.query_params:
-        del st.query_params["palette"]
-
-
-def source_badge(source: str, language: str) -> str:
-    """A short label saying where a figure comes from: observed, estimated or simulated."""
-    return t(f"common.source_{source}", language)
+    url.keep("lang", selection.lang)
+    url.keep("area", selection.area.code or COUNTRY_KEY)
+    url.keep("date", selection.date)
+    url.keep("palette", "cb" if selection.colorblind else None)
