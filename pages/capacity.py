@@ -53,7 +53,7 @@ def flagged(value) -> bool:
     return bool(value) if pd.notna(value) else False
 
 
-row = st.columns(4)
+row = st.columns([1.5, 1, 1, 1.25])  # room for "47.223 / 67.393" without cutting it off
 with row[0]:
     ops_ui.metric(t("capacity.covid_beds", lang),
                   f"{fmt_int(today['covid_beds_occupied'], lang)} / {fmt_int(today['covid_beds_total'], lang)}", source, lang,
