@@ -17,9 +17,9 @@ def metric(label: str, value: str, source: str, lang: str, delta: str | None = N
     """
     if delta and delta.startswith("−"):
         delta = "-" + delta[1:]
-    if delta and delta.startswith("±"):
-        delta_color = "off"
-    st.metric(label, value, delta=delta, delta_color=delta_color, border=True,
+    unchanged = bool(delta and delta.startswith("±"))
+    st.metric(label, value, delta=delta, delta_color="off" if unchanged else delta_color,
+              delta_arrow="off" if unchanged else "auto", border=True,
               help=t(f"common.source_{source}", lang))
     st.badge(t(f"common.source_{source}", lang), color=SOURCE_COLORS[source])
 
