@@ -8,21 +8,19 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from i18n import area_title, fmt_date, fmt_int, fmt_number, fmt_pct, t
+from i18n import fmt_int, fmt_number, fmt_pct, t
 from operations import figures, parameters
 from operations.capacity import crossing, surge_table
 from operations.oxygen import default_mix, plan_oxygen
 from operations.projection import daily_growth, days_until_full, doubling_days, project
-from ui import cached, operations as ops_ui, state, url
+from ui import cached, operations as ops_ui, state, url, widgets
 
 HISTORY_DAYS = 120
 
 selection = state.current()
 lang, area, day = selection.lang, selection.area, selection.date
 settings = parameters()
-name, parent = cached.area_name(area)
-st.title(t("capacity.title", lang, area=area_title(name, parent, lang)))
-st.caption(t("capacity.as_of", lang, date=fmt_date(day, lang)))
+widgets.page_header("capacity.title", selection)
 st.info(t("common.simulated_notice", lang), icon="ℹ️")
 
 series = cached.daily_capacity(area, day - dt.timedelta(days=HISTORY_DAYS), day)

@@ -8,20 +8,18 @@ import streamlit as st
 
 from geo import shapes
 from geo.checkpoints import POSITIVE_BOUNDS, checkpoint_deck, checkpoint_points
-from i18n import area_title, fmt_date, fmt_int, fmt_pct, t
+from i18n import fmt_date, fmt_int, fmt_pct, t
 from operations import figures, parameters
 from operations.checkpoints import (COUNTS, day_summary, end_of_day_report, risk_notes, target_progress, total,
                                    with_rates)
-from ui import cached, operations as ops_ui, state, url
+from ui import operations as ops_ui, state, url, widgets
 
 TREND_DAYS = 60
 ALL = "all"
 
 selection = state.current()
 lang, area, day = selection.lang, selection.area, selection.date
-name, parent = cached.area_name(area)
-st.title(t("checkpoints.title", lang, area=area_title(name, parent, lang)))
-st.caption(t("checkpoints.as_of", lang, date=fmt_date(day, lang)))
+widgets.page_header("checkpoints.title", selection)
 st.info(t("checkpoints.simulated_notice", lang), icon="ℹ️")
 
 sites = ops_ui.checkpoint_sites(area)

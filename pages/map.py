@@ -15,9 +15,9 @@ from data import levels
 from data.db import DISTRICT, Area, db_path
 from geo import situation, view
 from geo.selection import selected_code
-from i18n import area_title, fmt_date, fmt_int, fmt_number, fmt_pct, t
+from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators.rulesets import DEFAULT_RULESET, RuleSet, list_rulesets
-from ui import cached, state, url
+from ui import cached, state, url, widgets
 
 PLAY_SECONDS = 2.0
 MAP_HEIGHT = 720
@@ -136,8 +136,7 @@ districts = cached.districts(None).assign(
 first_day, last_day = cached.date_range()
 weeks = levels.complete_weeks(first_day, last_day)
 
-name, parent = cached.area_name(area)
-st.title(t("map.title", lang, area=area_title(name, parent, lang)))
+widgets.page_header("map.title", selection, as_of=False)
 if not weeks:
     st.warning(t("map.no_weeks", lang))
     st.stop()

@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from charts.epicurve import epicurve
-from i18n import area_title, fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
+from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
 from geo.situation import level_chip_html, level_colors, level_label
 from indicators.headline import headline
 from indicators.rulesets import DEFAULT_RULESET, load_ruleset
@@ -15,9 +15,7 @@ from ui import cached, state, widgets
 selection = state.current()
 lang, area, day = selection.lang, selection.area, selection.date
 
-name, parent = cached.area_name(area)
-st.title(t("overview.title", lang, area=area_title(name, parent, lang)))
-st.caption(t("overview.as_of", lang, date=fmt_date(day, lang)))
+widgets.page_header("overview.title", selection)
 
 daily = cached.daily_cases(area, day - dt.timedelta(days=120), day)
 figures = headline(daily, cached.area_population(area), day,

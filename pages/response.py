@@ -6,21 +6,19 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from i18n import area_title, fmt_date, fmt_int, fmt_number, fmt_pct, t
+from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators.headline import cases_source
 from operations import figures, parameters
 from operations.response import pcr_workload, with_totals
 from operations.supplies import days_of_cover
-from ui import cached, operations as ops_ui, state, url
+from ui import cached, operations as ops_ui, state, url, widgets
 
 FOURTH_WAVE = dt.date(2021, 4, 27)  # the default start of cumulative counts: the wave the dashboard was built for
 TEST_DAYS = 90
 
 selection = state.current()
 lang, area, day = selection.lang, selection.area, selection.date
-name, parent = cached.area_name(area)
-st.title(t("response.title", lang, area=area_title(name, parent, lang)))
-st.caption(t("response.as_of", lang, date=fmt_date(day, lang)))
+widgets.page_header("response.title", selection)
 st.info(t("common.simulated_notice", lang), icon="ℹ️")
 
 first, _ = cached.date_range()

@@ -19,7 +19,7 @@ from charts.trends import (bands_figure, capacity_figure, comparison_figure, loa
 from data import db
 from data import trends as trend_data
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area
-from i18n import area_title, fmt_date, fmt_int, fmt_number, fmt_pct, t
+from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators.rulesets import DEFAULT_RULESET, list_rulesets, load_ruleset
 from trends import compare, levels, load, rt, series, vaccination
 from ui import cached, state, url, widgets
@@ -365,8 +365,7 @@ lang, area, end = selection.lang, selection.area, selection.date
 first, _ = cached.date_range()
 slug = area.key
 
-name, parent_name = cached.area_name(area)
-st.title(t("trends.title", lang, area=area_title(name, parent_name, lang)))
+widgets.page_header("trends.title", selection, as_of=False)
 
 filters = st.columns([3, 1])
 with filters[0]:

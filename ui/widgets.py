@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from i18n import t
+from i18n import area_title, fmt_date, t
+from ui import cached
 
 # Badge colour per origin: real figures green, derived blue, invented orange (never mistaken for real).
 SOURCE_COLORS = {"observed": "green", "estimated": "blue", "mixed": "blue", "simulated": "orange"}
@@ -23,3 +24,11 @@ def metric(label: str, value: str, source: str, lang: str, delta: str | None = N
               help=t(f"common.source_{source}", lang))
     st.badge(t(f"common.source_{source}", lang), color=SOURCE_COLORS[source])
 
+
+
+def page_header(title_key: str, selection, as_of: bool = True) -> None:
+    """The page title naming the selected area ('… — Tỉnh Điện Biên') and the day its figures run to."""
+    name, parent = cached.area_name(selection.area)
+    st.title(t(title_key, selection.lang, area=area_title(name, parent, selection.lang)))
+    if as_of:
+        st.caption(t("common.as_of", selection.lang, date=fmt_date(selection.date, selection.lang)))
