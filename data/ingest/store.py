@@ -106,10 +106,15 @@ def _json(row: dict) -> str:
                        v.isoformat() if isinstance(v, dt.date) else v for k, v in row.items()}, ensure_ascii=False)
 
 
+@contextlib.contextmanager
 def _staged(cur, rows: list[dict], columns: list[str]):
-    """Register rows (all values as text) on the cursor as `staged`; the caller unregisters it."""
+    """Rows (all values as text) registered on the cursor as `staged` for the statements inside the block."""
     frame = pd.DataFrame([[_text(row.get(c)) for c in columns] for row in rows], columns=columns, dtype="object")
     cur.register("staged", frame)
+    try:
+        yield
+    finally:
+        cur.unregister("staged")
 
 
 def _key_match(spec: TableSpec, types: dict[str, str], alias: str = "t") -> str:
@@ -120,11 +125,8 @@ def _select_by_keys(cur, spec: TableSpec, types: dict[str, str], keys: list[dict
     """The stored rows with these keys, by row key."""
     if not keys:
         return {}
-    _staged(cur, keys, list(spec.key))
-    try:
+    with _staged(cur, keys, list(spec.key)):
         stored = _rows(cur, f"SELECT t.* FROM {_ident(spec.table)} t JOIN staged s ON {_key_match(spec, types)}")
-    finally:
-        cur.unregister("staged")
     return {row_key(spec, row): row for row in stored}
 
 
@@ -132,34 +134,25 @@ def _update(cur, spec: TableSpec, types: dict[str, str], rows: list[dict]) -> No
     if not rows:
         return
     columns = list(types)
-    _staged(cur, rows, columns)
-    try:
+    with _staged(cur, rows, columns):
         assignments = ", ".join(f"{_ident(c)} = CAST(s.{_ident(c)} AS {types[c]})" for c in columns if c not in spec.key)
         cur.execute(f"UPDATE {_ident(spec.table)} AS t SET {assignments} FROM staged s WHERE {_key_match(spec, types)}")
-    finally:
-        cur.unregister("staged")
 
 
 def _insert(cur, spec: TableSpec, types: dict[str, str], rows: list[dict]) -> None:
     if not rows:
         return
     columns = list(types)
-    _staged(cur, rows, columns)
-    try:
+    with _staged(cur, rows, columns):
         values = ", ".join(f"CAST(s.{_ident(c)} AS {types[c]})" for c in columns)
         cur.execute(f"INSERT INTO {_ident(spec.table)} ({', '.join(map(_ident, columns))}) SELECT {values} FROM staged s")
-    finally:
-        cur.unregister("staged")
 
 
 def _delete(cur, spec: TableSpec, types: dict[str, str], rows: list[dict]) -> None:
     if not rows:
         return
-    _staged(cur, rows, list(spec.key))
-    try:
+    with _staged(cur, rows, list(spec.key)):
         cur.execute(f"DELETE FROM {_ident(spec.table)} AS t USING staged s WHERE {_key_match(spec, types)}")
-    finally:
-        cur.unregister("staged")
 
 
 def row_key(spec: TableSpec, row: dict) -> str:
@@ -354,13 +347,10 @@ def _earlier(cur, spec: TableSpec, types: dict[str, str], rows: pd.DataFrame) ->
     series_key = [k for k in spec.key if k != "date"]
     source = next(s for s, columns in spec.sources.items() if set(spec.series_columns) & set(columns))
     series = rows[series_key].drop_duplicates()
-    _staged(cur, [_plain_row(r, series_key) for r in series.to_dict("records")], series_key)
-    try:
+    with _staged(cur, [_plain_row(r, series_key) for r in series.to_dict("records")], series_key):
         match = " AND ".join(f"t.{_ident(k)} = CAST(s.{_ident(k)} AS {types[k]})" for k in series_key)
         found = _rows(cur, f"SELECT t.* FROM {_ident(spec.table)} t JOIN staged s ON {match} "
                            f"WHERE t.{_ident(source)} = ?", [OBSERVED])
-    finally:
-        cur.unregister("staged")
     replaced = {row_key(spec, _plain_row(r, spec.key)) for r in rows.to_dict("records")}
     frame = pd.DataFrame([r for r in found if row_key(spec, r) not in replaced],
                          columns=[*spec.key, *spec.series_columns])
