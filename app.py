@@ -11,7 +11,7 @@ import streamlit as st
 
 from data import build, db
 from i18n import t
-from ui import login, state
+from ui import cached, login, state
 
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "pages"
@@ -29,6 +29,15 @@ def ensure_database() -> None:
         bar = st.progress(0.0, text=t("app.building", language))
         build.build(progress=lambda fraction, step: bar.progress(fraction, text=f"{t('app.building', language)} — {step}"))
     st.rerun()
+
+
+def require_readable_database(language: str) -> None:
+    """Stop with the reason, in words, when the database is unreadable (truncated, another schema)."""
+    try:
+        cached.connection()
+    except db.Unavailable as problem:
+        st.error(problem.text(language), icon=":material/database:")
+        st.stop()
 
 
 # Sections of the navigation, each a list of (file, translation key of its title, icon, URL path).
@@ -64,6 +73,7 @@ def main() -> None:
     }
     navigation = st.navigation(sections)
     ensure_database()
+    require_readable_database(language)
     selection = state.sidebar()
     login.gate(selection.lang)
     navigation.run()

@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Callable
 
@@ -23,7 +24,7 @@ import pandas as pd
 
 from data import estimate, simulate
 from data.supplies import simulate_supplies
-from data.db import SCHEMA_SQL, db_path
+from data.db import SCHEMA_SQL, SCHEMA_VERSION, db_path, publish
 
 SOURCES = Path(__file__).resolve().parent / "sources"
 GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
@@ -157,7 +158,7 @@ def build(
         say(0.95, "index")
         con.execute("CHECKPOINT")
         con.close()
-        os.replace(tmp, target)
+        publish(tmp, target)
     except BaseException:
         con.close()
         tmp.unlink(missing_ok=True)
@@ -199,6 +200,9 @@ def _write_all(con, real, district_cases, simulated, seed) -> None:
 
     info = {
         "build_version": BUILD_VERSION,
+        "schema_version": str(SCHEMA_VERSION),
+        "data_version": "1",  # the store adds one with every write (data/ingest/store.py)
+        "build_id": uuid.uuid4().hex,  # two builds of the same data are still two databases to the caches
         "seed": str(seed),
         "first_date": str(pd.Timestamp(district_cases["date"].min()).date()),
         "last_date": str(pd.Timestamp(district_cases["date"].max()).date()),

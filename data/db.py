@@ -1,22 +1,30 @@
 """The one module that owns the DuckDB connection and speaks SQL for the dashboard.
 
-Pure (no streamlit): the UI caches `connect()` with `st.cache_resource` and each
-query opens its own cursor, so concurrent reruns never share a result set.
-Every query takes `?` parameters; SQL is never built from user strings.
+Readers never write and never block a writer: every connection here is read-only, and a write
+(data.ingest.store) builds a new version of the file beside it and renames it over the old one.
+A `Database` moves to the newest version at its next query (a stat of the file), while queries in
+flight finish on the version they started on. Each version is attached in its own in-memory DuckDB
+instance, because DuckDB would otherwise hand back the instance it already has open for the path,
+i.e. the old version. Every query takes `?` parameters; SQL is never built from user strings.
 """
 from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from i18n import t
+
 DATA_DIR = Path(__file__).resolve().parent
 DEFAULT_DB = DATA_DIR / "situation.duckdb"
 SCHEMA_SQL = DATA_DIR / "schema.sql"
+SCHEMA_VERSION = 2  # raise it with every change to schema.sql; data/build.py stamps it into build_info
+CATALOG = "situation"
 
 COUNTRY = "country"
 PROVINCE = "province"
@@ -28,11 +36,133 @@ def db_path() -> Path:
     return Path(os.environ.get("SITUATION_DB") or DEFAULT_DB)
 
 
-def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path or db_path()), read_only=read_only)
+class Unavailable(Exception):
+    """The database cannot be read (missing, not a database, another schema), with a message for people."""
+
+    def __init__(self, key: str, **values):
+        super().__init__(f"{key}: {values}")
+        self.key, self.values = key, values
+
+    def text(self, lang: str = "vi") -> str:
+        return t(self.key, lang, **self.values)
 
 
-def query(con: duckdb.DuckDBPyConnection, sql: str, params: list | tuple = ()) -> pd.DataFrame:
+def _file_stamp(path: Path):
+    """What changes when a new version is renamed over the file (a new inode), or None when it is missing."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+class Snapshot:
+    """One version of the database file, read-only, in a DuckDB instance of its own.
+
+    It stays readable after a newer version replaced the file (the open file keeps the old data), so a
+    query that started on it finishes on it. `version` is the data version stamped in the file;
+    `cache_key` also names the build, so a rebuilt database never reuses another build's cache entries.
+    """
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        for _ in range(5):  # the file may be replaced while it is being opened: open until it held still
+            self.stamp = _file_stamp(self.path)
+            if self.stamp is None:
+                raise Unavailable("db.missing", path=self.path)
+            self._con = _attach(self.path)
+            if _file_stamp(self.path) == self.stamp:
+                break
+            self._con.close()
+        info = _build_info(self._con, self.path)
+        schema = info.get("schema_version", "1")
+        if schema != str(SCHEMA_VERSION):
+            self._con.close()
+            key = "db.newer_schema" if schema.isdigit() and int(schema) > SCHEMA_VERSION else "db.older_schema"
+            raise Unavailable(key, path=self.path, found=schema, expected=SCHEMA_VERSION)
+        self.version = int(info.get("data_version", "0"))
+        self.cache_key = f"{info.get('build_id', '')}.{self.version}"
+
+    def is_current(self) -> bool:
+        """Whether the file is still this version (a missing file keeps the last good version in use)."""
+        stamp = _file_stamp(self.path)
+        return stamp is None or stamp == self.stamp
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = self._con.cursor()
+        cur.execute(f"USE {CATALOG}")
+        return cur
+
+    def close(self) -> None:
+        self._con.close()
+
+
+def _attach(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    literal = "'" + str(path).replace("'", "''") + "'"  # a path from the configuration, quoted as a literal
+    try:
+        con.execute(f"ATTACH {literal} AS {CATALOG} (READ_ONLY)")
+    except duckdb.Error as error:
+        con.close()
+        raise Unavailable("db.not_a_database", path=path, error=str(error).splitlines()[0]) from None
+    return con
+
+
+def _build_info(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
+    try:
+        return dict(con.execute(f"SELECT key, value FROM {CATALOG}.build_info").fetchall())
+    except duckdb.CatalogException:
+        con.close()
+        raise Unavailable("db.older_schema", path=path, found="0", expected=SCHEMA_VERSION) from None
+    except duckdb.Error as error:
+        con.close()
+        raise Unavailable("db.not_a_database", path=path, error=str(error).splitlines()[0]) from None
+
+
+class Database:
+    """A database file as its readers see it: the newest version at each query, safe to share by threads."""
+
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path or db_path())
+        self._lock = threading.Lock()
+        self._snapshot = Snapshot(self.path)
+
+    def current(self) -> Snapshot:
+        """The newest version; the one before is dropped, not closed, so its queries in flight finish."""
+        snapshot = self._snapshot
+        if snapshot.is_current():
+            return snapshot
+        with self._lock:
+            if not self._snapshot.is_current():
+                self._snapshot = Snapshot(self.path)
+            return self._snapshot
+
+    @property
+    def version(self) -> int:
+        return self.current().version
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self.current().cursor()
+
+    def close(self) -> None:
+        self._snapshot.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def connect(path: Path | str | None = None, read_only: bool = True) -> Database:
+    """The database at `path` (default: `db_path()`), read-only: data changes only through the store
+    (data.ingest.store), which writes a new version. Raises Unavailable with a message for people."""
+    if not read_only:
+        raise ValueError("connections are read-only; write through data.ingest.store")
+    return Database(path)
+
+
+def query(con: Database | Snapshot, sql: str, params: list | tuple = ()) -> pd.DataFrame:
     """Run one parameterised query on its own cursor and return a frame."""
     cur = con.cursor()
     try:
@@ -237,3 +367,16 @@ def table(con, name: str, start=None, end=None) -> pd.DataFrame:
 
 def build_info(con) -> dict[str, str]:
     return dict(query(con, "SELECT key, value FROM build_info").itertuples(index=False, name=None))
+
+
+def publish(new_version: Path, path: Path) -> None:
+    """Make `new_version` (a closed, checkpointed database beside `path`) the database at `path`: synced to
+    disk, then renamed over it in one step, so a reader opens either the old file or the new, whole."""
+    with open(new_version, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(new_version, path)
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)

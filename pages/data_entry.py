@@ -1,8 +1,7 @@
 """Nhập liệu: staff upload their daily reports safely; admins follow every change and roll uploads back.
 
-Thin: reading, checking, planning and writing are data.ingest's; this page shows them. Writes go
-through the app's one read-write connection (one cursor per transaction) and the data caches are
-cleared afterwards, so every page shows the new figures. The view and the selected upload are in
+Thin: reading, checking, planning and writing are data.ingest's; this page shows them. A write makes a
+new version of the database (the store), which every page reads at its next rerun. The view and the selected upload are in
 the URL (`?entry_view=history&upload=3`).
 """
 from __future__ import annotations
@@ -20,13 +19,6 @@ from ui import cached, login, state
 VIEWS = ("upload", "templates", "history")
 template_bytes = cached.cached(templates.template)
 template_units = cached.cached(templates.units)
-
-
-@st.cache_resource(show_spinner=False)
-def _tables_ready(path: str) -> bool:
-    """Databases built before data entry existed get their uploads and revisions tables (once per process)."""
-    ingest.ensure_tables(cached.connection())
-    return True
 
 
 def _when(value) -> str:
@@ -132,7 +124,6 @@ def preview(plan: ingest.Plan) -> None:
             st.session_state.pop("ingest_plan", None)
             st.error(refusal.text(lang))
             return
-        cached.clear()
         st.session_state.pop("ingest_plan", None)
         st.session_state["ingest_round"] += 1  # a fresh uploader: the written file is gone from the page
         st.session_state["ingest_written"] = upload_id
@@ -196,7 +187,6 @@ def upload_detail(uploads: pd.DataFrame) -> None:
             except ingest.Refused as refusal:
                 st.error(refusal.text(lang))
                 return
-            cached.clear()
             st.session_state["ingest_rolled_back"] = t("ingest.history.rolled_back_now", lang, upload=chosen,
                                                        rows=fmt_int(restored, lang))
             st.rerun()
@@ -245,7 +235,6 @@ if not user.can_upload:
 if login.config().is_demo:
     st.warning(t("ingest.demo_accounts", lang), icon=":material/warning:")
 con = cached.connection()
-_tables_ready(str(db.db_path()))
 
 view = st.segmented_control(t("ingest.view", lang), options=list(VIEWS), default="upload", required=True,
                             format_func=lambda v: t(f"ingest.view_{v}", lang), key="entry_view", bind="query-params")

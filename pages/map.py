@@ -12,7 +12,7 @@ import streamlit as st
 
 from charts.epicurve import epicurve
 from data import levels
-from data.db import DISTRICT, Area, db_path
+from data.db import DISTRICT, Area
 from geo import situation, view
 from geo.selection import selected_code
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
@@ -33,7 +33,7 @@ week_sources = cached.cached(levels.week_sources)
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def weekly_levels(database: str, ruleset_id: str) -> pd.DataFrame:
-    """One rule set's levels of every district and week of `database` (its path keys the cache); the inputs
+    """One rule set's levels of every district and week of `database` (its file and version key the cache); the inputs
     are computed once for all rule sets, so switching rule set only reclassifies them."""
     return levels.classify_weeks(weekly_inputs(), ruleset_id)
 
@@ -231,7 +231,7 @@ def situation_map() -> None:
     ruleset = rulesets[ruleset_id]
 
     with st.spinner(t("map.computing", lang), show_time=True):
-        weekly = weekly_levels(str(db_path()), ruleset_id)
+        weekly = weekly_levels(cached.version_key(), ruleset_id)
     this_week = weekly.loc[weekly["week"] == pd.Timestamp(week)].set_index("district_code")
     previous = weekly.loc[weekly["week"] == pd.Timestamp(week - dt.timedelta(weeks=1))].set_index("district_code")
     shown = this_week.reindex(list(area_view.codes))

@@ -6,6 +6,7 @@
     python -m reports briefing --date 2021-05-24 --area 11 --format pdf -o giao-ban.pdf
 
 --area is VN (the country), a province code (2 digits) or a district code (3 digits).
+Exit codes: 0 written; 2 bad arguments; 3 the database is missing, unreadable or of another schema.
 """
 from __future__ import annotations
 
@@ -56,10 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     file_format = args.file_format or FORMATS[args.kind][0]
     if file_format not in FORMATS[args.kind]:
         parser.error(f"--format for {args.kind} is one of {', '.join(FORMATS[args.kind])}")
-    path = Path(args.db or db.db_path())
-    if not path.exists():
-        parser.error(f"no database at {path}: build one with `python -m data.build --db {path}`")
-    con = db.connect(path, read_only=True)
+    try:
+        con = db.connect(args.db)
+    except db.Unavailable as problem:
+        print(problem.text(args.lang), file=sys.stderr)
+        return 3
     try:
         area = area_of(con, args.area)
     except ValueError as error:

@@ -1,16 +1,16 @@
 """The dashboard's cached view of the data layer.
 
-`data.db` stays pure and testable; here its connection is cached once per
-database file (`st.cache_resource`) and its loaders once per arguments
-(`st.cache_data`), keyed by the database path so switching databases (tests,
-$SITUATION_DB) never serves stale frames.
+`data.db` stays pure and testable; here each process keeps one `db.Database` per file
+(`st.cache_resource`), which moves to a new version of the file at the next query, and
+the loaders' frames are cached per arguments (`st.cache_data`) under the version they
+were read from. A write makes a new version, so the next rerun of every session reads
+fresh frames while nobody's cache is cleared, and frames of old versions age out.
 """
 from __future__ import annotations
 
 import functools
 from typing import Callable, TypeVar
 
-import duckdb
 import streamlit as st
 
 from data import db, trends
@@ -18,33 +18,35 @@ from data import db, trends
 T = TypeVar("T")
 
 
-@st.cache_resource(show_spinner=False, on_release=lambda con: con.close())
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    """Closed when the cache is cleared, so the file's lock goes with it (tests, database switches)."""
-    return db.connect(path)
+@st.cache_resource(show_spinner=False, on_release=lambda database: database.close())
+def _database(path: str) -> db.Database:
+    return db.Database(path)
 
 
-def connection() -> duckdb.DuckDBPyConnection:
-    return _connection(str(db.db_path()))
+def connection() -> db.Snapshot:
+    """The newest version of the database in use (raises db.Unavailable with a message for people)."""
+    return _database(str(db.db_path())).current()
+
+
+def version_key() -> str:
+    """Names the database file and version in use: key a page's own st.cache_data with it."""
+    snapshot = connection()
+    return f"{snapshot.path}@{snapshot.cache_key}"
 
 
 def cached(loader: Callable[..., T]) -> Callable[..., T]:
-    """Wrap a pure loader `loader(con, *args)` so the UI calls it as `loader(*args)`, cached."""
+    """Wrap a pure loader `loader(con, *args)` so the UI calls it as `loader(*args)`, cached per version."""
 
     @st.cache_data(show_spinner=False, max_entries=256)
-    def run(path: str, name: str, *args):
-        return loader(_connection(path), *args)
+    def run(_snapshot: db.Snapshot, path: str, version: str, name: str, *args):
+        return loader(_snapshot, *args)
 
     @functools.wraps(loader)
     def call(*args):
-        return run(str(db.db_path()), f"{loader.__module__}.{loader.__qualname__}", *args)
+        snapshot = connection()
+        return run(snapshot, str(snapshot.path), snapshot.cache_key, f"{loader.__module__}.{loader.__qualname__}", *args)
 
     return call
-
-
-def clear() -> None:
-    """Forget every cached frame (after an upload changed the data)."""
-    st.cache_data.clear()
 
 
 provinces = cached(db.provinces)

@@ -4,8 +4,8 @@
 
 A file is read within fixed limits (files), every row is checked and every problem
 reported at once with its Excel row and Vietnamese header (checks), and the changes are
-planned, previewed and written in one transaction as `observed` rows whose replaced
-values are kept as revisions, so any upload can be rolled back exactly (store).
+planned, previewed and written as a new version of the database, as `observed` rows whose
+replaced values are kept as revisions, so any upload can be rolled back exactly (store).
 """
 from data.ingest.checks import Problem, problems_frame
 from data.ingest.files import MAX_FILE_BYTES, MAX_ROWS, FileProblem
@@ -14,7 +14,7 @@ from data.ingest.store import (
     Plan,
     Refused,
     commit,
-    ensure_tables,
+    new_version,
     figure_history,
     prepare,
     rollback,
@@ -24,5 +24,5 @@ from data.ingest.store import (
 
 __all__ = [
     "MAX_FILE_BYTES", "MAX_ROWS", "SPECS", "FileProblem", "Plan", "Problem", "Refused", "TableSpec", "commit",
-    "ensure_tables", "figure_history", "prepare", "problems_frame", "rollback", "upload_changes", "uploads",
+    "figure_history", "new_version", "prepare", "problems_frame", "rollback", "upload_changes", "uploads",
 ]

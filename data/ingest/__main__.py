@@ -1,7 +1,8 @@
 """python -m data.ingest FILE [--dry-run] [--user NAME]: check an uploaded report and write it to the database.
 
 Exit codes: 0 written (or, with --dry-run, valid); 1 the file has problems (all listed, nothing written);
-2 usage, login or permission error; 3 the database refused (in use, or changed during the upload).
+2 usage, login or permission error; 3 the database refused (missing, not a database, another schema,
+busy, changed during the upload, disk full or folder not writable).
 The password of --user comes from $SITUATION_PASSWORD or is asked for.
 """
 from __future__ import annotations
@@ -11,8 +12,6 @@ import getpass
 import os
 import sys
 from pathlib import Path
-
-import duckdb
 
 import auth
 from data import db
@@ -83,13 +82,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     try:
-        con = db.connect(args.db, read_only=args.dry_run)
-    except duckdb.Error as error:
-        print(t("ingest.cli.db_unavailable", lang, error=str(error).splitlines()[0]), file=sys.stderr)
+        con = db.connect(args.db)
+    except db.Unavailable as problem:
+        print(problem.text(lang), file=sys.stderr)
         return 3
     try:
-        if not args.dry_run:
-            store.ensure_tables(con)
         plan = store.prepare(con, content, args.file.name, user.province_code if user else None, table=args.table)
         if not plan.ok:
             print(t("ingest.cli.problems", lang, count=len(plan.problems), file=args.file.name), file=sys.stderr)

@@ -5,31 +5,42 @@ fixed whitelist and the catalogue (`DESCRIBE`), and are checked as identifiers b
 they are placed in SQL; nothing from a file ever is.
 
 An upload is planned on a snapshot (what will change: new rows, old -> new values) and
-written in one transaction that plans again and refuses when the data moved in between,
-so what the clerk confirmed is exactly what is written. Readers on other cursors see
-either none or all of it (DuckDB's snapshot isolation).
+written into a new version of the database: writers take turns through a lock file; the
+writer copies the current file, plans again on the copy and refuses when the data moved
+in between (so what the clerk confirmed is exactly what is written), writes, runs the
+post-write steps, checkpoints, syncs and renames the copy over the file. Readers in any
+process see all of an upload or none of it, and never wait. Any failure leaves the
+current version untouched, and says what went wrong (disk full, folder not writable).
+
+This module is the only way data changes: the upload page and `python -m data.ingest` both
+come here, so a server-backed store can replace it without touching either.
 """
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
+import fcntl
 import hashlib
 import json
+import os
 import re
-import threading
+import shutil
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
 
 import duckdb
 import pandas as pd
 
 from auth import User
-from data.db import SCHEMA_SQL, query
+from data.db import publish, query
 from data.ingest import checks, files
 from data.ingest.checks import Problem
 from data.ingest.specs import CHECKPOINT, DISTRICT, NOTE_COLUMN, SPECS, TableSpec
 from i18n import t
 
-SECTION = "-- ---------------------------------------------------------------- uploads and revisions (data entry)"
 OBSERVED = "observed"
 VIETNAM = dt.timezone(dt.timedelta(hours=7))  # no daylight saving in Viet Nam
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
@@ -50,17 +61,6 @@ class Refused(Exception):
 def now_in_vietnam() -> dt.datetime:
     """Wall-clock time in Viet Nam, naive like the database's timestamps, to the second."""
     return dt.datetime.now(VIETNAM).replace(tzinfo=None, microsecond=0)
-
-
-def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the uploads and revisions tables in a database built before they existed (idempotent)."""
-    schema = SCHEMA_SQL.read_text(encoding="utf-8")
-    section = schema.split(SECTION, 1)[1].split("\n-- ----", 1)[0]
-    cur = con.cursor()
-    try:
-        cur.execute(section)
-    finally:
-        cur.close()
 
 
 # ------------------------------------------------------------------ SQL helpers
@@ -388,11 +388,12 @@ def _changes(spec: TableSpec, types: dict[str, str], rows: pd.DataFrame, stored:
 # ------------------------------------------------------------------ writing
 
 
-def commit(con: duckdb.DuckDBPyConnection, plan: Plan, user: User, now: dt.datetime | None = None,
+def commit(con, plan: Plan, user: User, now: dt.datetime | None = None,
            today: dt.date | None = None) -> int | None:
-    """Write a checked plan in one transaction; the upload's id, or None when it changes nothing.
+    """Write a checked plan as a new version of the database `con` reads; the upload's id, or None when it
+    changes nothing.
 
-    The plan is made again inside the transaction; if anything differs from what was
+    The plan is made again on the newest data; if anything differs from what was
     previewed (another upload came in between), nothing is written and Refused is raised.
     """
     if not user.may_write(plan.province_code):
@@ -402,7 +403,7 @@ def commit(con: duckdb.DuckDBPyConnection, plan: Plan, user: User, now: dt.datet
     if not plan.after:
         return None
     now = now or now_in_vietnam()
-    with _transaction(con) as cur:
+    with new_version(con.path) as cur:
         again = _plan(cur, Plan(plan.file_name, plan.sha256, plan.spec, sheet=plan.sheet),
                       user.province_code, today or now.date())
         if not again.ok:
@@ -412,29 +413,78 @@ def commit(con: duckdb.DuckDBPyConnection, plan: Plan, user: User, now: dt.datet
         return _write(cur, again, user, now)
 
 
-# Writers take turns within a process (DuckDB's file lock keeps other processes out): the fact tables have
-# no key constraint, so two uploads adding the same new row at once must not both see it missing.
-_WRITER = threading.Lock()
+# Steps run on every new version after its changes are written and before it replaces the current file,
+# each with the new version's read-write connection: derived tables kept in the database (e.g. stored
+# levels) are refreshed here, so readers never see facts and derived figures of two different versions.
+POST_WRITE_STEPS: list[Callable[[duckdb.DuckDBPyConnection], None]] = []
+WRITER_WAIT_S = 60.0  # how long a writer waits for the one before it before saying the database is busy
 
 
 @contextlib.contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection):
-    """A cursor in one write transaction: committed when the block ends, rolled back on any error. A writer
-    that changed the same rows first makes DuckDB refuse the write; the user is told to look again."""
-    with _WRITER:
-        cur = con.cursor()
+def new_version(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to a private copy of the database at `path`. When the block ends without an
+    error the copy becomes the next version (version number, post-write steps, checkpoint, fsync, atomic
+    rename); on any error it is thrown away and the database is as it was. Writers take turns."""
+    path = Path(path)
+    if not path.is_file():
+        raise Refused("db.missing", path=path)
+    with _writer_turn(path):
+        copy = path.with_name(f".{path.name}.{os.getpid()}.next")
         try:
-            cur.begin()
-            yield cur
-            cur.commit()
-        except BaseException as error:
-            with contextlib.suppress(duckdb.TransactionException):  # a failed commit has rolled back already
-                cur.rollback()
-            if isinstance(error, duckdb.TransactionException):
-                raise Refused("ingest.refused.stale") from error
-            raise
+            shutil.copyfile(path, copy)
+            con = duckdb.connect(str(copy))
+            try:
+                yield con
+                con.execute("UPDATE build_info SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
+                            "WHERE key = 'data_version'")
+                for step in POST_WRITE_STEPS:
+                    step(con)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            publish(copy, path)
+        except (OSError, duckdb.IOException) as error:
+            raise _write_refusal(error, path) from error
         finally:
-            cur.close()
+            for leftover in (copy, copy.with_name(copy.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _writer_turn(path: Path) -> Iterator[None]:
+    """Hold the writers' lock file beside the database (waiting up to WRITER_WAIT_S for the writer before)."""
+    try:
+        lock = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o664)
+    except OSError as error:
+        raise _write_refusal(error, path) from error
+    try:
+        deadline = time.monotonic() + WRITER_WAIT_S
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise Refused("ingest.refused.busy", seconds=int(WRITER_WAIT_S)) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(lock)  # releases the lock
+
+
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+_NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _write_refusal(error: Exception, path: Path) -> Refused:
+    """The real cause of a failed write, in words: a full disk, a folder nobody may write, or the error."""
+    code = getattr(error, "errno", None)
+    text = str(error)
+    if code in _NO_SPACE or "No space left" in text or "Disk quota" in text:
+        return Refused("ingest.refused.disk_full", folder=path.parent)
+    if code in _NOT_WRITABLE or "Permission denied" in text or "Read-only file system" in text:
+        return Refused("ingest.refused.not_writable", folder=path.parent)
+    return Refused("ingest.refused.write_failed", error=text.splitlines()[0] if text else type(error).__name__)
 
 
 def _write(cur, plan: Plan, user: User, now: dt.datetime) -> int:
@@ -464,14 +514,15 @@ def _write(cur, plan: Plan, user: User, now: dt.datetime) -> int:
     return upload_id
 
 
-def rollback(con: duckdb.DuckDBPyConnection, upload_id: int, user: User, now: dt.datetime | None = None) -> int:
-    """Undo a whole upload in one transaction, restoring every row it touched exactly; rows restored.
+def rollback(con, upload_id: int, user: User, now: dt.datetime | None = None) -> int:
+    """Undo a whole upload in a new version of the database `con` reads, restoring every row it touched
+    exactly; rows restored.
 
     Refused when a later upload still in force changed the same rows (roll that back first).
     """
     if not user.can_administer:
         raise Refused("ingest.refused.admin_only")
-    with _transaction(con) as cur:
+    with new_version(con.path) as cur:
         found = _rows(cur, "SELECT table_name, rolled_back_at FROM uploads WHERE upload_id = ?", [upload_id])
         if not found:
             raise Refused("ingest.refused.unknown_upload", upload=upload_id)
