@@ -1,34 +1,61 @@
-"""Under load: people reading the dashboard while a clerk uploads never see an error or half an upload.
+"""Many readers and one writer across processes: nobody reading ever fails or sees half an upload.
 
-The app holds one read-write connection per process and every query runs on its own cursor;
-here reader threads do the same on one connection while a writer commits and rolls back
-uploads, and a second process reads the file once the writer has closed it.
+A write makes a new version of the database file beside it and renames it over the old one
+(data.ingest.store.new_version); readers in other processes read read-only snapshots and move to the
+new version at their next query. Here four reader processes query without pause while a 20,000-row
+upload is written, and two writers start at once. Loops are bounded in count and time; nothing leaves
+the machine.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import shutil
 import subprocess
 import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
 from data import db, ingest
-from tests.ingest_corpus import DIEN_BIEN, good_rows, header, xlsx
+from data.ingest import store
+from tests.ingest_corpus import DIEN_BIEN, csv_text, good_rows, header, xlsx
 from tests.test_ingest import ADMIN, CLERK, TODAY
 
-DAYS = [dt.date(2021, 7, 1) + dt.timedelta(days=i) for i in range(10)]
-ROWS = len(DAYS) * len(DIEN_BIEN)   # ten days of Điện Biên: 100 district-days
-READERS = 3
-CYCLES = 2                          # upload, then roll back, twice
+ROOT = Path(__file__).resolve().parent.parent
+READERS = 4
+BIG_START = dt.date(2020, 1, 1)
+BIG_DAYS = 2000                      # 2000 days x 10 districts of Điện Biên: a 20,000-row upload
+BIG_TODAY = BIG_START + dt.timedelta(days=BIG_DAYS + 1)
+READ_SECONDS_MAX = 240               # a reader stops by itself after this, whatever happens
+VISIBLE_WITHIN_S = 1.0
 
-# One statement, so one snapshot: the period's observed rows and the uploads in force must agree.
+# One statement, so one snapshot: the province's observed rows, their cases and the uploads in force.
 STATE = """SELECT COUNT(*) FILTER (WHERE c.source = 'observed')::INTEGER AS observed,
                   COALESCE(SUM(c.new_cases) FILTER (WHERE c.source = 'observed'), 0)::INTEGER AS cases,
                   (SELECT COUNT(*) FROM uploads WHERE rolled_back_at IS NULL)::INTEGER AS in_force
            FROM cases c JOIN districts d USING (district_code)
-           WHERE d.province_code = '11' AND c.date BETWEEN ? AND ?"""
+           WHERE d.province_code = '11'"""
+
+# A reader process: the dashboard's own connection class, queried in a loop until told to stop.
+READER = """
+import json, sys, time
+from data import db
+path, stop, deadline = sys.argv[1], sys.argv[2], time.time() + float(sys.argv[3])
+database = db.connect(path)
+reads = []
+while time.time() < deadline and not __import__('os').path.exists(stop):
+    started = time.time()
+    try:
+        state = list(db.query(database, sys.argv[4]).iloc[0].astype(int))
+        reads.append([started, state, None])
+    except Exception as error:
+        reads.append([started, None, f'{type(error).__name__}: {error}'])
+print(json.dumps(reads))
+"""
 
 
 @pytest.fixture
@@ -38,107 +65,146 @@ def path(small_db, tmp_path):
     return copy
 
 
-def report_file() -> bytes:
-    rows = [row for day in DAYS for row in good_rows(day)]
-    for row in rows:  # 7 cases a district-day: an upload's footprint is unmistakable
-        row.update({header("new_cases"): 7, header("community_cases"): 7, header("quarantine_cases"): 0,
-                    header("imported_cases"): 0})
-    return xlsx(rows)
+def state(path: Path) -> tuple:
+    with db.connect(path) as database:
+        return tuple(int(v) for v in db.query(database, STATE).iloc[0])
 
 
-def test_readers_see_all_of_an_upload_or_none_of_it(path):
-    con = db.connect(path)
-    ingest.ensure_tables(con)
-    content = report_file()
-    baseline = tuple(con.cursor().execute(STATE, [DAYS[0], DAYS[-1]]).fetchone())
-    assert baseline[0] < ROWS and baseline[2] == 0
-    allowed = {baseline, (ROWS, 7 * ROWS, 1)}
-    seen, errors, done = [], [], threading.Event()
+def big_report() -> bytes:
+    """20,000 rows: every day of 2000 for every district of Điện Biên, 3 cases each."""
+    rows = []
+    for day in (BIG_START + dt.timedelta(days=i) for i in range(BIG_DAYS)):
+        for row in good_rows(day):
+            row.update({header("new_cases"): 3, header("community_cases"): 1, header("quarantine_cases"): 1,
+                        header("imported_cases"): 1})
+            rows.append(row)
+    return csv_text(rows).encode("utf-8")
 
-    def read() -> None:
-        cursor = con.cursor()
-        try:
-            while not done.is_set():
-                seen.append(tuple(cursor.execute(STATE, [DAYS[0], DAYS[-1]]).fetchone()))
-                db.daily_cases(con, db.Area(db.PROVINCE, "11"), DAYS[0], DAYS[-1])  # the dashboard's own query
-                done.wait(0.005)  # leave the writer some of the machine's two cores
-        except Exception as error:  # noqa: BLE001 - any error a viewer would see fails the test
-            errors.append(error)
-        finally:
-            cursor.close()
 
-    readers = [threading.Thread(target=read) for _ in range(READERS)]
+def start_readers(path: Path, stop: Path) -> list[subprocess.Popen]:
+    return [subprocess.Popen([sys.executable, "-c", READER, str(path), str(stop), str(READ_SECONDS_MAX), STATE],
+                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(READERS)]
+
+
+def collect(readers: list[subprocess.Popen]) -> list[list]:
+    results = []
     for reader in readers:
-        reader.start()
+        out, err = reader.communicate(timeout=READ_SECONDS_MAX + 60)
+        assert reader.returncode == 0, err
+        results.append(json.loads(out))
+    return results
+
+
+def test_readers_in_four_processes_see_all_of_a_20000_row_upload_or_none_of_it(path, tmp_path):
+    content = big_report()
+    before = state(path)
+    stop = tmp_path / "stop"
+    readers = start_readers(path, stop)
     try:
-        for _ in range(CYCLES):
-            plan = ingest.prepare(con, content, "bao_cao_10_ngay.xlsx", "11", today=TODAY)
-            upload_id = ingest.commit(con, plan, CLERK, today=TODAY)
-            ingest.rollback(con, upload_id, ADMIN)
+        time.sleep(2)  # every reader is reading before the write starts
+        with db.connect(path) as database:
+            plan = ingest.prepare(database, content, "bao_cao_2000_ngay.csv", "11", today=BIG_TODAY)
+            assert plan.ok, [p.text() for p in plan.problems[:5]]
+            assert len(plan.after) == BIG_DAYS * len(DIEN_BIEN)
+            upload_id = ingest.commit(database, plan, CLERK, today=BIG_TODAY)
+        committed = time.time()
+        time.sleep(VISIBLE_WITHIN_S + 1)
     finally:
-        done.set()
-        for reader in readers:
-            reader.join()
-        con.close()
-    assert not errors
-    assert seen and set(seen) <= allowed, set(seen) - allowed
+        stop.touch()
+        results = collect(readers)
+    after = state(path)
+    assert upload_id == 1 and after != before and after[2] == 1
+    for reads in results:
+        failed = [error for _, _, error in reads if error]
+        assert not failed, failed[:3]
+        seen = [tuple(s) for _, s, _ in reads]
+        assert set(seen) <= {before, after}, set(seen) - {before, after}
+        assert seen.count(before) > 10, "the reader was not reading while the upload was written"
+        first_new = seen.index(after)
+        assert set(seen[first_new:]) == {after}, "a reader went back to the old version"
+        late = [s for started, s, _ in reads if started > committed + VISIBLE_WITHIN_S]
+        assert late and set(map(tuple, late)) == {after}
+        stale = [started - committed for started, s, _ in reads if started > committed and tuple(s) == before]
+        print(f"reader: {len(reads)} reads, 0 failed, old version read up to {max(stale, default=0):.3f} s after commit")
 
 
-def test_a_reading_transaction_keeps_its_snapshot_while_an_upload_commits(path):
-    con = db.connect(path)
-    ingest.ensure_tables(con)
-    reader = con.cursor()
+def test_two_writers_at_once_take_turns_and_nothing_is_lost(path):
+    """Different days: both are written, one after the other. The same new day twice: the second is told
+    its preview is stale instead of adding the rows again."""
+    days = [dt.date(2022, 2, 1), dt.date(2022, 2, 2)]
+    with db.connect(path) as database:
+        plans = [ingest.prepare(database, xlsx(good_rows(day)), f"{day}.xlsx", "11", today=TODAY) for day in days]
+        same = [ingest.prepare(database, xlsx(good_rows(dt.date(2022, 2, 3))), f"{i}.xlsx", "11", today=TODAY)
+                for i in range(2)]
+        for batch, expected in ((plans, [1, 2]), (same, [3, "ingest.refused.stale"])):
+            outcomes, start = [], threading.Barrier(len(batch))
+
+            def write(plan) -> None:
+                start.wait()
+                try:
+                    outcomes.append(ingest.commit(database, plan, CLERK, today=TODAY))
+                except ingest.Refused as refusal:
+                    outcomes.append(refusal.key)
+
+            writers = [threading.Thread(target=write, args=(plan,)) for plan in batch]
+            for writer in writers:
+                writer.start()
+            for writer in writers:
+                writer.join()
+            assert sorted(outcomes, key=str) == expected
+        counts = db.query(database, """SELECT date, COUNT(*) AS n, COUNT(DISTINCT district_code) AS districts
+                                       FROM cases WHERE date >= ? GROUP BY date ORDER BY date""", [days[0]])
+        assert counts[["n", "districts"]].values.tolist() == [[len(DIEN_BIEN)] * 2] * 3
+        assert database.version == 4  # the build's version 1, then three writes
+
+
+def test_a_writer_that_waits_too_long_is_told_the_database_is_busy(path, monkeypatch):
+    """Another process holds the writers' lock: after WRITER_WAIT_S the upload says "busy", writes nothing."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, sys, time; f = open(sys.argv[1], 'a'); "
+                               "fcntl.flock(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(60)",
+         str(path) + ".lock"], stdout=subprocess.PIPE, text=True)
     try:
-        reader.begin()
-        before = reader.execute(STATE, [DAYS[0], DAYS[-1]]).fetchone()
-        plan = ingest.prepare(con, report_file(), "bao_cao_10_ngay.xlsx", "11", today=TODAY)
-        ingest.commit(con, plan, CLERK, today=TODAY)
-        assert reader.execute(STATE, [DAYS[0], DAYS[-1]]).fetchone() == before
-        reader.commit()
-        assert reader.execute(STATE, [DAYS[0], DAYS[-1]]).fetchone() == (ROWS, 7 * ROWS, 1)
+        assert holder.stdout.readline().strip() == "locked"
+        monkeypatch.setattr(store, "WRITER_WAIT_S", 0.5)
+        with db.connect(path) as database:
+            plan = ingest.prepare(database, xlsx(good_rows()), "a.xlsx", "11", today=TODAY)
+            with pytest.raises(ingest.Refused) as refused:
+                ingest.commit(database, plan, CLERK, today=TODAY)
+            assert refused.value.key == "ingest.refused.busy"
+            assert "bận" in refused.value.text("vi") and "busy" in refused.value.text("en")
+            assert database.version == 1 and ingest.uploads(database).empty
     finally:
-        reader.close()
-        con.close()
+        holder.kill()
+        holder.wait()
 
 
-def test_another_process_reads_the_upload_after_commit(path):
-    con = db.connect(path)
-    ingest.ensure_tables(con)
-    plan = ingest.prepare(con, report_file(), "bao_cao_10_ngay.xlsx", "11", today=TODAY)
-    ingest.commit(con, plan, CLERK, today=TODAY)
-    con.close()  # DuckDB lets other processes in once the writer has closed the file
-    script = ("import sys, duckdb; con = duckdb.connect(sys.argv[1], read_only=True); "
-              f"print(*con.execute({STATE!r}, [sys.argv[2], sys.argv[3]]).fetchone())")
-    result = subprocess.run([sys.executable, "-c", script, str(path), str(DAYS[0]), str(DAYS[-1])],
-                            capture_output=True, text=True, timeout=120, check=True)
-    assert result.stdout.split() == [str(ROWS), str(7 * ROWS), "1"]
+def test_a_reading_query_in_flight_finishes_on_its_version(path):
+    """A cursor taken before a write keeps reading the version it started on; the next query sees the new."""
+    with db.connect(path) as database:
+        before = tuple(database.cursor().execute(STATE).fetchone())
+        cursor = database.cursor()
+        upload_id = ingest.commit(database, ingest.prepare(database, xlsx(good_rows()), "a.xlsx", "11", today=TODAY),
+                                  CLERK, today=TODAY)
+        assert tuple(cursor.execute(STATE).fetchone()) == before
+        assert tuple(database.cursor().execute(STATE).fetchone()) != before
+        ingest.rollback(database, upload_id, ADMIN)
+        assert tuple(database.cursor().execute(STATE).fetchone())[:2] == before[:2]
 
 
-def test_two_clerks_adding_the_same_day_at_once_never_duplicate_it(path):
-    """The fact tables have no key constraint: writers take turns, and the one that comes second is told its
-    preview is stale instead of adding the rows again."""
-    con = db.connect(path)
-    ingest.ensure_tables(con)
-    new_day = dt.date(2022, 2, 1)
-    plans = [ingest.prepare(con, xlsx(good_rows(new_day)), f"{i}.xlsx", "11", today=TODAY) for i in range(2)]
-    outcomes, start = [], threading.Barrier(2)
+def test_the_writer_leaves_no_copy_behind(path):
+    with db.connect(path) as database:
+        ingest.commit(database, ingest.prepare(database, xlsx(good_rows()), "a.xlsx", "11", today=TODAY),
+                      CLERK, today=TODAY)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["load.duckdb", "load.duckdb.lock"]
 
-    def write(plan) -> None:
-        start.wait()
-        try:
-            outcomes.append(ingest.commit(con, plan, CLERK, today=TODAY))
-        except ingest.Refused as refusal:
-            outcomes.append(refusal.key)
 
-    writers = [threading.Thread(target=write, args=(plan,)) for plan in plans]
-    for writer in writers:
-        writer.start()
-    for writer in writers:
-        writer.join()
-    try:
-        assert sorted(outcomes, key=str) == [1, "ingest.refused.stale"]
-        counts = con.cursor().execute("SELECT COUNT(*), COUNT(DISTINCT district_code) FROM cases WHERE date = ?",
-                                      [new_day]).fetchone()
-        assert counts == (len(DIEN_BIEN), len(DIEN_BIEN))
-    finally:
-        con.close()
+def test_the_copy_of_a_killed_writer_is_cleared_by_the_next(path):
+    """A writer killed mid-write leaves its copy (its lock dies with it); the next writer removes the copy."""
+    for leftover in (".load.duckdb.99999.next", ".load.duckdb.99999.next.wal"):
+        (path.parent / leftover).write_bytes(b"half a database")
+    with db.connect(path) as database:
+        plan = ingest.prepare(database, xlsx(good_rows()), "a.xlsx", "11", today=TODAY)
+        assert ingest.commit(database, plan, CLERK, today=TODAY) == 1
+    assert sorted(p.name for p in path.parent.iterdir()) == ["load.duckdb", "load.duckdb.lock"]

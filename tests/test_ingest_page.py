@@ -62,7 +62,6 @@ def test_a_clerk_gets_templates_of_their_province(entry_db):
 
 def test_an_admin_sees_an_upload_and_rolls_it_back(entry_db):
     con = db.connect(entry_db)
-    ingest.ensure_tables(con)
     plan = ingest.prepare(con, xlsx(good_rows()), "bao_cao_0107.xlsx", "11", today=TODAY)
     upload_id = ingest.commit(con, plan, CLERK, today=TODAY)
     con.close()

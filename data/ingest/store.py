@@ -429,6 +429,8 @@ def new_version(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
     if not path.is_file():
         raise Refused("db.missing", path=path)
     with _writer_turn(path):
+        for leftover in path.parent.glob(f".{path.name}.*.next*"):  # of a writer killed mid-write
+            leftover.unlink(missing_ok=True)
         copy = path.with_name(f".{path.name}.{os.getpid()}.next")
         try:
             shutil.copyfile(path, copy)
