@@ -74,6 +74,7 @@ class Snapshot:
             if _file_stamp(self.path) == self.stamp:
                 break
             self._con.close()
+        _check_complete(self._con, self.path, self.stamp[3])
         info = _build_info(self._con, self.path)
         schema = info.get("schema_version", "1")
         if schema != str(SCHEMA_VERSION):
@@ -106,6 +107,20 @@ def _attach(path: Path) -> duckdb.DuckDBPyConnection:
         con.close()
         raise Unavailable("db.not_a_database", path=path, error=str(error).splitlines()[0]) from None
     return con
+
+
+HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers, before the first block
+
+
+def _check_complete(con: duckdb.DuckDBPyConnection, path: Path, size: int) -> None:
+    """A file cut short (a copy that stopped, a full disk) still opens and answers from its first blocks:
+    compare its size with the blocks its header says it has."""
+    block_size, blocks = con.execute("SELECT block_size, total_blocks FROM pragma_database_size() "
+                                     "WHERE database_name = ?", [CATALOG]).fetchone()
+    expected = HEADER_BYTES + block_size * blocks
+    if size < expected:
+        con.close()
+        raise Unavailable("db.not_a_database", path=path, error=f"{size} of {expected} bytes")
 
 
 def _build_info(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
