@@ -21,6 +21,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -62,6 +63,13 @@ def wait_healthy(url: str, timeout: float = START_TIMEOUT_S, process: subprocess
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
+def process_of(url: str, route: str) -> str:
+    """Which app process (host:port) nginx at `url` gives a browser holding the route cookie `route`."""
+    request = urllib.request.Request(url + "/", headers={"Cookie": f"situation_route={route}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.headers["X-Situation-Process"]
+
+
 def start_app(port: int, env: dict[str, str]) -> subprocess.Popen:
     """One Streamlit process of the app on 127.0.0.1:`port` (no file watcher: nothing reloads in service)."""
     return subprocess.Popen(
@@ -81,11 +89,17 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+@dataclass(frozen=True)
+class Served:
+    url: str              # the proxy, http://127.0.0.1:PORT
+    app_pids: list[int]   # the app processes, in port order
+
+
 @contextlib.contextmanager
 def cluster(processes: int, port: int, app_port: int, database: Path | str | None = None,
-            listen_host: str = "127.0.0.1") -> Iterator[str]:
-    """N app processes on `app_port`, `app_port`+1, … and nginx on `port` in front of them; yields the
-    proxy's URL and stops everything it started when the block ends. Raises FileNotFoundError without nginx."""
+            listen_host: str = "127.0.0.1") -> Iterator[Served]:
+    """N app processes on `app_port`, `app_port`+1, … and nginx on `port` in front of them; yields where
+    they are and stops everything it started when the block ends. Raises FileNotFoundError without nginx."""
     if not Path(NGINX).exists():
         raise FileNotFoundError(f"nginx is not installed at {NGINX} (Debian: apt-get install nginx)")
     env = dict(os.environ, STREAMLIT_SERVER_COOKIE_SECRET=os.environ.get("STREAMLIT_SERVER_COOKIE_SECRET")
@@ -112,7 +126,7 @@ def cluster(processes: int, port: int, app_port: int, database: Path | str | Non
         started.append(proxy)
         url = f"http://127.0.0.1:{port}"
         wait_healthy(f"{url}/_stcore/health", timeout=20, process=proxy)
-        yield url
+        yield Served(url, [process.pid for process in started[:processes]])
     finally:
         for process in reversed(started):
             stop(process)

@@ -28,8 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # systemd's stop: leave through the cleanup below
     try:
-        with cluster(args.processes, args.port, args.app_port, args.db, args.listen) as url:
-            print(f"{args.processes} app processes behind nginx: {url.replace('127.0.0.1', args.listen)}", flush=True)
+        with cluster(args.processes, args.port, args.app_port, args.db, args.listen) as served:
+            print(f"{args.processes} app processes (pids {', '.join(map(str, served.app_pids))}) behind nginx on "
+                  f"{args.listen}:{args.port}", flush=True)
             signal.pause()
     except KeyboardInterrupt:
         pass

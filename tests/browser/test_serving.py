@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import urllib.request
 from pathlib import Path
 
 import bcrypt
@@ -33,18 +32,11 @@ def users_file(folder: Path) -> Path:
     return path
 
 
-def process_of(url: str, route: str) -> str:
-    """Which app process nginx gives a browser holding this route cookie."""
-    request = urllib.request.Request(url + "/", headers={"Cookie": f"situation_route={route}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.headers["X-Situation-Process"]
-
-
 def routes_to_two_processes(url: str) -> tuple[str, str]:
     """Two cookie values that nginx sends to two different processes."""
     found: dict[str, str] = {}
     for i in range(64):
-        found.setdefault(process_of(url, f"route-{i}"), f"route-{i}")
+        found.setdefault(deploy.process_of(url, f"route-{i}"), f"route-{i}")
         if len(found) == 2:
             return tuple(found.values())
     raise AssertionError(f"every route went to one process: {found}")
@@ -73,9 +65,10 @@ def test_an_upload_on_one_process_is_seen_on_the_other(small_db, tmp_path, monke
     shown = re.compile(re.escape(f"{IN_TREATMENT:,}".replace(",", ".")))
     overview = f"/?area={DISTRICT}&date={DAY}"
     port = free_port()
-    with deploy.cluster(2, port, free_port(), database) as url, sync_api.sync_playwright() as playwright:
+    with deploy.cluster(2, port, free_port(), database) as served, sync_api.sync_playwright() as playwright:
+        url = served.url
         clerk_route, reader_route = routes_to_two_processes(url)
-        assert process_of(url, clerk_route) != process_of(url, reader_route)
+        assert deploy.process_of(url, clerk_route) != deploy.process_of(url, reader_route)
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             reader = browser_on(browser, url, reader_route)
