@@ -16,7 +16,7 @@ import bench
 
 
 def release_app_connections() -> None:
-    """Close the database connections AppTest runs cached, so the next module may open the file read-only."""
+    """Drop what AppTest runs cached (frames, database snapshots), so each module starts cold and lean."""
     import streamlit as st
 
     st.cache_data.clear()

@@ -19,7 +19,7 @@ PAGES = {"capacity_page_s": "pages/capacity.py", "checkpoints_page_s": "pages/ch
 
 
 def time_simulation(db_path: Path) -> tuple[float, int]:
-    con = db.connect(db_path)  # the pages' cached connection is read-write: the same configuration
+    con = db.connect(db_path)  # read-only, as the pages read it
     try:
         inputs = [db.query(con, sql) for sql in (
             "SELECT district_code, population FROM districts",

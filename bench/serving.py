@@ -48,7 +48,7 @@ class Session:
     def __init__(self, url: str, route: str):
         self.socket = connect(url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"],
                               additional_headers={"Cookie": f"situation_route={route}"},
-                              open_timeout=30, max_size=None)  # a session lives across loads
+                              open_timeout=30, max_size=None, legacy=True)  # held open across loads
 
     def load(self, page: str = PAGE, query: str = QUERY) -> None:
         """Run the page as the browser asks for it, and wait for its script run to end. (Streamlit first
