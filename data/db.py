@@ -114,10 +114,16 @@ HEADER_BYTES = 3 * 4096  # DuckDB's file header and its two database headers, be
 
 def _check_complete(con: duckdb.DuckDBPyConnection, path: Path, size: int) -> None:
     """A file cut short (a copy that stopped, a full disk) still opens and answers from its first blocks:
-    compare its size with the blocks its header says it has."""
-    block_size, blocks = con.execute("SELECT block_size, total_blocks FROM pragma_database_size() "
-                                     "WHERE database_name = ?", [CATALOG]).fetchone()
-    expected = HEADER_BYTES + block_size * blocks
+    the file must hold every block in use, and the last block any table's data lies in."""
+    block_size, used = con.execute("SELECT block_size, used_blocks FROM pragma_database_size() "
+                                   "WHERE database_name = ?", [CATALOG]).fetchone()
+    tables = [name for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?",
+                                              [CATALOG]).fetchall()]
+    storage = " UNION ALL ".join(  # table names of the file itself, quoted as literals
+        f"SELECT MAX(block_id) AS block FROM pragma_storage_info('{CATALOG}.\"{name.replace(chr(39), chr(39) * 2)}\"')"
+        for name in tables)
+    last = con.execute(f"SELECT MAX(block) FROM ({storage})").fetchone()[0] if tables else None
+    expected = HEADER_BYTES + block_size * max(used, (last or 0) + 1)
     if size < expected:
         con.close()
         raise Unavailable("db.not_a_database", path=path, error=f"{size} of {expected} bytes")

@@ -215,3 +215,35 @@ def test_a_really_read_only_folder_is_named(small_db, mount_point):
     with db.connect(path) as database:  # reading a read-only folder works
         assert database.version == 1
     assert_refused_unchanged(path, "ingest.refused.not_writable", "Không được phép ghi", "not writable")
+
+
+# ------------------------------------------------------------------ an explicit migration
+
+
+def test_a_database_from_before_schema_versions_is_stamped_and_keeps_its_uploads(small_db, tmp_path, capsys):
+    from data import migrate
+
+    path = tmp_path / "before.duckdb"
+    shutil.copy(small_db, path)
+    con = duckdb.connect(str(path))
+    con.execute("DELETE FROM build_info WHERE key IN ('schema_version', 'data_version', 'build_id')")
+    con.execute("INSERT INTO uploads (upload_id, uploaded_at, user_name, province_code, table_name, file_name, "
+                "file_sha256, rows_inserted, rows_updated) VALUES (1, now(), 'x', '11', 'cases', 'a.xlsx', '', 1, 0)")
+    con.close()
+    assert migrate.main(["--db", str(path)]) == 0
+    assert "2" in capsys.readouterr().out
+    with db.connect(path) as database:
+        assert database.version == 1 and len(ingest.uploads(database)) == 1
+    assert migrate.main(["--db", str(path), "--lang", "en"]) == 0
+    assert "already" in capsys.readouterr().out
+
+
+def test_a_database_of_another_shape_is_not_stamped(small_db, tmp_path, capsys):
+    from data import migrate
+
+    path = damaged("older_schema", small_db, tmp_path)
+    before = path.read_bytes()
+    assert migrate.main(["--db", str(path)]) == 3
+    err = capsys.readouterr().err
+    assert "cases.icu" in err and "python -m data.build" in err
+    assert path.read_bytes() == before
