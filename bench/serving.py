@@ -6,8 +6,8 @@
   (deploy/). Each process is warmed by one load first (the levels of every week are computed once per
   process and database version), as a running server is.
 - `serve_users_speedup`: the 1-process figure divided by the 2-process one (above 1: two processes serve faster).
-- `serve_process_rss_mb`: the memory of one warm app process with one session; `serve_session_rss_mb`: what
-  each extra open session adds, from 10 sessions held open at once.
+- `serve_process_rss_mb`: the memory of one warm app process with two sessions open; `serve_session_rss_mb`:
+  what each extra open session adds, from 40 more sessions held open at once.
 
 A user speaks Streamlit's own protocol (what the browser sends: a rerun of a page with its URL query),
 without a browser, so the client's own work does not compete for the two cores. Loopback only; counts and
@@ -32,6 +32,7 @@ USERS = 10
 LOADS_PER_USER = 3
 PAGE, QUERY = "ban-do", "date=2021-09-06"   # the map page of the whole country, a week of the Delta wave
 LOAD_TIMEOUT_S = 180
+MEMORY_SESSIONS = 40  # enough that what sessions add stands out of the allocator's noise
 MAP_ELEMENT = "deck_gl_json_chart"  # what st.pydeck_chart sends: the page is loaded when it came
 ROUTES = [f"user-{i}" for i in range(USERS)]  # each user's route cookie: nginx places it by its hash
 
@@ -111,20 +112,27 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
+def open_sessions(url: str, route: str, count: int) -> list[Session]:
+    sessions = []
+    for _ in range(count):
+        sessions.append(Session(url, route))
+        sessions[-1].load()
+    return sessions
+
+
 def memory(url: str, pid: int, route: str) -> dict[str, float]:
-    """One warm process with one open session, then with ten."""
-    sessions = [Session(url, route)]
+    """A warm process with a few sessions open (its steady state), then with MEMORY_SESSIONS more."""
+    sessions = open_sessions(url, route, 2)
     try:
-        sessions[0].load()
-        one = rss_mb(pid)
-        for _ in range(USERS - 1):
-            sessions.append(Session(url, route))
-            sessions[-1].load()
-        ten = rss_mb(pid)
+        time.sleep(1)
+        steady = rss_mb(pid)
+        sessions += open_sessions(url, route, MEMORY_SESSIONS)
+        time.sleep(1)
+        more = rss_mb(pid)
     finally:
         for session in sessions:
             session.close()
-    return {"serve_process_rss_mb": round(one, 1), "serve_session_rss_mb": round((ten - one) / (USERS - 1), 1)}
+    return {"serve_process_rss_mb": round(steady, 1), "serve_session_rss_mb": round((more - steady) / MEMORY_SESSIONS, 2)}
 
 
 def warm(url: str, processes: int) -> None:
