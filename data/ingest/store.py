@@ -1,4 +1,4 @@
-"""Where an upload meets the database: the plan of changes, the one-transaction write, history and rollback.
+"""Where an upload meets the database: the plan of changes, the all-or-nothing write, history and rollback.
 
 Every statement takes `?` parameters. Table and column names come only from the specs'
 fixed whitelist and the catalogue (`DESCRIBE`), and are checked as identifiers before
