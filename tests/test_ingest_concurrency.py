@@ -208,3 +208,48 @@ def test_the_copy_of_a_killed_writer_is_cleared_by_the_next(path):
         plan = ingest.prepare(database, xlsx(good_rows()), "a.xlsx", "11", today=TODAY)
         assert ingest.commit(database, plan, CLERK, today=TODAY) == 1
     assert sorted(p.name for p in path.parent.iterdir()) == ["load.duckdb", "load.duckdb.lock"]
+
+
+# A writer process: one day of Điện Biên, prepared and committed through the store.
+WRITER = """
+import datetime as dt, sys, time
+from data import db, ingest
+from tests.ingest_corpus import good_rows, xlsx
+from tests.test_ingest import CLERK, TODAY
+day = dt.date.fromisoformat(sys.argv[2])
+with db.connect(sys.argv[1]) as database:
+    plan = ingest.prepare(database, xlsx(good_rows(day)), f"{day}.xlsx", "11", today=TODAY)
+    while time.time() < float(sys.argv[3]):  # both writers start at the same moment
+        time.sleep(0.005)
+    print(ingest.commit(database, plan, CLERK, today=TODAY))
+"""
+
+
+def test_two_writer_processes_at_once_while_readers_read(path, tmp_path):
+    """Two clerks' processes write different days at the same moment while four processes read: both uploads
+    land, one after the other, and every read sees a whole number of uploads, never part of one."""
+    observed, cases, _ = state(path)
+    added = sum(row[header("new_cases")] for row in good_rows())
+    whole = {(observed + k * len(DIEN_BIEN), cases + k * added, k) for k in range(3)}
+    stop = tmp_path / "stop"
+    readers = start_readers(path, stop)
+    try:
+        start = time.time() + 4
+        writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), day, str(start)], cwd=ROOT,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                   for day in ("2022-02-01", "2022-02-02")]
+        outcomes = []
+        for writer in writers:
+            out, err = writer.communicate(timeout=180)
+            assert writer.returncode == 0, err
+            outcomes.append(int(out.split()[-1]))
+        time.sleep(VISIBLE_WITHIN_S + 0.5)
+    finally:
+        stop.touch()
+        results = collect(readers)
+    assert sorted(outcomes) == [1, 2] and state(path) == max(whole, key=lambda s: s[2])
+    for reads in results:
+        assert not [error for _, _, error in reads if error]
+        seen = [tuple(s) for _, s, _ in reads]
+        assert set(seen) <= whole, set(seen) - whole
+        assert seen[-1][2] == 2
