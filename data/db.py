@@ -74,7 +74,11 @@ class Snapshot:
             if _file_stamp(self.path) == self.stamp:
                 break
             self._con.close()
-        _check_complete(self._con, self.path, self.stamp[3])
+        try:
+            _check_complete(self._con, self.path, self.stamp[3])
+        except duckdb.Error as error:  # a damaged catalogue
+            self._con.close()
+            raise Unavailable("db.not_a_database", path=self.path, error=str(error).splitlines()[0]) from None
         info = _build_info(self._con, self.path)
         schema = info.get("schema_version", "1")
         if schema != str(SCHEMA_VERSION):
