@@ -28,7 +28,7 @@ from data.ingest.checks import FIRST_DATE
 from data.ingest.specs import AMOUNT, CHECKPOINT, CHOICE, COUNT, DATE, SPECS, UNIT, UNIT_NAME, TableSpec
 from i18n import t
 
-GUIDE_SHEET = "Hướng dẫn"
+GUIDE_SHEET = files.GUIDE_SHEET
 VALIDATED_ROWS = 2000          # rows of the data sheet that carry Excel's input checks
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 OPTIONAL_FILL = PatternFill("solid", fgColor="F2F2F2")

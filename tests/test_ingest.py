@@ -462,10 +462,14 @@ def test_command_line_checks_then_writes(con, tmp_path, monkeypatch, capsys):
     assert "0 dòng mới, 10 dòng sửa" in capsys.readouterr().out
     assert cli.main([str(good), "--db", str(path)]) == 2  # writing needs --user
 
-    monkeypatch.setenv("SITUATION_PASSWORD", "sai mật khẩu")
-    assert cli.main([str(good), "--db", str(path), "--user", "canbo_dienbien"]) == 2
+    monkeypatch.setenv(auth.DEMO_ENV_VAR, "0")  # --demo sets it: restored after the test
     monkeypatch.setenv("SITUATION_PASSWORD", "dienbien-demo")
-    assert cli.main([str(good), "--db", str(path), "--user", "canbo_dienbien", "--lang", "en"]) == 0
+    assert cli.main([str(good), "--db", str(path), "--user", "canbo_dienbien"]) == 2  # no demo mode: no demo login
+    assert "--demo" in capsys.readouterr().err
+    monkeypatch.setenv("SITUATION_PASSWORD", "sai mật khẩu")
+    assert cli.main([str(good), "--db", str(path), "--user", "canbo_dienbien", "--demo"]) == 2
+    monkeypatch.setenv("SITUATION_PASSWORD", "dienbien-demo")
+    assert cli.main([str(good), "--db", str(path), "--user", "canbo_dienbien", "--lang", "en", "--demo"]) == 0
     assert "Written: upload number 1." in capsys.readouterr().out
 
     reopened = db.connect(path, read_only=True)

@@ -16,10 +16,11 @@ from functools import partial
 
 import pandas as pd
 
-from data.ingest.files import Sheet
+from data.ingest.files import MAX_DIGITS, LongNumber, Sheet
 from data.ingest.specs import (
     AMOUNT, CHECKPOINT, CHOICE, COUNT, DATE, DISTRICT, NOTE, NOTE_COLUMN, SPECS, UNIT, UNIT_NAME, Column, TableSpec,
 )
+from data.spreadsheet_safe import neutralise
 from i18n import fmt_date, fmt_int, fmt_number, t
 
 FIRST_DATE = dt.date(2020, 1, 1)   # before the first case in Viet Nam (23/01/2020): an earlier date is a typo
@@ -30,17 +31,22 @@ _WHOLE = re.compile(r"-?\d+")
 _GROUPED_WHOLE = re.compile(r"-?\d{1,3}(\.\d{3})+")          # Vietnamese thousands: 1.719
 _GROUPED_DECIMAL = re.compile(r"-?\d{1,3}(\.\d{3})*,\d+")    # 1.719,5
 _DECIMAL = re.compile(r"-?\d+[.,]\d+")
+_AMBIGUOUS = re.compile(r"\d{1,3}[.,]\d{3}")                  # 2.500: two thousand five hundred, or two and a half?
 _RANGE = re.compile(r"(\d{1,2})\s*[-–]\s*(\d{1,2})")
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding: a message key with its values, and where it is (Excel row, Vietnamese header)."""
+    """One finding: a message key with its values, and where it is (Excel row, Vietnamese header).
+
+    A `warning` is only unusual: the preview shows it and the upload waits for the clerk's
+    confirmation; any other problem refuses the file."""
 
     key: str
     values: dict = field(default_factory=dict)
     row: int | None = None
     column: str | None = None
+    warning: bool = False
 
     def text(self, lang: str = "vi") -> str:
         return t(self.key, lang, **{name: show(value, lang) for name, value in self.values.items()})
@@ -157,10 +163,15 @@ def _parse_date(value):
 
 
 def _parse_number(value, whole: bool):
+    if isinstance(value, LongNumber):
+        return _Bad("ingest.cell.long_number", digits=value.digits, limit=MAX_DIGITS)
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.time)):
         return _Bad("ingest.cell.not_number", value=value)
     if isinstance(value, str):
         text = "".join(value.split())  # 1 719 and non-breaking spaces
+        digits = sum(ch.isdigit() for ch in text)
+        if digits > MAX_DIGITS:  # before int(): Python refuses more than 4,300 digits
+            return _Bad("ingest.cell.long_number", digits=digits, limit=MAX_DIGITS)
         if _WHOLE.fullmatch(text):
             value = int(text)
         elif _GROUPED_WHOLE.fullmatch(text):
@@ -216,10 +227,20 @@ def _parse_choice(value, column: Column):
 
 
 def _parse_text(value, column: Column):
+    """Free text as stored: never something a spreadsheet would run when the history is downloaded."""
     text = str(value).strip()
     if column.kind == NOTE and len(text) > MAX_NOTE:
         return _Bad("ingest.cell.note_too_long", limit=MAX_NOTE)
-    return text
+    return neutralise(text)
+
+
+def _ambiguous(raw, parsed, column: Column) -> dict | None:
+    """For a figure that may have decimals, text like 2.500 or 2,500 reads two ways: both, or None."""
+    if column.kind != AMOUNT or not isinstance(raw, str) or not _AMBIGUOUS.fullmatch("".join(raw.split())):
+        return None
+    text = "".join(raw.split())
+    other = float(text.replace(",", "").replace(".", "")) if "," in text else float(text)
+    return {"value": raw.strip(), "read": parsed, "other": other}
 
 
 def _parser(column: Column, spec: TableSpec):
@@ -261,6 +282,8 @@ def read_cells(sheet: Sheet, spec: TableSpec, positions: dict[str, int]) -> tupl
             if isinstance(parsed, _Bad):
                 problems.append(Problem(parsed.key, parsed.values, number, column.header))
                 parsed = None
+            elif readings := _ambiguous(raw, parsed, column):
+                problems.append(Problem("ingest.cell.ambiguous_number", readings, number, column.header, warning=True))
             values.append(parsed)
         series = pd.Series(values, dtype="object")
         text = series.astype("str").where(series.notna())
@@ -281,6 +304,7 @@ def check_rows(frame: pd.DataFrame, spec: TableSpec, units: pd.DataFrame, provin
         *_check_duplicates(frame, spec),
         *_check_groups(frame, spec),
         *_check_parts(frame, spec),
+        *_check_bounds(frame, spec),
     ]
 
 
@@ -404,6 +428,32 @@ def _check_parts(frame: pd.DataFrame, spec: TableSpec) -> list[Problem]:
     return problems
 
 
+def _check_bounds(frame: pd.DataFrame, spec: TableSpec) -> list[Problem]:
+    problems = []
+    for bound in spec.bounds:
+        if {bound.value, bound.limit} <= set(frame.columns):
+            problems += _at(frame, frame[bound.value] > frame[bound.limit], f"ingest.check.{bound.name}",
+                            spec.header(bound.value), {"check": bound.name}, value=bound.value, limit=bound.limit)
+    return problems
+
+
+# ------------------------------------------------------------------ what the preview must show
+
+
+def check_sheet(sheet: Sheet) -> list[Problem]:
+    """What a person looking at the file in Excel would not see, as warnings to confirm: hidden rows and
+    columns that hold data, hidden sheets, and other sheets with data (only one sheet is read)."""
+    problems = [Problem("ingest.file.hidden_row", {}, row, None, warning=True) for row in sheet.hidden_rows]
+    problems += [Problem("ingest.file.hidden_column", {"letter": _letter(index)}, None, sheet.headers[index] or None,
+                         warning=True) for index in sheet.hidden_columns]
+    if sheet.hidden_sheets:
+        problems.append(Problem("ingest.file.hidden_sheets", {"sheets": sheet.hidden_sheets}, warning=True))
+    if sheet.other_sheets:
+        problems.append(Problem("ingest.file.other_sheets", {"sheets": sheet.other_sheets, "read": sheet.sheet_name},
+                                warning=True))
+    return problems
+
+
 # ------------------------------------------------------------------ series along time
 
 
@@ -464,4 +514,50 @@ def _blame(both: pd.DataFrame, before: pd.DataFrame, broken: pd.Series, spec: Ta
             header = blamed.at[index, "_header"]
             problems.append(Problem(key, values(now, prior), int(blamed.at[index, "_row"]),
                                     header if isinstance(header, str) else spec.header(column)))
+    return problems
+
+
+# ------------------------------------------------------------------ plausibility along time
+
+SPIKE_FACTOR = 5        # a day above five times the unit's highest of its recent days...
+SPIKE_FLOOR = 20        # ...and at least this many: small numbers jump without meaning anything
+SPIKE_DAYS = 14         # the recent days compared with
+SPIKE_MIN_DAYS = 7      # a unit with fewer known recent days is not judged
+
+
+def check_history(rows: pd.DataFrame, history: pd.DataFrame, spec: TableSpec) -> list[Problem]:
+    """Named checks against the unit's own past: running totals that cannot cross (deaths above cases:
+    an error) and a day far above the unit's recent days (a warning to confirm).
+
+    `rows` are the file's rows (database columns, `_row`); `history` the stored rows of the same units
+    up to the file's last day, except those the file replaces (`spec.key` and `spec.history_columns`).
+    """
+    if not spec.history_columns or rows.empty:
+        return []
+    series_key = [k for k in spec.key if k != "date"]
+    columns = [c for c in spec.history_columns if c in rows]
+    mine = rows[[*spec.key, *columns, "_row"]].assign(_file=True)
+    stored = history[[*spec.key, *columns]].assign(_file=False, _row=pd.NA)
+    both = pd.concat([stored, mine], ignore_index=True).sort_values([*series_key, "date"], kind="stable")
+    both = both.reset_index(drop=True)
+    by_unit = both.groupby(series_key, sort=False)
+    problems = []
+    for bound in spec.running_bounds:
+        if not {bound.value, bound.limit} <= set(columns):
+            continue
+        totals = by_unit[[bound.value, bound.limit]].cumsum()
+        crossed = both["_file"] & (totals[bound.value] > totals[bound.limit])
+        scratch = both.assign(_value=totals[bound.value], _limit=totals[bound.limit])
+        problems += _at(scratch, crossed, f"ingest.check.{bound.name}", spec.header(bound.value),
+                        {"check": bound.name}, value="_value", limit="_limit", date="date")
+    for column in spec.spikes:
+        if column not in columns:
+            continue
+        recent = by_unit[column].transform(lambda s: s.shift(1).rolling(SPIKE_DAYS, min_periods=SPIKE_MIN_DAYS).max())
+        high = both["_file"] & (both[column] >= SPIKE_FLOOR) & (both[column] > SPIKE_FACTOR * recent)
+        scratch = both.assign(_recent=recent)
+        for problem in _at(scratch, high, "ingest.check.far_above_recent_days", spec.header(column),
+                           {"check": "far_above_recent_days", "factor": SPIKE_FACTOR, "days": SPIKE_DAYS},
+                           value=column, recent="_recent"):
+            problems.append(Problem(problem.key, problem.values, problem.row, problem.column, warning=True))
     return problems
