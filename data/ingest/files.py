@@ -22,7 +22,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024      # a month of a province's daily reports is
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # an .xlsx is a zip: guard against zip bombs
 MAX_ROWS = 20_000                     # data rows; a year of daily reports for 30 districts is 11,000
 MAX_COLUMNS = 60                      # the widest template has 13 columns
-MAX_CELLS = 600_000                   # cells and rows read from the XML, empty ones included
+MAX_CELLS = 400_000                   # cells and rows read from the XML, empty ones included (20,000 rows of 13: 280,000)
 MAX_READ_SECONDS = 20.0               # a last guard: no file may hold a worker longer than this
 MAX_DIGITS = 15                       # digits Excel itself keeps; more is not a figure
 DATA_SHEET = "Số liệu"                # the templates' data sheet (else the first sheet is read)
@@ -206,9 +206,10 @@ class _SheetReader:
         """(column index from 0, value, is a formula) of one <c>; a number too long to read becomes LongNumber."""
         try:
             cell = self.parser.parse_cell(element)
-        except ValueError:  # int() of a number with thousands of digits
-            text = element.findtext(f"{_MAIN}v") or ""
-            return self.parser.col_counter - 1, LongNumber(sum(ch.isdigit() for ch in text)), False
+        except ValueError:  # int() of a number with thousands of digits, or a number cell that holds no number
+            text = (element.findtext(f"{_MAIN}v") or "").strip()
+            value = LongNumber(sum(ch.isdigit() for ch in text)) if text.lstrip("-").isdigit() else text
+            return self.parser.col_counter - 1, value, False
         return cell["column"] - 1, cell["value"], cell["data_type"] == "f"
 
     def has_data(self) -> bool:
