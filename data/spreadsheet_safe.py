@@ -8,6 +8,8 @@ number). Pure: used where text is stored (uploads) and by every CSV/Excel downlo
 """
 from __future__ import annotations
 
+import csv
+
 import pandas as pd
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,5 +33,6 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame, index: bool = False) -> bytes:
-    """The frame as CSV for Excel (UTF-8 with BOM, so Vietnamese reads correctly), neutralised."""
-    return neutralise_frame(frame).to_csv(index=index).encode("utf-8-sig")
+    """The frame as CSV for Excel (UTF-8 with BOM, so Vietnamese reads correctly), neutralised; text is
+    quoted, so a line break inside a cell cannot start a new row that begins with a formula."""
+    return neutralise_frame(frame).to_csv(index=index, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")

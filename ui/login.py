@@ -39,7 +39,8 @@ def _guard() -> auth.LoginGuard:
 
 def _client() -> tuple[str, str | None]:
     """The client (its IP address) and the browser's own token (Streamlit's XSRF cookie, random per browser)."""
-    return st.context.ip_address or "local", st.context.cookies.get("_streamlit_xsrf")
+    address, token = st.context.ip_address, st.context.cookies.get("_streamlit_xsrf")
+    return address if isinstance(address, str) and address else "local", token if isinstance(token, str) else None
 
 
 def current_user() -> auth.User | None:
