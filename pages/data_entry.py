@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from data import db, ingest, templates
-from data.spreadsheet_safe import csv_bytes
+from data.spreadsheet_safe import csv_bytes, neutralise_frame
 from data.ingest import files
 from data.ingest.specs import SPECS
 from data.ingest.store import label
@@ -117,8 +117,8 @@ def uploader_in_language() -> None:
     button, limit = t("ingest.upload.browse", lang), t("ingest.upload.drop_limit", lang,
                                                          size=files.MAX_FILE_BYTES // 1024 // 1024)
     st.html(f"""<style>
-      [data-testid="stFileUploaderDropzone"] button {{font-size: 0;}}
-      [data-testid="stFileUploaderDropzone"] button::after {{content: "{button}"; font-size: 0.875rem;}}
+      [data-testid="stFileUploaderDropzone"] button p {{font-size: 0;}}
+      [data-testid="stFileUploaderDropzone"] button p::after {{content: "{button}"; font-size: 0.875rem;}}
       [data-testid="stFileUploaderDropzoneInstructions"] * {{font-size: 0;}}
       [data-testid="stFileUploaderDropzoneInstructions"]::after {{content: "{limit}"; font-size: 0.875rem;}}
     </style>""")
@@ -200,7 +200,7 @@ def uploads_table(uploads: pd.DataFrame) -> None:
             t("ingest.history.rolled_back", lang, when=_when(at), user=by)
             for at, by in zip(uploads["rolled_back_at"], uploads["rolled_back_by"])],
     })
-    st.dataframe(shown, hide_index=True, width="stretch", key="ingest_uploads")
+    st.dataframe(neutralise_frame(shown), hide_index=True, width="stretch", key="ingest_uploads")
 
 
 def upload_detail(uploads: pd.DataFrame) -> None:
@@ -255,8 +255,8 @@ def figure_history(province: str | None) -> None:
     found["uploaded_at"] = found["uploaded_at"].map(_when)
     found["rolled_back_at"] = found["rolled_back_at"].map(_when)
     found["note"] = found["note"].fillna("—")
-    st.dataframe(found.rename(columns=lambda c: t(f"ingest.history.{c}", lang)), hide_index=True, width="stretch",
-                 key="ingest_figure_history")
+    st.dataframe(neutralise_frame(found.rename(columns=lambda c: t(f"ingest.history.{c}", lang))), hide_index=True,
+                 width="stretch", key="ingest_figure_history")
 
 
 # ------------------------------------------------------------------ page
@@ -270,8 +270,6 @@ login.signed_in_bar(user, lang, province_names.get(user.province_code))
 if not user.can_upload:
     st.warning(t("ingest.refused.role", lang))
     st.stop()
-if login.config().is_demo:
-    st.warning(t("ingest.demo_accounts", lang), icon=":material/warning:")
 con = cached.connection()
 _tables_ready(str(db.db_path()))
 

@@ -12,7 +12,7 @@ import pytest
 from data import db, ingest
 from tests.apptest import open_page
 from tests.conftest import app_on
-from tests.ingest_corpus import good_rows, xlsx
+from tests.ingest_corpus import REPORT_DATE, good_rows, xlsx
 from tests.test_ingest import CLERK, TODAY
 
 PAGE = "pages/data_entry.py"
@@ -103,6 +103,10 @@ def test_an_admin_sees_an_upload_and_rolls_it_back(entry_db):
     at.button(key=f"rollback_{upload_id}").click().run()
     assert not at.exception
     assert at.dataframe[0].value.iloc[0, -1].startswith("đã hoàn tác")
+    at.date_input(key="figure_date").set_value(REPORT_DATE).run()
+    assert not at.exception, at.exception
+    history = at.dataframe[-1].value
+    assert len(history) and "None" not in history.to_string() and (history.iloc[:, 8] == "—").all()
 
 
 def test_a_broken_users_file_closes_data_entry_with_the_reason(entry_db, tmp_path, monkeypatch):
