@@ -52,6 +52,9 @@ class Problem:
         return t(self.key, lang, **{name: show(value, lang) for name, value in self.values.items()})
 
 
+MAX_SHOWN = 80  # characters of a cell quoted in a message: a hostile cell cannot flood the list of problems
+
+
 def show(value, lang: str) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(f"«{v}»" for v in value) or "—"
@@ -63,7 +66,8 @@ def show(value, lang: str) -> str:
         return fmt_int(value, lang)
     if isinstance(value, float):
         return fmt_int(value, lang) if value.is_integer() else fmt_number(value, 2, lang).rstrip("0")
-    return str(value)
+    text = str(value)
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
 
 
 def problems_frame(problems: list[Problem], lang: str) -> pd.DataFrame:
@@ -163,8 +167,6 @@ def _parse_date(value):
 
 
 def _parse_number(value, whole: bool):
-    if isinstance(value, LongNumber):
-        return _Bad("ingest.cell.long_number", digits=value.digits, limit=MAX_DIGITS)
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.time)):
         return _Bad("ingest.cell.not_number", value=value)
     if isinstance(value, str):
@@ -271,6 +273,11 @@ def read_cells(sheet: Sheet, spec: TableSpec, positions: dict[str, int]) -> tupl
             raw = row[index]
             if (number, index) in sheet.formulas:
                 problems.append(Problem("ingest.cell.formula", {"value": raw}, number, column.header))
+                values.append(None)
+                continue
+            if isinstance(raw, LongNumber):  # in any column: a date, a code or a figure
+                problems.append(Problem("ingest.cell.long_number", {"digits": raw.digits, "limit": MAX_DIGITS}, number,
+                                        column.header))
                 values.append(None)
                 continue
             if raw is None:
@@ -523,6 +530,7 @@ SPIKE_FACTOR = 5        # a day above five times the unit's highest of its recen
 SPIKE_FLOOR = 20        # ...and at least this many: small numbers jump without meaning anything
 SPIKE_DAYS = 14         # the recent days compared with
 SPIKE_MIN_DAYS = 7      # a unit with fewer known recent days is not judged
+OPENING = FIRST_DATE - dt.timedelta(days=1)  # the date of a unit's totals before the recent days (history)
 
 
 def check_history(rows: pd.DataFrame, history: pd.DataFrame, spec: TableSpec) -> list[Problem]:
@@ -530,7 +538,8 @@ def check_history(rows: pd.DataFrame, history: pd.DataFrame, spec: TableSpec) ->
     an error) and a day far above the unit's recent days (a warning to confirm).
 
     `rows` are the file's rows (database columns, `_row`); `history` the stored rows of the same units
-    up to the file's last day, except those the file replaces (`spec.key` and `spec.history_columns`).
+    up to the file's last day, except those the file replaces (`spec.key` and `spec.history_columns`); older
+    days may come summed in one row per unit dated OPENING.
     """
     if not spec.history_columns or rows.empty:
         return []
@@ -553,7 +562,7 @@ def check_history(rows: pd.DataFrame, history: pd.DataFrame, spec: TableSpec) ->
     for column in spec.spikes:
         if column not in columns:
             continue
-        recent = by_unit[column].transform(lambda s: s.shift(1).rolling(SPIKE_DAYS, min_periods=SPIKE_MIN_DAYS).max())
+        recent = pd.concat([_recent_high(unit, column) for _, unit in by_unit[["date", column]]]).reindex(both.index)
         high = both["_file"] & (both[column] >= SPIKE_FLOOR) & (both[column] > SPIKE_FACTOR * recent)
         scratch = both.assign(_recent=recent)
         for problem in _at(scratch, high, "ingest.check.far_above_recent_days", spec.header(column),
@@ -561,3 +570,10 @@ def check_history(rows: pd.DataFrame, history: pd.DataFrame, spec: TableSpec) ->
                            value=column, recent="_recent"):
             problems.append(Problem(problem.key, problem.values, problem.row, problem.column, warning=True))
     return problems
+
+
+def _recent_high(unit: pd.DataFrame, column: str) -> pd.Series:
+    """Each day's highest `column` over the unit's SPIKE_DAYS calendar days before it (NaN with too few)."""
+    values = unit.set_index("date")[column].astype("float64")
+    high = values.rolling(f"{SPIKE_DAYS}D", closed="left", min_periods=SPIKE_MIN_DAYS).max()
+    return pd.Series(high.to_numpy(), index=unit.index)

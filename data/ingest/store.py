@@ -364,16 +364,25 @@ def _earlier(cur, spec: TableSpec, types: dict[str, str], rows: pd.DataFrame) ->
 
 
 def _history(cur, spec: TableSpec, types: dict[str, str], rows: pd.DataFrame) -> pd.DataFrame:
-    """The stored figures of the file's units up to its last day, except the rows the file replaces."""
+    """The stored figures of the file's units from SPIKE_DAYS before its first day to its last, except the rows
+    the file replaces, and before that one opening row per unit with the totals so far (dated OPENING)."""
     columns = [*spec.key, *spec.history_columns]
     if rows.empty:
         return pd.DataFrame(columns=columns)
     series_key = [k for k in spec.key if k != "date"]
     series = rows[series_key].drop_duplicates()
+    start = rows["date"].min().date() - dt.timedelta(days=checks.SPIKE_DAYS)
+    units = ", ".join(f"t.{_ident(k)}" for k in series_key)
+    figures = ", ".join(f"t.{_ident(c)}" for c in spec.history_columns)
+    totals = ", ".join(f"sum(t.{_ident(c)}) AS {_ident(c)}" for c in spec.history_columns)
     with _staged(cur, [_plain_row(r, series_key) for r in series.to_dict("records")], series_key):
         match = " AND ".join(f"t.{_ident(k)} = CAST(s.{_ident(k)} AS {types[k]})" for k in series_key)
-        found = _rows(cur, f"SELECT {', '.join('t.' + _ident(c) for c in columns)} FROM {_ident(spec.table)} t "
-                           f"JOIN staged s ON {match} WHERE t.date <= ?", [rows["date"].max().date()])
+        found = _rows(cur, f"""SELECT {units}, t.date, {figures} FROM {_ident(spec.table)} t JOIN staged s ON {match}
+                               WHERE t.date BETWEEN ? AND ?
+                               UNION ALL
+                               SELECT {units}, ?::DATE AS date, {totals} FROM {_ident(spec.table)} t
+                               JOIN staged s ON {match} WHERE t.date < ? GROUP BY {units}""",
+                      [start, rows["date"].max().date(), checks.OPENING, start])
     replaced = {row_key(spec, _plain_row(r, spec.key)) for r in rows.to_dict("records")}
     frame = pd.DataFrame([r for r in found if row_key(spec, r) not in replaced], columns=columns)
     frame["date"] = pd.to_datetime(frame["date"])
