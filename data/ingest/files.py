@@ -23,9 +23,10 @@ MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # an .xlsx is a zip: guard against zip bo
 MAX_ROWS = 20_000                     # data rows; a year of daily reports for 30 districts is 11,000
 MAX_COLUMNS = 60                      # the widest template has 13 columns
 MAX_CELLS = 400_000                   # cells and rows read from the XML, empty ones included (20,000 rows of 13: 280,000)
+MAX_EMPTY_ROWS = 50_000               # <row> elements without a cell (Excel writes them only for a row's height)
 MAX_READ_SECONDS = 20.0               # a last guard: no file may hold a worker longer than this
 MAX_DIGITS = 15                       # digits Excel itself keeps; more is not a figure
-DATA_SHEET = "Số liệu"                # the templates' data sheet (else the first sheet is read)
+DATA_SHEET = "Số liệu"                # the templates' data sheet (else the first visible sheet is read)
 GUIDE_SHEET = "Hướng dẫn"             # the templates' guide sheet: text, never data
 EXTENSIONS = (".xlsx", ".csv")
 
@@ -116,15 +117,14 @@ def _read_xlsx(content: bytes) -> Sheet:
         if not book.worksheets:
             raise FileProblem("ingest.file.not_excel")
         deadline = time.monotonic() + MAX_READ_SECONDS
-        chosen = book[DATA_SHEET] if DATA_SHEET in book.sheetnames else book.worksheets[0]
+        visible = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"] or book.worksheets
+        chosen = next((sheet for sheet in visible if sheet.title == DATA_SHEET), visible[0])
         reader = _SheetReader(book, chosen, deadline)
         sheet = _sheet(reader.rows())
         sheet.sheet_name = chosen.title
         sheet.hidden_rows = sorted(set(reader.hidden_rows) & set(sheet.row_numbers))
         sheet.hidden_columns = [i for i in reader.hidden_columns if i < len(sheet.headers)
                                 and (sheet.headers[i] or any(row[i] is not None for row in sheet.rows))]
-        if chosen.sheet_state != "visible":
-            sheet.hidden_sheets.append(chosen.title)
         for other in book.worksheets:
             if other is chosen or other.title == GUIDE_SHEET or not _SheetReader(book, other, deadline).has_data():
                 continue
@@ -157,7 +157,7 @@ class _SheetReader:
     def rows(self) -> Iterator[tuple[int, list, set[int]]]:
         """(row number, values, formula column indexes) for each <row> present, in order; raises FileProblem
         past a limit."""
-        parser, read = self.parser, 0
+        parser, read, empty_rows, cells_in_row = self.parser, 0, 0, 0
         values: dict[int, object] = {}
         formulas: set[int] = set()
         sheet_data = None
@@ -170,7 +170,7 @@ class _SheetReader:
                     parser.col_counter = 0
                     if attrs.get("hidden") in _TRUE or attrs.get("ht") in ("0", "0.0"):
                         self.hidden_rows.append(parser.row_counter)
-                    values, formulas = {}, set()
+                    values, formulas, cells_in_row = {}, set(), 0
                 elif tag == f"{_MAIN}sheetData":
                     sheet_data = element
                 continue
@@ -181,6 +181,7 @@ class _SheetReader:
                 if read % 4096 == 0 and time.monotonic() > self.deadline:
                     raise FileProblem("ingest.file.too_slow", seconds=int(MAX_READ_SECONDS))
             if tag == _CELL:
+                cells_in_row += 1
                 column, value, is_formula = self._cell(element)
                 element.clear()
                 if _is_blank(value):
@@ -192,6 +193,9 @@ class _SheetReader:
                 if is_formula:
                     formulas.add(column)
             elif tag == _ROW:
+                empty_rows += not cells_in_row
+                if empty_rows > MAX_EMPTY_ROWS:
+                    raise FileProblem("ingest.file.too_many_cells", limit=MAX_CELLS)
                 if sheet_data is not None:
                     sheet_data.clear()  # the rows read so far: nothing keeps them in memory
                 width = max(values, default=-1) + 1
