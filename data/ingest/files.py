@@ -139,7 +139,10 @@ def _read_xlsx(content: bytes) -> Sheet:
 
 
 class _SheetReader:
-    """Streams one worksheet's XML within the limits: only the cells present, never the claimed dimension."""
+    """Streams one worksheet's XML within the limits: only the cells present, never the claimed dimension.
+
+    Cells are read by openpyxl's own cell parser (types, shared strings, dates, formulas) from the workbook's
+    archive: private parts of openpyxl, pinned in requirements.txt."""
 
     def __init__(self, book, worksheet, deadline: float):
         from openpyxl.worksheet._reader import WorkSheetParser
