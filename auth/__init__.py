@@ -196,7 +196,8 @@ class LoginGuard:
     def __init__(self, path: Path | str | None, clock=time.time):
         self.path = Path(path) if path else None
         self.clock = clock
-        self._memory: dict = {}  # used when there is no file, or it cannot be written
+        self._memory: dict = {}  # the last state written: used when there is no file, or it cannot be written
+        self._unwritable = False
 
     @staticmethod
     def _hash(text: str | None) -> str | None:
@@ -238,25 +239,33 @@ class LoginGuard:
 
     def _read(self) -> dict:
         state = {"clients": {}, "accounts": {}, "trusted": {}}
-        if self.path is None or not self.path.exists():
+        if self.path is None or self._unwritable or not self.path.exists():
             return state | self._memory
         try:
             found = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return state | self._memory
-        return state | {k: v for k, v in found.items() if k in state and isinstance(v, dict)}
+        if not isinstance(found, dict):
+            return state | self._memory
+        for table in ("clients", "accounts"):  # a damaged entry is dropped, never an error at login
+            entries = found.get(table) if isinstance(found.get(table), dict) else {}
+            state[table] = {k: v for k, v in entries.items() if isinstance(v, dict) and isinstance(v.get("failures"), int)
+                            and isinstance(v.get("last"), (int, float))}
+        trusted = found.get("trusted") if isinstance(found.get("trusted"), dict) else {}
+        state["trusted"] = {k: v for k, v in trusted.items() if isinstance(v, list)}
+        return state
 
     @contextlib.contextmanager
     def _update(self):
         """Read, change and write the state under a file lock (other processes wait); atomic replace."""
         lock = None
-        if self.path is not None:
+        if self.path is not None and not self._unwritable:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 lock = open(self.path.with_name(self.path.name + ".lock"), "a")
                 fcntl.flock(lock, fcntl.LOCK_EX)
             except OSError:
-                lock = None
+                self._unwritable, lock = True, None
         try:
             state = self._read()
             yield state
@@ -271,7 +280,7 @@ class LoginGuard:
                     temporary.write_text(json.dumps(state), encoding="utf-8")
                     os.replace(temporary, self.path)
                 except OSError:
-                    pass  # a read-only folder: the backoff still holds in this process
+                    self._unwritable = True  # a read-only folder: the backoff still holds in this process
         finally:
             if lock is not None:
                 lock.close()

@@ -157,6 +157,25 @@ def test_an_attacker_cannot_lock_the_admin_out(tmp_path):
     assert "203.0.113.9" not in path.read_text()                       # addresses are kept as hashes
 
 
+def test_the_backoff_holds_in_memory_where_its_file_cannot_be_written(tmp_path):
+    blocked = tmp_path / "a_file"
+    blocked.write_text("")
+    guard = auth.LoginGuard(blocked / "situation.logins.json")  # its folder is a file: nothing can be written
+    for _ in range(auth.LoginGuard.CLIENT_FREE + 3):
+        guard.failed("quantri", "203.0.113.9", known=True)
+    assert guard.wait("quantri", "203.0.113.9") > 0 and guard.wait("quantri", "192.0.2.1") == 0
+
+
+def test_a_damaged_backoff_file_never_stops_a_login(tmp_path):
+    path = auth.guard_path(tmp_path / "x.duckdb")
+    for damaged in ('{"clients": {"x": 5}, "accounts": {"quantri": {"failures": "many"}}}', "not json", "[1]"):
+        path.write_text(damaged)
+        guard = auth.LoginGuard(path)
+        assert guard.wait("quantri", "x") == 0
+        guard.failed("quantri", "x", known=True)
+        guard.succeeded("quantri", "x", device="d")
+
+
 def test_unknown_names_are_not_kept(tmp_path):
     guard = auth.LoginGuard(auth.guard_path(tmp_path / "x.duckdb"))
     for index in range(30):

@@ -34,7 +34,13 @@ def config() -> auth.Config:
 
 
 def _guard() -> auth.LoginGuard:
-    return auth.LoginGuard(auth.guard_path(db.db_path()))
+    return _guard_at(str(auth.guard_path(db.db_path())))
+
+
+@st.cache_resource(show_spinner=False)
+def _guard_at(path: str) -> auth.LoginGuard:
+    """One guard per file and process: where the file cannot be written, its memory still holds the backoff."""
+    return auth.LoginGuard(path)
 
 
 def _client() -> tuple[str, str | None]:
