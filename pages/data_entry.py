@@ -124,13 +124,13 @@ def uploader_in_language() -> None:
     </style>""")
 
 
-def warnings(plan: ingest.Plan) -> bool:
-    """The points to confirm (hidden rows, ambiguous numbers, unusual figures); True once the clerk confirms."""
-    if not plan.warnings:
-        return True
-    st.warning(t("ingest.upload.warnings_title", lang, count=fmt_int(len(plan.warnings), lang)), icon=":material/help:")
-    st.dataframe(ingest.problems_frame(plan.warnings, lang), hide_index=True, width="stretch", key="ingest_warnings")
-    return st.checkbox(t("ingest.upload.warnings_confirm", lang), key="ingest_warnings_confirmed")
+def warnings(plan: ingest.Plan) -> None:
+    """The points to confirm (hidden rows, ambiguous numbers, unusual figures), above the changes."""
+    if plan.warnings:
+        st.warning(t("ingest.upload.warnings_title", lang, count=fmt_int(len(plan.warnings), lang)),
+                   icon=":material/help:")
+        st.dataframe(ingest.problems_frame(plan.warnings, lang), hide_index=True, width="stretch",
+                     key="ingest_warnings")
 
 
 def preview(plan: ingest.Plan) -> None:
@@ -140,6 +140,7 @@ def preview(plan: ingest.Plan) -> None:
     counts[0].metric(t("ingest.upload.new_rows", lang), fmt_int(len(plan.inserted), lang), border=True)
     counts[1].metric(t("ingest.upload.updated_rows", lang), fmt_int(len(plan.updated), lang), border=True)
     counts[2].metric(t("ingest.upload.unchanged_rows", lang), fmt_int(plan.unchanged, lang), border=True)
+    warnings(plan)
     if not plan.after:
         st.info(t("ingest.cli.nothing", lang))
         return
@@ -150,7 +151,8 @@ def preview(plan: ingest.Plan) -> None:
     with added:
         st.dataframe(plan.new_rows(lang), hide_index=True, width="stretch", key="ingest_new_rows")
     st.caption(t("ingest.upload.observed_note", lang))
-    confirmed = warnings(plan)
+    confirmed = not plan.warnings or st.checkbox(t("ingest.upload.warnings_confirm", lang),
+                                                 key="ingest_warnings_confirmed")
     if st.button(t("ingest.upload.confirm", lang), type="primary", key="ingest_confirm", icon=":material/save:",
                  disabled=not confirmed):
         try:

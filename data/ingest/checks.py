@@ -71,10 +71,11 @@ def show(value, lang: str) -> str:
 
 
 def problems_frame(problems: list[Problem], lang: str) -> pd.DataFrame:
-    """The problems as a table a clerk reads: row, column, message (sorted by row)."""
+    """The problems (or the warnings) as a table a clerk reads: row, column, message (sorted by row)."""
+    message = "ingest.col.warning" if problems and all(p.warning for p in problems) else "ingest.col.message"
     frame = pd.DataFrame(
         [(p.row, p.column or "", p.text(lang)) for p in problems],
-        columns=[t("ingest.col.row", lang), t("ingest.col.column", lang), t("ingest.col.message", lang)],
+        columns=[t("ingest.col.row", lang), t("ingest.col.column", lang), t(message, lang)],
     )
     frame.iloc[:, 0] = frame.iloc[:, 0].astype("Int64")
     return frame.sort_values(frame.columns[0], na_position="first", kind="stable").reset_index(drop=True)
