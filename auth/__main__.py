@@ -13,7 +13,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("hash", help="ask for a password twice and print its bcrypt hash")
     check = commands.add_parser("check", help="load the users file and list its users")
-    check.add_argument("--config", default=None, help=f"users file (default ${auth.ENV_VAR} or config/users.toml)")
+    check.add_argument("--config", default=None, help=f"users file (default ${auth.ENV_VAR}; in demo mode "
+                                                        "config/users.toml)")
+    check.add_argument(auth.DEMO_FLAG, action="store_true", help="demo mode: accept the demo accounts")
     args = parser.parse_args(argv)
 
     if args.command == "hash":
@@ -27,10 +29,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {error}", file=sys.stderr)
             return 2
         return 0
+    if args.demo:
+        auth.enable_demo()
     try:
         config = auth.load(args.config)
     except auth.ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    if config.path is None:
+        print(f"error: no users file: set ${auth.ENV_VAR}, or use {auth.DEMO_FLAG} for the demo accounts", file=sys.stderr)
         return 2
     print(f"{config.path}: public_viewing = {str(config.public_viewing).lower()}")
     for user in config.users.values():

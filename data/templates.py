@@ -28,7 +28,7 @@ from data.ingest.checks import FIRST_DATE
 from data.ingest.specs import AMOUNT, CHECKPOINT, CHOICE, COUNT, DATE, SPECS, UNIT, UNIT_NAME, TableSpec
 from i18n import t
 
-GUIDE_SHEET = "Hướng dẫn"
+GUIDE_SHEET = files.GUIDE_SHEET
 VALIDATED_ROWS = 2000          # rows of the data sheet that carry Excel's input checks
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 OPTIONAL_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -190,8 +190,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--date", type=dt.date.fromisoformat, default=None, help="prefill this date (YYYY-MM-DD)")
     parser.add_argument("--db", type=Path, default=None, help="database (default: $SITUATION_DB or data/situation.duckdb)")
     args = parser.parse_args(argv)
+    path = args.db or db.db_path()
+    if not Path(path).is_file():  # opening would create an empty database and fail later with a traceback
+        print(t("ingest.templates.no_database", "vi", path=path), file=sys.stderr)
+        print(t("ingest.templates.no_database", "en", path=path), file=sys.stderr)
+        return 2
     args.outdir.mkdir(parents=True, exist_ok=True)
-    con = db.connect(args.db, read_only=True)
+    con = db.connect(path, read_only=True)
     try:
         for table in SPECS:
             path = args.outdir / file_name(table, args.province)

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from data import db, ingest, templates
+from data.spreadsheet_safe import csv_bytes, neutralise_frame
 from data.ingest import files
 from data.ingest.specs import SPECS
 from data.ingest.store import label
@@ -79,6 +80,7 @@ def upload_view() -> None:
         st.success(t("ingest.upload.written", lang, upload=written), icon=":material/check_circle:")
     limits = t("ingest.upload.limits", lang, size=files.MAX_FILE_BYTES // 1024 // 1024, rows=fmt_int(files.MAX_ROWS, lang))
     round_ = st.session_state.setdefault("ingest_round", 0)
+    uploader_in_language()
     uploaded = st.file_uploader(t("ingest.upload.label", lang), type=["xlsx", "csv"], key=f"ingest_file_{round_}",
                                 max_upload_size=files.MAX_FILE_BYTES // 1024 // 1024)
     st.caption(limits)
@@ -93,11 +95,34 @@ def upload_view() -> None:
         in_rows = problems[problems.iloc[:, 0].notna()]
         if len(in_rows):
             st.dataframe(in_rows, hide_index=True, width="stretch", key="ingest_problems")
-        st.download_button(t("ingest.upload.problems_csv", lang), problems.to_csv(index=False).encode("utf-8-sig"),
+        st.download_button(t("ingest.upload.problems_csv", lang), csv_bytes(problems),
                            file_name=f"loi_{uploaded.name}.csv", mime="text/csv", key="problems_csv", on_click="ignore",
                            icon=":material/download:")
         return
     preview(plan)
+
+
+def uploader_in_language() -> None:
+    """Streamlit draws the upload widget's own button and limit in English; in Vietnamese, say them in Vietnamese."""
+    if lang == "en":
+        return
+    button, limit = t("ingest.upload.browse", lang), t("ingest.upload.drop_limit", lang,
+                                                         size=files.MAX_FILE_BYTES // 1024 // 1024)
+    st.html(f"""<style>
+      [data-testid="stFileUploaderDropzone"] button p {{font-size: 0;}}
+      [data-testid="stFileUploaderDropzone"] button p::after {{content: "{button}"; font-size: 0.875rem;}}
+      [data-testid="stFileUploaderDropzoneInstructions"] * {{font-size: 0;}}
+      [data-testid="stFileUploaderDropzoneInstructions"]::after {{content: "{limit}"; font-size: 0.875rem;}}
+    </style>""")
+
+
+def warnings(plan: ingest.Plan) -> None:
+    """The points to confirm (hidden rows, ambiguous numbers, unusual figures), above the changes."""
+    if plan.warnings:
+        st.warning(t("ingest.upload.warnings_title", lang, count=fmt_int(len(plan.warnings), lang)),
+                   icon=":material/help:")
+        st.dataframe(ingest.problems_frame(plan.warnings, lang), hide_index=True, width="stretch",
+                     key="ingest_warnings")
 
 
 def preview(plan: ingest.Plan) -> None:
@@ -107,6 +132,7 @@ def preview(plan: ingest.Plan) -> None:
     counts[0].metric(t("ingest.upload.new_rows", lang), fmt_int(len(plan.inserted), lang), border=True)
     counts[1].metric(t("ingest.upload.updated_rows", lang), fmt_int(len(plan.updated), lang), border=True)
     counts[2].metric(t("ingest.upload.unchanged_rows", lang), fmt_int(plan.unchanged, lang), border=True)
+    warnings(plan)
     if not plan.after:
         st.info(t("ingest.cli.nothing", lang))
         return
@@ -117,9 +143,12 @@ def preview(plan: ingest.Plan) -> None:
     with added:
         st.dataframe(plan.new_rows(lang), hide_index=True, width="stretch", key="ingest_new_rows")
     st.caption(t("ingest.upload.observed_note", lang))
-    if st.button(t("ingest.upload.confirm", lang), type="primary", key="ingest_confirm", icon=":material/save:"):
+    confirmed = not plan.warnings or st.checkbox(t("ingest.upload.warnings_confirm", lang),
+                                                 key="ingest_warnings_confirmed")
+    if st.button(t("ingest.upload.confirm", lang), type="primary", key="ingest_confirm", icon=":material/save:",
+                 disabled=not confirmed):
         try:
-            upload_id = ingest.commit(con, plan, user)
+            upload_id = ingest.commit(con, plan, user, confirmed=confirmed)
         except ingest.Refused as refusal:
             st.session_state.pop("ingest_plan", None)
             st.error(refusal.text(lang))
@@ -164,7 +193,7 @@ def uploads_table(uploads: pd.DataFrame) -> None:
             t("ingest.history.rolled_back", lang, when=_when(at), user=by)
             for at, by in zip(uploads["rolled_back_at"], uploads["rolled_back_by"])],
     })
-    st.dataframe(shown, hide_index=True, width="stretch", key="ingest_uploads")
+    st.dataframe(neutralise_frame(shown), hide_index=True, width="stretch", key="ingest_uploads")
 
 
 def upload_detail(uploads: pd.DataFrame) -> None:
@@ -217,8 +246,9 @@ def figure_history(province: str | None) -> None:
         return
     found["uploaded_at"] = found["uploaded_at"].map(_when)
     found["rolled_back_at"] = found["rolled_back_at"].map(_when)
-    st.dataframe(found.rename(columns=lambda c: t(f"ingest.history.{c}", lang)), hide_index=True, width="stretch",
-                 key="ingest_figure_history")
+    found["note"] = found["note"].fillna("—")
+    st.dataframe(neutralise_frame(found.rename(columns=lambda c: t(f"ingest.history.{c}", lang))), hide_index=True,
+                 width="stretch", key="ingest_figure_history")
 
 
 # ------------------------------------------------------------------ page
@@ -232,8 +262,6 @@ login.signed_in_bar(user, lang, province_names.get(user.province_code))
 if not user.can_upload:
     st.warning(t("ingest.refused.role", lang))
     st.stop()
-if login.config().is_demo:
-    st.warning(t("ingest.demo_accounts", lang), icon=":material/warning:")
 con = cached.connection()
 
 view = st.segmented_control(t("ingest.view", lang), options=list(VIEWS), default="upload", required=True,

@@ -19,6 +19,7 @@ from charts.trends import (bands_figure, capacity_figure, comparison_figure, loa
 from data import db
 from data import trends as trend_data
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area
+from data.spreadsheet_safe import csv_bytes
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators.rulesets import DEFAULT_RULESET, list_rulesets, load_ruleset
 from trends import compare, levels, load, rt, series, vaccination
@@ -103,7 +104,7 @@ def trends_national(con, start: dt.date, end: dt.date) -> pd.DataFrame:
 
 
 def _csv(frame: pd.DataFrame):
-    return lambda: frame.to_csv(index=False).encode("utf-8-sig")  # BOM: Excel then reads Vietnamese correctly
+    return lambda: csv_bytes(frame)
 
 
 def _parquet(frame: pd.DataFrame):

@@ -1,4 +1,4 @@
-"""Login and roles: the users file, bcrypt passwords, who may write where, and the login throttle."""
+"""Login and roles: the users file, bcrypt passwords, who may write where, demo mode, and the login backoff."""
 from __future__ import annotations
 
 import unicodedata
@@ -11,9 +11,16 @@ from auth import __main__ as auth_cli
 DEMO = {"quantri": "quantri-demo", "canbo_dienbien": "dienbien-demo", "xem": "xem-demo"}
 
 
-@pytest.fixture(scope="module")
-def demo():
+@pytest.fixture
+def demo(monkeypatch):
+    monkeypatch.setenv(auth.DEMO_ENV_VAR, "1")
     return auth.load(auth.DEFAULT_CONFIG)
+
+
+@pytest.fixture(autouse=True)
+def no_demo_mode(monkeypatch):
+    """Tests start outside demo mode, whatever the environment of the run."""
+    monkeypatch.setenv(auth.DEMO_ENV_VAR, "0")
 
 
 @pytest.fixture
@@ -97,21 +104,89 @@ def test_the_environment_points_at_a_real_users_file(tmp_path, monkeypatch, quic
         auth.load()
 
 
-def test_the_throttle_stops_guessing_then_forgets():
-    now = [0.0]
-    throttle = auth.Throttle(limit=3, window=60, clock=lambda: now[0])
-    for _ in range(3):
-        assert throttle.allowed("quantri")
-        throttle.failed("quantri")
-    assert not throttle.allowed("quantri") and throttle.allowed("xem")
-    now[0] = 61.0
-    assert throttle.allowed("quantri")
-    throttle.failed("quantri")
-    throttle.succeeded("quantri")
-    assert len(throttle._recent("quantri")) == 0
+def test_outside_demo_mode_there_are_no_users_and_the_demo_accounts_are_refused(tmp_path, monkeypatch):
+    monkeypatch.delenv(auth.ENV_VAR, raising=False)
+    config = auth.load()
+    assert config.path is None and not config.users and config.public_viewing and not config.is_demo
+    with pytest.raises(auth.ConfigError, match="demo mode"):
+        auth.load(auth.DEFAULT_CONFIG)
+    copy = tmp_path / "elsewhere" / "users.toml"  # the published hashes, wherever the file lives
+    copy.parent.mkdir()
+    copy.write_bytes(auth.DEFAULT_CONFIG.read_bytes())
+    monkeypatch.setenv(auth.ENV_VAR, str(copy))
+    with pytest.raises(auth.ConfigError, match="quantri"):
+        auth.load()
+
+
+def test_a_demo_password_given_a_fresh_hash_still_fails_outside_demo_mode(tmp_path, quick_hashes, monkeypatch):
+    path = write_users(tmp_path, f'[users.quantri]\nrole = "admin"\npassword_hash = "{auth.hash_password("quantri-demo")}"\n')
+    assert auth.authenticate(auth.load(path), "quantri", "quantri-demo") is None
+    monkeypatch.setenv(auth.DEMO_ENV_VAR, "1")
+    assert auth.authenticate(auth.load(path), "quantri", "quantri-demo").name == "quantri"
+
+
+def test_demo_mode_is_explicit(monkeypatch):
+    monkeypatch.delenv(auth.ENV_VAR, raising=False)
+    assert not auth.demo_mode() and auth.config_path() is None
+    monkeypatch.setattr("sys.argv", ["app.py", "--demo"])  # streamlit run app.py -- --demo
+    assert auth.demo_mode() and auth.config_path() == auth.DEFAULT_CONFIG and auth.load().is_demo
+
+
+def test_an_attacker_cannot_lock_the_admin_out(tmp_path):
+    """Hundreds of wrong passwords for the admin from one client, then from many: the attacker waits longer
+    and longer, the admin's own browser logs in at once, and the backoff survives a restart."""
+    now = [1_000_000.0]
+    path = auth.guard_path(tmp_path / "situation.duckdb")
+    guard = auth.LoginGuard(path, clock=lambda: now[0])
+    guard.succeeded("quantri", "10.0.0.5", device="admin-browser")   # the admin signed in here last week
+    for _ in range(200):
+        guard.failed("quantri", "203.0.113.9", known=True)
+    assert guard.wait("quantri", "203.0.113.9") == auth.LoginGuard.CLIENT_MAX_WAIT
+    assert guard.wait("xem", "203.0.113.9") > 0                       # the attacker's client, for any account
+    for address in range(50):                                          # a botnet: one try from each address
+        guard.failed("quantri", f"198.51.100.{address}", known=True)
+    restarted = auth.LoginGuard(path, clock=lambda: now[0])            # a new process reads the same file
+    assert restarted.wait("quantri", "203.0.113.9") > 0
+    assert restarted.wait("quantri", "10.0.0.5", device="admin-browser") == 0  # the admin is never slowed
+    assert 0 < restarted.wait("quantri", "192.0.2.1") <= auth.LoginGuard.ACCOUNT_MAX_WAIT  # a stranger: slowed only
+    assert restarted.wait("xem", "192.0.2.1") == 0                     # other accounts are not affected
+    now[0] += auth.LoginGuard.ACCOUNT_MAX_WAIT + 1
+    assert restarted.wait("quantri", "192.0.2.1") == 0                 # a wait, never a lock
+    restarted.succeeded("quantri", "192.0.2.1", device="laptop")
+    assert restarted.wait("quantri", "192.0.2.1") == 0
+    assert "203.0.113.9" not in path.read_text()                       # addresses are kept as hashes
+
+
+def test_the_backoff_holds_in_memory_where_its_file_cannot_be_written(tmp_path):
+    blocked = tmp_path / "a_file"
+    blocked.write_text("")
+    guard = auth.LoginGuard(blocked / "situation.logins.json")  # its folder is a file: nothing can be written
+    for _ in range(auth.LoginGuard.CLIENT_FREE + 3):
+        guard.failed("quantri", "203.0.113.9", known=True)
+    assert guard.wait("quantri", "203.0.113.9") > 0 and guard.wait("quantri", "192.0.2.1") == 0
+
+
+def test_a_damaged_backoff_file_never_stops_a_login(tmp_path):
+    path = auth.guard_path(tmp_path / "x.duckdb")
+    for damaged in ('{"clients": {"x": 5}, "accounts": {"quantri": {"failures": "many"}}}', "not json", "[1]"):
+        path.write_text(damaged)
+        guard = auth.LoginGuard(path)
+        assert guard.wait("quantri", "x") == 0
+        guard.failed("quantri", "x", known=True)
+        guard.succeeded("quantri", "x", device="d")
+
+
+def test_unknown_names_are_not_kept(tmp_path):
+    guard = auth.LoginGuard(auth.guard_path(tmp_path / "x.duckdb"))
+    for index in range(30):
+        guard.failed(f"name{index}", "192.0.2.7", known=False)
+    assert "name1" not in guard.path.read_text()
+    assert guard.wait("name1", "192.0.2.8") == 0
 
 
 def test_the_check_command_lists_the_users(capsys):
-    assert auth_cli.main(["check", "--config", str(auth.DEFAULT_CONFIG)]) == 0
+    assert auth_cli.main(["check", "--config", str(auth.DEFAULT_CONFIG)]) == 2
+    assert "demo mode" in capsys.readouterr().err
+    assert auth_cli.main(["check", "--config", str(auth.DEFAULT_CONFIG), "--demo"]) == 0
     out = capsys.readouterr().out
     assert "canbo_dienbien: clerk (province 11)" in out and "public_viewing = true" in out

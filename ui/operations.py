@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from data import operations
+from data.spreadsheet_safe import csv_bytes
 from i18n import fmt_date, fmt_number, t
 from i18n.formats import MISSING
 from ui.cached import cached
@@ -45,7 +46,7 @@ def table(frame: pd.DataFrame, labels: dict[str, str], key: str, lang: str, file
             styler = styler.format(lambda v, places=places: fmt_number(v, places, lang), subset=[label], na_rep=MISSING)
     st.dataframe(styler, hide_index=True, key=key, width="stretch", placeholder=MISSING)
     source_caption(source, lang)
-    st.download_button(t("common.download_csv", lang), shown.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button(t("common.download_csv", lang), csv_bytes(shown),
                        file_name=file_name, mime="text/csv", key=f"{key}_csv", icon=":material/download:")
 
 

@@ -1,9 +1,10 @@
-"""python -m data.ingest FILE [--dry-run] [--user NAME]: check an uploaded report and write it to the database.
+"""python -m data.ingest FILE [--dry-run] [--user NAME] [--confirm]: check an uploaded report and write it.
 
-Exit codes: 0 written (or, with --dry-run, valid); 1 the file has problems (all listed, nothing written);
-2 usage, login or permission error; 3 the database refused (missing, not a database, another schema,
-busy, changed during the upload, disk full or folder not writable).
-The password of --user comes from $SITUATION_PASSWORD or is asked for.
+Exit codes: 0 written (or, with --dry-run, valid); 1 the file has problems (all listed, nothing written),
+or points to confirm without --confirm; 2 usage, login or permission error; 3 the database refused (missing,
+not a database, another schema, busy, changed during the upload, disk full or folder not writable).
+The password of --user comes from $SITUATION_PASSWORD or is asked for; failed logins back off
+(auth.LoginGuard). The demo accounts need --demo (or SITUATION_DEMO=1).
 """
 from __future__ import annotations
 
@@ -29,17 +30,28 @@ def _password(name: str) -> str | None:
     return None
 
 
-def _login(name: str, lang: str) -> auth.User | None:
+def _login(name: str, lang: str, database: Path) -> auth.User | None:
     try:
         config = auth.load()
     except auth.ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return None
+    if config.path is None:
+        print(t("ingest.login.no_users", lang), file=sys.stderr)
+        return None
+    guard = auth.LoginGuard(auth.guard_path(database))
+    wait = guard.wait(name, "cli")
+    if wait > 0:
+        print(t("ingest.login.wait", lang, seconds=max(1, round(wait))), file=sys.stderr)
+        return None
     password = _password(name)
     user = auth.authenticate(config, name, password) if password else None
     if user is None:
+        guard.failed(name, "cli", known=name in config.users)
         print(t("ingest.cli.login_failed", lang, user=name), file=sys.stderr)
-    elif not user.can_upload:
+        return None
+    guard.succeeded(name, "cli")
+    if not user.can_upload:
         print(t("ingest.refused.role", lang), file=sys.stderr)
         return None
     return user
@@ -55,6 +67,12 @@ def _print_plan(plan: store.Plan, lang: str) -> None:
             print(t("ingest.cli.more", lang, count=len(changes) - PREVIEW_LINES))
 
 
+def _print_problems(problems: list, lang: str) -> None:
+    for problem in sorted(problems, key=lambda p: (p.row or 0, p.column or "")):
+        where = t("ingest.cli.where", lang, row=problem.row or "—", column=problem.column or "—")
+        print(f"  {where}: {problem.text(lang)}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m data.ingest", description=__doc__.splitlines()[0],
                                      epilog=__doc__.split("\n", 2)[2], formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -65,13 +83,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--table", choices=sorted(specs.SPECS), default=None,
                         help="the template (default: recognised from the headers)")
     parser.add_argument("--lang", choices=LANGS, default="vi", help="language of the messages")
+    parser.add_argument("--confirm", action="store_true",
+                        help="write although the file has points to confirm (hidden rows, ambiguous numbers, "
+                             "unusual figures), after you have checked them")
+    parser.add_argument(auth.DEMO_FLAG, action="store_true", help="demo mode: the demo accounts of the README")
     args = parser.parse_args(argv)
     lang = args.lang
+    if args.demo:
+        auth.enable_demo()
 
     if not args.dry_run and not args.user:
         print(t("ingest.cli.user_required", lang), file=sys.stderr)
         return 2
-    user = _login(args.user, lang) if args.user else None
+    user = _login(args.user, lang, args.db or db.db_path()) if args.user else None
     if args.user and user is None:
         return 2
     try:
@@ -90,15 +114,19 @@ def main(argv: list[str] | None = None) -> int:
         plan = store.prepare(con, content, args.file.name, user.province_code if user else None, table=args.table)
         if not plan.ok:
             print(t("ingest.cli.problems", lang, count=len(plan.problems), file=args.file.name), file=sys.stderr)
-            for problem in sorted(plan.problems, key=lambda p: (p.row or 0, p.column or "")):
-                where = t("ingest.cli.where", lang, row=problem.row or "—", column=problem.column or "—")
-                print(f"  {where}: {problem.text(lang)}", file=sys.stderr)
+            _print_problems(plan.problems, lang)
             return 1
         _print_plan(plan, lang)
+        if plan.warnings:
+            print(t("ingest.cli.warnings", lang, count=len(plan.warnings), file=args.file.name), file=sys.stderr)
+            _print_problems(plan.warnings, lang)
         if args.dry_run:
             print(t("ingest.cli.dry_run", lang))
             return 0
-        upload_id = store.commit(con, plan, user)
+        if plan.warnings and not args.confirm:
+            print(t("ingest.cli.confirm_needed", lang), file=sys.stderr)
+            return 1
+        upload_id = store.commit(con, plan, user, confirmed=args.confirm)
         print(t("ingest.cli.nothing", lang) if upload_id is None else t("ingest.cli.written", lang, upload=upload_id))
         return 0
     except store.Refused as refusal:

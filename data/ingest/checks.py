@@ -16,10 +16,11 @@ from functools import partial
 
 import pandas as pd
 
-from data.ingest.files import Sheet
+from data.ingest.files import MAX_DIGITS, LongNumber, Sheet
 from data.ingest.specs import (
     AMOUNT, CHECKPOINT, CHOICE, COUNT, DATE, DISTRICT, NOTE, NOTE_COLUMN, SPECS, UNIT, UNIT_NAME, Column, TableSpec,
 )
+from data.spreadsheet_safe import neutralise
 from i18n import fmt_date, fmt_int, fmt_number, t
 
 FIRST_DATE = dt.date(2020, 1, 1)   # before the first case in Viet Nam (23/01/2020): an earlier date is a typo
@@ -30,20 +31,28 @@ _WHOLE = re.compile(r"-?\d+")
 _GROUPED_WHOLE = re.compile(r"-?\d{1,3}(\.\d{3})+")          # Vietnamese thousands: 1.719
 _GROUPED_DECIMAL = re.compile(r"-?\d{1,3}(\.\d{3})*,\d+")    # 1.719,5
 _DECIMAL = re.compile(r"-?\d+[.,]\d+")
+_AMBIGUOUS = re.compile(r"\d{1,3}[.,]\d{3}")                  # 2.500: two thousand five hundred, or two and a half?
 _RANGE = re.compile(r"(\d{1,2})\s*[-–]\s*(\d{1,2})")
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding: a message key with its values, and where it is (Excel row, Vietnamese header)."""
+    """One finding: a message key with its values, and where it is (Excel row, Vietnamese header).
+
+    A `warning` is only unusual: the preview shows it and the upload waits for the clerk's
+    confirmation; any other problem refuses the file."""
 
     key: str
     values: dict = field(default_factory=dict)
     row: int | None = None
     column: str | None = None
+    warning: bool = False
 
     def text(self, lang: str = "vi") -> str:
         return t(self.key, lang, **{name: show(value, lang) for name, value in self.values.items()})
+
+
+MAX_SHOWN = 80  # characters of a cell quoted in a message: a hostile cell cannot flood the list of problems
 
 
 def show(value, lang: str) -> str:
@@ -57,14 +66,16 @@ def show(value, lang: str) -> str:
         return fmt_int(value, lang)
     if isinstance(value, float):
         return fmt_int(value, lang) if value.is_integer() else fmt_number(value, 2, lang).rstrip("0")
-    return str(value)
+    text = str(value)
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
 
 
 def problems_frame(problems: list[Problem], lang: str) -> pd.DataFrame:
-    """The problems as a table a clerk reads: row, column, message (sorted by row)."""
+    """The problems (or the warnings) as a table a clerk reads: row, column, message (sorted by row)."""
+    message = "ingest.col.warning" if problems and all(p.warning for p in problems) else "ingest.col.message"
     frame = pd.DataFrame(
         [(p.row, p.column or "", p.text(lang)) for p in problems],
-        columns=[t("ingest.col.row", lang), t("ingest.col.column", lang), t("ingest.col.message", lang)],
+        columns=[t("ingest.col.row", lang), t("ingest.col.column", lang), t(message, lang)],
     )
     frame.iloc[:, 0] = frame.iloc[:, 0].astype("Int64")
     return frame.sort_values(frame.columns[0], na_position="first", kind="stable").reset_index(drop=True)
@@ -161,6 +172,9 @@ def _parse_number(value, whole: bool):
         return _Bad("ingest.cell.not_number", value=value)
     if isinstance(value, str):
         text = "".join(value.split())  # 1 719 and non-breaking spaces
+        digits = sum(ch.isdigit() for ch in text)
+        if digits > MAX_DIGITS:  # before int(): Python refuses more than 4,300 digits
+            return _Bad("ingest.cell.long_number", digits=digits, limit=MAX_DIGITS)
         if _WHOLE.fullmatch(text):
             value = int(text)
         elif _GROUPED_WHOLE.fullmatch(text):
@@ -216,10 +230,20 @@ def _parse_choice(value, column: Column):
 
 
 def _parse_text(value, column: Column):
+    """Free text as stored: never something a spreadsheet would run when the history is downloaded."""
     text = str(value).strip()
     if column.kind == NOTE and len(text) > MAX_NOTE:
         return _Bad("ingest.cell.note_too_long", limit=MAX_NOTE)
-    return text
+    return neutralise(text)
+
+
+def _ambiguous(raw, parsed, column: Column) -> dict | None:
+    """For a figure that may have decimals, text like 2.500 or 2,500 reads two ways: both, or None."""
+    if column.kind != AMOUNT or not isinstance(raw, str) or not _AMBIGUOUS.fullmatch("".join(raw.split())):
+        return None
+    text = "".join(raw.split())
+    other = float(text.replace(",", "").replace(".", "")) if "," in text else float(text)
+    return {"value": raw.strip(), "read": parsed, "other": other}
 
 
 def _parser(column: Column, spec: TableSpec):
@@ -252,6 +276,11 @@ def read_cells(sheet: Sheet, spec: TableSpec, positions: dict[str, int]) -> tupl
                 problems.append(Problem("ingest.cell.formula", {"value": raw}, number, column.header))
                 values.append(None)
                 continue
+            if isinstance(raw, LongNumber):  # in any column: a date, a code or a figure
+                problems.append(Problem("ingest.cell.long_number", {"digits": raw.digits, "limit": MAX_DIGITS}, number,
+                                        column.header))
+                values.append(None)
+                continue
             if raw is None:
                 if column.required:
                     problems.append(Problem("ingest.cell.blank", {}, number, column.header))
@@ -261,6 +290,8 @@ def read_cells(sheet: Sheet, spec: TableSpec, positions: dict[str, int]) -> tupl
             if isinstance(parsed, _Bad):
                 problems.append(Problem(parsed.key, parsed.values, number, column.header))
                 parsed = None
+            elif readings := _ambiguous(raw, parsed, column):
+                problems.append(Problem("ingest.cell.ambiguous_number", readings, number, column.header, warning=True))
             values.append(parsed)
         series = pd.Series(values, dtype="object")
         text = series.astype("str").where(series.notna())
@@ -281,6 +312,7 @@ def check_rows(frame: pd.DataFrame, spec: TableSpec, units: pd.DataFrame, provin
         *_check_duplicates(frame, spec),
         *_check_groups(frame, spec),
         *_check_parts(frame, spec),
+        *_check_bounds(frame, spec),
     ]
 
 
@@ -404,6 +436,32 @@ def _check_parts(frame: pd.DataFrame, spec: TableSpec) -> list[Problem]:
     return problems
 
 
+def _check_bounds(frame: pd.DataFrame, spec: TableSpec) -> list[Problem]:
+    problems = []
+    for bound in spec.bounds:
+        if {bound.value, bound.limit} <= set(frame.columns):
+            problems += _at(frame, frame[bound.value] > frame[bound.limit], f"ingest.check.{bound.name}",
+                            spec.header(bound.value), {"check": bound.name}, value=bound.value, limit=bound.limit)
+    return problems
+
+
+# ------------------------------------------------------------------ what the preview must show
+
+
+def check_sheet(sheet: Sheet) -> list[Problem]:
+    """What a person looking at the file in Excel would not see, as warnings to confirm: hidden rows and
+    columns that hold data, hidden sheets, and other sheets with data (only one sheet is read)."""
+    problems = [Problem("ingest.file.hidden_row", {}, row, None, warning=True) for row in sheet.hidden_rows]
+    problems += [Problem("ingest.file.hidden_column", {"letter": _letter(index)}, None, sheet.headers[index] or None,
+                         warning=True) for index in sheet.hidden_columns]
+    if sheet.hidden_sheets:
+        problems.append(Problem("ingest.file.hidden_sheets", {"sheets": sheet.hidden_sheets}, warning=True))
+    if sheet.other_sheets:
+        problems.append(Problem("ingest.file.other_sheets", {"sheets": sheet.other_sheets, "read": sheet.sheet_name},
+                                warning=True))
+    return problems
+
+
 # ------------------------------------------------------------------ series along time
 
 
@@ -465,3 +523,58 @@ def _blame(both: pd.DataFrame, before: pd.DataFrame, broken: pd.Series, spec: Ta
             problems.append(Problem(key, values(now, prior), int(blamed.at[index, "_row"]),
                                     header if isinstance(header, str) else spec.header(column)))
     return problems
+
+
+# ------------------------------------------------------------------ plausibility along time
+
+SPIKE_FACTOR = 5        # a day above five times the unit's highest of its recent days...
+SPIKE_FLOOR = 20        # ...and at least this many: small numbers jump without meaning anything
+SPIKE_DAYS = 14         # the recent days compared with
+SPIKE_MIN_DAYS = 7      # a unit with fewer known recent days is not judged
+OPENING = FIRST_DATE - dt.timedelta(days=1)  # the date of a unit's totals before the recent days (history)
+
+
+def check_history(rows: pd.DataFrame, history: pd.DataFrame, spec: TableSpec) -> list[Problem]:
+    """Named checks against the unit's own past: running totals that cannot cross (deaths above cases:
+    an error) and a day far above the unit's recent days (a warning to confirm).
+
+    `rows` are the file's rows (database columns, `_row`); `history` the stored rows of the same units
+    up to the file's last day, except those the file replaces (`spec.key` and `spec.history_columns`); older
+    days may come summed in one row per unit dated OPENING.
+    """
+    if not spec.history_columns or rows.empty:
+        return []
+    series_key = [k for k in spec.key if k != "date"]
+    columns = [c for c in spec.history_columns if c in rows]
+    mine = rows[[*spec.key, *columns, "_row"]].assign(_file=True)
+    stored = history[[*spec.key, *columns]].assign(_file=False, _row=pd.NA)
+    both = pd.concat([stored, mine], ignore_index=True).sort_values([*series_key, "date"], kind="stable")
+    both = both.reset_index(drop=True)
+    by_unit = both.groupby(series_key, sort=False)
+    problems = []
+    for bound in spec.running_bounds:
+        if not {bound.value, bound.limit} <= set(columns):
+            continue
+        totals = by_unit[[bound.value, bound.limit]].cumsum()
+        crossed = both["_file"] & (totals[bound.value] > totals[bound.limit])
+        scratch = both.assign(_value=totals[bound.value], _limit=totals[bound.limit])
+        problems += _at(scratch, crossed, f"ingest.check.{bound.name}", spec.header(bound.value),
+                        {"check": bound.name}, value="_value", limit="_limit", date="date")
+    for column in spec.spikes:
+        if column not in columns:
+            continue
+        recent = pd.concat([_recent_high(unit, column) for _, unit in by_unit[["date", column]]]).reindex(both.index)
+        high = both["_file"] & (both[column] >= SPIKE_FLOOR) & (both[column] > SPIKE_FACTOR * recent)
+        scratch = both.assign(_recent=recent)
+        for problem in _at(scratch, high, "ingest.check.far_above_recent_days", spec.header(column),
+                           {"check": "far_above_recent_days", "factor": SPIKE_FACTOR, "days": SPIKE_DAYS},
+                           value=column, recent="_recent"):
+            problems.append(Problem(problem.key, problem.values, problem.row, problem.column, warning=True))
+    return problems
+
+
+def _recent_high(unit: pd.DataFrame, column: str) -> pd.Series:
+    """Each day's highest `column` over the unit's SPIKE_DAYS calendar days before it (NaN with too few)."""
+    values = unit.set_index("date")[column].astype("float64")
+    high = values.rolling(f"{SPIKE_DAYS}D", closed="left", min_periods=SPIKE_MIN_DAYS).max()
+    return pd.Series(high.to_numpy(), index=unit.index)

@@ -43,6 +43,18 @@ class PartRule:
 
 
 @dataclass(frozen=True)
+class Bound:
+    """A named plausibility check (in the style of Delphi's validator): `value` is never above `limit`.
+
+    On one row (`TableSpec.bounds`) or on running totals along time (`TableSpec.running_bounds`);
+    its message, `ingest.check.<name>`, gives the values and why it cannot happen."""
+
+    name: str
+    value: str
+    limit: str
+
+
+@dataclass(frozen=True)
 class TableSpec:
     table: str                          # the fact table, also the template's id
     title_key: str                      # i18n key of the template's title
@@ -57,6 +69,14 @@ class TableSpec:
     weekly: bool = False                # dates must be Mondays (the table is weekly)
     melt: tuple[str, str] | None = None  # (key column, value column): sheet columns become rows, one per key value
     melted: dict[str, str] = field(default_factory=dict)  # sheet column -> key value it becomes when melted
+    bounds: tuple[Bound, ...] = ()          # impossible on a row: an error
+    running_bounds: tuple[Bound, ...] = ()  # impossible on the unit's totals up to the day: an error
+    spikes: tuple[str, ...] = ()            # daily counts far above the unit's own recent days: a warning
+
+    @property
+    def history_columns(self) -> tuple[str, ...]:
+        """Stored figures the checks along time compare the file with (besides the cumulative series)."""
+        return tuple(dict.fromkeys([*(c for b in self.running_bounds for c in (b.value, b.limit)), *self.spikes]))
 
     @property
     def unit_column(self) -> str:
@@ -141,6 +161,8 @@ CASES = TableSpec(
         PartRule("in_treatment", ("oxygen",)),
         PartRule("in_treatment", ("icu",)),
     ),
+    running_bounds=(Bound("deaths_within_cases", "new_deaths", "new_cases"),),
+    spikes=("new_cases", "new_deaths"),
 )
 
 BEDS = TableSpec(
@@ -166,6 +188,11 @@ BEDS = TableSpec(
         PartRule("covid_beds_total", ("covid_beds_occupied",)),
         PartRule("icu_beds_staffed", ("icu_beds_occupied",)),
         PartRule("ventilators", ("ventilators_in_use",)),
+    ),
+    bounds=(
+        Bound("icu_beds_within_covid_beds", "icu_beds_staffed", "covid_beds_total"),
+        Bound("icu_occupied_within_covid_occupied", "icu_beds_occupied", "covid_beds_occupied"),
+        Bound("ventilators_within_icu_beds", "ventilators", "icu_beds_staffed"),
     ),
 )
 

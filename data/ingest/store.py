@@ -39,6 +39,7 @@ from data.db import publish, query
 from data.ingest import checks, files
 from data.ingest.checks import Problem
 from data.ingest.specs import CHECKPOINT, DISTRICT, NOTE_COLUMN, SPECS, TableSpec
+from data.spreadsheet_safe import neutralise
 from i18n import t
 
 OBSERVED = "observed"
@@ -172,6 +173,7 @@ class Plan:
     spec: TableSpec | None = None
     province_code: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)   # unusual, not wrong: written only once confirmed
     sheet: files.Sheet | None = None
     before: dict[str, dict] = field(default_factory=dict)   # row key -> stored row it replaces
     after: dict[str, dict] = field(default_factory=dict)    # row key -> row it writes
@@ -287,7 +289,7 @@ def _plan(cur, plan: Plan, province: str | None, today: dt.date) -> Plan:
     positions, problems = checks.match_headers(plan.sheet, spec)
     frame, cell_problems = checks.read_cells(plan.sheet, spec, positions)
     units = _units(cur, spec)
-    problems += cell_problems + checks.check_rows(frame, spec, units, province, today)
+    problems += cell_problems + checks.check_rows(frame, spec, units, province, today) + checks.check_sheet(plan.sheet)
     codes = frame.get(spec.unit_column, pd.Series(dtype="str")).dropna()
     provinces = units.loc[units["unit_code"].isin(codes), "province_code"].unique()
     plan.province_code = provinces[0] if len(provinces) == 1 else province
@@ -297,8 +299,11 @@ def _plan(cur, plan: Plan, province: str | None, today: dt.date) -> Plan:
     stored = _select_by_keys(cur, spec, types, [_plain_row(r, spec.key) for r in complete.to_dict("records")])
     if spec.series_columns:
         problems += checks.check_series(complete, _earlier(cur, spec, types, complete), spec)
-    plan.problems = problems
-    if problems:
+    if spec.history_columns:
+        problems += checks.check_history(complete, _history(cur, spec, types, complete), spec)
+    plan.problems = [p for p in problems if not p.warning]
+    plan.warnings = [p for p in problems if p.warning]
+    if plan.problems:
         return plan
     plan.before, plan.after, plan.notes, plan.unchanged = _changes(spec, types, rows, stored)
     return plan
@@ -358,6 +363,32 @@ def _earlier(cur, spec: TableSpec, types: dict[str, str], rows: pd.DataFrame) ->
     return frame
 
 
+def _history(cur, spec: TableSpec, types: dict[str, str], rows: pd.DataFrame) -> pd.DataFrame:
+    """The stored figures of the file's units from SPIKE_DAYS before its first day to its last, except the rows
+    the file replaces, and before that one opening row per unit with the totals so far (dated OPENING)."""
+    columns = [*spec.key, *spec.history_columns]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    series_key = [k for k in spec.key if k != "date"]
+    series = rows[series_key].drop_duplicates()
+    start = rows["date"].min().date() - dt.timedelta(days=checks.SPIKE_DAYS)
+    units = ", ".join(f"t.{_ident(k)}" for k in series_key)
+    figures = ", ".join(f"t.{_ident(c)}" for c in spec.history_columns)
+    totals = ", ".join(f"sum(t.{_ident(c)}) AS {_ident(c)}" for c in spec.history_columns)
+    with _staged(cur, [_plain_row(r, series_key) for r in series.to_dict("records")], series_key):
+        match = " AND ".join(f"t.{_ident(k)} = CAST(s.{_ident(k)} AS {types[k]})" for k in series_key)
+        found = _rows(cur, f"""SELECT {units}, t.date, {figures} FROM {_ident(spec.table)} t JOIN staged s ON {match}
+                               WHERE t.date BETWEEN ? AND ?
+                               UNION ALL
+                               SELECT {units}, ?::DATE AS date, {totals} FROM {_ident(spec.table)} t
+                               JOIN staged s ON {match} WHERE t.date < ? GROUP BY {units}""",
+                      [start, rows["date"].max().date(), checks.OPENING, start])
+    replaced = {row_key(spec, _plain_row(r, spec.key)) for r in rows.to_dict("records")}
+    frame = pd.DataFrame([r for r in found if row_key(spec, r) not in replaced], columns=columns)
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame
+
+
 def _changes(spec: TableSpec, types: dict[str, str], rows: pd.DataFrame, stored: dict[str, dict]):
     """Before and after of every row the file changes: a group it fills becomes observed; a group it leaves
     blank keeps the stored values and their source (blank where there was no row)."""
@@ -389,9 +420,12 @@ def _changes(spec: TableSpec, types: dict[str, str], rows: pd.DataFrame, stored:
 
 
 def commit(con, plan: Plan, user: User, now: dt.datetime | None = None,
-           today: dt.date | None = None) -> int | None:
+           today: dt.date | None = None, confirmed: bool = False) -> int | None:
     """Write a checked plan as a new version of the database `con` reads; the upload's id, or None when it
     changes nothing.
+
+    A plan with warnings (hidden rows, ambiguous numbers, unusual figures) is written only
+    when `confirmed`: the clerk has seen them in the preview and said so.
 
     The plan is made again on the newest data; if anything differs from what was
     previewed (another upload came in between), nothing is written and Refused is raised.
@@ -400,6 +434,8 @@ def commit(con, plan: Plan, user: User, now: dt.datetime | None = None,
         raise Refused("ingest.refused.province", province=plan.province_code or "—")
     if not plan.ok:
         raise Refused("ingest.refused.invalid", count=len(plan.problems))
+    if plan.warnings and not confirmed:
+        raise Refused("ingest.refused.unconfirmed", count=len(plan.warnings))
     if not plan.after:
         return None
     now = now or now_in_vietnam()
@@ -497,7 +533,7 @@ def _write(cur, plan: Plan, user: User, now: dt.datetime) -> int:
         """INSERT INTO uploads (uploaded_at, user_name, province_code, table_name, file_name, file_sha256,
                                 rows_inserted, rows_updated)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING upload_id""",
-        [now, user.name, plan.province_code, spec.table, plan.file_name, plan.sha256,
+        [now, user.name, plan.province_code, spec.table, neutralise(plan.file_name), plan.sha256,
          len(plan.inserted), len(plan.updated)],
     ).fetchone()
     revisions = pd.DataFrame(
