@@ -76,7 +76,7 @@ def test_the_ingest_command_refuses_a_damaged_database(kind, dry_run, small_db, 
                                                        monkeypatch):
     path = damaged(kind, small_db, tmp_path)
     before = path.read_bytes() if path.exists() else None
-    monkeypatch.setattr(ingest_cli, "_login", lambda name, lang: CLERK)
+    monkeypatch.setattr(ingest_cli, "_login", lambda name, lang, database: CLERK)
     argv = [str(report_file), "--db", str(path), *(["--dry-run"] if dry_run else ["--user", CLERK.name])]
     for lang in ("vi", "en"):
         assert ingest_cli.main([*argv, "--lang", lang]) == 3

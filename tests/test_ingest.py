@@ -71,9 +71,10 @@ def upload(con, rows_or_bytes, name: str = "bao_cao.xlsx", user: auth.User = CLE
 
 def table_fingerprints(con) -> dict[str, tuple[int, int]]:
     """Every table's row count and a checksum of all its rows: equal fingerprints, nothing written anywhere."""
-    names = [row[0] for row in con.execute(
+    cur = con.cursor()
+    names = [row[0] for row in cur.execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name").fetchall()]
-    return {name: con.execute(f'SELECT count(*), coalesce(sum(hash("{name}")::HUGEINT), 0) FROM "{name}"').fetchone()
+    return {name: cur.execute(f'SELECT count(*), coalesce(sum(hash("{name}")::HUGEINT), 0) FROM "{name}"').fetchone()
             for name in names}
 
 

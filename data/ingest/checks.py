@@ -550,6 +550,7 @@ def check_history(rows: pd.DataFrame, history: pd.DataFrame, spec: TableSpec) ->
     stored = history[[*spec.key, *columns]].assign(_file=False, _row=pd.NA)
     both = pd.concat([stored, mine], ignore_index=True).sort_values([*series_key, "date"], kind="stable")
     both = both.reset_index(drop=True)
+    both[columns] = both[columns].apply(pd.to_numeric, errors="coerce")  # blank cells come as objects
     by_unit = both.groupby(series_key, sort=False)
     problems = []
     for bound in spec.running_bounds:
