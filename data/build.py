@@ -21,7 +21,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from data import estimate, simulate
+from data import artefacts, estimate, simulate
 from data.supplies import simulate_supplies
 from data.db import SCHEMA_SQL, db_path
 
@@ -58,7 +58,8 @@ def load_real(provinces: list[str] | None = None, start: str | None = None, end:
     cases = _read("covid/province_daily_cases.csv")
     deaths = _read("covid/province_daily_deaths.csv")
     province_cases = cases.merge(deaths, on=["date", "province_code"], how="left")
-    province_cases["new_deaths"] = province_cases["new_deaths"].fillna(0).astype("int64")
+    province_cases["new_deaths"] = known_deaths(province_cases["date"], province_cases["new_deaths"],
+                                                deaths.loc[deaths["new_deaths"] > 0, "date"].max())
 
     frames = {
         "districts": districts,
@@ -73,6 +74,16 @@ def load_real(provinces: list[str] | None = None, start: str | None = None, end:
     for name in ("province_cases", "observed_district_cases", "vaccination_snapshots"):
         frames[name]["date"] = pd.to_datetime(frames[name]["date"])
     return _cut(frames, provinces, start, end)
+
+
+def known_deaths(dates: pd.Series, deaths: pd.Series, last_reported: str) -> pd.Series:
+    """Deaths as a nullable integer: 0 where the source has no row up to its last reported death, unknown after.
+
+    Why: the death series stops on 2022-05-25 (its rows carry 0 after it); an unknown count must never show
+    as an observed 0.
+    """
+    known = pd.to_datetime(dates) <= pd.Timestamp(last_reported)
+    return deaths.fillna(0).astype("Int64").where(known, pd.NA)
 
 
 def _cut(frames: dict[str, pd.DataFrame], provinces, start, end) -> dict[str, pd.DataFrame]:
@@ -129,6 +140,7 @@ def build(
     districts = real["districts"]
 
     say(0.15, "estimate")
+    real["province_cases"] = artefacts.adjust_province_cases(real["province_cases"])
     adjacency = estimate.district_adjacency(GEO_DIR / "districts_2021.geojson")
     district_cases = estimate.estimate_district_cases(
         real["province_cases"], real["observed_district_cases"], districts[["district_code", "province_code", "population"]],
@@ -137,7 +149,7 @@ def build(
 
     say(0.40, "simulate")
     simulated = simulate.simulate(
-        district_cases[["date", "district_code", "new_cases", "new_deaths"]],
+        district_cases[["date", "district_code", "new_cases_adjusted", "new_deaths"]],
         districts,
         real["population_by_age"],
         real["vaccination_snapshots"],
@@ -194,7 +206,8 @@ def _write_all(con, real, district_cases, simulated, seed) -> None:
         frame = simulated[name]
         _insert(con, name, frame.assign(reported_at=_reported_at(frame["date"])))
     _insert(con, "checkpoints", simulated["checkpoints"])
-    supplies = simulate_supplies(districts, cases, simulated["beds"], simulated["tracing"], seed)
+    adjusted = cases.assign(new_cases=cases["new_cases_adjusted"])  # simulations follow the adjusted series
+    supplies = simulate_supplies(districts, adjusted, simulated["beds"], simulated["tracing"], seed)
     _insert(con, "supplies", supplies.assign(reported_at=_reported_at(supplies["date"])))
 
     info = {

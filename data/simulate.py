@@ -42,7 +42,8 @@ def simulate(
 ) -> dict[str, pd.DataFrame]:
     """Every simulated table, keyed by schema table name (columns as in the schema, without reported_at).
 
-    district_cases: [date, district_code, new_cases, new_deaths] for every district of `districts`.
+    district_cases: [date, district_code, new_cases_adjusted, new_deaths] for every district of `districts`: the
+        adjusted series (backlog dumps spread back, data/artefacts.py); new_deaths NaN where unknown.
     districts: [district_code, province_code, population, ...].
     population_by_age: [district_code, age_group ('00-04' .. '85+'), population].
     vaccination_snapshots: the real province snapshots [date, province_code, people_dose1, people_dose2, doses_total].
@@ -76,8 +77,9 @@ class Grid:
     province_codes: np.ndarray  # the distinct provinces, sorted
     province_of_district: np.ndarray  # index into province_codes for each district
     population: np.ndarray  # per district
-    cases: np.ndarray
-    deaths: np.ndarray
+    cases: np.ndarray  # the adjusted series
+    deaths: np.ndarray  # 0 where unknown
+    deaths_known: np.ndarray  # per day: False where the death series had stopped
     period: np.ndarray  # index into the [periods] lists for each day
     period_starts: np.ndarray  # datetime64 per period
 
@@ -93,14 +95,16 @@ class Grid:
         if (column < 0).any():
             raise ValueError("district_cases names districts that are not in `districts`")
         arrays = []
-        for name in ("new_cases", "new_deaths"):
+        for name in ("new_cases_adjusted", "new_deaths"):
             values = np.zeros((len(dates), len(codes)), dtype=np.int64)
-            np.add.at(values, (row, column), district_cases[name].to_numpy(dtype=np.int64))
+            np.add.at(values, (row, column), district_cases[name].fillna(0).to_numpy(dtype=np.int64))
             arrays.append(values)
+        unknown_deaths = np.zeros(len(dates), dtype=bool)
+        unknown_deaths[row[district_cases["new_deaths"].isna().to_numpy()]] = True
         starts = np.array(periods["starts"], dtype="datetime64[D]")
         period = np.clip(np.searchsorted(starts, dates.to_numpy().astype("datetime64[D]"), side="right") - 1, 0, None)
         return cls(dates, codes, province_codes, province_of_district,
-                   units["population"].to_numpy(dtype=float), arrays[0], arrays[1], period, starts)
+                   units["population"].to_numpy(dtype=float), arrays[0], arrays[1], ~unknown_deaths, period, starts)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -200,8 +204,9 @@ def icu_share(grid: Grid, severity: dict) -> np.ndarray:
 
     The province CFR of each period (shrunk toward the national one) times the share of deaths that go
     through ICU, divided by ICU mortality: ICU and oxygen load then match the deaths that were reported.
+    Only days whose deaths are known count (the death series stops in May 2022).
     """
-    periods = np.eye(len(grid.period_starts))[grid.period]  # [day, period]
+    periods = np.eye(len(grid.period_starts))[grid.period] * grid.deaths_known[:, None]  # [day, period]
     cases = periods.T @ grid.province_totals(grid.cases)
     deaths = periods.T @ grid.province_totals(grid.deaths)
     national = deaths.sum(axis=1, keepdims=True) / np.maximum(cases.sum(axis=1, keepdims=True), 1)

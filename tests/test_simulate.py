@@ -37,6 +37,7 @@ def _synthetic_cases(districts: pd.DataFrame) -> pd.DataFrame:
         "date": np.repeat(dates, len(districts)),
         "district_code": np.tile(districts["district_code"].to_numpy(), len(dates)),
         "new_cases": cases.reshape(-1),
+        "new_cases_adjusted": cases.reshape(-1),
         "new_deaths": deaths.reshape(-1),
     })
 
@@ -76,7 +77,7 @@ def test_columns_are_the_schema_columns_without_reported_at(tables):
     schema = _schema_columns()
     expected = {name: [c for c in schema[name] if c != "reported_at"]
                 for name in ("beds", "tests", "vaccinations", "checkpoints", "checkpoint_counts", "tracing")}
-    set_by_build = {"new_cases", "new_deaths", "observed_cases", "source", "deaths_source", "split_source", "load_source", "reported_at"}
+    set_by_build = {"new_cases", "new_cases_adjusted", "artefact", "new_deaths", "observed_cases", "source", "deaths_source", "split_source", "load_source", "reported_at"}
     expected["case_details"] = [c for c in schema["cases"] if c not in set_by_build]
     assert {name: list(frame.columns) for name, frame in tables.items()} == expected
 
