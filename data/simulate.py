@@ -232,12 +232,25 @@ def clinical_load(grid: Grid, params: dict, rng: np.random.Generator) -> Load:
     return Load(in_treatment, oxygen, icu)
 
 
+def no_community(grid: Grid, periods: dict[str, list]) -> np.ndarray:
+    """[day, district] True where the record says no case was found in the community ('VN': every province)."""
+    days = grid.dates.to_numpy().astype("datetime64[D]")[:, None]
+    mask = np.zeros(grid.shape, dtype=bool)
+    for area, spans in periods.items():
+        where = np.ones(len(grid.district_codes), dtype=bool) if area == "VN" else (
+            grid.province_codes[grid.province_of_district] == area)
+        for first, last in spans:
+            mask |= (days >= np.datetime64(first)) & (days <= np.datetime64(last)) & where[None, :]
+    return mask
+
+
 def case_details(grid: Grid, load: Load, params: dict, rng: np.random.Generator) -> pd.DataFrame:
     """Origin of each day's new cases (imported / found in quarantine / community) plus the clinical load.
 
     Imported cases arrive at a small daily rate in provinces with an airport or border gate; a local
     outbreak dilutes them. Local cases are found in quarantine while tracing keeps up; the share falls
-    as district incidence rises.
+    as district incidence rises. Where the record says there was no community case, every local case was
+    found in quarantine.
     """
     split = params["case_split"]
     province_recent = grid.province_totals(trailing_mean(grid.cases))[:, grid.province_of_district]
@@ -246,6 +259,7 @@ def case_details(grid: Grid, load: Load, params: dict, rng: np.random.Generator)
     imported = binomial(rng, grid.cases, rate / (rate + province_recent))
     in_quarantine = grid.by_period(split["quarantine_share"]) * tracing_effort(grid, params["tracing"])
     quarantine = binomial(rng, grid.cases - imported, in_quarantine)
+    quarantine = np.where(no_community(grid, split["no_community"]), grid.cases - imported, quarantine)
     frame = grid.frame({
         "community_cases": grid.cases - imported - quarantine,
         "quarantine_cases": quarantine,
