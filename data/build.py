@@ -21,7 +21,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from data import artefacts, estimate, simulate
+from data import artefacts, estimate, simulate, vaccination
 from data.supplies import simulate_supplies
 from data.db import SCHEMA_SQL, db_path
 
@@ -68,6 +68,7 @@ def load_real(provinces: list[str] | None = None, start: str | None = None, end:
         "province_cases": province_cases,
         "observed_district_cases": _read("covid/district_announced_cases_2021-04-27_to_07-13.csv"),
         "vaccination_snapshots": _read("covid/province_vaccination_snapshots.csv"),
+        "vaccination_anchors": _read("covid/province_vaccination_anchors.csv"),
         "national": pd.read_csv(SOURCES / "covid/national_owid_vietnam_to_2022-01-10.csv"),
     }
     frames["national"]["date"] = pd.to_datetime(frames["national"]["date"], format="%m/%d/%Y")
@@ -96,7 +97,7 @@ def _cut(frames: dict[str, pd.DataFrame], provinces, start, end) -> dict[str, pd
             elif "district_code" in frame:
                 frames[name] = frame[frame["district_code"].isin(keep)]
     for name, frame in frames.items():
-        if "date" in frame and name != "vaccination_snapshots":
+        if "date" in frame and name not in ("vaccination_snapshots", "vaccination_anchors"):
             mask = pd.Series(True, index=frame.index)
             if start:
                 mask &= frame["date"] >= pd.Timestamp(start)
@@ -104,6 +105,18 @@ def _cut(frames: dict[str, pd.DataFrame], provinces, start, end) -> dict[str, pd
                 mask &= frame["date"] <= pd.Timestamp(end)
             frames[name] = frame[mask]
     return {name: frame.reset_index(drop=True) for name, frame in frames.items()}
+
+
+def province_vaccinations(real: dict[str, pd.DataFrame], params: dict, case_dates: pd.Series) -> pd.DataFrame:
+    """People vaccinated per province weekly (Mondays from the first vaccination) and on every snapshot date,
+    within the build's dates (data/vaccination.py)."""
+    snapshots = real["vaccination_snapshots"]
+    provinces = real["districts"]["province_code"].unique()
+    last = max(pd.Timestamp(case_dates.max()), pd.to_datetime(snapshots["date"]).max())
+    mondays = pd.date_range(params["vaccination"]["first_date"], last, freq="7D")
+    people = vaccination.province_vaccinations(snapshots, real["national"], real["vaccination_anchors"], provinces,
+                                               mondays)
+    return people[people["date"].between(case_dates.min(), case_dates.max())].reset_index(drop=True)
 
 
 def _reported_at(dates: pd.Series) -> pd.Series:
@@ -148,15 +161,17 @@ def build(
     )
 
     say(0.40, "simulate")
+    params = simulate.load_params()
+    province_people = province_vaccinations(real, params, district_cases["date"])
     simulated = simulate.simulate(
         district_cases[["date", "district_code", "new_cases_adjusted", "new_deaths"]],
         districts,
         real["population_by_age"],
-        real["vaccination_snapshots"],
-        real["national"],
-        simulate.load_params(),
+        province_people,
+        params,
         seed,
     )
+    simulated["province_vaccination_estimates"] = province_people
 
     say(0.70, "write")
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")  # one per process: two first starts never share it
@@ -202,7 +217,7 @@ def _write_all(con, real, district_cases, simulated, seed) -> None:
     cases = cases.assign(split_source="simulated", load_source="simulated", reported_at=_reported_at(cases["date"]))
     _insert(con, "cases", cases)
 
-    for name in ("beds", "tests", "vaccinations", "checkpoint_counts", "tracing"):
+    for name in ("beds", "tests", "vaccinations", "checkpoint_counts", "tracing", "province_vaccination_estimates"):
         frame = simulated[name]
         _insert(con, name, frame.assign(reported_at=_reported_at(frame["date"])))
     _insert(con, "checkpoints", simulated["checkpoints"])

@@ -11,7 +11,8 @@
 --     Rows whose column groups have different origins carry one source column per group.
 --   * `reported_at` is when the figure was reported. For the built-in data it is nominal:
 --     the end of the reporting day (date 18:00), so builds stay deterministic.
---   * Counts are non-negative integers; cumulative columns never decrease.
+--   * Counts are non-negative integers; cumulative columns never decrease, except people vaccinated on a date the
+--     portal's published figure fell (records de-duplicated or moved): the snapshots are kept exactly.
 --   * Province and country figures are views over the district tables (never copies),
 --     except `province_cases`, which is the official province series exactly as published.
 --   * Fact tables state their key in a `-- key:` comment instead of a PRIMARY KEY constraint: DuckDB keeps
@@ -240,6 +241,21 @@ CREATE TABLE province_vaccination_snapshots (  -- key: (date, province_code)
     doses_allocated   BIGINT NOT NULL,
     doses_delivered   BIGINT NOT NULL,
     source            TEXT NOT NULL DEFAULT 'observed',
+    reported_at       TIMESTAMP NOT NULL
+);
+
+-- People vaccinated per province: the snapshots exactly on their dates (source 'observed'), straight lines between
+-- them and, before the first (2021-11-15), the national series shared out among provinces and anchored to the
+-- figures provinces published (data/sources/covid/province_vaccination_anchors.csv; source 'estimated'). Before
+-- the first snapshot the provinces sum to the national series every day. The district table `vaccinations`
+-- splits these figures across districts and age bands. Boosters count people (never above fully vaccinated).
+CREATE TABLE province_vaccination_estimates (  -- key: (date, province_code)
+    date              DATE NOT NULL,
+    province_code     TEXT NOT NULL,
+    people_dose1      BIGINT NOT NULL,
+    people_full       BIGINT NOT NULL,
+    people_booster    BIGINT NOT NULL,
+    source            TEXT NOT NULL,          -- observed (a snapshot date) | estimated
     reported_at       TIMESTAMP NOT NULL
 );
 

@@ -35,8 +35,7 @@ def simulate(
     district_cases: pd.DataFrame,
     districts: pd.DataFrame,
     population_by_age: pd.DataFrame,
-    vaccination_snapshots: pd.DataFrame,
-    national: pd.DataFrame,
+    province_people: pd.DataFrame,
     params: dict,
     seed: int,
 ) -> dict[str, pd.DataFrame]:
@@ -46,8 +45,7 @@ def simulate(
         adjusted series (backlog dumps spread back, data/artefacts.py); new_deaths NaN where unknown.
     districts: [district_code, province_code, population, ...].
     population_by_age: [district_code, age_group ('00-04' .. '85+'), population].
-    vaccination_snapshots: the real province snapshots [date, province_code, people_dose1, people_dose2, doses_total].
-    national: the OWID Vietnam rows [date, people_vaccinated, people_fully_vaccinated, total_vaccinations].
+    province_people: people vaccinated per province and date (data.vaccination.province_vaccinations).
     """
     grid = Grid.build(district_cases, districts, params["periods"])
     rngs = {name: np.random.default_rng(seed + offset) for name, offset in SEED_OFFSETS.items()}
@@ -57,8 +55,8 @@ def simulate(
         "case_details": case_details(grid, load, params, rngs["case_details"]),
         "beds": beds(grid, load, params, rngs["beds"]),
         "tests": tests(grid, params["tests"], rngs["tests"]),
-        "vaccinations": vaccinations(grid, population_by_age, vaccination_snapshots, national,
-                                     params["vaccination"], rngs["vaccinations"]),
+        "vaccinations": vaccinations(grid, population_by_age, province_people, params["vaccination"],
+                                     rngs["vaccinations"]),
         "checkpoints": checkpoints.assign(source="observed"),
         "checkpoint_counts": checkpoint_counts(grid, checkpoints, params["checkpoints"], rngs["checkpoint_counts"]),
         "tracing": tracing(grid, params["tracing"], rngs["tracing"]),
@@ -476,72 +474,6 @@ def band_population(population_by_age: pd.DataFrame, district_codes: np.ndarray)
     ])
 
 
-def reconciled_snapshots(snapshots: pd.DataFrame, provinces: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Snapshot dates and, per dose, [snapshot, province] people made non-decreasing.
-
-    The portal's series sometimes fall (records de-duplicated or moved to another province). A later
-    figure is taken to correct the earlier ones: each value becomes the smallest figure published on that
-    date or after it, so the latest figures are kept exactly and every date before a correction is capped.
-    """
-    frame = snapshots.assign(date=pd.to_datetime(snapshots["date"]), province_code=snapshots["province_code"].astype(str))
-    frame = frame.assign(booster=(frame["doses_total"] - frame["people_dose1"] - frame["people_dose2"]).clip(lower=0))
-    wide = frame.pivot_table(index="date", columns="province_code", values=["people_dose1", "people_dose2", "booster"], aggfunc="sum")
-    missing = sorted(set(provinces) - set(wide["people_dose1"].columns))
-    if missing:
-        raise ValueError(f"vaccination_snapshots has no figures for provinces {missing}")
-    targets = {}
-    for dose, column in zip(DOSES, ("people_dose1", "people_dose2", "booster")):
-        values = wide[column].reindex(columns=provinces).ffill().fillna(0).to_numpy(dtype=np.int64)
-        targets[dose] = np.minimum.accumulate(values[::-1], axis=0)[::-1]
-    return wide.index.to_numpy(dtype="datetime64[D]"), targets
-
-
-def day(values) -> np.ndarray:
-    """Dates as whole days since 1970, for interpolation."""
-    return np.asarray(values, dtype="datetime64[D]").astype(np.int64)
-
-
-def national_shape(national: pd.DataFrame, dates: np.ndarray, first_date: np.datetime64, anchor: np.datetime64) -> dict[str, np.ndarray]:
-    """Per dose, the national curve on `dates` as a share of its value at `anchor` (0 before first_date).
-
-    People fully vaccinated missing from the OWID rows are filled with total_vaccinations - people_vaccinated
-    (second doses, before boosters counted). Without national figures the shape is a straight ramp.
-    """
-    when = national["date"]
-    if not pd.api.types.is_datetime64_any_dtype(when):
-        when = pd.to_datetime(when, format="%m/%d/%Y")
-    second_doses = national["total_vaccinations"] - national["people_vaccinated"]
-    series = {"dose1": national["people_vaccinated"], "full": national["people_fully_vaccinated"].fillna(second_doses)}
-    shapes = {}
-    for dose, values in series.items():
-        known = values.notna().to_numpy() & (when.to_numpy() <= anchor) & (when.to_numpy() >= first_date)
-        points_x = np.concatenate([[day(first_date) - 1], day(when.to_numpy()[known])])
-        points_y = np.concatenate([[0.0], values.to_numpy(dtype=float, na_value=np.nan)[known]])
-        points_y = np.maximum.accumulate(points_y)
-        at_anchor = np.interp(day(anchor), points_x, points_y) if len(points_x) > 1 else 0.0
-        if at_anchor <= 0:
-            points_x, points_y, at_anchor = np.array([day(first_date) - 1, day(anchor)]), np.array([0.0, 1.0]), 1.0
-        shapes[dose] = np.clip(np.interp(day(dates), points_x, points_y) / at_anchor, 0.0, 1.0)
-    shapes["booster"] = np.zeros(len(dates))
-    return shapes
-
-
-def vaccination_targets(dates: np.ndarray, snapshot_dates: np.ndarray, reconciled: dict[str, np.ndarray],
-                        shapes: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Per dose, [date, province] people: straight lines between snapshots, the national shape before the first."""
-    x, xp = dates.astype(np.int64), snapshot_dates.astype(np.int64)
-    left = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, max(len(xp) - 2, 0))
-    right = np.minimum(left + 1, len(xp) - 1)
-    weight = np.clip((x - xp[left]) / np.maximum(xp[right] - xp[left], 1), 0.0, 1.0)[:, None]
-    before = (x < xp[0])[:, None]
-    targets = {}
-    for dose, values in reconciled.items():
-        between = (1 - weight) * values[left] + weight * values[right]
-        early = shapes[dose][:, None] * values[0][None, :]
-        targets[dose] = np.rint(np.where(before, early, between)).astype(np.int64)
-    return targets
-
-
 def taken(room: np.ndarray, speed: np.ndarray, fraction: np.ndarray) -> np.ndarray:
     """room * (1 - (1 - fraction) ** speed), computed through logs (several times faster than **)."""
     with np.errstate(divide="ignore"):  # fraction 1 takes the whole room: log1p(-1) = -inf, expm1(-inf) = -1
@@ -579,6 +511,25 @@ def fill(increase: np.ndarray, room: np.ndarray, speed: np.ndarray, province: np
     return increments
 
 
+def take_back(decrease: np.ndarray, have: np.ndarray, province: np.ndarray) -> np.ndarray:
+    """Integer decrements per cell, in proportion to what each cell has, that add up to each province's decrease.
+
+    Why: a published figure can fall (records de-duplicated or moved to another province); the cells follow it.
+    """
+    n_provinces = len(decrease)
+    total = np.bincount(province, have, minlength=n_provinces)
+    wanted = np.minimum(decrease, total)
+    exact = have * np.divide(wanted, total, out=np.zeros(n_provinces), where=total > 0)[province]
+    whole = np.floor(exact)
+    short = wanted - np.bincount(province, whole, minlength=n_provinces)
+    remainder = np.where(whole < have, exact - whole, -1.0)
+    order = np.lexsort((-remainder, province))
+    rank = np.arange(len(order)) - np.searchsorted(province[order], province[order])
+    extra = np.zeros(len(order))
+    extra[order] = (rank < np.rint(short)[province[order]]) & (remainder[order] >= 0)
+    return (whole + extra).astype(np.int64)
+
+
 def share_out(dates: np.ndarray, targets: dict[str, np.ndarray], population: np.ndarray, province: np.ndarray,
               speed: np.ndarray, starts: dict[str, np.ndarray], beyond_census: np.ndarray, max_coverage: float) -> np.ndarray:
     """[date, dose, cell] cumulative people: each date, each dose's province increase spread over its cells.
@@ -606,27 +557,28 @@ def share_out(dates: np.ndarray, targets: dict[str, np.ndarray], population: np.
             capacity = np.stack([np.bincount(province, room, minlength=n_provinces) for room in rooms])
             level = np.argmax(capacity >= increase, axis=0)
             room = rooms[level[province], np.arange(len(population))]
-            current[index] = have + fill(increase.astype(float), room, speed, province)
+            current[index] = (have + fill(np.maximum(increase, 0).astype(float), room, speed, province)
+                              - take_back(np.maximum(-increase, 0).astype(float), have, province))
         people[row] = current
     return people
 
 
-def vaccinations(grid: Grid, population_by_age: pd.DataFrame, snapshots: pd.DataFrame, national: pd.DataFrame,
+def vaccinations(grid: Grid, population_by_age: pd.DataFrame, province_people: pd.DataFrame,
                  vaccine: dict, rng: np.random.Generator) -> pd.DataFrame:
-    """Cumulative people per district, age band and dose, weekly and on each real snapshot date.
+    """Cumulative people per district, age band and dose, on the dates of `province_people`.
 
-    Province totals follow the real snapshots (made non-decreasing), straight lines between them and the
-    national curve before the first; each increase fills the eligible bands, older bands faster. The
-    portal sometimes reports more second doses than first, or more people than census residents
-    (provinces with many migrant workers): share_out then relaxes its limits rather than miss the real total.
+    province_people: data.vaccination.province_vaccinations (the snapshots exactly on their dates, estimates
+    from the record elsewhere); each change fills the eligible bands, older bands faster, or, where a published
+    figure fell, takes people back in proportion. The portal sometimes reports more second doses than first, or
+    more people than census residents (provinces with many migrant workers): share_out then relaxes its limits
+    rather than miss the real total.
     """
-    snapshot_dates, reconciled = reconciled_snapshots(snapshots, grid.province_codes)
-    first_date = np.datetime64(vaccine["first_date"], "D")
     first_day, last_day = (grid.dates[[0, -1]].to_numpy().astype("datetime64[D]"))
-    mondays = np.arange(first_date, max(snapshot_dates[-1], last_day) + 1, 7, dtype="datetime64[D]")
-    dates = np.union1d(mondays, snapshot_dates)
-    shapes = national_shape(national, dates, first_date, snapshot_dates[0])
-    targets = vaccination_targets(dates, snapshot_dates, reconciled, shapes)
+    wide = {dose: province_people.pivot(index="date", columns="province_code", values=column)
+            .reindex(columns=grid.province_codes).fillna(0)
+            for dose, column in zip(DOSES, ("people_dose1", "people_full", "people_booster"))}
+    dates = wide["dose1"].index.to_numpy().astype("datetime64[D]")
+    targets = {dose: frame.to_numpy(dtype=np.int64) for dose, frame in wide.items()}
 
     population = band_population(population_by_age, grid.district_codes).reshape(-1)
     n_bands = len(VACCINE_BANDS)
