@@ -68,7 +68,6 @@ def load_real(provinces: list[str] | None = None, start: str | None = None, end:
         "province_cases": province_cases,
         "observed_district_cases": _read("covid/district_announced_cases_2021-04-27_to_07-13.csv"),
         "vaccination_snapshots": _read("covid/province_vaccination_snapshots.csv"),
-        "vaccination_anchors": _read("covid/province_vaccination_anchors.csv"),
         "national": pd.read_csv(SOURCES / "covid/national_owid_vietnam_to_2022-01-10.csv"),
     }
     frames["national"]["date"] = pd.to_datetime(frames["national"]["date"], format="%m/%d/%Y")
@@ -97,7 +96,7 @@ def _cut(frames: dict[str, pd.DataFrame], provinces, start, end) -> dict[str, pd
             elif "district_code" in frame:
                 frames[name] = frame[frame["district_code"].isin(keep)]
     for name, frame in frames.items():
-        if "date" in frame and name not in ("vaccination_snapshots", "vaccination_anchors"):
+        if "date" in frame and name != "vaccination_snapshots":
             mask = pd.Series(True, index=frame.index)
             if start:
                 mask &= frame["date"] >= pd.Timestamp(start)
@@ -109,14 +108,20 @@ def _cut(frames: dict[str, pd.DataFrame], provinces, start, end) -> dict[str, pd
 
 def province_vaccinations(real: dict[str, pd.DataFrame], params: dict, case_dates: pd.Series) -> pd.DataFrame:
     """People vaccinated per province weekly (Mondays from the first vaccination) and on every snapshot date,
-    within the build's dates (data/vaccination.py)."""
-    snapshots = real["vaccination_snapshots"]
-    provinces = real["districts"]["province_code"].unique()
-    last = max(pd.Timestamp(case_dates.max()), pd.to_datetime(snapshots["date"]).max())
+    within the build's provinces and dates (data/vaccination.py).
+
+    Every province is estimated, even in a build of a few: a province's share of the national series depends
+    on all the others.
+    """
+    snapshots = _read("covid/province_vaccination_snapshots.csv", parse_dates=["date"])
+    last = max(pd.Timestamp(case_dates.max()), snapshots["date"].max())
     mondays = pd.date_range(params["vaccination"]["first_date"], last, freq="7D")
-    people = vaccination.province_vaccinations(snapshots, real["national"], real["vaccination_anchors"], provinces,
-                                               mondays)
-    return people[people["date"].between(case_dates.min(), case_dates.max())].reset_index(drop=True)
+    national = pd.read_csv(SOURCES / "covid/national_owid_vietnam_to_2022-01-10.csv")
+    people = vaccination.province_vaccinations(snapshots, national, _read("covid/province_vaccination_anchors.csv"),
+                                               snapshots["province_code"].unique(), mondays)
+    keep = people["date"].between(case_dates.min(), case_dates.max())
+    keep &= people["province_code"].isin(real["districts"]["province_code"].unique())
+    return people[keep].reset_index(drop=True)
 
 
 def _reported_at(dates: pd.Series) -> pd.Series:

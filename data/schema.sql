@@ -255,6 +255,8 @@ CREATE TABLE province_vaccination_estimates (  -- key: (date, province_code)
     people_dose1      BIGINT NOT NULL,
     people_full       BIGINT NOT NULL,
     people_booster    BIGINT NOT NULL,
+    population        BIGINT NOT NULL,        -- the denominators of the snapshot in force (the first one before it):
+    population_18plus BIGINT NOT NULL,        -- coverage = people / these, never the 2019 census
     source            TEXT NOT NULL,          -- observed (a snapshot date) | estimated
     reported_at       TIMESTAMP NOT NULL
 );

@@ -65,3 +65,12 @@ def test_every_anchor_cites_its_source(sources):
     assert anchors["source_url"].str.startswith("https://").all()
     assert set(anchors["bound"]) <= {"exact", "at_least"}
     assert (anchors["people"].notna() | anchors["pct_18plus"].notna()).all()
+
+
+def test_denominators_are_the_snapshots_own(sources, people):
+    snapshots = sources["snapshots"].assign(date=pd.to_datetime(sources["snapshots"]["date"]))
+    both = snapshots.merge(people, on=["date", "province_code"], suffixes=("", "_estimate"))
+    assert (both["population_18plus"] == both["population_18plus_estimate"]).all()
+    first = people[people["date"] < snapshots["date"].min()].merge(
+        snapshots[snapshots["date"] == snapshots["date"].min()], on="province_code", suffixes=("", "_first"))
+    assert (first["population_18plus"] == first["population_18plus_first"]).all()
