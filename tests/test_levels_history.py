@@ -73,3 +73,11 @@ def test_a_local_file_may_choose_the_measure_but_only_a_known_one(tmp_path):
                     '[criteria.coverage_18plus_dose1]\ncases = "all"\n', encoding="utf-8")
     with pytest.raises(RuleSetError, match="case criterion"):
         load_ruleset(path)
+
+
+def test_the_variant_surge_rule_set_cites_the_lai_chau_plan_and_applies_to_provinces():
+    surge = load_ruleset("vn-variant-surge-2023")
+    assert "Lai Châu" in surge.legal_basis and "216/KH-SYT" in surge.legal_basis
+    assert not surge.has_unverified
+    assert surge.applies_to == ("province",)
+    assert all("II.2" in criterion.source for criterion in surge.criteria)
