@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from data import artefacts, estimate, simulate, vaccination
@@ -106,6 +107,24 @@ def _cut(frames: dict[str, pd.DataFrame], provinces, start, end) -> dict[str, pd
     return {name: frame.reset_index(drop=True) for name, frame in frames.items()}
 
 
+def case_origin(districts: pd.DataFrame) -> pd.DataFrame:
+    """The recorded share of local cases found in quarantine or in locked-down areas, per province and day where
+    the preventive-medicine portal gave the split: [date, province_code, value].
+
+    MOH's bulletins counted cases "trong khu cách ly, khu phong tỏa" apart from those "trong cộng đồng"
+    (found outside them, by screening or of unknown origin).
+    """
+    origin = pd.read_csv(SOURCES / "covid/province_daily_case_origin_2020-01-01_to_2021-09-15.csv", parse_dates=["date"])
+    codes = districts.drop_duplicates("province_code").set_index("province_name")["province_code"]
+    origin["province_code"] = origin["province"].map(codes)
+    sheltered = origin["confirmed_blockade"].fillna(0) + origin["confirmed_quarantined"].fillna(0)
+    community = (origin["confirmed_unquarantined"].fillna(0) + origin["confirmed_screening"].fillna(0)
+                 + origin["confirmed_unknown"].fillna(0))
+    known = origin["province_code"].notna() & (sheltered + community > 0)
+    return pd.DataFrame({"date": origin.loc[known, "date"], "province_code": origin.loc[known, "province_code"],
+                         "value": (sheltered / (sheltered + community))[known]}).reset_index(drop=True)
+
+
 def province_vaccinations(real: dict[str, pd.DataFrame], params: dict, case_dates: pd.Series) -> pd.DataFrame:
     """People vaccinated per province weekly (Mondays from the first vaccination) and on every snapshot date,
     within the build's provinces and dates (data/vaccination.py).
@@ -168,6 +187,7 @@ def build(
     say(0.40, "simulate")
     params = simulate.load_params()
     province_people = province_vaccinations(real, params, district_cases["date"])
+    origin = case_origin(districts)
     simulated = simulate.simulate(
         district_cases[["date", "district_code", "new_cases_adjusted", "new_deaths"]],
         districts,
@@ -175,6 +195,7 @@ def build(
         province_people,
         params,
         seed,
+        case_origin=origin,
     )
     simulated["province_vaccination_estimates"] = province_people
 
@@ -185,7 +206,7 @@ def build(
     con = duckdb.connect(str(tmp))
     try:
         con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-        _write_all(con, real, district_cases, simulated, seed)
+        _write_all(con, real, district_cases, simulated, seed, origin)
         say(0.95, "index")
         con.execute("CHECKPOINT")
         con.close()
@@ -198,7 +219,7 @@ def build(
     return target
 
 
-def _write_all(con, real, district_cases, simulated, seed) -> None:
+def _write_all(con, real, district_cases, simulated, seed, origin) -> None:
     districts = real["districts"]
     provinces = (
         districts.groupby(["province_code", "province_name", "province_type"], as_index=False)["population"].sum()
@@ -219,7 +240,11 @@ def _write_all(con, real, district_cases, simulated, seed) -> None:
     _insert(con, "national_owid", national)
 
     cases = district_cases.merge(simulated["case_details"], on=["date", "district_code"], how="left", validate="1:1")
-    cases = cases.assign(split_source="simulated", load_source="simulated", reported_at=_reported_at(cases["date"]))
+    province_of = districts.set_index("district_code")["province_code"]
+    recorded = pd.MultiIndex.from_frame(origin[["date", "province_code"]])
+    split_known = pd.MultiIndex.from_arrays([cases["date"], cases["district_code"].map(province_of)]).isin(recorded)
+    cases = cases.assign(split_source=np.where(split_known, "estimated", "simulated"), load_source="simulated",
+                         reported_at=_reported_at(cases["date"]))
     _insert(con, "cases", cases)
 
     for name in ("beds", "tests", "vaccinations", "checkpoint_counts", "tracing", "province_vaccination_estimates"):

@@ -141,7 +141,7 @@ CREATE TABLE checkpoints (
     district_code   TEXT NOT NULL,
     lon             DOUBLE NOT NULL,
     lat             DOUBLE NOT NULL,
-    source          TEXT NOT NULL             -- location: observed (a real place); counts are simulated
+    source          TEXT NOT NULL             -- location: observed (a real place) | estimated (an assumed place where a report gives only how many posts); counts are simulated
 );
 
 CREATE TABLE checkpoint_counts (  -- key: (date, checkpoint_id)

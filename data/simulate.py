@@ -38,6 +38,7 @@ def simulate(
     province_people: pd.DataFrame,
     params: dict,
     seed: int,
+    case_origin: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every simulated table, keyed by schema table name (columns as in the schema, without reported_at).
 
@@ -46,18 +47,20 @@ def simulate(
     districts: [district_code, province_code, population, ...].
     population_by_age: [district_code, age_group ('00-04' .. '85+'), population].
     province_people: people vaccinated per province and date (data.vaccination.province_vaccinations).
+    case_origin: [date, province_code, value] the recorded share of local cases found in quarantine, where known.
     """
     grid = Grid.build(district_cases, districts, params["periods"])
     rngs = {name: np.random.default_rng(seed + offset) for name, offset in SEED_OFFSETS.items()}
     load = clinical_load(grid, params, rngs["case_details"])
     checkpoints = read_checkpoints(grid)
     return {
-        "case_details": case_details(grid, load, params, rngs["case_details"]),
+        "case_details": case_details(grid, load, params, rngs["case_details"],
+                                     None if case_origin is None else grid.daily_province_values(case_origin)),
         "beds": beds(grid, load, params, rngs["beds"]),
         "tests": tests(grid, params["tests"], rngs["tests"]),
         "vaccinations": vaccinations(grid, population_by_age, province_people, params["vaccination"],
                                      rngs["vaccinations"]),
-        "checkpoints": checkpoints.assign(source="observed"),
+        "checkpoints": checkpoints.rename(columns={"location_source": "source"}),
         "checkpoint_counts": checkpoint_counts(grid, checkpoints, params["checkpoints"], rngs["checkpoint_counts"]),
         "tracing": tracing(grid, params["tracing"], rngs["tracing"]),
     }
@@ -114,6 +117,17 @@ class Grid:
         if len(values) != len(self.period_starts):
             raise ValueError(f"a per-period parameter needs {len(self.period_starts)} values, got {len(values)}")
         return values[self.period][:, None]
+
+    def daily_province_values(self, frame: pd.DataFrame) -> np.ndarray:
+        """[day, district] a [date, province_code, value] frame's value for each district's province; NaN elsewhere."""
+        values = np.full(self.shape, np.nan)
+        row = (pd.to_datetime(frame["date"]) - self.dates[0]).dt.days.to_numpy()
+        province = np.searchsorted(self.province_codes, frame["province_code"].to_numpy())
+        known = (row >= 0) & (row < len(self.dates)) & (province < len(self.province_codes))
+        known[known] &= self.province_codes[province[known]] == frame["province_code"].to_numpy()[known]
+        by_province = np.full((len(self.dates), len(self.province_codes)), np.nan)
+        by_province[row[known], province[known]] = frame["value"].to_numpy(dtype=float)[known]
+        return by_province[:, self.province_of_district]
 
     def province_totals(self, values: np.ndarray) -> np.ndarray:
         """[day, province] sums of a [day, district] array."""
@@ -210,7 +224,7 @@ def icu_share(grid: Grid, severity: dict) -> np.ndarray:
     national = deaths.sum(axis=1, keepdims=True) / np.maximum(cases.sum(axis=1, keepdims=True), 1)
     prior = severity["cfr_prior_cases"]
     cfr = (deaths + prior * national) / (cases + prior)
-    ceiling = 1 / severity["oxygen_per_icu"]  # the oxygen share, ICU included, cannot pass all cases
+    ceiling = 1 / np.asarray(severity["oxygen_per_icu"], dtype=float)[:, None]  # oxygen, ICU included, <= all cases
     share = np.clip(cfr * severity["deaths_after_icu"] / severity["icu_fatality"], severity["icu_share_floor"], ceiling)
     return share[grid.period][:, grid.province_of_district]
 
@@ -220,7 +234,7 @@ def clinical_load(grid: Grid, params: dict, rng: np.random.Generator) -> Load:
     treatment, severity = params["treatment"], params["severity"]
     critical_share = icu_share(grid, severity)
     to_icu = binomial(rng, grid.cases, critical_share)
-    oxygen_only_share = critical_share * (severity["oxygen_per_icu"] - 1) / (1 - critical_share)
+    oxygen_only_share = critical_share * (grid.by_period(severity["oxygen_per_icu"]) - 1) / (1 - critical_share)
     to_oxygen = binomial(rng, grid.cases - to_icu, oxygen_only_share)
     n_periods = len(grid.period_starts)
     icu = present(grid, to_icu, [stay_curve(treatment["icu_mean_stay_days"], treatment["stay_shape"])] * n_periods)
@@ -242,13 +256,15 @@ def no_community(grid: Grid, periods: dict[str, list]) -> np.ndarray:
     return mask
 
 
-def case_details(grid: Grid, load: Load, params: dict, rng: np.random.Generator) -> pd.DataFrame:
+def case_details(grid: Grid, load: Load, params: dict, rng: np.random.Generator,
+                 real_split: np.ndarray | None = None) -> pd.DataFrame:
     """Origin of each day's new cases (imported / found in quarantine / community) plus the clinical load.
 
     Imported cases arrive at a small daily rate in provinces with an airport or border gate; a local
     outbreak dilutes them. Local cases are found in quarantine while tracing keeps up; the share falls
-    as district incidence rises. Where the record says there was no community case, every local case was
-    found in quarantine.
+    as district incidence rises. Where the record gives the split (`real_split`: [day, district] share of local
+    cases found in quarantine or locked-down areas, NaN elsewhere) it is used instead. Where the record says there
+    was no community case, every local case was found in quarantine.
     """
     split = params["case_split"]
     province_recent = grid.province_totals(trailing_mean(grid.cases))[:, grid.province_of_district]
@@ -256,6 +272,8 @@ def case_details(grid: Grid, load: Load, params: dict, rng: np.random.Generator)
     rate = grid.by_period(split["imported_per_day"]) * np.where(entry, 1.0, split["non_entry_factor"])
     imported = binomial(rng, grid.cases, rate / (rate + province_recent))
     in_quarantine = grid.by_period(split["quarantine_share"]) * tracing_effort(grid, params["tracing"])
+    if real_split is not None:  # the recorded share of local cases found in quarantine or locked-down areas
+        in_quarantine = np.where(np.isnan(real_split), in_quarantine, real_split)
     quarantine = binomial(rng, grid.cases - imported, in_quarantine)
     quarantine = np.where(no_community(grid, split["no_community"]), grid.cases - imported, quarantine)
     frame = grid.frame({
@@ -280,21 +298,29 @@ def surge_capacity(baseline: np.ndarray, load: np.ndarray, headroom: float, lag:
 def beds(grid: Grid, load: Load, params: dict, rng: np.random.Generator) -> pd.DataFrame:
     """COVID beds, ICU beds, ventilators and oxygen supply: a baseline per population plus surges that follow load.
 
+    The baselines have floors per 100k, so a quiet week never trips a capacity criterion (vacant beds or staffed
+    ICU beds per 100k); ventilators count every machine in the district's facilities, not only those of ICU beds.
+
     Hospital load is the hospitalised share of patients in treatment, never fewer than those on oxygen;
     surge capacity opens after a lag (field hospitals) and stays on standby, so beds run short while a
     wave climbs, as they did in 2021.
     """
     bed, treatment = params["beds"], params["treatment"]
-    density = grid.population / 1e5 * rng.lognormal(0.0, bed["district_sigma"], len(grid.district_codes))
+    people = grid.population / 1e5
+    spread = rng.lognormal(0.0, bed["district_sigma"], len(grid.district_codes))
+    density = people * spread
     block = bed["bed_block"]
     hospital = np.maximum(np.rint(load.in_treatment * grid.by_period(treatment["hospitalised_share"])), load.oxygen)
-    icu_staffed = np.ceil(surge_capacity(np.ceil(bed["icu_beds_per_100k"] * density), load.icu, bed["surge_headroom"],
+    icu_baseline = np.ceil(people * np.maximum(bed["icu_beds_per_100k"] * spread, bed["icu_beds_floor_per_100k"]))
+    icu_staffed = np.ceil(surge_capacity(icu_baseline, load.icu, bed["surge_headroom"],
                                          bed["icu_surge_lag_days"], bed["standby_days"]))
-    total = np.ceil(surge_capacity(bed["covid_beds_per_100k"] * density, hospital, bed["surge_headroom"],
+    bed_baseline = people * np.maximum(bed["covid_beds_per_100k"] * spread, bed["covid_beds_floor_per_100k"])
+    total = np.ceil(surge_capacity(bed_baseline, hospital, bed["surge_headroom"],
                                    bed["surge_lag_days"], bed["standby_days"]) / block) * block
     total = np.maximum(total, icu_staffed)
     icu_occupied = np.minimum(load.icu, icu_staffed)
-    ventilators = np.ceil(icu_staffed * bed["ventilators_per_icu_bed"])
+    ventilators = np.maximum(np.ceil(icu_staffed * bed["ventilators_per_icu_bed"]),
+                             np.ceil(bed["ventilators_per_100k"] * density)[None, :])
     on_oxygen_only = load.oxygen - load.icu
     demand = on_oxygen_only * bed["oxygen_m3_per_patient_day"] + load.icu * bed["oxygen_m3_per_icu_patient_day"]
     supply = surge_capacity(bed["oxygen_baseline_m3_per_100k"] * density, demand, bed["surge_headroom"],
@@ -341,9 +367,12 @@ def tracing_effort(grid: Grid, trace: dict) -> np.ndarray:
 
 
 def tracing(grid: Grid, trace: dict, rng: np.random.Generator) -> pd.DataFrame:
-    """F1/F2 found per case, and how many sit in centralized quarantine or at home (fixed stays by period)."""
+    """F1/F2 found per case, and how many sit in centralized quarantine or at home (fixed stays by period).
+
+    Every case traced has at least one close contact: F1 found in a day are never fewer than its cases.
+    """
     effort = tracing_effort(grid, trace)
-    f1 = rng.poisson(grid.cases * grid.by_period(trace["f1_per_case"]) * effort)
+    f1 = np.maximum(rng.poisson(grid.cases * grid.by_period(trace["f1_per_case"]) * effort), grid.cases)
     f2 = rng.poisson(f1 * grid.by_period(trace["f2_per_f1"]))
     centralized = binomial(rng, f1, grid.by_period(trace["centralized_share"]) * effort)
     at_home = f1 - centralized + binomial(rng, f2, grid.by_period(trace["f2_home_share"]))
@@ -359,10 +388,11 @@ def tracing(grid: Grid, trace: dict, rng: np.random.Generator) -> pd.DataFrame:
 
 
 def read_checkpoints(grid: Grid, path: Path = CHECKPOINTS_PATH) -> pd.DataFrame:
-    """The real checkpoint places (data/sources/checkpoints.csv) that lie in the simulated districts."""
+    """The checkpoint places (data/sources/checkpoints.csv) that lie in the simulated districts; `location_source`
+    says whether the place is a real one (observed) or an assumed one where a report gives only their number."""
     places = pd.read_csv(path, dtype={"province_code": str, "district_code": str})
     places = places.rename(columns={"id": "checkpoint_id"})[
-        ["checkpoint_id", "name", "kind", "province_code", "district_code", "lon", "lat"]]
+        ["checkpoint_id", "name", "kind", "province_code", "district_code", "lon", "lat", "location_source"]]
     return places[places["district_code"].isin(grid.district_codes)].reset_index(drop=True)
 
 
@@ -380,8 +410,9 @@ def checkpoint_counts(grid: Grid, places: pd.DataFrame, posts: dict, rng: np.ran
     days = grid.dates.to_numpy().astype("datetime64[D]")[:, None]
     gate_people, gate_vehicles = border_openness(days, sites, posts)
     operating = posts_operating(days, places["province_code"], posts["control_post_active"]) & ~gate
-    people_factor = np.where(gate, gate_people, posts["control_post_traffic_factor"] * operating)
-    vehicle_factor = np.where(gate, gate_vehicles, posts["control_post_traffic_factor"] * operating)
+    surge = surge_factor(days, places["checkpoint_id"], posts.get("surges", {}))
+    people_factor = np.where(gate, gate_people, posts["control_post_traffic_factor"] * operating) * surge
+    vehicle_factor = np.where(gate, gate_vehicles, posts["control_post_traffic_factor"] * operating) * surge
 
     baseline = np.array([site["people"] for site in sites], dtype=float)
     per_person = np.where(gate, posts["vehicles_per_person"]["border_gate"], posts["vehicles_per_person"]["control_post"])
@@ -410,6 +441,7 @@ def checkpoint_counts(grid: Grid, places: pd.DataFrame, posts: dict, rng: np.ran
     incidence = grid.province_incidence()[:, province]
     floor = np.where(gate, posts["positivity_floor"]["border_gate"], posts["positivity_floor"]["control_post"])
     positive = binomial(rng, tested, np.minimum(posts["max_positivity"], floor + posts["positivity_per_incidence"] * incidence))
+    positive = within_cases(positive, grid.province_totals(grid.cases)[:, province], province)
     sent_share = np.where(gate, np.asarray(posts["border_quarantine_share"])[period], np.asarray(posts["post_quarantine_share"])[period])
     quarantined = np.minimum(people_in, positive + binomial(rng, np.maximum(from_outbreak - positive, 0), sent_share))
 
@@ -420,6 +452,27 @@ def checkpoint_counts(grid: Grid, places: pd.DataFrame, posts: dict, rng: np.ran
     data |= {name: values.reshape(-1).astype(np.int32) for name, values in columns.items()}
     counted = (gate | operating).reshape(-1)
     return pd.DataFrame(data)[counted].reset_index(drop=True).assign(source=SIMULATED)
+
+
+def surge_factor(days: np.ndarray, checkpoint_ids: pd.Series, surges: dict) -> np.ndarray:
+    """[day, checkpoint] traffic multiplier: 1, or a recorded surge's factor on its days."""
+    factor = np.ones((len(days), len(checkpoint_ids)))
+    for column, checkpoint in enumerate(checkpoint_ids):
+        for first, last, times in surges.get(checkpoint, []):
+            factor[(days[:, 0] >= np.datetime64(first)) & (days[:, 0] <= np.datetime64(last)), column] = times
+    return factor
+
+
+def within_cases(positive: np.ndarray, cases: np.ndarray, province: np.ndarray) -> np.ndarray:
+    """[day, checkpoint] positives scaled down so a province's checkpoints never find more than its cases of the
+    day (a positive at a checkpoint is one of the province's confirmed cases)."""
+    n_provinces = int(province.max()) + 1 if len(province) else 0
+    found = np.zeros((len(positive), n_provinces))
+    np.add.at(found, (slice(None), province), positive)
+    allowed = np.zeros((len(positive), n_provinces))
+    allowed[:, province] = cases
+    scale = np.divide(allowed, found, out=np.ones_like(found), where=found > allowed)[:, province]
+    return np.floor(positive * np.minimum(scale, 1.0)).astype(np.int64)
 
 
 def border_openness(days: np.ndarray, sites: list[dict], posts: dict) -> tuple[np.ndarray, np.ndarray]:

@@ -52,7 +52,10 @@ def test_sources_are_labelled(small_con):
     for table in ("beds", "tests", "vaccinations", "checkpoint_counts", "tracing"):
         assert set(query(small_con, f"SELECT DISTINCT source FROM {table}")["source"]) == {"simulated"}, table
     load = query(small_con, "SELECT DISTINCT load_source, split_source FROM cases")
-    assert set(load["load_source"]) == {"simulated"} and set(load["split_source"]) == {"simulated"}
+    assert set(load["load_source"]) == {"simulated"} and set(load["split_source"]) == {"simulated", "estimated"}
+    # The split is estimated exactly where the preventive-medicine portal recorded it (to 2021-09-15).
+    recorded = query(small_con, "SELECT MAX(date) AS last FROM cases WHERE split_source = 'estimated'")["last"].iloc[0]
+    assert pd.Timestamp(recorded) <= pd.Timestamp("2021-09-15")
 
 
 def test_codes_are_text_with_leading_zeros(small_con):

@@ -104,7 +104,9 @@ def test_counts_are_non_negative_integers(tables):
 def test_sources_say_simulated_and_checkpoint_places_observed(tables):
     for name in ("beds", "tests", "vaccinations", "checkpoint_counts", "tracing"):
         assert set(tables[name]["source"]) == {"simulated"}
-    assert set(tables["checkpoints"]["source"]) == {"observed"}
+    places = tables["checkpoints"].set_index("checkpoint_id")["source"]
+    assert set(places) == {"observed", "estimated"}
+    assert set(places[places == "estimated"].index) == {"DB-PHADIN", "DB-MUONGLAY", "DB-QL279", "DB-NAMPO"}
 
 
 def test_same_seed_gives_the_same_tables_and_another_seed_does_not(inputs, tables):
