@@ -140,15 +140,23 @@ def classify(frame: pd.DataFrame, ruleset: RuleSet | str, *, colorblind: bool = 
     return result
 
 
+def data_day(announced: pd.Series, ruleset: RuleSet) -> pd.Series:
+    """The last day of the data a level announced on each day rests on (see RuleSet.rests_on): the day itself,
+    or the Sunday that closed the last complete reporting week before it."""
+    announced = pd.to_datetime(announced)
+    if ruleset.rests_on == "day":
+        return announced
+    back = announced.dt.day_of_week + 1  # Monday -> the day before; Sunday -> a week before
+    return announced - pd.to_timedelta(back, unit="D")
+
+
 def classify_on(daily: pd.DataFrame, ruleset: RuleSet | str, days, *, date: str = "date") -> pd.DataFrame:
-    """The levels announced on `days` from a frame of daily inputs: each day reads the inputs of
-    day - `ruleset.data_lag_days` (the data an assessment rested on). Returns the rows read with their
-    `classify` result and `announced` (the day of the level)."""
+    """The levels announced on `days` from a frame of daily inputs, each from the data it rests on
+    (`data_day`). Returns the rows read with their `classify` result and `announced` (the day of the level)."""
     ruleset = load_ruleset(ruleset)
     announced = pd.to_datetime(pd.Series(list(days)))
-    read = announced - pd.Timedelta(days=ruleset.data_lag_days)
     rows = daily.assign(**{date: pd.to_datetime(daily[date])}).merge(
-        pd.DataFrame({date: read, "announced": announced}), on=date)
+        pd.DataFrame({date: data_day(announced, ruleset), "announced": announced}), on=date)
     return pd.concat([rows, classify(rows, ruleset)], axis=1)
 
 

@@ -158,7 +158,8 @@ class RuleSet:
     notes_en: str
     path: Path
     extends: str | None = None
-    data_lag_days: int = 0  # a level announced on day D rests on the data to D - data_lag_days
+    rests_on: str = "day"  # "day": a level announced on day D rests on the data to D; "last_week": on the last
+                           # complete reporting week (Monday to Sunday) before D
 
     def name(self, lang: str) -> str:
         return self.name_vi if lang == "vi" else self.name_en
@@ -412,6 +413,15 @@ def _check_structure(ruleset: RuleSet, fail) -> None:
             raise fail(f"applies_to: unknown unit level {unit_level!r} (use {', '.join(UNIT_LEVELS)})")
 
 
+RESTS_ON = ("day", "last_week")
+
+
+def _rests_on(entry: _Entry, value: str) -> str:
+    if value not in RESTS_ON:
+        raise entry.fail(f"'rests_on' must be one of {', '.join(RESTS_ON)}, got {value!r}")
+    return value
+
+
 def _parse_ruleset(data: dict, path: Path) -> RuleSet:
     entry = _Entry(data, "rule set", path)
     combine = _Entry(entry.get("combine", dict), "combine", path)
@@ -431,7 +441,7 @@ def _parse_ruleset(data: dict, path: Path) -> RuleSet:
         factors=_parse_entries(entry, "factors", _parse_factor),
         table=table_array, add=tuple(combine.get_list("add", str, [])),
         notes_vi=entry.get("notes_vi", str, ""), notes_en=entry.get("notes_en", str, ""), path=path,
-        data_lag_days=entry.get("data_lag_days", int, 0),
+        rests_on=_rests_on(entry, entry.get("rests_on", str, "day")),
     )
     combine.done()
     entry.done()
@@ -478,7 +488,7 @@ def _apply_local(base: RuleSet, data: dict, path: Path) -> RuleSet:
         applies_to=tuple(entry.get_list("applies_to", str, list(base.applies_to))),
         notes_vi=entry.get("notes_vi", str, base.notes_vi), notes_en=entry.get("notes_en", str, base.notes_en),
         criteria=tuple(criteria), path=path, extends=base.id,
-        data_lag_days=entry.get("data_lag_days", int, base.data_lag_days),
+        rests_on=_rests_on(entry, entry.get("rests_on", str, base.rests_on)),
     )
     entry.done()
     if ruleset.id != path.stem:

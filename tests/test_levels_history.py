@@ -38,14 +38,14 @@ def test_the_override_changes_only_the_measure_of_criterion_1():
     assert national.criterion("community_cases").input == "community_cases_per_100k_7d"
     assert hcm.criterion("community_cases").input == "cases_per_100k_14d_mean"
     assert hcm.criterion("community_cases").thresholds == national.criterion("community_cases").thresholds
-    assert hcm.data_lag_days == 3 and national.data_lag_days == 0
+    assert hcm.rests_on == national.rests_on == "last_week"
     assert "sggp.org.vn" in hcm.legal_basis
 
 
 def test_the_national_default_says_which_text_it_follows():
     national = load_ruleset("vn-2021-qd4800")
-    assert "4800" in national.notes_vi and "dự thảo" in national.notes_vi
-    assert "draft" in national.notes_en
+    assert "4800" in national.notes_vi and "9/2021" in national.notes_vi
+    assert "September 2021" in national.notes_en
 
 
 def _frame(**columns) -> pd.DataFrame:
