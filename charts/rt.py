@@ -21,11 +21,10 @@ def rt_figure(frame: pd.DataFrame, lang: str, source: str, national: pd.DataFram
     and for the country the reproduction rate Our World in Data published."""
     shown = frame.where(frame["reliable"].astype(bool))
     shown["date"] = frame["date"]
+    band_x, band_y = interval_band(shown)
     fig = go.Figure()
-    fig.add_scatter(x=shown["date"], y=shown["upper"], mode="lines", line=dict(width=0), hoverinfo="skip",
-                    showlegend=False)
-    fig.add_scatter(x=shown["date"], y=shown["lower"], mode="lines", line=dict(width=0), fill="tonexty",
-                    fillcolor=BAND_FILL, name=t("trends.rt_interval", lang), hoverinfo="skip")
+    fig.add_scatter(x=band_x, y=band_y, mode="lines", line=dict(width=0), fill="toself", fillcolor=BAND_FILL,
+                    name=t("trends.rt_interval", lang), hoverinfo="skip")
     fig.add_scatter(x=shown["date"], y=shown["mean"], mode="lines", line=dict(color=COLORS["avg"], width=2.5),
                     name=t("trends.rt_name", lang, source=t(f"common.source_{source}", lang)),
                     customdata=np.column_stack([shown["lower"], shown["upper"]]),
@@ -39,6 +38,20 @@ def rt_figure(frame: pd.DataFrame, lang: str, source: str, national: pd.DataFram
     base_layout(fig, lang, height)
     fig.update_yaxes(tickformat=",.1f", rangemode="tozero")
     return fig
+
+
+def interval_band(shown: pd.DataFrame) -> tuple[list, list]:
+    """The credible interval as one closed shape per run of drawn days, separated by None.
+
+    Why: a band filled between two lines bridges the windows where Rt is hidden; separate shapes do not.
+    """
+    drawn = shown["mean"].notna().to_numpy()
+    run = np.cumsum(np.r_[True, drawn[1:] != drawn[:-1]])
+    xs, ys = [], []
+    for _, segment in shown[drawn].groupby(run[drawn]):
+        xs += [*segment["date"], *segment["date"][::-1], None]
+        ys += [*segment["upper"], *segment["lower"][::-1], None]
+    return xs, ys
 
 
 def growth_figure(frame: pd.DataFrame, lang: str, source: str, colorblind: bool = False,

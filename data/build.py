@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Callable
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from data import estimate, simulate
+from data import artefacts, estimate, simulate, vaccination
 from data.supplies import simulate_supplies
 from data.db import SCHEMA_SQL, SCHEMA_VERSION, db_path, publish
 
@@ -59,7 +60,8 @@ def load_real(provinces: list[str] | None = None, start: str | None = None, end:
     cases = _read("covid/province_daily_cases.csv")
     deaths = _read("covid/province_daily_deaths.csv")
     province_cases = cases.merge(deaths, on=["date", "province_code"], how="left")
-    province_cases["new_deaths"] = province_cases["new_deaths"].fillna(0).astype("int64")
+    province_cases["new_deaths"] = known_deaths(province_cases["date"], province_cases["new_deaths"],
+                                                deaths.loc[deaths["new_deaths"] > 0, "date"].max())
 
     frames = {
         "districts": districts,
@@ -74,6 +76,16 @@ def load_real(provinces: list[str] | None = None, start: str | None = None, end:
     for name in ("province_cases", "observed_district_cases", "vaccination_snapshots"):
         frames[name]["date"] = pd.to_datetime(frames[name]["date"])
     return _cut(frames, provinces, start, end)
+
+
+def known_deaths(dates: pd.Series, deaths: pd.Series, last_reported: str) -> pd.Series:
+    """Deaths as a nullable integer: 0 where the source has no row up to its last reported death, unknown after.
+
+    Why: the death series stops on 2022-05-25 (its rows carry 0 after it); an unknown count must never show
+    as an observed 0.
+    """
+    known = pd.to_datetime(dates) <= pd.Timestamp(last_reported)
+    return deaths.fillna(0).astype("Int64").where(known, pd.NA)
 
 
 def _cut(frames: dict[str, pd.DataFrame], provinces, start, end) -> dict[str, pd.DataFrame]:
@@ -94,6 +106,42 @@ def _cut(frames: dict[str, pd.DataFrame], provinces, start, end) -> dict[str, pd
                 mask &= frame["date"] <= pd.Timestamp(end)
             frames[name] = frame[mask]
     return {name: frame.reset_index(drop=True) for name, frame in frames.items()}
+
+
+def case_origin(districts: pd.DataFrame) -> pd.DataFrame:
+    """The recorded share of local cases found in quarantine or in locked-down areas, per province and day where
+    the preventive-medicine portal gave the split: [date, province_code, value].
+
+    MOH's bulletins counted cases "trong khu cách ly, khu phong tỏa" apart from those "trong cộng đồng"
+    (found outside them, by screening or of unknown origin).
+    """
+    origin = pd.read_csv(SOURCES / "covid/province_daily_case_origin_2020-01-01_to_2021-09-15.csv", parse_dates=["date"])
+    codes = districts.drop_duplicates("province_code").set_index("province_name")["province_code"]
+    origin["province_code"] = origin["province"].map(codes)
+    sheltered = origin["confirmed_blockade"].fillna(0) + origin["confirmed_quarantined"].fillna(0)
+    community = (origin["confirmed_unquarantined"].fillna(0) + origin["confirmed_screening"].fillna(0)
+                 + origin["confirmed_unknown"].fillna(0))
+    known = origin["province_code"].notna() & (sheltered + community > 0)
+    return pd.DataFrame({"date": origin.loc[known, "date"], "province_code": origin.loc[known, "province_code"],
+                         "value": (sheltered / (sheltered + community))[known]}).reset_index(drop=True)
+
+
+def province_vaccinations(real: dict[str, pd.DataFrame], params: dict, case_dates: pd.Series) -> pd.DataFrame:
+    """People vaccinated per province weekly (Mondays from the first vaccination) and on every snapshot date,
+    within the build's provinces and dates (data/vaccination.py).
+
+    Every province is estimated, even in a build of a few: a province's share of the national series depends
+    on all the others.
+    """
+    snapshots = _read("covid/province_vaccination_snapshots.csv", parse_dates=["date"])
+    last = max(pd.Timestamp(case_dates.max()), snapshots["date"].max())
+    mondays = pd.date_range(params["vaccination"]["first_date"], last, freq="7D")
+    national = pd.read_csv(SOURCES / "covid/national_owid_vietnam_to_2022-01-10.csv")
+    people = vaccination.province_vaccinations(snapshots, national, _read("covid/province_vaccination_anchors.csv"),
+                                               snapshots["province_code"].unique(), mondays)
+    keep = people["date"].between(case_dates.min(), case_dates.max())
+    keep &= people["province_code"].isin(real["districts"]["province_code"].unique())
+    return people[keep].reset_index(drop=True)
 
 
 def _reported_at(dates: pd.Series) -> pd.Series:
@@ -130,6 +178,7 @@ def build(
     districts = real["districts"]
 
     say(0.15, "estimate")
+    real["province_cases"] = artefacts.adjust_province_cases(real["province_cases"])
     adjacency = estimate.district_adjacency(GEO_DIR / "districts_2021.geojson")
     district_cases = estimate.estimate_district_cases(
         real["province_cases"], real["observed_district_cases"], districts[["district_code", "province_code", "population"]],
@@ -137,15 +186,19 @@ def build(
     )
 
     say(0.40, "simulate")
+    params = simulate.load_params()
+    province_people = province_vaccinations(real, params, district_cases["date"])
+    origin = case_origin(districts)
     simulated = simulate.simulate(
-        district_cases[["date", "district_code", "new_cases", "new_deaths"]],
+        district_cases[["date", "district_code", "new_cases_adjusted", "new_deaths"]],
         districts,
         real["population_by_age"],
-        real["vaccination_snapshots"],
-        real["national"],
-        simulate.load_params(),
+        province_people,
+        params,
         seed,
+        case_origin=origin,
     )
+    simulated["province_vaccination_estimates"] = province_people
 
     say(0.70, "write")
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")  # one per process: two first starts never share it
@@ -154,7 +207,7 @@ def build(
     con = duckdb.connect(str(tmp))
     try:
         con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-        _write_all(con, real, district_cases, simulated, seed)
+        _write_all(con, real, district_cases, simulated, seed, origin)
         say(0.95, "index")
         con.execute("CHECKPOINT")
         con.close()
@@ -167,7 +220,7 @@ def build(
     return target
 
 
-def _write_all(con, real, district_cases, simulated, seed) -> None:
+def _write_all(con, real, district_cases, simulated, seed, origin) -> None:
     districts = real["districts"]
     provinces = (
         districts.groupby(["province_code", "province_name", "province_type"], as_index=False)["population"].sum()
@@ -188,14 +241,19 @@ def _write_all(con, real, district_cases, simulated, seed) -> None:
     _insert(con, "national_owid", national)
 
     cases = district_cases.merge(simulated["case_details"], on=["date", "district_code"], how="left", validate="1:1")
-    cases = cases.assign(split_source="simulated", load_source="simulated", reported_at=_reported_at(cases["date"]))
+    province_of = districts.set_index("district_code")["province_code"]
+    recorded = pd.MultiIndex.from_frame(origin[["date", "province_code"]])
+    split_known = pd.MultiIndex.from_arrays([cases["date"], cases["district_code"].map(province_of)]).isin(recorded)
+    cases = cases.assign(split_source=np.where(split_known, "estimated", "simulated"), load_source="simulated",
+                         reported_at=_reported_at(cases["date"]))
     _insert(con, "cases", cases)
 
-    for name in ("beds", "tests", "vaccinations", "checkpoint_counts", "tracing"):
+    for name in ("beds", "tests", "vaccinations", "checkpoint_counts", "tracing", "province_vaccination_estimates"):
         frame = simulated[name]
         _insert(con, name, frame.assign(reported_at=_reported_at(frame["date"])))
     _insert(con, "checkpoints", simulated["checkpoints"])
-    supplies = simulate_supplies(districts, cases, simulated["beds"], simulated["tracing"], seed)
+    adjusted = cases.assign(new_cases=cases["new_cases_adjusted"])  # simulations follow the adjusted series
+    supplies = simulate_supplies(districts, adjusted, simulated["beds"], simulated["tracing"], seed)
     _insert(con, "supplies", supplies.assign(reported_at=_reported_at(supplies["date"])))
 
     info = {

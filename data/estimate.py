@@ -38,7 +38,17 @@ for the rest of the window, so the districts' running total never exceeds the pr
 announced cases alone already do) and by the window's end the two totals are equal. Where a province's
 announced total over the window exceeds its own count, the announced figures are kept and the excess stays;
 `over_reported_provinces` lists those provinces.
+
+Backlog dumps (data/artefacts.py): when `province_cases` carries `new_cases_adjusted`, the districts are
+estimated from the adjusted series (`new_cases_adjusted`, what rates, levels and simulations use), and the
+published series is then recovered district by district: a day the adjustment lowered gives its cases back from
+the districts' estimated cases (a random draw without replacement, announced cases untouched), and the backlog
+day returns them to the districts they were taken from. So every district's published and adjusted totals agree,
+and the districts of a province add up to its published figure on every day outside the announcement window.
+Deaths may be unknown (NaN, where the source stops): they stay unknown in every district.
 """
+
+from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
@@ -95,37 +105,74 @@ def estimate_district_cases(
 ) -> pd.DataFrame:
     """One row per (date, district) for every district and every date of `province_cases`.
 
-    province_cases: [date, province_code, new_cases, new_deaths], every province on every date.
+    province_cases: [date, province_code, new_cases, new_deaths], every province on every date; with
+        `new_cases_adjusted` and `artefact` (data.artefacts) the districts follow the adjusted series.
     observed: [date, province_code, district_code, new_cases], the announced district cases.
     districts: [district_code, province_code, population].
     adjacency: [district_code, neighbour_code]; pairs naming districts outside `districts` are ignored.
-    Returns [date, district_code, new_cases, new_deaths, source, deaths_source, observed_cases], sorted by date
-    and district, dates as datetime64. The same seed gives the same frame.
+    Returns [date, district_code, new_cases, new_cases_adjusted, artefact, new_deaths, source, deaths_source,
+    observed_cases], sorted by date and district, dates as datetime64; `artefact` is the province's label of the
+    day. The same seed gives the same frame.
     """
     layout = _DistrictLayout(districts)
+    if "new_cases_adjusted" not in province_cases:
+        province_cases = province_cases.assign(new_cases_adjusted=province_cases["new_cases"], artefact=None)
     dates, province_matrix = _province_matrices(province_cases, layout)
     announced = _announced_matrix(observed, dates, layout)
     cases_rng, deaths_rng = np.random.default_rng(seed).spawn(2)
 
     window = pd.to_datetime(observed["date"])
     in_window = (dates >= window.min()) & (dates <= window.max())  # all False when nothing was announced
-    unattributed = _unattributed(province_matrix["new_cases"], layout.province_sums(announced), in_window)
+    unattributed = _unattributed(province_matrix["new_cases_adjusted"], layout.province_sums(announced), in_window)
     estimated = _spread_cases(unattributed, announced, _neighbour_matrix(adjacency, layout), layout, cases_rng)
-    cases = announced + estimated
-    deaths = _split_deaths(province_matrix["new_deaths"], cases, layout, deaths_rng)
+    adjusted = announced + estimated
+    cases = _published_cases(adjusted, announced, province_matrix["new_cases"] - province_matrix["new_cases_adjusted"],
+                             layout, cases_rng)
+    deaths = _split_deaths(province_matrix["new_deaths"], adjusted, layout, deaths_rng)
 
-    is_observed = in_window[:, None] & (estimated == 0)
+    is_observed = in_window[:, None] & (cases == announced)
+    artefact = province_matrix["artefact"][:, layout.province]
     return pd.DataFrame(
         {
             "date": np.repeat(dates, layout.size),
             "district_code": np.tile(layout.codes, len(dates)),
             "new_cases": cases.ravel(),
-            "new_deaths": deaths.ravel(),
+            "new_cases_adjusted": adjusted.ravel(),
+            "artefact": artefact.ravel(),
+            "new_deaths": pd.array(deaths.ravel(), dtype="Int64"),  # <NA> where unknown
             "source": np.where(is_observed.ravel(), "observed", "estimated"),
             "deaths_source": "estimated",
             "observed_cases": announced.ravel(),
         }
     )
+
+
+def _published_cases(adjusted: np.ndarray, announced: np.ndarray, difference: np.ndarray, layout: _DistrictLayout,
+                     rng: np.random.Generator) -> np.ndarray:
+    """[date, district] published cases from the adjusted ones and the [date, province] published - adjusted.
+
+    Days the adjustment lowered take cases back from the districts' estimated cases; a backlog day returns
+    what its province's districts still owe, each district what was taken from it (module docstring), so each
+    district's published total equals its adjusted total. Inside the announcement window the estimated cases
+    can be too few to take from; the backlog day then returns only what was taken. A loop
+    over the few province-days the adjustment touched, not over every district-day.
+    """
+    cases = adjusted.copy()
+    owed = np.zeros(layout.size, dtype=np.int64)
+    members = [np.flatnonzero(layout.province == index) for index in range(len(layout.province_codes))]
+    for day, province in zip(*np.nonzero(difference)):
+        districts, change = members[province], int(difference[day, province])
+        if change < 0:
+            spare = cases[day, districts] - announced[day, districts]
+            taken = rng.multivariate_hypergeometric(spare, min(-change, int(spare.sum())))
+            cases[day, districts] -= taken
+            owed[districts] += taken
+        else:
+            pool = owed[districts]
+            back = rng.multivariate_hypergeometric(pool, min(change, int(pool.sum())))
+            cases[day, districts] += back
+            owed[districts] -= back
+    return cases
 
 
 def _unattributed(province: np.ndarray, announced: np.ndarray, in_window: np.ndarray) -> np.ndarray:
@@ -184,7 +231,8 @@ class _DistrictLayout:
 
 
 def _province_matrices(province_cases: pd.DataFrame, layout: _DistrictLayout) -> tuple[np.ndarray, dict]:
-    """Dates (datetime64) and [date, province] arrays of new_cases and new_deaths."""
+    """Dates (datetime64) and [date, province] arrays of new_cases, new_cases_adjusted, new_deaths (float: NaN
+    where unknown) and artefact (object)."""
     frame = province_cases.assign(date=pd.to_datetime(province_cases["date"]))
     dates = np.sort(frame["date"].unique())
     province = layout.province_codes.get_indexer(frame["province_code"])
@@ -194,9 +242,10 @@ def _province_matrices(province_cases: pd.DataFrame, layout: _DistrictLayout) ->
         raise ValueError("province_cases needs exactly one row per date for every province of `districts`")
     row = np.searchsorted(dates, frame["date"].to_numpy())
     matrices = {}
-    for column in ("new_cases", "new_deaths"):
-        matrix = np.zeros((len(dates), len(layout.province_codes)), dtype=np.int64)
-        matrix[row, province] = frame[column].to_numpy()
+    for column, dtype, empty in (("new_cases", np.int64, 0), ("new_cases_adjusted", np.int64, 0),
+                                 ("new_deaths", float, np.nan), ("artefact", object, None)):
+        matrix = np.full((len(dates), len(layout.province_codes)), empty, dtype=dtype)
+        matrix[row, province] = frame[column].to_numpy(dtype=dtype, na_value=empty)
         matrices[column] = matrix
     return dates, matrices
 
@@ -267,10 +316,17 @@ def _spread_cases(
 def _split_deaths(
     province_deaths: np.ndarray, cases: np.ndarray, layout: _DistrictLayout, rng: np.random.Generator
 ) -> np.ndarray:
-    """[date, district] deaths: each province-day's deaths split by the districts' cases over the death window."""
+    """[date, district] deaths: each province-day's deaths split by the districts' cases over the death window.
+
+    Float: NaN in every district of a province-day whose deaths are unknown.
+    """
+    unknown = np.isnan(province_deaths)
+    province_deaths = np.where(unknown, 0, province_deaths).astype(np.int64)
     cumulative = np.cumsum(cases, axis=0)
     recent = cumulative.copy()
     recent[DEATH_WINDOW_DAYS:] -= cumulative[:-DEATH_WINDOW_DAYS]
     no_recent_cases = layout.province_sums(recent)[:, layout.province] == 0
     weights = np.where(no_recent_cases, layout.population, recent).astype(float)
-    return layout.split(rng, province_deaths, weights)
+    deaths = layout.split(rng, province_deaths, weights).astype(float)
+    deaths[unknown[:, layout.province]] = np.nan
+    return deaths

@@ -11,7 +11,8 @@
 --     Rows whose column groups have different origins carry one source column per group.
 --   * `reported_at` is when the figure was reported. For the built-in data it is nominal:
 --     the end of the reporting day (date 18:00), so builds stay deterministic.
---   * Counts are non-negative integers; cumulative columns never decrease.
+--   * Counts are non-negative integers; cumulative columns never decrease, except people vaccinated on a date the
+--     portal's published figure fell (records de-duplicated or moved): the snapshots are kept exactly.
 --   * Province and country figures are views over the district tables (never copies),
 --     except `province_cases`, which is the official province series exactly as published.
 --   * Fact tables state their key in a `-- key:` comment instead of a PRIMARY KEY constraint: DuckDB keeps
@@ -56,11 +57,15 @@ CREATE TABLE population_by_age (
 
 -- ---------------------------------------------------------------- cases
 -- The official daily series per province, exactly as the Ministry of Health published it.
+-- new_cases_adjusted: the same cases with backlog dumps spread back over the weeks before them (data/artefacts.py);
+-- it sums to new_cases for every province, and rates, levels, Rt and the simulations use it.
 CREATE TABLE province_cases (  -- key: (date, province_code)
     date            DATE NOT NULL,
     province_code   TEXT NOT NULL,
-    new_cases       INTEGER NOT NULL,
-    new_deaths      INTEGER NOT NULL,
+    new_cases       INTEGER NOT NULL,         -- as published
+    new_cases_adjusted INTEGER NOT NULL,      -- backlog dumps spread back (sums to new_cases per province)
+    artefact        TEXT,                     -- 'backlog' (số liệu dồn) | 'gap' (chưa có số liệu) | NULL
+    new_deaths      INTEGER,                  -- NULL = unknown (the source stops after 2022-05-25), never 0
     source          TEXT NOT NULL DEFAULT 'observed',
     reported_at     TIMESTAMP NOT NULL
 );
@@ -72,10 +77,12 @@ CREATE TABLE province_cases (  -- key: (date, province_code)
 CREATE TABLE cases (  -- key: (date, district_code)
     date              DATE NOT NULL,
     district_code     TEXT NOT NULL,
-    new_cases         INTEGER NOT NULL,       -- all origins
-    new_deaths        INTEGER NOT NULL,
+    new_cases         INTEGER NOT NULL,       -- all origins, from the published province series
+    new_cases_adjusted INTEGER NOT NULL,      -- from the adjusted province series (observed figures unchanged)
+    artefact          TEXT,                   -- the province's artefact of the day: 'backlog' | 'gap' | NULL
+    new_deaths        INTEGER,                -- NULL = unknown
     observed_cases    INTEGER NOT NULL,       -- of new_cases, those MOH announced for this district (0 if none)
-    community_cases   INTEGER,                -- ca mắc mới tại cộng đồng
+    community_cases   INTEGER,                -- ca mắc mới tại cộng đồng (the split sums to new_cases_adjusted)
     quarantine_cases  INTEGER,                -- found already in quarantine (trong khu cách ly)
     imported_cases    INTEGER,                -- nhập cảnh
     in_treatment      INTEGER,                -- đang điều trị (current, not new)
@@ -134,7 +141,7 @@ CREATE TABLE checkpoints (
     district_code   TEXT NOT NULL,
     lon             DOUBLE NOT NULL,
     lat             DOUBLE NOT NULL,
-    source          TEXT NOT NULL             -- location: observed (a real place); counts are simulated
+    source          TEXT NOT NULL             -- location: observed (a real place) | estimated (an assumed place where a report gives only how many posts); counts are simulated
 );
 
 CREATE TABLE checkpoint_counts (  -- key: (date, checkpoint_id)
@@ -234,6 +241,23 @@ CREATE TABLE province_vaccination_snapshots (  -- key: (date, province_code)
     doses_allocated   BIGINT NOT NULL,
     doses_delivered   BIGINT NOT NULL,
     source            TEXT NOT NULL DEFAULT 'observed',
+    reported_at       TIMESTAMP NOT NULL
+);
+
+-- People vaccinated per province: the snapshots exactly on their dates (source 'observed'), straight lines between
+-- them and, before the first (2021-11-15), the national series shared out among provinces and anchored to the
+-- figures provinces published (data/sources/covid/province_vaccination_anchors.csv; source 'estimated'). Before
+-- the first snapshot the provinces sum to the national series every day. The district table `vaccinations`
+-- splits these figures across districts and age bands. Boosters count people (never above fully vaccinated).
+CREATE TABLE province_vaccination_estimates (  -- key: (date, province_code)
+    date              DATE NOT NULL,
+    province_code     TEXT NOT NULL,
+    people_dose1      BIGINT NOT NULL,
+    people_full       BIGINT NOT NULL,
+    people_booster    BIGINT NOT NULL,
+    population        BIGINT NOT NULL,        -- the denominators of the snapshot in force (the first one before it):
+    population_18plus BIGINT NOT NULL,        -- coverage = people / these, never the 2019 census
+    source            TEXT NOT NULL,          -- observed (a snapshot date) | estimated
     reported_at       TIMESTAMP NOT NULL
 );
 

@@ -35,30 +35,32 @@ def simulate(
     district_cases: pd.DataFrame,
     districts: pd.DataFrame,
     population_by_age: pd.DataFrame,
-    vaccination_snapshots: pd.DataFrame,
-    national: pd.DataFrame,
+    province_people: pd.DataFrame,
     params: dict,
     seed: int,
+    case_origin: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every simulated table, keyed by schema table name (columns as in the schema, without reported_at).
 
-    district_cases: [date, district_code, new_cases, new_deaths] for every district of `districts`.
+    district_cases: [date, district_code, new_cases_adjusted, new_deaths] for every district of `districts`: the
+        adjusted series (backlog dumps spread back, data/artefacts.py); new_deaths NaN where unknown.
     districts: [district_code, province_code, population, ...].
     population_by_age: [district_code, age_group ('00-04' .. '85+'), population].
-    vaccination_snapshots: the real province snapshots [date, province_code, people_dose1, people_dose2, doses_total].
-    national: the OWID Vietnam rows [date, people_vaccinated, people_fully_vaccinated, total_vaccinations].
+    province_people: people vaccinated per province and date (data.vaccination.province_vaccinations).
+    case_origin: [date, province_code, value] the recorded share of local cases found in quarantine, where known.
     """
     grid = Grid.build(district_cases, districts, params["periods"])
     rngs = {name: np.random.default_rng(seed + offset) for name, offset in SEED_OFFSETS.items()}
     load = clinical_load(grid, params, rngs["case_details"])
     checkpoints = read_checkpoints(grid)
     return {
-        "case_details": case_details(grid, load, params, rngs["case_details"]),
+        "case_details": case_details(grid, load, params, rngs["case_details"],
+                                     None if case_origin is None else grid.daily_province_values(case_origin)),
         "beds": beds(grid, load, params, rngs["beds"]),
         "tests": tests(grid, params["tests"], rngs["tests"]),
-        "vaccinations": vaccinations(grid, population_by_age, vaccination_snapshots, national,
-                                     params["vaccination"], rngs["vaccinations"]),
-        "checkpoints": checkpoints.assign(source="observed"),
+        "vaccinations": vaccinations(grid, population_by_age, province_people, params["vaccination"],
+                                     rngs["vaccinations"]),
+        "checkpoints": checkpoints.rename(columns={"location_source": "source"}),
         "checkpoint_counts": checkpoint_counts(grid, checkpoints, params["checkpoints"], rngs["checkpoint_counts"]),
         "tracing": tracing(grid, params["tracing"], rngs["tracing"]),
     }
@@ -76,8 +78,9 @@ class Grid:
     province_codes: np.ndarray  # the distinct provinces, sorted
     province_of_district: np.ndarray  # index into province_codes for each district
     population: np.ndarray  # per district
-    cases: np.ndarray
-    deaths: np.ndarray
+    cases: np.ndarray  # the adjusted series
+    deaths: np.ndarray  # 0 where unknown
+    deaths_known: np.ndarray  # per day: False where the death series had stopped
     period: np.ndarray  # index into the [periods] lists for each day
     period_starts: np.ndarray  # datetime64 per period
 
@@ -93,14 +96,16 @@ class Grid:
         if (column < 0).any():
             raise ValueError("district_cases names districts that are not in `districts`")
         arrays = []
-        for name in ("new_cases", "new_deaths"):
+        for name in ("new_cases_adjusted", "new_deaths"):
             values = np.zeros((len(dates), len(codes)), dtype=np.int64)
-            np.add.at(values, (row, column), district_cases[name].to_numpy(dtype=np.int64))
+            np.add.at(values, (row, column), district_cases[name].fillna(0).to_numpy(dtype=np.int64))
             arrays.append(values)
+        unknown_deaths = np.zeros(len(dates), dtype=bool)
+        unknown_deaths[row[district_cases["new_deaths"].isna().to_numpy()]] = True
         starts = np.array(periods["starts"], dtype="datetime64[D]")
         period = np.clip(np.searchsorted(starts, dates.to_numpy().astype("datetime64[D]"), side="right") - 1, 0, None)
         return cls(dates, codes, province_codes, province_of_district,
-                   units["population"].to_numpy(dtype=float), arrays[0], arrays[1], period, starts)
+                   units["population"].to_numpy(dtype=float), arrays[0], arrays[1], ~unknown_deaths, period, starts)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -112,6 +117,17 @@ class Grid:
         if len(values) != len(self.period_starts):
             raise ValueError(f"a per-period parameter needs {len(self.period_starts)} values, got {len(values)}")
         return values[self.period][:, None]
+
+    def daily_province_values(self, frame: pd.DataFrame) -> np.ndarray:
+        """[day, district] a [date, province_code, value] frame's value for each district's province; NaN elsewhere."""
+        values = np.full(self.shape, np.nan)
+        row = (pd.to_datetime(frame["date"]) - self.dates[0]).dt.days.to_numpy()
+        province = np.searchsorted(self.province_codes, frame["province_code"].to_numpy())
+        known = (row >= 0) & (row < len(self.dates)) & (province < len(self.province_codes))
+        known[known] &= self.province_codes[province[known]] == frame["province_code"].to_numpy()[known]
+        by_province = np.full((len(self.dates), len(self.province_codes)), np.nan)
+        by_province[row[known], province[known]] = frame["value"].to_numpy(dtype=float)[known]
+        return by_province[:, self.province_of_district]
 
     def province_totals(self, values: np.ndarray) -> np.ndarray:
         """[day, province] sums of a [day, district] array."""
@@ -200,14 +216,15 @@ def icu_share(grid: Grid, severity: dict) -> np.ndarray:
 
     The province CFR of each period (shrunk toward the national one) times the share of deaths that go
     through ICU, divided by ICU mortality: ICU and oxygen load then match the deaths that were reported.
+    Only days whose deaths are known count (the death series stops in May 2022).
     """
-    periods = np.eye(len(grid.period_starts))[grid.period]  # [day, period]
+    periods = np.eye(len(grid.period_starts))[grid.period] * grid.deaths_known[:, None]  # [day, period]
     cases = periods.T @ grid.province_totals(grid.cases)
     deaths = periods.T @ grid.province_totals(grid.deaths)
     national = deaths.sum(axis=1, keepdims=True) / np.maximum(cases.sum(axis=1, keepdims=True), 1)
     prior = severity["cfr_prior_cases"]
     cfr = (deaths + prior * national) / (cases + prior)
-    ceiling = 1 / severity["oxygen_per_icu"]  # the oxygen share, ICU included, cannot pass all cases
+    ceiling = 1 / np.asarray(severity["oxygen_per_icu"], dtype=float)[:, None]  # oxygen, ICU included, <= all cases
     share = np.clip(cfr * severity["deaths_after_icu"] / severity["icu_fatality"], severity["icu_share_floor"], ceiling)
     return share[grid.period][:, grid.province_of_district]
 
@@ -217,7 +234,7 @@ def clinical_load(grid: Grid, params: dict, rng: np.random.Generator) -> Load:
     treatment, severity = params["treatment"], params["severity"]
     critical_share = icu_share(grid, severity)
     to_icu = binomial(rng, grid.cases, critical_share)
-    oxygen_only_share = critical_share * (severity["oxygen_per_icu"] - 1) / (1 - critical_share)
+    oxygen_only_share = critical_share * (grid.by_period(severity["oxygen_per_icu"]) - 1) / (1 - critical_share)
     to_oxygen = binomial(rng, grid.cases - to_icu, oxygen_only_share)
     n_periods = len(grid.period_starts)
     icu = present(grid, to_icu, [stay_curve(treatment["icu_mean_stay_days"], treatment["stay_shape"])] * n_periods)
@@ -227,12 +244,27 @@ def clinical_load(grid: Grid, params: dict, rng: np.random.Generator) -> Load:
     return Load(in_treatment, oxygen, icu)
 
 
-def case_details(grid: Grid, load: Load, params: dict, rng: np.random.Generator) -> pd.DataFrame:
+def no_community(grid: Grid, periods: dict[str, list]) -> np.ndarray:
+    """[day, district] True where the record says no case was found in the community ('VN': every province)."""
+    days = grid.dates.to_numpy().astype("datetime64[D]")[:, None]
+    mask = np.zeros(grid.shape, dtype=bool)
+    for area, spans in periods.items():
+        where = np.ones(len(grid.district_codes), dtype=bool) if area == "VN" else (
+            grid.province_codes[grid.province_of_district] == area)
+        for first, last in spans:
+            mask |= (days >= np.datetime64(first)) & (days <= np.datetime64(last)) & where[None, :]
+    return mask
+
+
+def case_details(grid: Grid, load: Load, params: dict, rng: np.random.Generator,
+                 real_split: np.ndarray | None = None) -> pd.DataFrame:
     """Origin of each day's new cases (imported / found in quarantine / community) plus the clinical load.
 
     Imported cases arrive at a small daily rate in provinces with an airport or border gate; a local
     outbreak dilutes them. Local cases are found in quarantine while tracing keeps up; the share falls
-    as district incidence rises.
+    as district incidence rises. Where the record gives the split (`real_split`: [day, district] share of local
+    cases found in quarantine or locked-down areas, NaN elsewhere) it is used instead. Where the record says there
+    was no community case, every local case was found in quarantine.
     """
     split = params["case_split"]
     province_recent = grid.province_totals(trailing_mean(grid.cases))[:, grid.province_of_district]
@@ -240,7 +272,10 @@ def case_details(grid: Grid, load: Load, params: dict, rng: np.random.Generator)
     rate = grid.by_period(split["imported_per_day"]) * np.where(entry, 1.0, split["non_entry_factor"])
     imported = binomial(rng, grid.cases, rate / (rate + province_recent))
     in_quarantine = grid.by_period(split["quarantine_share"]) * tracing_effort(grid, params["tracing"])
+    if real_split is not None:  # the recorded share of local cases found in quarantine or locked-down areas
+        in_quarantine = np.where(np.isnan(real_split), in_quarantine, real_split)
     quarantine = binomial(rng, grid.cases - imported, in_quarantine)
+    quarantine = np.where(no_community(grid, split["no_community"]), grid.cases - imported, quarantine)
     frame = grid.frame({
         "community_cases": grid.cases - imported - quarantine,
         "quarantine_cases": quarantine,
@@ -263,21 +298,29 @@ def surge_capacity(baseline: np.ndarray, load: np.ndarray, headroom: float, lag:
 def beds(grid: Grid, load: Load, params: dict, rng: np.random.Generator) -> pd.DataFrame:
     """COVID beds, ICU beds, ventilators and oxygen supply: a baseline per population plus surges that follow load.
 
+    The baselines have floors per 100k, so a quiet week never trips a capacity criterion (vacant beds or staffed
+    ICU beds per 100k); ventilators count every machine in the district's facilities, not only those of ICU beds.
+
     Hospital load is the hospitalised share of patients in treatment, never fewer than those on oxygen;
     surge capacity opens after a lag (field hospitals) and stays on standby, so beds run short while a
     wave climbs, as they did in 2021.
     """
     bed, treatment = params["beds"], params["treatment"]
-    density = grid.population / 1e5 * rng.lognormal(0.0, bed["district_sigma"], len(grid.district_codes))
+    people = grid.population / 1e5
+    spread = rng.lognormal(0.0, bed["district_sigma"], len(grid.district_codes))
+    density = people * spread
     block = bed["bed_block"]
     hospital = np.maximum(np.rint(load.in_treatment * grid.by_period(treatment["hospitalised_share"])), load.oxygen)
-    icu_staffed = np.ceil(surge_capacity(np.ceil(bed["icu_beds_per_100k"] * density), load.icu, bed["surge_headroom"],
+    icu_baseline = np.ceil(people * np.maximum(bed["icu_beds_per_100k"] * spread, bed["icu_beds_floor_per_100k"]))
+    icu_staffed = np.ceil(surge_capacity(icu_baseline, load.icu, bed["surge_headroom"],
                                          bed["icu_surge_lag_days"], bed["standby_days"]))
-    total = np.ceil(surge_capacity(bed["covid_beds_per_100k"] * density, hospital, bed["surge_headroom"],
+    bed_baseline = people * np.maximum(bed["covid_beds_per_100k"] * spread, bed["covid_beds_floor_per_100k"])
+    total = np.ceil(surge_capacity(bed_baseline, hospital, bed["surge_headroom"],
                                    bed["surge_lag_days"], bed["standby_days"]) / block) * block
     total = np.maximum(total, icu_staffed)
     icu_occupied = np.minimum(load.icu, icu_staffed)
-    ventilators = np.ceil(icu_staffed * bed["ventilators_per_icu_bed"])
+    ventilators = np.maximum(np.ceil(icu_staffed * bed["ventilators_per_icu_bed"]),
+                             np.ceil(bed["ventilators_per_100k"] * density)[None, :])
     on_oxygen_only = load.oxygen - load.icu
     demand = on_oxygen_only * bed["oxygen_m3_per_patient_day"] + load.icu * bed["oxygen_m3_per_icu_patient_day"]
     supply = surge_capacity(bed["oxygen_baseline_m3_per_100k"] * density, demand, bed["surge_headroom"],
@@ -324,9 +367,12 @@ def tracing_effort(grid: Grid, trace: dict) -> np.ndarray:
 
 
 def tracing(grid: Grid, trace: dict, rng: np.random.Generator) -> pd.DataFrame:
-    """F1/F2 found per case, and how many sit in centralized quarantine or at home (fixed stays by period)."""
+    """F1/F2 found per case, and how many sit in centralized quarantine or at home (fixed stays by period).
+
+    Every case traced has at least one close contact: F1 found in a day are never fewer than its cases.
+    """
     effort = tracing_effort(grid, trace)
-    f1 = rng.poisson(grid.cases * grid.by_period(trace["f1_per_case"]) * effort)
+    f1 = np.maximum(rng.poisson(grid.cases * grid.by_period(trace["f1_per_case"]) * effort), grid.cases)
     f2 = rng.poisson(f1 * grid.by_period(trace["f2_per_f1"]))
     centralized = binomial(rng, f1, grid.by_period(trace["centralized_share"]) * effort)
     at_home = f1 - centralized + binomial(rng, f2, grid.by_period(trace["f2_home_share"]))
@@ -342,10 +388,11 @@ def tracing(grid: Grid, trace: dict, rng: np.random.Generator) -> pd.DataFrame:
 
 
 def read_checkpoints(grid: Grid, path: Path = CHECKPOINTS_PATH) -> pd.DataFrame:
-    """The real checkpoint places (data/sources/checkpoints.csv) that lie in the simulated districts."""
+    """The checkpoint places (data/sources/checkpoints.csv) that lie in the simulated districts; `location_source`
+    says whether the place is a real one (observed) or an assumed one where a report gives only their number."""
     places = pd.read_csv(path, dtype={"province_code": str, "district_code": str})
     places = places.rename(columns={"id": "checkpoint_id"})[
-        ["checkpoint_id", "name", "kind", "province_code", "district_code", "lon", "lat"]]
+        ["checkpoint_id", "name", "kind", "province_code", "district_code", "lon", "lat", "location_source"]]
     return places[places["district_code"].isin(grid.district_codes)].reset_index(drop=True)
 
 
@@ -363,8 +410,9 @@ def checkpoint_counts(grid: Grid, places: pd.DataFrame, posts: dict, rng: np.ran
     days = grid.dates.to_numpy().astype("datetime64[D]")[:, None]
     gate_people, gate_vehicles = border_openness(days, sites, posts)
     operating = posts_operating(days, places["province_code"], posts["control_post_active"]) & ~gate
-    people_factor = np.where(gate, gate_people, posts["control_post_traffic_factor"] * operating)
-    vehicle_factor = np.where(gate, gate_vehicles, posts["control_post_traffic_factor"] * operating)
+    surge = surge_factor(days, places["checkpoint_id"], posts.get("surges", {}))
+    people_factor = np.where(gate, gate_people, posts["control_post_traffic_factor"] * operating) * surge
+    vehicle_factor = np.where(gate, gate_vehicles, posts["control_post_traffic_factor"] * operating) * surge
 
     baseline = np.array([site["people"] for site in sites], dtype=float)
     per_person = np.where(gate, posts["vehicles_per_person"]["border_gate"], posts["vehicles_per_person"]["control_post"])
@@ -393,6 +441,7 @@ def checkpoint_counts(grid: Grid, places: pd.DataFrame, posts: dict, rng: np.ran
     incidence = grid.province_incidence()[:, province]
     floor = np.where(gate, posts["positivity_floor"]["border_gate"], posts["positivity_floor"]["control_post"])
     positive = binomial(rng, tested, np.minimum(posts["max_positivity"], floor + posts["positivity_per_incidence"] * incidence))
+    positive = within_cases(positive, grid.province_totals(grid.cases)[:, province], province)
     sent_share = np.where(gate, np.asarray(posts["border_quarantine_share"])[period], np.asarray(posts["post_quarantine_share"])[period])
     quarantined = np.minimum(people_in, positive + binomial(rng, np.maximum(from_outbreak - positive, 0), sent_share))
 
@@ -403,6 +452,27 @@ def checkpoint_counts(grid: Grid, places: pd.DataFrame, posts: dict, rng: np.ran
     data |= {name: values.reshape(-1).astype(np.int32) for name, values in columns.items()}
     counted = (gate | operating).reshape(-1)
     return pd.DataFrame(data)[counted].reset_index(drop=True).assign(source=SIMULATED)
+
+
+def surge_factor(days: np.ndarray, checkpoint_ids: pd.Series, surges: dict) -> np.ndarray:
+    """[day, checkpoint] traffic multiplier: 1, or a recorded surge's factor on its days."""
+    factor = np.ones((len(days), len(checkpoint_ids)))
+    for column, checkpoint in enumerate(checkpoint_ids):
+        for first, last, times in surges.get(checkpoint, []):
+            factor[(days[:, 0] >= np.datetime64(first)) & (days[:, 0] <= np.datetime64(last)), column] = times
+    return factor
+
+
+def within_cases(positive: np.ndarray, cases: np.ndarray, province: np.ndarray) -> np.ndarray:
+    """[day, checkpoint] positives scaled down so a province's checkpoints never find more than its cases of the
+    day (a positive at a checkpoint is one of the province's confirmed cases)."""
+    n_provinces = int(province.max()) + 1 if len(province) else 0
+    found = np.zeros((len(positive), n_provinces))
+    np.add.at(found, (slice(None), province), positive)
+    allowed = np.zeros((len(positive), n_provinces))
+    allowed[:, province] = cases
+    scale = np.divide(allowed, found, out=np.ones_like(found), where=found > allowed)[:, province]
+    return np.floor(positive * np.minimum(scale, 1.0)).astype(np.int64)
 
 
 def border_openness(days: np.ndarray, sites: list[dict], posts: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -457,72 +527,6 @@ def band_population(population_by_age: pd.DataFrame, district_codes: np.ndarray)
     ])
 
 
-def reconciled_snapshots(snapshots: pd.DataFrame, provinces: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Snapshot dates and, per dose, [snapshot, province] people made non-decreasing.
-
-    The portal's series sometimes fall (records de-duplicated or moved to another province). A later
-    figure is taken to correct the earlier ones: each value becomes the smallest figure published on that
-    date or after it, so the latest figures are kept exactly and every date before a correction is capped.
-    """
-    frame = snapshots.assign(date=pd.to_datetime(snapshots["date"]), province_code=snapshots["province_code"].astype(str))
-    frame = frame.assign(booster=(frame["doses_total"] - frame["people_dose1"] - frame["people_dose2"]).clip(lower=0))
-    wide = frame.pivot_table(index="date", columns="province_code", values=["people_dose1", "people_dose2", "booster"], aggfunc="sum")
-    missing = sorted(set(provinces) - set(wide["people_dose1"].columns))
-    if missing:
-        raise ValueError(f"vaccination_snapshots has no figures for provinces {missing}")
-    targets = {}
-    for dose, column in zip(DOSES, ("people_dose1", "people_dose2", "booster")):
-        values = wide[column].reindex(columns=provinces).ffill().fillna(0).to_numpy(dtype=np.int64)
-        targets[dose] = np.minimum.accumulate(values[::-1], axis=0)[::-1]
-    return wide.index.to_numpy(dtype="datetime64[D]"), targets
-
-
-def day(values) -> np.ndarray:
-    """Dates as whole days since 1970, for interpolation."""
-    return np.asarray(values, dtype="datetime64[D]").astype(np.int64)
-
-
-def national_shape(national: pd.DataFrame, dates: np.ndarray, first_date: np.datetime64, anchor: np.datetime64) -> dict[str, np.ndarray]:
-    """Per dose, the national curve on `dates` as a share of its value at `anchor` (0 before first_date).
-
-    People fully vaccinated missing from the OWID rows are filled with total_vaccinations - people_vaccinated
-    (second doses, before boosters counted). Without national figures the shape is a straight ramp.
-    """
-    when = national["date"]
-    if not pd.api.types.is_datetime64_any_dtype(when):
-        when = pd.to_datetime(when, format="%m/%d/%Y")
-    second_doses = national["total_vaccinations"] - national["people_vaccinated"]
-    series = {"dose1": national["people_vaccinated"], "full": national["people_fully_vaccinated"].fillna(second_doses)}
-    shapes = {}
-    for dose, values in series.items():
-        known = values.notna().to_numpy() & (when.to_numpy() <= anchor) & (when.to_numpy() >= first_date)
-        points_x = np.concatenate([[day(first_date) - 1], day(when.to_numpy()[known])])
-        points_y = np.concatenate([[0.0], values.to_numpy(dtype=float, na_value=np.nan)[known]])
-        points_y = np.maximum.accumulate(points_y)
-        at_anchor = np.interp(day(anchor), points_x, points_y) if len(points_x) > 1 else 0.0
-        if at_anchor <= 0:
-            points_x, points_y, at_anchor = np.array([day(first_date) - 1, day(anchor)]), np.array([0.0, 1.0]), 1.0
-        shapes[dose] = np.clip(np.interp(day(dates), points_x, points_y) / at_anchor, 0.0, 1.0)
-    shapes["booster"] = np.zeros(len(dates))
-    return shapes
-
-
-def vaccination_targets(dates: np.ndarray, snapshot_dates: np.ndarray, reconciled: dict[str, np.ndarray],
-                        shapes: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Per dose, [date, province] people: straight lines between snapshots, the national shape before the first."""
-    x, xp = dates.astype(np.int64), snapshot_dates.astype(np.int64)
-    left = np.clip(np.searchsorted(xp, x, side="right") - 1, 0, max(len(xp) - 2, 0))
-    right = np.minimum(left + 1, len(xp) - 1)
-    weight = np.clip((x - xp[left]) / np.maximum(xp[right] - xp[left], 1), 0.0, 1.0)[:, None]
-    before = (x < xp[0])[:, None]
-    targets = {}
-    for dose, values in reconciled.items():
-        between = (1 - weight) * values[left] + weight * values[right]
-        early = shapes[dose][:, None] * values[0][None, :]
-        targets[dose] = np.rint(np.where(before, early, between)).astype(np.int64)
-    return targets
-
-
 def taken(room: np.ndarray, speed: np.ndarray, fraction: np.ndarray) -> np.ndarray:
     """room * (1 - (1 - fraction) ** speed), computed through logs (several times faster than **)."""
     with np.errstate(divide="ignore"):  # fraction 1 takes the whole room: log1p(-1) = -inf, expm1(-inf) = -1
@@ -560,6 +564,25 @@ def fill(increase: np.ndarray, room: np.ndarray, speed: np.ndarray, province: np
     return increments
 
 
+def take_back(decrease: np.ndarray, have: np.ndarray, province: np.ndarray) -> np.ndarray:
+    """Integer decrements per cell, in proportion to what each cell has, that add up to each province's decrease.
+
+    Why: a published figure can fall (records de-duplicated or moved to another province); the cells follow it.
+    """
+    n_provinces = len(decrease)
+    total = np.bincount(province, have, minlength=n_provinces)
+    wanted = np.minimum(decrease, total)
+    exact = have * np.divide(wanted, total, out=np.zeros(n_provinces), where=total > 0)[province]
+    whole = np.floor(exact)
+    short = wanted - np.bincount(province, whole, minlength=n_provinces)
+    remainder = np.where(whole < have, exact - whole, -1.0)
+    order = np.lexsort((-remainder, province))
+    rank = np.arange(len(order)) - np.searchsorted(province[order], province[order])
+    extra = np.zeros(len(order))
+    extra[order] = (rank < np.rint(short)[province[order]]) & (remainder[order] >= 0)
+    return (whole + extra).astype(np.int64)
+
+
 def share_out(dates: np.ndarray, targets: dict[str, np.ndarray], population: np.ndarray, province: np.ndarray,
               speed: np.ndarray, starts: dict[str, np.ndarray], beyond_census: np.ndarray, max_coverage: float) -> np.ndarray:
     """[date, dose, cell] cumulative people: each date, each dose's province increase spread over its cells.
@@ -587,27 +610,28 @@ def share_out(dates: np.ndarray, targets: dict[str, np.ndarray], population: np.
             capacity = np.stack([np.bincount(province, room, minlength=n_provinces) for room in rooms])
             level = np.argmax(capacity >= increase, axis=0)
             room = rooms[level[province], np.arange(len(population))]
-            current[index] = have + fill(increase.astype(float), room, speed, province)
+            current[index] = (have + fill(np.maximum(increase, 0).astype(float), room, speed, province)
+                              - take_back(np.maximum(-increase, 0).astype(float), have, province))
         people[row] = current
     return people
 
 
-def vaccinations(grid: Grid, population_by_age: pd.DataFrame, snapshots: pd.DataFrame, national: pd.DataFrame,
+def vaccinations(grid: Grid, population_by_age: pd.DataFrame, province_people: pd.DataFrame,
                  vaccine: dict, rng: np.random.Generator) -> pd.DataFrame:
-    """Cumulative people per district, age band and dose, weekly and on each real snapshot date.
+    """Cumulative people per district, age band and dose, on the dates of `province_people`.
 
-    Province totals follow the real snapshots (made non-decreasing), straight lines between them and the
-    national curve before the first; each increase fills the eligible bands, older bands faster. The
-    portal sometimes reports more second doses than first, or more people than census residents
-    (provinces with many migrant workers): share_out then relaxes its limits rather than miss the real total.
+    province_people: data.vaccination.province_vaccinations (the snapshots exactly on their dates, estimates
+    from the record elsewhere); each change fills the eligible bands, older bands faster, or, where a published
+    figure fell, takes people back in proportion. The portal sometimes reports more second doses than first, or
+    more people than census residents (provinces with many migrant workers): share_out then relaxes its limits
+    rather than miss the real total.
     """
-    snapshot_dates, reconciled = reconciled_snapshots(snapshots, grid.province_codes)
-    first_date = np.datetime64(vaccine["first_date"], "D")
     first_day, last_day = (grid.dates[[0, -1]].to_numpy().astype("datetime64[D]"))
-    mondays = np.arange(first_date, max(snapshot_dates[-1], last_day) + 1, 7, dtype="datetime64[D]")
-    dates = np.union1d(mondays, snapshot_dates)
-    shapes = national_shape(national, dates, first_date, snapshot_dates[0])
-    targets = vaccination_targets(dates, snapshot_dates, reconciled, shapes)
+    wide = {dose: province_people.pivot(index="date", columns="province_code", values=column)
+            .reindex(columns=grid.province_codes).fillna(0)
+            for dose, column in zip(DOSES, ("people_dose1", "people_full", "people_booster"))}
+    dates = wide["dose1"].index.to_numpy().astype("datetime64[D]")
+    targets = {dose: frame.to_numpy(dtype=np.int64) for dose, frame in wide.items()}
 
     population = band_population(population_by_age, grid.district_codes).reshape(-1)
     n_bands = len(VACCINE_BANDS)

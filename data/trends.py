@@ -45,6 +45,21 @@ def case_series(con, area: Area, start=None, end=None) -> pd.DataFrame:
     return published.assign(observed_cases=published["new_cases"], observed_deaths=published["new_deaths"])
 
 
+def transmission_series(con, area: Area, start=None, end=None) -> pd.DataFrame:
+    """Daily cases of one area by origin, for Rt: the adjusted series (backlog dumps spread back).
+
+    Columns: date, new_cases (all origins), imported_cases, community_cases (found outside quarantine),
+    split_source (the origin of the split: simulated except where the real split exists).
+    """
+    return query(
+        con,
+        f"""SELECT date, SUM(new_cases_adjusted)::BIGINT AS new_cases, SUM(imported_cases)::BIGINT AS imported_cases,
+                   SUM(community_cases)::BIGINT AS community_cases, MAX(split_source) AS split_source
+            FROM cases WHERE {_IN_AREA} AND {_between('date')} GROUP BY date ORDER BY date""",
+        [*_area(area), *_dates(start, end)],
+    )
+
+
 def units(con) -> pd.DataFrame:
     """Every unit the page can compare: the country, the provinces and the districts.
 

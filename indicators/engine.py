@@ -65,6 +65,17 @@ def _grade(frame: pd.DataFrame, criterion: Criterion) -> _Graded:
     return _Graded(values, present, band, grade, low, high)
 
 
+def _waive(graded: _Graded, by: _Graded, lowest: int) -> None:
+    """Where `by` is known to be 0 (no case), the criterion contributes only its lowest grade (in place).
+
+    Why: QĐ 4800 as provinces applied it (the MOH text of September 2021) does not raise the level for low
+    coverage where the area has no case.
+    """
+    no_case = by.present & (by.values == 0)
+    for name in ("grade", "low", "high"):
+        setattr(graded, name, np.where(no_case, lowest, getattr(graded, name)).astype(np.int16))
+
+
 def _factor_bounds(graded: list[_Graded], criteria: list[Criterion]) -> tuple[np.ndarray, np.ndarray]:
     low = np.max([g.low for g in graded], axis=0)
     high = np.max([g.high for g in graded], axis=0)
@@ -87,6 +98,9 @@ def classify(frame: pd.DataFrame, ruleset: RuleSet | str, *, colorblind: bool = 
     if absent:
         raise MissingInputError(f"rule set '{ruleset.id}' needs column(s) {', '.join(absent)}")
     graded = {criterion.id: _grade(frame, criterion) for criterion in ruleset.criteria}
+    for criterion in ruleset.criteria:
+        if criterion.waived_where_zero:
+            _waive(graded[criterion.id], graded[criterion.waived_where_zero], min(criterion.grades))
 
     factor_low, factor_high = [], []
     for factor in ruleset.factors:
@@ -124,6 +138,26 @@ def classify(frame: pd.DataFrame, ruleset: RuleSet | str, *, colorblind: bool = 
     result["reasons"] = pd.Series(_reasons_array(ruleset, graded, decided, factor_grades, table_level, level),
                                   index=frame.index)
     return result
+
+
+def data_day(announced: pd.Series, ruleset: RuleSet) -> pd.Series:
+    """The last day of the data a level announced on each day rests on (see RuleSet.rests_on): the day itself,
+    or the Sunday that closed the last complete reporting week before it."""
+    announced = pd.to_datetime(announced)
+    if ruleset.rests_on == "day":
+        return announced
+    back = announced.dt.day_of_week + 1  # Monday -> the day before; Sunday -> a week before
+    return announced - pd.to_timedelta(back, unit="D")
+
+
+def classify_on(daily: pd.DataFrame, ruleset: RuleSet | str, days, *, date: str = "date") -> pd.DataFrame:
+    """The levels announced on `days` from a frame of daily inputs, each from the data it rests on
+    (`data_day`). Returns the rows read with their `classify` result and `announced` (the day of the level)."""
+    ruleset = load_ruleset(ruleset)
+    announced = pd.to_datetime(pd.Series(list(days)))
+    rows = daily.assign(**{date: pd.to_datetime(daily[date])}).merge(
+        pd.DataFrame({date: data_day(announced, ruleset), "announced": announced}), on=date)
+    return pd.concat([rows, classify(rows, ruleset)], axis=1)
 
 
 def _categorical(codes: np.ndarray, per_level: list[str], unknown: str) -> pd.Categorical:

@@ -48,7 +48,8 @@ POPULATIONS = {"population": 0, "population_18plus": 18, "population_50plus": 50
 
 # Counts: summed when units are aggregated. Every rate below is computed from them.
 COUNT_COLUMNS = (
-    *POPULATIONS, "new_cases_7d", "new_cases_prev_7d", "community_cases_7d", "new_deaths_7d", "oxygen_7d",
+    *POPULATIONS, "new_cases_7d", "new_cases_prev_7d", "community_cases_7d", "community_cases_prev_7d",
+    "new_deaths_7d", "oxygen_7d",
     "admissions_7d", "in_treatment", "covid_beds_total", "covid_beds_occupied", "icu_beds_staffed",
     "icu_beds_occupied", "samples_7d", "positives_7d", *VACCINATED,
 )
@@ -68,6 +69,8 @@ def district_inputs(cases: pd.DataFrame, beds: pd.DataFrame, tests: pd.DataFrame
     `district_code` and `province_code` are categoricals (cheap at 750k rows; compare them with strings
     as usual). Every district of `districts` gets every day of the `cases` calendar.
     """
+    if "new_cases_adjusted" in cases:  # rates and levels follow the adjusted series (data/artefacts.py)
+        cases = cases.assign(new_cases=cases["new_cases_adjusted"])
     units = pd.Index(np.sort(districts["district_code"].unique()), name="district_code")
     dates = metrics.calendar(cases["date"])
     grid = {"dates": dates, "units": units}
@@ -76,10 +79,12 @@ def district_inputs(cases: pd.DataFrame, beds: pd.DataFrame, tests: pd.DataFrame
                                  "icu_beds_occupied"], **grid)
     test_counts = to_wides(tests, ["samples", "positives"], **grid)
     new_cases_7d = rolling_sum_wide(case_counts["new_cases"])
+    community_cases_7d = rolling_sum_wide(case_counts["community_cases"])
     counts = {
         "new_cases_7d": new_cases_7d,
         "new_cases_prev_7d": new_cases_7d.shift(7),
-        "community_cases_7d": rolling_sum_wide(case_counts["community_cases"]),
+        "community_cases_7d": community_cases_7d,
+        "community_cases_prev_7d": community_cases_7d.shift(7),
         "new_deaths_7d": rolling_sum_wide(case_counts["new_deaths"]),
         "oxygen_7d": rolling_sum_wide(case_counts["oxygen"]),
         "admissions_7d": rolling_sum_wide(estimated_admissions_wide(case_counts["in_treatment"], mean_stay_days)),
@@ -111,6 +116,11 @@ def add_rates(counts: pd.DataFrame, capacity_limits: dict[str, float] = TREATMEN
     population = frame["population"]
     frame["cases_per_100k_7d"] = metrics.per_100k(frame["new_cases_7d"], population)
     frame["community_cases_per_100k_7d"] = metrics.per_100k(frame["community_cases_7d"], population)
+    # Criterion 1 as some provinces measured it: the mean of the last two weekly sums.
+    frame["cases_per_100k_14d_mean"] = metrics.per_100k((frame["new_cases_7d"] + frame["new_cases_prev_7d"]) / 2,
+                                                        population)
+    frame["community_cases_per_100k_14d_mean"] = metrics.per_100k(
+        (frame["community_cases_7d"] + frame["community_cases_prev_7d"]) / 2, population)
     frame["deaths_per_100k_7d"] = metrics.per_100k(frame["new_deaths_7d"], population)
     frame["oxygen_cases_per_100k_7d_avg"] = metrics.per_100k(frame["oxygen_7d"] / 7, population)
     frame["admissions_per_100k_7d"] = metrics.per_100k(frame["admissions_7d"], population)

@@ -40,6 +40,9 @@ QUANTILES = (0.025, 0.05, 0.25, 0.5, 0.75, 0.95, 0.975)
 DEFAULT_MAX_CV = 0.3  # EpiEstim's cv_posterior: at least 11 cases in the window with the default prior
 SI_NEGLIGIBLE = 1e-15  # serial-interval weights below this change Λ by less than rounding; skipped for speed
 SI_SUM_TOLERANCE = 0.01  # EpiEstim refuses a non-parametric SI whose sum is further than this from 1
+# Above this, an estimate says more about reporting (a backlog, a batch of screening results) than about
+# transmission: the highest Rt estimated for COVID-19 variants in a susceptible population is about 8-9.
+MAX_RELIABLE_RT = 10.0
 
 
 def quantile_column(probability: float) -> str:
@@ -159,6 +162,19 @@ def _local_and_imported(incidence) -> tuple[np.ndarray, np.ndarray, pd.Series | 
         raise ValueError("incidence needs a column I, or I_local and I_imported")
     cases = incidence["I"].to_numpy(dtype=float)
     return cases, np.zeros_like(cases), dates
+
+
+def reliable(mean, std, community_in_window) -> np.ndarray:
+    """True where an estimate can be drawn and quoted as Rt.
+
+    Its posterior coefficient of variation is at most EpiEstim's 0.3 (about 11 local cases in the window), it
+    is at most MAX_RELIABLE_RT, and at least one case of the window was found in the community: where every
+    case was imported or found already in quarantine, the chains were cut and no Rt describes spread.
+    """
+    mean, std = np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        precise = std / mean <= DEFAULT_MAX_CV
+    return precise & (mean <= MAX_RELIABLE_RT) & (np.asarray(community_in_window, dtype=float) > 0)
 
 
 def estimate_r(incidence, si_distr=None, mean_si: float | None = None, std_si: float | None = None,

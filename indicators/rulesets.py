@@ -8,8 +8,9 @@ plan's "an epidemic criterion and a capacity criterion" rule, so every rule set 
 
 A province adjusts thresholds with its own file in the local folder (``rules/local/`` or the folder named
 by ``$INDICATORS_LOCAL_RULES``): ``extends = "<shipped id>"``, a new id, its own legal basis and
-``[criteria.<criterion id>] thresholds = [...]``. The thresholds table shows what is in force, what the
-national file says, and which thresholds nobody could check against the official text.
+``[criteria.<criterion id>] thresholds = [...]``, and for a case criterion the measure it uses
+(``cases = "community" | "all"``, ``window = "7d" | "14d_mean"``). The thresholds table shows what is in force,
+what the national file says, and which thresholds nobody could check against the official text.
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ UNKNOWN_LABEL = {"vi": "Chưa xác định", "en": "Unknown"}
 YES_NO_LABEL = {"vi": ("không", "có"), "en": ("no", "yes")}
 
 UNIT_LEVELS = ("commune", "district", "province", "country")
+# Criterion 1 of the Vietnamese rules can be measured several ways (provinces differed): which cases and which
+# window are rule-set data, and name the input column of the metrics frame.
+MEASURE_CASES = {"community": "community_cases", "all": "cases"}
+MEASURE_WINDOWS = {"7d": "7d", "14d_mean": "14d_mean"}  # one week; the mean of the last two weekly sums
 WHEN_MISSING = ("unknown", "ignore", "assume_no")
 _HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -77,6 +82,8 @@ class Criterion:
     verified: bool
     note: str
     national_thresholds: tuple[float, ...] | None = None  # set when a local file changed the thresholds
+    measure: tuple[str, str] | None = None  # (cases, window) when the input is a case measure chosen by the file
+    waived_where_zero: str = ""  # a criterion id: where its value is 0 (no case), this one adds nothing
 
     def label(self, lang: str) -> str:
         return self.label_vi if lang == "vi" else self.label_en
@@ -151,6 +158,8 @@ class RuleSet:
     notes_en: str
     path: Path
     extends: str | None = None
+    rests_on: str = "day"  # "day": a level announced on day D rests on the data to D; "last_week": on the last
+                           # complete reporting week (Monday to Sunday) before D
 
     def name(self, lang: str) -> str:
         return self.name_vi if lang == "vi" else self.name_en
@@ -286,8 +295,28 @@ def _check_thresholds(entry: _Entry, thresholds: list) -> tuple[float, ...]:
     return tuple(float(value) for value in thresholds)
 
 
+def measure_input(cases: str, window: str) -> str:
+    """The metrics-frame column of a case measure: ('all', '14d_mean') -> 'cases_per_100k_14d_mean'."""
+    return f"{MEASURE_CASES[cases]}_per_100k_{MEASURE_WINDOWS[window]}"
+
+
+def _parse_measure(entry: _Entry, default: tuple[str, str] | None = None) -> tuple[str, str] | None:
+    """`cases` and `window` of a case criterion (both or neither), checked against the known measures."""
+    cases = entry.get("cases", str, default[0] if default else None)
+    window = entry.get("window", str, default[1] if default else None)
+    if cases is None and window is None:
+        return None
+    if cases not in MEASURE_CASES or window not in MEASURE_WINDOWS:
+        raise entry.fail(f"'cases' must be one of {', '.join(MEASURE_CASES)} and 'window' one of "
+                         f"{', '.join(MEASURE_WINDOWS)}, got {cases!r} and {window!r}")
+    return cases, window
+
+
 def _parse_criterion(data: object, where: str, path: Path) -> Criterion:
     entry = _Entry(data, where, path)
+    measure = _parse_measure(entry)
+    if measure and "input" in entry.data and entry.data["input"] != measure_input(*measure):
+        raise entry.fail(f"'input' {entry.data['input']!r} contradicts cases/window ({measure_input(*measure)})")
     kind = entry.get("kind", str)
     if kind not in ("number", "yes_no"):
         raise entry.fail(f"'kind' must be 'number' or 'yes_no', got {kind!r}")
@@ -311,10 +340,11 @@ def _parse_criterion(data: object, where: str, path: Path) -> Criterion:
                          f"got {when_missing!r}")
     criterion = Criterion(
         id=entry.get("id", str), label_vi=entry.get("label_vi", str), label_en=entry.get("label_en", str),
-        input=entry.get("input", str), kind=kind, thresholds=thresholds, at_threshold=at_threshold,
-        grades=grades, when_missing=when_missing,
+        input=entry.get("input", str, measure_input(*measure) if measure else _Entry._REQUIRED), kind=kind,
+        thresholds=thresholds, at_threshold=at_threshold, grades=grades, when_missing=when_missing,
         unit_vi=entry.get("unit_vi", str, ""), unit_en=entry.get("unit_en", str, ""),
         source=entry.get("source", str), verified=entry.get("verified", bool), note=entry.get("note", str, ""),
+        measure=measure, waived_where_zero=entry.get("waived_where_zero", str, ""),
     )
     entry.done()
     return criterion
@@ -371,12 +401,25 @@ def _check_structure(ruleset: RuleSet, fail) -> None:
         for labels in (factor.grade_labels_vi, factor.grade_labels_en):
             if labels and len(labels) != expected_shape[axis]:
                 raise fail(f"factor '{factor.id}' needs {expected_shape[axis]} grade labels, got {len(labels)}")
+    for criterion in ruleset.criteria:
+        if criterion.waived_where_zero and criterion.waived_where_zero not in criteria:
+            raise fail(f"criterion '{criterion.id}': waived_where_zero names unknown criterion "
+                       f"'{criterion.waived_where_zero}'")
     for cid in ruleset.add:
         if criteria[cid].when_missing == "ignore":
             raise fail(f"criterion '{cid}' is added to the level, so it cannot be 'ignore' when missing")
     for unit_level in ruleset.applies_to:
         if unit_level not in UNIT_LEVELS:
             raise fail(f"applies_to: unknown unit level {unit_level!r} (use {', '.join(UNIT_LEVELS)})")
+
+
+RESTS_ON = ("day", "last_week")
+
+
+def _rests_on(entry: _Entry, value: str) -> str:
+    if value not in RESTS_ON:
+        raise entry.fail(f"'rests_on' must be one of {', '.join(RESTS_ON)}, got {value!r}")
+    return value
 
 
 def _parse_ruleset(data: dict, path: Path) -> RuleSet:
@@ -398,6 +441,7 @@ def _parse_ruleset(data: dict, path: Path) -> RuleSet:
         factors=_parse_entries(entry, "factors", _parse_factor),
         table=table_array, add=tuple(combine.get_list("add", str, [])),
         notes_vi=entry.get("notes_vi", str, ""), notes_en=entry.get("notes_en", str, ""), path=path,
+        rests_on=_rests_on(entry, entry.get("rests_on", str, "day")),
     )
     combine.done()
     entry.done()
@@ -422,13 +466,18 @@ def _apply_local(base: RuleSet, data: dict, path: Path) -> RuleSet:
             criteria.append(criterion)
             continue
         override = _Entry(changed[criterion.id], f"criteria.{criterion.id}", path)
-        thresholds = _check_thresholds(override, override.get_list("thresholds", (int, float)))
+        thresholds = _check_thresholds(override, override.get_list("thresholds", (int, float),
+                                                                   list(criterion.thresholds)))
         if len(thresholds) != len(criterion.thresholds):
             raise override.fail(f"needs {len(criterion.thresholds)} thresholds like the national file, "
                                 f"got {len(thresholds)}")
+        if criterion.measure is None and {"cases", "window"} & set(override.data):
+            raise override.fail("only a case criterion with cases/window in the national file can change them")
+        measure = _parse_measure(override, criterion.measure) if criterion.measure else None
         note = override.get("note", str, criterion.note)
         override.done()
         criteria.append(replace(criterion, thresholds=thresholds, national_thresholds=criterion.thresholds,
+                                measure=measure, input=measure_input(*measure) if measure else criterion.input,
                                 note=note, source=str(entry.data.get("legal_basis", ""))))
     ruleset = replace(
         base, id=entry.get("id", str),
@@ -439,6 +488,7 @@ def _apply_local(base: RuleSet, data: dict, path: Path) -> RuleSet:
         applies_to=tuple(entry.get_list("applies_to", str, list(base.applies_to))),
         notes_vi=entry.get("notes_vi", str, base.notes_vi), notes_en=entry.get("notes_en", str, base.notes_en),
         criteria=tuple(criteria), path=path, extends=base.id,
+        rests_on=_rests_on(entry, entry.get("rests_on", str, base.rests_on)),
     )
     entry.done()
     if ruleset.id != path.stem:

@@ -52,7 +52,7 @@ def trends_levels(con, area: Area, ruleset_id: str, start: dt.date, end: dt.date
 
 @cached.cached
 def trends_rt(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
-    return rt.rt(trend_data.case_series(con, area, series.lead_start(start), end), "new_cases", start, end)
+    return rt.rt(trend_data.transmission_series(con, area, series.lead_start(start), end), start, end)
 
 
 @cached.cached

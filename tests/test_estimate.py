@@ -95,11 +95,12 @@ def _assert_sums_reconciled(estimate, province_cases, observed, districts):
 def test_one_row_per_date_and_district_with_integer_non_negative_counts(synthetic):
     _, _, estimate = synthetic
     assert list(estimate.columns) == [
-        "date", "district_code", "new_cases", "new_deaths", "source", "deaths_source", "observed_cases"
+        "date", "district_code", "new_cases", "new_cases_adjusted", "artefact", "new_deaths", "source",
+        "deaths_source", "observed_cases",
     ]
     assert len(estimate) == len(DATES) * len(DISTRICTS)
     assert not estimate.duplicated(["date", "district_code"]).any()
-    for column in ("new_cases", "new_deaths", "observed_cases"):
+    for column in ("new_cases", "new_cases_adjusted", "new_deaths", "observed_cases"):
         assert pd.api.types.is_integer_dtype(estimate[column])
         assert (estimate[column] >= 0).all()
     assert set(estimate["source"]) == {"observed", "estimated"}

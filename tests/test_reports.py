@@ -94,7 +94,7 @@ def test_marks_are_explained_and_real_figures_unmarked(report):
     assert simulated.startswith("(*) Số liệu mô phỏng") and estimated.startswith("(**) Số liệu ước tính")
     assert "Tại Tỉnh Điện Biên: trong ngày ghi nhận 2 ca mắc mới, 0 ca tử vong" in markdown  # the Ministry's own
     treatment = section_text(markdown, "VI")
-    assert "Đang điều trị 45 (\\*) người" in treatment and "37/250 (14,8%) (\\*)" in treatment
+    assert "Đang điều trị 51 (\\*) người" in treatment and "41/260 (15,8%) (\\*)" in treatment
     assert "8.752 (\\*)" in markdown  # Vietnamese thousands: 8.752 samples to date
 
 

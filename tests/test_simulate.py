@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from data import simulate
+from data import simulate, vaccination
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "data" / "sources"
@@ -37,8 +37,18 @@ def _synthetic_cases(districts: pd.DataFrame) -> pd.DataFrame:
         "date": np.repeat(dates, len(districts)),
         "district_code": np.tile(districts["district_code"].to_numpy(), len(dates)),
         "new_cases": cases.reshape(-1),
+        "new_cases_adjusted": cases.reshape(-1),
         "new_deaths": deaths.reshape(-1),
     })
+
+
+def _province_people() -> pd.DataFrame:
+    snapshots = pd.read_csv(SOURCES / "covid/province_vaccination_snapshots.csv", dtype=CODES)
+    people = vaccination.province_vaccinations(
+        snapshots, pd.read_csv(SOURCES / "covid/national_owid_vietnam_to_2022-01-10.csv"),
+        pd.read_csv(SOURCES / "covid/province_vaccination_anchors.csv", dtype=CODES),
+        snapshots["province_code"].unique(), pd.date_range("2021-03-08", "2023-02-13", freq="7D"))
+    return people[people["province_code"].isin(PROVINCES)]
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +62,7 @@ def inputs() -> dict:
         "district_cases": _synthetic_cases(districts),
         "districts": districts[["district_code", "district_name", "district_type", "province_code", "population"]],
         "population_by_age": by_age[by_age["district_code"].isin(districts["district_code"])],
-        "vaccination_snapshots": pd.read_csv(SOURCES / "covid/province_vaccination_snapshots.csv", dtype=CODES),
-        "national": pd.read_csv(SOURCES / "covid/national_owid_vietnam_to_2022-01-10.csv"),
+        "province_people": _province_people(),
         "params": simulate.load_params(),
     }
 
@@ -76,7 +85,7 @@ def test_columns_are_the_schema_columns_without_reported_at(tables):
     schema = _schema_columns()
     expected = {name: [c for c in schema[name] if c != "reported_at"]
                 for name in ("beds", "tests", "vaccinations", "checkpoints", "checkpoint_counts", "tracing")}
-    set_by_build = {"new_cases", "new_deaths", "observed_cases", "source", "deaths_source", "split_source", "load_source", "reported_at"}
+    set_by_build = {"new_cases", "new_cases_adjusted", "artefact", "new_deaths", "observed_cases", "source", "deaths_source", "split_source", "load_source", "reported_at"}
     expected["case_details"] = [c for c in schema["cases"] if c not in set_by_build]
     assert {name: list(frame.columns) for name, frame in tables.items()} == expected
 
@@ -95,7 +104,9 @@ def test_counts_are_non_negative_integers(tables):
 def test_sources_say_simulated_and_checkpoint_places_observed(tables):
     for name in ("beds", "tests", "vaccinations", "checkpoint_counts", "tracing"):
         assert set(tables[name]["source"]) == {"simulated"}
-    assert set(tables["checkpoints"]["source"]) == {"observed"}
+    places = tables["checkpoints"].set_index("checkpoint_id")["source"]
+    assert set(places) == {"observed", "estimated"}
+    assert set(places[places == "estimated"].index) == {"DB-PHADIN", "DB-MUONGLAY", "DB-QL279", "DB-NAMPO"}
 
 
 def test_same_seed_gives_the_same_tables_and_another_seed_does_not(inputs, tables):
@@ -139,36 +150,30 @@ def test_positives_are_pcr_confirmed_cases(inputs, tables):
     assert (before_rapid_tests["positives"] == before_rapid_tests["new_cases"]).all()
 
 
-def test_vaccinations_match_the_real_snapshots_on_their_dates(inputs, tables):
-    snapshots = inputs["vaccination_snapshots"]
-    dates, reconciled = simulate.reconciled_snapshots(snapshots, np.array(PROVINCES))
+def test_vaccinations_match_the_province_figures_on_every_date(inputs, tables):
     vaccinated = tables["vaccinations"].merge(inputs["districts"][["district_code", "province_code"]], on="district_code")
-    totals = vaccinated.groupby(["date", "dose", "province_code"])["people"].sum()
-    for row, date in enumerate(pd.to_datetime(dates)):
-        for dose in simulate.DOSES:
-            assert totals.loc[(date, dose)].reindex(PROVINCES).tolist() == reconciled[dose][row].tolist(), (date, dose)
+    totals = vaccinated.pivot_table(index=["date", "province_code"], columns="dose", values="people", aggfunc="sum")
+    people = inputs["province_people"].set_index(["date", "province_code"])
+    both = people.join(totals, how="inner")
+    assert len(both) == len(people)
+    for dose, column in zip(simulate.DOSES, ("people_dose1", "people_full", "people_booster")):
+        assert (both[dose] == both[column]).all(), dose
 
 
-def test_reconciliation_keeps_every_real_figure_not_corrected_later(inputs):
-    snapshots = inputs["vaccination_snapshots"]
-    dates, reconciled = simulate.reconciled_snapshots(snapshots, np.array(PROVINCES))
-    real = snapshots.assign(date=pd.to_datetime(snapshots["date"])).pivot_table(index="date", columns="province_code", values="people_dose1")[PROVINCES].to_numpy()
-    later_minimum = np.minimum.accumulate(real[::-1], axis=0)[::-1]
-    kept = real == later_minimum
-    assert (reconciled["dose1"][kept] == real[kept]).all()
-    assert (reconciled["dose1"][-1] == real[-1]).all()
-    assert (np.diff(reconciled["dose1"], axis=0) >= 0).all()
-
-
-def test_vaccinations_never_decrease(tables):
-    frame = tables["vaccinations"].sort_values(["district_code", "age_group", "dose", "date"])
-    steps = frame.groupby(["district_code", "age_group", "dose"])["people"].diff().dropna()
-    assert (steps >= 0).all()
+def test_vaccinations_fall_only_where_a_published_figure_fell(inputs, tables):
+    frame = tables["vaccinations"].merge(inputs["districts"][["district_code", "province_code"]], on="district_code")
+    frame = frame.sort_values(["district_code", "age_group", "dose", "date"])
+    frame["step"] = frame.groupby(["district_code", "age_group", "dose"])["people"].diff()
+    falls = frame[frame["step"] < 0]
+    people = inputs["province_people"].sort_values(["province_code", "date"])
+    fell = people.groupby("province_code")[["people_dose1", "people_full", "people_booster"]].diff().lt(0).any(axis=1)
+    fell_on = set(zip(people.loc[fell, "date"], people.loc[fell, "province_code"]))
+    assert set(zip(falls["date"], falls["province_code"])) <= fell_on
 
 
 def test_vaccination_dates_are_mondays_and_snapshot_dates(inputs, tables):
     dates = pd.DatetimeIndex(tables["vaccinations"]["date"].unique())
-    snapshots = pd.to_datetime(inputs["vaccination_snapshots"]["date"]).unique()
+    snapshots = pd.to_datetime(inputs["province_people"].query("source == 'observed'")["date"]).unique()
     mondays = pd.date_range("2021-03-08", "2023-02-13", freq="W-MON")
     assert set(dates) == set(mondays) | set(snapshots)
 

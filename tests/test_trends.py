@@ -27,7 +27,8 @@ def golden_frame(con) -> pd.DataFrame:
     """Điện Biên, May 2021: the published daily cases, their 7-day average, growth and Rt, as the page draws them."""
     history = trend_data.case_series(con, DIEN_BIEN, series.lead_start(MAY_START), MAY_END)
     curve = series.curve(history, "new_cases", "observed_cases", db.area_population(con, DIEN_BIEN), MAY_START, MAY_END)
-    estimate = rt.rt(history, "new_cases", MAY_START, MAY_END)
+    transmission = trend_data.transmission_series(con, DIEN_BIEN, series.lead_start(MAY_START), MAY_END)
+    estimate = rt.rt(transmission, MAY_START, MAY_END)
     columns = ["date", "value", "avg7", "avg7_per_100k", "cases_7d", "growth_per_day"]
     return curve[columns].merge(estimate[["date", "mean", "lower", "upper", "reliable"]], on="date", how="left")
 
@@ -300,8 +301,9 @@ def test_every_figure_labels_its_sources(small_con):
 
     tests = rt.positivity(db.daily_capacity(small_con, DIEN_BIEN), MAY_START, MAY_END)
     assert all("mô phỏng" in name for name in trace_names(positivity_figure(tests, "vi")))
-    assert any("số liệu thực" in name for name in trace_names(rt_figure(rt.rt(history, "new_cases", MAY_START, MAY_END),
-                                                                        "vi", "observed")))
+    assert any("số liệu thực" in name for name in trace_names(rt_figure(rt.rt(
+        trend_data.transmission_series(small_con, DIEN_BIEN, series.lead_start(MAY_START), MAY_END), MAY_START, MAY_END),
+        "vi", "observed")))
     assert "số liệu thực" in trace_names(growth_figure(curve, "vi", "observed"))[0]
 
 
@@ -327,3 +329,47 @@ if __name__ == "__main__":
     import sys
 
     write_golden(Path(sys.argv[1]))
+
+
+# ------------------------------------------------------------------ Rt with imported cases
+
+
+def _transmission(local, imported, community, start="2020-04-01") -> pd.DataFrame:
+    dates = pd.date_range(start, periods=len(local), freq="D")
+    return pd.DataFrame({"date": dates, "new_cases": np.add(local, imported), "imported_cases": imported,
+                         "community_cases": community})
+
+
+def test_rt_is_not_reliable_where_every_case_was_imported_or_in_quarantine():
+    days = 60
+    imported = [20] * days
+    local = [15] * days  # infected, but all found already in quarantine
+    frame = rt.rt(_transmission(local, imported, [0] * days), dt.date(2020, 4, 15), dt.date(2020, 5, 30))
+    assert frame["mean"].notna().any() and not frame["reliable"].any()
+
+
+def test_imported_cases_lower_rt_against_counting_them_as_local():
+    days = 60
+    community = [30] * days
+    with_imports = rt.rt(_transmission(community, [30] * days, community), dt.date(2020, 4, 20), dt.date(2020, 5, 30))
+    as_local = rt.rt(_transmission([60] * days, [0] * days, community), dt.date(2020, 4, 20), dt.date(2020, 5, 30))
+    assert (with_imports["mean"] < as_local["mean"]).all()
+    assert with_imports["mean"].iloc[-1] == pytest.approx(0.5, rel=0.05)
+
+
+def test_rt_above_ten_is_never_reliable():
+    local = [1] * 20 + [500] * 10
+    frame = rt.rt(_transmission(local, [0] * 30, local), dt.date(2020, 4, 10), dt.date(2020, 4, 30))
+    assert (frame["mean"] > 10).any()
+    assert not frame.loc[frame["mean"] > 10, "reliable"].any()
+
+
+def test_the_interval_band_is_not_drawn_across_hidden_windows():
+    dates = pd.date_range("2021-05-01", periods=6, freq="D")
+    frame = pd.DataFrame({"date": dates, "mean": [1.0, 1.1, 9.0, 9.0, 1.2, 1.3], "lower": 0.5, "upper": 2.0,
+                          "reliable": [True, True, False, False, True, True]})
+    figure = rt_figure(frame, "vi", "observed")
+    band = figure.data[0]
+    assert band.fill == "toself"
+    assert list(band.x).count(None) == 2  # two closed shapes: 1-2 May and 5-6 May
+    assert dates[2] not in [x for x in band.x if x is not None]

@@ -1,9 +1,9 @@
 """Transmission over time: the effective reproduction number Rt and test positivity.
 
 Rt is EpiEstim's (Cori et al. 2013) as indicators.rt computes it, on 7-day windows ending each day,
-with the default COVID-19 serial interval. An estimate whose posterior coefficient of variation
-exceeds EpiEstim's 0.3 (fewer than about 11 cases in the window) is kept in the download but not
-drawn: with so few cases the interval says more than the line.
+with the default COVID-19 serial interval, on the adjusted case series with imported cases passed
+separately (they infect but were not infected here). Which estimates are drawn is indicators.rt.reliable's
+call; the others stay in the download.
 """
 from __future__ import annotations
 
@@ -11,20 +11,22 @@ import numpy as np
 import pandas as pd
 
 from indicators import metrics
-from indicators.rt import DEFAULT_MAX_CV, estimate_r
+from indicators.rt import estimate_r, reliable
 from trends.series import OBSERVED, WINDOW, fill_days, rolling_sum
 
 POSITIVITY_REFERENCE_PCT = 5.0  # WHO: below 5% for two weeks means testing is wide enough to trust the curve
 
 
-def rt(series: pd.DataFrame, value: str, start, end) -> pd.DataFrame:
-    """Rt per day from `start` to `end` of the daily count `value` of `series` (loaded with its lead days).
+def rt(series: pd.DataFrame, start, end) -> pd.DataFrame:
+    """Rt per day from `start` to `end` (data.trends.transmission_series, loaded with its lead days).
 
     Columns: date (last day of the window), mean, std, lower, upper (95% credible interval), median,
-    window_cases, reliable.
+    window_cases, window_community_cases, reliable.
     """
-    daily = fill_days(series[["date", value]], start, end)
-    estimate = estimate_r(daily[value].to_numpy(dtype=float), window=WINDOW)
+    daily = fill_days(series[["date", "new_cases", "imported_cases", "community_cases"]], start, end)
+    imported = daily["imported_cases"].to_numpy(dtype=float)
+    estimate = estimate_r(pd.DataFrame({"I_local": daily["new_cases"].to_numpy(dtype=float) - imported,
+                                        "I_imported": imported}), window=WINDOW)
     frame = pd.DataFrame({
         "date": daily["date"].to_numpy()[estimate["t_end"].to_numpy() - 1],  # EpiEstim counts days from 1
         "mean": estimate["Mean(R)"],
@@ -33,9 +35,9 @@ def rt(series: pd.DataFrame, value: str, start, end) -> pd.DataFrame:
         "median": estimate["Median(R)"],
         "upper": estimate["Quantile.0.975(R)"],
     })
-    frame["window_cases"] = frame["date"].map(rolling_sum(daily[value]).set_axis(daily["date"]))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frame["reliable"] = (frame["std"] / frame["mean"] <= DEFAULT_MAX_CV).to_numpy()
+    for column, source in (("window_cases", "new_cases"), ("window_community_cases", "community_cases")):
+        frame[column] = frame["date"].map(rolling_sum(daily[source]).set_axis(daily["date"]))
+    frame["reliable"] = reliable(frame["mean"], frame["std"], frame["window_community_cases"])
     return frame[frame["date"] >= pd.Timestamp(start)].reset_index(drop=True)
 
 

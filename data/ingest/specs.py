@@ -149,7 +149,9 @@ CASES = TableSpec(
         _NOTE,
     ),
     key=("date", "district_code"),
-    derived={"observed_cases": lambda row: row["new_cases"]},  # an uploaded count is observed whole
+    # An uploaded count is observed whole, and is its own adjusted series: no backlog or gap (data/artefacts.py).
+    derived={"observed_cases": lambda row: row["new_cases"], "new_cases_adjusted": lambda row: row["new_cases"],
+             "artefact": lambda row: None},
     sources={
         "source": ("new_cases",),
         "deaths_source": ("new_deaths",),

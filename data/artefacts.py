@@ -1,0 +1,132 @@
+"""Reporting artefacts in the published province series: backlog dumps and gaps, detected and adjusted.
+
+Why: some provinces published weeks or months of uncounted cases on one day (Cà Mau 151,919 on 2021-10-25,
+Hải Phòng 200,012 on 2022-08-04), and some showed runs of zeros for days they did not report. Taken as one
+day's cases, a dump gives an Rt of several hundred, puts every district at level 4 and drives the simulated
+beds and tests. The published series is kept exactly; this module derives an adjusted one beside it.
+
+Detection: a province-day is a backlog when its count is at least MIN_BACKLOG_CASES and more than
+THRESHOLD_RATIO times the mean of the TRAILING_DAYS days before it. The run of zero days just before a
+backlog is a gap (days the source shows as 0 because nothing was reported).
+
+Adjustment, as the large international trackers did it (Our World in Data, JHU CSSE): the backlog day keeps
+the mean of the week before it and the excess is spread back over the days before it in proportion to the
+reported counts (smoothed over a centred week, so a day the source shows as 0 in an active week is not skipped).
+The window reaches back until the province had reported at least half the excess (at least MIN_SPREAD_DAYS,
+at most MAX_SPREAD_DAYS), so a dump at most triples the days it lands on where the record allows; the weights
+rise linearly over the window's first RAMP_DAYS so the adjusted curve has no step where the window starts.
+Gap days weigh as the mean reported day of the window (they were days with cases that nobody counted).
+Whole cases go by largest remainder, so the adjusted series sums exactly to the published one for every
+province. Detection runs again on the adjusted series until no day passes the threshold (a few rounds at most).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+THRESHOLD_RATIO = 20.0  # a day above 20x its trailing 4-week mean is not an epidemic day (growth of ~3x a week at most)
+TRAILING_DAYS = 28
+MIN_BACKLOG_CASES = 100  # below this, a jump from almost nothing is a new cluster, not a dump
+EXPECTED_DAYS = 7  # the backlog day keeps the mean of the week before it
+MIN_SPREAD_DAYS = 28
+MAX_SPREAD_DAYS = 365  # Hải Phòng's 200,012 of 2022-08-04 were the uncounted cases of its whole Omicron wave
+EXCESS_PER_REPORTED = 2  # the window reaches back until the reported cases in it are at least half the excess
+RAMP_DAYS = 28
+SMOOTHING_DAYS = 7
+MAX_ROUNDS = 10
+
+BACKLOG = "backlog"
+GAP = "gap"
+
+
+def trailing_mean(values: np.ndarray, days: int) -> np.ndarray:
+    """[day, unit] mean of the `days` days before each day (the day itself excluded; fewer days at the start)."""
+    total = np.cumsum(np.vstack([np.zeros((1, values.shape[1])), values]), axis=0)
+    ends = np.arange(values.shape[0])
+    starts = np.maximum(ends - days, 0)
+    counts = np.maximum(ends - starts, 1)
+    return (total[ends] - total[starts]) / counts[:, None]
+
+
+def over_threshold(values: np.ndarray) -> np.ndarray:
+    """[day, unit] True where a day is at least MIN_BACKLOG_CASES and above THRESHOLD_RATIO x its trailing mean."""
+    return (values >= MIN_BACKLOG_CASES) & (values > THRESHOLD_RATIO * trailing_mean(values, TRAILING_DAYS))
+
+
+def _largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
+    """Whole numbers proportional to `weights` that sum exactly to `total`."""
+    share = total * weights / weights.sum()
+    whole = np.floor(share).astype(np.int64)
+    short = total - whole.sum()
+    whole[np.argsort(-(share - whole), kind="stable")[:short]] += 1
+    return whole
+
+
+def _window_start(series: np.ndarray, day: int, excess: int) -> int:
+    """First day of the spread window: back until the reported cases cover the excess (see the module docstring)."""
+    reported_before = np.cumsum(series[:day][::-1])  # cases in the last 1, 2, ... days
+    enough = np.flatnonzero(reported_before * EXCESS_PER_REPORTED >= excess)
+    lookback = (enough[0] + 1) if len(enough) else MAX_SPREAD_DAYS
+    return max(day - min(max(lookback, MIN_SPREAD_DAYS), MAX_SPREAD_DAYS), 0)
+
+
+def _spread(series: np.ndarray, artefact: np.ndarray, day: int) -> None:
+    """Adjust one backlog day of one province in place (series and artefact are that province's columns)."""
+    expected = int(round(series[max(day - EXPECTED_DAYS, 0):day].mean())) if day else 0
+    excess = int(series[day]) - expected
+    zero_run = day
+    while zero_run > 0 and series[zero_run - 1] == 0:
+        zero_run -= 1
+    first = min(_window_start(series, day, excess), zero_run)  # a gap longer than the window is spread over in full
+    if excess <= 0 or first == day:
+        return
+    gap = np.arange(first, day) >= zero_run
+    window = series[first:day].astype(float)
+    reference = window[~gap][window[~gap] > 0].mean() if (window[~gap] > 0).any() else 1.0
+    smoothed = pd.Series(np.where(gap, reference, window)).rolling(SMOOTHING_DAYS, center=True, min_periods=1).mean()
+    ramp = np.minimum(np.arange(1, day - first + 1) / RAMP_DAYS, 1.0)
+    weights = smoothed.to_numpy() * ramp
+    if weights.sum() <= 0:
+        weights = ramp
+    series[first:day] += _largest_remainder(excess, weights)
+    series[day] = expected
+    artefact[day] = BACKLOG
+    artefact[first:day][gap & (artefact[first:day] == None)] = GAP  # noqa: E711 (an object array)
+
+
+def adjust(published: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The adjusted [day, province] series and the [day, province] artefact labels (None where none).
+
+    The adjusted series sums to the published one for every province and has no day over the threshold.
+    """
+    adjusted = np.asarray(published, dtype=np.int64).copy()
+    artefact = np.full(adjusted.shape, None, dtype=object)
+    for _ in range(MAX_ROUNDS):
+        flagged = np.argwhere(over_threshold(adjusted))
+        if not len(flagged):
+            break
+        for day, province in flagged[np.lexsort((flagged[:, 0], flagged[:, 1]))]:
+            column = adjusted[:, province]
+            if over_threshold(column[: day + 1, None])[day, 0]:  # an earlier spread this round may have fixed it
+                labels = artefact[:, province]
+                _spread(column, labels, day)
+                artefact[:, province] = labels
+    return adjusted, artefact
+
+
+def adjust_province_cases(province_cases: pd.DataFrame) -> pd.DataFrame:
+    """`province_cases` with `new_cases_adjusted` and `artefact` ('backlog' | 'gap' | None) added.
+
+    Needs one row per date for every province (the build's official series).
+    """
+    wide = province_cases.pivot(index="date", columns="province_code", values="new_cases").sort_index()
+    if wide.isna().any().any():
+        raise ValueError("province_cases needs one row per date for every province")
+    adjusted, artefact = adjust(wide.to_numpy())
+    long = pd.DataFrame({
+        "date": np.repeat(wide.index.to_numpy(), wide.shape[1]),
+        "province_code": np.tile(wide.columns.to_numpy(), wide.shape[0]),
+        "new_cases_adjusted": adjusted.reshape(-1),
+        "artefact": artefact.reshape(-1),
+    })
+    return province_cases.merge(long, on=["date", "province_code"], how="left", validate="1:1")

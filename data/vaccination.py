@@ -1,0 +1,193 @@
+"""People vaccinated per province: the published snapshots, and estimates from the record before them.
+
+Why: the national portal's province snapshots start on 2021-11-15, after the months the levels of Decision 4800
+were first assessed. Before that only the national series (Our World in Data) and figures that provinces
+announced in the press exist. A single national curve scaled per province gave Hồ Chí Minh City 68.6 % of adults
+with one dose on 16/10/2021, where about 98 % was reported.
+
+Method, per dose (at least one dose; fully vaccinated):
+  * on a snapshot date, the snapshot exactly (as published, never capped by later figures);
+  * between snapshots, a straight line (estimated);
+  * before the first snapshot, the national figure of the day shared out among provinces (estimated):
+    a province with published anchors (data/sources/covid/province_vaccination_anchors.csv) follows straight
+    lines through its anchors to its first snapshot, and before its first anchor keeps that anchor's share of
+    the national figure; the other provinces share what is left in proportion to their first snapshot. A lower-bound anchor ("at least 95 %") is only used where the estimate falls below it.
+    Whole people by largest remainder, so the provinces sum to the national figure on every day.
+People with a booster: the snapshots give doses (total - first - second), not people; someone with two
+boosters counts twice, so booster people are taken as those doses but never more than the fully vaccinated.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+OBSERVED, ESTIMATED = "observed", "estimated"
+MONOTONE_ROUNDS = 20  # rescaling rounds that take out the small falls an anchored province's line can cause
+DOSE_COLUMNS = {"dose1": "people_dose1", "full": "people_dose2"}
+
+
+def booster_people(snapshots: pd.DataFrame) -> pd.Series:
+    """People with a booster: booster doses, never more than the fully vaccinated (module docstring)."""
+    doses = (snapshots["doses_total"] - snapshots["people_dose1"] - snapshots["people_dose2"]).clip(lower=0)
+    return np.minimum(doses, snapshots["people_dose2"])
+
+
+def national_curves(national: pd.DataFrame, dates: pd.DatetimeIndex) -> dict[str, np.ndarray]:
+    """Per dose, the national people vaccinated on `dates`: OWID's figures interpolated, never falling.
+
+    Fully vaccinated missing from OWID are filled with total doses - people with one dose (before boosters).
+    """
+    when = pd.to_datetime(national["date"], format="%m/%d/%Y") if national["date"].dtype == object \
+        else pd.to_datetime(national["date"])
+    series = {"dose1": national["people_vaccinated"],
+              "full": national["people_fully_vaccinated"].fillna(national["total_vaccinations"]
+                                                                  - national["people_vaccinated"])}
+    curves = {}
+    for dose, values in series.items():
+        known = values.notna().to_numpy()
+        x = when.to_numpy()[known].astype("datetime64[D]").astype(np.int64)
+        y = np.maximum.accumulate(values.to_numpy(dtype=float)[known])
+        curves[dose] = np.interp(dates.to_numpy().astype("datetime64[D]").astype(np.int64), x, y, left=0.0)
+    return curves
+
+
+def _whole(shares: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """[date, province] whole people from shares (rows sum to 1) that add up exactly to each date's total."""
+    totals = np.rint(totals).astype(np.int64)
+    exact = shares * totals[:, None]
+    whole = np.floor(exact).astype(np.int64)
+    short = totals - whole.sum(axis=1)
+    order = np.argsort(-(exact - whole), axis=1, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(shares.shape[1])[None, :].repeat(len(shares), axis=0), axis=1)
+    return whole + (rank < short[:, None])
+
+
+def _anchored(dates: np.ndarray, anchors: pd.DataFrame, national: np.ndarray, first_people: float,
+              first_snapshot: np.datetime64) -> np.ndarray:
+    """One province's people on `dates` from its anchors: before the first anchor its share of the national
+    figure on that date, then straight lines through the anchors to the first snapshot."""
+    days = dates.astype("datetime64[D]").astype(np.int64)
+    anchor_days = anchors["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    people = anchors["people"].to_numpy(dtype=float)
+    at = min(int(np.searchsorted(days, anchor_days[0])), len(days) - 1)
+    share = people[0] / max(national[at], 1.0)
+    x = np.append(anchor_days, first_snapshot.astype("datetime64[D]").astype(np.int64))
+    y = np.append(people, first_people)
+    return np.where(days < anchor_days[0], share * national, np.interp(days, x, y))
+
+
+def _before_snapshots(dates: pd.DatetimeIndex, provinces: np.ndarray, first: pd.DataFrame, national: np.ndarray,
+                      anchors: pd.DataFrame, first_snapshot: np.datetime64) -> np.ndarray:
+    """[date, province] people of one dose before the first snapshot (module docstring)."""
+    base = first.set_index("province_code")["people"].reindex(provinces).fillna(0).to_numpy(dtype=float)
+    base_share = base / base.sum()
+    days = dates.to_numpy()
+    exact = anchors[anchors["bound"] == "exact"]
+    lower = anchors[anchors["bound"] == "at_least"]
+    anchored = {code: group.sort_values("date") for code, group in exact.groupby("province_code")}
+    for attempt in range(2):  # the second pass adds the lower bounds the first estimate fell short of
+        shares = np.tile(base_share, (len(days), 1))
+        fixed = np.zeros(len(provinces), dtype=bool)
+        for code, group in anchored.items():
+            column = int(np.flatnonzero(provinces == code)[0])
+            people = _anchored(days, group, national, base[column], first_snapshot)
+            shares[:, column] = people / np.maximum(national, 1.0)
+            fixed[column] = True
+        free = base_share * ~fixed
+        left = np.clip(1.0 - shares[:, fixed].sum(axis=1), 0.0, None)
+        shares[:, ~fixed] = (left[:, None] * free[None, ~fixed] / max(free.sum(), 1e-12))
+        shares /= shares.sum(axis=1, keepdims=True)
+        for _ in range(MONOTONE_ROUNDS):  # no province's people fall from one date to the next
+            people = np.maximum.accumulate(shares * national[:, None], axis=0)
+            room = np.maximum(national - people[:, fixed].sum(axis=1), 0.0)
+            people[:, ~fixed] *= (room / np.maximum(people[:, ~fixed].sum(axis=1), 1.0))[:, None]
+            shares = people / np.maximum(people.sum(axis=1, keepdims=True), 1.0)
+        people = _whole(shares, national)
+        if attempt or lower.empty:
+            return people
+        short = []
+        for row in lower.itertuples():
+            column = int(np.flatnonzero(provinces == row.province_code)[0])
+            day = int(np.searchsorted(days, np.datetime64(row.date)))
+            if day < len(days) and people[day, column] < row.people:
+                short.append(row)
+        if not short:
+            return people
+        extra = pd.DataFrame(short)[list(exact.columns)]
+        anchored = {code: group.sort_values("date")
+                    for code, group in pd.concat([exact, extra]).groupby("province_code")}
+    return people
+
+
+def anchor_people(anchors: pd.DataFrame, snapshots: pd.DataFrame, dose: str) -> pd.DataFrame:
+    """The anchors of one dose as people: [date, province_code, people, bound].
+
+    A percentage of adults is turned into people with the first snapshot's own adult population.
+    """
+    frame = anchors[anchors["dose"] == dose].copy()
+    first = snapshots[snapshots["date"] == snapshots["date"].min()].set_index("province_code")
+    adults = frame["province_code"].map(first["population_18plus"]).astype(float)
+    frame["people"] = frame["people"].where(frame["people"].notna(), np.rint(frame["pct_18plus"] / 100 * adults))
+    frame["date"] = pd.to_datetime(frame["date"])
+    return frame[["date", "province_code", "people", "bound"]]
+
+
+def province_vaccinations(snapshots: pd.DataFrame, national: pd.DataFrame, anchors: pd.DataFrame,
+                          provinces, dates) -> pd.DataFrame:
+    """People vaccinated per province on `dates` (and every snapshot date): date, province_code, people_dose1,
+    people_full, people_booster, source ('observed' on a snapshot date, 'estimated' elsewhere)."""
+    snapshots = snapshots.assign(date=pd.to_datetime(snapshots["date"]),
+                                 province_code=snapshots["province_code"].astype(str))
+    snapshots = snapshots.assign(people_booster=booster_people(snapshots))
+    provinces = np.asarray(sorted(provinces), dtype=object)
+    snapshot_dates = pd.DatetimeIndex(sorted(snapshots["date"].unique()))
+    dates = pd.DatetimeIndex(sorted(set(pd.to_datetime(list(dates))) | set(snapshot_dates)))
+    before = dates[dates < snapshot_dates[0]]
+    national_values = national_curves(national, before)
+    columns = {}
+    for dose, column in (("dose1", "people_dose1"), ("full", "people_dose2"), ("booster", "people_booster")):
+        wide = snapshots.pivot_table(index="date", columns="province_code", values=column, aggfunc="sum")
+        wide = wide.reindex(columns=provinces).ffill().fillna(0)
+        after = dates[dates >= snapshot_dates[0]]
+        x = wide.index.to_numpy().astype("datetime64[D]").astype(np.int64)
+        at = after.to_numpy().astype("datetime64[D]").astype(np.int64)
+        later = np.column_stack([np.interp(at, x, wide[code].to_numpy(dtype=float)) for code in provinces])
+        if dose == "booster":
+            early = np.zeros((len(before), len(provinces)))
+        else:
+            first = wide.iloc[[0]].T.reset_index().set_axis(["province_code", "people"], axis=1)
+            early = _before_snapshots(before, provinces, first, national_values[dose],
+                                      anchor_people(anchors, snapshots, dose), snapshot_dates[0].to_datetime64())
+        columns[dose] = np.rint(np.vstack([early, later])).astype(np.int64)
+    observed = dates.isin(snapshot_dates)
+    estimated = ~observed[:, None]  # the snapshots stay as published, even where second doses exceed first ones
+    columns["full"] = np.where(estimated, np.minimum(columns["full"], columns["dose1"]), columns["full"])
+    columns["booster"] = np.minimum(columns["booster"], columns["full"])
+    source = np.where(observed, OBSERVED, ESTIMATED)
+    denominators = _denominators(snapshots, dates, provinces)
+    return pd.DataFrame({
+        "date": np.repeat(dates.to_numpy(), len(provinces)),
+        "province_code": np.tile(provinces, len(dates)),
+        "people_dose1": columns["dose1"].ravel(),
+        "people_full": columns["full"].ravel(),
+        "people_booster": columns["booster"].ravel(),
+        "population": denominators["population"].ravel(),
+        "population_18plus": denominators["population_18plus"].ravel(),
+        "source": np.repeat(source, len(provinces)),
+    })
+
+
+def _denominators(snapshots: pd.DataFrame, dates: pd.DatetimeIndex, provinces: np.ndarray) -> dict[str, np.ndarray]:
+    """[date, province] population and adults of the snapshot in force (the first one before it).
+
+    Why: coverage is the portal's people over the portal's own population; the 2019 census under-counts the
+    provinces that gained migrants, which put Vietnam's adults with one dose at 103.9 %.
+    """
+    result = {}
+    for column in ("population", "population_18plus"):
+        wide = snapshots.pivot_table(index="date", columns="province_code", values=column, aggfunc="first")
+        wide = wide.reindex(columns=provinces).ffill().bfill()
+        at = np.clip(np.searchsorted(wide.index.to_numpy(), dates.to_numpy(), side="right") - 1, 0, len(wide) - 1)
+        result[column] = wide.to_numpy(dtype=np.int64)[at]
+    return result

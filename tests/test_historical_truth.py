@@ -1,0 +1,166 @@
+"""The whole built-in database against the published record: hard constraints of the simulation, calibration
+targets from the seed documents and the calibration series, and Rt. Builds the full database once (about 15 s)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from data import trends as trend_data
+from data.build import SOURCES, build
+from data.db import COUNTRY, PROVINCE, Area, connect, query
+from indicators.rt import MAX_RELIABLE_RT
+from trends import rt
+
+TOLERANCE = 0.30  # every calibration target within ±30 %
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    connection = connect(build(tmp_path_factory.mktemp("full") / "full.duckdb"), read_only=True)
+    yield connection
+    connection.close()
+
+
+def one(con, sql: str, params=()) -> float:
+    return query(con, sql, list(params)).iloc[0, 0]
+
+
+def within(value: float, target: float) -> bool:
+    return abs(value / target - 1) <= TOLERANCE
+
+
+# ------------------------------------------------------------------ hard constraints, every row
+
+
+def test_checkpoint_positives_never_exceed_the_provinces_cases(con):
+    assert one(con, """SELECT COUNT(*) FROM (SELECT k.date, c.province_code, SUM(k.positive) AS positive
+                                           FROM checkpoint_counts k JOIN checkpoints c USING (checkpoint_id)
+                                           GROUP BY ALL) k
+                       JOIN province_cases p USING (date, province_code)
+                       WHERE k.positive > p.new_cases_adjusted""") == 0
+
+
+def test_no_community_case_where_the_record_says_none(con):
+    # Viet Nam, 16/4 - 24/7/2020 (99 days); Quảng Ninh, the 73 days to 5/9/2021 (notice 347-TB/TU, seeds/001).
+    assert one(con, "SELECT SUM(community_cases) FROM cases WHERE date BETWEEN '2020-04-16' AND '2020-07-24'") == 0
+    assert one(con, """SELECT SUM(community_cases) FROM cases JOIN districts USING (district_code)
+                       WHERE province_code = '22' AND date BETWEEN '2021-06-24' AND '2021-09-05'""") == 0
+
+
+def test_f1_found_are_never_fewer_than_the_cases(con):
+    assert one(con, """SELECT COUNT(*) FROM tracing t JOIN cases c USING (date, district_code)
+                       WHERE t.f1_identified < c.new_cases_adjusted""") == 0
+
+
+def test_a_quiet_week_never_trips_the_capacity_criteria(con):
+    assert one(con, """SELECT COUNT(*) FROM beds b JOIN districts d USING (district_code)
+                       WHERE d.population > 0 AND b.icu_beds_staffed * 1e5 / d.population < 4""") == 0
+    assert one(con, """SELECT COUNT(*) FROM beds b JOIN districts d USING (district_code)
+                       WHERE d.population > 0 AND b.covid_beds_occupied = 0
+                         AND b.covid_beds_total * 1e5 / d.population <= 10""") == 0
+
+
+def test_the_case_split_adds_up_to_the_adjusted_series(con):
+    assert one(con, """SELECT COUNT(*) FROM cases WHERE community_cases < 0 OR quarantine_cases < 0
+                          OR community_cases + quarantine_cases + imported_cases <> new_cases_adjusted""") == 0
+
+
+# ------------------------------------------------------------------ calibration targets
+
+
+DIEN_BIEN = "province_code = '11'"
+
+
+def test_dien_bien_tracing_and_quarantine_on_24_may_2021(con):
+    """Report 88-BC/BCS of 24/5/2021 (seeds/003): F1 2,380 and F2 8,717 from 7/5; 2,468 in centralised
+    quarantine and 9,044 isolated at home on the day."""
+    traced = query(con, f"""SELECT SUM(f1_identified) AS f1, SUM(f2_identified) AS f2 FROM tracing
+                            JOIN districts USING (district_code)
+                            WHERE {DIEN_BIEN} AND date BETWEEN '2021-05-07' AND '2021-05-24'""").iloc[0]
+    assert within(traced["f1"], 2_380) and within(traced["f2"], 8_717)
+    held = query(con, f"""SELECT SUM(centralized_quarantine) AS centralized, SUM(home_isolation) AS home
+                          FROM tracing JOIN districts USING (district_code)
+                          WHERE {DIEN_BIEN} AND date = '2021-05-24'""").iloc[0]
+    assert within(held["centralized"], 2_468) and within(held["home"], 9_044)
+
+
+def test_dien_bien_ventilators_and_checkpoints(con):
+    """89 ventilators in operation; 4 posts from 20/5/2021 checked 1,719 people to 23/5, 146 from outbreak areas."""
+    assert within(one(con, f"""SELECT SUM(ventilators) FROM beds JOIN districts USING (district_code)
+                               WHERE {DIEN_BIEN} AND date = '2021-05-24'"""), 89)
+    posts = query(con, """SELECT COUNT(DISTINCT checkpoint_id) AS posts, SUM(people_in) AS people,
+                                 SUM(from_outbreak_areas) AS from_outbreak, MIN(date) AS first
+                          FROM checkpoint_counts JOIN checkpoints USING (checkpoint_id)
+                          WHERE province_code = '11' AND kind = 'control_post'
+                            AND date BETWEEN '2021-05-01' AND '2021-05-23'""").iloc[0]
+    assert posts["posts"] == 4 and pd.Timestamp(posts["first"]) == pd.Timestamp("2021-05-20")
+    assert within(posts["people"], 1_719) and within(posts["from_outbreak"], 146)
+
+
+def test_dong_trieu_traffic_surges_in_the_week_before_5_september_2021(con):
+    daily = query(con, """SELECT date, people_in FROM checkpoint_counts WHERE checkpoint_id = 'QN-CONGTINH'
+                          AND date BETWEEN '2021-08-01' AND '2021-09-05' ORDER BY date""").set_index("date")
+    surge = daily.loc["2021-08-28":, "people_in"].mean()
+    before = daily.loc[:"2021-08-27", "people_in"].mean()
+    assert surge >= 1.8 * before
+
+
+def test_national_patients_under_treatment_within_30_percent(con):
+    published = pd.read_csv(SOURCES / "covid/national_under_treatment_2021-04-27_to_2021-09-15.csv",
+                            parse_dates=["date"]).set_index("date")["currently_infected"]
+    simulated = query(con, """SELECT date, SUM(in_treatment) AS in_treatment FROM cases
+                              WHERE date BETWEEN '2021-05-16' AND '2021-09-15' GROUP BY date""")
+    ratio = simulated.set_index("date")["in_treatment"] / published.reindex(pd.to_datetime(simulated["date"])).values
+    assert len(ratio) == 123 and ((ratio - 1).abs() <= TOLERANCE).all(), ratio.describe()
+
+
+def test_national_severe_patients_within_30_percent(con):
+    spotcheck = pd.read_csv(SOURCES / "covid/national_severe_patients_spotcheck.csv", parse_dates=["date"])
+    for row in spotcheck.itertuples():
+        on_oxygen = one(con, "SELECT SUM(oxygen) FROM cases WHERE date = ?", [row.date.date()])
+        assert within(on_oxygen, row.severe_total), (row.date, on_oxygen, row.severe_total)
+
+
+# ------------------------------------------------------------------ Rt
+
+
+def test_rt_is_never_above_10_and_reliable_in_2020_2023(con):
+    areas = [Area(COUNTRY, None)] + [Area(PROVINCE, code) for code in
+                                     query(con, "SELECT province_code FROM provinces")["province_code"]]
+    start, end = dt.date(2020, 3, 1), dt.date(2023, 2, 13)
+    worst = 0.0
+    for area in areas:
+        estimate = rt.rt(trend_data.transmission_series(con, area, "2020-01-01", end), start, end)
+        assert not (estimate["reliable"] & (estimate["mean"] > MAX_RELIABLE_RT)).any(), area
+        worst = max(worst, estimate.loc[estimate["reliable"], "mean"].max())
+    assert worst <= MAX_RELIABLE_RT
+
+
+def test_national_rt_of_may_2020_is_not_reliable(con):
+    """Every case of early May 2020 was a quarantined arrival: no Rt describes spread (it was 14.7, "reliable")."""
+    estimate = rt.rt(trend_data.transmission_series(con, Area(COUNTRY, None), "2020-03-01", "2020-06-30"),
+                     dt.date(2020, 4, 16), dt.date(2020, 6, 30)).set_index("date")
+    assert not estimate.loc["2020-04-22":"2020-06-30", "reliable"].any()
+
+
+# ------------------------------------------------------------------ announced levels, October 2021
+
+
+def test_agreement_with_the_levels_provinces_announced_in_october_2021(con):
+    """MOH's list of 22/10/2021 (all 63 provinces) and the first provinces' levels of about 16/10/2021, with the
+    national default and Hồ Chí Minh City's own file; the figures the README gives."""
+    from indicators import agreement, inputs
+
+    tables = trend_data.area_tables(con, Area(COUNTRY, None), "2021-09-20", "2021-10-31")
+    daily = inputs.district_inputs(tables["cases"], tables["beds"], tables["tests"], tables["vaccinations"],
+                                   tables["districts"], tables["population_by_age"])
+    announced = pd.read_csv(SOURCES / "covid/announced_province_levels_2021.csv", dtype={"province_code": str})
+    assert announced["source_url"].str.startswith("https://").all()
+    comparison = agreement.compare(inputs.aggregate_inputs(daily), announced, "vn-2021-qd4800",
+                                   {"79": "vn-2021-qd4800-hcm"})
+    summary = agreement.summary(comparison).set_index("announced_date")
+    assert (summary.loc["2021-10-22", "provinces"], summary.loc["2021-10-22", "agree"]) == (63, 47)  # 74.6 %
+    assert (summary.loc["2021-10-16", "provinces"], summary.loc["2021-10-16", "agree"]) == (21, 13)
+    assert summary.loc["2021-10-24", "agree"] == 1  # Hồ Chí Minh City, level 2

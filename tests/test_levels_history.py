@@ -1,0 +1,83 @@
+"""Decision 4800 as provinces applied it: the criterion-1 measure as rule-set data, no raise where there is no
+case, and Hồ Chí Minh City's announced levels of October 2021 reproduced with its override file."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from data import trends as trend_data
+from data.build import build
+from data.db import PROVINCE, Area, connect
+from indicators import engine, inputs
+from indicators.rulesets import RuleSetError, load_ruleset
+
+
+@pytest.fixture(scope="module")
+def hcm_inputs(tmp_path_factory) -> pd.DataFrame:
+    """Daily inputs of Hồ Chí Minh City, September to October 2021, from a one-province build."""
+    path = build(tmp_path_factory.mktemp("hcm") / "hcm.duckdb", provinces=["79"], start="2021-08-01",
+                 end="2021-10-31")
+    con = connect(path, read_only=True)
+    try:
+        tables = trend_data.area_tables(con, Area(PROVINCE, "79"), "2021-09-01", "2021-10-31")
+    finally:
+        con.close()
+    daily = inputs.district_inputs(tables["cases"], tables["beds"], tables["tests"], tables["vaccinations"],
+                                   tables["districts"], tables["population_by_age"])
+    return inputs.aggregate_inputs(daily)
+
+
+def test_hcmc_city_level_is_3_on_16_october_and_2_on_19_october_with_its_override(hcm_inputs):
+    levels = engine.classify_on(hcm_inputs, "vn-2021-qd4800-hcm", ["2021-10-16", "2021-10-19"])
+    assert levels["level"].tolist() == [3, 2]
+    assert (levels["pct_18plus_dose1"] >= 95).all()  # "about 98 % of adults with one dose"
+
+
+def test_the_override_changes_only_the_measure_of_criterion_1():
+    national, hcm = load_ruleset("vn-2021-qd4800"), load_ruleset("vn-2021-qd4800-hcm")
+    assert national.criterion("community_cases").input == "community_cases_per_100k_7d"
+    assert hcm.criterion("community_cases").input == "cases_per_100k_14d_mean"
+    assert hcm.criterion("community_cases").thresholds == national.criterion("community_cases").thresholds
+    assert hcm.rests_on == national.rests_on == "last_week"
+    assert "sggp.org.vn" in hcm.legal_basis
+
+
+def test_the_national_default_says_which_text_it_follows():
+    national = load_ruleset("vn-2021-qd4800")
+    assert "4800" in national.notes_vi and "9/2021" in national.notes_vi
+    assert "September 2021" in national.notes_en
+
+
+def _frame(**columns) -> pd.DataFrame:
+    base = {"community_cases_per_100k_7d": [0.0], "pct_18plus_dose1": [90.0], "pct_50plus_full": [50.0],
+            "treatment_capacity_met": [True]}
+    return pd.DataFrame(base | {name: [value] for name, value in columns.items()})
+
+
+def test_low_50_plus_coverage_does_not_raise_where_there_is_no_case():
+    ruleset = load_ruleset("vn-2021-qd4800")
+    no_case = engine.classify(_frame(), ruleset).iloc[0]
+    entry = next(e for e in no_case["reasons"]["criteria"] if e["criterion"] == "coverage_50plus_full")
+    assert entry["grade"] == 0 and no_case["level"] == 1
+    with_cases = engine.classify(_frame(community_cases_per_100k_7d=30.0), ruleset).iloc[0]
+    assert with_cases["level"] == 2  # 20 - < 50 with only (a) met
+
+
+def test_a_local_file_may_choose_the_measure_but_only_a_known_one(tmp_path):
+    path = tmp_path / "vn-2021-qd4800-test.toml"
+    path.write_text('extends = "vn-2021-qd4800"\nid = "vn-2021-qd4800-test"\nlegal_basis = "x"\n'
+                    '[criteria.community_cases]\ncases = "all"\nwindow = "30d"\n', encoding="utf-8")
+    with pytest.raises(RuleSetError, match="window"):
+        load_ruleset(path)
+    path.write_text('extends = "vn-2021-qd4800"\nid = "vn-2021-qd4800-test"\nlegal_basis = "x"\n'
+                    '[criteria.coverage_18plus_dose1]\ncases = "all"\n', encoding="utf-8")
+    with pytest.raises(RuleSetError, match="case criterion"):
+        load_ruleset(path)
+
+
+def test_the_variant_surge_rule_set_cites_the_lai_chau_plan_and_applies_to_provinces():
+    surge = load_ruleset("vn-variant-surge-2023")
+    assert "Lai Châu" in surge.legal_basis and "216/KH-SYT" in surge.legal_basis
+    assert not surge.has_unverified
+    assert surge.applies_to == ("province",)
+    assert all("II.2" in criterion.source for criterion in surge.criteria)

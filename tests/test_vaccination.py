@@ -1,0 +1,76 @@
+"""People vaccinated per province: snapshots exactly, estimates before them that sum to the national series."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data import vaccination
+from data.build import SOURCES
+
+CODES = {"province_code": str}
+
+
+@pytest.fixture(scope="module")
+def sources() -> dict[str, pd.DataFrame]:
+    return {
+        "snapshots": pd.read_csv(SOURCES / "covid/province_vaccination_snapshots.csv", dtype=CODES),
+        "national": pd.read_csv(SOURCES / "covid/national_owid_vietnam_to_2022-01-10.csv"),
+        "anchors": pd.read_csv(SOURCES / "covid/province_vaccination_anchors.csv", dtype=CODES),
+    }
+
+
+@pytest.fixture(scope="module")
+def people(sources) -> pd.DataFrame:
+    return vaccination.province_vaccinations(sources["snapshots"], sources["national"], sources["anchors"],
+                                             sources["snapshots"]["province_code"].unique(),
+                                             pd.date_range("2021-03-08", "2023-02-13", freq="7D"))
+
+
+def test_every_snapshot_row_is_reproduced_on_its_date(sources, people):
+    snapshots = sources["snapshots"].assign(date=pd.to_datetime(sources["snapshots"]["date"]))
+    both = snapshots.merge(people, on=["date", "province_code"], validate="1:1", suffixes=("", "_estimate"))
+    assert len(both) == len(snapshots) == 1827
+    assert (both["people_dose1"] == both["people_dose1_estimate"]).all()
+    assert (both["people_dose2"] == both["people_full"]).all()
+    assert (both["source"] == "observed").all()
+
+
+def test_before_the_first_snapshot_provinces_sum_to_the_national_series_every_day(sources, people):
+    first = pd.to_datetime(sources["snapshots"]["date"]).min()
+    before = people[people["date"] < first]
+    assert (before["source"] == "estimated").all()
+    totals = before.groupby("date")[["people_dose1", "people_full"]].sum()
+    national = vaccination.national_curves(sources["national"], pd.DatetimeIndex(totals.index))
+    assert (totals["people_dose1"].to_numpy() == np.rint(national["dose1"])).all()
+    assert (totals["people_full"].to_numpy() == np.rint(national["full"])).all()
+
+
+def test_booster_counts_people_never_above_fully_vaccinated(people):
+    assert (people["people_booster"] <= people["people_full"]).all()
+    assert (people["people_booster"] >= 0).all()
+
+
+def test_the_published_province_figures_are_kept(sources, people):
+    """The anchors: Hồ Chí Minh City on 10/10/2021 (7,218,785 with one dose), Hà Nội on 12/9/2021."""
+    on = people.set_index(["date", "province_code"])
+    assert on.loc[(pd.Timestamp("2021-10-11"), "79"), "people_dose1"] == pytest.approx(7_218_785, rel=0.01)
+    adults = sources["snapshots"].query("date == '2021-11-15' and province_code == '79'")["population_18plus"].iloc[0]
+    assert on.loc[(pd.Timestamp("2021-10-18"), "79"), "people_dose1"] / adults > 0.95  # "about 98 %" reported
+    assert on.loc[(pd.Timestamp("2021-09-13"), "01"), "people_dose1"] == pytest.approx(4_220_000, rel=0.02)
+
+
+def test_every_anchor_cites_its_source(sources):
+    anchors = sources["anchors"]
+    assert anchors["source_url"].str.startswith("https://").all()
+    assert set(anchors["bound"]) <= {"exact", "at_least"}
+    assert (anchors["people"].notna() | anchors["pct_18plus"].notna()).all()
+
+
+def test_denominators_are_the_snapshots_own(sources, people):
+    snapshots = sources["snapshots"].assign(date=pd.to_datetime(sources["snapshots"]["date"]))
+    both = snapshots.merge(people, on=["date", "province_code"], suffixes=("", "_estimate"))
+    assert (both["population_18plus"] == both["population_18plus_estimate"]).all()
+    first = people[people["date"] < snapshots["date"].min()].merge(
+        snapshots[snapshots["date"] == snapshots["date"].min()], on="province_code", suffixes=("", "_first"))
+    assert (first["population_18plus"] == first["population_18plus_first"]).all()
