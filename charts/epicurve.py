@@ -11,7 +11,8 @@ from plotly.subplots import make_subplots
 
 from charts import COLORS, base_layout
 from i18n import t
-from trends.series import ESTIMATED, OBSERVED, curve
+from indicators.origin import ESTIMATED, OBSERVED
+from trends.series import curve
 
 DAY_MS = 86_400_000
 PROVISIONAL_FILL = "rgba(120, 120, 120, 0.15)"

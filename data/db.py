@@ -21,6 +21,7 @@ SCHEMA_SQL = DATA_DIR / "schema.sql"
 COUNTRY = "country"
 PROVINCE = "province"
 DISTRICT = "district"
+COUNTRY_KEY = "VN"  # the country's key wherever a unit is named by one code (URL, CLI, metrics frame)
 
 
 def db_path() -> Path:
@@ -70,7 +71,32 @@ class Area:
 
     @property
     def key(self) -> str:
-        return self.code or "VN"
+        return self.code or COUNTRY_KEY
+
+    @classmethod
+    def from_key(cls, key: str | None) -> "Area":
+        """The one parser of a unit key: 'VN' or nothing -> country, 2 digits -> province, 3 -> district
+        (GSO codes). Anything else is the country; `area_of` checks a key against the database."""
+        key = (key or "").strip()
+        if key.isdigit() and len(key) == 2:
+            return cls(PROVINCE, key)
+        if key.isdigit() and len(key) == 3:
+            return cls(DISTRICT, key)
+        return cls(COUNTRY)
+
+
+def area_of(con, key: str | None) -> Area:
+    """The area a key names (`Area.from_key`), checked against the database: ValueError when unknown."""
+    area = Area.from_key(key)
+    known = area.level == COUNTRY and (not key or key.strip().upper() == COUNTRY_KEY)
+    if area.level == PROVINCE:
+        known = bool(query(con, "SELECT COUNT(*) FROM provinces WHERE province_code = ?", [area.code]).iloc[0, 0])
+    elif area.level == DISTRICT:
+        known = bool(query(con, "SELECT COUNT(*) FROM districts WHERE district_code = ?", [area.code]).iloc[0, 0])
+    if not known:
+        raise ValueError(f"unknown area code {key!r}: expected {COUNTRY_KEY}, a province (2 digits) "
+                         "or a district (3 digits)")
+    return area
 
 
 def area_name(con, area: Area) -> tuple[str, str]:

@@ -157,17 +157,3 @@ def recent_levels_database(con, first_week: dt.date, last_day: dt.date) -> duckd
         memory.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
         memory.unregister("frame")
     return memory
-
-
-def area_of(con, code: str | None) -> Area:
-    """The area a command-line code names: 'VN' or nothing -> country, 2 digits -> province, 3 -> district.
-
-    Raises ValueError for a code the database does not know.
-    """
-    if not code or code.upper() == "VN":
-        return Area(COUNTRY)
-    level, table = ("province", "provinces") if len(code) == 2 else (DISTRICT, "districts")
-    found = query(con, f"SELECT COUNT(*) AS n FROM {table} WHERE {level}_code = ?", [code])
-    if not code.isdigit() or len(code) not in (2, 3) or not found["n"].iloc[0]:
-        raise ValueError(f"unknown area code {code!r}: expected VN, a province (2 digits) or a district (3 digits)")
-    return Area(level, code)

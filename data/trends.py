@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data.db import COUNTRY, DISTRICT, Area, official_province_cases, query
+from data.db import COUNTRY, COUNTRY_KEY, DISTRICT, Area, official_province_cases, query
 from indicators.rulesets import load_ruleset
 from trends.levels import weekly_levels
 
-COUNTRY_KEY = "VN"
 
 
 def _dates(start, end) -> list:

@@ -90,7 +90,7 @@ def draw_metrics(metrics: Metrics, lang: str) -> None:
         f"<div class='briefing-tile' role='group' aria-label='{escape(figure.label)}'>"
         f"<div class='briefing-label'>{escape(figure.label)}</div>"
         f"<div class='briefing-value'>{escape(figure.value)}</div>"
-        f"<div class='briefing-note' style='color:{layout.ORIGIN_COLORS.get(figure.source, layout.COLORS['muted'])}'>"
+        f"<div class='briefing-note' style='color:{ORIGIN_COLORS.get(figure.source, layout.COLORS['muted'])}'>"
         f"{escape(' · '.join(filter(None, [figure.note, origin_label(figure.source, lang)])))}</div></div>"
         for figure in metrics.figures)
     columns = min(layout.TILES_PER_ROW, len(metrics.figures))

@@ -16,6 +16,7 @@ from data.db import DISTRICT, Area, db_path
 from geo import situation, view
 from geo.selection import selected_code
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
+from indicators import levelstyle, origin
 from indicators.rulesets import DEFAULT_RULESET, RuleSet, list_rulesets
 from ui import cached, state, url, widgets
 
@@ -23,7 +24,6 @@ PLAY_SECONDS = 2.0
 MAP_HEIGHT = 720
 MAP_WIDTH = 800  # the map column's usual width in pixels: the camera is fitted to this box
 CASE_CURVE_WEEKS = 12
-ORIGINS = ("observed", "estimated", "simulated", "mixed")
 # session-state key -> URL parameter
 URL_KEYS = {"map_week": "week", "map_rules": "rules", "map_unit": "unit", "map_basemap": "basemap"}
 
@@ -121,7 +121,7 @@ def sources_of(week: dt.date) -> dict[str, str]:
     never as observed."""
     sources = week_sources()
     row = sources.loc[pd.to_datetime(sources["week"]) == pd.Timestamp(week)]
-    return {table: (row[table].iloc[0] if len(row) and row[table].iloc[0] in ORIGINS else "simulated")
+    return {table: (row[table].iloc[0] if len(row) and row[table].iloc[0] in origin.RANK else origin.SIMULATED)
             for table in ("cases", "beds", "vaccinations")}
 
 
@@ -153,16 +153,16 @@ def detail_panel(unit: str, weekly: pd.DataFrame, this_week: pd.DataFrame, week:
     """The picked district: level, history strip, key figures, 12-week case curve and the rule's reasoning."""
     row = units_in_view.set_index("code").loc[unit]
     level = this_week["level"].get(unit, pd.NA)
-    color = situation.level_colors(pd.Series([level], dtype="Int64"), ruleset, colorblind).iloc[0]
+    color = levelstyle.color(level, ruleset, colorblind)
     st.markdown(f"#### {row['name']}")
     st.caption(row["province_name"])
-    st.html(situation.level_chip_html(situation.level_label(level, ruleset, lang), color))
+    st.html(situation.level_chip_html(levelstyle.label(level, ruleset, lang), color))
     if row["approximate"]:
         st.caption("⚠️ " + t("map.approximate_boundary", lang))
 
     history = weekly.loc[weekly["district_code"] == unit, ["week", "level"]]
-    history = history.assign(color=situation.level_colors(history["level"], ruleset, colorblind),
-                             label=[situation.level_label(number, ruleset, lang) for number in history["level"]])
+    history = history.assign(color=levelstyle.colors(history["level"], ruleset, colorblind),
+                             label=levelstyle.labels(history["level"], ruleset, lang))
     st.caption(t("map.history", lang))
     st.plotly_chart(situation.history_strip(history, lang, week), key="map_history", config={"displayModeBar": False})
 

@@ -7,7 +7,8 @@ import streamlit as st
 
 from charts.epicurve import epicurve
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
-from geo.situation import level_chip_html, level_colors, level_label
+from geo.situation import level_chip_html
+from indicators import levelstyle
 from indicators.headline import headline
 from indicators.rulesets import DEFAULT_RULESET, load_ruleset
 from ui import cached, state, widgets
@@ -52,14 +53,14 @@ else:
 ruleset = load_ruleset(DEFAULT_RULESET)
 recent = cached.area_recent_levels(area, day, ruleset.id)
 if len(recent):
-    colors = level_colors(recent["level"], ruleset, selection.colorblind)
+    colors = levelstyle.colors(recent["level"], ruleset, selection.colorblind)
     now, before = recent.iloc[-1], recent.iloc[0] if len(recent) > 1 else None
     week = f"{fmt_date(now['week_start'], lang)} – {fmt_date(now['week_start'] + dt.timedelta(days=6), lang)}"
     with st.container(border=True):
         st.html(f"<div style='font-size:1.15rem'>{t('overview.level_this_week', lang, week=week)} "
-                + level_chip_html(level_label(now["level"], ruleset, lang), colors.iloc[-1]) + "</div>")
+                + level_chip_html(levelstyle.label(now["level"], ruleset, lang), colors.iloc[-1]) + "</div>")
         if before is not None:
-            st.caption(t("overview.level_last_week", lang, level=level_label(before["level"], ruleset, lang))
+            st.caption(t("overview.level_last_week", lang, level=levelstyle.label(before["level"], ruleset, lang))
                        + " · " + ruleset.name(lang) + " · " + t(f"common.source_{now['inputs_source']}", lang))
 st.page_link("pages/map.py", label=t("overview.see_levels", lang), icon=":material/map:")
 

@@ -20,6 +20,7 @@ from data import db
 from data import trends as trend_data
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
+from indicators.origin import BADGE_COLORS
 from indicators.rulesets import DEFAULT_RULESET, list_rulesets, load_ruleset
 from trends import compare, levels, load, rt, series, vaccination
 from ui import cached, state, url, widgets
@@ -147,7 +148,7 @@ def toggle(label: str, name: str) -> bool:
 
 def source_caption(text: str, source: str) -> None:
     """A note under a chart led by the badge of its figures' origin (the colours of ui.widgets.metric)."""
-    st.caption(f":{widgets.SOURCE_COLORS[source]}-badge[{t(f'common.source_{source}', lang)}] {text}")
+    st.caption(f":{BADGE_COLORS[source]}-badge[{t(f'common.source_{source}', lang)}] {text}")
 
 
 
@@ -230,7 +231,7 @@ def compare_view() -> None:
     units = trends_units()
     labels = compare.unit_labels(units, t("common.whole_country", lang))
     parent = units.set_index("unit")["province_code"].get(area.key)
-    default = [area.key] + ([parent] if area.level == DISTRICT else [trend_data.COUNTRY_KEY] if area.level == PROVINCE
+    default = [area.key] + ([parent] if area.level == DISTRICT else [db.COUNTRY_KEY] if area.level == PROVINCE
                             else [])
     log = toggle(t("trends.log", lang), "log")
 

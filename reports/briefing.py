@@ -20,13 +20,14 @@ from data import db, levels, operations as operations_data, report_queries
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area
 from geo import shapes, situation
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
-from indicators import metrics
+from indicators import levelstyle, metrics
 from indicators.headline import headline
 from indicators.rulesets import DEFAULT_RULESET, RuleSet, load_ruleset
 from operations import checkpoints as checkpoint_ops
 from reports import layout
 from reports.levelmap import level_map_png
-from reports.model import Bullets, Chart, Deck, Figure, Image, Metrics, Slide, Table, least_real
+from indicators.origin import least_real
+from reports.model import Bullets, Chart, Deck, Figure, Image, Metrics, Slide, Table
 from reports.text import area_title, province_of, week_span
 from trends.vaccination import TARGETS, band_population
 
@@ -150,7 +151,7 @@ def headline_slide(c: _Context, daily: pd.DataFrame, vaccination: pd.DataFrame, 
 
 
 def _level_colors(levels_of_week: pd.Series, c: _Context) -> pd.Series:
-    return situation.level_colors(levels_of_week.astype("Int64"), c.ruleset, c.colorblind)
+    return levelstyle.colors(levels_of_week.astype("Int64"), c.ruleset, c.colorblind)
 
 
 def map_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous: pd.DataFrame,
@@ -217,7 +218,7 @@ def changes_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous:
         names = db.districts(c.con).set_index("district_code")["district_name"]
 
         def label(number) -> str:
-            return situation.short_label(situation.level_label(number, c.ruleset, lang))
+            return situation.short_label(levelstyle.label(number, c.ruleset, lang))
 
         shown = changes.head(TABLE_ROWS)
         body = Table(

@@ -18,10 +18,10 @@ from data.db import COUNTRY, DISTRICT, PROVINCE, Area
 from i18n import fmt_date, fmt_int, fmt_pct, t
 from operations import checkpoints as checkpoint_ops, parameters
 from operations.supplies import days_of_cover
-from reports.model import BlankLines, Paragraph, Report, Section, Table, least_real
+from indicators.origin import MARKS, least_real
+from reports.model import BlankLines, Paragraph, Report, Section, Table
 from reports.text import area_title, province_of
 
-MARKS = {"simulated": "(*)", "estimated": "(**)", "mixed": "(**)"}
 UNIT_TYPE_PREFIXES = ("Thành phố ", "Tỉnh ", "Huyện ", "Thị xã ", "Thị Xã ", "Quận ")
 ISSUERS = {COUNTRY: "report.issuer_country", PROVINCE: "report.issuer_province", DISTRICT: "report.issuer_district"}
 

@@ -5,7 +5,8 @@ import datetime as dt
 import json
 
 from geo.layers import rgba
-from indicators.rulesets import UNKNOWN_COLOR, load_ruleset
+from indicators.levelstyle import UNKNOWN_COLOR
+from indicators.rulesets import load_ruleset
 from tests.apptest import open_page
 
 RULESET = load_ruleset("vn-2021-qd4800")

@@ -15,7 +15,8 @@ from data.db import Area
 from reports.__main__ import main
 from reports.daily import build_report
 from reports.document import to_docx, to_markdown
-from reports.model import BlankLines, Table, least_real
+from indicators.origin import least_real
+from reports.model import BlankLines, Table
 
 GOLDEN = Path(__file__).parent / "golden" / "report_dien_bien_2021-05-24_districts.md"
 DIEN_BIEN = Area(db.PROVINCE, "11")

@@ -15,7 +15,8 @@ from charts.trends import (bands_figure, capacity_figure, comparison_figure, loa
 from data import db
 from data import trends as trend_data
 from data.db import Area
-from indicators.rulesets import UNKNOWN_COLOR, load_ruleset
+from indicators.levelstyle import UNKNOWN_COLOR
+from indicators.rulesets import load_ruleset
 from trends import compare, levels, load, rt, series, vaccination
 
 GOLDEN = Path(__file__).parent / "golden" / "trends_dien_bien_2021-05.csv"
@@ -151,7 +152,7 @@ def test_level_changes_are_judged_against_the_last_known_level():
     assert band["change_text"].tolist() == ["", "1→2", "", "", "2→4"]
     assert band["color"].iloc[2] == UNKNOWN_COLOR, "an unknown week is grey, never green"
     english = levels.bands(weekly, ruleset, "en", colorblind=True)
-    assert english["label"].iloc[2] == "Unknown" and english["color"].iloc[0] == ruleset.level(1).color_colorblind
+    assert english["label"].iloc[2] == "No data" and english["color"].iloc[0] == ruleset.level(1).color_colorblind
 
 
 def test_weekly_levels_agree_with_the_map(small_con):

@@ -11,8 +11,9 @@ import pandas as pd
 
 from data.levels import week_ends
 from indicators import engine, inputs
-from indicators.rulesets import UNKNOWN_COLOR, UNKNOWN_LABEL, RuleSet
-from trends.series import ESTIMATED, OBSERVED, SIMULATED
+from indicators import levelstyle
+from indicators.rulesets import RuleSet
+from indicators.origin import least_real
 
 def weekly_levels(tables: dict[str, pd.DataFrame], kind: str, ruleset: RuleSet) -> pd.DataFrame:
     """Level of one area per complete week: week_start, level (<NA> unknown).
@@ -38,7 +39,7 @@ def inputs_source(tables: dict[str, pd.DataFrame]) -> str:
     for frame in tables.values():
         for column in frame.columns[frame.columns.str.endswith("source") & (frame.columns != "boundary_source")]:
             origins |= set(frame[column].dropna())
-    return next((origin for origin in (SIMULATED, ESTIMATED) if origin in origins), OBSERVED)
+    return least_real(*origins)
 
 
 def bands(weekly: pd.DataFrame, ruleset: RuleSet, lang: str, colorblind: bool = False) -> pd.DataFrame:
@@ -54,13 +55,11 @@ def bands(weekly: pd.DataFrame, ruleset: RuleSet, lang: str, colorblind: bool = 
     changed = (level.notna() & previous.notna() & (level != previous)).fillna(False).astype(bool)
     text = previous.astype("Int64").astype("str") + "→" + level.astype("Int64").astype("str")  # fits in a week
     numbers = frame["level"].astype("Int64")
-    labels = {entry.number: entry.label(lang) for entry in ruleset.levels}
-    colors = {entry.number: entry.color_colorblind if colorblind else entry.color for entry in ruleset.levels}
     return pd.DataFrame({
         "week_start": pd.to_datetime(frame["week_start"]),
         "level": numbers,
-        "label": numbers.map(labels, na_action="ignore").fillna(UNKNOWN_LABEL[lang]).astype("str"),
-        "color": numbers.map(colors, na_action="ignore").fillna(UNKNOWN_COLOR).astype("str"),
+        "label": levelstyle.labels(numbers, ruleset, lang),
+        "color": levelstyle.colors(numbers, ruleset, colorblind),
         "changed": changed,
         "change_text": text.where(changed, ""),
         "inputs_source": frame["inputs_source"],

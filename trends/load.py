@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 
 from indicators import metrics
-from trends.series import OBSERVED, SIMULATED
+from indicators.origin import OBSERVED, SIMULATED
 
 
 def load(daily: pd.DataFrame, capacity: pd.DataFrame, start, end) -> pd.DataFrame:

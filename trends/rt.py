@@ -12,7 +12,8 @@ import pandas as pd
 
 from indicators import metrics
 from indicators.rt import DEFAULT_MAX_CV, estimate_r
-from trends.series import OBSERVED, WINDOW, fill_days, rolling_sum
+from indicators.origin import OBSERVED
+from trends.series import WINDOW, fill_days, rolling_sum
 
 POSITIVITY_REFERENCE_PCT = 5.0  # WHO: below 5% for two weeks means testing is wide enough to trust the curve
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from indicators import metrics
+from indicators.origin import ESTIMATED, MIXED, OBSERVED
 
 # Reports of the last days are still coming in (late district reports, cases reclassified
 # after verification), so the three most recent days of a curve are provisional.
@@ -20,7 +21,6 @@ WINDOW = 7
 # growth and the serial-interval memory of Rt, so the first shown day is never truncated.
 LEAD_DAYS = 60
 
-OBSERVED, ESTIMATED, MIXED, SIMULATED = "observed", "estimated", "mixed", "simulated"
 
 
 def lead_start(start: dt.date) -> dt.date:

@@ -4,10 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import area_title, fmt_date, t
+from indicators.origin import BADGE_COLORS
 from ui import cached
 
-# Badge colour per origin: real figures green, derived blue, invented orange (never mistaken for real).
-SOURCE_COLORS = {"observed": "green", "estimated": "blue", "mixed": "blue", "simulated": "orange"}
 
 
 def metric(label: str, value: str, source: str, lang: str, delta: str | None = None,
@@ -22,7 +21,7 @@ def metric(label: str, value: str, source: str, lang: str, delta: str | None = N
     st.metric(label, value, delta=delta, delta_color="off" if unchanged else delta_color,
               delta_arrow="off" if unchanged else "auto", border=True,
               help=t(f"common.source_{source}", lang))
-    st.badge(t(f"common.source_{source}", lang), color=SOURCE_COLORS[source])
+    st.badge(t(f"common.source_{source}", lang), color=BADGE_COLORS[source])
 
 
 
