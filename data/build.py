@@ -21,7 +21,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from data import estimate, simulate
+from data import estimate, levels, simulate
 from data.supplies import simulate_supplies
 from data.db import SCHEMA_SQL, db_path
 
@@ -154,6 +154,8 @@ def build(
     try:
         con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
         _write_all(con, real, district_cases, simulated, seed)
+        say(0.85, "levels")
+        levels.refresh(con)
         say(0.95, "index")
         con.execute("CHECKPOINT")
         con.close()

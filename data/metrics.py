@@ -345,6 +345,12 @@ def weekly(con, level: str, codes=None, start: dt.date | None = None, end: dt.da
     return _as_frame(frame, level)
 
 
+def conflicts(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a metrics frame whose uploaded district sum disagrees with the published province figure:
+    date, new_cases (the districts' sum, shown), published_new_cases."""
+    return frame.loc[frame["cases_conflict"].fillna(False).astype(bool), ["date", "new_cases", "published_new_cases"]]
+
+
 def of_area(con, area: Area, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
     """`daily` for one area (the country, a province or a district)."""
     return daily(con, area.level, [area.key], start, end)

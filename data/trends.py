@@ -11,8 +11,6 @@ from __future__ import annotations
 import pandas as pd
 
 from data.db import COUNTRY, COUNTRY_KEY, DISTRICT, Area, official_province_cases, query
-from indicators.rulesets import load_ruleset
-from trends.levels import weekly_levels
 
 
 
@@ -131,42 +129,3 @@ def vaccination_snapshots(con, area: Area, start=None, end=None) -> pd.DataFrame
             GROUP BY date ORDER BY date""",
         [area.level != DISTRICT, area.code, area.code, *_dates(start, end)],
     )
-
-
-_IN_AREA = """district_code IN (SELECT district_code FROM districts
-                                  WHERE ? = 'country' OR (? = 'province' AND province_code = ?)
-                                     OR (? = 'district' AND district_code = ?))"""
-
-
-def _area(area: Area) -> list:
-    return [area.level, area.level, area.code, area.level, area.code]
-
-
-def area_tables(con, area: Area, start=None, end=None) -> dict[str, pd.DataFrame]:
-    """The tables indicators.inputs.district_inputs reads, cut to the districts of one area and a period.
-
-    Vaccinations start three weeks earlier: coverage carries the last weekly report forward, so the
-    first days of the period need the report before it.
-    """
-    frames = {
-        name: query(con, f"SELECT * FROM {name} WHERE {_IN_AREA} AND {_between('date')} ORDER BY date",
-                    [*_area(area), *_dates(start, end)])
-        for name in ("cases", "beds", "tests")
-    }
-    early = pd.Timestamp(start) - pd.Timedelta(days=21) if start is not None else None
-    frames["vaccinations"] = query(
-        con, f"SELECT * FROM vaccinations WHERE {_IN_AREA} AND {_between('date')}", [*_area(area), *_dates(early, end)])
-    frames["districts"] = query(con, f"SELECT * FROM districts WHERE {_IN_AREA} ORDER BY district_code", _area(area))
-    frames["population_by_age"] = query(con, f"SELECT * FROM population_by_age WHERE {_IN_AREA}", _area(area))
-    return frames
-
-
-def area_recent_levels(con, area: Area, day, ruleset_id: str, weeks: int = 2) -> pd.DataFrame:
-    """The level of one area (a district, or a province or the country on its districts' summed inputs) in
-    the last `weeks` complete weeks up to `day`: week_start, level (<NA> unknown), inputs_source.
-
-    Reads only the area's districts over those weeks, so the Overview shows it in a fraction of a second.
-    """
-    start = pd.Timestamp(day) - pd.Timedelta(days=7 * (weeks + 1) + 6)
-    weekly = weekly_levels(area_tables(con, area, start.date(), day), area.level, load_ruleset(ruleset_id))
-    return weekly.tail(weeks).reset_index(drop=True)

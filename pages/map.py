@@ -12,7 +12,7 @@ import streamlit as st
 
 from charts.epicurve import epicurve
 from data import levels
-from data.db import DISTRICT, Area, db_path
+from data.db import DISTRICT, Area
 from geo import situation, view
 from geo.selection import selected_code
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
@@ -26,17 +26,6 @@ MAP_WIDTH = 800  # the map column's usual width in pixels: the camera is fitted 
 CASE_CURVE_WEEKS = 12
 # session-state key -> URL parameter
 URL_KEYS = {"map_week": "week", "map_rules": "rules", "map_unit": "unit", "map_basemap": "basemap"}
-
-weekly_inputs = cached.cached(levels.weekly_inputs)
-week_sources = cached.cached(levels.week_sources)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def weekly_levels(database: str, ruleset_id: str) -> pd.DataFrame:
-    """One rule set's levels of every district and week of `database` (its path keys the cache); the inputs
-    are computed once for all rule sets, so switching rule set only reclassifies them."""
-    return levels.classify_weeks(weekly_inputs(), ruleset_id)
-
 
 @st.cache_data(ttl=300, show_spinner=False)
 def district_rulesets() -> dict[str, RuleSet]:
@@ -117,12 +106,9 @@ def step_week(weeks: list[dt.date]) -> None:
 
 
 def sources_of(week: dt.date) -> dict[str, str]:
-    """Origin of the week's cases, beds and vaccinations; a table without rows that week reads as simulated,
-    never as observed."""
-    sources = week_sources()
-    row = sources.loc[pd.to_datetime(sources["week"]) == pd.Timestamp(week)]
-    return {table: (row[table].iloc[0] if len(row) and row[table].iloc[0] in origin.RANK else origin.SIMULATED)
-            for table in ("cases", "beds", "vaccinations")}
+    """Origin of the week's cases, beds and vaccinations over the districts (the stored metrics frame); a group
+    without figures that week reads as simulated, never as observed."""
+    return {group: found or origin.SIMULATED for group, found in cached.week_origins(week).items()}
 
 
 # ------------------------------------------------------------------------------------------ page
@@ -149,7 +135,7 @@ units_in_view = districts.set_index("code").loc[list(area_view.codes)].reset_ind
 names = dict(zip(units_in_view["code"], units_in_view["name"]))
 
 
-def detail_panel(unit: str, weekly: pd.DataFrame, this_week: pd.DataFrame, week: dt.date, ruleset: RuleSet) -> None:
+def detail_panel(unit: str, this_week: pd.DataFrame, week: dt.date, ruleset: RuleSet) -> None:
     """The picked district: level, history strip, key figures, 12-week case curve and the rule's reasoning."""
     row = units_in_view.set_index("code").loc[unit]
     level = this_week["level"].get(unit, pd.NA)
@@ -160,14 +146,16 @@ def detail_panel(unit: str, weekly: pd.DataFrame, this_week: pd.DataFrame, week:
     if row["approximate"]:
         st.caption("⚠️ " + t("map.approximate_boundary", lang))
 
-    history = weekly.loc[weekly["district_code"] == unit, ["week", "level"]]
+    history = cached.level_history(ruleset.id, Area(DISTRICT, unit))
     history = history.assign(color=levelstyle.colors(history["level"], ruleset, colorblind),
                              label=levelstyle.labels(history["level"], ruleset, lang))
     st.caption(t("map.history", lang))
     st.plotly_chart(situation.history_strip(history, lang, week), key="map_history", config={"displayModeBar": False})
 
     figures = this_week.loc[unit] if unit in this_week.index else pd.Series(dtype="object")
-    origin = sources_of(week)
+    origin = {group: figures.get(f"{column}_origin") or fallback for (group, column), fallback in
+              zip((("cases", "cases_7d"), ("beds", "beds"), ("vaccinations", "vaccinations")),
+                  sources_of(week).values())}
 
     def of_total(used: str, total: str, pct: str) -> str:
         return t("map.of_total", lang, used=fmt_int(figures.get(used), lang),
@@ -230,10 +218,8 @@ def situation_map() -> None:
         basemap = st.toggle(t("map.basemap", lang), key="map_basemap", help=t("map.basemap_help", lang))
     ruleset = rulesets[ruleset_id]
 
-    with st.spinner(t("map.computing", lang), show_time=True):
-        weekly = weekly_levels(str(db_path()), ruleset_id)
-    this_week = weekly.loc[weekly["week"] == pd.Timestamp(week)].set_index("district_code")
-    previous = weekly.loc[weekly["week"] == pd.Timestamp(week - dt.timedelta(weeks=1))].set_index("district_code")
+    this_week = cached.week_levels(ruleset_id, week)
+    previous = cached.week_levels(ruleset_id, week - dt.timedelta(weeks=1))
     shown = this_week.reindex(list(area_view.codes))
 
     heading = t("map.week_heading", lang, start=fmt_date(week, lang), end=fmt_date(week + dt.timedelta(days=6), lang))
@@ -261,7 +247,7 @@ def situation_map() -> None:
         if unit is None:
             st.info(t("map.detail_hint", lang), icon="👆")
         else:
-            detail_panel(unit, weekly, this_week, week, ruleset)
+            detail_panel(unit, this_week, week, ruleset)
 
     if previous.empty:
         st.caption(t("map.first_week", lang))

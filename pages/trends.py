@@ -44,13 +44,6 @@ def trends_curve(con, area: Area, value: str, start: dt.date, end: dt.date) -> p
 
 
 @cached.cached
-def trends_levels(con, area: Area, ruleset_id: str, start: dt.date, end: dt.date) -> pd.DataFrame:
-    # Two weeks of lead: the first week shown needs its 7-day sums, which need the week before.
-    tables = trend_data.area_tables(con, area, start - dt.timedelta(days=14), end)
-    return levels.weekly_levels(tables, area.level, load_ruleset(ruleset_id))
-
-
-@cached.cached
 def trends_rt(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
     return rt.rt(trend_data.case_series(con, area, series.lead_start(start), end), "new_cases", start, end)
 
@@ -166,8 +159,7 @@ def level_band() -> tuple[pd.DataFrame | None, str]:
     ruleset = rulesets[chosen]
     if area.level not in ruleset.applies_to:
         return None, ruleset.name(lang)
-    with st.spinner(t("trends.levels_loading", lang)):
-        weekly = trends_levels(area, chosen, start, end)
+    weekly = levels.stored_band(cached.level_history(chosen, area, start - dt.timedelta(days=6), end))
     # Weeks that overlap the period and were complete on the chosen day: no level from figures not yet known.
     week_end = weekly["week_start"] + pd.Timedelta(days=6)
     weeks = weekly[(week_end >= pd.Timestamp(start)) & (week_end <= pd.Timestamp(end))]

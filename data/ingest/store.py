@@ -23,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from auth import User
+from data import levels
 from data.db import SCHEMA_SQL, query
 from data.ingest import checks, files
 from data.ingest.checks import Problem
@@ -426,6 +427,7 @@ def _transaction(con: duckdb.DuckDBPyConnection):
         try:
             cur.begin()
             yield cur
+            levels.refresh(cur)  # the classified view changes with the data, in the same transaction
             cur.commit()
         except BaseException as error:
             with contextlib.suppress(duckdb.TransactionException):  # a failed commit has rolled back already
