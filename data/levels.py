@@ -38,7 +38,7 @@ DETAIL_COLUMNS = (
     "community_cases_per_100k_7d", "new_deaths_7d", "in_treatment", "covid_beds_total", "covid_beds_occupied",
     "covid_bed_occupancy_pct", "icu_beds_staffed", "icu_beds_occupied", "icu_occupancy_pct",
     "pct_18plus_dose1", "pct_18plus_full", "pct_50plus_full", "pct_50plus_booster", "treatment_capacity_met",
-    "cases_7d_origin", "beds_origin", "vaccinations_origin",
+    "cases_7d_origin", "deaths_7d_origin", "beds_origin", "vaccinations_origin",
 )
 
 
@@ -106,10 +106,10 @@ def _unit(area: Area) -> tuple[str, str]:
 
 def week_levels(con, ruleset_id: str, week: dt.date, unit_level: str = DISTRICT) -> pd.DataFrame:
     """Every unit's level in one week under one rule set, with the detail figures: indexed by unit_code;
-    level (Int64, <NA> unknown), label_vi, label_en, inputs_origin, reasons (dicts), DETAIL_COLUMNS."""
+    week_end, level (Int64, <NA> unknown), label_vi, label_en, inputs_origin, reasons (dicts), DETAIL_COLUMNS."""
     frame = query(
         con,
-        f"""SELECT l.unit_code, l.level, l.label_vi, l.label_en, l.inputs_origin, l.reasons,
+        f"""SELECT l.unit_code, l.week_end, l.level, l.label_vi, l.label_en, l.inputs_origin, l.reasons,
                    {', '.join(f'm.{column}' for column in DETAIL_COLUMNS)}
             FROM {LEVELS_TABLE} l LEFT JOIN {WEEKLY_TABLE} m USING (unit_level, unit_code, week)
             WHERE l.ruleset_id = ? AND l.unit_level = ? AND l.week = ?""",

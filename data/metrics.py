@@ -71,18 +71,28 @@ def _combined(low: str, high: str) -> str:
             f"WHEN {low} <= {m} THEN {m} ELSE {e} END)::TINYINT")
 
 
+def origin_sql(column: str, rows: str = "TRUE") -> str:
+    """SQL: the combined origin word of `column` over the rows where `rows` holds (NULL when there are none),
+    for queries that sum a table themselves."""
+    words = "[" + ", ".join(f"'{o}'" for o in ORIGINS) + "]"
+    low = f"MIN({_rank(column)}) FILTER (WHERE {rows})"
+    high = f"MAX({_rank(column)}) FILTER (WHERE {rows})"
+    return f"{words}[{_combined(low, high)} + 1]"
+
+
 def _population_share(min_age: int) -> str:
     """SQL: the share of a census band's people aged ≥ min_age (ages spread evenly over its 5 years)."""
     start = "TRY_CAST(regexp_extract(age_group, '^(\\d+)', 1) AS INTEGER)"
     return f"GREATEST(0, {start} + 5 - GREATEST({start}, {min_age})) / 5.0"
 
 
-def _district_days(lead: bool) -> str:
-    """SQL of the district-day rows (the `district_days` CTE): every count and its origin rank.
+def _district_days(whole_history: bool = False) -> str:
+    """SQL of the district-day rows (the `district_days` CTE): every count and its origin rank, read from the
+    14 days before the first day asked for (the windows' lead), or from the first day of data.
 
-    Parameters: unit level, unit codes (TEXT[] or NULL for all), first day (or NULL), last day (or NULL).
+    Parameters: unit codes (TEXT[] or NULL for all), unit level, unit codes, first day (or NULL), last day (or NULL).
     """
-    first = "(?::DATE - INTERVAL 14 DAY)::DATE" if lead else "?::DATE"
+    read_from = "NULL::DATE" if whole_history else "(shown_first - INTERVAL 14 DAY)::DATE"
     vaccinated = ",\n".join(
         f"SUM(people) FILTER (WHERE dose = '{dose}' AND age_group IN "
         f"({', '.join(repr(band) for band in VACCINATION_BANDS[age])})) AS {name}"
@@ -96,7 +106,8 @@ def _district_days(lead: bool) -> str:
         SELECT district_code, province_code, population::DOUBLE AS population FROM districts
         WHERE ? IS NULL OR (CASE ? WHEN 'district' THEN district_code WHEN 'province' THEN province_code
                                    ELSE '{COUNTRY_KEY}' END) = ANY(?::TEXT[])),
-    span AS (SELECT {first} AS first, ?::DATE AS last),
+    asked AS (SELECT ?::DATE AS shown_first, ?::DATE AS last),
+    span AS (SELECT {read_from} AS first, shown_first, last FROM asked),
     uploaded AS (
         SELECT DISTINCT r.date, r.unit_code AS district_code FROM revisions r JOIN uploads u USING (upload_id)
         WHERE r.table_name = 'cases' AND u.rolled_back_at IS NULL),
@@ -291,26 +302,32 @@ def _as_frame(frame: pd.DataFrame, level: str) -> pd.DataFrame:
     return frame
 
 
-def daily(con, level: str, codes=None, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
+def daily(con, level: str, codes=None, start: dt.date | None = None, end: dt.date | None = None,
+          cumulative: bool = False) -> pd.DataFrame:
     """The metrics frame of the units of `level` (all, or those in `codes`) on every day from `start` to `end`.
 
     Columns: unit_level, unit_code, date, the counts of the day, 7-day sums (`…_7d`, `…_prev_7d`), every rate,
-    `<group>_origin` per origin group, `<x>_origin` per rate, `published_new_cases` and `cases_conflict`.
+    `<group>_origin` per origin group, `<x>_origin` per rate, `published_new_cases` and `cases_conflict`; with
+    `cumulative`, also cumulative_cases and cumulative_deaths (from the first day of data) and their origins.
     """
+    running = ("" if not cumulative else ", " + ", ".join(
+        [f"SUM({count}) OVER wc AS cumulative_{name}, {_window_origin(group, 'wc')} AS cumulative_{name}_origin"
+         for name, count, group in (("cases", "new_cases", "cases"), ("deaths", "new_deaths", "deaths"))]))
     windowed = ", ".join(
         [f"""CASE WHEN COUNT({count}) OVER w7 = 7 THEN SUM({count}) OVER w7 END AS {name},
              CASE WHEN COUNT({count}) OVER wp = 7 THEN SUM({count}) OVER wp END AS {name.replace('_7d', '_prev_7d')}"""
          for name, count, _ in WINDOW_SUMS]
         + [f"{_window_origin(group, 'w7')} AS {group}_7d_origin" for group in WINDOW_ORIGINS]
         + [f"{_window_origin('cases', 'w14')} AS cases_14d_origin"])
-    sql = f"""WITH {_district_days(lead=True)},
+    sql = f"""WITH {_district_days(cumulative)},
     {_units(level)},
     windowed AS (
-        SELECT *, {windowed} FROM units
-        WINDOW w7 AS (PARTITION BY unit_code ORDER BY date RANGE BETWEEN INTERVAL 6 DAY PRECEDING AND CURRENT ROW),
+        SELECT *, {windowed} {running} FROM units
+        WINDOW wc AS (PARTITION BY unit_code ORDER BY date ROWS UNBOUNDED PRECEDING),
+               w7 AS (PARTITION BY unit_code ORDER BY date RANGE BETWEEN INTERVAL 6 DAY PRECEDING AND CURRENT ROW),
                wp AS (PARTITION BY unit_code ORDER BY date RANGE BETWEEN INTERVAL 13 DAY PRECEDING AND INTERVAL 7 DAY PRECEDING),
                w14 AS (PARTITION BY unit_code ORDER BY date RANGE BETWEEN INTERVAL 13 DAY PRECEDING AND CURRENT ROW)),
-    shown AS (SELECT windowed.* FROM windowed, span WHERE (span.first IS NULL OR date >= span.first + INTERVAL 14 DAY)),
+    shown AS (SELECT windowed.* FROM windowed, span WHERE (span.shown_first IS NULL OR date >= span.shown_first)),
     {_finish('shown')[1:]}
     ORDER BY unit_code, date"""
     return _as_frame(query(con, sql, _params(level, codes, start, end)), level)
@@ -324,7 +341,7 @@ def weekly(con, level: str, codes=None, start: dt.date | None = None, end: dt.da
     """
     sums = ", ".join(f"CASE WHEN COUNT({count}) = 7 THEN SUM({count}) END AS {name}" for name, count, _ in WINDOW_SUMS)
     origins = ", ".join(f"MIN({g}_rank_low) AS {g}_7d_low, MAX({g}_rank_high) AS {g}_7d_high" for g in WINDOW_ORIGINS)
-    sql = f"""WITH {_district_days(lead=True)},
+    sql = f"""WITH {_district_days()},
     {_units(level)},
     weeks AS (
         SELECT unit_code, date_trunc('week', date)::DATE AS week, {sums}, {origins}, COUNT(*) AS days
@@ -338,7 +355,7 @@ def weekly(con, level: str, codes=None, start: dt.date | None = None, end: dt.da
         FROM weeks w JOIN units u ON u.unit_code = w.unit_code AND u.date = w.week + INTERVAL 6 DAY
         WHERE w.days = 7
         WINDOW p AS (PARTITION BY w.unit_code ORDER BY w.week)),
-    shown AS (SELECT windowed.* FROM windowed, span WHERE (span.first IS NULL OR week >= span.first + INTERVAL 14 DAY)),
+    shown AS (SELECT windowed.* FROM windowed, span WHERE (span.shown_first IS NULL OR week >= span.shown_first)),
     {_finish('shown')[1:]}
     ORDER BY unit_code, week"""
     frame = query(con, sql, _params(level, codes, start, end)).drop(columns=["date"])
@@ -356,7 +373,7 @@ def of_area(con, area: Area, start: dt.date | None = None, end: dt.date | None =
     return daily(con, area.level, [area.key], start, end)
 
 
-def on_day(con, area: Area, day: dt.date) -> pd.Series:
-    """The metrics frame's row of one area on one day (every figure NaN when the day has no data)."""
-    frame = of_area(con, area, day, day)
+def on_day(con, area: Area, day: dt.date, cumulative: bool = False) -> pd.Series:
+    """The metrics frame's row of one area on one day (empty when the day has no data)."""
+    frame = daily(con, area.level, [area.key], day, day, cumulative)
     return frame.iloc[0] if len(frame) else pd.Series(dtype="object")
