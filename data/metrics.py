@@ -368,6 +368,23 @@ def conflicts(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[frame["cases_conflict"].fillna(False).astype(bool), ["date", "new_cases", "published_new_cases"]]
 
 
+def units_of(con, area: Area, day: dt.date) -> pd.DataFrame:
+    """The metrics frame on `day` of the districts of an area and, unless the area is a district, of its
+    provinces, with their names: unit_level, unit_code, name, province_name, then the frame's columns."""
+    districts = query(con, """SELECT district_code AS unit_code, district_name AS name, province_code, province_name
+                              FROM districts WHERE ? = 'country' OR (? = 'province' AND province_code = ?)
+                                 OR (? = 'district' AND district_code = ?) ORDER BY district_code""",
+                      [area.level, area.level, area.code, area.level, area.code])
+    frames = [daily(con, DISTRICT, list(districts["unit_code"]), day, day).merge(
+        districts.drop(columns="province_code"), on="unit_code", how="left")]
+    if area.level != DISTRICT:
+        provinces = districts.drop_duplicates("province_code")
+        frames.append(daily(con, PROVINCE, list(provinces["province_code"]), day, day).merge(
+            provinces[["province_code", "province_name"]].rename(columns={"province_code": "unit_code"}),
+            on="unit_code", how="left").assign(name=lambda frame: frame["province_name"]))
+    return pd.concat(frames, ignore_index=True)
+
+
 def of_area(con, area: Area, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
     """`daily` for one area (the country, a province or a district)."""
     return daily(con, area.level, [area.key], start, end)

@@ -15,33 +15,6 @@ _BED_COLUMNS = ["covid_beds_total", "covid_beds_occupied", "icu_beds_staffed", "
                 "ventilators", "ventilators_in_use"]
 
 
-def unit_capacity(con, area: Area, day: dt.date) -> pd.DataFrame:
-    """Beds of every district in the area on `day`, and of every province in it (summed from its districts).
-
-    Columns: level ('district' | 'province'), code, name, province_name, population, the bed columns of `beds`,
-    oxygen_supply_m3_per_day, source. A district view has no province rows.
-    """
-    sums = ", ".join(f"SUM({c})::BIGINT AS {c}" for c in _BED_COLUMNS)
-    plain = ", ".join(_BED_COLUMNS)
-    return query(
-        con,
-        f"""WITH units AS (
-                SELECT b.*, d.district_name, d.province_code, d.province_name, d.population
-                FROM beds b JOIN districts d USING (district_code)
-                WHERE b.date = ?::DATE AND ({AREA_FILTER}))
-            SELECT 'district' AS level, district_code AS code, district_name AS name, province_name,
-                   population, {plain}, oxygen_supply_m3_per_day, source
-            FROM units
-            UNION ALL
-            SELECT 'province', province_code, ANY_VALUE(province_name), ANY_VALUE(province_name),
-                   SUM(population)::BIGINT, {sums}, SUM(oxygen_supply_m3_per_day), MIN(source)
-            FROM units WHERE ? <> 'district'
-            GROUP BY province_code
-            ORDER BY 1 DESC, 2""",
-        [day, *area_params(area), area.level],
-    )
-
-
 def district_occupancy(con, area: Area, days: list[dt.date]) -> pd.DataFrame:
     """COVID and ICU beds (total and occupied) of every district in the area on the given days (long frame)."""
     return query(

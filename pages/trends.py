@@ -20,7 +20,7 @@ from data import db
 from data import trends as trend_data
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
-from indicators.origin import BADGE_COLORS
+from indicators.origin import BADGE_COLORS, least_real
 from indicators.rulesets import DEFAULT_RULESET, list_rulesets, load_ruleset
 from trends import compare, levels, load, rt, series, vaccination
 from ui import cached, state, url, widgets
@@ -139,9 +139,9 @@ def toggle(label: str, name: str) -> bool:
     return value
 
 
-def source_caption(text: str, source: str) -> None:
+def source_caption(text: str, source: str | None) -> None:
     """A note under a chart led by the badge of its figures' origin (the colours of ui.widgets.metric)."""
-    st.caption(f":{BADGE_COLORS[source]}-badge[{t(f'common.source_{source}', lang)}] {text}")
+    st.caption(f":{BADGE_COLORS.get(source, 'gray')}-badge[{widgets.origin_text(source, lang)}] {text}")
 
 
 
@@ -283,7 +283,7 @@ def rt_view() -> None:
     with metrics[2]:
         widgets.metric(t("trends.positivity_metric", lang),
                        fmt_pct(last_tests["positivity_pct"] if last_tests is not None else None, 1, lang),
-                       tests["source"].iloc[0] or "simulated", lang)
+                       least_real(*tests["source"]), lang)
 
     st.subheader(t("trends.rt_title", lang))
     chart(rt_figure(estimate, lang, source, national), estimate, "rt")
@@ -296,7 +296,7 @@ def rt_view() -> None:
 
     st.subheader(t("trends.positivity_title", lang))
     chart(positivity_figure(tests, lang), tests, "positivity")
-    source_caption(t("trends.positivity_note", lang), "simulated")
+    source_caption(t("trends.positivity_note", lang), least_real(*tests["source"]))
     table = estimate.merge(growth, on="date", how="outer").merge(tests, on="date", how="outer",
                                                                   suffixes=("_cases", "_tests"))
     filtered_table(table, "rt")
@@ -321,7 +321,7 @@ def load_view() -> None:
     capacity = frame[["date", "covid_beds_occupied", "covid_beds_total", "bed_occupancy_pct", "icu_beds_occupied",
                       "icu_beds_staffed", "icu_occupancy_pct", "beds_source"]]
     chart(capacity_figure(frame, lang), capacity, "capacity")
-    source_caption(t("trends.load_note", lang), "simulated")
+    source_caption(t("trends.load_note", lang), least_real(*frame["beds_source"], *frame["patients_source"]))
     filtered_table(frame, "load")
 
 
@@ -334,7 +334,7 @@ def vaccination_view() -> None:
     targets = coverage[coverage["target_pct"].notna()]
     chart(targets_figure(coverage, lang), targets, "targets")
     st.caption(t("trends.targets_note", lang))
-    source_caption(t("trends.vaccination_simulated", lang), "simulated")
+    source_caption(t("trends.vaccination_simulated", lang), least_real(*coverage["source"]))
 
     st.subheader(t("trends.bands_title", lang))
     dose = st.segmented_control(t("trends.dose", lang), options=list(vaccination.DOSES), required=True,

@@ -61,6 +61,7 @@ build_info = cached(db.build_info)
 # the metrics frame and the classified view: what every page reads
 area_metrics = cached(metrics.of_area)
 metrics_on_day = cached(metrics.on_day)
+units_metrics = cached(metrics.units_of)
 week_levels = cached(levels.week_levels)
 level_history = cached(levels.history)
 recent_levels = cached(levels.recent)

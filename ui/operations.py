@@ -12,7 +12,6 @@ from i18n.formats import MISSING
 from ui.cached import cached
 from indicators.origin import BADGE_COLORS
 
-unit_capacity = cached(operations.unit_capacity)
 district_occupancy = cached(operations.district_occupancy)
 supplies = cached(operations.supplies)
 checkpoint_sites = cached(operations.checkpoint_sites)
