@@ -142,45 +142,19 @@ def area_params(area: Area) -> list:
 
 
 def daily_cases(con, area: Area, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
-    """Daily case, death and hospital-load series of an area.
+    """Daily cases, deaths and hospital load of an area: the metrics frame's figures (data.metrics), where a
+    province follows its districts' uploads and otherwise the Ministry's published series.
 
-    A province's or the country's cases and deaths are the Ministry's own series (province_cases), exactly as
-    published; a district's are its row of `cases`, whose `observed_cases` says how many were announced (the
-    rest are estimated). Load figures are summed over the area's districts, with a flag when simulated.
+    Columns: date, new_cases, new_deaths, observed_cases, community_cases, quarantine_cases, imported_cases,
+    in_treatment, oxygen, icu, cases_origin, load_origin.
     """
-    return query(
-        con,
-        f"""WITH summed AS (
-                SELECT c.date,
-                       SUM(c.new_cases)::BIGINT AS new_cases,
-                       SUM(c.new_deaths)::BIGINT AS new_deaths,
-                       SUM(c.observed_cases)::BIGINT AS observed_cases,
-                       SUM(c.community_cases)::BIGINT AS community_cases,
-                       SUM(c.quarantine_cases)::BIGINT AS quarantine_cases,
-                       SUM(c.imported_cases)::BIGINT AS imported_cases,
-                       SUM(c.in_treatment)::BIGINT AS in_treatment,
-                       SUM(c.oxygen)::BIGINT AS oxygen,
-                       SUM(c.icu)::BIGINT AS icu,
-                       BOOL_OR(c.load_source = 'simulated') AS load_simulated
-                FROM cases c JOIN districts d USING (district_code)
-                WHERE ({AREA_FILTER})
-                  AND (?::DATE IS NULL OR c.date >= ?::DATE) AND (?::DATE IS NULL OR c.date <= ?::DATE)
-                GROUP BY c.date),
-            official AS (
-                SELECT date, SUM(new_cases)::BIGINT AS new_cases, SUM(new_deaths)::BIGINT AS new_deaths
-                FROM province_cases
-                WHERE ? = 'country' OR (? = 'province' AND province_code = ?)
-                GROUP BY date)
-            SELECT s.date,
-                   COALESCE(o.new_cases, s.new_cases) AS new_cases,
-                   COALESCE(o.new_deaths, s.new_deaths) AS new_deaths,
-                   COALESCE(o.new_cases, s.observed_cases) AS observed_cases,
-                   s.community_cases, s.quarantine_cases, s.imported_cases, s.in_treatment, s.oxygen, s.icu,
-                   s.load_simulated
-            FROM summed s LEFT JOIN official o USING (date)
-            ORDER BY s.date""",
-        area_params(area) + [start, start, end, end, area.level, area.level, area.code],
-    )
+    from data import metrics  # data.metrics builds on this module
+
+    return metrics.of_area(con, area, start, end)[list(DAILY_CASES_COLUMNS)]
+
+
+DAILY_CASES_COLUMNS = ("date", "new_cases", "new_deaths", "observed_cases", "community_cases", "quarantine_cases",
+                       "imported_cases", "in_treatment", "oxygen", "icu", "cases_origin", "load_origin")
 
 
 def official_province_cases(con, province_code: str | None, start=None, end=None) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from charts.epicurve import curve_figure
 from charts.rt import growth_figure, positivity_figure, rt_figure
 from charts.trends import (bands_figure, capacity_figure, comparison_figure, load_figure, portal_figure,
                            small_multiples_figure, targets_figure)
-from data import db
+from data import db, metrics
 from data import trends as trend_data
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
@@ -72,7 +72,7 @@ def trends_positivity(con, area: Area, start: dt.date, end: dt.date) -> pd.DataF
 
 @cached.cached
 def trends_load(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
-    return load.load(db.daily_cases(con, area, start, end), db.daily_capacity(con, area, start, end), start, end)
+    return load.load(metrics.of_area(con, area, start, end))
 
 
 @cached.cached

@@ -12,7 +12,7 @@ from charts.epicurve import curve_figure, epicurve
 from charts.rt import growth_figure, positivity_figure, rt_figure
 from charts.trends import (bands_figure, capacity_figure, comparison_figure, load_figure, portal_figure,
                            small_multiples_figure, targets_figure)
-from data import db
+from data import db, metrics
 from data import trends as trend_data
 from data.db import Area
 from indicators.levelstyle import UNKNOWN_COLOR
@@ -155,34 +155,20 @@ def test_level_changes_are_judged_against_the_last_known_level():
     assert english["label"].iloc[2] == "No data" and english["color"].iloc[0] == ruleset.level(1).color_colorblind
 
 
-def test_weekly_levels_agree_with_the_map(small_con):
-    """The band reads only the area's districts over the period, yet gives the map's levels (data.levels)."""
-    from data.levels import weekly_levels as map_levels
+def test_band_reads_the_classified_view_the_map_reads(small_con):
+    """The band is the stored history of the unit (data.levels), so it agrees with the map by construction."""
+    from data import levels as stored
 
     ruleset = load_ruleset("vn-2021-qd4800")
-    everywhere = map_levels(small_con, ruleset.id).set_index(["district_code", "week"])["level"]
-    tables = trend_data.area_tables(small_con, Area(db.DISTRICT, "103"), "2021-08-16", "2021-12-31")
-    band = levels.weekly_levels(tables, db.DISTRICT, ruleset).set_index("week_start")["level"]
-    judged = band.loc["2021-09-06":]  # from the first week with its whole history in the cut
-    assert len(judged) > 10 and (judged.index.day_of_week == 0).all()
-    expected = everywhere.xs("103").reindex(judged.index)
-    assert judged.astype("Float64").equals(expected.astype("Float64"))
-    province = levels.weekly_levels(trend_data.area_tables(small_con, DIEN_BIEN, "2021-08-16", "2021-12-31"),
-                                    db.PROVINCE, ruleset)
+    band = levels.stored_band(stored.history(small_con, ruleset.id, Area(db.DISTRICT, "103"),
+                                             dt.date(2021, 9, 6), dt.date(2021, 12, 27))).set_index("week_start")
+    assert len(band) > 10 and (band.index.day_of_week == 0).all()
+    for week in band.index[::4]:
+        on_map = stored.week_levels(small_con, ruleset.id, week.date()).loc["103", "level"]
+        assert band.loc[week, "level"] is pd.NA and on_map is pd.NA or band.loc[week, "level"] == on_map
+    province = stored.history(small_con, ruleset.id, DIEN_BIEN, dt.date(2021, 9, 6), dt.date(2021, 12, 27))
     assert province["level"].dropna().between(1, 4).all() and len(province) == len(band)
-    assert set(province["inputs_source"]) == {"simulated"}, "coverage and beds are simulated in the built-in data"
-
-
-def test_load_occupancy_is_unknown_without_capacity():
-    dates = pd.date_range("2021-05-01", periods=2)
-    patients = pd.DataFrame({"date": dates, "in_treatment": [10, 12], "oxygen": [2, 3], "icu": [1, 1],
-                             "load_simulated": [True, True]})
-    beds = pd.DataFrame({"date": dates, "covid_beds_total": [20, 0], "covid_beds_occupied": [10, 0],
-                         "icu_beds_staffed": [4, 0], "icu_beds_occupied": [1, 0], "source": ["simulated"] * 2})
-    frame = load.load(patients, beds, "2021-05-01", "2021-05-02")
-    assert frame["bed_occupancy_pct"].iloc[0] == 50 and np.isnan(frame["bed_occupancy_pct"].iloc[1])
-    assert frame["icu_occupancy_pct"].iloc[0] == 25
-    assert set(frame["patients_source"]) == {"simulated"}
+    assert set(province["inputs_origin"]) == {"simulated"}, "coverage and beds are simulated in the built-in data"
 
 
 def test_positivity_is_a_ratio_of_weekly_sums_and_the_national_rate_is_in_percent():
@@ -285,8 +271,7 @@ def test_every_figure_labels_its_sources(small_con):
     names = trace_names(curve_figure(curve, "vi", "Ca mắc mới", per_100k=True, log=True))
     assert any("số liệu thực" in name for name in names) and any("ước tính" in name for name in names)
 
-    load_frame = load.load(db.daily_cases(small_con, DIEN_BIEN, MAY_START, MAY_END),
-                           db.daily_capacity(small_con, DIEN_BIEN, MAY_START, MAY_END), MAY_START, MAY_END)
+    load_frame = load.load(metrics.of_area(small_con, DIEN_BIEN, MAY_START, MAY_END))
     for fig in (load_figure(load_frame, "en"), capacity_figure(load_frame, "en")):
         assert all("simulated" in name for name in trace_names(fig))
 
