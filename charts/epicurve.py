@@ -89,8 +89,6 @@ def _level_band(fig: go.Figure, levels: pd.DataFrame, lang: str) -> None:
 
 
 def epicurve(daily: pd.DataFrame, lang: str, value: str = "new_cases", height: int = 320) -> go.Figure:
-    """The curve of an area's daily series (data.db.daily_cases) over the days it covers."""
-    observed = "observed_cases" if value == "new_cases" and "observed_cases" in daily else value
-    dates = pd.to_datetime(daily["date"])
-    frame = curve(daily, value, observed, 0, dates.min(), dates.max())
+    """The curve of an area's metrics frame (data.metrics.of_area) over the days it covers."""
+    frame = curve(daily, value, pd.to_datetime(daily["date"]).max())
     return curve_figure(frame, lang, t("common.cases", lang), height=height)

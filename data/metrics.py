@@ -220,6 +220,8 @@ def _rates() -> str:
         "cases_per_100k_14d_mean": _per_100k("(new_cases_7d + new_cases_prev_7d) / 2.0"),
         "community_cases_per_100k_14d_mean": _per_100k("(community_cases_7d + community_cases_prev_7d) / 2.0"),
         "deaths_per_100k_7d": _per_100k("new_deaths_7d"),
+        "new_cases_per_100k": _per_100k("new_cases"),
+        "new_deaths_per_100k": _per_100k("new_deaths"),
         "oxygen_cases_per_100k_7d_avg": _per_100k("oxygen_7d / 7.0"),
         "admissions_per_100k_7d": _per_100k("admissions_7d"),
         "vacant_covid_beds_per_100k": _per_100k("GREATEST(covid_beds_total - covid_beds_occupied, 0)"),
@@ -383,6 +385,15 @@ def units_of(con, area: Area, day: dt.date) -> pd.DataFrame:
             provinces[["province_code", "province_name"]].rename(columns={"province_code": "unit_code"}),
             on="unit_code", how="left").assign(name=lambda frame: frame["province_name"]))
     return pd.concat(frames, ignore_index=True)
+
+
+def of_keys(con, keys, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
+    """`daily` for units named by key (the country, provinces and districts mixed), one query per unit level;
+    rows keep the order of the keys' levels, unit_code is the key."""
+    areas = [Area.from_key(key) for key in keys]
+    frames = [daily(con, level, [area.key for area in areas if area.level == level], start, end)
+              for level in LEVELS if any(area.level == level for area in areas)]
+    return pd.concat(frames, ignore_index=True) if frames else daily(con, COUNTRY, [], start, end)
 
 
 def of_area(con, area: Area, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:

@@ -61,34 +61,6 @@ def units(con) -> pd.DataFrame:
     )
 
 
-def unit_cases(con, keys: list[str], start=None, end=None) -> pd.DataFrame:
-    """Daily cases of several units at once (long frame: unit, date, new_cases, observed_cases).
-
-    One query for any mix of the country, provinces and districts, so a comparison of
-    eight units or the small multiples of a province's 30 districts cost one round trip.
-    """
-    provinces = [key for key in keys if len(key) == 2]
-    districts = [key for key in keys if len(key) == 3]
-    want_country = COUNTRY_KEY in keys
-    return query(
-        con,
-        f"""SELECT ? AS unit, date, SUM(new_cases)::BIGINT AS new_cases,
-                   SUM(CASE WHEN source = 'observed' THEN new_cases ELSE 0 END)::BIGINT AS observed_cases
-            FROM province_cases WHERE ? AND {_between('date')} GROUP BY date
-            UNION ALL
-            SELECT province_code, date, new_cases::BIGINT,
-                   (CASE WHEN source = 'observed' THEN new_cases ELSE 0 END)::BIGINT
-            FROM province_cases WHERE province_code = ANY(?::TEXT[]) AND {_between('date')}
-            UNION ALL
-            SELECT district_code, date, new_cases::BIGINT,
-                   (CASE WHEN source = 'observed' THEN new_cases ELSE 0 END)::BIGINT
-            FROM cases WHERE district_code = ANY(?::TEXT[]) AND {_between('date')}
-            ORDER BY unit, date""",
-        [COUNTRY_KEY, want_country, *_dates(start, end), provinces, *_dates(start, end),
-         districts, *_dates(start, end)],
-    )
-
-
 def national_owid(con, start=None, end=None) -> pd.DataFrame:
     """The national series as Our World in Data published it (real tests and positivity to 2022-01-10)."""
     return query(

@@ -172,7 +172,7 @@ def detail_panel(unit: str, this_week: pd.DataFrame, week: dt.date, ruleset: Rul
     ], lang))
 
     week_end = week + dt.timedelta(days=6)
-    daily = cached.daily_cases(Area(DISTRICT, unit), week_end - dt.timedelta(weeks=CASE_CURVE_WEEKS), week_end)
+    daily = cached.area_metrics(Area(DISTRICT, unit), week_end - dt.timedelta(weeks=CASE_CURVE_WEEKS), week_end)
     st.caption(t("map.cases_curve", lang))
     st.plotly_chart(epicurve(daily, lang, height=230), key="map_cases", config={"displaylogo": False})
 

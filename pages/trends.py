@@ -16,13 +16,11 @@ from charts.epicurve import curve_figure
 from charts.rt import growth_figure, positivity_figure, rt_figure
 from charts.trends import (bands_figure, capacity_figure, comparison_figure, load_figure, portal_figure,
                            small_multiples_figure, targets_figure)
-from data import db, metrics
-from data import trends as trend_data
-from data.db import COUNTRY, DISTRICT, PROVINCE, Area
+from data.db import COUNTRY, COUNTRY_KEY, DISTRICT, PROVINCE, Area
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators.origin import BADGE_COLORS, least_real
-from indicators.rulesets import DEFAULT_RULESET, list_rulesets, load_ruleset
-from trends import compare, levels, load, rt, series, vaccination
+from indicators.rulesets import DEFAULT_RULESET, list_rulesets
+from trends import compare, levels, series, vaccination, views
 from ui import cached, state, url, widgets
 
 VIEWS = ("curve", "compare", "rt", "load", "vaccination")
@@ -30,67 +28,18 @@ DEFAULT_DAYS = 180
 PLOTLY_CONFIG = {"displaylogo": False}
 
 
-# ------------------------------------------------------------------ cached data (one frame per chart)
+# ------------------------------------------------------------------ cached data (one frame per chart: trends.views)
 
-@cached.cached
-def trends_curve(con, area: Area, value: str, start: dt.date, end: dt.date) -> pd.DataFrame:
-    observed = {"new_cases": "observed_cases", "new_deaths": "observed_deaths"}[value]
-    history = trend_data.case_series(con, area, series.lead_start(start), end)
-    population = db.area_population(con, area)
-    frame = series.curve(history, value, observed, population, start, end)
-    if area.level == COUNTRY:
-        return series.with_national(frame, trend_data.national_owid(con, start, end), value, population)
-    return frame
-
-
-@cached.cached
-def trends_rt(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
-    return rt.rt(trend_data.case_series(con, area, series.lead_start(start), end), "new_cases", start, end)
-
-
-@cached.cached
-def trends_units(con) -> pd.DataFrame:
-    return trend_data.units(con)
-
-
-@cached.cached
-def trends_incidence(con, keys: tuple[str, ...], start: dt.date, end: dt.date, country_label: str,
-                     with_parent: bool) -> pd.DataFrame:
-    units = trend_data.units(con)
-    units = units[units["unit"].isin(keys)]
-    cases = trend_data.unit_cases(con, list(keys), series.lead_start(start), end)
-    frame = compare.incidence(cases, units, compare.unit_labels(units, country_label, with_parent), start, end)
-    position = {key: index for index, key in enumerate(keys)}
-    return frame.sort_values("unit", key=lambda unit: unit.map(position), kind="stable", ignore_index=True)
-
-
-@cached.cached
-def trends_positivity(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
-    national = trend_data.national_owid(con, start, end) if area.level == COUNTRY else None
-    return rt.positivity(db.daily_capacity(con, area, series.lead_start(start), end), start, end, national)
-
-
-@cached.cached
-def trends_load(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
-    return load.load(metrics.of_area(con, area, start, end))
-
-
-@cached.cached
-def trends_coverage(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
-    return vaccination.coverage(trend_data.vaccination_series(con, area, start, end),
-                                db.area_population_by_age(con, area))
-
-
-@cached.cached
-def trends_whole_population(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
-    return vaccination.whole_population(trend_data.vaccination_series(con, area, start, end),
-                                        db.area_population(con, area),
-                                        trend_data.vaccination_snapshots(con, area, start, end))
-
-
-@cached.cached
-def trends_national(con, start: dt.date, end: dt.date) -> pd.DataFrame:
-    return trend_data.national_owid(con, start, end)
+trends_curve = cached.cached(views.curve)
+trends_levels = cached.cached(views.level_band)
+trends_rt = cached.cached(views.reproduction)
+trends_units = cached.cached(views.units)
+trends_incidence = cached.cached(views.incidence)
+trends_positivity = cached.cached(views.positivity)
+trends_load = cached.cached(views.health_load)
+trends_coverage = cached.cached(views.coverage)
+trends_whole_population = cached.cached(views.whole_population)
+trends_national = cached.cached(views.national)
 
 
 # ------------------------------------------------------------------ downloads
@@ -159,10 +108,7 @@ def level_band() -> tuple[pd.DataFrame | None, str]:
     ruleset = rulesets[chosen]
     if area.level not in ruleset.applies_to:
         return None, ruleset.name(lang)
-    weekly = levels.stored_band(cached.level_history(chosen, area, start - dt.timedelta(days=6), end))
-    # Weeks that overlap the period and were complete on the chosen day: no level from figures not yet known.
-    week_end = weekly["week_start"] + pd.Timedelta(days=6)
-    weeks = weekly[(week_end >= pd.Timestamp(start)) & (week_end <= pd.Timestamp(end))]
+    weeks = trends_levels(area, chosen, start, end)
     return levels.bands(weeks, ruleset, lang, selection.colorblind), ruleset.name(lang)
 
 
@@ -187,15 +133,14 @@ def curve_view() -> None:
     source = series.overall_source(cases["source"])
     last = cases.iloc[-1] if len(cases) else None
 
-    population = cached.area_population(area)
     week = last["cases_7d"] if last is not None else None
     metrics = st.columns(3)
     with metrics[0]:
         widgets.metric(t("trends.cases_7d", lang), fmt_int(week, lang), source, lang)
     with metrics[1]:
         widgets.metric(t("trends.cases_7d_per_100k", lang),
-                       fmt_number(series.per_100k(week, population) if week is not None else None, 1, lang), source,
-                       lang)
+                       fmt_number(last["per_100k_7d"] if last is not None else None, 1, lang),
+                       source, lang)
     with metrics[2]:
         widgets.metric(*doubling(last), source, lang)
 
@@ -223,7 +168,7 @@ def compare_view() -> None:
     units = trends_units()
     labels = compare.unit_labels(units, t("common.whole_country", lang))
     parent = units.set_index("unit")["province_code"].get(area.key)
-    default = [area.key] + ([parent] if area.level == DISTRICT else [db.COUNTRY_KEY] if area.level == PROVINCE
+    default = [area.key] + ([parent] if area.level == DISTRICT else [COUNTRY_KEY] if area.level == PROVINCE
                             else [])
     log = toggle(t("trends.log", lang), "log")
 
