@@ -76,7 +76,7 @@ def classify(weekly: pd.DataFrame, ruleset: RuleSet | str) -> pd.DataFrame:
 def refresh(con) -> None:
     """Compute the weekly metrics and every rule set's levels for every unit and write both tables.
 
-    Runs inside the caller's transaction when it has one (an upload's), so the levels change with the data.
+    Called by data.build and by the store after every upload or rollback it committed.
     """
     weekly = pd.concat([metrics.weekly(con, level) for level in (DISTRICT, PROVINCE, COUNTRY)], ignore_index=True)
     classified = [classify(weekly, ruleset) for ruleset in list_rulesets()]

@@ -427,7 +427,6 @@ def _transaction(con: duckdb.DuckDBPyConnection):
         try:
             cur.begin()
             yield cur
-            levels.refresh(cur)  # the classified view changes with the data, in the same transaction
             cur.commit()
         except BaseException as error:
             with contextlib.suppress(duckdb.TransactionException):  # a failed commit has rolled back already
@@ -437,6 +436,7 @@ def _transaction(con: duckdb.DuckDBPyConnection):
             raise
         finally:
             cur.close()
+        levels.refresh(con)  # the classified view follows the data it was computed from
 
 
 def _write(cur, plan: Plan, user: User, now: dt.datetime) -> int:
