@@ -99,6 +99,15 @@ def area_of(con, key: str | None) -> Area:
     return area
 
 
+def province_of(con, area: Area) -> str | None:
+    """The province code an area lies in (None for the country)."""
+    if area.level == COUNTRY:
+        return None
+    if area.level == DISTRICT:
+        return query(con, "SELECT province_code FROM districts WHERE district_code = ?", [area.code]).iloc[0, 0]
+    return area.code
+
+
 def area_name(con, area: Area) -> tuple[str, str]:
     """(name, parent name) of an area; the country's name is handled by the UI's translations."""
     if area.level == PROVINCE:

@@ -17,7 +17,7 @@ from charts import COLORS, base_layout
 from charts.epicurve import epicurve
 from charts.trends import capacity_figure
 from data import db, levels, metrics, operations as operations_data, report_queries
-from data.db import COUNTRY, DISTRICT, PROVINCE, Area
+from data.db import COUNTRY, DISTRICT, PROVINCE, Area, province_of
 from geo import shapes, situation
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
 from indicators import levelstyle
@@ -28,7 +28,7 @@ from reports import layout
 from reports.levelmap import level_map_png
 from indicators.origin import least_real
 from reports.model import Bullets, Chart, Deck, Figure, Image, Metrics, Slide, Table
-from reports.text import area_title, conflict_texts, province_of, week_span
+from reports.text import area_title, conflict_texts, week_span
 from trends.vaccination import TARGETS, band_population
 
 CURVE_DAYS = 90

@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 
 from data import db, metrics, operations as operations_data, report_queries
-from data.db import COUNTRY, DISTRICT, PROVINCE, Area
+from data.db import COUNTRY, DISTRICT, PROVINCE, Area, province_of
 from i18n import fmt_date, fmt_int, fmt_pct, t
 from operations import checkpoints as checkpoint_ops, parameters
 from operations.supplies import days_of_cover
 from indicators.origin import MARKS, least_real
 from reports.model import BlankLines, Paragraph, Report, Section, Table
-from reports.text import area_title, conflict_texts, province_of
+from reports.text import area_title, conflict_texts
 
 UNIT_TYPE_PREFIXES = ("Thành phố ", "Tỉnh ", "Huyện ", "Thị xã ", "Thị Xã ", "Quận ")
 ISSUERS = {COUNTRY: "report.issuer_country", PROVINCE: "report.issuer_province", DISTRICT: "report.issuer_district"}

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pandas as pd
 
-from data.db import COUNTRY, DISTRICT, Area, area_name, query
+from data.db import Area, area_name
 import i18n
 from i18n import fmt_date, fmt_int, t
 
@@ -13,15 +13,6 @@ from i18n import fmt_date, fmt_int, t
 def area_title(con, area: Area, lang: str) -> str:
     """'Tỉnh Điện Biên', 'Huyện Nậm Pồ (Tỉnh Điện Biên)' or the country's name."""
     return i18n.area_title(*area_name(con, area), lang)
-
-
-def province_of(con, area: Area) -> str | None:
-    """The province code an area lies in (None for the country)."""
-    if area.level == COUNTRY:
-        return None
-    if area.level == DISTRICT:
-        return query(con, "SELECT province_code FROM districts WHERE district_code = ?", [area.code]).iloc[0, 0]
-    return area.code
 
 
 def conflict_texts(conflicts: pd.DataFrame, lang: str) -> list[str]:
