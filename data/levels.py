@@ -76,28 +76,42 @@ def classify(weekly: pd.DataFrame, ruleset: RuleSet | str) -> pd.DataFrame:
 def refresh(con) -> None:
     """Compute the weekly metrics and every rule set's levels for every unit and write both tables.
 
+    The weekly metrics are written where they are computed (no round trip through pandas); each rule set is
+    classified on the columns it reads and appended, so memory stays that of one rule set's levels.
     Called by data.build and by the store after every upload or rollback it committed.
     """
-    weekly = pd.concat([metrics.weekly(con, level) for level in (DISTRICT, PROVINCE, COUNTRY)], ignore_index=True)
-    classified = [classify(weekly, ruleset) for ruleset in list_rulesets()]
-    levels = pd.concat(classified, ignore_index=True)
-    for column in ("unit_level", "unit_code", "ruleset_id", "label_vi", "label_en", "inputs_origin"):
-        levels[column] = levels[column].astype("object").where(levels[column].notna(), None)
-    levels_table = pa.Table.from_pandas(levels.astype({"level": "Int8"}), preserve_index=False)
+    queries = [metrics.weekly_sql(level) for level in (DISTRICT, PROVINCE, COUNTRY)]
     cur = con.cursor()
     try:
-        cur.register("staged_weekly", weekly.astype({c: "object" for c in weekly.columns
-                                                     if isinstance(weekly[c].dtype, pd.CategoricalDtype)}))
-        cur.register("staged_levels", levels_table)
-        cur.execute(f"CREATE OR REPLACE TABLE {WEEKLY_TABLE} AS SELECT * FROM staged_weekly")
-        cur.execute(f"""CREATE OR REPLACE TABLE {LEVELS_TABLE} AS
-                        SELECT ruleset_id, unit_level, unit_code, week::DATE AS week, week_end::DATE AS week_end,
-                               level::TINYINT AS level, label_vi, label_en, inputs_origin, reasons
-                        FROM staged_levels ORDER BY ruleset_id, unit_level, week, unit_code""")
+        cur.execute(f"CREATE OR REPLACE TABLE {WEEKLY_TABLE} AS "
+                    + " UNION ALL BY NAME ".join(f"({sql})" for sql, _ in queries),
+                    [value for _, params in queries for value in params])
+        rulesets = list_rulesets()
+        inputs = list(dict.fromkeys(column for ruleset in rulesets for column in ruleset.input_columns))
+        stored = set(cur.execute(f"SELECT * FROM {WEEKLY_TABLE} LIMIT 0").df().columns)
+        wanted = [c for c in inputs if c in stored] + [f"{c}_origin" for c in inputs if f"{c}_origin" in stored]
+        weekly = metrics.as_frame(cur.execute(
+            f"SELECT unit_level, unit_code, week, week_end, {', '.join(wanted)} FROM {WEEKLY_TABLE}").df())
+        cur.execute(f"DROP TABLE IF EXISTS {LEVELS_TABLE}")
+        for ruleset in rulesets:
+            _append(cur, classify(weekly, ruleset))
     finally:
-        cur.unregister("staged_weekly")
-        cur.unregister("staged_levels")
         cur.close()
+
+
+def _append(cur, levels: pd.DataFrame) -> None:
+    """Append one rule set's levels to the stored table (created by the first)."""
+    for column in ("unit_level", "unit_code", "ruleset_id", "label_vi", "label_en", "inputs_origin"):
+        levels[column] = levels[column].astype("object").where(levels[column].notna(), None)
+    cur.register("staged_levels", pa.Table.from_pandas(levels.astype({"level": "Int8"}), preserve_index=False))
+    try:
+        exists = cur.execute("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = ?",
+                             [LEVELS_TABLE]).fetchone()[0]
+        select = """SELECT ruleset_id, unit_level, unit_code, week::DATE AS week, week_end::DATE AS week_end,
+                           level::TINYINT AS level, label_vi, label_en, inputs_origin, reasons FROM staged_levels"""
+        cur.execute(f"INSERT INTO {LEVELS_TABLE} {select}" if exists else f"CREATE TABLE {LEVELS_TABLE} AS {select}")
+    finally:
+        cur.unregister("staged_levels")
 
 
 def _unit(area: Area) -> tuple[str, str]:
@@ -110,7 +124,8 @@ def week_levels(con, ruleset_id: str, week: dt.date, unit_level: str = DISTRICT)
     frame = query(
         con,
         f"""SELECT l.unit_code, l.week_end, l.level, l.label_vi, l.label_en, l.inputs_origin, l.reasons,
-                   {', '.join(f'm.{column}' for column in DETAIL_COLUMNS)}
+                   {', '.join(metrics.origin_word(f'm.{c}') + f' AS {c}' if c.endswith('_origin') else f'm.{c}'
+                              for c in DETAIL_COLUMNS)}
             FROM {LEVELS_TABLE} l LEFT JOIN {WEEKLY_TABLE} m USING (unit_level, unit_code, week)
             WHERE l.ruleset_id = ? AND l.unit_level = ? AND l.week = ?""",
         [ruleset_id, unit_level, week],
@@ -155,7 +170,8 @@ def week_origins(con, week: dt.date) -> dict[str, str | None]:
     every district's figure that week, as the map says under its legend."""
     row = query(
         con,
-        f"""SELECT {', '.join(f"list_distinct(list({column}_origin)) AS {name}" for name, column in
+        f"""SELECT {', '.join(f"list_distinct(list({metrics.origin_word(column + '_origin')})) AS {name}"
+                              for name, column in
                               (("cases", "cases_7d"), ("beds", "beds"), ("vaccinations", "vaccinations")))}
             FROM {WEEKLY_TABLE} WHERE unit_level = ? AND week = ?""",
         [DISTRICT, week],

@@ -295,12 +295,23 @@ def _params(level: str, codes, start, end) -> list:
     return [codes, level, codes, start, end]
 
 
-def _as_frame(frame: pd.DataFrame, level: str) -> pd.DataFrame:
+def origin_word(rank_column: str) -> str:
+    """SQL: an origin rank column (as the metrics SQL and the stored weekly_metrics keep them) as its word."""
+    return "[" + ", ".join(f"'{o}'" for o in ORIGINS) + f"][{rank_column} + 1]"
+
+
+def as_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Origin ranks of a frame read from SQL as categoricals of indicators.origin.ORIGINS."""
+    return _as_frame(frame, None)
+
+
+def _as_frame(frame: pd.DataFrame, level: str | None) -> pd.DataFrame:
     """Origin ranks as categoricals of indicators.origin.ORIGINS; the unit level in its own column."""
     for column in frame.columns[frame.columns.str.endswith("_origin")]:
         ranks = frame[column].astype("Float64").fillna(-1).astype("int8").to_numpy()
         frame[column] = pd.Categorical.from_codes(ranks, categories=list(ORIGINS))
-    frame.insert(0, "unit_level", level)
+    if "unit_level" not in frame:
+        frame.insert(0, "unit_level", level)
     return frame
 
 
@@ -341,6 +352,11 @@ def weekly(con, level: str, codes=None, start: dt.date | None = None, end: dt.da
 
     Sums over a week are its Sunday's 7-day sums; figures of a day (beds, coverage) are the Sunday's.
     """
+    return _as_frame(query(con, *weekly_sql(level, codes, start, end)), level)
+
+
+def weekly_sql(level: str, codes=None, start: dt.date | None = None, end: dt.date | None = None) -> tuple[str, list]:
+    """The SQL and parameters of `weekly` (origins as ranks), so data.levels can store it without a round trip."""
     sums = ", ".join(f"CASE WHEN COUNT({count}) = 7 THEN SUM({count}) END AS {name}" for name, count, _ in WINDOW_SUMS)
     origins = ", ".join(f"MIN({g}_rank_low) AS {g}_7d_low, MAX({g}_rank_high) AS {g}_7d_high" for g in WINDOW_ORIGINS)
     sql = f"""WITH {_district_days()},
@@ -360,8 +376,7 @@ def weekly(con, level: str, codes=None, start: dt.date | None = None, end: dt.da
     shown AS (SELECT windowed.* FROM windowed, span WHERE (span.shown_first IS NULL OR week >= span.shown_first)),
     {_finish('shown')[1:]}
     ORDER BY unit_code, week"""
-    frame = query(con, sql, _params(level, codes, start, end)).drop(columns=["date"])
-    return _as_frame(frame, level)
+    return f"SELECT '{level}' AS unit_level, * EXCLUDE (date) FROM ({sql})", _params(level, codes, start, end)
 
 
 def conflicts(frame: pd.DataFrame) -> pd.DataFrame:
