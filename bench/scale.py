@@ -23,6 +23,7 @@ import duckdb
 from data.db import SCHEMA_SQL
 
 COPIES = 15
+SUFFIXED = "s.district_code || chr(CAST(97 + copy AS INTEGER))"
 REPLICATED = ("cases", "beds", "tests", "tracing", "vaccinations", "population_by_age")
 PROBE = """
 import json, resource, sys, time
@@ -50,11 +51,11 @@ def replicate(source: Path, target: Path, copies: int = COPIES) -> Path:
         con.execute(f"ATTACH '{source}' AS source (READ_ONLY)")
         con.execute("INSERT INTO provinces SELECT * FROM source.provinces")
         con.execute("INSERT INTO province_cases SELECT * FROM source.province_cases")
-        con.execute(f"""INSERT INTO districts SELECT * REPLACE (district_code || chr(CAST(97 + copy AS INTEGER)) AS district_code)
-                        FROM source.districts, range({copies}) copies(copy)""")
+        con.execute(f"""INSERT INTO districts SELECT s.* REPLACE ({SUFFIXED} AS district_code)
+                        FROM source.districts s, range({copies}) copies(copy)""")
         for table in REPLICATED:
-            con.execute(f"""INSERT INTO {table} SELECT * REPLACE (district_code || chr(CAST(97 + copy AS INTEGER)) AS district_code)
-                            FROM source.{table}, range({copies}) copies(copy)""")
+            con.execute(f"""INSERT INTO {table} SELECT s.* REPLACE ({SUFFIXED} AS district_code)
+                            FROM source.{table} s, range({copies}) copies(copy)""")
         con.execute("DETACH source")
         con.execute("CHECKPOINT")
     finally:

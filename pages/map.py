@@ -5,7 +5,6 @@ play). Week, rule set, selected district and basemap live in the URL, so a link 
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pandas as pd
 import streamlit as st
@@ -14,95 +13,21 @@ from charts.epicurve import epicurve
 from data import levels
 from data.db import DISTRICT, Area
 from geo import situation, view
-from geo.selection import selected_code
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators import levelstyle, origin
 from indicators.rulesets import DEFAULT_RULESET, RuleSet, list_rulesets
-from ui import cached, state, url, widgets
+from ui import cached, state, widgets
+from ui.map_state import (PLAY_SECONDS, clear_unit, follow_sidebar_date, on_map_select, seed_from_url, step_week,
+                          toggle_play, write_url)
 
-PLAY_SECONDS = 2.0
 MAP_HEIGHT = 720
 MAP_WIDTH = 800  # the map column's usual width in pixels: the camera is fitted to this box
 CASE_CURVE_WEEKS = 12
-# session-state key -> URL parameter
-URL_KEYS = {"map_week": "week", "map_rules": "rules", "map_unit": "unit", "map_basemap": "basemap"}
 
 @st.cache_data(ttl=300, show_spinner=False)
 def district_rulesets() -> dict[str, RuleSet]:
     """The rule sets that grade districts, by id (files re-read every few minutes, not on every rerun)."""
     return {ruleset.id: ruleset for ruleset in list_rulesets() if DISTRICT in ruleset.applies_to}
-
-
-# ------------------------------------------------------------------------------------------ state and URL
-
-def week_of(day: dt.date, weeks: list[dt.date]) -> dt.date:
-    """The last complete week that ends on or before `day` (the first week if none does)."""
-    ended = [monday for monday in weeks if monday + dt.timedelta(days=6) <= day]
-    return ended[-1] if ended else weeks[0]
-
-
-def seed_from_url(weeks: list[dt.date], ruleset_ids: list[str], unit_codes: set[str], day: dt.date) -> None:
-    """Copy the URL's map choices into session state once per session, ignoring anything invalid."""
-    if st.session_state.get("_map_seeded"):
-        return
-    st.session_state["_map_seeded"] = True
-    params = st.query_params
-    if params.get("rules") in ruleset_ids:
-        st.session_state["map_rules"] = params["rules"]
-    try:
-        linked = dt.date.fromisoformat(params.get("week", ""))
-        monday = linked - dt.timedelta(days=linked.weekday())
-        if monday in weeks:
-            st.session_state["map_week"] = monday
-            st.session_state["_map_sidebar_date"] = day  # the linked week wins over the sidebar's date
-    except ValueError:
-        pass
-    if params.get("unit") in unit_codes:
-        st.session_state["map_unit"] = params["unit"]
-    st.session_state["map_basemap"] = params.get("basemap") == "1"
-
-
-def follow_sidebar_date(day: dt.date, weeks: list[dt.date]) -> None:
-    """Show the week of the sidebar's date on arrival and whenever that date changes."""
-    if st.session_state.get("_map_sidebar_date") != day or st.session_state.get("map_week") not in weeks:
-        st.session_state["map_week"] = week_of(day, weeks)
-    st.session_state["_map_sidebar_date"] = day
-
-
-def write_url() -> None:
-    for key, parameter in URL_KEYS.items():
-        url.keep(parameter, st.session_state.get(key) or None)  # nothing chosen, or no basemap: no parameter
-
-
-def on_map_select() -> None:
-    """A click on the map picks the district (a click on the picked one, or outside, clears it)."""
-    st.session_state["map_unit"] = selected_code(st.session_state.get("map_chart"))
-
-
-def clear_unit() -> None:
-    st.session_state["map_unit"] = None
-
-
-def toggle_play(weeks: list[dt.date]) -> None:
-    playing = not st.session_state.get("map_playing", False)
-    st.session_state["map_playing"] = playing
-    if playing and st.session_state.get("map_week") == weeks[-1]:
-        st.session_state["map_week"] = weeks[0]  # play again from the start
-
-
-def step_week(weeks: list[dt.date]) -> None:
-    """While playing, move one week on, at most once per PLAY_SECONDS whatever reruns in between;
-    stop (and drop the timer with a full rerun) at the last week."""
-    now = time.monotonic()
-    if now - st.session_state.get("_map_stepped_at", 0.0) < PLAY_SECONDS * 0.8:
-        return
-    st.session_state["_map_stepped_at"] = now
-    position = weeks.index(st.session_state["map_week"])
-    if position + 1 < len(weeks):
-        st.session_state["map_week"] = weeks[position + 1]
-    if position + 2 >= len(weeks):
-        st.session_state["map_playing"] = False
-        st.rerun(scope="app")
 
 
 def sources_of(week: dt.date) -> dict[str, str]:
@@ -129,7 +54,8 @@ if not weeks:
 
 seed_from_url(weeks, list(rulesets), set(districts["code"]), selection.date)
 follow_sidebar_date(selection.date, weeks)
-st.session_state.setdefault("map_rules", DEFAULT_RULESET if DEFAULT_RULESET in rulesets else next(iter(rulesets)))
+if st.session_state.get("map_rules") not in rulesets:
+    st.session_state["map_rules"] = DEFAULT_RULESET if DEFAULT_RULESET in rulesets else next(iter(rulesets))
 area_view = view.area_view(area.level, area.code, set(districts["code"]), MAP_WIDTH, MAP_HEIGHT)
 units_in_view = districts.set_index("code").loc[list(area_view.codes)].reset_index()
 names = dict(zip(units_in_view["code"], units_in_view["name"]))
