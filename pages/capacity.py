@@ -12,7 +12,7 @@ from i18n import fmt_int, fmt_number, fmt_pct, t
 from operations import figures, parameters
 from operations.capacity import crossing, surge_criteria, surge_table
 from operations.oxygen import default_mix, plan_oxygen
-from operations.projection import daily_growth, days_until_full, doubling_days, project
+from operations.projection import daily_growth, days_until_full, district_projection, doubling_days, project
 from ui import cached, operations as ops_ui, state, url, widgets
 
 HISTORY_DAYS = 120
@@ -151,20 +151,8 @@ for column, (occupied, capacity, label) in zip(projections, [
 if area.level != "district":
     st.subheader(t("capacity.districts_projection", lang))
     occupancy_by_district = ops_ui.district_occupancy(area, [day - dt.timedelta(days=window), day])
-    wide = occupancy_by_district.pivot(index="date", columns="district_code")
-    wide.index = pd.to_datetime(wide.index)
-    latest = occupancy_by_district[pd.to_datetime(occupancy_by_district["date"]) == pd.Timestamp(day)].set_index("district_code")
     names = units[units["unit_level"] == "district"].set_index("unit_code")["name"]
-    per_district = pd.DataFrame({"name": names.reindex(latest.index)}, index=latest.index)
-    for occupied, capacity, label in (("covid_beds_occupied", "covid_beds_total", "beds"),
-                                      ("icu_beds_occupied", "icu_beds_staffed", "icu")):
-        growth = daily_growth(wide[occupied], window).reindex(latest.index)
-        per_district[f"growth_{label}"] = growth * 100
-        per_district[f"days_{label}"] = days_until_full(latest[occupied], latest[capacity], growth)
-        per_district[f"occupied_{label}"] = latest[occupied].astype(str) + " / " + latest[capacity].astype(str)
-    per_district = per_district.replace([np.inf], np.nan).reset_index()
-    soon = per_district[per_district[["days_beds", "days_icu"]].notna().any(axis=1)]
-    soon = soon.sort_values(["days_beds", "days_icu"], na_position="last")
+    soon = district_projection(occupancy_by_district, names, day, window)
     labels = {"name": t("capacity.col_name", lang),
               "occupied_beds": t("capacity.col_occupied_beds", lang), "growth_beds": t("capacity.col_growth_beds", lang),
               "days_beds": t("capacity.col_days_beds", lang),
