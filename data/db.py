@@ -180,28 +180,17 @@ def official_province_cases(con, province_code: str | None, start=None, end=None
 
 
 def daily_capacity(con, area: Area, start=None, end=None) -> pd.DataFrame:
-    """Beds, ICU, ventilators, oxygen supply and tests of an area per day (simulated in the built-in data)."""
-    return query(
-        con,
-        f"""SELECT b.date,
-                   SUM(b.covid_beds_total)::BIGINT AS covid_beds_total,
-                   SUM(b.covid_beds_occupied)::BIGINT AS covid_beds_occupied,
-                   SUM(b.icu_beds_staffed)::BIGINT AS icu_beds_staffed,
-                   SUM(b.icu_beds_occupied)::BIGINT AS icu_beds_occupied,
-                   SUM(b.ventilators)::BIGINT AS ventilators,
-                   SUM(b.ventilators_in_use)::BIGINT AS ventilators_in_use,
-                   SUM(b.oxygen_supply_m3_per_day) AS oxygen_supply_m3_per_day,
-                   SUM(t.samples)::BIGINT AS samples,
-                   SUM(t.positives)::BIGINT AS positives,
-                   SUM(t.pcr_capacity)::BIGINT AS pcr_capacity,
-                   MIN(b.source) AS source
-            FROM beds b JOIN districts d USING (district_code)
-            LEFT JOIN tests t ON t.date = b.date AND t.district_code = b.district_code
-            WHERE ({AREA_FILTER})
-              AND (?::DATE IS NULL OR b.date >= ?::DATE) AND (?::DATE IS NULL OR b.date <= ?::DATE)
-            GROUP BY b.date ORDER BY b.date""",
-        area_params(area) + [start, start, end, end],
-    )
+    """Beds, ICU, ventilators, oxygen supply and tests of an area per day: the metrics frame's figures
+    (data.metrics); `source` is the origin of the beds."""
+    from data import metrics  # data.metrics builds on this module
+
+    frame = metrics.of_area(con, area, start, end)
+    return frame[list(DAILY_CAPACITY_COLUMNS)].assign(source=frame["beds_origin"].astype("object"))
+
+
+DAILY_CAPACITY_COLUMNS = ("date", "covid_beds_total", "covid_beds_occupied", "icu_beds_staffed", "icu_beds_occupied",
+                          "ventilators", "ventilators_in_use", "oxygen_supply_m3_per_day", "samples", "positives",
+                          "pcr_capacity")
 
 
 def vaccination_coverage(con, area: Area, on: dt.date) -> pd.DataFrame:
