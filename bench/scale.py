@@ -47,6 +47,7 @@ def replicate(source: Path, target: Path, copies: int = COPIES) -> Path:
     target.unlink(missing_ok=True)
     con = duckdb.connect(str(target))
     try:
+        con.execute("SET enable_progress_bar = false")
         con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
         con.execute(f"ATTACH '{source}' AS source (READ_ONLY)")
         con.execute("INSERT INTO provinces SELECT * FROM source.provinces")

@@ -355,24 +355,150 @@ def weekly(con, level: str, codes=None, start: dt.date | None = None, end: dt.da
     return _as_frame(query(con, *weekly_sql(level, codes, start, end)), level)
 
 
+# Week-first shape of the weekly frame: each table is cut to its Sundays (figures of a day) and summed over its
+# weeks (7-day sums) before anything is joined, so joins see one row per unit-week, not seven.
+DAY_CASE_COUNTS = (*CASE_COUNTS, *SPLIT_COUNTS, *LOAD_COUNTS)
+TABLE_OF_GROUP = {"cases": "case", "deaths": "case", "split": "case", "load": "case", "tests": "test",
+                  "tracing": "tracing"}
+
+
+def _sunday(column: str, name: str | None = None) -> str:
+    return f"MAX({column}) FILTER (WHERE isodow(date) = 7) AS {name or column}"
+
+
+def _week_sums(table: str) -> str:
+    """SQL: the complete-week sums and the week's origin range of one table's groups (7 figures or unknown)."""
+    sums = [f"CASE WHEN COUNT({count}) = 7 THEN SUM({count}) END AS {name}"
+            for name, count, group in WINDOW_SUMS if TABLE_OF_GROUP[group] == table]
+    ranges = [f"MIN({group}_rank) AS {group}_7d_low, MAX({group}_rank) AS {group}_7d_high"
+              for group in WINDOW_ORIGINS if TABLE_OF_GROUP[group] == table]
+    return ", ".join(sums + ranges)
+
+
+def _week_units_sum(source: str, key: str, extra: str = "") -> str:
+    """SQL summing unit-week rows to `key` and week: counts and sums added, origin ranges combined."""
+    counts = (*DAY_CASE_COUNTS, *BED_COUNTS, *TEST_COUNTS, *TRACING_COUNTS, *(name for name, _, _ in VACCINATED),
+              "population", *(name for name, _ in POPULATIONS), *(name for name, _, _ in WINDOW_SUMS))
+    ranges = [f"MIN({g}_rank_low) AS {g}_rank_low, MAX({g}_rank_high) AS {g}_rank_high" for g in ORIGIN_GROUPS]
+    ranges += [f"MIN({g}_7d_low) AS {g}_7d_low, MAX({g}_7d_high) AS {g}_7d_high" for g in WINDOW_ORIGINS]
+    return f"""SELECT {key} AS unit_code, week, ANY_VALUE(date) AS date, {', '.join(f'SUM({c}) AS {c}' for c in counts)},
+                      MAX(vaccination_date) AS vaccination_date, BOOL_OR(uploaded) AS uploaded, {', '.join(ranges)}
+                      {extra}
+               FROM {source} GROUP BY ALL"""
+
+
+def _week_units(level: str) -> str:
+    """SQL of the `units` CTE of the weekly shape: unit-week rows at `level` (provinces: uploads beat the
+    published series day by day, as in `daily`)."""
+    ranked = ", ".join(f"{g}_rank AS {g}_rank_low, {g}_rank AS {g}_rank_high" for g in ORIGIN_GROUPS)
+    districts = f"""SELECT * EXCLUDE ({', '.join(f'{g}_rank' for g in ORIGIN_GROUPS)}), {ranked}
+                    FROM district_weeks"""
+    if level == DISTRICT:
+        return f"""units AS (SELECT * EXCLUDE (district_code, province_code), district_code AS unit_code,
+                                    NULL::BIGINT AS published_new_cases, FALSE AS cases_conflict FROM ({districts}))"""
+    provinces = f"""
+    province_days AS (
+        SELECT province_code AS unit_code, date, SUM(new_cases) AS new_cases, SUM(observed_cases) AS observed_cases,
+               SUM(new_deaths) AS new_deaths, BOOL_OR(uploaded) AS uploaded,
+               MIN(cases_rank) AS cases_low, MAX(cases_rank) AS cases_high,
+               MIN(deaths_rank) AS deaths_low, MAX(deaths_rank) AS deaths_high
+        FROM case_rows, span WHERE span.first IS NULL OR date >= span.first GROUP BY ALL),
+    published AS (
+        SELECT p.date, p.province_code AS unit_code, {PUBLISHED_CASES_FOR_RATES} AS new_cases, p.new_deaths,
+               {_rank('p.source')} AS rank
+        FROM province_cases p, span
+        WHERE p.province_code IN (SELECT province_code FROM picked)
+          AND (span.first IS NULL OR p.date >= span.first) AND (span.last IS NULL OR p.date <= span.last)),
+    chosen AS (
+        SELECT d.unit_code, d.date, date_trunc('week', d.date)::DATE AS week,
+               CASE WHEN d.uploaded OR p.new_cases IS NULL THEN d.new_cases ELSE p.new_cases END AS new_cases,
+               CASE WHEN d.uploaded OR p.new_cases IS NULL THEN d.observed_cases ELSE p.new_cases END AS observed_cases,
+               CASE WHEN d.uploaded OR p.new_cases IS NULL THEN d.new_deaths ELSE p.new_deaths END AS new_deaths,
+               CASE WHEN d.uploaded OR p.rank IS NULL THEN d.cases_low ELSE p.rank END AS cases_low,
+               CASE WHEN d.uploaded OR p.rank IS NULL THEN d.cases_high ELSE p.rank END AS cases_high,
+               CASE WHEN d.uploaded OR p.rank IS NULL THEN d.deaths_low ELSE p.rank END AS deaths_low,
+               CASE WHEN d.uploaded OR p.rank IS NULL THEN d.deaths_high ELSE p.rank END AS deaths_high,
+               p.new_cases AS published_new_cases,
+               COALESCE(d.uploaded AND p.new_cases IS DISTINCT FROM d.new_cases, FALSE) AS cases_conflict
+        FROM province_days d LEFT JOIN published p USING (unit_code, date)),
+    chosen_weeks AS (
+        SELECT unit_code, week, {_sunday('new_cases')}, {_sunday('observed_cases')}, {_sunday('new_deaths')},
+               {_sunday('published_new_cases')}, {_sunday('cases_conflict')},
+               {_sunday('cases_low', 'cases_rank_low')}, {_sunday('cases_high', 'cases_rank_high')},
+               {_sunday('deaths_low', 'deaths_rank_low')}, {_sunday('deaths_high', 'deaths_rank_high')},
+               CASE WHEN COUNT(new_cases) = 7 THEN SUM(new_cases) END AS new_cases_7d,
+               CASE WHEN COUNT(new_deaths) = 7 THEN SUM(new_deaths) END AS new_deaths_7d,
+               MIN(cases_low) AS cases_7d_low, MAX(cases_high) AS cases_7d_high,
+               MIN(deaths_low) AS deaths_7d_low, MAX(deaths_high) AS deaths_7d_high
+        FROM chosen GROUP BY unit_code, week),
+    summed AS ({_week_units_sum(f'({districts})', 'province_code')}),
+    provinces AS (
+        SELECT s.* REPLACE ({', '.join(f'c.{column} AS {column}' for column in CHOSEN_WEEK_COLUMNS)}),
+               c.published_new_cases, COALESCE(c.cases_conflict, FALSE) AS cases_conflict
+        FROM summed s LEFT JOIN chosen_weeks c USING (unit_code, week))"""
+    if level == PROVINCE:
+        return f"{provinces},\n    units AS (SELECT * FROM provinces)"
+    return f"""{provinces},
+    units AS ({_week_units_sum('provinces', f"'{COUNTRY_KEY}'",
+                               ", SUM(published_new_cases) AS published_new_cases, BOOL_OR(cases_conflict) AS cases_conflict")})"""
+
+
+CHOSEN_WEEK_COLUMNS = ("new_cases", "observed_cases", "new_deaths", "cases_rank_low", "cases_rank_high",
+                       "deaths_rank_low", "deaths_rank_high", "new_cases_7d", "new_deaths_7d", "cases_7d_low",
+                       "cases_7d_high", "deaths_7d_low", "deaths_7d_high")
+
+
 def weekly_sql(level: str, codes=None, start: dt.date | None = None, end: dt.date | None = None) -> tuple[str, list]:
     """The SQL and parameters of `weekly` (origins as ranks), so data.levels can store it without a round trip."""
-    sums = ", ".join(f"CASE WHEN COUNT({count}) = 7 THEN SUM({count}) END AS {name}" for name, count, _ in WINDOW_SUMS)
-    origins = ", ".join(f"MIN({g}_rank_low) AS {g}_7d_low, MAX({g}_rank_high) AS {g}_7d_high" for g in WINDOW_ORIGINS)
+    in_span = "(span.first IS NULL OR date >= span.first) AND (span.last IS NULL OR date <= span.last)"
+    picked = "district_code IN (SELECT district_code FROM picked)"
     sql = f"""WITH {_district_days()},
-    {_units(level)},
-    weeks AS (
-        SELECT unit_code, date_trunc('week', date)::DATE AS week, {sums}, {origins}, COUNT(*) AS days
-        FROM units GROUP BY ALL),
+    case_weeks AS (
+        SELECT district_code, ANY_VALUE(province_code) AS province_code, ANY_VALUE(population) AS population,
+               date_trunc('week', date)::DATE AS week, COUNT(*) AS days,
+               {', '.join(_sunday(c) for c in DAY_CASE_COUNTS)},
+               {', '.join(_sunday(f'{g}_rank') for g in ('cases', 'deaths', 'split', 'load'))},
+               BOOL_OR(uploaded) FILTER (WHERE isodow(date) = 7) AS uploaded, {_week_sums('case')}
+        FROM case_rows, span WHERE span.first IS NULL OR date >= span.first
+        GROUP BY district_code, week),
+    bed_weeks AS (
+        SELECT district_code, date_trunc('week', date)::DATE AS week, {', '.join(BED_COUNTS)},
+               {_rank('source')} AS beds_rank
+        FROM beds, span WHERE isodow(date) = 7 AND {picked} AND {in_span}),
+    test_weeks AS (
+        SELECT district_code, date_trunc('week', date)::DATE AS week, {', '.join(_sunday(c) for c in TEST_COUNTS)},
+               {_sunday('tests_rank')}, {_week_sums('test')}
+        FROM (SELECT *, {_rank('source')} AS tests_rank FROM tests), span WHERE {picked} AND {in_span}
+        GROUP BY district_code, week),
+    tracing_weeks AS (
+        SELECT district_code, date_trunc('week', date)::DATE AS week,
+               {', '.join(_sunday(c) for c in TRACING_COUNTS)}, {_sunday('tracing_rank')}, {_week_sums('tracing')}
+        FROM (SELECT *, {_rank('source')} AS tracing_rank FROM tracing), span WHERE {picked} AND {in_span}
+        GROUP BY district_code, week),
+    district_weeks AS (
+        SELECT c.* EXCLUDE (days), (c.week + INTERVAL 6 DAY)::DATE AS date,
+               b.* EXCLUDE (district_code, week), t.* EXCLUDE (district_code, week),
+               q.* EXCLUDE (district_code, week),
+               {', '.join(f'CASE WHEN v.{name}_complete THEN v.{name} END AS {name}' for name, _, _ in VACCINATED)},
+               v.date AS vaccination_date, v.vaccinations_rank,
+               {', '.join(f'a.{name}' for name, _ in POPULATIONS)}
+        FROM case_weeks c
+        LEFT JOIN bed_weeks b USING (district_code, week)
+        LEFT JOIN test_weeks t USING (district_code, week)
+        LEFT JOIN tracing_weeks q USING (district_code, week)
+        LEFT JOIN ages a USING (district_code)
+        ASOF LEFT JOIN vaccinated v ON v.district_code = c.district_code AND c.week + INTERVAL 6 DAY >= v.date
+        WHERE c.days = 7),
+    {_week_units(level)},
     windowed AS (
-        SELECT u.*, w.week, u.date AS week_end, {', '.join(f'w.{name}' for name, _, _ in WINDOW_SUMS)},
-               {', '.join(f'LAG(w.{name}) OVER p AS {name.replace("_7d", "_prev_7d")}' for name, _, _ in WINDOW_SUMS)},
-               {', '.join(f"{_combined(f'w.{g}_7d_low', f'w.{g}_7d_high')} AS {g}_7d_origin" for g in WINDOW_ORIGINS)},
-               {_combined('LEAST(w.cases_7d_low, LAG(w.cases_7d_low) OVER p)',
-                          'GREATEST(w.cases_7d_high, LAG(w.cases_7d_high) OVER p)')} AS cases_14d_origin
-        FROM weeks w JOIN units u ON u.unit_code = w.unit_code AND u.date = w.week + INTERVAL 6 DAY
-        WHERE w.days = 7
-        WINDOW p AS (PARTITION BY w.unit_code ORDER BY w.week)),
+        SELECT * EXCLUDE ({', '.join(f'{g}_7d_low, {g}_7d_high' for g in WINDOW_ORIGINS)}), date AS week_end,
+               {', '.join(f"CASE WHEN LAG(week) OVER p = week - INTERVAL 7 DAY THEN LAG({name}) OVER p END "
+                          f"AS {name.replace('_7d', '_prev_7d')}" for name, _, _ in WINDOW_SUMS)},
+               {', '.join(f"{_combined(f'{g}_7d_low', f'{g}_7d_high')} AS {g}_7d_origin" for g in WINDOW_ORIGINS)},
+               {_combined('LEAST(cases_7d_low, LAG(cases_7d_low) OVER p)',
+                          'GREATEST(cases_7d_high, LAG(cases_7d_high) OVER p)')} AS cases_14d_origin
+        FROM units
+        WINDOW p AS (PARTITION BY unit_code ORDER BY week)),
     shown AS (SELECT windowed.* FROM windowed, span WHERE (span.shown_first IS NULL OR week >= span.shown_first)),
     {_finish('shown')[1:]}
     ORDER BY unit_code, week"""
