@@ -80,12 +80,10 @@ def refresh(con) -> None:
     classified on the columns it reads and appended, so memory stays that of one rule set's levels.
     Called by data.build and by the store after every upload or rollback it committed.
     """
-    queries = [metrics.weekly_sql(level) for level in (DISTRICT, PROVINCE, COUNTRY)]
+    sql, params = metrics.weekly_all_sql()
     cur = con.cursor()
     try:
-        cur.execute(f"CREATE OR REPLACE TABLE {WEEKLY_TABLE} AS "
-                    + " UNION ALL BY NAME ".join(f"({sql})" for sql, _ in queries),
-                    [value for _, params in queries for value in params])
+        cur.execute(f"CREATE OR REPLACE TABLE {WEEKLY_TABLE} AS {sql}", params)
         rulesets = list_rulesets()
         inputs = list(dict.fromkeys(column for ruleset in rulesets for column in ruleset.input_columns))
         stored = set(cur.execute(f"SELECT * FROM {WEEKLY_TABLE} LIMIT 0").df().columns)

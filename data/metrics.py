@@ -387,16 +387,16 @@ def _week_units_sum(source: str, key: str, extra: str = "") -> str:
                FROM {source} GROUP BY ALL"""
 
 
-def _week_units(level: str) -> str:
-    """SQL of the `units` CTE of the weekly shape: unit-week rows at `level` (provinces: uploads beat the
-    published series day by day, as in `daily`)."""
+def _week_units(level: str, with_provinces: bool = True) -> str:
+    """SQL of the `units_<level>` CTE of the weekly shape: unit-week rows at `level` (provinces: uploads beat the
+    published series day by day, as in `daily`). `with_provinces=False` when the province CTEs are already there."""
     ranked = ", ".join(f"{g}_rank AS {g}_rank_low, {g}_rank AS {g}_rank_high" for g in ORIGIN_GROUPS)
     districts = f"""SELECT * EXCLUDE ({', '.join(f'{g}_rank' for g in ORIGIN_GROUPS)}), {ranked}
                     FROM district_weeks"""
     if level == DISTRICT:
-        return f"""units AS (SELECT * EXCLUDE (district_code, province_code), district_code AS unit_code,
+        return f"""units_district AS (SELECT * EXCLUDE (district_code, province_code), district_code AS unit_code,
                                     NULL::BIGINT AS published_new_cases, FALSE AS cases_conflict FROM ({districts}))"""
-    provinces = f"""
+    provinces = "" if not with_provinces else f"""
     province_days AS (
         SELECT province_code AS unit_code, date, SUM(new_cases) AS new_cases, SUM(observed_cases) AS observed_cases,
                SUM(new_deaths) AS new_deaths, BOOL_OR(uploaded) AS uploaded,
@@ -437,9 +437,9 @@ def _week_units(level: str) -> str:
                c.published_new_cases, COALESCE(c.cases_conflict, FALSE) AS cases_conflict
         FROM summed s LEFT JOIN chosen_weeks c USING (unit_code, week))"""
     if level == PROVINCE:
-        return f"{provinces},\n    units AS (SELECT * FROM provinces)"
-    return f"""{provinces},
-    units AS ({_week_units_sum('provinces', f"'{COUNTRY_KEY}'",
+        return f"{provinces},\n    units_province AS (SELECT * FROM provinces)"
+    return f"""{provinces}{',' if provinces else ''}
+    units_country AS ({_week_units_sum('provinces', f"'{COUNTRY_KEY}'",
                                ", SUM(published_new_cases) AS published_new_cases, BOOL_OR(cases_conflict) AS cases_conflict")})"""
 
 
@@ -448,11 +448,11 @@ CHOSEN_WEEK_COLUMNS = ("new_cases", "observed_cases", "new_deaths", "cases_rank_
                        "cases_7d_high", "deaths_7d_low", "deaths_7d_high")
 
 
-def weekly_sql(level: str, codes=None, start: dt.date | None = None, end: dt.date | None = None) -> tuple[str, list]:
-    """The SQL and parameters of `weekly` (origins as ranks), so data.levels can store it without a round trip."""
+def _weekly_shared() -> str:
+    """SQL of the CTEs every level of the weekly shape shares, up to `district_weeks` (one row per district-week)."""
     in_span = "(span.first IS NULL OR date >= span.first) AND (span.last IS NULL OR date <= span.last)"
     picked = "district_code IN (SELECT district_code FROM picked)"
-    sql = f"""WITH {_district_days()},
+    return f"""{_district_days()},
     case_weeks AS (
         SELECT district_code, ANY_VALUE(province_code) AS province_code, ANY_VALUE(population) AS population,
                date_trunc('week', date)::DATE AS week, COUNT(*) AS days,
@@ -475,7 +475,7 @@ def weekly_sql(level: str, codes=None, start: dt.date | None = None, end: dt.dat
                {', '.join(_sunday(c) for c in TRACING_COUNTS)}, {_sunday('tracing_rank')}, {_week_sums('tracing')}
         FROM (SELECT *, {_rank('source')} AS tracing_rank FROM tracing), span WHERE {picked} AND {in_span}
         GROUP BY district_code, week),
-    district_weeks AS (
+    district_weeks AS MATERIALIZED (
         SELECT c.* EXCLUDE (days), (c.week + INTERVAL 6 DAY)::DATE AS date,
                b.* EXCLUDE (district_code, week), t.* EXCLUDE (district_code, week),
                q.* EXCLUDE (district_code, week),
@@ -488,21 +488,43 @@ def weekly_sql(level: str, codes=None, start: dt.date | None = None, end: dt.dat
         LEFT JOIN tracing_weeks q USING (district_code, week)
         LEFT JOIN ages a USING (district_code)
         ASOF LEFT JOIN vaccinated v ON v.district_code = c.district_code AND c.week + INTERVAL 6 DAY >= v.date
-        WHERE c.days = 7),
-    {_week_units(level)},
-    windowed AS (
+        WHERE c.days = 7)"""
+
+
+def _weekly_finish(level: str) -> str:
+    """SQL (a subquery) of one level's weekly frame from its `units_<level>` CTE: previous weeks, origins, rates."""
+    return f"""(WITH windowed AS (
         SELECT * EXCLUDE ({', '.join(f'{g}_7d_low, {g}_7d_high' for g in WINDOW_ORIGINS)}), date AS week_end,
                {', '.join(f"CASE WHEN LAG(week) OVER p = week - INTERVAL 7 DAY THEN LAG({name}) OVER p END "
                           f"AS {name.replace('_7d', '_prev_7d')}" for name, _, _ in WINDOW_SUMS)},
                {', '.join(f"{_combined(f'{g}_7d_low', f'{g}_7d_high')} AS {g}_7d_origin" for g in WINDOW_ORIGINS)},
                {_combined('LEAST(cases_7d_low, LAG(cases_7d_low) OVER p)',
                           'GREATEST(cases_7d_high, LAG(cases_7d_high) OVER p)')} AS cases_14d_origin
-        FROM units
+        FROM units_{level}
         WINDOW p AS (PARTITION BY unit_code ORDER BY week)),
     shown AS (SELECT windowed.* FROM windowed, span WHERE (span.shown_first IS NULL OR week >= span.shown_first)),
-    {_finish('shown')[1:]}
-    ORDER BY unit_code, week"""
-    return f"SELECT '{level}' AS unit_level, * EXCLUDE (date) FROM ({sql})", _params(level, codes, start, end)
+    {_finish('shown')[1:]})"""
+
+
+def weekly_sql(level: str, codes=None, start: dt.date | None = None, end: dt.date | None = None) -> tuple[str, list]:
+    """The SQL and parameters of `weekly` (origins as ranks)."""
+    sql = f"""WITH {_weekly_shared()},
+    {_week_units(level)}
+    SELECT '{level}' AS unit_level, * EXCLUDE (date) FROM {_weekly_finish(level)} ORDER BY unit_code, week"""
+    return sql, _params(level, codes, start, end)
+
+
+def weekly_all_sql() -> tuple[str, list]:
+    """The weekly frame of every district, province and the country in one query (the district weeks computed
+    once): what data.levels stores, without a round trip through pandas."""
+    branches = " UNION ALL BY NAME ".join(
+        f"SELECT '{level}' AS unit_level, * EXCLUDE (date) FROM {_weekly_finish(level)}" for level in LEVELS)
+    sql = f"""WITH {_weekly_shared()},
+    {_week_units(DISTRICT)},
+    {_week_units(PROVINCE)},
+    {_week_units(COUNTRY, with_provinces=False)}
+    {branches}"""
+    return sql, _params(COUNTRY, None, None, None)
 
 
 def conflicts(frame: pd.DataFrame) -> pd.DataFrame:
