@@ -151,8 +151,10 @@ def level_changes(current: pd.DataFrame, previous: pd.DataFrame, ruleset: RuleSe
 
 
 def reasoning_table(reasons: dict | None, ruleset: RuleSet, lang: str) -> pd.DataFrame:
-    """One row per criterion of a unit's week: criterion, value, band (the rule's comparison), decided."""
-    columns = [t("map.criterion", lang), t("map.value", lang), t("map.band", lang), t("map.decided", lang)]
+    """One row per criterion of a unit's week: criterion, value, band (the rule's comparison), decided, and the
+    origin of its input (a reason resting on simulated or estimated figures says so)."""
+    columns = [t("map.criterion", lang), t("map.value", lang), t("map.band", lang), t("map.decided", lang),
+               t("reasons.origin_column", lang)]
     if not reasons:
         return pd.DataFrame(columns=columns)
     rows = []
@@ -160,7 +162,8 @@ def reasoning_table(reasons: dict | None, ruleset: RuleSet, lang: str) -> pd.Dat
         criterion = ruleset.criterion(entry["criterion"])
         rows.append([criterion.label(lang), _value_text(entry["value"], criterion, lang),
                      criterion.band_label(entry["band"] - 1, lang) if entry["band"] is not None else "—",
-                     "✔" if entry["decided"] else ""])
+                     "✔" if entry["decided"] else "",
+                     t(f"common.source_{entry['origin']}", lang) if entry.get("origin") else ""])
     return pd.DataFrame(rows, columns=columns)
 
 
