@@ -169,6 +169,28 @@ def _ranged(relation: str) -> str:
     return f"(SELECT * EXCLUDE ({', '.join(f'{g}_rank' for g in ORIGIN_GROUPS)}), {pairs} FROM {relation})"
 
 
+# The rule for a province's cases: the districts' sum on a day they uploaded, otherwise the published figure.
+RULED_BY_UPLOADS = (("new_cases", "new_cases", "new_cases"), ("observed_cases", "new_cases", "new_cases"),
+                    ("new_deaths", "new_deaths", "new_deaths"),
+                    *((f"{g}_rank_{end}", "rank", "new_cases") for g in ("cases", "deaths") for end in ("low", "high")))
+
+
+def _published() -> str:
+    """SQL of the `published` CTE: the official province series over the span (and the day before it)."""
+    return f"""published AS (
+        SELECT p.date, p.province_code AS unit_code, {PUBLISHED_CASES_FOR_RATES} AS new_cases, p.new_deaths,
+               {_rank('p.source')} AS rank
+        FROM province_cases p, span
+        WHERE p.province_code IN (SELECT province_code FROM picked)
+          AND (span.first IS NULL OR p.date >= span.first - INTERVAL 1 DAY) AND (span.last IS NULL OR p.date <= span.last))"""
+
+
+def _uploads_beat_published(districts: str) -> list[str]:
+    """SQL of the province's case columns under the rule, from the districts' sums (`districts`) and `p`."""
+    return [f"CASE WHEN {districts}.uploaded OR p.{present} IS NULL THEN {districts}.{column} ELSE p.{published} END "
+            f"AS {column}" for column, published, present in RULED_BY_UPLOADS]
+
+
 def _units(level: str) -> str:
     """SQL of the `units` CTE: unit-day counts at `level`, with the uploads-beat-published rule for provinces."""
     districts = f"SELECT * EXCLUDE (province_code), district_code AS unit_code FROM {_ranged('district_days')}"
@@ -177,21 +199,9 @@ def _units(level: str) -> str:
                                     FALSE AS cases_conflict FROM ({districts}))"""
     provinces = f"""
     summed AS ({_summed(_ranged('district_days'), 'province_code')}),
-    published AS (
-        SELECT p.date, p.province_code AS unit_code, {PUBLISHED_CASES_FOR_RATES} AS new_cases, p.new_deaths,
-               {_rank('p.source')} AS rank
-        FROM province_cases p, span
-        WHERE p.province_code IN (SELECT province_code FROM picked)
-          AND (span.first IS NULL OR p.date >= span.first - INTERVAL 1 DAY) AND (span.last IS NULL OR p.date <= span.last)),
+    {_published()},
     provinces AS (
-        SELECT s.* REPLACE (
-                   CASE WHEN s.uploaded OR p.new_cases IS NULL THEN s.new_cases ELSE p.new_cases END AS new_cases,
-                   CASE WHEN s.uploaded OR p.new_cases IS NULL THEN s.observed_cases ELSE p.new_cases END AS observed_cases,
-                   CASE WHEN s.uploaded OR p.new_cases IS NULL THEN s.new_deaths ELSE p.new_deaths END AS new_deaths,
-                   CASE WHEN s.uploaded OR p.rank IS NULL THEN s.cases_rank_low ELSE p.rank END AS cases_rank_low,
-                   CASE WHEN s.uploaded OR p.rank IS NULL THEN s.cases_rank_high ELSE p.rank END AS cases_rank_high,
-                   CASE WHEN s.uploaded OR p.rank IS NULL THEN s.deaths_rank_low ELSE p.rank END AS deaths_rank_low,
-                   CASE WHEN s.uploaded OR p.rank IS NULL THEN s.deaths_rank_high ELSE p.rank END AS deaths_rank_high),
+        SELECT s.* REPLACE ({', '.join(_uploads_beat_published('s'))}),
                p.new_cases AS published_new_cases,
                COALESCE(s.uploaded AND p.new_cases IS DISTINCT FROM s.new_cases, FALSE) AS cases_conflict
         FROM summed s LEFT JOIN published p USING (unit_code, date))"""
@@ -400,36 +410,23 @@ def _week_units(level: str, with_provinces: bool = True) -> str:
     province_days AS (
         SELECT province_code AS unit_code, date, SUM(new_cases) AS new_cases, SUM(observed_cases) AS observed_cases,
                SUM(new_deaths) AS new_deaths, BOOL_OR(uploaded) AS uploaded,
-               MIN(cases_rank) AS cases_low, MAX(cases_rank) AS cases_high,
-               MIN(deaths_rank) AS deaths_low, MAX(deaths_rank) AS deaths_high
+               MIN(cases_rank) AS cases_rank_low, MAX(cases_rank) AS cases_rank_high,
+               MIN(deaths_rank) AS deaths_rank_low, MAX(deaths_rank) AS deaths_rank_high
         FROM case_rows, span WHERE span.first IS NULL OR date >= span.first GROUP BY ALL),
-    published AS (
-        SELECT p.date, p.province_code AS unit_code, {PUBLISHED_CASES_FOR_RATES} AS new_cases, p.new_deaths,
-               {_rank('p.source')} AS rank
-        FROM province_cases p, span
-        WHERE p.province_code IN (SELECT province_code FROM picked)
-          AND (span.first IS NULL OR p.date >= span.first) AND (span.last IS NULL OR p.date <= span.last)),
+    {_published()},
     chosen AS (
-        SELECT d.unit_code, d.date, date_trunc('week', d.date)::DATE AS week,
-               CASE WHEN d.uploaded OR p.new_cases IS NULL THEN d.new_cases ELSE p.new_cases END AS new_cases,
-               CASE WHEN d.uploaded OR p.new_cases IS NULL THEN d.observed_cases ELSE p.new_cases END AS observed_cases,
-               CASE WHEN d.uploaded OR p.new_cases IS NULL THEN d.new_deaths ELSE p.new_deaths END AS new_deaths,
-               CASE WHEN d.uploaded OR p.rank IS NULL THEN d.cases_low ELSE p.rank END AS cases_low,
-               CASE WHEN d.uploaded OR p.rank IS NULL THEN d.cases_high ELSE p.rank END AS cases_high,
-               CASE WHEN d.uploaded OR p.rank IS NULL THEN d.deaths_low ELSE p.rank END AS deaths_low,
-               CASE WHEN d.uploaded OR p.rank IS NULL THEN d.deaths_high ELSE p.rank END AS deaths_high,
+        SELECT d.unit_code, d.date, date_trunc('week', d.date)::DATE AS week, {', '.join(_uploads_beat_published('d'))},
                p.new_cases AS published_new_cases,
                COALESCE(d.uploaded AND p.new_cases IS DISTINCT FROM d.new_cases, FALSE) AS cases_conflict
         FROM province_days d LEFT JOIN published p USING (unit_code, date)),
     chosen_weeks AS (
         SELECT unit_code, week, {_sunday('new_cases')}, {_sunday('observed_cases')}, {_sunday('new_deaths')},
                {_sunday('published_new_cases')}, {_sunday('cases_conflict')},
-               {_sunday('cases_low', 'cases_rank_low')}, {_sunday('cases_high', 'cases_rank_high')},
-               {_sunday('deaths_low', 'deaths_rank_low')}, {_sunday('deaths_high', 'deaths_rank_high')},
+               {', '.join(_sunday(f'{g}_rank_{end}') for g in ('cases', 'deaths') for end in ('low', 'high'))},
                CASE WHEN COUNT(new_cases) = 7 THEN SUM(new_cases) END AS new_cases_7d,
                CASE WHEN COUNT(new_deaths) = 7 THEN SUM(new_deaths) END AS new_deaths_7d,
-               MIN(cases_low) AS cases_7d_low, MAX(cases_high) AS cases_7d_high,
-               MIN(deaths_low) AS deaths_7d_low, MAX(deaths_high) AS deaths_7d_high
+               MIN(cases_rank_low) AS cases_7d_low, MAX(cases_rank_high) AS cases_7d_high,
+               MIN(deaths_rank_low) AS deaths_7d_low, MAX(deaths_rank_high) AS deaths_7d_high
         FROM chosen GROUP BY unit_code, week),
     summed AS ({_week_units_sum(f'({districts})', 'province_code')}),
     provinces AS (

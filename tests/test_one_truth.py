@@ -59,6 +59,26 @@ def upload_dien_bien_cases(path) -> None:
         con.close()
 
 
+def upload_dien_bien_beds(path) -> None:
+    """Observed beds for every district of Điện Biên on 01/07/2021."""
+    from data.ingest.specs import SPECS
+
+    beds = SPECS["beds"]
+    rows = [{beds.header("date"): REPORT_DATE, beds.header("district_code"): code, beds.header("district_name"): name,
+             beds.header("covid_beds_total"): 100, beds.header("covid_beds_occupied"): 10,
+             beds.header("icu_beds_staffed"): 10, beds.header("icu_beds_occupied"): 1, beds.header("ventilators"): 5,
+             beds.header("ventilators_in_use"): 1, beds.header("oxygen_supply_m3_per_day"): 50}
+            for code, name in DIEN_BIEN.items()]
+    con = db.connect(path)
+    try:
+        ingest.ensure_tables(con)
+        plan = ingest.prepare(con, xlsx(rows), "giuong.xlsx", "11", today=dt.date(2022, 2, 15))
+        assert plan.ok, [problem.text() for problem in plan.problems]
+        ingest.commit(con, plan, CLERK, today=dt.date(2022, 2, 15))
+    finally:
+        con.close()
+
+
 @pytest.fixture(scope="module")
 def uploaded_db(small_db, tmp_path_factory):
     path = tmp_path_factory.mktemp("uploaded") / "uploaded.duckdb"
@@ -164,25 +184,10 @@ def test_an_upload_shows_the_district_sum_and_the_conflict_everywhere(uploaded_d
 def test_an_upload_of_observed_beds_and_load_turns_the_badges_observed(small_db, tmp_path, monkeypatch):
     """Badges show the origin the data carries: after the clerk uploads beds (and patients) for every district
     of Điện Biên, the Capacity and Overview badges of those figures say observed, never "simulated"."""
-    from data.ingest.specs import SPECS
-
     path = tmp_path / "beds.duckdb"
     shutil.copy(small_db, path)
-    beds = SPECS["beds"]
-    rows = [{beds.header("date"): REPORT_DATE, beds.header("district_code"): code, beds.header("district_name"): name,
-             beds.header("covid_beds_total"): 100, beds.header("covid_beds_occupied"): 10,
-             beds.header("icu_beds_staffed"): 10, beds.header("icu_beds_occupied"): 1, beds.header("ventilators"): 5,
-             beds.header("ventilators_in_use"): 1, beds.header("oxygen_supply_m3_per_day"): 50}
-            for code, name in DIEN_BIEN.items()]
-    con = db.connect(path)
-    try:
-        ingest.ensure_tables(con)
-        for content in (xlsx(rows), xlsx(good_rows(REPORT_DATE))):
-            plan = ingest.prepare(con, content, "bao_cao.xlsx", "11", today=dt.date(2022, 2, 15))
-            assert plan.ok, [problem.text() for problem in plan.problems]
-            ingest.commit(con, plan, CLERK, today=dt.date(2022, 2, 15))
-    finally:
-        con.close()
+    upload_dien_bien_beds(path)
+    upload_dien_bien_cases(path)
     observed, simulated = t("common.source_observed"), t("common.source_simulated")
     query = {"area": "11", "date": REPORT_DATE.isoformat()}
     with app_on(path, monkeypatch):

@@ -2,6 +2,7 @@
 map's canvas and saves a screenshot under test-artifacts/ (git-ignored) for a human to look at."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -27,11 +28,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def server(small_db):
-    """The app on the small database, on a free local port, stopped after the test."""
+@contextlib.contextmanager
+def serve(db_path: Path):
+    """The app on the database `db_path`, on a free local port; stopped when the block ends."""
     port = free_port()
-    env = {**os.environ, "SITUATION_DB": str(small_db)}
+    env = {**os.environ, "SITUATION_DB": str(db_path)}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
@@ -48,6 +49,13 @@ def server(small_db):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture
+def server(small_db):
+    """The app on the small database."""
+    with serve(small_db) as url:
+        yield url
 
 
 def test_map_page_draws_its_canvas(server):
