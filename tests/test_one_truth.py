@@ -43,20 +43,25 @@ CASES = [  # (area key, day, after an upload?) — the real district window is 2
 ]
 
 
+def upload_as_clerk(path, rows: list[dict]) -> None:
+    """Upload a filled template as Điện Biên's clerk (the store then refreshes the classified view)."""
+    con = db.connect(path)
+    try:
+        ingest.ensure_tables(con)
+        plan = ingest.prepare(con, xlsx(rows), "bao_cao.xlsx", "11", today=dt.date(2022, 2, 15))
+        assert plan.ok, [problem.text() for problem in plan.problems]
+        ingest.commit(con, plan, CLERK, today=dt.date(2022, 2, 15))
+    finally:
+        con.close()
+
+
 def upload_dien_bien_cases(path) -> None:
     """The issue's clerk: 5 new cases for each of Điện Biên's 10 districts on 01/07/2021."""
     rows = good_rows(REPORT_DATE)
     for row in rows:
         row[header("new_cases")] = UPLOADED_PER_DISTRICT
         row[header("community_cases")], row[header("quarantine_cases")], row[header("imported_cases")] = 5, 0, 0
-    con = db.connect(path)
-    try:
-        ingest.ensure_tables(con)
-        plan = ingest.prepare(con, xlsx(rows), "bao_cao_0107.xlsx", "11", today=dt.date(2022, 2, 15))
-        assert plan.ok, [problem.text() for problem in plan.problems]
-        ingest.commit(con, plan, CLERK, today=dt.date(2022, 2, 15))
-    finally:
-        con.close()
+    upload_as_clerk(path, rows)
 
 
 def upload_dien_bien_beds(path) -> None:
@@ -69,14 +74,7 @@ def upload_dien_bien_beds(path) -> None:
              beds.header("icu_beds_staffed"): 10, beds.header("icu_beds_occupied"): 1, beds.header("ventilators"): 5,
              beds.header("ventilators_in_use"): 1, beds.header("oxygen_supply_m3_per_day"): 50}
             for code, name in DIEN_BIEN.items()]
-    con = db.connect(path)
-    try:
-        ingest.ensure_tables(con)
-        plan = ingest.prepare(con, xlsx(rows), "giuong.xlsx", "11", today=dt.date(2022, 2, 15))
-        assert plan.ok, [problem.text() for problem in plan.problems]
-        ingest.commit(con, plan, CLERK, today=dt.date(2022, 2, 15))
-    finally:
-        con.close()
+    upload_as_clerk(path, rows)
 
 
 @pytest.fixture(scope="module")
