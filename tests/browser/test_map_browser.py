@@ -58,7 +58,9 @@ def server(small_db):
         yield url
 
 
-def test_map_page_draws_its_canvas(server):
+@contextlib.contextmanager
+def browser_page():
+    """A page of the system Chromium (the test is skipped, saying why, without Playwright or Chromium)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM.exists():
         pytest.skip("no system Chromium at /usr/bin/chromium")
@@ -66,14 +68,18 @@ def test_map_page_draws_its_canvas(server):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1200})
-            page.goto(f"{server}/ban-do?area=11&week=2021-05-17&unit=103")
-            page.wait_for_selector("canvas", timeout=120_000)
-            page.get_by_text("Huyện Nậm Pồ").first.wait_for(timeout=60_000)
-            page.keyboard.press("Escape")  # closes a dialog Streamlit may show on a server's first run
-            page.wait_for_timeout(1500)  # let deck.gl draw the polygons
-            page.screenshot(path=str(ARTIFACTS / "map_browser.png"), full_page=True)
-            assert "Bản đồ cấp độ dịch" in page.locator("h1").first.inner_text()
-            assert page.locator("canvas").count() >= 1
+            yield browser.new_page(viewport={"width": 1500, "height": 1200})
         finally:
             browser.close()
+
+
+def test_map_page_draws_its_canvas(server):
+    with browser_page() as page:
+        page.goto(f"{server}/ban-do?area=11&week=2021-05-17&unit=103")
+        page.wait_for_selector("canvas", timeout=120_000)
+        page.get_by_text("Huyện Nậm Pồ").first.wait_for(timeout=60_000)
+        page.keyboard.press("Escape")  # closes a dialog Streamlit may show on a server's first run
+        page.wait_for_timeout(1500)  # let deck.gl draw the polygons
+        page.screenshot(path=str(ARTIFACTS / "map_browser.png"), full_page=True)
+        assert "Bản đồ cấp độ dịch" in page.locator("h1").first.inner_text()
+        assert page.locator("canvas").count() >= 1
