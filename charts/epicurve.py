@@ -11,7 +11,8 @@ from plotly.subplots import make_subplots
 
 from charts import COLORS, base_layout
 from i18n import t
-from trends.series import ESTIMATED, OBSERVED, curve
+from indicators.origin import ESTIMATED, OBSERVED
+from trends.series import curve
 
 DAY_MS = 86_400_000
 PROVISIONAL_FILL = "rgba(120, 120, 120, 0.15)"
@@ -88,8 +89,6 @@ def _level_band(fig: go.Figure, levels: pd.DataFrame, lang: str) -> None:
 
 
 def epicurve(daily: pd.DataFrame, lang: str, value: str = "new_cases", height: int = 320) -> go.Figure:
-    """The curve of an area's daily series (data.db.daily_cases) over the days it covers."""
-    observed = "observed_cases" if value == "new_cases" and "observed_cases" in daily else value
-    dates = pd.to_datetime(daily["date"])
-    frame = curve(daily, value, observed, 0, dates.min(), dates.max())
+    """The curve of an area's metrics frame (data.metrics.of_area) over the days it covers."""
+    frame = curve(daily, value, pd.to_datetime(daily["date"]).max())
     return curve_figure(frame, lang, t("common.cases", lang), height=height)

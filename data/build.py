@@ -23,7 +23,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from data import artefacts, estimate, simulate, vaccination
+from data import artefacts, estimate, levels, simulate, vaccination
 from data.supplies import simulate_supplies
 from data.db import SCHEMA_SQL, SCHEMA_VERSION, db_path, publish
 
@@ -208,6 +208,8 @@ def build(
     try:
         con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
         _write_all(con, real, district_cases, simulated, seed, origin)
+        say(0.85, "levels")
+        levels.refresh(con)
         say(0.95, "index")
         con.execute("CHECKPOINT")
         con.close()

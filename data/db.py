@@ -23,12 +23,13 @@ from i18n import t
 DATA_DIR = Path(__file__).resolve().parent
 DEFAULT_DB = DATA_DIR / "situation.duckdb"
 SCHEMA_SQL = DATA_DIR / "schema.sql"
-SCHEMA_VERSION = 2  # raise it with every change to schema.sql; data/build.py stamps it into build_info
+SCHEMA_VERSION = 3  # raise it with every change to schema.sql; data/build.py stamps it into build_info
 CATALOG = "situation"
 
 COUNTRY = "country"
 PROVINCE = "province"
 DISTRICT = "district"
+COUNTRY_KEY = "VN"  # the country's key wherever a unit is named by one code (URL, CLI, metrics frame)
 
 
 def db_path() -> Path:
@@ -225,7 +226,41 @@ class Area:
 
     @property
     def key(self) -> str:
-        return self.code or "VN"
+        return self.code or COUNTRY_KEY
+
+    @classmethod
+    def from_key(cls, key: str | None) -> "Area":
+        """The one parser of a unit key: 'VN' or nothing -> country, 2 digits -> province, 3 -> district
+        (GSO codes). Anything else is the country; `area_of` checks a key against the database."""
+        key = (key or "").strip()
+        if key.isdigit() and len(key) == 2:
+            return cls(PROVINCE, key)
+        if key.isdigit() and len(key) == 3:
+            return cls(DISTRICT, key)
+        return cls(COUNTRY)
+
+
+def area_of(con, key: str | None) -> Area:
+    """The area a key names (`Area.from_key`), checked against the database: ValueError when unknown."""
+    area = Area.from_key(key)
+    known = area.level == COUNTRY and (not key or key.strip().upper() == COUNTRY_KEY)
+    if area.level == PROVINCE:
+        known = bool(query(con, "SELECT COUNT(*) FROM provinces WHERE province_code = ?", [area.code]).iloc[0, 0])
+    elif area.level == DISTRICT:
+        known = bool(query(con, "SELECT COUNT(*) FROM districts WHERE district_code = ?", [area.code]).iloc[0, 0])
+    if not known:
+        raise ValueError(f"unknown area code {key!r}: expected {COUNTRY_KEY}, a province (2 digits) "
+                         "or a district (3 digits)")
+    return area
+
+
+def province_of(con, area: Area) -> str | None:
+    """The province code an area lies in (None for the country)."""
+    if area.level == COUNTRY:
+        return None
+    if area.level == DISTRICT:
+        return query(con, "SELECT province_code FROM districts WHERE district_code = ?", [area.code]).iloc[0, 0]
+    return area.code
 
 
 def area_name(con, area: Area) -> tuple[str, str]:
@@ -271,45 +306,19 @@ def area_params(area: Area) -> list:
 
 
 def daily_cases(con, area: Area, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
-    """Daily case, death and hospital-load series of an area.
+    """Daily cases, deaths and hospital load of an area: the metrics frame's figures (data.metrics), where a
+    province follows its districts' uploads and otherwise the Ministry's published series.
 
-    A province's or the country's cases and deaths are the Ministry's own series (province_cases), exactly as
-    published; a district's are its row of `cases`, whose `observed_cases` says how many were announced (the
-    rest are estimated). Load figures are summed over the area's districts, with a flag when simulated.
+    Columns: date, new_cases, new_deaths, observed_cases, community_cases, quarantine_cases, imported_cases,
+    in_treatment, oxygen, icu, cases_origin, load_origin.
     """
-    return query(
-        con,
-        f"""WITH summed AS (
-                SELECT c.date,
-                       SUM(c.new_cases)::BIGINT AS new_cases,
-                       SUM(c.new_deaths)::BIGINT AS new_deaths,
-                       SUM(c.observed_cases)::BIGINT AS observed_cases,
-                       SUM(c.community_cases)::BIGINT AS community_cases,
-                       SUM(c.quarantine_cases)::BIGINT AS quarantine_cases,
-                       SUM(c.imported_cases)::BIGINT AS imported_cases,
-                       SUM(c.in_treatment)::BIGINT AS in_treatment,
-                       SUM(c.oxygen)::BIGINT AS oxygen,
-                       SUM(c.icu)::BIGINT AS icu,
-                       BOOL_OR(c.load_source = 'simulated') AS load_simulated
-                FROM cases c JOIN districts d USING (district_code)
-                WHERE ({AREA_FILTER})
-                  AND (?::DATE IS NULL OR c.date >= ?::DATE) AND (?::DATE IS NULL OR c.date <= ?::DATE)
-                GROUP BY c.date),
-            official AS (
-                SELECT date, SUM(new_cases)::BIGINT AS new_cases, SUM(new_deaths)::BIGINT AS new_deaths
-                FROM province_cases
-                WHERE ? = 'country' OR (? = 'province' AND province_code = ?)
-                GROUP BY date)
-            SELECT s.date,
-                   COALESCE(o.new_cases, s.new_cases) AS new_cases,
-                   COALESCE(o.new_deaths, s.new_deaths) AS new_deaths,
-                   COALESCE(o.new_cases, s.observed_cases) AS observed_cases,
-                   s.community_cases, s.quarantine_cases, s.imported_cases, s.in_treatment, s.oxygen, s.icu,
-                   s.load_simulated
-            FROM summed s LEFT JOIN official o USING (date)
-            ORDER BY s.date""",
-        area_params(area) + [start, start, end, end, area.level, area.level, area.code],
-    )
+    from data import metrics  # data.metrics builds on this module
+
+    return metrics.of_area(con, area, start, end)[list(DAILY_CASES_COLUMNS)]
+
+
+DAILY_CASES_COLUMNS = ("date", "new_cases", "new_deaths", "observed_cases", "community_cases", "quarantine_cases",
+                       "imported_cases", "in_treatment", "oxygen", "icu", "cases_origin", "load_origin")
 
 
 def official_province_cases(con, province_code: str | None, start=None, end=None) -> pd.DataFrame:
@@ -326,28 +335,17 @@ def official_province_cases(con, province_code: str | None, start=None, end=None
 
 
 def daily_capacity(con, area: Area, start=None, end=None) -> pd.DataFrame:
-    """Beds, ICU, ventilators, oxygen supply and tests of an area per day (simulated in the built-in data)."""
-    return query(
-        con,
-        f"""SELECT b.date,
-                   SUM(b.covid_beds_total)::BIGINT AS covid_beds_total,
-                   SUM(b.covid_beds_occupied)::BIGINT AS covid_beds_occupied,
-                   SUM(b.icu_beds_staffed)::BIGINT AS icu_beds_staffed,
-                   SUM(b.icu_beds_occupied)::BIGINT AS icu_beds_occupied,
-                   SUM(b.ventilators)::BIGINT AS ventilators,
-                   SUM(b.ventilators_in_use)::BIGINT AS ventilators_in_use,
-                   SUM(b.oxygen_supply_m3_per_day) AS oxygen_supply_m3_per_day,
-                   SUM(t.samples)::BIGINT AS samples,
-                   SUM(t.positives)::BIGINT AS positives,
-                   SUM(t.pcr_capacity)::BIGINT AS pcr_capacity,
-                   MIN(b.source) AS source
-            FROM beds b JOIN districts d USING (district_code)
-            LEFT JOIN tests t ON t.date = b.date AND t.district_code = b.district_code
-            WHERE ({AREA_FILTER})
-              AND (?::DATE IS NULL OR b.date >= ?::DATE) AND (?::DATE IS NULL OR b.date <= ?::DATE)
-            GROUP BY b.date ORDER BY b.date""",
-        area_params(area) + [start, start, end, end],
-    )
+    """Beds, ICU, ventilators, oxygen supply and tests of an area per day: the metrics frame's figures
+    (data.metrics); `source` is the origin of the beds."""
+    from data import metrics  # data.metrics builds on this module
+
+    frame = metrics.of_area(con, area, start, end)
+    return frame[list(DAILY_CAPACITY_COLUMNS)].assign(source=frame["beds_origin"].astype("object"))
+
+
+DAILY_CAPACITY_COLUMNS = ("date", "covid_beds_total", "covid_beds_occupied", "icu_beds_staffed", "icu_beds_occupied",
+                          "ventilators", "ventilators_in_use", "oxygen_supply_m3_per_day", "samples", "positives",
+                          "pcr_capacity")
 
 
 def vaccination_coverage(con, area: Area, on: dt.date) -> pd.DataFrame:

@@ -9,37 +9,11 @@ import datetime as dt
 
 import pandas as pd
 
-from data.db import AREA_FILTER, Area, area_params, daily_cases, query
+from data import metrics
+from data.db import AREA_FILTER, Area, area_params, query
 
 _BED_COLUMNS = ["covid_beds_total", "covid_beds_occupied", "icu_beds_staffed", "icu_beds_occupied",
                 "ventilators", "ventilators_in_use"]
-
-
-def unit_capacity(con, area: Area, day: dt.date) -> pd.DataFrame:
-    """Beds of every district in the area on `day`, and of every province in it (summed from its districts).
-
-    Columns: level ('district' | 'province'), code, name, province_name, population, the bed columns of `beds`,
-    oxygen_supply_m3_per_day, source. A district view has no province rows.
-    """
-    sums = ", ".join(f"SUM({c})::BIGINT AS {c}" for c in _BED_COLUMNS)
-    plain = ", ".join(_BED_COLUMNS)
-    return query(
-        con,
-        f"""WITH units AS (
-                SELECT b.*, d.district_name, d.province_code, d.province_name, d.population
-                FROM beds b JOIN districts d USING (district_code)
-                WHERE b.date = ?::DATE AND ({AREA_FILTER}))
-            SELECT 'district' AS level, district_code AS code, district_name AS name, province_name,
-                   population, {plain}, oxygen_supply_m3_per_day, source
-            FROM units
-            UNION ALL
-            SELECT 'province', province_code, ANY_VALUE(province_name), ANY_VALUE(province_name),
-                   SUM(population)::BIGINT, {sums}, SUM(oxygen_supply_m3_per_day), MIN(source)
-            FROM units WHERE ? <> 'district'
-            GROUP BY province_code
-            ORDER BY 1 DESC, 2""",
-        [day, *area_params(area), area.level],
-    )
 
 
 def district_occupancy(con, area: Area, days: list[dt.date]) -> pd.DataFrame:
@@ -96,31 +70,14 @@ def checkpoint_counts(con, area: Area, start: dt.date | None = None, end: dt.dat
 
 
 def response_daily(con, area: Area, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
-    """Per day over the area: F0 (new cases, as data.db.daily_cases gives them), F1, F2, quarantine and
+    """Per day over the area, from the metrics frame (data.metrics): F0 (new cases), F1, F2, quarantine and
     isolation, tests and PCR capacity.
 
-    observed_cases says how many of the F0 were announced by district (the rest are estimated);
-    tracing_source and tests_source say where those columns come from (NULL on days without a row).
+    observed_cases says how many of the F0 are observed (the rest are estimated); tracing_source and
+    tests_source say where those columns come from (NULL on days without a figure).
     """
-    response = query(
-        con,
-        f"""SELECT r.date,
-                   SUM(r.f1_identified)::BIGINT AS f1_identified,
-                   SUM(r.f2_identified)::BIGINT AS f2_identified,
-                   SUM(r.centralized_quarantine)::BIGINT AS centralized_quarantine,
-                   SUM(r.home_isolation)::BIGINT AS home_isolation,
-                   SUM(t.samples)::BIGINT AS samples,
-                   SUM(t.pooled_samples)::BIGINT AS pooled_samples,
-                   SUM(t.positives)::BIGINT AS positives,
-                   SUM(t.pcr_capacity)::BIGINT AS pcr_capacity,
-                   MIN(r.source) AS tracing_source,
-                   MIN(t.source) AS tests_source
-            FROM tracing r JOIN districts d USING (district_code)
-            LEFT JOIN tests t ON t.date = r.date AND t.district_code = r.district_code
-            WHERE ({AREA_FILTER})
-              AND (?::DATE IS NULL OR r.date >= ?::DATE) AND (?::DATE IS NULL OR r.date <= ?::DATE)
-            GROUP BY r.date""",
-        [*area_params(area), start, start, end, end],
-    )
-    cases = daily_cases(con, area, start, end)[["date", "new_cases", "observed_cases"]]
-    return cases.merge(response, on="date", how="left").sort_values("date", ignore_index=True)
+    frame = metrics.of_area(con, area, start, end)
+    columns = ["date", "new_cases", "observed_cases", "f1_identified", "f2_identified", "centralized_quarantine",
+               "home_isolation", "samples", "pooled_samples", "positives", "pcr_capacity"]
+    return frame[columns].assign(tracing_source=frame["tracing_origin"].astype("object"),
+                                 tests_source=frame["tests_origin"].astype("object"))

@@ -333,3 +333,16 @@ SELECT s.date, d.province_code, s.item, ANY_VALUE(s.unit) AS unit,
        SUM(s.stock) AS stock, SUM(s.received) AS received, SUM(s.used) AS used
 FROM supplies s JOIN districts d USING (district_code)
 GROUP BY s.date, d.province_code, s.item;
+
+-- ---------------------------------------------------------------- the classified view (derived, rebuilt)
+-- Written by data/levels.py (`refresh`) at the end of data.build and after every upload or rollback; never
+-- edited by hand. Both are derived: drop them and `python -c "from data import db, levels;
+-- levels.refresh(db.connect())"` writes them again.
+--   weekly_metrics  the metrics frame (data/metrics.py) of every district, province and the country on the Sunday
+--                   of every complete week: unit_level, unit_code, week (Monday), week_end (Sunday), every count,
+--                   7-day sum and rate, and `<figure>_origin` as a rank (0 observed, 1 mixed, 2 estimated,
+--                   3 simulated; data.metrics.origin_word turns it into the word).
+--   levels          ruleset_id, unit_level, unit_code, week, week_end, level (NULL = unknown, grey), label_vi,
+--                   label_en, inputs_origin (the least real origin among the rule set's inputs) and reasons
+--                   (STRUCT: level, table_level, factors[], criteria[] with criterion, input, value, band,
+--                   comparison, threshold, grade, decided and origin).

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from data import simulate
+from indicators.origin import SIMULATED
 
 SEED_OFFSET = 77  # its own generator: the other simulated tables never change when this one does
-SIMULATED = "simulated"
 WHOLE_UNITS = {"set", "piece"}
 RATE_SMOOTHING = 2 / (7 + 1)  # exponential weight of a 7-day mean: the "current rate of use" restocking sees
 

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data.db import COUNTRY, DISTRICT, Area, official_province_cases, query
-from indicators.rulesets import load_ruleset
-from trends.levels import weekly_levels
+from data.db import AREA_FILTER, COUNTRY, COUNTRY_KEY, DISTRICT, Area, area_params, official_province_cases, query
 
-COUNTRY_KEY = "VN"
 
 
 def _dates(start, end) -> list:
@@ -55,8 +52,9 @@ def transmission_series(con, area: Area, start=None, end=None) -> pd.DataFrame:
         con,
         f"""SELECT date, SUM(new_cases_adjusted)::BIGINT AS new_cases, SUM(imported_cases)::BIGINT AS imported_cases,
                    SUM(community_cases)::BIGINT AS community_cases, MAX(split_source) AS split_source
-            FROM cases WHERE {_IN_AREA} AND {_between('date')} GROUP BY date ORDER BY date""",
-        [*_area(area), *_dates(start, end)],
+            FROM cases c JOIN districts d USING (district_code)
+            WHERE ({AREA_FILTER}) AND {_between('date')} GROUP BY date ORDER BY date""",
+        [*area_params(area), *_dates(start, end)],
     )
 
 
@@ -76,34 +74,6 @@ def units(con) -> pd.DataFrame:
            SELECT district_code, 'district', district_name, province_name, province_code, population FROM districts
            ORDER BY unit""",
         [COUNTRY_KEY, COUNTRY],
-    )
-
-
-def unit_cases(con, keys: list[str], start=None, end=None) -> pd.DataFrame:
-    """Daily cases of several units at once (long frame: unit, date, new_cases, observed_cases).
-
-    One query for any mix of the country, provinces and districts, so a comparison of
-    eight units or the small multiples of a province's 30 districts cost one round trip.
-    """
-    provinces = [key for key in keys if len(key) == 2]
-    districts = [key for key in keys if len(key) == 3]
-    want_country = COUNTRY_KEY in keys
-    return query(
-        con,
-        f"""SELECT ? AS unit, date, SUM(new_cases)::BIGINT AS new_cases,
-                   SUM(CASE WHEN source = 'observed' THEN new_cases ELSE 0 END)::BIGINT AS observed_cases
-            FROM province_cases WHERE ? AND {_between('date')} GROUP BY date
-            UNION ALL
-            SELECT province_code, date, new_cases::BIGINT,
-                   (CASE WHEN source = 'observed' THEN new_cases ELSE 0 END)::BIGINT
-            FROM province_cases WHERE province_code = ANY(?::TEXT[]) AND {_between('date')}
-            UNION ALL
-            SELECT district_code, date, new_cases::BIGINT,
-                   (CASE WHEN source = 'observed' THEN new_cases ELSE 0 END)::BIGINT
-            FROM cases WHERE district_code = ANY(?::TEXT[]) AND {_between('date')}
-            ORDER BY unit, date""",
-        [COUNTRY_KEY, want_country, *_dates(start, end), provinces, *_dates(start, end),
-         districts, *_dates(start, end)],
     )
 
 
@@ -147,42 +117,3 @@ def vaccination_snapshots(con, area: Area, start=None, end=None) -> pd.DataFrame
             GROUP BY date ORDER BY date""",
         [area.level != DISTRICT, area.code, area.code, *_dates(start, end)],
     )
-
-
-_IN_AREA = """district_code IN (SELECT district_code FROM districts
-                                  WHERE ? = 'country' OR (? = 'province' AND province_code = ?)
-                                     OR (? = 'district' AND district_code = ?))"""
-
-
-def _area(area: Area) -> list:
-    return [area.level, area.level, area.code, area.level, area.code]
-
-
-def area_tables(con, area: Area, start=None, end=None) -> dict[str, pd.DataFrame]:
-    """The tables indicators.inputs.district_inputs reads, cut to the districts of one area and a period.
-
-    Vaccinations start three weeks earlier: coverage carries the last weekly report forward, so the
-    first days of the period need the report before it.
-    """
-    frames = {
-        name: query(con, f"SELECT * FROM {name} WHERE {_IN_AREA} AND {_between('date')} ORDER BY date",
-                    [*_area(area), *_dates(start, end)])
-        for name in ("cases", "beds", "tests")
-    }
-    early = pd.Timestamp(start) - pd.Timedelta(days=21) if start is not None else None
-    frames["vaccinations"] = query(
-        con, f"SELECT * FROM vaccinations WHERE {_IN_AREA} AND {_between('date')}", [*_area(area), *_dates(early, end)])
-    frames["districts"] = query(con, f"SELECT * FROM districts WHERE {_IN_AREA} ORDER BY district_code", _area(area))
-    frames["population_by_age"] = query(con, f"SELECT * FROM population_by_age WHERE {_IN_AREA}", _area(area))
-    return frames
-
-
-def area_recent_levels(con, area: Area, day, ruleset_id: str, weeks: int = 2) -> pd.DataFrame:
-    """The level of one area (a district, or a province or the country on its districts' summed inputs) in
-    the last `weeks` complete weeks up to `day`: week_start, level (<NA> unknown), inputs_source.
-
-    Reads only the area's districts over those weeks, so the Overview shows it in a fraction of a second.
-    """
-    start = pd.Timestamp(day) - pd.Timedelta(days=7 * (weeks + 1) + 6)
-    weekly = weekly_levels(area_tables(con, area, start.date(), day), area.level, load_ruleset(ruleset_id))
-    return weekly.tail(weeks).reset_index(drop=True)

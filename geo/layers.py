@@ -13,7 +13,7 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from indicators.rulesets import UNKNOWN_COLOR  # the one grey of "no data": never a level's colour
+from indicators.levelstyle import UNKNOWN_COLOR
 
 UNITS_LAYER = "units"
 BORDERS_LAYER = "borders"

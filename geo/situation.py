@@ -10,24 +10,11 @@ import plotly.graph_objects as go
 
 from charts import base_layout
 from geo.tooltips import criteria_entries
+from indicators.engine import origin_note
 from i18n import fmt_date, fmt_int, t
 from indicators.formatting import format_number, format_threshold
-from indicators.rulesets import UNKNOWN_COLOR, YES_NO_LABEL, Criterion, RuleSet
-
-
-def level_colors(levels: pd.Series, ruleset: RuleSet, colorblind: bool = False) -> pd.Series:
-    """The colour of each level in the official or the colour-blind-safe palette; grey where unknown."""
-    palette = {level.number: level.color_colorblind if colorblind else level.color for level in ruleset.levels}
-    return levels.map(palette).astype("object").where(levels.notna(), UNKNOWN_COLOR).astype("str")
-
-
-def no_data_label(lang: str) -> str:
-    return t("common.no_data", lang).capitalize()
-
-
-def level_label(number, ruleset: RuleSet, lang: str) -> str:
-    """The level's label, or "no data" (grey) for an unknown level."""
-    return no_data_label(lang) if pd.isna(number) else ruleset.level(int(number)).label(lang)
+from indicators import levelstyle, origin as origin_
+from indicators.rulesets import YES_NO_LABEL, Criterion, RuleSet
 
 
 def short_label(label: str) -> str:
@@ -40,9 +27,9 @@ def legend(levels: pd.Series, ruleset: RuleSet, lang: str, colorblind: bool = Fa
     counts = levels.value_counts(dropna=False)
     ordered = sorted(ruleset.levels, key=lambda level: level.number)
     rows = [{"number": level.number, "label": level.label(lang),
-             "color": level.color_colorblind if colorblind else level.color,
+             "color": levelstyle.color(level.number, ruleset, colorblind),
              "count": int(counts.get(level.number, 0))} for level in ordered]
-    rows.append({"number": pd.NA, "label": no_data_label(lang), "color": UNKNOWN_COLOR,
+    rows.append({"number": pd.NA, "label": ruleset.unknown_label(lang), "color": levelstyle.UNKNOWN_COLOR,
                  "count": int(levels.isna().sum())})
     return pd.DataFrame(rows)
 
@@ -67,15 +54,12 @@ def legend_html(table: pd.DataFrame, lang: str) -> str:
     return f"<div style='display:flex;flex-wrap:wrap;font-size:15px;line-height:1.7'>{chips}</div>"
 
 
-SOURCE_COLORS = {"observed": "#2E7D32", "estimated": "#1565C0", "mixed": "#1565C0", "simulated": "#E65100"}
-
-
 def figures_html(rows: list[tuple[str, str, str]], lang: str) -> str:
     """A compact table of (label, value, origin) for a narrow panel: every figure says where it comes from."""
     cells = "".join(
         f"<tr><td style='padding:3px 8px 3px 0;color:#333'>{escape(label)}</td>"
         f"<td style='padding:3px 8px;text-align:right;font-weight:600;white-space:nowrap'>{escape(value)}</td>"
-        f"<td style='padding:3px 0;font-size:12px;color:{SOURCE_COLORS.get(origin, '#E65100')}'>"
+        f"<td style='padding:3px 0;font-size:12px;color:{origin_.COLORS.get(origin, origin_.COLORS[origin_.SIMULATED])}'>"
         f"{escape(t(f'common.source_{origin}', lang))}</td></tr>"
         for label, value, origin in rows)
     return f"<table style='border-collapse:collapse;font-size:14px;width:100%'>{cells}</table>"
@@ -84,7 +68,7 @@ def figures_html(rows: list[tuple[str, str, str]], lang: str) -> str:
 def changes_html(changes: pd.DataFrame, ruleset: RuleSet, lang: str, colorblind: bool = False) -> str:
     """'▲ Huyện Nậm Pồ (Tỉnh Điện Biên): ■ Cấp 2 → ■ Cấp 3 — what moved', one line per unit, for st.html.
     `changes` is a level_changes result with name and province added."""
-    colors = {level.number: level.color_colorblind if colorblind else level.color for level in ruleset.levels}
+    colors = levelstyle.palette(ruleset, colorblind)
     lines = []
     for name, province, before, after, step, reason in zip(
             changes["name"], changes["province"], changes["previous"], changes["level"], changes["step"],
@@ -133,8 +117,20 @@ def moved_reasons(previous: list[dict], current: list[dict], ruleset: RuleSet, l
         text = f"{criterion.label(lang)}: {was} → {_value_text(entry['value'], criterion, lang)}"
         if entry["comparison"] is not None and entry["threshold"] is not None:
             text += f" ({entry['comparison']} {format_threshold(entry['threshold'], lang)})"
-        moved.append(text)
+        moved.append(text + origin_note(entry, lang))
     return moved
+
+
+def change_origin_note(previous: list[dict], current: list[dict], lang: str) -> str:
+    """In words, when a level change rests only (or partly) on inputs that are not plainly observed."""
+    before = {entry["criterion"]: entry for entry in previous}
+    moved = [entry.get("origin") for entry in current
+             if entry["criterion"] in before and before[entry["criterion"]]["band"] != entry["band"]]
+    if moved and all(origin == origin_.SIMULATED for origin in moved):
+        return t("reasons.change_only_simulated", lang)
+    if any(origin and not origin_.is_real(origin) for origin in moved):
+        return t("reasons.change_partly_not_real", lang)
+    return ""
 
 
 def level_changes(current: pd.DataFrame, previous: pd.DataFrame, ruleset: RuleSet, lang: str) -> pd.DataFrame:
@@ -146,16 +142,19 @@ def level_changes(current: pd.DataFrame, previous: pd.DataFrame, ruleset: RuleSe
     changed = both[both["level"].notna() & both["level_previous"].notna() & (both["level"] != both["level_previous"])]
     changed = changed.assign(step=(changed["level"] - changed["level_previous"]).astype("int64"))
     changed = changed.sort_values(["level", "step"], ascending=False)
-    reasons = ["; ".join(moved_reasons(old, new, ruleset, lang)) for old, new in
-               zip(criteria_entries(changed["reasons_previous"]), criteria_entries(changed["reasons"]))]
+    pairs = list(zip(criteria_entries(changed["reasons_previous"]), criteria_entries(changed["reasons"])))
+    reasons = [" ".join(filter(None, ["; ".join(moved_reasons(old, new, ruleset, lang)),
+                                      change_origin_note(old, new, lang)])) for old, new in pairs]
     return pd.DataFrame({"code": changed.index, "previous": changed["level_previous"].to_numpy(),
                          "level": changed["level"].to_numpy(), "step": changed["step"].to_numpy(),
                          "reason": reasons})
 
 
 def reasoning_table(reasons: dict | None, ruleset: RuleSet, lang: str) -> pd.DataFrame:
-    """One row per criterion of a unit's week: criterion, value, band (the rule's comparison), decided."""
-    columns = [t("map.criterion", lang), t("map.value", lang), t("map.band", lang), t("map.decided", lang)]
+    """One row per criterion of a unit's week: criterion, value, band (the rule's comparison), decided, and the
+    origin of its input (a reason resting on simulated or estimated figures says so)."""
+    columns = [t("map.criterion", lang), t("map.value", lang), t("map.band", lang), t("map.decided", lang),
+               t("reasons.origin_column", lang)]
     if not reasons:
         return pd.DataFrame(columns=columns)
     rows = []
@@ -163,7 +162,8 @@ def reasoning_table(reasons: dict | None, ruleset: RuleSet, lang: str) -> pd.Dat
         criterion = ruleset.criterion(entry["criterion"])
         rows.append([criterion.label(lang), _value_text(entry["value"], criterion, lang),
                      criterion.band_label(entry["band"] - 1, lang) if entry["band"] is not None else "—",
-                     "✔" if entry["decided"] else ""])
+                     "✔" if entry["decided"] else "",
+                     t(f"common.source_{entry['origin']}", lang) if entry.get("origin") else ""])
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -14,7 +14,8 @@ import pyarrow.compute as pc
 
 from i18n import t
 from indicators.engine import criterion_text
-from indicators.rulesets import UNKNOWN_COLOR, RuleSet
+from indicators.levelstyle import UNKNOWN_COLOR
+from indicators.rulesets import RuleSet
 
 FIELDS = ("name", "province", "level", "swatch", "reasons", "note")
 
@@ -77,7 +78,7 @@ def unit_tooltip_fields(units: pd.DataFrame, classified: pd.DataFrame, colors: p
     return pd.DataFrame({
         "name": rows["name"],
         "province": rows["province_name"],
-        "level": labels.where(labels.notna(), t("common.no_data", lang)),
+        "level": labels.where(labels.notna(), ruleset.unknown_label(lang)),
         "swatch": colors.reindex(rows.index).fillna(UNKNOWN_COLOR),
         "reasons": ["\n".join(f"• {text}" for text in deciding_reasons(entries, ruleset, lang))
                     for entries in criteria_entries(found["reasons"])],

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo import layers, shapes, situation, tooltips
+from indicators import levelstyle
 from indicators.rulesets import RuleSet
 
 COUNTRY = "country"
@@ -42,7 +43,7 @@ def unit_styles(units: pd.DataFrame, classified: pd.DataFrame, ruleset: RuleSet,
     """code, color and the tooltip's fields of each unit (`units`: code, name, province_name, approximate;
     `classified`: an engine.classify result indexed by code, possibly missing some units)."""
     shown = classified.reindex(units["code"])
-    colors = situation.level_colors(shown["level"], ruleset, colorblind)
+    colors = levelstyle.colors(shown["level"], ruleset, colorblind)
     fields = tooltips.unit_tooltip_fields(units, shown, colors, ruleset, lang)
     return fields.assign(color=colors).rename_axis("code").reset_index()
 

@@ -17,7 +17,8 @@ def compare(province_inputs: pd.DataFrame, announced: pd.DataFrame, ruleset: Rul
     """One row per announced (date, province): announced_date, province_code, announced (level), level (the
     rule set's, from the data the announcement rests on: engine.data_day), ruleset, agrees.
 
-    province_inputs: daily province inputs (indicators.inputs.aggregate_inputs) covering the announced dates.
+    province_inputs: the daily metrics frame of the provinces (data.metrics.daily, unit_code renamed province_code)
+    covering the announced dates.
     announced: [announced_date, province_code, level]. overrides: {province_code: rule-set id} for the provinces
     that assessed with their own file (e.g. {"79": "vn-2021-qd4800-hcm"}).
     """

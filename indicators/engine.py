@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from indicators import origin as origins_
 from indicators.formatting import format_number, format_threshold
-from indicators.rulesets import UNKNOWN_COLOR, UNKNOWN_LABEL, YES_NO_LABEL, Criterion, RuleSet, load_ruleset
+from i18n import t
+from indicators.rulesets import YES_NO_LABEL, Criterion, RuleSet, load_ruleset
 
 class MissingInputError(KeyError):
     """The frame lacks an input column the rule set needs (a typo would otherwise make every row grey)."""
@@ -85,10 +87,12 @@ def _factor_bounds(graded: list[_Graded], criteria: list[Criterion]) -> tuple[np
     return low, high
 
 
-def classify(frame: pd.DataFrame, ruleset: RuleSet | str, *, colorblind: bool = False) -> pd.DataFrame:
-    """Level, labels, colour and structured reasons for every row; same index as `frame`.
+def classify(frame: pd.DataFrame, ruleset: RuleSet | str) -> pd.DataFrame:
+    """Level, labels and structured reasons for every row; same index as `frame`.
 
-    `level` is nullable Int64 (<NA> = unknown, grey). `label_vi`, `label_en` and `color` are categoricals.
+    `level` is nullable Int64 (<NA> = unknown, grey). `label_vi` and `label_en` are categoricals (colours:
+    indicators.levelstyle). Where the frame carries `<input>_origin` columns (the metrics frame does), each
+    criterion entry says the origin of its input in `origin`.
     `reasons` holds one dict per row: {"level", "table_level", "factors": [{factor, grade}],
     "criteria": [{criterion, input, value, band (1-based), comparison, threshold, grade, decided}]}.
     A criterion "decided" when it set its factor's grade, or, for an added criterion, raised the level.
@@ -127,16 +131,15 @@ def classify(frame: pd.DataFrame, ruleset: RuleSet | str, *, colorblind: bool = 
 
     codes = np.where(known, level_low - min(numbers), -1)
     levels_sorted = sorted(ruleset.levels, key=lambda level: level.number)
-    colors = [level.color_colorblind if colorblind else level.color for level in levels_sorted]
     result = pd.DataFrame({
         "level": pd.arrays.IntegerArray(np.where(known, level_low, 0).astype("int64"), ~known),
-        "label_vi": _categorical(codes, [level.label_vi for level in levels_sorted], UNKNOWN_LABEL["vi"]),
-        "label_en": _categorical(codes, [level.label_en for level in levels_sorted], UNKNOWN_LABEL["en"]),
-        "color": _categorical(codes, colors, UNKNOWN_COLOR),
+        "label_vi": _categorical(codes, [level.label_vi for level in levels_sorted], ruleset.unknown_label("vi")),
+        "label_en": _categorical(codes, [level.label_en for level in levels_sorted], ruleset.unknown_label("en")),
     }, index=frame.index)
     level = np.where(known, level_low, -1)
-    result["reasons"] = pd.Series(_reasons_array(ruleset, graded, decided, factor_grades, table_level, level),
-                                  index=frame.index)
+    input_origins = {c.id: _origin_codes(frame, c) for c in ruleset.criteria}
+    result["reasons"] = pd.Series(_reasons_array(ruleset, graded, decided, factor_grades, table_level, level,
+                                                 input_origins), index=frame.index)
     return result
 
 
@@ -163,11 +166,20 @@ def classify_on(daily: pd.DataFrame, ruleset: RuleSet | str, days, *, date: str 
 def _categorical(codes: np.ndarray, per_level: list[str], unknown: str) -> pd.Categorical:
     """Labels as categoricals: 750k rows cost a code each, not a Python string each.
 
-    `codes` index `per_level` (-1: unknown); levels may share a value (e.g. a colour).
+    `codes` index `per_level` (-1: unknown); levels may share a value.
     """
     distinct = list(dict.fromkeys([*per_level, unknown]))
     lookup = np.array([distinct.index(value) for value in [*per_level, unknown]])
     return pd.Categorical.from_codes(lookup[codes], categories=distinct)  # code -1 takes the last: unknown
+
+
+def _origin_codes(frame: pd.DataFrame, criterion: Criterion) -> np.ndarray:
+    """Rank of the origin of a criterion's input per row (indicators.origin.ORIGINS; -1 unknown)."""
+    column = f"{criterion.input}_origin"
+    if column not in frame.columns:
+        return np.full(len(frame), -1, dtype=np.int8)
+    ranks = frame[column].astype("object").map(origins_.RANK)
+    return ranks.fillna(-1).to_numpy(dtype=np.int8)
 
 
 def _dictionary(indices: np.ndarray, words: list[str], valid: np.ndarray | None = None) -> pa.Array:
@@ -177,7 +189,7 @@ def _dictionary(indices: np.ndarray, words: list[str], valid: np.ndarray | None 
 
 def _reasons_array(ruleset: RuleSet, graded: dict[str, _Graded], decided: dict[str, np.ndarray],
                    factor_grades: list[np.ndarray], table_level: np.ndarray,
-                   level: np.ndarray) -> pd.arrays.ArrowExtensionArray:
+                   level: np.ndarray, input_origins: dict[str, np.ndarray]) -> pd.arrays.ArrowExtensionArray:
     """Per-row reasons built column-wise in Arrow: no Python object per row, yet each row reads as a dict."""
     rows = len(table_level)
     criteria = ruleset.criteria
@@ -199,6 +211,7 @@ def _reasons_array(ruleset: RuleSet, graded: dict[str, _Graded], decided: dict[s
     values = interleave([graded[c.id].values for c in criteria])
     grades = interleave([graded[c.id].grade for c in criteria])
     criterion_index = np.tile(np.arange(len(criteria)), rows)
+    origin_codes = interleave([input_origins[c.id] for c in criteria])
     criteria_struct = pa.StructArray.from_arrays([
         _dictionary(criterion_index, [c.id for c in criteria]),
         _dictionary(criterion_index, [c.input for c in criteria]),
@@ -208,7 +221,8 @@ def _reasons_array(ruleset: RuleSet, graded: dict[str, _Graded], decided: dict[s
         pa.array(threshold_values, mask=np.isnan(threshold_values) | ~band_valid),
         pa.array(grades.astype(np.int8), mask=grades < 0),
         pa.array(interleave([decided[c.id] for c in criteria])),
-    ], names=["criterion", "input", "value", "band", "comparison", "threshold", "grade", "decided"])
+        _dictionary(np.maximum(origin_codes, 0), list(origins_.ORIGINS), origin_codes >= 0),
+    ], names=["criterion", "input", "value", "band", "comparison", "threshold", "grade", "decided", "origin"])
     offsets = pa.array(np.arange(0, rows * len(criteria) + 1, len(criteria), dtype=np.int32))
 
     factor_values = interleave(factor_grades)
@@ -229,35 +243,35 @@ def _reasons_array(ruleset: RuleSet, graded: dict[str, _Graded], decided: dict[s
 
 # ------------------------------------------------------------------------------------------- as text
 
-_WORDS = {
-    "vi": {"no_data": "không có số liệu", "not_declared": "không (chưa công bố)", "decided_by": "Căn cứ",
-           "others": "Tiêu chí khác", "missing": "thiếu số liệu"},
-    "en": {"no_data": "no data", "not_declared": "no (not declared)", "decided_by": "Decided by",
-           "others": "Other criteria", "missing": "missing data"},
-}
+def origin_note(entry: dict, lang: str = "vi") -> str:
+    """' (số liệu mô phỏng)' when a criterion's input is not plainly observed, else ''."""
+    origin = entry.get("origin")
+    return f" ({t(f'reasons.rests_on_{origin}', lang)})" if origin and not origins_.is_real(origin) else ""
 
 
 def criterion_text(entry: dict, criterion: Criterion, lang: str = "vi") -> str:
-    """'Ca mắc mới tại cộng đồng: 52,3 ca/100.000 dân/7 ngày (≥ 50)'."""
+    """'Ca mắc mới tại cộng đồng: 52,3 ca/100.000 dân/7 ngày (≥ 50)', with the origin of its input when that
+    is simulated or estimated."""
     label = criterion.label(lang)
     if entry["value"] is None:
-        missing = _WORDS[lang]["not_declared" if entry["band"] is not None else "no_data"]
+        missing = t("reasons.not_declared" if entry["band"] is not None else "reasons.no_data", lang)
         return f"{label}: {missing}"
     if criterion.kind == "yes_no":
-        return f"{label}: {YES_NO_LABEL[lang][entry['band'] - 1]}"
+        return f"{label}: {YES_NO_LABEL[lang][entry['band'] - 1]}{origin_note(entry, lang)}"
     unit = criterion.unit(lang)
     value = format_number(entry["value"], lang) + (unit if unit == "%" else f" {unit}" if unit else "")
-    return f"{label}: {value} ({entry['comparison']} {format_threshold(entry['threshold'], lang)})"
+    return (f"{label}: {value} ({entry['comparison']} {format_threshold(entry['threshold'], lang)})"
+            f"{origin_note(entry, lang)}")
 
 
 def reasons_text(reasons: dict, ruleset: RuleSet, lang: str = "vi") -> str:
     """Short human explanation of one row's level, deciding criteria first."""
-    words = _WORDS[lang]
+    words = {key: t(f"reasons.{key}", lang) for key in ("decided_by", "others", "missing")}
     entries = [(entry, ruleset.criterion(entry["criterion"])) for entry in reasons["criteria"]]
     decided = [criterion_text(e, c, lang) for e, c in entries if e["decided"]]
     if reasons["level"] is None:
         missing = [c.label(lang) for e, c in entries if e["value"] is None and e["band"] is None]
-        return f"{UNKNOWN_LABEL[lang]}: {words['missing']} – {', '.join(missing)}."
+        return f"{ruleset.unknown_label(lang)}: {words['missing']} – {', '.join(missing)}."
     others = [criterion_text(e, c, lang) for e, c in entries if not e["decided"]]
     text = f"{words['decided_by']}: {'; '.join(decided)}."
     return text + (f" {words['others']}: {'; '.join(others)}." if others else "")

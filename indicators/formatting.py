@@ -2,8 +2,6 @@
 
 import math
 
-LANGUAGES = ("vi", "en")
-
 
 def format_number(value: float | int | None, lang: str = "vi", decimals: int = 1) -> str:
     """Fixed number of decimals, grouped thousands; '–' for a missing value so gaps are visible, not zero."""

@@ -14,7 +14,6 @@ import pandas as pd
 UNIT = "district_code"
 DATE = "date"
 PER_100K = 100_000
-HIGH_RISK_FULL_TARGET_PCT = 80.0  # high-risk groups (here: people aged >= 50) fully vaccinated, national target
 CENSUS_BAND_YEARS = 5
 
 
@@ -81,13 +80,6 @@ def to_long(wide: pd.DataFrame, name: str, *, unit: str = UNIT, date: str = DATE
     })
 
 
-def _along(frame: pd.DataFrame, value: str, unit: str, date: str, compute) -> pd.Series:
-    """Compute on the wide table, answer in `frame`'s row order and index."""
-    wide = compute(to_wide(frame, value, unit=unit, date=date))
-    row, column, _ = _grid(frame, unit, date, wide.index, wide.columns)
-    return pd.Series(wide.to_numpy()[row, column], index=frame.index, name=value)
-
-
 # ------------------------------------------------------------------------------- wide-table metrics
 
 def rolling_sum_wide(wide: pd.DataFrame, window: int = 7) -> pd.DataFrame:
@@ -103,83 +95,11 @@ def rolling_sum_wide(wide: pd.DataFrame, window: int = 7) -> pd.DataFrame:
     return pd.DataFrame(sums, index=wide.index, columns=wide.columns)
 
 
-def change_pct(current, previous):
-    """Change against the previous period in %; unknown when the previous period had none."""
-    return (current / previous.where(previous > 0) - 1) * 100
-
-
-def growth_rate_from_sums(current, previous, days: int = 7):
-    """Exponential growth rate per day between two consecutive `days`-day sums: ln(current/previous)/days."""
-    return np.log(current.where(current > 0) / previous.where(previous > 0)) / days
-
-
 # ------------------------------------------------------------------------------- long-frame metrics
-
-def rolling_sum(frame: pd.DataFrame, value: str, *, window: int = 7, unit: str = UNIT,
-                date: str = DATE) -> pd.Series:
-    return _along(frame, value, unit, date, lambda wide: rolling_sum_wide(wide, window))
-
-
-def rolling_mean(frame: pd.DataFrame, value: str, *, window: int = 7, unit: str = UNIT,
-                 date: str = DATE) -> pd.Series:
-    """Trailing average over `window` days (e.g. of a current count such as patients on oxygen)."""
-    return _along(frame, value, unit, date, lambda wide: rolling_sum_wide(wide, window) / window)
-
-
-def _week_pair(wide: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    this_week = rolling_sum_wide(wide)
-    return this_week, this_week.shift(7)
-
-
-def week_on_week_change_pct(frame: pd.DataFrame, value: str, *, unit: str = UNIT, date: str = DATE) -> pd.Series:
-    """Last 7 days against the 7 before, in %."""
-    return _along(frame, value, unit, date, lambda wide: change_pct(*_week_pair(wide)))
-
-
-def growth_rate(frame: pd.DataFrame, value: str, *, unit: str = UNIT, date: str = DATE) -> pd.Series:
-    """Daily exponential growth rate of the 7-day sum (see `growth_rate_from_sums`)."""
-    return _along(frame, value, unit, date, lambda wide: growth_rate_from_sums(*_week_pair(wide)))
-
-
-def doubling_time_days(rate):
-    """ln 2 / growth rate while growing; unknown otherwise (Series or DataFrame)."""
-    return np.log(2) / rate.where(rate > 0)
-
-
-def halving_time_days(rate):
-    """ln 2 / −growth rate while declining; unknown otherwise."""
-    return doubling_time_days(-rate)
-
-
-def per_100k(count, population):
-    """count per 100,000 people; a population of 0 or missing gives NaN, never infinity.
-
-    Series align on the index; a wide table divided by a population Series by unit aligns on columns.
-    """
-    return count * PER_100K / population.where(population > 0)
-
 
 def ratio_pct(numerator, denominator):
     """100 × numerator / denominator; unknown when the denominator is 0 or missing."""
     return 100 * numerator / denominator.where(denominator > 0)
-
-
-def positivity_pct(positives, samples):
-    """Test positivity: share of tested samples that were positive, in % (use 7-day sums of both).
-
-    Not named test_…: pytest would collect it wherever it is imported into a test module.
-    """
-    return ratio_pct(positives, samples)
-
-
-def occupancy_pct(occupied, total):
-    """Share of beds in use, in %."""
-    return ratio_pct(occupied, total)
-
-
-def vacant_per_100k(total, occupied, population):
-    """Vacant beds per 100,000 people (over-occupancy counts as no vacant bed, not a negative one)."""
-    return per_100k((total - occupied).clip(lower=0), population)
 
 
 # ------------------------------------------------------------------------------- population and coverage

@@ -34,8 +34,9 @@ LOCAL_DIR_ENV = "INDICATORS_LOCAL_RULES"
 # The rule set the pages, the briefing and the report open with: Resolution 128/NQ-CP with Decision
 # 4800/QĐ-BYT, the levels provinces assessed from October 2021.
 DEFAULT_RULESET = "vn-2021-qd4800"
-UNKNOWN_COLOR = "#9E9E9E"
-UNKNOWN_LABEL = {"vi": "Chưa xác định", "en": "Unknown"}
+# What a level that cannot be judged is called unless a rule set names it (`unknown_label_vi/_en`): grey
+# "no data", never a level. Its colour is indicators.levelstyle.UNKNOWN_COLOR.
+UNKNOWN_LABEL = {"vi": "Không có số liệu", "en": "No data"}
 YES_NO_LABEL = {"vi": ("không", "có"), "en": ("no", "yes")}
 
 UNIT_LEVELS = ("commune", "district", "province", "country")
@@ -136,10 +137,6 @@ class Factor:
     def label(self, lang: str) -> str:
         return self.label_vi if lang == "vi" else self.label_en
 
-    def grade_label(self, grade: int, lang: str) -> str:
-        labels = self.grade_labels_vi if lang == "vi" else self.grade_labels_en
-        return labels[grade] if labels else str(grade)
-
 
 @dataclass(frozen=True, eq=False)
 class RuleSet:
@@ -160,9 +157,15 @@ class RuleSet:
     extends: str | None = None
     rests_on: str = "day"  # "day": a level announced on day D rests on the data to D; "last_week": on the last
                            # complete reporting week (Monday to Sunday) before D
+    unknown_label_vi: str = UNKNOWN_LABEL["vi"]
+    unknown_label_en: str = UNKNOWN_LABEL["en"]
 
     def name(self, lang: str) -> str:
         return self.name_vi if lang == "vi" else self.name_en
+
+    def unknown_label(self, lang: str) -> str:
+        """The one name of a level that cannot be judged (grey)."""
+        return self.unknown_label_vi if lang == "vi" else self.unknown_label_en
 
     def level(self, number: int) -> Level:
         return next(level for level in self.levels if level.number == number)
@@ -442,6 +445,8 @@ def _parse_ruleset(data: dict, path: Path) -> RuleSet:
         table=table_array, add=tuple(combine.get_list("add", str, [])),
         notes_vi=entry.get("notes_vi", str, ""), notes_en=entry.get("notes_en", str, ""), path=path,
         rests_on=_rests_on(entry, entry.get("rests_on", str, "day")),
+        unknown_label_vi=entry.get("unknown_label_vi", str, UNKNOWN_LABEL["vi"]),
+        unknown_label_en=entry.get("unknown_label_en", str, UNKNOWN_LABEL["en"]),
     )
     combine.done()
     entry.done()

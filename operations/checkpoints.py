@@ -14,7 +14,7 @@ import pandas as pd
 
 from i18n import fmt_date, fmt_int, fmt_pct, t
 from operations import parameters
-from operations.capacity import percent
+from indicators.metrics import ratio_pct as percent
 
 COUNTS = ["people_in", "people_out", "vehicles", "from_outbreak_areas", "declared", "tested", "positive", "quarantined"]
 NOTE_KINDS = ("positive", "flow_surge", "untested")
@@ -97,7 +97,7 @@ def note_text(note: pd.Series, lang: str) -> str:
 
 
 def end_of_day_report(summary: pd.Series, notes: pd.DataFrame, names: dict[str, str], title: str, day,
-                      source: str, lang: str) -> str:
+                      source: str | None, lang: str) -> str:
     """The end-of-day report of one checkpoint or all (Markdown): the day's totals, then the risk notes."""
     lines = [f"### {t('checkpoints.report_heading', lang, name=title, date=fmt_date(day, lang))}", ""]
     for column in COUNTS:
@@ -110,5 +110,5 @@ def end_of_day_report(summary: pd.Series, notes: pd.DataFrame, names: dict[str, 
     for note in notes.itertuples(index=False):
         note = pd.Series(note._asdict())
         lines.append(f"- {names.get(note['checkpoint_id'], note['checkpoint_id'])}: {note_text(note, lang)}")
-    lines += ["", f"_{t(f'common.source_{source}', lang)}_"]
+    lines += ["", f"_{t(f'common.source_{source}', lang) if source else t('common.no_data', lang)}_"]
     return "\n".join(lines)

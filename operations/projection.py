@@ -54,3 +54,29 @@ def project(start: pd.Timestamp, occupied: float, growth: float, horizon: int) -
     day = np.arange(horizon + 1)
     return pd.DataFrame({"date": pd.Timestamp(start) + pd.to_timedelta(day, unit="D"), "day": day,
                          "occupied": occupied * (1 + growth) ** day})
+
+
+# (occupied column, capacity column, label) of the two resources projected
+RESOURCES = (("covid_beds_occupied", "covid_beds_total", "beds"), ("icu_beds_occupied", "icu_beds_staffed", "icu"))
+
+
+def district_projection(occupancy: pd.DataFrame, names: pd.Series, day, window: int) -> pd.DataFrame:
+    """Per district, the growth of occupied beds and ICU beds over `window` days and the days until each is full,
+    soonest first; districts that never fill are left out.
+
+    `occupancy`: date, district_code and the bed columns on the first and the last day of the window
+    (data.operations.district_occupancy); `names`: district names by code. Columns: district_code, name,
+    growth_beds, days_beds, occupied_beds ('12 / 40'), and the same for icu.
+    """
+    wide = occupancy.pivot(index="date", columns="district_code")
+    wide.index = pd.to_datetime(wide.index)
+    latest = occupancy[pd.to_datetime(occupancy["date"]) == pd.Timestamp(day)].set_index("district_code")
+    per_district = pd.DataFrame({"name": names.reindex(latest.index)}, index=latest.index)
+    for occupied, capacity, label in RESOURCES:
+        growth = daily_growth(wide[occupied], window).reindex(latest.index)
+        per_district[f"growth_{label}"] = growth * 100
+        per_district[f"days_{label}"] = days_until_full(latest[occupied], latest[capacity], growth)
+        per_district[f"occupied_{label}"] = latest[occupied].astype(str) + " / " + latest[capacity].astype(str)
+    per_district = per_district.replace([np.inf], np.nan).reset_index()
+    soon = per_district[per_district[["days_beds", "days_icu"]].notna().any(axis=1)]
+    return soon.sort_values(["days_beds", "days_icu"], na_position="last")

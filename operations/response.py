@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from operations import parameters
-from operations.capacity import percent
+from indicators.metrics import ratio_pct as percent
 
 PRESENT = {"centralized_quarantine": "centralized_days", "home_isolation": "home_days"}
 

@@ -14,6 +14,7 @@ from html import escape
 import streamlit as st
 
 from i18n import fmt_date, t
+from indicators import origin
 from indicators.rulesets import DEFAULT_RULESET, list_rulesets
 from reports import briefing, daily, layout
 from reports.document import to_docx, to_markdown
@@ -90,7 +91,7 @@ def draw_metrics(metrics: Metrics, lang: str) -> None:
         f"<div class='briefing-tile' role='group' aria-label='{escape(figure.label)}'>"
         f"<div class='briefing-label'>{escape(figure.label)}</div>"
         f"<div class='briefing-value'>{escape(figure.value)}</div>"
-        f"<div class='briefing-note' style='color:{layout.ORIGIN_COLORS.get(figure.source, layout.COLORS['muted'])}'>"
+        f"<div class='briefing-note' style='color:{origin.COLORS.get(figure.source, layout.COLORS['muted'])}'>"
         f"{escape(' · '.join(filter(None, [figure.note, origin_label(figure.source, lang)])))}</div></div>"
         for figure in metrics.figures)
     columns = min(layout.TILES_PER_ROW, len(metrics.figures))

@@ -10,9 +10,9 @@ import streamlit as st
 
 from i18n import fmt_int, fmt_number, fmt_pct, t
 from operations import figures, parameters
-from operations.capacity import crossing, surge_table
+from operations.capacity import crossing, surge_criteria, surge_table
 from operations.oxygen import default_mix, plan_oxygen
-from operations.projection import daily_growth, days_until_full, doubling_days, project
+from operations.projection import daily_growth, days_until_full, district_projection, doubling_days, project
 from ui import cached, operations as ops_ui, state, url, widgets
 
 HISTORY_DAYS = 120
@@ -24,14 +24,13 @@ widgets.page_header("capacity.title", selection)
 st.info(t("common.simulated_notice", lang), icon="ℹ️")
 
 series = cached.daily_capacity(area, day - dt.timedelta(days=HISTORY_DAYS), day)
-population = cached.area_population(area)
-if series.empty or pd.Timestamp(series["date"].max()).date() != day:
+today = cached.metrics_on_day(area, day)
+if series.empty or pd.isna(today.get("covid_beds_total")):
     st.warning(t("capacity.no_beds", lang))
     st.stop()
-today = series.iloc[-1]
-source = today["source"]
-area_row = surge_table(pd.DataFrame([today]).assign(population=population)).iloc[0]
-limits = settings["surge"]
+source = today["beds_origin"]
+area_row = surge_table(pd.DataFrame([today])).iloc[0]
+limits = {flag: criterion.thresholds[0] for flag, criterion in surge_criteria().items()}
 
 
 def days_text(days: float) -> str:
@@ -55,19 +54,19 @@ row = st.columns([1.5, 1, 1, 1.25])  # room for "47.223 / 67.393" without cuttin
 with row[0]:
     ops_ui.metric(t("capacity.covid_beds", lang),
                   f"{fmt_int(today['covid_beds_occupied'], lang)} / {fmt_int(today['covid_beds_total'], lang)}", source, lang,
-                  note=t("capacity.occupancy", lang, pct=fmt_pct(area_row["occupancy_pct"], 0, lang)))
+                  note=t("capacity.occupancy", lang, pct=fmt_pct(today["covid_bed_occupancy_pct"], 0, lang)))
 with row[1]:
-    ops_ui.metric(t("capacity.vacant_per_100k", lang), fmt_number(area_row["vacant_beds_per_100k"], 1, lang), source, lang,
-                  note=t("capacity.threshold_le", lang, value=fmt_number(limits["vacant_covid_beds_per_100k_max"], 0, lang)),
+    ops_ui.metric(t("capacity.vacant_per_100k", lang), fmt_number(today["vacant_covid_beds_per_100k"], 1, lang), source, lang,
+                  note=t("capacity.threshold_le", lang, value=fmt_number(limits["beds_surge"], 0, lang)),
                   alarm=flagged(area_row["beds_surge"]))
 with row[2]:
-    ops_ui.metric(t("capacity.icu_per_100k", lang), fmt_number(area_row["icu_staffed_per_100k"], 1, lang), source, lang,
-                  note=t("capacity.threshold_lt", lang, value=fmt_number(limits["staffed_icu_beds_per_100k_min"], 0, lang)),
+    ops_ui.metric(t("capacity.icu_per_100k", lang), fmt_number(today["staffed_icu_beds_per_100k"], 1, lang), source, lang,
+                  note=t("capacity.threshold_lt", lang, value=fmt_number(limits["icu_surge"], 0, lang)),
                   alarm=flagged(area_row["icu_surge"]))
 with row[3]:
     ops_ui.metric(t("capacity.ventilators", lang),
                   f"{fmt_int(today['ventilators_in_use'], lang)} / {fmt_int(today['ventilators'], lang)}", source, lang,
-                  note=t("capacity.in_use", lang, pct=fmt_pct(area_row["ventilators_in_use_pct"], 0, lang)))
+                  note=t("capacity.in_use", lang, pct=fmt_pct(today["ventilator_use_pct"], 0, lang)))
 
 charts = st.columns(3)
 for column, (capacity, occupied, title) in zip(charts, [
@@ -82,18 +81,18 @@ ops_ui.source_caption(source, lang)
 
 st.subheader(t("capacity.surge_header", lang))
 st.caption(t("capacity.surge_rule", lang,
-             beds=fmt_number(limits["vacant_covid_beds_per_100k_max"], 0, lang),
-             icu=fmt_number(limits["staffed_icu_beds_per_100k_min"], 0, lang)))
-units = surge_table(ops_ui.unit_capacity(area, day))
-units["level_name"] = units["level"].map(lambda level: t(f"capacity.level_{level}", lang))
+             beds=fmt_number(limits["beds_surge"], 0, lang), icu=fmt_number(limits["icu_surge"], 0, lang)))
+units = surge_table(cached.units_metrics(area, day))
+units["level_name"] = units["unit_level"].map(lambda level: t(f"capacity.level_{level}", lang))
 for flag in ("beds_surge", "icu_surge"):
     units[f"{flag}_text"] = [t("common.no_data", lang) if pd.isna(value) else "⚠️" if value else ""
                              for value in units[flag]]
 unit_labels = {
     "name": t("capacity.col_name", lang), "level_name": t("capacity.col_level", lang),
-    "vacant_beds_per_100k": t("capacity.vacant_per_100k", lang), "beds_surge_text": t("capacity.col_beds_surge", lang),
-    "icu_staffed_per_100k": t("capacity.icu_per_100k", lang), "icu_surge_text": t("capacity.col_icu_surge", lang),
-    "occupancy_pct": t("capacity.col_occupancy_pct", lang),
+    "vacant_covid_beds_per_100k": t("capacity.vacant_per_100k", lang),
+    "beds_surge_text": t("capacity.col_beds_surge", lang),
+    "staffed_icu_beds_per_100k": t("capacity.icu_per_100k", lang), "icu_surge_text": t("capacity.col_icu_surge", lang),
+    "covid_bed_occupancy_pct": t("capacity.col_occupancy_pct", lang),
     "covid_beds_occupied": t("capacity.series_covid_beds_occupied", lang),
     "covid_beds_total": t("capacity.series_covid_beds_total", lang),
     "icu_beds_staffed": t("capacity.series_icu_beds_staffed", lang),
@@ -152,20 +151,8 @@ for column, (occupied, capacity, label) in zip(projections, [
 if area.level != "district":
     st.subheader(t("capacity.districts_projection", lang))
     occupancy_by_district = ops_ui.district_occupancy(area, [day - dt.timedelta(days=window), day])
-    wide = occupancy_by_district.pivot(index="date", columns="district_code")
-    wide.index = pd.to_datetime(wide.index)
-    latest = occupancy_by_district[pd.to_datetime(occupancy_by_district["date"]) == pd.Timestamp(day)].set_index("district_code")
-    names = units[units["level"] == "district"].set_index("code")["name"]
-    per_district = pd.DataFrame({"name": names.reindex(latest.index)}, index=latest.index)
-    for occupied, capacity, label in (("covid_beds_occupied", "covid_beds_total", "beds"),
-                                      ("icu_beds_occupied", "icu_beds_staffed", "icu")):
-        growth = daily_growth(wide[occupied], window).reindex(latest.index)
-        per_district[f"growth_{label}"] = growth * 100
-        per_district[f"days_{label}"] = days_until_full(latest[occupied], latest[capacity], growth)
-        per_district[f"occupied_{label}"] = latest[occupied].astype(str) + " / " + latest[capacity].astype(str)
-    per_district = per_district.replace([np.inf], np.nan).reset_index()
-    soon = per_district[per_district[["days_beds", "days_icu"]].notna().any(axis=1)]
-    soon = soon.sort_values(["days_beds", "days_icu"], na_position="last")
+    names = units[units["unit_level"] == "district"].set_index("unit_code")["name"]
+    soon = district_projection(occupancy_by_district, names, day, window)
     labels = {"name": t("capacity.col_name", lang),
               "occupied_beds": t("capacity.col_occupied_beds", lang), "growth_beds": t("capacity.col_growth_beds", lang),
               "days_beds": t("capacity.col_days_beds", lang),
@@ -180,8 +167,7 @@ if area.level != "district":
 # ---------------------------------------------------------------- 3. oxygen planner
 st.header(t("capacity.oxygen_header", lang))
 oxygen_settings = settings["oxygen"]
-load = cached.daily_cases(area, day, day)
-in_treatment = float(load["in_treatment"].iloc[0]) if len(load) and pd.notna(load["in_treatment"].iloc[0]) else math.nan
+in_treatment = float(today["in_treatment"]) if pd.notna(today.get("in_treatment")) else math.nan
 choices = [*(str(n) for n in oxygen_settings["patient_presets"]), "current", "custom"]
 url.seed("patients", "patients", choices[0], url.one_of(choices))
 picked = st.radio(t("capacity.patients", lang), choices, horizontal=True, key="patients",
@@ -194,7 +180,7 @@ if picked == "custom":
     url.keep("patients_n", patients)
 elif picked == "current":
     patients = 0 if math.isnan(in_treatment) else in_treatment
-    ops_ui.source_caption("simulated", lang)
+    ops_ui.source_caption(today["load_origin"], lang)
 else:
     patients = int(picked)
 url.keep("patients", picked)

@@ -107,7 +107,7 @@ with st.expander(t("checkpoints.daily_table", lang, days=TREND_DAYS)):
 
 st.subheader(t("checkpoints.report_header", lang))
 notes = risk_notes(picked, day)
-report = end_of_day_report(total(day_summary(picked, day)), notes, names, title, day, source or "simulated", lang)
+report = end_of_day_report(total(day_summary(picked, day)), notes, names, title, day, source, lang)
 with st.container(border=True):
     st.markdown(report)
 st.download_button(t("checkpoints.download_report", lang), report.encode("utf-8"),

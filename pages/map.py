@@ -5,7 +5,6 @@ play). Week, rule set, selected district and basemap live in the URL, so a link 
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pandas as pd
 import streamlit as st
@@ -14,29 +13,16 @@ from charts.epicurve import epicurve
 from data import levels
 from data.db import DISTRICT, Area
 from geo import situation, view
-from geo.selection import selected_code
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
+from indicators import levelstyle, origin
 from indicators.rulesets import DEFAULT_RULESET, RuleSet, list_rulesets
-from ui import cached, state, url, widgets
+from ui import cached, state, widgets
+from ui.map_state import (PLAY_SECONDS, clear_unit, follow_sidebar_date, on_map_select, seed_from_url, step_week,
+                          toggle_play, write_url)
 
-PLAY_SECONDS = 2.0
 MAP_HEIGHT = 720
 MAP_WIDTH = 800  # the map column's usual width in pixels: the camera is fitted to this box
 CASE_CURVE_WEEKS = 12
-ORIGINS = ("observed", "estimated", "simulated", "mixed")
-# session-state key -> URL parameter
-URL_KEYS = {"map_week": "week", "map_rules": "rules", "map_unit": "unit", "map_basemap": "basemap"}
-
-weekly_inputs = cached.cached(levels.weekly_inputs)
-week_sources = cached.cached(levels.week_sources)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def weekly_levels(database: str, ruleset_id: str) -> pd.DataFrame:
-    """One rule set's levels of every district and week of `database` (its file and version key the cache); the inputs
-    are computed once for all rule sets, so switching rule set only reclassifies them."""
-    return levels.classify_weeks(weekly_inputs(), ruleset_id)
-
 
 @st.cache_data(ttl=300, show_spinner=False)
 def district_rulesets() -> dict[str, RuleSet]:
@@ -44,85 +30,10 @@ def district_rulesets() -> dict[str, RuleSet]:
     return {ruleset.id: ruleset for ruleset in list_rulesets() if DISTRICT in ruleset.applies_to}
 
 
-# ------------------------------------------------------------------------------------------ state and URL
-
-def week_of(day: dt.date, weeks: list[dt.date]) -> dt.date:
-    """The last complete week that ends on or before `day` (the first week if none does)."""
-    ended = [monday for monday in weeks if monday + dt.timedelta(days=6) <= day]
-    return ended[-1] if ended else weeks[0]
-
-
-def seed_from_url(weeks: list[dt.date], ruleset_ids: list[str], unit_codes: set[str], day: dt.date) -> None:
-    """Copy the URL's map choices into session state once per session, ignoring anything invalid."""
-    if st.session_state.get("_map_seeded"):
-        return
-    st.session_state["_map_seeded"] = True
-    params = st.query_params
-    if params.get("rules") in ruleset_ids:
-        st.session_state["map_rules"] = params["rules"]
-    try:
-        linked = dt.date.fromisoformat(params.get("week", ""))
-        monday = linked - dt.timedelta(days=linked.weekday())
-        if monday in weeks:
-            st.session_state["map_week"] = monday
-            st.session_state["_map_sidebar_date"] = day  # the linked week wins over the sidebar's date
-    except ValueError:
-        pass
-    if params.get("unit") in unit_codes:
-        st.session_state["map_unit"] = params["unit"]
-    st.session_state["map_basemap"] = params.get("basemap") == "1"
-
-
-def follow_sidebar_date(day: dt.date, weeks: list[dt.date]) -> None:
-    """Show the week of the sidebar's date on arrival and whenever that date changes."""
-    if st.session_state.get("_map_sidebar_date") != day or st.session_state.get("map_week") not in weeks:
-        st.session_state["map_week"] = week_of(day, weeks)
-    st.session_state["_map_sidebar_date"] = day
-
-
-def write_url() -> None:
-    for key, parameter in URL_KEYS.items():
-        url.keep(parameter, st.session_state.get(key) or None)  # nothing chosen, or no basemap: no parameter
-
-
-def on_map_select() -> None:
-    """A click on the map picks the district (a click on the picked one, or outside, clears it)."""
-    st.session_state["map_unit"] = selected_code(st.session_state.get("map_chart"))
-
-
-def clear_unit() -> None:
-    st.session_state["map_unit"] = None
-
-
-def toggle_play(weeks: list[dt.date]) -> None:
-    playing = not st.session_state.get("map_playing", False)
-    st.session_state["map_playing"] = playing
-    if playing and st.session_state.get("map_week") == weeks[-1]:
-        st.session_state["map_week"] = weeks[0]  # play again from the start
-
-
-def step_week(weeks: list[dt.date]) -> None:
-    """While playing, move one week on, at most once per PLAY_SECONDS whatever reruns in between;
-    stop (and drop the timer with a full rerun) at the last week."""
-    now = time.monotonic()
-    if now - st.session_state.get("_map_stepped_at", 0.0) < PLAY_SECONDS * 0.8:
-        return
-    st.session_state["_map_stepped_at"] = now
-    position = weeks.index(st.session_state["map_week"])
-    if position + 1 < len(weeks):
-        st.session_state["map_week"] = weeks[position + 1]
-    if position + 2 >= len(weeks):
-        st.session_state["map_playing"] = False
-        st.rerun(scope="app")
-
-
 def sources_of(week: dt.date) -> dict[str, str]:
-    """Origin of the week's cases, beds and vaccinations; a table without rows that week reads as simulated,
-    never as observed."""
-    sources = week_sources()
-    row = sources.loc[pd.to_datetime(sources["week"]) == pd.Timestamp(week)]
-    return {table: (row[table].iloc[0] if len(row) and row[table].iloc[0] in ORIGINS else "simulated")
-            for table in ("cases", "beds", "vaccinations")}
+    """Origin of the week's cases, beds and vaccinations over the districts (the stored metrics frame); a group
+    without figures that week reads as simulated, never as observed."""
+    return {group: found or origin.SIMULATED for group, found in cached.week_origins(week).items()}
 
 
 # ------------------------------------------------------------------------------------------ page
@@ -143,31 +54,34 @@ if not weeks:
 
 seed_from_url(weeks, list(rulesets), set(districts["code"]), selection.date)
 follow_sidebar_date(selection.date, weeks)
-st.session_state.setdefault("map_rules", DEFAULT_RULESET if DEFAULT_RULESET in rulesets else next(iter(rulesets)))
+if st.session_state.get("map_rules") not in rulesets:
+    st.session_state["map_rules"] = DEFAULT_RULESET if DEFAULT_RULESET in rulesets else next(iter(rulesets))
 area_view = view.area_view(area.level, area.code, set(districts["code"]), MAP_WIDTH, MAP_HEIGHT)
 units_in_view = districts.set_index("code").loc[list(area_view.codes)].reset_index()
 names = dict(zip(units_in_view["code"], units_in_view["name"]))
 
 
-def detail_panel(unit: str, weekly: pd.DataFrame, this_week: pd.DataFrame, week: dt.date, ruleset: RuleSet) -> None:
+def detail_panel(unit: str, this_week: pd.DataFrame, week: dt.date, ruleset: RuleSet) -> None:
     """The picked district: level, history strip, key figures, 12-week case curve and the rule's reasoning."""
     row = units_in_view.set_index("code").loc[unit]
     level = this_week["level"].get(unit, pd.NA)
-    color = situation.level_colors(pd.Series([level], dtype="Int64"), ruleset, colorblind).iloc[0]
+    color = levelstyle.color(level, ruleset, colorblind)
     st.markdown(f"#### {row['name']}")
     st.caption(row["province_name"])
-    st.html(situation.level_chip_html(situation.level_label(level, ruleset, lang), color))
+    st.html(situation.level_chip_html(levelstyle.label(level, ruleset, lang), color))
     if row["approximate"]:
         st.caption("⚠️ " + t("map.approximate_boundary", lang))
 
-    history = weekly.loc[weekly["district_code"] == unit, ["week", "level"]]
-    history = history.assign(color=situation.level_colors(history["level"], ruleset, colorblind),
-                             label=[situation.level_label(number, ruleset, lang) for number in history["level"]])
+    history = cached.level_history(ruleset.id, Area(DISTRICT, unit))
+    history = history.assign(color=levelstyle.colors(history["level"], ruleset, colorblind),
+                             label=levelstyle.labels(history["level"], ruleset, lang))
     st.caption(t("map.history", lang))
     st.plotly_chart(situation.history_strip(history, lang, week), key="map_history", config={"displayModeBar": False})
 
     figures = this_week.loc[unit] if unit in this_week.index else pd.Series(dtype="object")
-    origin = sources_of(week)
+    origin = {group: figures.get(f"{column}_origin") or fallback for (group, column), fallback in
+              zip((("cases", "cases_7d"), ("beds", "beds"), ("vaccinations", "vaccinations")),
+                  sources_of(week).values())}
 
     def of_total(used: str, total: str, pct: str) -> str:
         return t("map.of_total", lang, used=fmt_int(figures.get(used), lang),
@@ -184,7 +98,7 @@ def detail_panel(unit: str, weekly: pd.DataFrame, this_week: pd.DataFrame, week:
     ], lang))
 
     week_end = week + dt.timedelta(days=6)
-    daily = cached.daily_cases(Area(DISTRICT, unit), week_end - dt.timedelta(weeks=CASE_CURVE_WEEKS), week_end)
+    daily = cached.area_metrics(Area(DISTRICT, unit), week_end - dt.timedelta(weeks=CASE_CURVE_WEEKS), week_end)
     st.caption(t("map.cases_curve", lang))
     st.plotly_chart(epicurve(daily, lang, height=230), key="map_cases", config={"displaylogo": False})
 
@@ -230,10 +144,8 @@ def situation_map() -> None:
         basemap = st.toggle(t("map.basemap", lang), key="map_basemap", help=t("map.basemap_help", lang))
     ruleset = rulesets[ruleset_id]
 
-    with st.spinner(t("map.computing", lang), show_time=True):
-        weekly = weekly_levels(cached.version_key(), ruleset_id)
-    this_week = weekly.loc[weekly["week"] == pd.Timestamp(week)].set_index("district_code")
-    previous = weekly.loc[weekly["week"] == pd.Timestamp(week - dt.timedelta(weeks=1))].set_index("district_code")
+    this_week = cached.week_levels(ruleset_id, week)
+    previous = cached.week_levels(ruleset_id, week - dt.timedelta(weeks=1))
     shown = this_week.reindex(list(area_view.codes))
 
     heading = t("map.week_heading", lang, start=fmt_date(week, lang), end=fmt_date(week + dt.timedelta(days=6), lang))
@@ -261,7 +173,7 @@ def situation_map() -> None:
         if unit is None:
             st.info(t("map.detail_hint", lang), icon="👆")
         else:
-            detail_panel(unit, weekly, this_week, week, ruleset)
+            detail_panel(unit, this_week, week, ruleset)
 
     if previous.empty:
         st.caption(t("map.first_week", lang))

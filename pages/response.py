@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
-from indicators.headline import cases_source
+from indicators import origin
 from operations import figures, parameters
 from operations.response import pcr_workload, with_totals
 from operations.supplies import days_of_cover
@@ -41,8 +41,8 @@ if daily.empty or pd.Timestamp(daily["date"].max()).date() != day:
 frame = with_totals(daily, since)
 today = frame.iloc[-1]
 tracing_source, tests_source = today["tracing_source"], today["tests_source"]
-f0_source = cases_source(float(today["observed_cases"]), float(today["new_cases"]))
-f0_total_source = cases_source(float(frame["observed_cases"].sum()), float(frame["cum_new_cases"].iloc[-1]))
+f0_source = origin.of_share(float(today["observed_cases"]), float(today["new_cases"]))
+f0_total_source = origin.of_share(float(frame["observed_cases"].sum()), float(frame["cum_new_cases"].iloc[-1]))
 since_text = fmt_date(since, lang)
 
 # ---------------------------------------------------------------- F0, F1, F2
@@ -65,7 +65,8 @@ for column, key in zip(cells[:2], ("centralized_quarantine", "home_isolation")):
         ops_ui.metric(t(f"response.now_{key}", lang), fmt_int(today[key], lang), tracing_source, lang)
 for column, key in zip(cells[2:], ("centralized_quarantine", "home_isolation")):
     with column:
-        ops_ui.metric(t(f"response.cum_{key}", lang, date=since_text), fmt_int(today[f"cum_{key}"], lang), "estimated", lang,
+        ops_ui.metric(t(f"response.cum_{key}", lang, date=since_text), fmt_int(today[f"cum_{key}"], lang),
+                      origin.least_real(origin.ESTIMATED, tracing_source), lang,
                       help=t("response.cumulative_estimated", lang), source_label=t("response.source_estimated", lang))
 st.plotly_chart(figures.quarantine_chart(frame, lang), key="quarantine_chart", config={"displaylogo": False})
 ops_ui.source_caption(tracing_source, lang)

@@ -16,13 +16,12 @@ from charts.epicurve import curve_figure
 from charts.rt import growth_figure, positivity_figure, rt_figure
 from charts.trends import (bands_figure, capacity_figure, comparison_figure, load_figure, portal_figure,
                            small_multiples_figure, targets_figure)
-from data import db
-from data import trends as trend_data
-from data.db import COUNTRY, DISTRICT, PROVINCE, Area
+from data.db import COUNTRY, COUNTRY_KEY, DISTRICT, PROVINCE, Area
 from data.spreadsheet_safe import csv_bytes
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
-from indicators.rulesets import DEFAULT_RULESET, list_rulesets, load_ruleset
-from trends import compare, levels, load, rt, series, vaccination
+from indicators.origin import BADGE_COLORS, least_real
+from indicators.rulesets import DEFAULT_RULESET, list_rulesets
+from trends import compare, levels, series, vaccination, views
 from ui import cached, state, url, widgets
 
 VIEWS = ("curve", "compare", "rt", "load", "vaccination")
@@ -30,74 +29,18 @@ DEFAULT_DAYS = 180
 PLOTLY_CONFIG = {"displaylogo": False}
 
 
-# ------------------------------------------------------------------ cached data (one frame per chart)
+# ------------------------------------------------------------------ cached data (one frame per chart: trends.views)
 
-@cached.cached
-def trends_curve(con, area: Area, value: str, start: dt.date, end: dt.date) -> pd.DataFrame:
-    observed = {"new_cases": "observed_cases", "new_deaths": "observed_deaths"}[value]
-    history = trend_data.case_series(con, area, series.lead_start(start), end)
-    population = db.area_population(con, area)
-    frame = series.curve(history, value, observed, population, start, end)
-    if area.level == COUNTRY:
-        return series.with_national(frame, trend_data.national_owid(con, start, end), value, population)
-    return frame
-
-
-@cached.cached
-def trends_levels(con, area: Area, ruleset_id: str, start: dt.date, end: dt.date) -> pd.DataFrame:
-    # Two weeks of lead: the first week shown needs its 7-day sums, which need the week before.
-    tables = trend_data.area_tables(con, area, start - dt.timedelta(days=14), end)
-    return levels.weekly_levels(tables, area.level, load_ruleset(ruleset_id))
-
-
-@cached.cached
-def trends_rt(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
-    return rt.rt(trend_data.transmission_series(con, area, series.lead_start(start), end), start, end)
-
-
-@cached.cached
-def trends_units(con) -> pd.DataFrame:
-    return trend_data.units(con)
-
-
-@cached.cached
-def trends_incidence(con, keys: tuple[str, ...], start: dt.date, end: dt.date, country_label: str,
-                     with_parent: bool) -> pd.DataFrame:
-    units = trend_data.units(con)
-    units = units[units["unit"].isin(keys)]
-    cases = trend_data.unit_cases(con, list(keys), series.lead_start(start), end)
-    frame = compare.incidence(cases, units, compare.unit_labels(units, country_label, with_parent), start, end)
-    position = {key: index for index, key in enumerate(keys)}
-    return frame.sort_values("unit", key=lambda unit: unit.map(position), kind="stable", ignore_index=True)
-
-
-@cached.cached
-def trends_positivity(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
-    national = trend_data.national_owid(con, start, end) if area.level == COUNTRY else None
-    return rt.positivity(db.daily_capacity(con, area, series.lead_start(start), end), start, end, national)
-
-
-@cached.cached
-def trends_load(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
-    return load.load(db.daily_cases(con, area, start, end), db.daily_capacity(con, area, start, end), start, end)
-
-
-@cached.cached
-def trends_coverage(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
-    return vaccination.coverage(trend_data.vaccination_series(con, area, start, end),
-                                db.area_population_by_age(con, area))
-
-
-@cached.cached
-def trends_whole_population(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
-    return vaccination.whole_population(trend_data.vaccination_series(con, area, start, end),
-                                        db.area_population(con, area),
-                                        trend_data.vaccination_snapshots(con, area, start, end))
-
-
-@cached.cached
-def trends_national(con, start: dt.date, end: dt.date) -> pd.DataFrame:
-    return trend_data.national_owid(con, start, end)
+trends_curve = cached.cached(views.curve)
+trends_levels = cached.cached(views.level_band)
+trends_rt = cached.cached(views.reproduction)
+trends_units = cached.cached(views.units)
+trends_incidence = cached.cached(views.incidence)
+trends_positivity = cached.cached(views.positivity)
+trends_load = cached.cached(views.health_load)
+trends_coverage = cached.cached(views.coverage)
+trends_whole_population = cached.cached(views.whole_population)
+trends_national = cached.cached(views.national)
 
 
 # ------------------------------------------------------------------ downloads
@@ -146,9 +89,9 @@ def toggle(label: str, name: str) -> bool:
     return value
 
 
-def source_caption(text: str, source: str) -> None:
+def source_caption(text: str, source: str | None) -> None:
     """A note under a chart led by the badge of its figures' origin (the colours of ui.widgets.metric)."""
-    st.caption(f":{widgets.SOURCE_COLORS[source]}-badge[{t(f'common.source_{source}', lang)}] {text}")
+    st.caption(f":{BADGE_COLORS.get(source, 'gray')}-badge[{widgets.origin_text(source, lang)}] {text}")
 
 
 
@@ -166,11 +109,7 @@ def level_band() -> tuple[pd.DataFrame | None, str]:
     ruleset = rulesets[chosen]
     if area.level not in ruleset.applies_to:
         return None, ruleset.name(lang)
-    with st.spinner(t("trends.levels_loading", lang)):
-        weekly = trends_levels(area, chosen, start, end)
-    # Weeks that overlap the period and were complete on the chosen day: no level from figures not yet known.
-    week_end = weekly["week_start"] + pd.Timedelta(days=6)
-    weeks = weekly[(week_end >= pd.Timestamp(start)) & (week_end <= pd.Timestamp(end))]
+    weeks = trends_levels(area, chosen, start, end)
     return levels.bands(weeks, ruleset, lang, selection.colorblind), ruleset.name(lang)
 
 
@@ -195,15 +134,14 @@ def curve_view() -> None:
     source = series.overall_source(cases["source"])
     last = cases.iloc[-1] if len(cases) else None
 
-    population = cached.area_population(area)
     week = last["cases_7d"] if last is not None else None
     metrics = st.columns(3)
     with metrics[0]:
         widgets.metric(t("trends.cases_7d", lang), fmt_int(week, lang), source, lang)
     with metrics[1]:
         widgets.metric(t("trends.cases_7d_per_100k", lang),
-                       fmt_number(series.per_100k(week, population) if week is not None else None, 1, lang), source,
-                       lang)
+                       fmt_number(last["per_100k_7d"] if last is not None else None, 1, lang),
+                       source, lang)
     with metrics[2]:
         widgets.metric(*doubling(last), source, lang)
 
@@ -231,7 +169,7 @@ def compare_view() -> None:
     units = trends_units()
     labels = compare.unit_labels(units, t("common.whole_country", lang))
     parent = units.set_index("unit")["province_code"].get(area.key)
-    default = [area.key] + ([parent] if area.level == DISTRICT else [trend_data.COUNTRY_KEY] if area.level == PROVINCE
+    default = [area.key] + ([parent] if area.level == DISTRICT else [COUNTRY_KEY] if area.level == PROVINCE
                             else [])
     log = toggle(t("trends.log", lang), "log")
 
@@ -291,7 +229,7 @@ def rt_view() -> None:
     with metrics[2]:
         widgets.metric(t("trends.positivity_metric", lang),
                        fmt_pct(last_tests["positivity_pct"] if last_tests is not None else None, 1, lang),
-                       tests["source"].iloc[0] or "simulated", lang)
+                       least_real(*tests["source"]), lang)
 
     st.subheader(t("trends.rt_title", lang))
     chart(rt_figure(estimate, lang, source, national), estimate, "rt")
@@ -304,7 +242,7 @@ def rt_view() -> None:
 
     st.subheader(t("trends.positivity_title", lang))
     chart(positivity_figure(tests, lang), tests, "positivity")
-    source_caption(t("trends.positivity_note", lang), "simulated")
+    source_caption(t("trends.positivity_note", lang), least_real(*tests["source"]))
     table = estimate.merge(growth, on="date", how="outer").merge(tests, on="date", how="outer",
                                                                   suffixes=("_cases", "_tests"))
     filtered_table(table, "rt")
@@ -329,7 +267,7 @@ def load_view() -> None:
     capacity = frame[["date", "covid_beds_occupied", "covid_beds_total", "bed_occupancy_pct", "icu_beds_occupied",
                       "icu_beds_staffed", "icu_occupancy_pct", "beds_source"]]
     chart(capacity_figure(frame, lang), capacity, "capacity")
-    source_caption(t("trends.load_note", lang), "simulated")
+    source_caption(t("trends.load_note", lang), least_real(*frame["beds_source"], *frame["patients_source"]))
     filtered_table(frame, "load")
 
 
@@ -342,7 +280,7 @@ def vaccination_view() -> None:
     targets = coverage[coverage["target_pct"].notna()]
     chart(targets_figure(coverage, lang), targets, "targets")
     st.caption(t("trends.targets_note", lang))
-    source_caption(t("trends.vaccination_simulated", lang), "simulated")
+    source_caption(t("trends.vaccination_simulated", lang), least_real(*coverage["source"]))
 
     st.subheader(t("trends.bands_title", lang))
     dose = st.segmented_control(t("trends.dose", lang), options=list(vaccination.DOSES), required=True,

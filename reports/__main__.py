@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from data import db
-from data.report_queries import area_of
+from data.db import area_of
 from i18n import LANGS
 
 FORMATS = {"daily": ("md", "docx"), "briefing": ("pptx", "pdf")}

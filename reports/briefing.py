@@ -16,18 +16,19 @@ import plotly.graph_objects as go
 from charts import COLORS, base_layout
 from charts.epicurve import epicurve
 from charts.trends import capacity_figure
-from data import db, levels, operations as operations_data, report_queries
-from data.db import COUNTRY, DISTRICT, PROVINCE, Area
+from data import db, levels, metrics, operations as operations_data, report_queries
+from data.db import COUNTRY, DISTRICT, PROVINCE, Area, province_of
 from geo import shapes, situation
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
-from indicators import metrics
-from indicators.headline import headline
+from indicators import levelstyle
+from indicators.metrics import ratio_pct
 from indicators.rulesets import DEFAULT_RULESET, RuleSet, load_ruleset
 from operations import checkpoints as checkpoint_ops
 from reports import layout
 from reports.levelmap import level_map_png
-from reports.model import Bullets, Chart, Deck, Figure, Image, Metrics, Slide, Table, least_real
-from reports.text import area_title, province_of, week_span
+from indicators.origin import least_real
+from reports.model import Bullets, Chart, Deck, Figure, Image, Metrics, Slide, Table
+from reports.text import area_title, conflict_texts, week_span
 from trends.vaccination import TARGETS, band_population
 
 CURVE_DAYS = 90
@@ -52,52 +53,32 @@ class _Context:
     colorblind: bool
     title: str
 
-    @property
-    def cases_origin(self) -> str:
-        """A province's or the country's cases are the Ministry's; a district's are partly estimated."""
-        return "estimated" if self.area.level == DISTRICT else "observed"
-
-
-def last_complete_week(day: dt.date) -> dt.date:
-    """Monday of the last Monday–Sunday week that ends on or before `day` (the week the levels judge)."""
-    sunday = day - dt.timedelta(days=(day.weekday() + 1) % 7)
-    return sunday - dt.timedelta(days=6)
 
 
 def build_deck(con, area: Area, day: dt.date, lang: str = "vi", ruleset_id: str = DEFAULT_RULESET,
                colorblind: bool = False) -> Deck:
     """Every slide of the briefing of `area` on `day`, in `lang`."""
     context = _Context(con, area, day, lang, load_ruleset(ruleset_id), colorblind, area_title(con, area, lang))
-    week = last_complete_week(day)
-    weekly = levels.weekly_levels(
-        report_queries.recent_levels_database(con, week - dt.timedelta(weeks=1), week + dt.timedelta(days=6)),
-        ruleset_id)
+    week = levels.level_week(day)
     view = _view_codes(con, area)
-    this_week, previous = (weekly.loc[weekly["week"] == pd.Timestamp(monday)].set_index("district_code").reindex(view)
+    this_week, previous = (levels.week_levels(con, ruleset_id, monday).reindex(view)
                            for monday in (week, week - dt.timedelta(weeks=1)))
-    levels_origin = _levels_origin(con, week)
-    daily = db.daily_cases(con, area, day - dt.timedelta(days=CURVE_DAYS - 1), day)
+    area_week = levels.week_levels(con, ruleset_id, week, area.level).reindex([area.key]).iloc[0]
+    levels_origin = least_real(*this_week["inputs_origin"].dropna())
+    daily = metrics.of_area(con, area, day - dt.timedelta(days=CURVE_DAYS - 1), day)
+    figures = daily.iloc[-1] if len(daily) and pd.Timestamp(daily["date"].iloc[-1]).date() == day else pd.Series()
     vaccination = db.vaccination_coverage(con, area, day)
-    figures = headline(daily, db.area_population(con, area), day, vaccination, db.area_population_by_age(con, area),
-                       is_district=area.level == DISTRICT)
     slides = (
-        headline_slide(context, daily, vaccination, figures),
+        headline_slide(context, daily, figures),
         map_slide(context, week, this_week, previous, levels_origin),
-        changes_slide(context, week, this_week, previous, levels_origin),
+        changes_slide(context, week, this_week, previous, area_week, levels_origin),
         rising_slide(context),
-        capacity_slide(context),
+        capacity_slide(context, figures),
         vaccination_slide(context, vaccination, figures),
         checkpoints_slide(context),
     )
     return Deck(title=t("briefing.deck_title", lang, area=context.title), area_title=context.title, date=day,
                 lang=lang, slides=slides, stamp=t("briefing.stamp", lang, date=fmt_date(day, lang), area=context.title))
-
-
-def _levels_origin(con, week: dt.date) -> str | None:
-    """Levels read cases, beds and vaccinations: they are as real as the least real of the three that week."""
-    sources = levels.week_sources(con)
-    row = sources.loc[pd.to_datetime(sources["week"]) == pd.Timestamp(week)]
-    return least_real(*row[["cases", "beds", "vaccinations"]].iloc[0]) if len(row) else None
 
 
 def _view_codes(con, area: Area) -> list[str]:
@@ -118,39 +99,43 @@ def _no_data(what: str, lang: str) -> Bullets:
 # ---------------------------------------------------------------------------------------------- 1. headline
 
 
-def headline_slide(c: _Context, daily: pd.DataFrame, vaccination: pd.DataFrame, figures) -> Slide:
-    load_origin = "simulated" if daily["load_simulated"].any() else "observed"
-    vaccination_origin = least_real(*vaccination["source"])
-    vaccination_note = (t("briefing.as_of", c.lang, date=fmt_date(figures.vaccination_date, c.lang))
-                        if figures.vaccination_date else t("common.no_data", c.lang))
+def headline_slide(c: _Context, daily: pd.DataFrame, figures: pd.Series) -> Slide:
+    """The metrics frame's figures of the day, each with the origin it carries; a conflict between uploaded
+    district figures and the published province figure is said in the subtitle, with both numbers."""
     lang = c.lang
+    vaccinated_on = figures.get("vaccination_date")
+    vaccination_note = (t("briefing.as_of", lang, date=fmt_date(vaccinated_on, lang))
+                        if pd.notna(vaccinated_on) else t("common.no_data", lang))
+    get = figures.get
     tiles = (
-        Figure(t("overview.cases_7d", lang), fmt_int(figures.cases_7d, lang), figures.cases_source,
-               _change_note(figures.change_pct, lang)),
-        Figure(t("overview.cases_per_100k", lang), fmt_number(figures.cases_per_100k_7d, 1, lang),
-               figures.cases_source),
-        Figure(t("overview.deaths_7d", lang), fmt_int(figures.deaths_7d, lang), c.cases_origin),
-        Figure(t("overview.in_treatment", lang), fmt_int(figures.in_treatment, lang), load_origin),
-        Figure(t("overview.oxygen", lang), fmt_int(figures.oxygen, lang), load_origin),
-        Figure(t("overview.icu", lang), fmt_int(figures.icu, lang), load_origin),
-        Figure(t("overview.dose1_18plus", lang), fmt_pct(figures.pct_18plus_dose1, 1, lang), vaccination_origin,
-               vaccination_note),
-        Figure(t("overview.full_50plus", lang), fmt_pct(figures.pct_50plus_full, 1, lang), vaccination_origin,
-               vaccination_note),
+        Figure(t("overview.cases_7d", lang), fmt_int(get("new_cases_7d"), lang), get("cases_7d_origin"),
+               _change_note(get("cases_wow_change_pct", float("nan")), lang)),
+        Figure(t("overview.cases_per_100k", lang), fmt_number(get("cases_per_100k_7d"), 1, lang),
+               get("cases_per_100k_7d_origin")),
+        Figure(t("overview.deaths_7d", lang), fmt_int(get("new_deaths_7d"), lang), get("deaths_7d_origin")),
+        Figure(t("overview.in_treatment", lang), fmt_int(get("in_treatment"), lang), get("load_origin")),
+        Figure(t("overview.oxygen", lang), fmt_int(get("oxygen"), lang), get("load_origin")),
+        Figure(t("overview.icu", lang), fmt_int(get("icu"), lang), get("load_origin")),
+        Figure(t("overview.dose1_18plus", lang), fmt_pct(get("pct_18plus_dose1"), 1, lang),
+               get("pct_18plus_dose1_origin"), vaccination_note),
+        Figure(t("overview.full_50plus", lang), fmt_pct(get("pct_50plus_full"), 1, lang),
+               get("pct_50plus_full_origin"), vaccination_note),
     )
     chart = Chart(epicurve(daily, lang), t("briefing.curve_alt", lang, days=CURVE_DAYS))
+    subtitle = " · ".join([t("briefing.as_of_end", lang, date=fmt_date(c.day, lang)),
+                           *conflict_texts(metrics.conflicts(daily.tail(7)), lang)])
     return Slide("headline", t("briefing.headline_title", lang, area=c.title), (Metrics(tiles), chart),
-                 sources=((t("briefing.what_cases", lang), figures.cases_source),
-                          (t("briefing.what_treatment", lang), load_origin),
-                          (t("briefing.what_vaccination", lang), vaccination_origin)),
-                 subtitle=t("briefing.as_of_end", lang, date=fmt_date(c.day, lang)))
+                 sources=((t("briefing.what_cases", lang), get("cases_7d_origin")),
+                          (t("briefing.what_treatment", lang), get("load_origin")),
+                          (t("briefing.what_vaccination", lang), get("vaccinations_origin"))),
+                 subtitle=subtitle)
 
 
 # ---------------------------------------------------------------------------------------------- 2. level map
 
 
 def _level_colors(levels_of_week: pd.Series, c: _Context) -> pd.Series:
-    return situation.level_colors(levels_of_week.astype("Int64"), c.ruleset, c.colorblind)
+    return levelstyle.colors(levels_of_week.astype("Int64"), c.ruleset, c.colorblind)
 
 
 def map_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous: pd.DataFrame,
@@ -195,29 +180,28 @@ def level_map(c: _Context, this_week: pd.DataFrame, width: int, height: int) -> 
 
 
 def changes_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous: pd.DataFrame,
-                  origin: str | None) -> Slide:
+                  area_week: pd.Series, origin: str | None) -> Slide:
     lang = c.lang
     title = t("briefing.changes_title", lang, week=week_span(week, lang))
     changes = situation.level_changes(this_week.dropna(subset=["level"]), previous.dropna(subset=["level"]),
                                       c.ruleset, lang)
-    cases, cases_before = this_week["new_cases_7d"].sum(min_count=1), this_week["new_cases_prev_7d"].sum(min_count=1)
-    change = (cases / cases_before - 1) * 100 if cases_before else float("nan")
+    cases_origin = area_week.get("cases_7d_origin")
     tiles = Metrics((
-        Figure(t("briefing.cases_week", lang), fmt_int(cases, lang), c.cases_origin,
-               _change_note(change, lang)),
-        Figure(t("briefing.deaths_week", lang), fmt_int(this_week["new_deaths_7d"].sum(min_count=1), lang),
-               c.cases_origin),
+        Figure(t("briefing.cases_week", lang), fmt_int(area_week.get("new_cases_7d"), lang), cases_origin,
+               _change_note(area_week.get("cases_wow_change_pct", float("nan")), lang)),
+        Figure(t("briefing.deaths_week", lang), fmt_int(area_week.get("new_deaths_7d"), lang),
+               area_week.get("deaths_7d_origin")),
         Figure(t("briefing.districts_up", lang), fmt_int((changes["step"] > 0).sum(), lang), origin),
         Figure(t("briefing.districts_down", lang), fmt_int((changes["step"] < 0).sum(), lang), origin),
     ))
-    sources = ((t("briefing.what_cases", lang), c.cases_origin), (t("briefing.what_levels", lang), origin))
+    sources = ((t("briefing.what_cases", lang), cases_origin), (t("briefing.what_levels", lang), origin))
     if changes.empty:
         body = Bullets((t("briefing.no_level_changes", lang),))
     else:
         names = db.districts(c.con).set_index("district_code")["district_name"]
 
         def label(number) -> str:
-            return situation.short_label(situation.level_label(number, c.ruleset, lang))
+            return situation.short_label(levelstyle.label(number, c.ruleset, lang))
 
         shown = changes.head(TABLE_ROWS)
         body = Table(
@@ -236,20 +220,26 @@ def rising_slide(c: _Context) -> Slide:
     """Districts with the largest rise in cases over the 7 days to the day (a district: those of its province)."""
     lang = c.lang
     scope = Area(PROVINCE, province_of(c.con, c.area)) if c.area.level == DISTRICT else c.area
-    weeks = report_queries.district_week_change(c.con, scope, c.day)
+    districts = db.districts(c.con, scope.code if scope.level == PROVINCE else None).set_index("district_code")
+    if scope.level == DISTRICT:
+        districts = districts.loc[[scope.code]]
+    weeks = metrics.daily(c.con, DISTRICT, list(districts.index), c.day, c.day).set_index("unit_code")
+    weeks = weeks.join(districts[["district_name", "province_name"]]).assign(
+        change=lambda frame: frame["new_cases_7d"] - frame["new_cases_prev_7d"])
+    weeks = weeks.sort_values(["change", "new_cases_7d"], ascending=False, kind="stable")
     rising = weeks[weeks["change"] > 0].head(TABLE_ROWS)
-    origin = least_real(*rising["source"]) if len(rising) else least_real(*weeks["source"])
+    origin = least_real(*(rising if len(rising) else weeks)["cases_7d_origin"].dropna())
     title = t("briefing.rising_title", lang, start=fmt_date(c.day - dt.timedelta(days=6), lang),
               end=fmt_date(c.day, lang))
     sources = ((t("briefing.what_cases", lang), origin),)
     if rising.empty:
         return Slide("rising", title, (Bullets((t("briefing.none_rising", lang),)),), sources)
-    names = rising["name"] + (" (" + rising["province_name"] + ")" if c.area.level == COUNTRY else "")
+    names = rising["district_name"] + (" (" + rising["province_name"] + ")" if c.area.level == COUNTRY else "")
     table = Table(
         (t("briefing.col_district", lang), t("briefing.col_prev_7d", lang), t("briefing.col_7d", lang),
          t("briefing.col_change", lang), t("briefing.col_per_100k", lang)),
         tuple((name, fmt_int(before, lang), fmt_int(now, lang), "+" + fmt_int(change, lang), fmt_number(rate, 1, lang))
-              for name, before, now, change, rate in zip(names, rising["cases_prev_7d"], rising["cases_7d"],
+              for name, before, now, change, rate in zip(names, rising["new_cases_prev_7d"], rising["new_cases_7d"],
                                                          rising["change"], rising["cases_per_100k_7d"])),
         numeric=(False, True, True, True, True))
     chart = Chart(rising_figure(names, rising, lang), t("briefing.rising_alt", lang))
@@ -259,9 +249,9 @@ def rising_slide(c: _Context) -> Slide:
 def rising_figure(names: pd.Series, rising: pd.DataFrame, lang: str) -> go.Figure:
     """Cases in the last 7 days against the 7 days before, one pair of bars per district."""
     fig = go.Figure()
-    fig.add_bar(y=names, x=rising["cases_prev_7d"], orientation="h", name=t("briefing.col_prev_7d", lang),
+    fig.add_bar(y=names, x=rising["new_cases_prev_7d"], orientation="h", name=t("briefing.col_prev_7d", lang),
                 marker_color=COLORS["estimated"], hovertemplate="%{x:,d}")
-    fig.add_bar(y=names, x=rising["cases_7d"], orientation="h", name=t("briefing.col_7d", lang),
+    fig.add_bar(y=names, x=rising["new_cases_7d"], orientation="h", name=t("briefing.col_7d", lang),
                 marker_color=COLORS["avg"], hovertemplate="%{x:,d}")
     base_layout(fig, lang)
     fig.update_yaxes(autorange="reversed", tickformat=None, gridcolor=None)
@@ -273,25 +263,24 @@ def rising_figure(names: pd.Series, rising: pd.DataFrame, lang: str) -> go.Figur
 # ---------------------------------------------------------------------------------------------- 5. capacity
 
 
-def capacity_slide(c: _Context) -> Slide:
+def capacity_slide(c: _Context, today: pd.Series) -> Slide:
+    """Beds, ICU, ventilators and oxygen of the day from the metrics frame (occupancy included)."""
     lang = c.lang
     series = db.daily_capacity(c.con, c.area, c.day - dt.timedelta(days=CAPACITY_DAYS - 1), c.day)
     title = t("briefing.capacity_title", lang)
     what = t("briefing.what_beds", lang)
-    if series.empty or pd.Timestamp(series["date"].max()).date() != c.day:
+    if series.empty or pd.isna(today.get("covid_beds_total")):
         return Slide("capacity", title, (_no_data(what, lang),), ((what, None),))
-    today = series.iloc[-1]
-    origin = today["source"]
+    origin = today["beds_origin"]
 
-    def used_of(used: str, total: str, note_key: str) -> Figure:
-        share = today[used] / today[total] * 100 if today[total] else float("nan")
+    def used_of(used: str, total: str, share: str, note_key: str) -> Figure:
         return Figure(t(f"briefing.{note_key}", lang), f"{fmt_int(today[used], lang)} / {fmt_int(today[total], lang)}",
-                      origin, t("briefing.occupancy", lang, pct=fmt_pct(share, 0, lang)))
+                      origin, t("briefing.occupancy", lang, pct=fmt_pct(today[share], 0, lang)))
 
     tiles = Metrics((
-        used_of("covid_beds_occupied", "covid_beds_total", "covid_beds"),
-        used_of("icu_beds_occupied", "icu_beds_staffed", "icu_beds"),
-        used_of("ventilators_in_use", "ventilators", "ventilators"),
+        used_of("covid_beds_occupied", "covid_beds_total", "covid_bed_occupancy_pct", "covid_beds"),
+        used_of("icu_beds_occupied", "icu_beds_staffed", "icu_occupancy_pct", "icu_beds"),
+        used_of("ventilators_in_use", "ventilators", "ventilator_use_pct", "ventilators"),
         Figure(t("briefing.oxygen_supply", lang), fmt_int(today["oxygen_supply_m3_per_day"], lang), origin,
                t("briefing.m3_per_day", lang)),
     ))
@@ -304,25 +293,25 @@ def capacity_slide(c: _Context) -> Slide:
 # ---------------------------------------------------------------------------------------------- 6. vaccination
 
 
-def vaccination_slide(c: _Context, coverage: pd.DataFrame, figures) -> Slide:
+def vaccination_slide(c: _Context, coverage: pd.DataFrame, figures: pd.Series) -> Slide:
     lang = c.lang
     title = t("briefing.vaccination_title", lang)
     what = t("briefing.what_vaccination", lang)
     if coverage.empty:
         return Slide("vaccination", title, (_no_data(what, lang),), ((what, None),))
     population_by_age = db.area_population_by_age(c.con, c.area)
-    origin = least_real(*coverage["source"])
+    origin = figures.get("vaccinations_origin")
     targets = Metrics((
-        Figure(t("overview.dose1_18plus", lang), fmt_pct(figures.pct_18plus_dose1, 1, lang), origin,
+        Figure(t("overview.dose1_18plus", lang), fmt_pct(figures.get("pct_18plus_dose1"), 1, lang), origin,
                t("briefing.target", lang, pct=fmt_pct(TARGETS["adults_dose1"][2], 0, lang))),
-        Figure(t("overview.full_50plus", lang), fmt_pct(figures.pct_50plus_full, 1, lang), origin,
+        Figure(t("overview.full_50plus", lang), fmt_pct(figures.get("pct_50plus_full"), 1, lang), origin,
                t("briefing.target", lang, pct=fmt_pct(TARGETS["over50_full"][2], 0, lang))),
     ))
     bands = coverage.assign(population=coverage["age_group"].map(band_population(population_by_age)))
-    bands["pct"] = metrics.ratio_pct(bands["people"], bands["population"])
+    bands["pct"] = ratio_pct(bands["people"], bands["population"])
     chart = Chart(coverage_figure(bands, lang), t("briefing.vaccination_alt", lang))
     return Slide("vaccination", title, (targets, chart), ((what, origin),),
-                 t("briefing.vaccination_as_of", lang, date=fmt_date(figures.vaccination_date, lang)))
+                 t("briefing.vaccination_as_of", lang, date=fmt_date(figures.get("vaccination_date"), lang)))
 
 
 def coverage_figure(bands: pd.DataFrame, lang: str) -> go.Figure:

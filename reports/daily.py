@@ -13,15 +13,15 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from data import db, operations as operations_data, report_queries
-from data.db import COUNTRY, DISTRICT, PROVINCE, Area
+from data import db, metrics, operations as operations_data, report_queries
+from data.db import COUNTRY, DISTRICT, PROVINCE, Area, province_of
 from i18n import fmt_date, fmt_int, fmt_pct, t
 from operations import checkpoints as checkpoint_ops, parameters
 from operations.supplies import days_of_cover
-from reports.model import BlankLines, Paragraph, Report, Section, Table, least_real
-from reports.text import area_title, province_of
+from indicators.origin import MARKS, least_real
+from reports.model import BlankLines, Paragraph, Report, Section, Table
+from reports.text import area_title, conflict_texts
 
-MARKS = {"simulated": "(*)", "estimated": "(**)", "mixed": "(**)"}
 UNIT_TYPE_PREFIXES = ("Thành phố ", "Tỉnh ", "Huyện ", "Thị xã ", "Thị Xã ", "Quận ")
 ISSUERS = {COUNTRY: "report.issuer_country", PROVINCE: "report.issuer_province", DISTRICT: "report.issuer_district"}
 
@@ -94,51 +94,66 @@ def build_report(con, area: Area, day: dt.date, lang: str = "vi") -> Report:
 # ------------------------------------------------------------------------------------------ I. situation
 
 
+# The day's and the running figures of the metrics frame, each with the origin it carries.
+CASE_FIGURES = (("new_cases", "cases_origin"), ("cumulative_cases", "cumulative_cases_origin"),
+                ("new_deaths", "deaths_origin"), ("cumulative_deaths", "cumulative_deaths_origin"))
+
+
 def _cases_sentence(totals: pd.Series, figures: _Figures, first: str) -> str:
-    """Cases and deaths of the day and to date; deaths carry their own origin where the row has one."""
-    return t("report.cases_sentence", figures.lang,
-             cases=figures.count(totals["new_cases"], totals["source"]),
-             deaths=figures.count(totals["new_deaths"], totals.get("deaths_source", totals["source"])),
-             first=first, cumulative_cases=figures.count(totals["cumulative_new_cases"], totals["cumulative_source"]),
-             cumulative_deaths=figures.count(totals["cumulative_new_deaths"],
-                                             totals.get("cumulative_deaths_source", totals["cumulative_source"])))
+    """Cases and deaths of the day and to date (a metrics-frame row with cumulative figures)."""
+    cases, cumulative_cases, deaths, cumulative_deaths = (figures.count(totals.get(c), totals.get(o))
+                                                          for c, o in CASE_FIGURES)
+    return t("report.cases_sentence", figures.lang, cases=cases, deaths=deaths, first=first,
+             cumulative_cases=cumulative_cases, cumulative_deaths=cumulative_deaths)
 
 
 def _situation(con, area: Area, day: dt.date, province: str | None, province_name: str, figures: _Figures) -> Section:
+    """Cases of the country, the province and the district from the metrics frame: a province whose districts
+    uploaded figures for the day shows their sum, and a warning with both numbers where the published figure
+    differs."""
     lang = figures.lang
-    country = report_queries.official_totals(con, None, day)
-    first = fmt_date(country["first_date"], lang)
+    country = metrics.on_day(con, Area(COUNTRY), day, cumulative=True)
+    first = fmt_date(db.date_range(con)[0], lang)
     provinces_held = len(db.provinces(con))
     parts = [(t("report.country", lang), country)]
     if province:
-        official = report_queries.official_totals(con, province, day)
-        parts.append((t("report.in_area", lang, area=province_name), official))
-    local = report_queries.day_totals(con, "cases", area, day)
+        parts.append((t("report.in_area", lang, area=province_name),
+                      metrics.on_day(con, Area(PROVINCE, province), day, cumulative=True)))
+    local = metrics.on_day(con, area, day, cumulative=True)
     if area.level == DISTRICT:
         parts.append((t("report.in_area", lang, area=db.area_name(con, area)[0]), local))
     items = [Paragraph(f"{number}. {where}: {_cases_sentence(totals, figures, first)}")
              for number, (where, totals) in enumerate(parts, start=1)]
+    items += [Paragraph(f"⚠ {text}", bullet=True)
+              for text in conflict_texts(metrics.conflicts(pd.DataFrame([row for _, row in parts if len(row)])), lang)]
     if provinces_held < 63:
         items.insert(1, Paragraph(t("report.country_scope", lang, count=provinces_held)))
     if province:
-        split = {part: figures.count(local[f"{part}_cases"], local["split_source"])
+        split = {part: figures.count(local.get(f"{part}_cases"), local.get("split_origin"))
                  for part in ("community", "quarantine", "imported")}
         items.append(Paragraph(t("report.split", lang, **split), bullet=True))
     by_unit = t("report.by_province" if area.level == COUNTRY else "report.by_district", lang)
     items.append(Paragraph(f"{len(parts) + 1}. {by_unit}:"))
-    items.append(_unit_table(report_queries.unit_cases(con, area, day), figures))
+    items.append(_unit_table(con, area, day, local, figures))
     return Section(t("report.situation", lang), tuple(items))
 
 
-def _unit_table(units: pd.DataFrame, figures: _Figures) -> Table:
-    """Cases and deaths of the day and to date per unit, with a total row."""
+def _unit_table(con, area: Area, day: dt.date, total_row: pd.Series, figures: _Figures) -> Table:
+    """Cases and deaths of the day and to date per unit one level below the area, and the area's own row as
+    the total (the metrics frame's figure, not a sum made here)."""
     lang = figures.lang
-    columns = ("new_cases", "cumulative_cases", "new_deaths", "cumulative_deaths")
-    origins = ("cases_source", "cumulative_cases_source", "deaths_source", "cumulative_deaths_source")
-    rows = [(str(number), name, *(figures.count(row[c], row[o]) for c, o in zip(columns, origins)))
-            for number, (name, row) in enumerate(zip(units["name"], units.to_dict("records")), start=1)]
-    total = ("", t("report.total", lang), *(figures.count(units[c].sum(min_count=1), least_real(*units[o]))
-                                            for c, o in zip(columns, origins)))
+    if area.level == COUNTRY:
+        names = db.provinces(con).set_index("province_code")["province_name"]
+        units = metrics.daily(con, PROVINCE, None, day, day, cumulative=True)
+    else:
+        names = db.districts(con, province_of(con, area)).set_index("district_code")["district_name"]
+        if area.level == DISTRICT:
+            names = names.loc[[area.code]]
+        units = metrics.daily(con, DISTRICT, list(names.index), day, day, cumulative=True)
+    units = units.set_index("unit_code").reindex(names.index)
+    rows = [(str(number), name, *(figures.count(row.get(c), row.get(o)) for c, o in CASE_FIGURES))
+            for number, (name, (_, row)) in enumerate(zip(names, units.iterrows()), start=1)]
+    total = ("", t("report.total", lang), *(figures.count(total_row.get(c), total_row.get(o)) for c, o in CASE_FIGURES))
     return Table((t("report.col_number", lang), t("report.col_unit", lang), t("report.col_new_cases", lang),
                   t("report.col_cumulative_cases", lang), t("report.col_new_deaths", lang),
                   t("report.col_cumulative_deaths", lang)),
@@ -226,25 +241,25 @@ def _checkpoints(con, area: Area, day: dt.date, figures: _Figures) -> Section:
 
 
 def _treatment(con, area: Area, day: dt.date, figures: _Figures) -> Section:
+    """Patients, beds, ICU, ventilators and oxygen of the day from the metrics frame (occupancy included)."""
     lang = figures.lang
-    cases = report_queries.day_totals(con, "cases", area, day)
-    beds = report_queries.day_totals(con, "beds", area, day)
-    load, bed_origin = cases["load_source"], beds["source"]
+    cases = beds = metrics.on_day(con, area, day)
+    load, bed_origin = cases.get("load_origin"), beds.get("beds_origin")
 
-    def used_of(used: str, total: str) -> str:
-        share = beds[used] / beds[total] * 100 if beds[total] else float("nan")
-        text = t("report.used_of", lang, used=fmt_int(beds[used], lang), total=fmt_int(beds[total], lang),
-                 pct=fmt_pct(share, 1, lang))
+    def used_of(used: str, total: str, share: str) -> str:
+        text = t("report.used_of", lang, used=fmt_int(beds.get(used), lang), total=fmt_int(beds.get(total), lang),
+                 pct=fmt_pct(beds.get(share), 1, lang))
         return f"{text} {figures.mark(bed_origin)}".rstrip()
 
     return Section(t("report.treatment", lang), (
-        Paragraph(t("report.treatment_sentence", lang, in_treatment=figures.count(cases["in_treatment"], load),
-                    oxygen=figures.count(cases["oxygen"], load), icu=figures.count(cases["icu"], load))),
+        Paragraph(t("report.treatment_sentence", lang, in_treatment=figures.count(cases.get("in_treatment"), load),
+                    oxygen=figures.count(cases.get("oxygen"), load), icu=figures.count(cases.get("icu"), load))),
         Paragraph(t("report.transfers", lang)),
-        Paragraph(t("report.beds_sentence", lang, beds=used_of("covid_beds_occupied", "covid_beds_total"),
-                    icu=used_of("icu_beds_occupied", "icu_beds_staffed"),
-                    ventilators=used_of("ventilators_in_use", "ventilators"),
-                    oxygen=figures.count(beds["oxygen_supply_m3_per_day"], bed_origin))),
+        Paragraph(t("report.beds_sentence", lang,
+                    beds=used_of("covid_beds_occupied", "covid_beds_total", "covid_bed_occupancy_pct"),
+                    icu=used_of("icu_beds_occupied", "icu_beds_staffed", "icu_occupancy_pct"),
+                    ventilators=used_of("ventilators_in_use", "ventilators", "ventilator_use_pct"),
+                    oxygen=figures.count(beds.get("oxygen_supply_m3_per_day"), bed_origin))),
     ))
 
 

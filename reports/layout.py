@@ -35,8 +35,6 @@ COLORS = {
     "table_header": "#0B2545",
     "table_stripe": "#EEF2F7",
 }
-# The origin of a figure, in a colour that keeps its meaning (real green, derived blue, invented orange).
-ORIGIN_COLORS = {"observed": "#1B5E20", "estimated": "#0D47A1", "mixed": "#0D47A1", "simulated": "#B34700"}
 FONT_NAME = "Arial"  # PowerPoint and Word fall back to a font with Vietnamese letters on every system
 TITLE_PT, SUBTITLE_PT, BODY_PT, FOOTER_PT = 30, 16, 18, 11
 VALUE_PT, LABEL_PT, NOTE_PT = 30, 13, 11

@@ -12,15 +12,6 @@ from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
 
-# From the most to the least real: a figure built from several origins takes the least real one.
-ORIGINS = ("observed", "mixed", "estimated", "simulated")
-
-
-def least_real(*origins: str | None) -> str | None:
-    """The least real of some origins (None ignored): a sum with any simulated part is simulated."""
-    known = [origin for origin in origins if origin in ORIGINS]
-    return max(known, key=ORIGINS.index) if known else None
-
 
 @dataclass(frozen=True)
 class Figure:

@@ -14,7 +14,8 @@ from pptx.util import Inches, Pt
 from i18n import t
 from reports import layout
 from reports.images import deck_chart_pngs
-from reports.layout import COLORS, ORIGIN_COLORS, Box
+from indicators.origin import COLORS as ORIGIN_COLORS
+from reports.layout import COLORS, Box
 from reports.model import Bullets, Chart, Deck, Image, Metrics, Slide, Table
 from reports.text import origin_label, source_line
 

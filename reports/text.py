@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from data.db import COUNTRY, DISTRICT, Area, area_name, query
+import pandas as pd
+
+from data.db import Area, area_name
 import i18n
-from i18n import fmt_date, t
+from i18n import fmt_date, fmt_int, t
 
 
 def area_title(con, area: Area, lang: str) -> str:
@@ -13,13 +15,12 @@ def area_title(con, area: Area, lang: str) -> str:
     return i18n.area_title(*area_name(con, area), lang)
 
 
-def province_of(con, area: Area) -> str | None:
-    """The province code an area lies in (None for the country)."""
-    if area.level == COUNTRY:
-        return None
-    if area.level == DISTRICT:
-        return query(con, "SELECT province_code FROM districts WHERE district_code = ?", [area.code]).iloc[0, 0]
-    return area.code
+def conflict_texts(conflicts: pd.DataFrame, lang: str) -> list[str]:
+    """One warning per day on which uploaded district figures disagree with the published province figure,
+    with both numbers (data.metrics.conflicts)."""
+    return [t("metrics.conflict", lang, date=fmt_date(day, lang), districts=fmt_int(districts, lang),
+              published=fmt_int(published, lang))
+            for day, districts, published in conflicts.itertuples(index=False)]
 
 
 def origin_label(origin: str | None, lang: str) -> str:

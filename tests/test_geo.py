@@ -12,7 +12,9 @@ import shapely
 from geo import layers, shapes, situation, tooltips, view
 from geo.selection import selected_code
 from indicators.engine import classify
-from indicators.rulesets import UNKNOWN_COLOR, load_ruleset
+from indicators import levelstyle
+from indicators.levelstyle import UNKNOWN_COLOR
+from indicators.rulesets import load_ruleset
 
 RULESET = load_ruleset("vn-2021-qd4800")
 LEVEL_COLORS = {level.number: level.color for level in RULESET.levels}
@@ -153,18 +155,18 @@ def units_frame() -> pd.DataFrame:
 
 def test_tooltip_fields_give_level_reasons_with_values_and_approximate_note():
     classified = classified_frame()
-    colors = situation.level_colors(classified["level"], RULESET)
+    colors = levelstyle.colors(classified["level"], RULESET)
     fields = tooltips.unit_tooltip_fields(units_frame(), classified, colors, RULESET, "vi")
     assert list(fields.columns) == list(tooltips.FIELDS)
     assert fields.loc["103", "level"].startswith("Cấp 4")
     assert "160,0 ca/100.000 dân/7 ngày (≥ 150)" in fields.loc["103", "reasons"]
     assert fields.loc["103", "swatch"] == LEVEL_COLORS[4]
-    assert fields.loc["095", "level"] == "không có số liệu" and fields.loc["095", "swatch"] == UNKNOWN_COLOR
+    assert fields.loc["095", "level"] == "Không có số liệu" and fields.loc["095", "swatch"] == UNKNOWN_COLOR
     assert "không có số liệu" in fields.loc["095", "reasons"]
     assert "gần đúng" in fields.loc["193", "note"] and fields.loc["103", "note"] == ""
     english = tooltips.unit_tooltip_fields(units_frame(), classified, colors, RULESET, "en")
     assert english.loc["103", "level"].startswith("Level 4") and "160.0 cases" in english.loc["103", "reasons"]
-    assert english.loc["095", "level"] == "no data"
+    assert english.loc["095", "level"] == "No data"
 
 
 def test_tooltip_template_escapes_its_caption():
@@ -174,8 +176,8 @@ def test_tooltip_template_escapes_its_caption():
 
 def test_level_colours_never_paint_unknown_green():
     levels = pd.Series([1, 4, pd.NA], dtype="Int64")
-    official = situation.level_colors(levels, RULESET)
-    safe = situation.level_colors(levels, RULESET, colorblind=True)
+    official = levelstyle.colors(levels, RULESET)
+    safe = levelstyle.colors(levels, RULESET, colorblind=True)
     assert list(official) == [LEVEL_COLORS[1], LEVEL_COLORS[4], UNKNOWN_COLOR]
     assert safe.iloc[0] == RULESET.level(1).color_colorblind and safe.iloc[2] == UNKNOWN_COLOR
 

@@ -2,13 +2,15 @@
 case, and Hồ Chí Minh City's announced levels of October 2021 reproduced with its override file."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
-from data import trends as trend_data
+from data import metrics
 from data.build import build
 from data.db import PROVINCE, Area, connect
-from indicators import engine, inputs
+from indicators import engine
 from indicators.rulesets import RuleSetError, load_ruleset
 
 
@@ -19,12 +21,10 @@ def hcm_inputs(tmp_path_factory) -> pd.DataFrame:
                  end="2021-10-31")
     con = connect(path, read_only=True)
     try:
-        tables = trend_data.area_tables(con, Area(PROVINCE, "79"), "2021-09-01", "2021-10-31")
+        daily = metrics.daily(con, PROVINCE, ["79"], dt.date(2021, 9, 1), dt.date(2021, 10, 31))
     finally:
         con.close()
-    daily = inputs.district_inputs(tables["cases"], tables["beds"], tables["tests"], tables["vaccinations"],
-                                   tables["districts"], tables["population_by_age"])
-    return inputs.aggregate_inputs(daily)
+    return daily.rename(columns={"unit_code": "province_code"})
 
 
 def test_hcmc_city_level_is_3_on_16_october_and_2_on_19_october_with_its_override(hcm_inputs):

@@ -4,8 +4,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
+
 from geo.layers import rgba
-from indicators.rulesets import UNKNOWN_COLOR, load_ruleset
+from indicators.levelstyle import UNKNOWN_COLOR
+from indicators.rulesets import load_ruleset
 from tests.apptest import open_page
 
 RULESET = load_ruleset("vn-2021-qd4800")
@@ -85,3 +88,26 @@ def test_whole_country_on_a_three_province_database(app_env):
     assert {tuple(f["properties"]["fill"][:3]) for f in units["data"]["features"]} <= safe
     assert spec["mapProvider"] == "carto" and at.query_params["basemap"] == "1"
     assert "unit" not in at.query_params and at.query_params["rules"] == "vn-2021-qd4800"
+
+
+def test_a_named_district_is_filled_with_its_own_level_s_colour(app_env, small_db):
+    """Nậm Pồ's polygon has the colour of Nậm Pồ's stored level that week, and each district of the view has
+    its own (an all-grey or shuffled map fails, unlike a check that the colours are a subset of the palette)."""
+    from data import db, levels
+
+    week = dt.date(2021, 8, 9)
+    con = db.connect(small_db, read_only=True)
+    try:
+        stored = levels.week_levels(con, RULESET.id, week)
+    finally:
+        con.close()
+    at = open_page("pages/map.py", query={"area": "11", "week": week.isoformat()})
+    assert not at.exception
+    units = next(layer for layer in deck_spec(at)["layers"] if layer["id"] == "units")
+    fills = {feature["properties"]["code"]: tuple(feature["properties"]["fill"][:3])
+             for feature in units["data"]["features"]}
+    assert pd.notna(stored.loc["103", "level"]), "Nậm Pồ has a level that week"
+    assert fills["103"] == rgb(RULESET.level(int(stored.loc["103", "level"])).color)
+    for code, fill in fills.items():
+        level = stored.loc[code, "level"]
+        assert fill == rgb(UNKNOWN_COLOR if pd.isna(level) else RULESET.level(int(level)).color), code

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from data import db, operations
+from data import db, metrics, operations
 from data.supplies import load_params, simulate_supplies
 
 DAY = dt.date(2021, 5, 24)
@@ -61,17 +61,17 @@ def test_supplies_oxygen_is_refilled_within_storage(inputs, supplies):
     assert (oxygen["received"] <= oxygen["oxygen_supply_m3_per_day"] + 0.2).all()
 
 
-def test_unit_capacity_sums_districts_into_provinces(small_con):
-    units = operations.unit_capacity(small_con, db.Area(db.COUNTRY), DAY)
-    assert set(units["level"]) == {"district", "province"}
-    provinces = units[units["level"] == "province"].set_index("code")
-    districts = units[units["level"] == "district"]
-    summed = districts.merge(db.districts(small_con)[["district_code", "province_code"]], left_on="code",
+def test_units_of_an_area_sum_districts_into_provinces(small_con):
+    units = metrics.units_of(small_con, db.Area(db.COUNTRY), DAY)
+    assert set(units["unit_level"]) == {"district", "province"}
+    provinces = units[units["unit_level"] == "province"].set_index("unit_code")
+    districts = units[units["unit_level"] == "district"]
+    summed = districts.merge(db.districts(small_con)[["district_code", "province_code"]], left_on="unit_code",
                              right_on="district_code").groupby("province_code")[["covid_beds_total", "population"]].sum()
     pd.testing.assert_frame_equal(provinces.loc[summed.index, ["covid_beds_total", "population"]], summed,
                                   check_dtype=False, check_names=False)
-    one = operations.unit_capacity(small_con, db.Area(db.DISTRICT, "103"), DAY)
-    assert one["level"].tolist() == ["district"] and one["code"].tolist() == ["103"]
+    one = metrics.units_of(small_con, db.Area(db.DISTRICT, "103"), DAY)
+    assert one["unit_level"].tolist() == ["district"] and one["unit_code"].tolist() == ["103"]
 
 
 def test_district_occupancy_returns_the_days_asked(small_con):

@@ -14,7 +14,8 @@ from data import db
 from data.db import Area
 from reports import images
 from reports.__main__ import main
-from reports.briefing import SLIDE_KEYS, build_deck, last_complete_week
+from data.levels import level_week as last_complete_week
+from reports.briefing import SLIDE_KEYS, build_deck
 from reports.model import Chart, Image, Metrics, Table
 from reports.pdf_export import write_pdf
 from reports.pptx_export import write_pptx

@@ -12,11 +12,12 @@ from charts.epicurve import curve_figure, epicurve
 from charts.rt import growth_figure, positivity_figure, rt_figure
 from charts.trends import (bands_figure, capacity_figure, comparison_figure, load_figure, portal_figure,
                            small_multiples_figure, targets_figure)
-from data import db
+from data import db, metrics
 from data import trends as trend_data
 from data.db import Area
-from indicators.rulesets import UNKNOWN_COLOR, load_ruleset
-from trends import compare, levels, load, rt, series, vaccination
+from indicators.levelstyle import UNKNOWN_COLOR
+from indicators.rulesets import load_ruleset
+from trends import compare, levels, load, rt, series, vaccination, views
 
 GOLDEN = Path(__file__).parent / "golden" / "trends_dien_bien_2021-05.csv"
 DIEN_BIEN = Area(db.PROVINCE, "11")
@@ -26,7 +27,7 @@ MAY_START, MAY_END = dt.date(2021, 5, 1), dt.date(2021, 5, 31)
 def golden_frame(con) -> pd.DataFrame:
     """Điện Biên, May 2021: the published daily cases, their 7-day average, growth and Rt, as the page draws them."""
     history = trend_data.case_series(con, DIEN_BIEN, series.lead_start(MAY_START), MAY_END)
-    curve = series.curve(history, "new_cases", "observed_cases", db.area_population(con, DIEN_BIEN), MAY_START, MAY_END)
+    curve = series.curve(metrics.of_area(con, DIEN_BIEN, MAY_START, MAY_END), "new_cases", MAY_END)
     transmission = trend_data.transmission_series(con, DIEN_BIEN, series.lead_start(MAY_START), MAY_END)
     estimate = rt.rt(transmission, MAY_START, MAY_END)
     columns = ["date", "value", "avg7", "avg7_per_100k", "cases_7d", "growth_per_day"]
@@ -64,44 +65,29 @@ def test_dien_bien_golden_series_is_the_published_one(small_con):
 # ------------------------------------------------------------------ series
 
 
-def daily(values, start="2021-05-01", observed=None) -> pd.DataFrame:
+def frame_like(values, observed=None, start="2021-05-01") -> pd.DataFrame:
+    """A few rows shaped like an area's metrics frame (data.metrics), for the layout of a curve."""
     dates = pd.date_range(start, periods=len(values), freq="D")
+    values = pd.Series(values, dtype="float64")
     return pd.DataFrame({"date": dates, "new_cases": values,
-                         "observed_cases": values if observed is None else observed})
+                         "observed_cases": values if observed is None else pd.Series(observed, dtype="float64"),
+                         "new_cases_7d": values * 7, "cases_per_100k_7d": values * 7, "new_cases_per_100k": values,
+                         "cases_growth_rate": 0.0, "cases_doubling_time_days": np.nan,
+                         "cases_halving_time_days": np.nan, "cases_origin": "observed"})
 
 
-def test_missing_days_count_as_zero_and_provisional_days_are_the_last_three():
-    frame = daily([5, 5, 5, 5, 5, 5, 5, 5]).drop(index=[3])
-    curve = series.curve(frame, "new_cases", "observed_cases", 100_000, "2021-05-07", "2021-05-10")
-    assert curve["date"].dt.day.tolist() == [7, 8, 9, 10]
-    assert curve["value"].tolist() == [5, 5, 0, 0]
-    assert curve["avg7"].iloc[0] == pytest.approx(30 / 7)
+def test_a_curve_lays_out_the_frame_and_marks_the_last_three_days_provisional():
+    curve = series.curve(frame_like([5, 5, 5, 5]), "new_cases", "2021-05-04")
+    assert curve["avg7"].tolist() == [5, 5, 5, 5] and curve["per_100k_7d"].iloc[0] == 35
     assert curve["provisional"].tolist() == [False, True, True, True]
-    assert curve["avg7_per_100k"].iloc[0] == pytest.approx(30 / 7)
 
 
 def test_estimated_part_and_source_of_each_day():
-    frame = daily([4, 4, 4], observed=[4, 1, 0])
-    curve = series.curve(frame, "new_cases", "observed_cases", 1000, "2021-05-01", "2021-05-03")
+    curve = series.curve(frame_like([4, 4, 4], observed=[4, 1, 0]), "new_cases", "2021-05-03")
     assert curve["estimated"].tolist() == [0, 3, 4]
     assert curve["source"].tolist() == ["observed", "mixed", "estimated"]
     assert series.overall_source(curve["source"]) == "mixed"
     assert series.overall_source(pd.Series(["estimated", "estimated"])) == "estimated"
-
-
-def test_unknown_population_gives_no_rate_rather_than_infinity():
-    curve = series.curve(daily([1] * 10), "new_cases", "observed_cases", 0, "2021-05-08", "2021-05-10")
-    assert curve["avg7_per_100k"].isna().all()
-
-
-def test_doubling_and_halving_time_of_exponential_series():
-    growing = series.growth(pd.Series(2.0 ** (np.arange(28) / 7)))  # doubles every 7 days
-    assert growing["doubling_days"].iloc[-1] == pytest.approx(7)
-    assert growing["halving_days"].isna().all()
-    shrinking = series.growth(pd.Series(1000 * 0.5 ** (np.arange(28) / 3.5)))
-    assert shrinking["halving_days"].iloc[-1] == pytest.approx(3.5)
-    flat_then_zero = series.growth(pd.Series([0.0] * 28))
-    assert flat_then_zero["growth_per_day"].isna().all()
 
 
 # ------------------------------------------------------------------ comparisons
@@ -124,23 +110,16 @@ def test_labels_name_the_province_of_a_district():
     assert compare.unit_labels(UNITS, "Toàn quốc", with_parent=False)["103"] == "Huyện Nậm Pồ"
 
 
-def test_incidence_of_several_units_ranked_by_the_last_day():
-    cases = pd.concat([
-        daily([10] * 14).assign(unit="VN"),
-        daily([1] * 14).assign(unit="11"),
-        daily([7] * 14, observed=[0] * 14).assign(unit="103"),
-    ])
-    frame = compare.incidence(cases, UNITS, compare.unit_labels(UNITS, "Toàn quốc"), "2021-05-08", "2021-05-14")
-    last = frame[frame["date"] == "2021-05-14"].set_index("unit")
-    assert last.loc["103", "avg7_per_100k"] == pytest.approx(10)
-    assert last.loc["11", "avg7_per_100k"] == pytest.approx(1 / 6)
-    assert np.isnan(last.loc["498", "avg7_per_100k"]), "a unit without population has no rate"
-    assert last.loc["498", "new_cases"] == 0, "a unit without rows is filled with zero cases"
-    assert last.loc["103", "source"] == "estimated" and last.loc["11", "source"] == "observed"
-    assert compare.ranked(frame) == ["103", "VN", "11", "498"]
-
-
-# ------------------------------------------------------------------ levels, load, vaccination, tests
+def test_incidence_of_several_units_ranked_by_the_last_day(small_con):
+    frame = views.incidence(small_con, ("VN", "11", "103", "498"), dt.date(2021, 5, 8), dt.date(2021, 5, 24),
+                            "Toàn quốc", True)
+    last = frame[frame["date"] == "2021-05-24"].set_index("unit")
+    on_day = metrics.of_keys(small_con, ["VN", "11", "103"], dt.date(2021, 5, 24), dt.date(2021, 5, 24))
+    for unit, row in on_day.set_index("unit_code").iterrows():
+        assert last.loc[unit, "avg7_per_100k"] == pytest.approx(row["cases_per_100k_7d"] / 7)
+    assert "498" not in last.index or np.isnan(last.loc["498", "avg7_per_100k"]), "no population, no rate"
+    assert last.loc["11", "source"] == "observed"
+    assert compare.ranked(frame)[0] in {"103", "11", "VN"}
 
 
 def test_level_changes_are_judged_against_the_last_known_level():
@@ -152,47 +131,31 @@ def test_level_changes_are_judged_against_the_last_known_level():
     assert band["change_text"].tolist() == ["", "1→2", "", "", "2→4"]
     assert band["color"].iloc[2] == UNKNOWN_COLOR, "an unknown week is grey, never green"
     english = levels.bands(weekly, ruleset, "en", colorblind=True)
-    assert english["label"].iloc[2] == "Unknown" and english["color"].iloc[0] == ruleset.level(1).color_colorblind
+    assert english["label"].iloc[2] == "No data" and english["color"].iloc[0] == ruleset.level(1).color_colorblind
 
 
-def test_weekly_levels_agree_with_the_map(small_con):
-    """The band reads only the area's districts over the period, yet gives the map's levels (data.levels)."""
-    from data.levels import weekly_levels as map_levels
+def test_band_reads_the_classified_view_the_map_reads(small_con):
+    """The band is the stored history of the unit (data.levels), so it agrees with the map by construction."""
+    from data import levels as stored
 
     ruleset = load_ruleset("vn-2021-qd4800")
-    everywhere = map_levels(small_con, ruleset.id).set_index(["district_code", "week"])["level"]
-    tables = trend_data.area_tables(small_con, Area(db.DISTRICT, "103"), "2021-08-16", "2021-12-31")
-    band = levels.weekly_levels(tables, db.DISTRICT, ruleset).set_index("week_start")["level"]
-    judged = band.loc["2021-09-06":]  # from the first week with its whole history in the cut
-    assert len(judged) > 10 and (judged.index.day_of_week == 0).all()
-    expected = everywhere.xs("103").reindex(judged.index)
-    assert judged.astype("Float64").equals(expected.astype("Float64"))
-    province = levels.weekly_levels(trend_data.area_tables(small_con, DIEN_BIEN, "2021-08-16", "2021-12-31"),
-                                    db.PROVINCE, ruleset)
+    band = levels.stored_band(stored.history(small_con, ruleset.id, Area(db.DISTRICT, "103"),
+                                             dt.date(2021, 9, 6), dt.date(2021, 12, 27))).set_index("week_start")
+    assert len(band) > 10 and (band.index.day_of_week == 0).all()
+    for week in band.index[::4]:
+        on_map = stored.week_levels(small_con, ruleset.id, week.date()).loc["103", "level"]
+        assert band.loc[week, "level"] is pd.NA and on_map is pd.NA or band.loc[week, "level"] == on_map
+    province = stored.history(small_con, ruleset.id, DIEN_BIEN, dt.date(2021, 9, 6), dt.date(2021, 12, 27))
     assert province["level"].dropna().between(1, 4).all() and len(province) == len(band)
-    assert set(province["inputs_source"]) == {"simulated"}, "coverage and beds are simulated in the built-in data"
+    assert set(province["inputs_origin"]) == {"simulated"}, "coverage and beds are simulated in the built-in data"
 
 
-def test_load_occupancy_is_unknown_without_capacity():
-    dates = pd.date_range("2021-05-01", periods=2)
-    patients = pd.DataFrame({"date": dates, "in_treatment": [10, 12], "oxygen": [2, 3], "icu": [1, 1],
-                             "load_simulated": [True, True]})
-    beds = pd.DataFrame({"date": dates, "covid_beds_total": [20, 0], "covid_beds_occupied": [10, 0],
-                         "icu_beds_staffed": [4, 0], "icu_beds_occupied": [1, 0], "source": ["simulated"] * 2})
-    frame = load.load(patients, beds, "2021-05-01", "2021-05-02")
-    assert frame["bed_occupancy_pct"].iloc[0] == 50 and np.isnan(frame["bed_occupancy_pct"].iloc[1])
-    assert frame["icu_occupancy_pct"].iloc[0] == 25
-    assert set(frame["patients_source"]) == {"simulated"}
-
-
-def test_positivity_is_a_ratio_of_weekly_sums_and_the_national_rate_is_in_percent():
-    capacity = pd.DataFrame({"date": pd.date_range("2021-05-01", periods=8), "samples": [100] * 7 + [0],
-                             "positives": [1, 2, 3, 4, 5, 6, 7, 0], "source": ["simulated"] * 8})
-    national = pd.DataFrame({"date": pd.date_range("2021-05-07", periods=2), "positive_rate": [0.031, 0.05]})
-    frame = rt.positivity(capacity, "2021-05-07", "2021-05-08", national).set_index("date")
-    assert frame.loc["2021-05-07", "positivity_pct"] == pytest.approx(28 / 700 * 100)
-    assert frame.loc["2021-05-08", "positivity_pct"] == pytest.approx(27 / 600 * 100)
-    assert frame.loc["2021-05-07", "national_positivity_pct"] == pytest.approx(3.1)
+def test_positivity_is_the_frame_s_and_the_national_rate_is_in_percent(small_con):
+    national = pd.DataFrame({"date": pd.date_range("2021-05-23", periods=2), "positive_rate": [0.031, 0.05]})
+    area_metrics = metrics.of_area(small_con, DIEN_BIEN, dt.date(2021, 5, 23), dt.date(2021, 5, 24))
+    frame = rt.positivity(area_metrics, national).set_index("date")
+    assert frame["positivity_pct"].tolist() == area_metrics["test_positivity_pct"].tolist()
+    assert frame.loc["2021-05-23", "national_positivity_pct"] == pytest.approx(3.1)
     assert frame["national_source"].eq("observed").all() and frame["source"].eq("simulated").all()
 
 
@@ -254,10 +217,10 @@ def test_district_cases_say_which_are_observed(small_con):
     assert frame["observed_cases"].sum() > 0
 
 
-def test_unit_cases_serve_a_mix_of_levels_in_one_query(small_con):
-    frame = trend_data.unit_cases(small_con, ["VN", "11", "103"], "2021-05-01", "2021-05-31")
-    assert set(frame["unit"]) == {"VN", "11", "103"}
-    by_unit = frame.groupby("unit")["new_cases"].sum()
+def test_metrics_of_a_mix_of_unit_levels(small_con):
+    frame = metrics.of_keys(small_con, ["VN", "11", "103"], dt.date(2021, 5, 1), dt.date(2021, 5, 31))
+    assert set(frame["unit_code"]) == {"VN", "11", "103"}
+    by_unit = frame.groupby("unit_code")["new_cases"].sum()
     assert by_unit["11"] == 56 and by_unit["VN"] >= by_unit["11"]
     units = trend_data.units(small_con)
     assert {"VN", "11", "103"} <= set(units["unit"]) and units.set_index("unit").at["103", "parent"] == "Tỉnh Điện Biên"
@@ -281,12 +244,11 @@ def trace_names(fig) -> list[str]:
 def test_every_figure_labels_its_sources(small_con):
     history = trend_data.case_series(small_con, Area(db.DISTRICT, "103"), series.lead_start(MAY_START),
                                      dt.date(2021, 8, 31))
-    curve = series.curve(history, "new_cases", "observed_cases", 70_000, MAY_START, dt.date(2021, 8, 31))
+    curve = views.curve(small_con, Area(db.DISTRICT, "103"), "new_cases", MAY_START, dt.date(2021, 8, 31))
     names = trace_names(curve_figure(curve, "vi", "Ca mắc mới", per_100k=True, log=True))
     assert any("số liệu thực" in name for name in names) and any("ước tính" in name for name in names)
 
-    load_frame = load.load(db.daily_cases(small_con, DIEN_BIEN, MAY_START, MAY_END),
-                           db.daily_capacity(small_con, DIEN_BIEN, MAY_START, MAY_END), MAY_START, MAY_END)
+    load_frame = load.load(metrics.of_area(small_con, DIEN_BIEN, MAY_START, MAY_END))
     for fig in (load_figure(load_frame, "en"), capacity_figure(load_frame, "en")):
         assert all("simulated" in name for name in trace_names(fig))
 
@@ -299,7 +261,7 @@ def test_every_figure_labels_its_sources(small_con):
     names = trace_names(portal_figure(whole, "vi"))
     assert any("số liệu thực" in name for name in names) and any("mô phỏng" in name for name in names)
 
-    tests = rt.positivity(db.daily_capacity(small_con, DIEN_BIEN), MAY_START, MAY_END)
+    tests = views.positivity(small_con, DIEN_BIEN, MAY_START, MAY_END)
     assert all("mô phỏng" in name for name in trace_names(positivity_figure(tests, "vi")))
     assert any("số liệu thực" in name for name in trace_names(rt_figure(rt.rt(
         trend_data.transmission_series(small_con, DIEN_BIEN, series.lead_start(MAY_START), MAY_END), MAY_START, MAY_END),
@@ -310,8 +272,7 @@ def test_every_figure_labels_its_sources(small_con):
 def test_comparison_and_small_multiples_figures(small_con):
     units = trend_data.units(small_con)
     members = units[(units["province_code"] == "11") & (units["level"] == "district")]
-    cases = trend_data.unit_cases(small_con, list(members["unit"]), series.lead_start(MAY_START), MAY_END)
-    frame = compare.incidence(cases, members, compare.unit_labels(members, "Toàn quốc"), MAY_START, MAY_END)
+    frame = views.incidence(small_con, tuple(members["unit"]), MAY_START, MAY_END, "Toàn quốc", True)
     fig = comparison_figure(frame, "vi")
     assert len(fig.data) == len(members) == 10
     grid = small_multiples_figure(frame, compare.ranked(frame), "vi", highlight="103")
@@ -321,7 +282,7 @@ def test_comparison_and_small_multiples_figures(small_con):
 
 
 def test_overview_epicurve_keeps_its_signature(small_con):
-    fig = epicurve(db.daily_cases(small_con, DIEN_BIEN, MAY_START, MAY_END), "vi")
+    fig = epicurve(metrics.of_area(small_con, DIEN_BIEN, MAY_START, MAY_END), "vi")
     assert fig.data and fig.layout.separators == ",."
 
 

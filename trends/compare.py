@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators import metrics
-from trends.series import WINDOW, day_source, fill_days, overall_source
+from trends.series import WINDOW, day_source, overall_source
 
 MAX_COMPARED = 8
 
@@ -22,21 +21,20 @@ def unit_labels(units: pd.DataFrame, country_label: str, with_parent: bool = Tru
     return pd.Series(labels.to_numpy(), index=units["unit"].to_numpy())
 
 
-def incidence(unit_cases: pd.DataFrame, units: pd.DataFrame, labels: pd.Series, start, end) -> pd.DataFrame:
-    """Daily 7-day average per 100,000 of every unit of `units` (cases loaded from `lead_start(start)`).
+def incidence(unit_metrics: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
+    """Daily 7-day average per 100,000 of several units, from their metrics frames (data.metrics.of_keys).
 
     Columns: unit, label, date, new_cases, observed_cases, avg7, avg7_per_100k, source (of the
     unit's whole period: observed, estimated or mixed).
     """
-    full = fill_days(unit_cases[["unit", "date", "new_cases", "observed_cases"]], start, end, by="unit",
-                     members=units["unit"])
-    wide = full.pivot(index="date", columns="unit", values="new_cases")
-    average = (metrics.rolling_sum_wide(wide, WINDOW) / WINDOW).stack().rename("avg7").reset_index()
-    frame = full.merge(average, on=["unit", "date"], how="left", validate="1:1")
-    frame = frame[frame["date"] >= pd.Timestamp(start)]
-    population = units.set_index("unit")["population"]
+    frame = pd.DataFrame({
+        "unit": unit_metrics["unit_code"], "date": pd.to_datetime(unit_metrics["date"]),
+        "new_cases": unit_metrics["new_cases"].fillna(0).astype("int64"),
+        "observed_cases": unit_metrics["observed_cases"].fillna(0).astype("int64"),
+        "avg7": unit_metrics["new_cases_7d"] / WINDOW,
+        "avg7_per_100k": unit_metrics["cases_per_100k_7d"] / WINDOW,
+    })
     frame["label"] = frame["unit"].map(labels)
-    frame["avg7_per_100k"] = metrics.per_100k(frame["avg7"], frame["unit"].map(population).astype("float64"))
     day = day_source(frame["observed_cases"], frame["new_cases"])
     frame["source"] = frame["unit"].map(day.groupby(frame["unit"]).agg(overall_source))
     columns = ["unit", "label", "date", "new_cases", "observed_cases", "avg7", "avg7_per_100k", "source"]

@@ -10,11 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators import metrics
+from indicators.origin import OBSERVED, least_real
+from indicators.policy import number
 from indicators.rt import estimate_r, reliable
-from trends.series import OBSERVED, WINDOW, fill_days, rolling_sum
+from trends.series import WINDOW, fill_days, rolling_sum
 
-POSITIVITY_REFERENCE_PCT = 5.0  # WHO: below 5% for two weeks means testing is wide enough to trust the curve
+POSITIVITY_REFERENCE_PCT = number("testing", "positivity_reference_pct")  # indicators/policy.toml
 
 
 def rt(series: pd.DataFrame, start, end) -> pd.DataFrame:
@@ -41,23 +42,21 @@ def rt(series: pd.DataFrame, start, end) -> pd.DataFrame:
     return frame[frame["date"] >= pd.Timestamp(start)].reset_index(drop=True)
 
 
-def positivity(capacity: pd.DataFrame, start, end, national: pd.DataFrame | None = None) -> pd.DataFrame:
-    """7-day test positivity in percent (positives / samples over the week), and the published national rate.
+def positivity(area_metrics: pd.DataFrame, national: pd.DataFrame | None = None) -> pd.DataFrame:
+    """7-day test positivity in percent from an area's metrics frame (data.metrics.of_area), and the published
+    national rate (`national`: data.trends.national_owid, given for the country only).
 
-    `capacity`: date, samples, positives, source (data.db.daily_capacity); `national`: data.trends.national_owid,
-    given for the country only. Columns: date, samples_7d, positives_7d, positivity_pct, source,
-    national_positivity_pct, national_source.
+    Columns: date, samples_7d, positives_7d, positivity_pct, source, national_positivity_pct, national_source.
     """
-    tests = fill_days(capacity[["date", "samples", "positives"]], start, end)
     frame = pd.DataFrame({
-        "date": tests["date"],
-        "samples_7d": rolling_sum(tests["samples"]),
-        "positives_7d": rolling_sum(tests["positives"]),
+        "date": pd.to_datetime(area_metrics["date"]),
+        "samples_7d": area_metrics["samples_7d"],
+        "positives_7d": area_metrics["positives_7d"],
+        "positivity_pct": area_metrics["test_positivity_pct"],
     })
-    frame["positivity_pct"] = metrics.positivity_pct(frame["positives_7d"], frame["samples_7d"])
-    frame["source"] = capacity["source"].dropna().iloc[0] if capacity["source"].notna().any() else None
+    frame["source"] = least_real(*area_metrics["tests_7d_origin"].dropna())
     if national is not None and len(national):
         published = national.assign(date=pd.to_datetime(national["date"])).set_index("date")["positive_rate"] * 100
         frame["national_positivity_pct"] = frame["date"].map(published)
         frame["national_source"] = OBSERVED
-    return frame[frame["date"] >= pd.Timestamp(start)].reset_index(drop=True)
+    return frame

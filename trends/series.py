@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from indicators import metrics
+from indicators.origin import ESTIMATED, MIXED, OBSERVED
 
 # Reports of the last days are still coming in (late district reports, cases reclassified
 # after verification), so the three most recent days of a curve are provisional.
@@ -20,7 +21,6 @@ WINDOW = 7
 # growth and the serial-interval memory of Rt, so the first shown day is never truncated.
 LEAD_DAYS = 60
 
-OBSERVED, ESTIMATED, MIXED, SIMULATED = "observed", "estimated", "mixed", "simulated"
 
 
 def lead_start(start: dt.date) -> dt.date:
@@ -63,24 +63,42 @@ def day_source(observed: pd.Series, total: pd.Series) -> pd.Series:
     )
 
 
-def curve(series: pd.DataFrame, value: str, observed: str, population: float, start, end) -> pd.DataFrame:
-    """The epidemic curve of one count from `start` to `end`; `series` holds the days before `start` that
-    the 7-day average and the growth need (load it from `lead_start(start)`).
+# Per count: (its 7-day sum, its 7-day rate per 100,000, its daily rate per 100,000, its origin) in the
+# metrics frame (data.metrics), which computes every one of them.
+FRAME_COLUMNS = {
+    "new_cases": ("new_cases_7d", "cases_per_100k_7d", "new_cases_per_100k", "cases_origin"),
+    "new_deaths": ("new_deaths_7d", "deaths_per_100k_7d", "new_deaths_per_100k", "deaths_origin"),
+}
 
-    Columns: date, value, observed, estimated, avg7, value_per_100k, avg7_per_100k, source, provisional,
-    and the growth columns (cases_7d, growth_per_day, doubling_days, halving_days).
+
+def curve(frame: pd.DataFrame, value: str, end) -> pd.DataFrame:
+    """The epidemic curve of one count (new_cases or new_deaths) from an area's metrics frame (data.metrics.
+    of_area): the frame's sums and rates, laid out for the charts; nothing is recomputed here.
+
+    Columns: date, value, observed, estimated, avg7, value_per_100k, avg7_per_100k, per_100k_7d, source, provisional,
+    and the growth columns (cases_7d, growth_per_day, doubling_days, halving_days; the growth is of cases).
     """
-    counts = pd.DataFrame({"date": series["date"], "value": series[value], "observed": series[observed]})
-    frame = fill_days(counts, start, end).astype({"value": "int64", "observed": "int64"})
-    frame["observed"] = frame["observed"].clip(upper=frame["value"])
-    frame["estimated"] = frame["value"] - frame["observed"]
-    frame["avg7"] = rolling_sum(frame["value"]) / WINDOW
-    frame["value_per_100k"] = per_100k(frame["value"], population)
-    frame["avg7_per_100k"] = per_100k(frame["avg7"], population)
-    frame["source"] = day_source(frame["observed"], frame["value"])
-    frame["provisional"] = frame["date"] > pd.Timestamp(end) - pd.Timedelta(days=PROVISIONAL_DAYS)
-    frame = frame.join(growth(frame["value"]))
-    return frame[frame["date"] >= pd.Timestamp(start)].reset_index(drop=True)
+    seven_day, rate_7d, rate, origin = FRAME_COLUMNS[value]
+    counts = frame[value].fillna(0).astype("int64")
+    observed = (frame["observed_cases"].fillna(0).astype("int64").clip(upper=counts) if value == "new_cases"
+                else counts.where(frame[origin].astype("object") == OBSERVED, 0))
+    curve_frame = pd.DataFrame({
+        "date": pd.to_datetime(frame["date"]),
+        "value": counts,
+        "observed": observed,
+        "estimated": counts - observed,
+        "avg7": frame[seven_day] / WINDOW,
+        "value_per_100k": frame[rate],
+        "avg7_per_100k": frame[rate_7d] / WINDOW,
+        "per_100k_7d": frame[rate_7d],
+    })
+    curve_frame["source"] = day_source(curve_frame["observed"], curve_frame["value"])
+    curve_frame["provisional"] = curve_frame["date"] > pd.Timestamp(end) - pd.Timedelta(days=PROVISIONAL_DAYS)
+    curve_frame["cases_7d"] = frame["new_cases_7d"]
+    curve_frame["growth_per_day"] = frame["cases_growth_rate"]
+    curve_frame["doubling_days"] = frame["cases_doubling_time_days"]
+    curve_frame["halving_days"] = frame["cases_halving_time_days"]
+    return curve_frame.reset_index(drop=True)
 
 
 def with_national(frame: pd.DataFrame, national: pd.DataFrame, value: str, population: float) -> pd.DataFrame:
@@ -103,14 +121,4 @@ def overall_source(sources: pd.Series) -> str:
     return ESTIMATED if kinds == {ESTIMATED} else MIXED
 
 
-def growth(values: pd.Series) -> pd.DataFrame:
-    """Week-on-week growth of a daily count, and the doubling time while it grows or the halving time
-    while it shrinks (indicators.metrics: r = ln(last 7 days / the 7 before) / 7, T = ln 2 / |r|)."""
-    week = rolling_sum(values)
-    rate = metrics.growth_rate_from_sums(week, week.shift(WINDOW), WINDOW)
-    return pd.DataFrame({
-        "cases_7d": week,
-        "growth_per_day": rate,
-        "doubling_days": metrics.doubling_time_days(rate),
-        "halving_days": metrics.halving_time_days(rate),
-    })
+

@@ -12,13 +12,14 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators import metrics
+from indicators.policy import number
 
 AREA = "area"  # the one unit of an area's frames, for the per-unit functions of indicators.metrics
 DOSES = ("dose1", "full", "booster")
 # Target groups: first age, dose, target in percent.
 TARGETS = {
-    "adults_dose1": (18, "dose1", 70.0),
-    "over50_full": (50, "full", metrics.HIGH_RISK_FULL_TARGET_PCT),
+    "adults_dose1": (18, "dose1", number("vaccination", "adults_dose1_target_pct")),
+    "over50_full": (50, "full", number("vaccination", "high_risk_full_target_pct")),
 }
 
 

@@ -13,7 +13,7 @@ from typing import Callable, TypeVar
 
 import streamlit as st
 
-from data import db, trends
+from data import db, levels, metrics, trends
 
 T = TypeVar("T")
 
@@ -54,10 +54,16 @@ districts = cached(db.districts)
 date_range = cached(db.date_range)
 area_name = cached(db.area_name)
 area_population = cached(db.area_population)
-daily_cases = cached(db.daily_cases)
 official_province_cases = cached(db.official_province_cases)
 daily_capacity = cached(db.daily_capacity)
 vaccination_coverage = cached(db.vaccination_coverage)
 area_population_by_age = cached(db.area_population_by_age)
 build_info = cached(db.build_info)
-area_recent_levels = cached(trends.area_recent_levels)
+# the metrics frame and the classified view: what every page reads
+area_metrics = cached(metrics.of_area)
+metrics_on_day = cached(metrics.on_day)
+units_metrics = cached(metrics.units_of)
+week_levels = cached(levels.week_levels)
+level_history = cached(levels.history)
+recent_levels = cached(levels.recent)
+week_origins = cached(levels.week_origins)

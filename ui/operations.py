@@ -11,9 +11,8 @@ from data.spreadsheet_safe import csv_bytes
 from i18n import fmt_date, fmt_number, t
 from i18n.formats import MISSING
 from ui.cached import cached
-from ui.widgets import SOURCE_COLORS
+from indicators.origin import BADGE_COLORS
 
-unit_capacity = cached(operations.unit_capacity)
 district_occupancy = cached(operations.district_occupancy)
 supplies = cached(operations.supplies)
 checkpoint_sites = cached(operations.checkpoint_sites)
@@ -25,7 +24,7 @@ def source_caption(source: str | None, lang: str, label: str | None = None) -> N
     """The badge under a chart or table saying where its figures come from, coloured as ui.widgets colours it
     (`label` replaces the standard words)."""
     if source:
-        st.badge(label or t(f"common.source_{source}", lang), color=SOURCE_COLORS.get(source, "gray"))
+        st.badge(label or t(f"common.source_{source}", lang), color=BADGE_COLORS.get(source, "gray"))
 
 
 def table(frame: pd.DataFrame, labels: dict[str, str], key: str, lang: str, file_name: str,

@@ -14,7 +14,6 @@ from data.db import COUNTRY, DISTRICT, PROVINCE, Area
 from i18n import DEFAULT_LANG, LANGS, fmt_date, t
 from ui import cached, url
 
-COUNTRY_KEY = "VN"
 ALL = ""  # the "whole country" / "whole province" choice of the area boxes
 
 
@@ -24,15 +23,6 @@ class Selection:
     area: Area
     date: dt.date
     colorblind: bool = False
-
-
-def area_from_key(key: str | None) -> Area:
-    """'VN' -> country, 2 digits -> province, 3 digits -> district (GSO codes)."""
-    if key and key.isdigit() and len(key) == 2:
-        return Area(PROVINCE, key)
-    if key and key.isdigit() and len(key) == 3:
-        return Area(DISTRICT, key)
-    return Area(COUNTRY)
 
 
 def lang() -> str:
@@ -52,7 +42,7 @@ def _seed_from_url(first: dt.date, last: dt.date) -> None:
         return
     st.session_state["_seeded"] = True
     params = st.query_params
-    area = area_from_key(params.get("area"))
+    area = Area.from_key(params.get("area"))
     known_provinces = set(cached.provinces()["province_code"])
     if area.level == PROVINCE and area.code in known_provinces:
         st.session_state["province"] = area.code
@@ -116,6 +106,6 @@ def sidebar() -> Selection:
 
 def _write_url(selection: Selection) -> None:
     url.keep("lang", selection.lang)
-    url.keep("area", selection.area.code or COUNTRY_KEY)
+    url.keep("area", selection.area.key)
     url.keep("date", selection.date)
     url.keep("palette", "cb" if selection.colorblind else None)

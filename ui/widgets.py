@@ -4,15 +4,15 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import area_title, fmt_date, t
+from indicators.origin import BADGE_COLORS
 from ui import cached
 
-# Badge colour per origin: real figures green, derived blue, invented orange (never mistaken for real).
-SOURCE_COLORS = {"observed": "green", "estimated": "blue", "mixed": "blue", "simulated": "orange"}
 
 
-def metric(label: str, value: str, source: str, lang: str, delta: str | None = None,
+def metric(label: str, value: str, source: str | None, lang: str, delta: str | None = None,
            delta_color: str = "inverse") -> None:
-    """A headline number that always says whether it is observed, estimated or simulated.
+    """A headline number that always says whether it is observed, estimated or simulated: the origin the
+    metrics frame carries (None: no figure, a grey "no data").
 
     Streamlit reads a delta's direction from a leading ASCII '-', so the typographic minus is swapped for it.
     """
@@ -21,8 +21,13 @@ def metric(label: str, value: str, source: str, lang: str, delta: str | None = N
     unchanged = bool(delta and delta.startswith("±"))
     st.metric(label, value, delta=delta, delta_color="off" if unchanged else delta_color,
               delta_arrow="off" if unchanged else "auto", border=True,
-              help=t(f"common.source_{source}", lang))
-    st.badge(t(f"common.source_{source}", lang), color=SOURCE_COLORS[source])
+              help=origin_text(source, lang))
+    st.badge(origin_text(source, lang), color=BADGE_COLORS.get(source, "gray"))
+
+
+def origin_text(source, lang: str) -> str:
+    """The origin's name on screen; "no data" when the figure has none."""
+    return t(f"common.source_{source}", lang) if source in BADGE_COLORS else t("common.no_data", lang)
 
 
 

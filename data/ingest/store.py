@@ -35,6 +35,7 @@ import duckdb
 import pandas as pd
 
 from auth import User
+from data import levels
 from data.db import publish, query
 from data.ingest import checks, files
 from data.ingest.checks import Problem
@@ -452,7 +453,7 @@ def commit(con, plan: Plan, user: User, now: dt.datetime | None = None,
 # Steps run on every new version after its changes are written and before it replaces the current file,
 # each with the new version's read-write connection: derived tables kept in the database (e.g. stored
 # levels) are refreshed here, so readers never see facts and derived figures of two different versions.
-POST_WRITE_STEPS: list[Callable[[duckdb.DuckDBPyConnection], None]] = []
+POST_WRITE_STEPS: list[Callable[[duckdb.DuckDBPyConnection], None]] = [levels.refresh]
 WRITER_WAIT_S = 60.0  # how long a writer waits for the one before it before saying the database is busy
 
 

@@ -2,6 +2,7 @@
 map's canvas and saves a screenshot under test-artifacts/ (git-ignored) for a human to look at."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -27,11 +28,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def server(small_db):
-    """The app on the small database, on a free local port, stopped after the test."""
+@contextlib.contextmanager
+def serve(db_path: Path):
+    """The app on the database `db_path`, on a free local port; stopped when the block ends."""
     port = free_port()
-    env = {**os.environ, "SITUATION_DB": str(small_db)}
+    env = {**os.environ, "SITUATION_DB": str(db_path)}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
@@ -50,7 +51,16 @@ def server(small_db):
         process.wait(timeout=20)
 
 
-def test_map_page_draws_its_canvas(server):
+@pytest.fixture
+def server(small_db):
+    """The app on the small database."""
+    with serve(small_db) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def browser_page():
+    """A page of the system Chromium (the test is skipped, saying why, without Playwright or Chromium)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM.exists():
         pytest.skip("no system Chromium at /usr/bin/chromium")
@@ -58,14 +68,18 @@ def test_map_page_draws_its_canvas(server):
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1500, "height": 1200})
-            page.goto(f"{server}/ban-do?area=11&week=2021-05-17&unit=103")
-            page.wait_for_selector("canvas", timeout=120_000)
-            page.get_by_text("Huyện Nậm Pồ").first.wait_for(timeout=60_000)
-            page.keyboard.press("Escape")  # closes a dialog Streamlit may show on a server's first run
-            page.wait_for_timeout(1500)  # let deck.gl draw the polygons
-            page.screenshot(path=str(ARTIFACTS / "map_browser.png"), full_page=True)
-            assert "Bản đồ cấp độ dịch" in page.locator("h1").first.inner_text()
-            assert page.locator("canvas").count() >= 1
+            yield browser.new_page(viewport={"width": 1500, "height": 1200})
         finally:
             browser.close()
+
+
+def test_map_page_draws_its_canvas(server):
+    with browser_page() as page:
+        page.goto(f"{server}/ban-do?area=11&week=2021-05-17&unit=103")
+        page.wait_for_selector("canvas", timeout=120_000)
+        page.get_by_text("Huyện Nậm Pồ").first.wait_for(timeout=60_000)
+        page.keyboard.press("Escape")  # closes a dialog Streamlit may show on a server's first run
+        page.wait_for_timeout(1500)  # let deck.gl draw the polygons
+        page.screenshot(path=str(ARTIFACTS / "map_browser.png"), full_page=True)
+        assert "Bản đồ cấp độ dịch" in page.locator("h1").first.inner_text()
+        assert page.locator("canvas").count() >= 1

@@ -41,7 +41,7 @@ def test_classify_adds_level_labels_and_reasons(tmp_path, capsys):
     result = pd.read_csv(output, dtype=str, keep_default_na=False)
     assert list(result.columns) == HEADER.strip().split(",") + ["level", "label_vi", "label_en", "reasons"]
     assert result["level"].tolist() == ["3", "", "4"]  # integer, empty when unknown
-    assert result["label_vi"].tolist()[1] == "Chưa xác định" and result["label_en"].tolist()[0] == "Level 3 – High risk"
+    assert result["label_vi"].tolist()[1] == "Không có số liệu" and result["label_en"].tolist()[0] == "Level 3 – High risk"
     assert "52,3 ca/100.000 dân/7 ngày (≥ 50)" in result["reasons"][0]
     assert result["treatment_capacity_met"].tolist() == ["yes", "có", ""]  # the input is written back unchanged
 

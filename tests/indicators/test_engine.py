@@ -8,7 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicators.engine import MissingInputError, classify, reasons_text, reasons_texts
-from indicators.rulesets import UNKNOWN_COLOR, list_rulesets, load_ruleset
+from indicators import levelstyle
+from indicators.levelstyle import UNKNOWN_COLOR
+from indicators.rulesets import list_rulesets, load_ruleset
 
 EPS = 1e-9
 
@@ -140,8 +142,8 @@ def test_cdc_transmission_boundaries_and_missing(cases, positivity, level):
 def test_all_missing_is_unknown_and_grey_never_the_lowest_level(ruleset):
     frame = pd.DataFrame({column: [np.nan] for column in ruleset.input_columns})
     result = classify(frame, ruleset)
-    assert result["level"].isna().all() and (result["color"] == UNKNOWN_COLOR).all()
-    assert result["label_vi"].iloc[0] == "Chưa xác định" and result["label_en"].iloc[0] == "Unknown"
+    assert result["level"].isna().all() and (levelstyle.colors(result["level"], ruleset) == UNKNOWN_COLOR).all()
+    assert result["label_vi"].iloc[0] == "Không có số liệu" and result["label_en"].iloc[0] == "No data"
 
 
 @pytest.mark.parametrize("row, level", [
@@ -222,11 +224,9 @@ def test_output_keeps_the_index_and_types():
     frame = pd.DataFrame([_vn_row("vn-2021-qd4800", 52.3, 75.0, 60.0, True),
                           _vn_row("vn-2021-qd4800", np.nan, 75.0, 60.0, True)], index=[101, 7])
     result = classify(frame, load_ruleset("vn-2021-qd4800"))
-    assert list(result.columns) == ["level", "label_vi", "label_en", "color", "reasons"]
+    assert list(result.columns) == ["level", "label_vi", "label_en", "reasons"]
     assert list(result.index) == [101, 7] and str(result["level"].dtype) == "Int64"
-    assert result.loc[101, "label_vi"] == "Cấp 3 – Nguy cơ cao" and result.loc[7, "color"] == UNKNOWN_COLOR
-    colorblind = classify(frame, "vn-2021-qd4800", colorblind=True)
-    assert colorblind.loc[101, "color"] == load_ruleset("vn-2021-qd4800").level(3).color_colorblind
+    assert result.loc[101, "label_vi"] == "Cấp 3 – Nguy cơ cao" and pd.isna(result.loc[7, "level"])
 
 
 def test_reasons_are_structured_and_say_what_decided():
@@ -235,7 +235,7 @@ def test_reasons_are_structured_and_say_what_decided():
     by_id = {entry["criterion"]: entry for entry in reasons["criteria"]}
     assert by_id["community_cases"] | {} == {
         "criterion": "community_cases", "input": "community_cases_per_100k_7d", "value": 52.3, "band": 3,
-        "comparison": "≥", "threshold": 50.0, "grade": 2, "decided": True}
+        "comparison": "≥", "threshold": 50.0, "grade": 2, "decided": True, "origin": None}
     assert by_id["coverage_50plus_full"]["decided"] and not by_id["coverage_18plus_dose1"]["decided"]
     assert by_id["treatment_capacity"]["decided"]  # not met: it raised the level from 3 to 4
     assert reasons["level"] == 4 and reasons["table_level"] == 3 and {f["factor"]: f["grade"] for f in reasons["factors"]} == {
@@ -255,8 +255,8 @@ def test_reasons_text_in_vietnamese_and_english():
     assert en[0].startswith("Decided by: New community cases: 52.3 cases/100,000/7 days (≥ 50); ")
     assert "1.234,6 ca/100.000 dân/7 ngày (≥ 150)" in vi[1] and "1,234.6 cases" in en[1]
     assert "không có số liệu" in vi[1]
-    assert vi[2] == "Chưa xác định: thiếu số liệu – Ca mắc mới tại cộng đồng."
-    assert reasons_text(result["reasons"].iloc[2], ruleset, "en") == "Unknown: missing data – New community cases."
+    assert vi[2] == "Không có số liệu: thiếu số liệu – Ca mắc mới tại cộng đồng."
+    assert reasons_text(result["reasons"].iloc[2], ruleset, "en") == "No data: missing data – New community cases."
 
 
 def test_whole_frame_at_once_matches_row_by_row():

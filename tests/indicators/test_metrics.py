@@ -1,4 +1,4 @@
-"""Metrics over long frames: rolling sums over calendar days, rates that are never infinite, growth, coverage."""
+"""Wide-table helpers (Rt) and coverage by age band; every other figure is the metrics frame's (tests/test_metrics_frame.py)."""
 from __future__ import annotations
 
 import numpy as np
@@ -15,61 +15,23 @@ def _series(values_by_unit: dict[str, list[float]]) -> pd.DataFrame:
                          for unit, values in values_by_unit.items() for day, value in zip(DAYS, values)])
 
 
-def test_rolling_sum_and_mean_over_seven_calendar_days_in_the_frame_s_own_order():
-    frame = _series({"001": list(range(1, 22)), "002": [10] * 21}).sample(frac=1, random_state=1)
-    sums = metrics.rolling_sum(frame, "new_cases")
-    first = frame[(frame["district_code"] == "001")].sort_values("date")
-    assert sums[first.index].iloc[:6].isna().all() and sums[first.index].iloc[6] == 28 and sums[first.index].iloc[20] == 126
-    assert (metrics.rolling_sum(frame, "new_cases")[frame["district_code"] == "002"].dropna() == 70).all()
-    assert metrics.rolling_mean(frame, "new_cases")[first.index].iloc[20] == 18
-
-
-def test_a_missing_day_makes_its_windows_unknown_not_smaller():
-    frame = _series({"001": [5] * 21}).drop(index=10)  # no figure on day 11
-    sums = metrics.rolling_sum(frame, "new_cases")
-    day = frame["date"].dt.day
-    assert sums[(day >= 11) & (day <= 17)].isna().all() and (sums[day >= 18] == 35).all()
+def test_rolling_sums_over_seven_calendar_days_and_a_gap_makes_its_windows_unknown():
+    frame = _series({"001": list(range(21)), "002": [10] * 21})
+    wide = metrics.to_wide(frame.drop(index=[5]), "new_cases")
+    sums = metrics.rolling_sum_wide(wide)
+    assert sums["002"].dropna().eq(70).all() and sums["001"].iloc[:6].isna().all()
+    assert sums["001"].iloc[5:12].isna().all() and sums["001"].iloc[12] == sum(range(6, 13))
 
 
 def test_two_rows_for_one_unit_and_day_are_an_error():
     frame = _series({"001": [1] * 21})
-    with pytest.raises(ValueError, match="more than one row"):
-        metrics.rolling_sum(pd.concat([frame, frame.iloc[[3]]]), "new_cases")
-
-
-def test_per_100k_is_unknown_for_zero_or_missing_population_never_infinite():
-    rates = metrics.per_100k(pd.Series([50.0, 50.0, 50.0, 0.0]), pd.Series([200_000, 0, np.nan, 0]))
-    assert rates.iloc[0] == 25 and rates.iloc[1:].isna().all() and not np.isinf(rates).any()
-    wide = pd.DataFrame({"001": [10.0], "498": [3.0]})
-    assert metrics.per_100k(wide, pd.Series({"001": 1000, "498": 0})).iloc[0].tolist()[0] == 1000
-    assert np.isnan(metrics.per_100k(wide, pd.Series({"001": 1000, "498": 0})).iloc[0, 1])
-
-
-def test_week_on_week_change_growth_rate_doubling_and_halving():
-    growing = list(np.exp(0.1 * np.arange(21)))
-    frame = _series({"001": [10] * 21, "002": growing, "003": growing[::-1], "004": [0] * 7 + [3] * 14})
-    change = metrics.week_on_week_change_pct(frame, "new_cases")
-    rate = metrics.growth_rate(frame, "new_cases")
-    last = frame["date"] == DAYS[-1]
-    by_unit = dict(zip(frame.loc[last, "district_code"], zip(change[last], rate[last])))
-    assert by_unit["001"] == (0.0, 0.0)
-    assert by_unit["002"][1] == pytest.approx(0.1, abs=1e-12)
-    assert by_unit["002"][0] == pytest.approx((np.exp(0.7) - 1) * 100)
-    assert by_unit["003"][1] == pytest.approx(-0.1, abs=1e-12)
-    at_day_14 = (frame["date"] == DAYS[13]) & (frame["district_code"] == "004")
-    assert change[at_day_14].isna().all() and rate[at_day_14].isna().all()  # the week before had no case
-    assert metrics.doubling_time_days(pd.Series([0.1, -0.1, 0.0])).tolist()[0] == pytest.approx(np.log(2) / 0.1)
-    assert metrics.doubling_time_days(pd.Series([0.1, -0.1, 0.0])).iloc[1:].isna().all()
-    assert metrics.halving_time_days(pd.Series([-0.1, 0.1])).iloc[0] == pytest.approx(np.log(2) / 0.1)
-    assert np.isnan(metrics.halving_time_days(pd.Series([-0.1, 0.1])).iloc[1])
+    with pytest.raises(ValueError):
+        metrics.to_wide(pd.concat([frame, frame.iloc[[3]]]), "new_cases")
 
 
 def test_ratios_with_empty_denominators_are_unknown():
-    assert metrics.positivity_pct(pd.Series([5, 0]), pd.Series([100, 0])).tolist()[0] == 5
-    assert np.isnan(metrics.positivity_pct(pd.Series([5, 0]), pd.Series([100, 0])).iloc[1])
-    assert metrics.occupancy_pct(pd.Series([45]), pd.Series([50])).iloc[0] == 90
-    vacant = metrics.vacant_per_100k(pd.Series([100, 100]), pd.Series([90, 120]), pd.Series([50_000, 50_000]))
-    assert vacant.tolist() == [20, 0]  # over-occupancy is no vacant bed, not a negative one
+    assert metrics.ratio_pct(pd.Series([5, 0]), pd.Series([100, 0])).tolist()[0] == 5
+    assert np.isnan(metrics.ratio_pct(pd.Series([5, 0]), pd.Series([100, 0])).iloc[1])
 
 
 BANDS = [f"{a:02d}-{a + 4:02d}" for a in range(0, 85, 5)] + ["85+"]

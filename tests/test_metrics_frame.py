@@ -1,0 +1,96 @@
+"""The metrics frame (data.metrics) and the classified view (data.levels) on the small database."""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data import db, levels, metrics
+from data.db import COUNTRY, DISTRICT, PROVINCE, Area
+from indicators import engine
+from indicators.rulesets import list_rulesets
+
+DAY = dt.date(2021, 5, 24)
+SUNDAYS = (dt.date(2021, 5, 23), dt.date(2021, 8, 15), dt.date(2021, 11, 28))
+INPUTS = sorted({column for ruleset in list_rulesets() for column in ruleset.input_columns
+                 if column not in ("more_virulent_variant", "reduced_vaccine_effectiveness")})
+
+
+def numbers(series: pd.Series) -> np.ndarray:
+    return series.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+
+
+@pytest.mark.parametrize("level", [DISTRICT, PROVINCE, COUNTRY])
+def test_the_weekly_shape_equals_the_daily_one_on_every_sunday(small_con, level):
+    weekly = metrics.weekly(small_con, level, None, dt.date(2021, 5, 1), dt.date(2021, 12, 31))
+    for sunday in SUNDAYS:
+        day = metrics.daily(small_con, level, None, sunday, sunday).set_index("unit_code")
+        week = weekly[weekly["week_end"] == pd.Timestamp(sunday)].set_index("unit_code").loc[day.index]
+        for column in [*INPUTS, "new_cases_7d", "new_cases_prev_7d", "cases_per_100k_14d_mean",
+                       "community_cases_per_100k_14d_mean"]:
+            assert np.allclose(numbers(day[column]), numbers(week[column]), equal_nan=True), (sunday, column)
+            assert (day[f"{column}_origin"].astype(str) == week[f"{column}_origin"].astype(str)).all() \
+                if f"{column}_origin" in day else True
+
+
+def test_rates_come_from_summed_counts_and_a_province_is_its_published_series(small_con):
+    province = metrics.daily(small_con, PROVINCE, ["11"], DAY, DAY).iloc[0]
+    published = db.official_province_cases(small_con, "11", DAY - dt.timedelta(days=6), DAY)
+    assert province["new_cases_7d"] == published["new_cases"].sum() and province["cases_7d_origin"] == "observed"
+    assert province["cases_per_100k_7d"] == pytest.approx(province["new_cases_7d"] * 1e5 / province["population"])
+    districts = metrics.daily(small_con, DISTRICT, list(db.districts(small_con, "11")["district_code"]), DAY, DAY)
+    assert province["covid_beds_total"] == districts["covid_beds_total"].sum()
+    assert province["population_18plus"] == pytest.approx(districts["population_18plus"].sum())
+    assert province["pct_18plus_dose1"] == pytest.approx(
+        100 * districts["people_18plus_dose1"].sum() / districts["population_18plus"].sum())
+    country = metrics.daily(small_con, COUNTRY, None, DAY, DAY).iloc[0]
+    provinces = metrics.daily(small_con, PROVINCE, None, DAY, DAY)
+    assert country["new_cases"] == provinces["new_cases"].sum() and not country["cases_conflict"]
+
+
+def test_criterion_one_measures_for_the_rule_sets(small_con):
+    frame = metrics.daily(small_con, PROVINCE, ["11"], dt.date(2021, 5, 17), DAY).set_index("date")
+    today = frame.loc[pd.Timestamp(DAY)]
+    assert today["new_cases_prev_7d"] == frame.loc[pd.Timestamp(DAY - dt.timedelta(days=7)), "new_cases_7d"]
+    assert today["cases_per_100k_14d_mean"] == pytest.approx(
+        (today["new_cases_7d"] + today["new_cases_prev_7d"]) / 2 * 1e5 / today["population"])
+    assert today["community_cases_per_100k_14d_mean"] == pytest.approx(
+        (today["community_cases_7d"] + today["community_cases_prev_7d"]) / 2 * 1e5 / today["population"])
+
+
+def test_capacity_criterion_and_estimated_admissions(small_con):
+    frame = metrics.daily(small_con, DISTRICT, None, DAY, DAY)
+    known = frame.dropna(subset=["covid_bed_occupancy_pct", "icu_beds_staffed"])
+    expected = (known["covid_bed_occupancy_pct"] < 80) & ((known["icu_beds_staffed"] == 0)
+                                                          | (known["icu_occupancy_pct"] < 80))
+    assert (known["treatment_capacity_met"].astype(bool) == expected).all()
+    assert (frame["admissions_7d"].dropna() >= 0).all()
+    assert frame["vacant_covid_beds_per_100k"].dropna().ge(0).all()
+
+
+def test_the_stored_levels_are_the_engine_s_on_the_weekly_frame(small_con):
+    ruleset = list_rulesets()[0]
+    week = dt.date(2021, 8, 9)
+    stored = levels.week_levels(small_con, ruleset.id, week)
+    weekly = metrics.weekly(small_con, DISTRICT, None, week, week)
+    fresh = engine.classify(weekly, ruleset).set_index(weekly["unit_code"])
+    assert numbers(stored["level"].reindex(fresh.index)).tolist() == pytest.approx(
+        numbers(fresh["level"]).tolist(), nan_ok=True)
+    reasons = stored["reasons"].dropna().iloc[0]["criteria"]
+    assert all("origin" in entry for entry in reasons)
+    assert set(stored["inputs_origin"].dropna()) <= {"observed", "mixed", "estimated", "simulated"}
+
+
+def test_one_look_back_window():
+    assert levels.level_week(dt.date(2021, 5, 23)) == dt.date(2021, 5, 17)  # a Sunday closes its own week
+    assert levels.level_week(dt.date(2021, 5, 24)) == dt.date(2021, 5, 17)  # a Monday shows last week
+    assert levels.level_week(dt.date(2021, 5, 29)) == dt.date(2021, 5, 17)
+
+
+def test_a_unit_without_population_has_no_rate_never_infinity(small_con):
+    frame = metrics.daily(small_con, DISTRICT, None, DAY, DAY)
+    empty = frame[frame["population"].fillna(0) == 0]
+    assert empty["cases_per_100k_7d"].isna().all()
+    assert np.isfinite(frame["cases_per_100k_7d"].dropna()).all()

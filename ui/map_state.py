@@ -1,0 +1,80 @@
+"""The map page's state: its settings in the URL (through ui.url), following the sidebar's date, the clicked
+district, and the week player. Kept here so the page only lays the map out."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import streamlit as st
+
+from geo.selection import selected_code
+from ui import url
+
+PLAY_SECONDS = 2.0
+# session-state key -> URL parameter
+URL_KEYS = {"map_week": "week", "map_rules": "rules", "map_unit": "unit", "map_basemap": "basemap"}
+
+
+def week_of(day: dt.date, weeks: list[dt.date]) -> dt.date:
+    """The last complete week that ends on or before `day` (the first week if none does)."""
+    ended = [monday for monday in weeks if monday + dt.timedelta(days=6) <= day]
+    return ended[-1] if ended else weeks[0]
+
+
+def seed_from_url(weeks: list[dt.date], ruleset_ids: list[str], unit_codes: set[str], day: dt.date) -> None:
+    """Copy the URL's map choices into session state once per session, ignoring anything invalid."""
+    def monday(text: str) -> dt.date | None:
+        linked = dt.date.fromisoformat(text)
+        monday_of = linked - dt.timedelta(days=linked.weekday())
+        return monday_of if monday_of in weeks else None
+
+    first_time = "map_week" not in st.session_state.get(url.SEEDED, set())
+    url.seed("map_rules", "rules", None, url.one_of(ruleset_ids))
+    url.seed("map_week", "week", None, monday)
+    url.seed("map_unit", "unit", None, url.one_of(unit_codes))
+    url.seed("map_basemap", "basemap", False, url.flag)
+    if first_time and st.session_state["map_week"] is not None:
+        st.session_state["_map_sidebar_date"] = day  # the linked week wins over the sidebar's date
+
+
+def follow_sidebar_date(day: dt.date, weeks: list[dt.date]) -> None:
+    """Show the week of the sidebar's date on arrival and whenever that date changes."""
+    if st.session_state.get("_map_sidebar_date") != day or st.session_state.get("map_week") not in weeks:
+        st.session_state["map_week"] = week_of(day, weeks)
+    st.session_state["_map_sidebar_date"] = day
+
+
+def write_url() -> None:
+    for key, parameter in URL_KEYS.items():
+        url.keep(parameter, st.session_state.get(key) or None)  # nothing chosen, or no basemap: no parameter
+
+
+def on_map_select() -> None:
+    """A click on the map picks the district (a click on the picked one, or outside, clears it)."""
+    st.session_state["map_unit"] = selected_code(st.session_state.get("map_chart"))
+
+
+def clear_unit() -> None:
+    st.session_state["map_unit"] = None
+
+
+def toggle_play(weeks: list[dt.date]) -> None:
+    playing = not st.session_state.get("map_playing", False)
+    st.session_state["map_playing"] = playing
+    if playing and st.session_state.get("map_week") == weeks[-1]:
+        st.session_state["map_week"] = weeks[0]  # play again from the start
+
+
+def step_week(weeks: list[dt.date]) -> None:
+    """While playing, move one week on, at most once per PLAY_SECONDS whatever reruns in between;
+    stop (and drop the timer with a full rerun) at the last week."""
+    now = time.monotonic()
+    if now - st.session_state.get("_map_stepped_at", 0.0) < PLAY_SECONDS * 0.8:
+        return
+    st.session_state["_map_stepped_at"] = now
+    position = weeks.index(st.session_state["map_week"])
+    if position + 1 < len(weeks):
+        st.session_state["map_week"] = weeks[position + 1]
+    if position + 2 >= len(weeks):
+        st.session_state["map_playing"] = False
+        st.rerun(scope="app")
