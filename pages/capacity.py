@@ -16,6 +16,7 @@ from operations.projection import daily_growth, days_until_full, district_projec
 from ui import cached, operations as ops_ui, state, url, widgets
 
 HISTORY_DAYS = 120
+GROWTH_MIN_PCT, GROWTH_MAX_PCT = -50.0, 100.0  # daily growth the projection accepts
 
 selection = state.current()
 lang, area, day = selection.lang, selection.area, selection.date
@@ -131,8 +132,9 @@ for column, (occupied, capacity, label) in zip(projections, [
         st.subheader(t(f"capacity.projection_{label}", lang))
         left, right = st.columns(2)
         measured_pct = round(float(measured[occupied]) * 100, 2) if pd.notna(measured[occupied]) else 0.0
+        measured_pct = min(max(measured_pct, GROWTH_MIN_PCT), GROWTH_MAX_PCT)  # the box's own range
         # keyed by the place, day and window: a new selection starts again from the measured rate
-        growth_pct = left.number_input(t("capacity.growth", lang), min_value=-50.0, max_value=100.0, step=0.5,
+        growth_pct = left.number_input(t("capacity.growth", lang), min_value=GROWTH_MIN_PCT, max_value=GROWTH_MAX_PCT, step=0.5,
                                        value=measured_pct, format="%.2f", key=f"growth_{label}_{area.key}_{day}_{window}",
                                        help=t("capacity.growth_help", lang, pct=fmt_number(measured_pct, 2, lang)))
         added = right.number_input(t("capacity.added", lang), min_value=0, max_value=100_000, step=10, value=0,

@@ -22,7 +22,7 @@ LAYERS = (
     ("charts", "geo", "operations", "reports"),
     ("ui",),
     ("pages", "app"),
-    ("bench", "tools"),
+    ("bench", "tools", "deploy"),
 )
 LAYER = {package: rank for rank, packages in enumerate(LAYERS) for package in packages}
 STREAMLIT_ALLOWED = {"app", "pages", "ui", "bench", "tools"}

@@ -76,11 +76,11 @@ def test_deaths_are_unknown_after_the_source_stops_never_zero():
 
 
 def test_the_database_keeps_both_series_and_the_labels(small_con):
-    rows = small_con.execute(
+    rows = small_con.cursor().execute(
         """SELECT SUM(new_cases), SUM(new_cases_adjusted), COUNT(*) FILTER (WHERE new_deaths IS NULL) FROM province_cases"""
     ).fetchone()
     assert rows[0] == rows[1] and rows[2] == 0  # the small build ends in January 2022, when deaths were known
-    districts = small_con.execute(
+    districts = small_con.cursor().execute(
         """SELECT d.province_code, SUM(c.new_cases) AS published, SUM(c.new_cases_adjusted) AS adjusted
            FROM cases c JOIN districts d USING (district_code) GROUP BY 1"""
     ).fetchall()

@@ -47,7 +47,6 @@ def upload_as_clerk(path, rows: list[dict]) -> None:
     """Upload a filled template as Điện Biên's clerk (the store then refreshes the classified view)."""
     con = db.connect(path)
     try:
-        ingest.ensure_tables(con)
         plan = ingest.prepare(con, xlsx(rows), "bao_cao.xlsx", "11", today=dt.date(2022, 2, 15))
         assert plan.ok, [problem.text() for problem in plan.problems]
         ingest.commit(con, plan, CLERK, today=dt.date(2022, 2, 15))
