@@ -61,7 +61,7 @@ def _rerender_s(db_path: Path, weeks: list[dt.date]) -> float:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
         at.query_params.update({"area": "VN", "week": weeks[len(weeks) // 2].isoformat()})
         at.run()
-        at.switch_page("pages/map.py").run()  # computes and caches the levels
+        at.switch_page("app_pages/map.py").run()  # computes and caches the levels
         timings = []
         for week in weeks[-WEEK_MOVES - 2:-1]:
             slider = at.select_slider(key="map_week").set_value(week)

@@ -7,7 +7,7 @@ from tests.apptest import open_page
 
 
 def open_briefing(query: dict) -> AppTest:
-    at = open_page("pages/briefing.py", query, timeout=120)
+    at = open_page("app_pages/briefing.py", query, timeout=120)
     assert not at.exception, at.exception
     return at
 

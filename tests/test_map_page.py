@@ -28,7 +28,7 @@ def deck_spec(at) -> dict:
 
 
 def test_province_week_map_legend_legal_basis_and_url(app_env):
-    at = open_page("pages/map.py", query={"area": "11", "week": "2021-05-19"})
+    at = open_page("app_pages/map.py", query={"area": "11", "week": "2021-05-19"})
     assert not at.exception
     assert "Bản đồ cấp độ dịch" in at.title[0].value and "Điện Biên" in at.title[0].value
     assert "Căn cứ: Nghị quyết 128/NQ-CP" in captions(at)
@@ -48,7 +48,7 @@ def test_province_week_map_legend_legal_basis_and_url(app_env):
 
 
 def test_a_linked_district_opens_its_detail_panel(app_env):
-    at = open_page("pages/map.py", query={"area": "11", "week": "2021-05-17", "unit": "103"})
+    at = open_page("app_pages/map.py", query={"area": "11", "week": "2021-05-17", "unit": "103"})
     assert not at.exception
     assert any("Huyện Nậm Pồ" in markdown.value for markdown in at.markdown)
     assert at.selectbox(key="map_unit").value == "103"
@@ -60,7 +60,7 @@ def test_a_linked_district_opens_its_detail_panel(app_env):
 
 
 def test_week_slider_rule_set_and_play(app_env):
-    at = open_page("pages/map.py", query={"area": "22", "week": "2021-12-06", "lang": "en"})
+    at = open_page("app_pages/map.py", query={"area": "22", "week": "2021-12-06", "lang": "en"})
     assert not at.exception
     assert "Epidemic level map" in at.title[0].value
     assert "approximate" in captions(at), "Quảng Ninh's boundaries are approximate"
@@ -75,7 +75,7 @@ def test_week_slider_rule_set_and_play(app_env):
 
 
 def test_whole_country_on_a_three_province_database(app_env):
-    at = open_page("pages/map.py", query={"week": "not-a-week", "rules": "no-such-rules", "unit": "999",
+    at = open_page("app_pages/map.py", query={"week": "not-a-week", "rules": "no-such-rules", "unit": "999",
                                           "palette": "cb", "basemap": "1"})
     assert not at.exception
     spec = deck_spec(at)

@@ -7,7 +7,7 @@ PAGE = "response.py"
 
 
 def test_response_page_in_vietnamese(app_env):
-    at = open_page(f"pages/{PAGE}", {"area": "11", "date": "2021-05-24"})
+    at = open_page(f"app_pages/{PAGE}", {"area": "11", "date": "2021-05-24"})
     assert not at.exception
     assert "Truy vết, cách ly, xét nghiệm, vật tư" in at.title[0].value
     values = {m.label: m.value for m in at.metric}
@@ -20,7 +20,7 @@ def test_response_page_in_vietnamese(app_env):
 
 
 def test_cumulative_start_from_the_url_in_english(app_env):
-    at = open_page(f"pages/{PAGE}", {"area": "22", "date": "2022-01-20", "since": "2022-01-01", "lang": "en"})
+    at = open_page(f"app_pages/{PAGE}", {"area": "22", "date": "2022-01-20", "since": "2022-01-01", "lang": "en"})
     assert not at.exception
     values = {m.label: m.value for m in at.metric}
     assert "Centralized quarantine since 1 Jan 2022" in values

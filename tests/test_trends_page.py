@@ -9,7 +9,7 @@ import pytest
 
 from tests.apptest import open_page
 
-PAGE = "pages/trends.py"
+PAGE = "app_pages/trends.py"
 MAY = {"area": "11", "date": "2021-05-31", "from": "2021-05-01"}
 
 

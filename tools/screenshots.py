@@ -61,10 +61,6 @@ def shoot(base_url: str, pages: dict[str, str], out: Path, width: int = 1440, he
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": width, "height": height})
-        # Streamlit answers the first deep link after a server start with a "page not found" notice
-        # (its old pages/-folder mode is on until st.navigation first runs): open the root once first.
-        page.goto(base_url + "/")
-        page.wait_for_selector("[data-testid='stMain'] h1", timeout=120_000)
         for name, path in pages.items():
             page.goto(base_url + path)
             page.wait_for_selector("[data-testid='stMain'] h1", timeout=120_000)

@@ -61,7 +61,7 @@ if len(recent):
         if before is not None:
             st.caption(t("overview.level_last_week", lang, level=level_label(before["level"], ruleset, lang))
                        + " · " + ruleset.name(lang) + " · " + t(f"common.source_{now['inputs_source']}", lang))
-st.page_link("pages/map.py", label=t("overview.see_levels", lang), icon=":material/map:")
+st.page_link("app_pages/map.py", label=t("overview.see_levels", lang), icon=":material/map:")
 
 st.subheader(t("overview.trend_title", lang))
 st.plotly_chart(epicurve(daily.tail(90), lang), key="overview_epicurve", config={"displaylogo": False})
