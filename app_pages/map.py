@@ -12,10 +12,11 @@ import streamlit as st
 
 from charts.epicurve import epicurve
 from data import levels
-from data.db import DISTRICT, Area, db_path
+from data.db import DISTRICT, PROVINCE, Area, db_path
 from geo import situation, view
 from geo.selection import selected_code
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
+from indicators.levels_table import levels_table, week_origins
 from indicators.rulesets import DEFAULT_RULESET, RuleSet, list_rulesets
 from ui import cached, state, url, widgets
 
@@ -23,9 +24,8 @@ PLAY_SECONDS = 2.0
 MAP_HEIGHT = 720
 MAP_WIDTH = 800  # the map column's usual width in pixels: the camera is fitted to this box
 CASE_CURVE_WEEKS = 12
-ORIGINS = ("observed", "estimated", "simulated", "mixed")
 # session-state key -> URL parameter
-URL_KEYS = {"map_week": "week", "map_rules": "rules", "map_unit": "unit", "map_basemap": "basemap"}
+URL_KEYS = {"map_week": "week", "map_rules": "rules", "map_basemap": "basemap"}
 
 weekly_inputs = cached.cached(levels.weekly_inputs)
 week_sources = cached.cached(levels.week_sources)
@@ -52,7 +52,7 @@ def week_of(day: dt.date, weeks: list[dt.date]) -> dt.date:
     return ended[-1] if ended else weeks[0]
 
 
-def seed_from_url(weeks: list[dt.date], ruleset_ids: list[str], unit_codes: set[str], day: dt.date) -> None:
+def seed_from_url(weeks: list[dt.date], ruleset_ids: list[str], day: dt.date) -> None:
     """Copy the URL's map choices into session state once per session, ignoring anything invalid."""
     if st.session_state.get("_map_seeded"):
         return
@@ -68,8 +68,6 @@ def seed_from_url(weeks: list[dt.date], ruleset_ids: list[str], unit_codes: set[
             st.session_state["_map_sidebar_date"] = day  # the linked week wins over the sidebar's date
     except ValueError:
         pass
-    if params.get("unit") in unit_codes:
-        st.session_state["map_unit"] = params["unit"]
     st.session_state["map_basemap"] = params.get("basemap") == "1"
 
 
@@ -83,15 +81,25 @@ def follow_sidebar_date(day: dt.date, weeks: list[dt.date]) -> None:
 def write_url() -> None:
     for key, parameter in URL_KEYS.items():
         url.keep(parameter, st.session_state.get(key) or None)  # nothing chosen, or no basemap: no parameter
+    url.keep("unit", None)  # the picked district is the sidebar's `area` now
+
+
+def pick_unit(code: str | None) -> None:
+    """Make `code` the district of the sidebar too (None: back to its whole province): the map and the
+    sidebar share one selection. Called from widget callbacks, before the sidebar is drawn again."""
+    if code in province_of:
+        st.session_state["province"] = province_of[code]
+    st.session_state["district"] = code or state.ALL
+    st.session_state["_map_rerun_app"] = True  # the sidebar lives outside the map's fragment
 
 
 def on_map_select() -> None:
     """A click on the map picks the district (a click on the picked one, or outside, clears it)."""
-    st.session_state["map_unit"] = selected_code(st.session_state.get("map_chart"))
+    pick_unit(selected_code(st.session_state.get("map_chart")))
 
 
-def clear_unit() -> None:
-    st.session_state["map_unit"] = None
+def on_unit_box() -> None:
+    pick_unit(st.session_state.get("map_unit"))
 
 
 def toggle_play(weeks: list[dt.date]) -> None:
@@ -117,12 +125,8 @@ def step_week(weeks: list[dt.date]) -> None:
 
 
 def sources_of(week: dt.date) -> dict[str, str]:
-    """Origin of the week's cases, beds and vaccinations; a table without rows that week reads as simulated,
-    never as observed."""
-    sources = week_sources()
-    row = sources.loc[pd.to_datetime(sources["week"]) == pd.Timestamp(week)]
-    return {table: (row[table].iloc[0] if len(row) and row[table].iloc[0] in ORIGINS else "simulated")
-            for table in ("cases", "beds", "vaccinations")}
+    """Origin of the week's cases, beds, vaccinations and tests (indicators.levels_table.week_origins)."""
+    return week_origins(week_sources(), week)
 
 
 # ------------------------------------------------------------------------------------------ page
@@ -141,16 +145,20 @@ if not weeks:
     st.warning(t("map.no_weeks", lang))
     st.stop()
 
-seed_from_url(weeks, list(rulesets), set(districts["code"]), selection.date)
+seed_from_url(weeks, list(rulesets), selection.date)
 follow_sidebar_date(selection.date, weeks)
 st.session_state.setdefault("map_rules", DEFAULT_RULESET if DEFAULT_RULESET in rulesets else next(iter(rulesets)))
-area_view = view.area_view(area.level, area.code, set(districts["code"]), MAP_WIDTH, MAP_HEIGHT)
+province_of = dict(zip(districts["code"], districts["province_code"]))
+# The sidebar's district is the map's picked district, shown within its province.
+picked = area.code if area.level == DISTRICT else None
+shown_area = Area(PROVINCE, province_of[picked]) if picked in province_of else area
+area_view = view.area_view(shown_area.level, shown_area.code, set(districts["code"]), MAP_WIDTH, MAP_HEIGHT)
 units_in_view = districts.set_index("code").loc[list(area_view.codes)].reset_index()
 names = dict(zip(units_in_view["code"], units_in_view["name"]))
 
 
 def detail_panel(unit: str, weekly: pd.DataFrame, this_week: pd.DataFrame, week: dt.date, ruleset: RuleSet) -> None:
-    """The picked district: level, history strip, key figures, 12-week case curve and the rule's reasoning."""
+    """The picked district beside the map: level, history strip and key figures."""
     row = units_in_view.set_index("code").loc[unit]
     level = this_week["level"].get(unit, pd.NA)
     color = situation.level_colors(pd.Series([level], dtype="Int64"), ruleset, colorblind).iloc[0]
@@ -182,16 +190,59 @@ def detail_panel(unit: str, weekly: pd.DataFrame, this_week: pd.DataFrame, week:
         (t("map.dose1_18plus", lang), fmt_pct(figures.get("pct_18plus_dose1"), 1, lang), origin["vaccinations"]),
         (t("map.full_50plus", lang), fmt_pct(figures.get("pct_50plus_full"), 1, lang), origin["vaccinations"]),
     ], lang))
+    st.button(t("map.clear", lang), on_click=pick_unit, args=(None,), key="map_clear")
 
+
+def detail_below(unit: str, this_week: pd.DataFrame, week: dt.date, ruleset: RuleSet) -> None:
+    """The picked district under the map, where there is room: 12-week case curve and the rule's reasoning."""
+    curve, reasoning = st.columns([1, 1.4], gap="medium")
     week_end = week + dt.timedelta(days=6)
-    daily = cached.daily_cases(Area(DISTRICT, unit), week_end - dt.timedelta(weeks=CASE_CURVE_WEEKS), week_end)
-    st.caption(t("map.cases_curve", lang))
-    st.plotly_chart(epicurve(daily, lang, height=230), key="map_cases", config={"displaylogo": False})
+    with curve:
+        daily = cached.daily_cases(Area(DISTRICT, unit), week_end - dt.timedelta(weeks=CASE_CURVE_WEEKS), week_end)
+        st.caption(t("map.cases_curve", lang) + f" — {names[unit]}")
+        st.plotly_chart(epicurve(daily, lang, height=260), key="map_cases", config={"displaylogo": False})
+    with reasoning:
+        st.caption(t("map.reasoning", lang) + f" — {names[unit]}")
+        reasons = this_week["reasons"].get(unit) if unit in this_week.index else None
+        st.dataframe(situation.reasoning_table(reasons, ruleset, lang), hide_index=True, key="map_reasoning",
+                     width="stretch")
 
-    st.caption(t("map.reasoning", lang))
-    reasons = this_week["reasons"].get(unit) if unit in this_week.index else None
-    st.dataframe(situation.reasoning_table(reasons, ruleset, lang), hide_index=True, key="map_reasoning")
-    st.button(t("map.clear", lang), on_click=clear_unit, key="map_clear")
+
+def all_levels_table(weekly: pd.DataFrame, week: dt.date, ruleset: RuleSet) -> None:
+    """Every district's level this week, sortable and filterable, with the rows `python -m indicators levels`
+    writes as CSV and Excel downloads (one function, indicators.levels_table, builds both)."""
+    st.subheader(t("map.table", lang))
+    everything = levels_table(weekly, week, dict(zip(districts["code"], districts["name"])), ruleset,
+                              sources_of(week), lang)
+    filters = st.columns([2, 2, 1.4], vertical_alignment="bottom")
+    with filters[0]:
+        text = st.text_input(t("map.table_filter", lang), key="map_table_filter",
+                             placeholder=t("map.table_filter_hint", lang))
+    with filters[1]:
+        numbers = sorted(level.number for level in ruleset.levels)
+        chosen = st.multiselect(t("map.table_levels", lang), options=numbers, key="map_table_levels",
+                                format_func=lambda number: situation.short_label(ruleset.level(number).label(lang)))
+    with filters[2]:
+        in_view = st.toggle(t("map.table_in_view", lang), value=area.level != "country", key="map_table_in_view")
+    rows = everything
+    if in_view:
+        rows = rows.loc[rows["code"].isin(area_view.codes)]
+    if text:
+        rows = rows.loc[rows["name"].str.contains(text, case=False, regex=False) | rows["code"].str.startswith(text)]
+    if chosen:
+        rows = rows.loc[rows["level"].isin(chosen)]
+    headers = dict(zip(("code", "name", "level", "label", "change", "reasons"), t("map.table_columns", lang).split("|")))
+    st.dataframe(rows[list(headers)], hide_index=True, key="map_table", width="stretch", height=380,
+                 column_config={column: st.column_config.Column(label) for column, label in headers.items()}
+                 | {"reasons": st.column_config.TextColumn(headers["reasons"], width="large")})
+    st.caption(t("map.table_count", lang, shown=fmt_int(len(rows), lang), total=fmt_int(len(everything), lang)))
+    stem = f"cap-do-{ruleset.id}-{week.isoformat()}"
+    downloads = st.columns([1, 1, 4])
+    downloads[0].download_button(t("map.download_csv", lang), data=everything.to_csv(index=False).encode("utf-8"),
+                                 file_name=f"{stem}.csv", mime="text/csv", key="map_table_csv")
+    downloads[1].download_button(t("map.download_xlsx", lang), data=widgets.excel_bytes(everything),
+                                 file_name=f"{stem}.xlsx", key="map_table_xlsx",
+                                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def changes_list(changes: pd.DataFrame, ruleset: RuleSet) -> None:
@@ -238,7 +289,7 @@ def situation_map() -> None:
 
     heading = t("map.week_heading", lang, start=fmt_date(week, lang), end=fmt_date(week + dt.timedelta(days=6), lang))
     st.markdown(f"**{heading}** · {ruleset.name(lang)}")
-    st.caption(t("map.legal_basis", lang, basis=ruleset.legal_basis))
+    st.caption(t("map.legal_basis", lang, basis=situation.legal_basis(ruleset, lang)))
     if ruleset.has_unverified:
         st.warning(t("map.unverified", lang), icon="⚠️")
     st.html(situation.legend_html(situation.legend(shown["level"], ruleset, lang, colorblind), lang))
@@ -247,9 +298,10 @@ def situation_map() -> None:
     if units_in_view["approximate"].any():
         st.caption("⚠️ " + t("map.approximate_note", lang))
 
-    if st.session_state.get("map_unit") not in names:
-        st.session_state["map_unit"] = None
-    unit = st.session_state["map_unit"]
+    if st.session_state.pop("_map_rerun_app", False):
+        st.rerun(scope="app")  # a click changed the sidebar's district: draw the sidebar again too
+    unit = picked if picked in names else None
+    st.session_state["map_unit"] = unit
     map_column, panel = st.columns([2.3, 1], gap="medium")
     with map_column:
         styles = view.unit_styles(units_in_view, this_week, ruleset, lang, colorblind)
@@ -257,16 +309,19 @@ def situation_map() -> None:
                         selection_mode="single-object", key="map_chart", height=MAP_HEIGHT, alt=t("map.map_alt", lang))
     with panel:
         st.selectbox(t("map.pick_unit", lang), options=sorted(names, key=names.get), key="map_unit",
-                     format_func=names.get, placeholder=t("map.pick_none", lang))
+                     format_func=names.get, placeholder=t("map.pick_none", lang), on_change=on_unit_box)
         if unit is None:
             st.info(t("map.detail_hint", lang), icon="👆")
         else:
             detail_panel(unit, weekly, this_week, week, ruleset)
+    if unit is not None:
+        detail_below(unit, this_week, week, ruleset)
 
     if previous.empty:
         st.caption(t("map.first_week", lang))
     else:
         changes_list(situation.level_changes(shown, previous.reindex(list(area_view.codes)), ruleset, lang), ruleset)
+    all_levels_table(weekly, week, ruleset)
     with st.expander(t("map.thresholds", lang)):
         st.dataframe(situation.thresholds_view(ruleset, lang), hide_index=True, key="map_thresholds")
     write_url()

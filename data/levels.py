@@ -93,3 +93,13 @@ def week_sources(con) -> pd.DataFrame:
             FROM c LEFT JOIN b USING (week) LEFT JOIN v USING (week) ORDER BY c.week""",
     )
 
+
+
+def weekly_province_levels(con, ruleset_id: str) -> pd.DataFrame:
+    """Province levels of every complete week, from the districts' inputs summed per province
+    (indicators.inputs.aggregate_inputs): province_code, week, week_end, inputs, then classify's columns."""
+    daily = inputs.aggregate_inputs(district_inputs(con), "province")
+    frame = daily.loc[week_ends(daily["date"])].rename(columns={"date": "week_end"}).reset_index(drop=True)
+    frame.insert(1, "week", frame["week_end"] - pd.Timedelta(days=6))
+    ruleset = load_ruleset(ruleset_id)
+    return pd.concat([frame, engine.classify(frame, ruleset)], axis=1)

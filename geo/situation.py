@@ -21,6 +21,15 @@ def level_colors(levels: pd.Series, ruleset: RuleSet, colorblind: bool = False) 
     return levels.map(palette).astype("object").where(levels.notna(), UNKNOWN_COLOR).astype("str")
 
 
+def legal_basis(ruleset: RuleSet, lang: str) -> str:
+    """The rule set's legal basis in the UI language: the rule-set file's own (Vietnamese) text, or its English
+    translation from the string table when there is one and the file's text is still the one translated."""
+    key = f"legal_basis.{ruleset.id}"
+    translated = t(key, lang)
+    return translated if lang != "vi" and translated != key and t(key, "vi") == ruleset.legal_basis \
+        else ruleset.legal_basis
+
+
 def no_data_label(lang: str) -> str:
     return t("common.no_data", lang).capitalize()
 

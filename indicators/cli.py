@@ -3,6 +3,7 @@
     python -m indicators rulesets
     python -m indicators classify --ruleset ID INPUT.csv [-o OUT.csv] [--reasons vi|en|json]
     python -m indicators rt INCIDENCE.csv (--si SI.csv | --si-mean M --si-sd S) [--window 7] [-o OUT.csv]
+    python -m indicators levels --date YYYY-MM-DD --unit district|province [--ruleset ID] [--db PATH] [-o OUT.csv]
 
 Bad input gives one line naming the file, the row and the column, and exit code 2 — never a traceback.
 Rows are counted from 1 for the first line after the header ("row 5 (line 6)").
@@ -11,17 +12,19 @@ Rows are counted from 1 for the first line after the header ("row 5 (line 6)").
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import math
 import os
 import sys
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from indicators import rt
 from indicators.engine import classify, reasons_texts
-from indicators.rulesets import RuleSet, RuleSetError, list_rulesets, load_ruleset
+from indicators.rulesets import DEFAULT_RULESET, RuleSet, RuleSetError, list_rulesets, load_ruleset
 
 BAD_INPUT = 2
 TRUE_WORDS = {"true", "1", "yes", "y", "có", "co", "đạt", "dat"}
@@ -176,6 +179,48 @@ def run_rulesets(arguments: argparse.Namespace) -> None:
         print(f"    inputs: {', '.join(ruleset.input_columns)}")
 
 
+def run_levels(arguments: argparse.Namespace) -> None:
+    """The levels of the week that holds --date, one row per district or province: the same table as the
+    map page's (indicators.levels_table), from the database."""
+    from data import db, levels  # the database only for this command: the others read CSV files
+    from indicators.levels_table import levels_table, week_origins
+
+    try:
+        day = dt.date.fromisoformat(arguments.date)
+    except ValueError:
+        raise InputError(f"--date: {arguments.date!r} is not a date (use YYYY-MM-DD)") from None
+    ruleset = load_ruleset(arguments.ruleset)
+    if arguments.unit not in ruleset.applies_to:
+        raise InputError(f"--ruleset {ruleset.id} does not grade a {arguments.unit} "
+                         f"(it applies to {', '.join(ruleset.applies_to)})")
+    path = arguments.db or db.db_path()
+    if not os.path.exists(path):
+        raise InputError(f"{path}: no database here (build one with python -m data.build)")
+    try:
+        con = db.connect(path, read_only=True)
+    except duckdb.Error as error:
+        raise InputError(f"{path}: cannot open the database ({str(error).splitlines()[0]})") from None
+    try:
+        if arguments.unit == "district":
+            classified, code_column = levels.weekly_levels(con, ruleset.id), "district_code"
+            units = db.districts(con)
+            names = dict(zip(units["district_code"], units["district_name"]))
+        else:
+            classified, code_column = levels.weekly_province_levels(con, ruleset.id), "province_code"
+            units = db.provinces(con)
+            names = dict(zip(units["province_code"], units["province_name"]))
+        sources = levels.week_sources(con)
+    finally:
+        con.close()
+    week = day - dt.timedelta(days=day.weekday())
+    if not (classified["week"] == pd.Timestamp(week)).any():
+        first, last = classified["week"].min().date(), classified["week"].max().date()
+        raise InputError(f"--date {day.isoformat()}: no complete week of data holds it "
+                         f"(weeks from {first.isoformat()} to {(last + dt.timedelta(days=6)).isoformat()})")
+    table = levels_table(classified, week, names, ruleset, week_origins(sources, week), arguments.lang, code_column)
+    _write(table, arguments.output)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m indicators", description="Epidemic rule sets, levels and Rt.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -200,6 +245,15 @@ def _parser() -> argparse.ArgumentParser:
                            help="leave windows whose posterior CV exceeds this empty (EpiEstim's default 0.3)")
     rt_parser.add_argument("-o", "--output", help="output CSV (default: standard output)")
     rt_parser.set_defaults(run=run_rt)
+
+    levels_parser = commands.add_parser("levels", help="the week's level of every district or province (CSV)")
+    levels_parser.add_argument("--date", required=True, help="a day of the week to grade (YYYY-MM-DD)")
+    levels_parser.add_argument("--unit", required=True, choices=("district", "province"))
+    levels_parser.add_argument("--ruleset", default=DEFAULT_RULESET, help=f"rule-set id (default {DEFAULT_RULESET})")
+    levels_parser.add_argument("--db", help="database file (default: $SITUATION_DB or data/situation.duckdb)")
+    levels_parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="labels and reasons (default vi)")
+    levels_parser.add_argument("-o", "--output", help="output CSV (default: standard output)")
+    levels_parser.set_defaults(run=run_levels)
     return parser
 
 

@@ -47,16 +47,28 @@ def test_province_week_map_legend_legal_basis_and_url(app_env):
     assert at.query_params["rules"] == "vn-2021-qd4800"
 
 
-def test_a_linked_district_opens_its_detail_panel(app_env):
-    at = open_page("app_pages/map.py", query={"area": "11", "week": "2021-05-17", "unit": "103"})
+def test_a_linked_district_opens_its_detail_panel_and_is_the_sidebars_district(app_env):
+    at = open_page("app_pages/map.py", query={"area": "11", "week": "2021-05-17", "unit": "103"})  # an old link
     assert not at.exception
     assert any("Huyện Nậm Pồ" in markdown.value for markdown in at.markdown)
     assert at.selectbox(key="map_unit").value == "103"
-    assert len(at.dataframe) >= 1, "the rule's reasoning table"
+    assert at.selectbox(key="district").value == "103", "one selection: the sidebar shows the map's district"
+    assert len(at.dataframe) >= 2, "the rule's reasoning table and the table of every district"
     assert "Tổng ca mắc mới 7 ngày" in html_text(at)
-    assert at.query_params["unit"] == "103"
+    assert at.query_params["area"] == "103" and "unit" not in at.query_params
+    spec = deck_spec(at)
+    units = next(layer for layer in spec["layers"] if layer["id"] == "units")
+    assert len(units["data"]["features"]) == 10, "the district is shown within its province"
     at.button(key="map_clear").click().run()
-    assert not at.exception and "unit" not in at.query_params
+    assert not at.exception and at.query_params["area"] == "11"
+    assert at.selectbox(key="district").value == "" and at.selectbox(key="map_unit").value is None
+
+
+def test_picking_a_district_on_the_map_picks_it_in_the_sidebar(app_env):
+    at = open_page("app_pages/map.py", query={"area": "11", "week": "2021-05-17"})
+    at.selectbox(key="map_unit").set_value("103").run()
+    assert not at.exception
+    assert at.selectbox(key="district").value == "103" and at.query_params["area"] == "103"
 
 
 def test_week_slider_rule_set_and_play(app_env):

@@ -32,3 +32,12 @@ def page_header(title_key: str, selection, as_of: bool = True) -> None:
     st.title(t(title_key, selection.lang, area=area_title(name, parent, selection.lang)))
     if as_of:
         st.caption(t("common.as_of", selection.lang, date=fmt_date(selection.date, selection.lang)))
+
+
+def excel_bytes(frame) -> bytes:
+    """A frame as an .xlsx file (one sheet, no index), for a download button."""
+    import io
+
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, engine="openpyxl")
+    return buffer.getvalue()
