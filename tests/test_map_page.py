@@ -75,7 +75,7 @@ def test_week_slider_rule_set_and_play(app_env):
     at = open_page("app_pages/map.py", query={"area": "22", "week": "2021-12-06", "lang": "en"})
     assert not at.exception
     assert "Epidemic level map" in at.title[0].value
-    assert "approximate" in captions(at), "Quảng Ninh's boundaries are approximate"
+    assert "those of 2009" in captions(at), "Quảng Ninh's boundaries are of 2009"
     at.select_slider(key="map_week").set_value(dt.date(2021, 12, 13)).run()
     assert not at.exception and at.query_params["week"] == "2021-12-13"
     assert any("What changed" in header.value for header in at.subheader)
