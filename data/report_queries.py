@@ -171,3 +171,38 @@ def area_of(con, code: str | None) -> Area:
     if not code.isdigit() or len(code) not in (2, 3) or not found["n"].iloc[0]:
         raise ValueError(f"unknown area code {code!r}: expected VN, a province (2 digits) or a district (3 digits)")
     return Area(level, code)
+
+
+def tests_two_weeks(con, area: Area, day: dt.date) -> pd.Series:
+    """Samples, positives and PCR capacity of the area over the 7 days to `day` (`…_7d`) and the 7 days before
+    (`…_prev_7d`), and the origin of this week's rows (`source`)."""
+    return query(
+        con,
+        f"""SELECT SUM(CASE WHEN t.date > p.day - 7 THEN t.samples END) AS samples_7d,
+                   SUM(CASE WHEN t.date > p.day - 7 THEN t.positives END) AS positives_7d,
+                   SUM(CASE WHEN t.date > p.day - 7 THEN t.pcr_capacity END) AS capacity_7d,
+                   SUM(CASE WHEN t.date <= p.day - 7 THEN t.samples END) AS samples_prev_7d,
+                   SUM(CASE WHEN t.date <= p.day - 7 THEN t.positives END) AS positives_prev_7d,
+                   {origin('t.source', 't.date > p.day - 7')} AS source
+            FROM tests t JOIN districts d USING (district_code), (SELECT ?::DATE AS day) p
+            WHERE t.date > p.day - 14 AND t.date <= p.day AND ({AREA_FILTER})""",
+        [day, *area_params(area)],
+    ).iloc[0]
+
+
+def data_cutoff(con, area: Area, province_code: str | None, day: dt.date) -> pd.Series:
+    """Where the report's figures stop: `date`, the last day at or before `day` with published case figures
+    (the province's, or any province's for the country), and `entered_at`, the latest time the area's case rows
+    of that day were entered through data entry (NaT when none was: built-in rows carry the day only, with
+    the nominal time 18:00 the build gives every row)."""
+    return query(
+        con,
+        f"""WITH last AS (SELECT MAX(date) AS date FROM province_cases
+                          WHERE date <= ?::DATE AND (?::TEXT IS NULL OR province_code = ?))
+            SELECT last.date,
+                   (SELECT MAX(c.reported_at) FROM cases c JOIN districts d USING (district_code)
+                    WHERE c.date = last.date AND c.reported_at <> c.date + INTERVAL 18 HOUR
+                          AND ({AREA_FILTER})) AS entered_at
+            FROM last""",
+        [day, province_code, province_code, *area_params(area)],
+    ).iloc[0]
