@@ -265,7 +265,7 @@ def situation_map() -> None:
     playing = st.session_state.get("map_playing", False)
     if playing:
         step_week(weeks)
-    controls = st.columns([6, 1.3, 4, 1.9], vertical_alignment="bottom")
+    controls = st.columns([6, 1.3, 1.9], vertical_alignment="bottom")
     with controls[0]:
         week = st.select_slider(t("map.week", lang), options=weeks, key="map_week",
                                 format_func=lambda monday: t("map.week_range", lang, start=fmt_date(monday, lang),
@@ -275,10 +275,10 @@ def situation_map() -> None:
                      on_click=toggle_play, args=(weeks,), width="stretch"):
             st.rerun(scope="app")  # the play timer belongs to the whole page's run
     with controls[2]:
-        ruleset_id = st.selectbox(t("map.ruleset", lang), options=list(rulesets), key="map_rules",
-                                  format_func=lambda key: rulesets[key].name(lang))
-    with controls[3]:
         basemap = st.toggle(t("map.basemap", lang), key="map_basemap", help=t("map.basemap_help", lang))
+    # The rule set's full name on a row of its own: cut short, two rule sets read alike.
+    ruleset_id = st.columns([3, 1])[0].selectbox(t("map.ruleset", lang), options=list(rulesets), key="map_rules",
+                                                 format_func=lambda key: rulesets[key].name(lang))
     ruleset = rulesets[ruleset_id]
 
     with st.spinner(t("map.computing", lang), show_time=True):

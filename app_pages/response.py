@@ -65,8 +65,8 @@ for column, key in zip(cells[:2], ("centralized_quarantine", "home_isolation")):
         ops_ui.metric(t(f"response.now_{key}", lang), fmt_int(today[key], lang), tracing_source, lang)
 for column, key in zip(cells[2:], ("centralized_quarantine", "home_isolation")):
     with column:
-        ops_ui.metric(t(f"response.cum_{key}", lang, date=since_text), fmt_int(today[f"cum_{key}"], lang), "estimated", lang,
-                      help=t("response.cumulative_estimated", lang), source_label=t("response.source_estimated", lang))
+        ops_ui.metric(t(f"response.cum_{key}", lang), fmt_int(today[f"cum_{key}"], lang), "estimated", lang,
+                      note=t("response.since_note", lang, date=since_text), help=t("response.cumulative_estimated", lang), source_label=t("response.source_estimated", lang))
 st.plotly_chart(figures.quarantine_chart(frame, lang), key="quarantine_chart", config={"displaylogo": False})
 ops_ui.source_caption(tracing_source, lang)
 st.caption(t("response.cumulative_estimated", lang))

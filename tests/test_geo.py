@@ -281,3 +281,12 @@ def test_quang_ninh_has_its_2009_districts_under_the_2021_codes_and_fills_its_ou
     # Đông Triều keeps the least (56%): the coarse 2009 western border reaches into the neighbours' official polygons.
     assert agreement.min() > 0.5 and agreement.median() > 0.9, "each district keeps most of its 2009 polygon"
     assert old_area.loc["193"].area > 1.0e9, "Hạ Long with Hoành Bồ (about 1,120 km²)"
+
+
+def test_labels_that_do_not_fit_their_district_are_left_out():
+    hanoi = view.area_view("province", "01", set(shapes.units()["code"]), 800, 720)
+    shown = set(shapes.labels_that_fit(hanoi.codes, hanoi.camera["zoom"])["name"])
+    assert "Ba Vì" in shown and "Sóc Sơn" in shown, "large districts keep their names"
+    assert not {"Hoàn Kiếm", "Ba Đình", "Đống Đa", "Hai Bà Trưng"} & shown, "the dense centre would overlap"
+    closer = shapes.labels_that_fit(hanoi.codes, hanoi.camera["zoom"] + 3)
+    assert "Hoàn Kiếm" in set(closer["name"]), "zoomed in, they fit again"
