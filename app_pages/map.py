@@ -22,7 +22,7 @@ from ui import cached, state, url, widgets
 
 PLAY_SECONDS = 2.0
 MAP_HEIGHT = 720
-MAP_WIDTH = 800  # the map column's usual width in pixels: the camera is fitted to this box
+MAP_WIDTH = 680  # the map column's width in pixels on a 1440-pixel screen: the camera is fitted to this box
 CASE_CURVE_WEEKS = 12
 # session-state key -> URL parameter
 URL_KEYS = {"map_week": "week", "map_rules": "rules", "map_basemap": "basemap"}

@@ -80,12 +80,13 @@ SOURCE_COLORS = {"observed": "#2E7D32", "estimated": "#1565C0", "mixed": "#1565C
 
 
 def figures_html(rows: list[tuple[str, str, str]], lang: str) -> str:
-    """A compact table of (label, value, origin) for a narrow panel: every figure says where it comes from."""
+    """A compact table of (label, value, origin) for a narrow panel: every figure says where it comes from, in
+    one word on one line (the full words on hover)."""
     cells = "".join(
         f"<tr><td style='padding:3px 8px 3px 0;color:#333'>{escape(label)}</td>"
         f"<td style='padding:3px 8px;text-align:right;font-weight:600;white-space:nowrap'>{escape(value)}</td>"
-        f"<td style='padding:3px 0;font-size:12px;color:{SOURCE_COLORS.get(origin, '#E65100')}'>"
-        f"{escape(t(f'common.source_{origin}', lang))}</td></tr>"
+        f"<td style='padding:3px 0;font-size:12px;white-space:nowrap;color:{SOURCE_COLORS.get(origin, '#E65100')}' "
+        f"title='{escape(t(f'common.source_{origin}', lang))}'>{escape(t(f'common.origin_short_{origin}', lang))}</td></tr>"
         for label, value, origin in rows)
     return f"<table style='border-collapse:collapse;font-size:14px;width:100%'>{cells}</table>"
 

@@ -10,7 +10,7 @@ from data import operations
 from i18n import fmt_date, fmt_number, t
 from i18n.formats import MISSING
 from ui.cached import cached
-from ui.widgets import SOURCE_COLORS
+from ui.widgets import CARD_HEIGHT_PX, SOURCE_COLORS
 
 unit_capacity = cached(operations.unit_capacity)
 district_occupancy = cached(operations.district_occupancy)
@@ -54,5 +54,5 @@ def metric(label: str, value: str, source: str | None, lang: str, note: str | No
     """A headline number with a note under it (a threshold, a share: never an arrow, these are not changes),
     red when `alarm`, and where the number comes from."""
     st.metric(label, value, delta=note, delta_color="inverse" if alarm else "off", delta_arrow="off", border=True,
-              help=help)
+              height=CARD_HEIGHT_PX, help=help)
     source_caption(source, lang, source_label)

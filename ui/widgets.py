@@ -8,6 +8,8 @@ from ui import cached
 
 # Badge colour per origin: real figures green, derived blue, invented orange (never mistaken for real).
 SOURCE_COLORS = {"observed": "green", "estimated": "blue", "mixed": "blue", "simulated": "orange"}
+# Every card of a row as tall as one with a note under its value, so the origin tags under a row line up.
+CARD_HEIGHT_PX = 134
 
 
 def metric(label: str, value: str, source: str, lang: str, delta: str | None = None,
@@ -20,7 +22,7 @@ def metric(label: str, value: str, source: str, lang: str, delta: str | None = N
         delta = "-" + delta[1:]
     unchanged = bool(delta and delta.startswith("±"))
     st.metric(label, value, delta=delta, delta_color="off" if unchanged else delta_color,
-              delta_arrow="off" if unchanged else "auto", border=True,
+              delta_arrow="off" if unchanged else "auto", border=True, height=CARD_HEIGHT_PX,
               help=t(f"common.source_{source}", lang))
     st.badge(t(f"common.source_{source}", lang), color=SOURCE_COLORS[source])
 
