@@ -56,6 +56,24 @@ PROJECTOR_CSS = f"""
 .briefing-band p {{ color: {layout.COLORS["band_subtext"]}; font-size: 1.3rem; margin: 0.2rem 0 0 0; }}
 </style>
 """
+# Streamlit's own Left/Right shortcuts are ignored while a widget has the focus; after a click on a slide's
+# button in the row of slides the focus stays there and ← → moved the focus instead of the slide. This hands
+# those two keys to the previous/next buttons whenever the focus is in that row. Installed once per page.
+ARROWS_IN_SLIDE_ROW_JS = """
+<script>
+if (!window.__briefingArrows) {
+  window.__briefingArrows = true;
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+    if (!event.target.closest || !event.target.closest(".st-key-briefing_slide")) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const button = event.key === "ArrowLeft" ? "briefing_previous" : "briefing_next";
+    document.querySelector(`.st-key-${button} button`)?.click();
+  }, true);
+}
+</script>
+"""
 HIDE_SIDEBAR_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"] { display: none; }
@@ -147,6 +165,7 @@ seed_from_url(len(briefing.SLIDE_KEYS), list(rulesets))
 presenting = not st.session_state["briefing_sidebar"]
 st.set_page_config(layout="wide", initial_sidebar_state="collapsed" if presenting else "expanded")
 st.html(PROJECTOR_CSS)
+st.html(ARROWS_IN_SLIDE_ROW_JS, unsafe_allow_javascript=True)
 if presenting:
     st.html(HIDE_SIDEBAR_CSS)
 

@@ -24,5 +24,5 @@ def test_cumulative_start_from_the_url_in_english(app_env):
     at = open_page(f"app_pages/{PAGE}", {"area": "22", "date": "2022-01-20", "since": "2022-01-01", "lang": "en"})
     assert not at.exception
     values = {m.label: m.value for m in at.metric}
-    assert next(m for m in at.metric if m.label == "Centralized quarantine, to date").proto.delta == "since 1 Jan 2022"
+    assert next(m for m in at.metric if m.label == "Quarantine centres, total").proto.delta == "since 1 Jan 2022"
     assert "Ventilators in use / total" in values

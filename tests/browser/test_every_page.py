@@ -154,3 +154,25 @@ def test_every_page_through_a_deep_link(fresh_server, browser, viewport, lang):
     finally:
         page.close()
     assert not problems, "\n".join(problems)
+
+
+def test_briefing_arrows_go_back_after_wrapping_and_after_a_click_on_the_slide_row(fresh_server, browser):
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+
+    def slide() -> str:
+        page.wait_for_timeout(1500)
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        return page.url.split("slide=")[1].split("&")[0] if "slide=" in page.url else "1"
+
+    try:
+        open_settled(page, f"{fresh_server}/trinh-chieu?area=11&date=2021-05-24&slide=7")
+        page.locator(".st-key-briefing_next button").click()
+        assert slide() == "1", "→ after the last slide wraps to the first"
+        page.keyboard.press("ArrowLeft")
+        assert slide() == "7", "← from the first slide wraps back to the last"
+        page.locator(".st-key-briefing_slide button").first.click()
+        assert slide() == "1"
+        page.keyboard.press("ArrowLeft")
+        assert slide() == "7", "← works while the focus is on the row of slides"
+    finally:
+        page.close()
