@@ -356,8 +356,9 @@ def checkpoints_slide(c: _Context) -> Slide | None:
     today = checkpoint_ops.day_summary(counts, c.day)
     if sites.empty:
         return None
-    if today.empty:
-        return Slide("checkpoints", title, (_no_data(what, lang),), ((what, None),))
+    if today.empty:  # posts that were not operating that day: say so in one line
+        line = t("briefing.checkpoints_silent", lang, date=fmt_date(c.day, lang), names=", ".join(sites["name"]))
+        return Slide("checkpoints", title, (Bullets((line,)),), ((what, None),))
     origin = least_real(*today["source"])
     total = checkpoint_ops.total(today)
     tiles = Metrics((
