@@ -4,7 +4,8 @@ and English. One server and one browser serve the whole module.
 
 On each page: no "Page not found" dialog and no exception; no text cut by its container (the cards' labels,
 values and notes, the HTML tables and the select boxes: an element whose content is wider than its box is
-cut); counts written as whole numbers (no "815,0" in a card or a table cell).
+cut), and cards of a row equally tall (their origin tags line up); counts written as whole numbers (no "815,0"
+in a card or a table cell).
 """
 from __future__ import annotations
 
@@ -56,6 +57,14 @@ CUT_TEXT = """() => {
     check(el, 'html block');
   for (const el of document.querySelectorAll('[data-testid="stMain"] [data-testid="stTable"]'))
     check(el, 'table');
+  // Cards side by side are equally tall, so the origin tags under them line up.
+  const rows = {};
+  for (const el of document.querySelectorAll('[data-testid="stMain"] [data-testid="stMetric"]')) {
+    const box = el.getBoundingClientRect();
+    if (box.height) (rows[Math.round(box.top)] ||= []).push(Math.round(box.height));
+  }
+  for (const [top, heights] of Object.entries(rows))
+    if (Math.max(...heights) - Math.min(...heights) > 1) cut.push(`cards at ${top}px of heights ${heights}`);
   return cut;
 }"""
 # The texts of the cards' values and of table cells: where counts are.
