@@ -126,6 +126,17 @@ def dialogs(page) -> list[str]:
     return [dialog.inner_text() for dialog in page.locator("[role='dialog']").all()]
 
 
+def test_the_first_request_after_a_start_is_a_shared_link_and_opens_its_page(fresh_server, browser):
+    """Kept first in this module: the server has seen no session yet, as after a restart."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    try:
+        open_settled(page, f"{fresh_server}/ban-do?area=11&date=2021-05-24")
+        assert "Bản đồ cấp độ dịch" in page.locator("[data-testid='stMain'] h1").first.inner_text()
+        assert not dialogs(page), f"no 'Page not found' dialog: {dialogs(page)}"
+    finally:
+        page.close()
+
+
 def test_a_mistyped_address_says_so_in_vietnamese_with_links(fresh_server, browser):
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     try:
