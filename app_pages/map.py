@@ -238,10 +238,11 @@ def all_levels_table(weekly: pd.DataFrame, week: dt.date, ruleset: RuleSet) -> N
     st.caption(t("map.table_count", lang, shown=fmt_int(len(rows), lang), total=fmt_int(len(everything), lang)))
     stem = f"cap-do-{ruleset.id}-{week.isoformat()}"
     downloads = st.columns([1, 1, 4])
-    downloads[0].download_button(t("map.download_csv", lang), data=everything.to_csv(index=False).encode("utf-8"),
-                                 file_name=f"{stem}.csv", mime="text/csv", key="map_table_csv")
-    downloads[1].download_button(t("map.download_xlsx", lang), data=widgets.excel_bytes(everything),
-                                 file_name=f"{stem}.xlsx", key="map_table_xlsx",
+    # Files made on click only: the table reruns with every click on the map.
+    downloads[0].download_button(t("map.download_csv", lang), lambda: everything.to_csv(index=False).encode("utf-8"),
+                                 file_name=f"{stem}.csv", mime="text/csv", key="map_table_csv", on_click="ignore")
+    downloads[1].download_button(t("map.download_xlsx", lang), lambda: widgets.excel_bytes(everything),
+                                 file_name=f"{stem}.xlsx", key="map_table_xlsx", on_click="ignore",
                                  mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

@@ -52,3 +52,12 @@ def test_map_page_table_has_the_cli_rows(app_env, capsys):
     page = next(frame.value for frame in at.dataframe if list(frame.value.columns) == SHOWN)
     page = page.astype(str).replace({"<NA>": ""}).reset_index(drop=True)
     assert page.equals(cli[SHOWN].astype(str).reset_index(drop=True))
+
+
+def test_the_excel_download_holds_the_same_rows(small_db, capsys):
+    from ui.widgets import excel_bytes
+
+    _, out, _ = run_cli(capsys, "--date", WEEK, "--unit", "district", "--db", str(small_db))
+    table = pd.read_csv(io.StringIO(out), dtype={"code": str})
+    back = pd.read_excel(io.BytesIO(excel_bytes(table)), dtype={"code": str})
+    pd.testing.assert_frame_equal(back, table, check_dtype=False)
