@@ -5,8 +5,9 @@ and draws the shared sidebar every page reads its selection from.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import streamlit as st
 
@@ -60,7 +61,7 @@ def requested_slug() -> str:
     if not url:
         return ""
     base = st.get_option("server.baseUrlPath").strip("/")
-    path = urlparse(url).path.strip("/")
+    path = unquote(urlparse(url).path).strip("/")
     if base and (path == base or path.startswith(base + "/")):
         path = path[len(base):].strip("/")
     return path
@@ -73,7 +74,7 @@ def not_found_page(path: str, pages: list[st.Page], language: str):
     """
     def page() -> None:
         st.title(t("notfound.title", language))
-        st.markdown(t("notfound.body", language, path=path))
+        st.markdown(t("notfound.body", language, path=re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", path)))
         for target in pages:
             st.page_link(target, label=target.title, icon=target.icon)
     return st.Page(page, title=t("notfound.title", language), url_path=path.replace("/", "-"), visibility="hidden")

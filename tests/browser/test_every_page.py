@@ -147,6 +147,9 @@ def test_a_mistyped_address_says_so_in_vietnamese_with_links(fresh_server, brows
         assert links.count() == 8
         links.nth(1).click()
         page.wait_for_selector("[data-testid='stMain'] h1:has-text('Bản đồ cấp độ dịch')", timeout=120_000)
+        open_settled(page, f"{fresh_server}/b%E1%BA%A3n-%C4%91%E1%BB%93*?lang=en")  # "bản-đồ*", percent-encoded
+        assert "There is no such page" in page.locator("h1").first.inner_text() and not dialogs(page)
+        assert "/bản-đồ*" in page.locator("[data-testid='stMain'] p").first.inner_text()
     finally:
         page.close()
 
