@@ -95,10 +95,11 @@ def week_sources(con) -> pd.DataFrame:
 
 
 
-def weekly_province_levels(con, ruleset_id: str) -> pd.DataFrame:
-    """Province levels of every complete week, from the districts' inputs summed per province
-    (indicators.inputs.aggregate_inputs): province_code, week, week_end, inputs, then classify's columns."""
-    daily = inputs.aggregate_inputs(district_inputs(con), "province")
+def weekly_province_levels(con, ruleset_id: str, to: str = "province") -> pd.DataFrame:
+    """Province (or, `to="country"`, country) levels of every complete week, from the districts' inputs summed
+    (indicators.inputs.aggregate_inputs): province_code (country_code), week, week_end, inputs, then
+    classify's columns."""
+    daily = inputs.aggregate_inputs(district_inputs(con), to)
     frame = daily.loc[week_ends(daily["date"])].rename(columns={"date": "week_end"}).reset_index(drop=True)
     frame.insert(1, "week", frame["week_end"] - pd.Timedelta(days=6))
     ruleset = load_ruleset(ruleset_id)

@@ -107,21 +107,20 @@ def build_report(con, area: Area, day: dt.date, lang: str = "vi", difficulties: 
     province_name = db.area_name(con, Area(PROVINCE, province))[0] if province else ""
     week = _levels_week(day)
     ruleset, in_force = ruleset_in_force(day)
-    weekly, provinces = _recent_levels(con, week, ruleset)
-    province_row = provinces.loc[provinces["province_code"] == area.code] if area.level == PROVINCE else None
+    weekly, area_rows = _recent_levels(con, week, ruleset, area)
     if difficulties is None or tasks is None:
         suggested = _suggestions(con, area, day, lang, ruleset, weekly)
         difficulties = suggested[0] if difficulties is None else difficulties
         tasks = suggested[1] if tasks is None else tasks
     builders = (
         lambda: _situation(con, area, day, province, province_name, figures),
-        lambda: _levels(con, area, week, weekly, province_row, ruleset, in_force, figures),
+        lambda: _levels(con, area, week, weekly, area_rows, ruleset, in_force, figures),
         lambda: _tracing(report_queries.day_totals(con, "tracing", area, day), figures),
         lambda: _quarantine(report_queries.day_totals(con, "tracing", area, day), figures),
         lambda: _testing(con, area, day, figures),
         lambda: _checkpoints(con, area, day, figures),
         lambda: _treatment(con, area, day, figures),
-        lambda: _vaccination(con, area, day, week, weekly, province_row, ruleset, figures),
+        lambda: _vaccination(con, area, day, week, weekly, area_rows, ruleset, figures),
         lambda: _supplies(con, area, day, figures),
         lambda: ("report.difficulties", [Paragraph(line, bullet=True) for line in difficulties if line.strip()]),
         lambda: ("report.proposals", [Paragraph(line, bullet=True) for line in tasks if line.strip()]),
@@ -167,12 +166,15 @@ def _levels_week(day: dt.date) -> dt.date:
     return sunday - dt.timedelta(days=6)
 
 
-def _recent_levels(con, week: dt.date, ruleset: RuleSet) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The districts' and the provinces' levels of `week` and the week before (data.levels, on the copy of the
-    recent weeks that report_queries.recent_levels_database makes)."""
+def _recent_levels(con, week: dt.date, ruleset: RuleSet, area: Area | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The districts' levels of `week` and the week before, and those of the area when it is a province or the
+    country (data.levels, on the copy of the recent weeks that report_queries.recent_levels_database makes)."""
     recent = report_queries.recent_levels_database(con, week - dt.timedelta(weeks=1), week + dt.timedelta(days=6))
     try:
-        return levels.weekly_levels(recent, ruleset.id), levels.weekly_province_levels(recent, ruleset.id)
+        whole = (levels.weekly_province_levels(recent, ruleset.id, "country") if area and area.level == COUNTRY else
+                 levels.weekly_province_levels(recent, ruleset.id).query("province_code == @area.code")
+                 if area and area.level == PROVINCE else None)
+        return levels.weekly_levels(recent, ruleset.id), whole
     finally:
         recent.close()
 
@@ -256,7 +258,7 @@ def _unit_table(units: pd.DataFrame, figures: _Figures) -> Table:
 # ------------------------------------------------------------------------------------------ II. levels
 
 
-def _levels(con, area: Area, week: dt.date, weekly: pd.DataFrame, province_row: pd.DataFrame | None,
+def _levels(con, area: Area, week: dt.date, weekly: pd.DataFrame, area_rows: pd.DataFrame | None,
             ruleset: RuleSet, in_force: bool, figures: _Figures) -> tuple[str, list]:
     """The area's level and its districts' under the rule set in force, and what changed since last week."""
     lang = figures.lang
@@ -267,8 +269,8 @@ def _levels(con, area: Area, week: dt.date, weekly: pd.DataFrame, province_row: 
     if not in_force:
         items.append(Paragraph(t("report.levels_before_128", lang, ruleset=ruleset.name(lang))))
     this_week, previous = _area_weeks(con, area, week, weekly)
-    if province_row is not None:
-        by_week = province_row.set_index("week")["level"]
+    if area.level == PROVINCE:
+        by_week = area_rows.set_index("week")["level"]
         level, before = (by_week.get(pd.Timestamp(monday), pd.NA) for monday in (week, week - dt.timedelta(weeks=1)))
         items.append(Paragraph(t("report.levels_area", lang, area=db.area_name(con, area)[0],
                                  level=level_text.level_label(level, ruleset, lang),
@@ -428,14 +430,11 @@ def _treatment(con, area: Area, day: dt.date, figures: _Figures) -> tuple[str, l
 
 
 def _vaccination(con, area: Area, day: dt.date, week: dt.date, weekly: pd.DataFrame,
-                 province_row: pd.DataFrame | None, ruleset: RuleSet, figures: _Figures) -> tuple[str, list]:
+                 area_rows: pd.DataFrame | None, ruleset: RuleSet, figures: _Figures) -> tuple[str, list]:
     """Each vaccination criterion of the rule set in force: the coverage the levels of the week read, its target."""
     lang = figures.lang
-    if province_row is not None:
-        row = province_row.loc[province_row["week"] == pd.Timestamp(week)]
-    else:
-        row = weekly.loc[weekly["week"] == pd.Timestamp(week)]
-        row = row.loc[row["district_code"] == area.code] if area.level == DISTRICT else row.iloc[0:0]
+    rows = area_rows if area_rows is not None else weekly.loc[weekly["district_code"] == area.code]
+    row = rows.loc[rows["week"] == pd.Timestamp(week)]
     vaccination = db.vaccination_coverage(con, area, day)
     origin = least_real(*vaccination["source"]) if len(vaccination) else None
     criteria = [criterion for criterion in ruleset.criteria if criterion.input.startswith("pct_")]

@@ -229,3 +229,8 @@ def test_supplies_list_every_item_and_a_year_of_cover_reads_over_a_year(report):
     assert {row[1] for row in supplies.rows} >= {"Khẩu trang y tế", "Bộ trang phục phòng dịch", "Cloramin B"}
     assert cover_text(51478.2, "vi") == "> 1 năm" and cover_text(51478.2, "en") == "> 1 year"
     assert cover_text(364.6, "vi") == "365" and cover_text(float("inf"), "vi") == "—"
+
+
+def test_the_country_report_gives_vaccination_against_targets_too(small_con):
+    text = section_text(to_markdown(build_report(small_con, Area(db.COUNTRY), dt.date(2021, 12, 20))), "VIII")
+    assert "(mục tiêu của bộ tiêu chí: ≥ 70%)" in text and "Chưa có số liệu" not in text
