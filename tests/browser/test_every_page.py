@@ -199,3 +199,28 @@ def test_briefing_arrows_go_back_after_wrapping_and_after_a_click_on_the_slide_r
         assert slide() == "7", "← works while the focus is on the row of slides"
     finally:
         page.close()
+
+
+def test_the_map_and_the_sidebar_share_one_district(fresh_server, browser):
+    page = browser.new_page(viewport={"width": 1440, "height": 1200})
+
+    def sidebar_district() -> str:
+        page.wait_for_timeout(1500)
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        return page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox'] input").nth(1).input_value()
+
+    try:
+        open_settled(page, f"{fresh_server}/ban-do?area=11&date=2021-05-24")
+        picker = page.locator(".st-key-map_unit input")
+        picker.click()
+        picker.fill("Nậm Pồ")
+        page.keyboard.press("Enter")
+        assert sidebar_district() == "Huyện Nậm Pồ" and "area=103" in page.url
+        canvas = page.locator("canvas").first.bounding_box()
+        page.mouse.click(canvas["x"] + canvas["width"] * 0.55, canvas["y"] + canvas["height"] * 0.6)
+        assert sidebar_district() not in ("Huyện Nậm Pồ", "Toàn tỉnh"), "a click on the map picks in the sidebar too"
+        page.locator(".st-key-map_clear button").click()
+        assert sidebar_district() == "Toàn tỉnh" and "area=11&" in page.url
+        assert not page.locator("[data-testid='stException']").count()
+    finally:
+        page.close()
