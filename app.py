@@ -5,7 +5,9 @@ and draws the shared sidebar every page reads its selection from.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import streamlit as st
 
@@ -14,7 +16,7 @@ from i18n import t
 from ui import cached, login, state
 
 HERE = Path(__file__).resolve().parent
-PAGES = HERE / "pages"
+PAGES = HERE / "app_pages"
 
 st.set_page_config(page_title="Phòng tình huống COVID-19", page_icon="🦠", layout="wide")
 
@@ -62,6 +64,31 @@ NAVIGATION = {
 }
 
 
+def requested_slug() -> str:
+    """The page part of the browser's address ("" for the root), relative to the server's base path."""
+    url = st.context.url
+    if not url:
+        return ""
+    base = st.get_option("server.baseUrlPath").strip("/")
+    path = unquote(urlparse(url).path).strip("/")
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base):].strip("/")
+    return path
+
+
+def not_found_page(path: str, pages: list[st.Page], language: str):
+    """A page for a mistyped address: says so in the UI language and links every real page.
+
+    Streamlit would otherwise open the default page under its own English "Page not found" dialog.
+    """
+    def page() -> None:
+        st.title(t("notfound.title", language))
+        st.markdown(t("notfound.body", language, path=re.sub(r"([\\`*_\[\]<>#|~$])", r"\\\1", path)))
+        for target in pages:
+            st.page_link(target, label=target.title, icon=target.icon)
+    return st.Page(page, title=t("notfound.title", language), url_path=path.replace("/", "-"), visibility="hidden")
+
+
 def main() -> None:
     language = state.lang()
     sections = {
@@ -71,6 +98,10 @@ def main() -> None:
         ]
         for section, pages in NAVIGATION.items()
     }
+    slug = requested_slug()
+    if slug and slug not in {page_slug for pages in NAVIGATION.values() for *_, page_slug in pages}:
+        real_pages = [page for pages in sections.values() for page in pages]
+        sections[next(iter(sections))].append(not_found_page(slug, real_pages, language))
     navigation = st.navigation(sections)
     ensure_database()
     require_readable_database(language)

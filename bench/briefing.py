@@ -54,7 +54,7 @@ def _next_slide(db_path: Path, clicks: int = 3) -> float:
     at = AppTest.from_file(str(APP), default_timeout=120)
     at.query_params.update({"area": AREA.code, "date": DAY.isoformat()})
     at.run()
-    at.switch_page("pages/briefing.py").run()
+    at.switch_page("app_pages/briefing.py").run()
     best = float("inf")
     for _ in range(clicks):
         start = time.perf_counter()

@@ -74,7 +74,7 @@ def _page_s(db_path: Path, weeks: list[dt.date]) -> tuple[float, float]:
         st.cache_resource.clear()
         at.run()
         start = time.perf_counter()
-        at.switch_page("pages/map.py").run()  # reads the stored levels
+        at.switch_page("app_pages/map.py").run()  # reads the stored levels
         first_load = time.perf_counter() - start
         timings = []
         for week in weeks[-WEEK_MOVES - 2:-1]:

@@ -14,8 +14,8 @@ from data import db
 from data.supplies import simulate_supplies
 
 QUERY = {"date": "2021-08-15"}
-PAGES = {"capacity_page_s": "pages/capacity.py", "checkpoints_page_s": "pages/checkpoints.py",
-         "response_page_s": "pages/response.py"}
+PAGES = {"capacity_page_s": "app_pages/capacity.py", "checkpoints_page_s": "app_pages/checkpoints.py",
+         "response_page_s": "app_pages/response.py"}
 
 
 def time_simulation(db_path: Path) -> tuple[float, int]:

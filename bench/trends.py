@@ -24,7 +24,7 @@ def _page(query: dict):
     """The app opened on the Trends page with `query` in the URL (its first run not timed)."""
     from tests.apptest import open_page
 
-    return open_page("pages/trends.py", query=query, timeout=300)
+    return open_page("app_pages/trends.py", query=query, timeout=300)
 
 
 def _timed_run(at) -> tuple[float, float]:

@@ -19,6 +19,10 @@ COLORS = {
 FONT = "Inter, 'Segoe UI', Roboto, Arial, sans-serif"
 
 
+# Tick labels of a log axis: significant digits, so 0,01 and 0,1 are not all written "0" (",d" would).
+LOG_TICKS = ",~g"
+
+
 def base_layout(fig: go.Figure, lang: str, height: int = 320) -> go.Figure:
     """Vietnamese separators (1.719; 52,3) and dd/mm dates, or English ones; no plotly logo."""
     fig.update_layout(
@@ -30,6 +34,7 @@ def base_layout(fig: go.Figure, lang: str, height: int = 320) -> go.Figure:
         plot_bgcolor="white",
         hovermode="x unified",
     )
-    fig.update_xaxes(tickformat="%d/%m/%Y" if lang == "vi" else "%d %b %Y", showgrid=False)
+    # automargin: the last date's label, centred on the right edge, would be cut ("01/11/2…")
+    fig.update_xaxes(tickformat="%d/%m/%Y" if lang == "vi" else "%d %b %Y", showgrid=False, automargin=True)
     fig.update_yaxes(gridcolor="#E6E6E6", tickformat=",d", rangemode="tozero")
     return fig

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from charts import COLORS, base_layout
+from charts import COLORS, LOG_TICKS, base_layout
 from i18n import t
 from indicators.origin import ESTIMATED, OBSERVED
 from trends.series import curve
@@ -56,7 +56,7 @@ def curve_figure(frame: pd.DataFrame, lang: str, name: str, *, per_100k: bool = 
         _level_band(fig, levels, lang)
     base_layout(fig, lang, height)
     if log:
-        fig.update_yaxes(type="log", rangemode="normal", tickformat=",", row=1 if has_levels else None)
+        fig.update_yaxes(type="log", rangemode="normal", tickformat=LOG_TICKS, row=1 if has_levels else None)
     elif per_100k:
         fig.update_yaxes(tickformat=",.2~f")
     elif not frame["value"].gt(SMALL_COUNTS - 1).any():

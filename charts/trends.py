@@ -11,7 +11,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts import COLORS, base_layout
+from charts import COLORS, LOG_TICKS, base_layout
 from charts.epicurve import source_name
 from i18n import fmt_number, t
 
@@ -38,7 +38,7 @@ def comparison_figure(frame: pd.DataFrame, lang: str, log: bool = False, height:
     base_layout(fig, lang, height)
     fig.update_yaxes(title_text=t("trends.avg7_per_100k", lang), tickformat=",.2~f")
     if log:
-        fig.update_yaxes(type="log", rangemode="normal")
+        fig.update_yaxes(type="log", rangemode="normal", tickformat=LOG_TICKS)
     return fig
 
 

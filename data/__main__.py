@@ -1,4 +1,6 @@
 """python -m data figures AREA DATE [--rules ID] [--db PATH]: one area's figures on one day as JSON.
+python -m data levels --date YYYY-MM-DD --unit district|province [--ruleset ID] [--db PATH] [--lang vi|en]
+    [-o FILE]: the levels of the week that holds the date, one CSV row per unit (the map page's table).
 
 The metrics frame's row (data.metrics) with each value's origin, and the area's level that day from the
 classified view (data.levels): the same numbers every page and report shows.
@@ -14,7 +16,8 @@ import sys
 import pandas as pd
 
 from data import db, levels, metrics
-from indicators.rulesets import DEFAULT_RULESET
+from indicators.levels_table import levels_table
+from indicators.rulesets import DEFAULT_RULESET, RuleSetError, load_ruleset
 
 SHOWN = ("new_cases_7d", "cases_per_100k_7d", "cases_per_100k_14d_mean", "community_cases_per_100k_7d",
          "pct_18plus_dose1", "pct_50plus_full", "vacant_covid_beds_per_100k", "covid_bed_occupancy_pct",
@@ -40,6 +43,29 @@ def figures(con, area: db.Area, day: dt.date, ruleset_id: str = DEFAULT_RULESET)
     return result
 
 
+def levels_csv(con, day: dt.date, unit: str, ruleset_id: str, lang: str) -> pd.DataFrame:
+    """The stored levels of the week (Monday to Sunday) that holds `day`: indicators.levels_table's rows.
+    Raises ValueError when the rule set does not grade `unit` or no complete week holds the day."""
+    ruleset = load_ruleset(ruleset_id)
+    if unit not in ruleset.applies_to:
+        raise ValueError(f"--ruleset {ruleset.id} does not grade a {unit} (it applies to {', '.join(ruleset.applies_to)})")
+    week = day - dt.timedelta(days=day.weekday())
+    classified = levels.levels_of_weeks(con, ruleset.id, week, unit)
+    if not (classified["week"] == pd.Timestamp(week)).any():
+        first, last = db.date_range(con)
+        raise ValueError(f"--date {day.isoformat()}: no complete week of data holds it "
+                         f"(data from {first.isoformat()} to {last.isoformat()})")
+    units = db.districts(con) if unit == "district" else db.provinces(con)
+    return levels_table(classified, week, dict(zip(units[f"{unit}_code"], units[f"{unit}_name"])), ruleset, lang)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m data", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -48,12 +74,30 @@ def main(argv: list[str] | None = None) -> int:
     shown.add_argument("date", type=dt.date.fromisoformat)
     shown.add_argument("--rules", default=DEFAULT_RULESET)
     shown.add_argument("--db", default=None, help="database (default: $SITUATION_DB or data/situation.duckdb)")
-    args = parser.parse_args(argv)
-    con = db.connect(args.db, read_only=True)
+    table = commands.add_parser("levels", help="the week's level of every district or province (CSV)")
+    table.add_argument("--date", required=True, type=_date, help="a day of the week to grade (YYYY-MM-DD)")
+    table.add_argument("--unit", required=True, choices=("district", "province"))
+    table.add_argument("--ruleset", default=DEFAULT_RULESET)
+    table.add_argument("--db", default=None, help="database (default: $SITUATION_DB or data/situation.duckdb)")
+    table.add_argument("--lang", default="vi", choices=("vi", "en"))
+    table.add_argument("-o", "--output", default=None, help="output CSV (default: standard output)")
     try:
-        area = db.area_of(con, args.area)
-        print(json.dumps(figures(con, area, args.date, args.rules), ensure_ascii=False, indent=2))
-    except ValueError as error:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse has said what is wrong
+        return int(stop.code or 0)
+    try:
+        con = db.connect(args.db)
+    except db.Unavailable as problem:
+        print(problem.text(getattr(args, "lang", "vi")), file=sys.stderr)
+        return 3
+    try:
+        if args.command == "figures":
+            print(json.dumps(figures(con, db.area_of(con, args.area), args.date, args.rules), ensure_ascii=False,
+                             indent=2))
+        else:
+            table = levels_csv(con, args.date, args.unit, args.ruleset, args.lang)
+            table.to_csv(args.output or sys.stdout, index=False)
+    except (ValueError, RuleSetError, OSError) as error:
         print(error, file=sys.stderr)
         return 2
     finally:

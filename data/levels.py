@@ -131,6 +131,19 @@ def week_levels(con, ruleset_id: str, week: dt.date, unit_level: str = DISTRICT)
     return frame.astype({"level": "Int64"}).set_index("unit_code")
 
 
+def levels_of_weeks(con, ruleset_id: str, week: dt.date, unit_level: str = DISTRICT) -> pd.DataFrame:
+    """Every unit's stored level in `week` and the week before (what indicators.levels_table reads): unit_code,
+    week, week_end, level (Int64), label_vi, label_en, reasons (each criterion with its input, value and origin)."""
+    frame = query(
+        con,
+        f"""SELECT unit_code, week, week_end, level, label_vi, label_en, reasons FROM {LEVELS_TABLE}
+            WHERE ruleset_id = ? AND unit_level = ? AND week IN (?::DATE, ?::DATE - INTERVAL 7 DAY)
+            ORDER BY week, unit_code""",
+        [ruleset_id, unit_level, week, week],
+    )
+    return frame.astype({"level": "Int64"}).assign(week=lambda f: pd.to_datetime(f["week"]))
+
+
 def history(con, ruleset_id: str, area: Area, start: dt.date | None = None,
             end: dt.date | None = None) -> pd.DataFrame:
     """One unit's level week by week (weeks whose Monday lies from `start` to `end`): week, week_end, level

@@ -49,3 +49,21 @@ def day_totals(con, table: str, area: Area, day: dt.date) -> pd.Series:
         [day, *area_params(area)],
     )
     return frame.iloc[0]
+
+
+def data_cutoff(con, area: Area, province_code: str | None, day: dt.date) -> pd.Series:
+    """Where the report's figures stop: `date`, the last day at or before `day` with published case figures
+    (the province's, or any province's for the country), and `entered_at`, the latest time the area's case rows
+    of that day were entered through data entry (NaT when none was: built-in rows carry the day only, with
+    the nominal time 18:00 the build gives every row)."""
+    return query(
+        con,
+        f"""WITH last AS (SELECT MAX(date) AS date FROM province_cases
+                          WHERE date <= ?::DATE AND (?::TEXT IS NULL OR province_code = ?))
+            SELECT last.date,
+                   (SELECT MAX(c.reported_at) FROM cases c JOIN districts d USING (district_code)
+                    WHERE c.date = last.date AND c.reported_at <> c.date + INTERVAL 18 HOUR
+                          AND ({AREA_FILTER})) AS entered_at
+            FROM last""",
+        [day, province_code, province_code, *area_params(area)],
+    ).iloc[0]

@@ -9,6 +9,7 @@ number). Pure: used where text is stored (uploads) and by every CSV/Excel downlo
 from __future__ import annotations
 
 import csv
+import io
 
 import pandas as pd
 
@@ -36,3 +37,10 @@ def csv_bytes(frame: pd.DataFrame, index: bool = False) -> bytes:
     """The frame as CSV for Excel (UTF-8 with BOM, so Vietnamese reads correctly), neutralised; text is
     quoted, so a line break inside a cell cannot start a new row that begins with a formula."""
     return neutralise_frame(frame).to_csv(index=index, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
+
+
+def excel_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as an .xlsx file (one sheet, no index), neutralised like csv_bytes."""
+    buffer = io.BytesIO()
+    neutralise_frame(frame).to_excel(buffer, index=False, engine="openpyxl")
+    return buffer.getvalue()

@@ -13,6 +13,7 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
+from geo import shapes
 from indicators.levelstyle import UNKNOWN_COLOR
 
 UNITS_LAYER = "units"
@@ -84,7 +85,7 @@ def selected_layer(geometry: dict | None, layer_id: str = SELECTED_LAYER) -> pdk
 def label_layer(labels: pd.DataFrame, layer_id: str = LABELS_LAYER) -> pdk.Layer:
     """Unit names at points inside them (frame with name, lon, lat); Vietnamese needs the 'auto' character set."""
     return pdk.Layer("TextLayer", labels[["name", "lon", "lat"]], id=layer_id, pickable=False,
-                     get_position=["lon", "lat"], get_text="name", get_size=12, get_color=LABEL_COLOR,
+                     get_position=["lon", "lat"], get_text="name", get_size=shapes.LABEL_FONT_PX, get_color=LABEL_COLOR,
                      character_set="'auto'", font_family='"Segoe UI, Roboto, Arial, sans-serif"',
                      outline_width=2, outline_color=[255, 255, 255, 220], font_settings={"sdf": True})
 

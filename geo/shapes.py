@@ -148,6 +148,37 @@ def label_points(level: str = DISTRICT) -> pd.DataFrame:
     return pd.DataFrame({"code": frame["code"], "name": names, "lon": points.x.round(4), "lat": points.y.round(4)})
 
 
+LABEL_FONT_PX = 12
+LABEL_CHAR_PX = 0.6 * LABEL_FONT_PX  # mean width of a character of the map's sans-serif labels
+
+
+@cache
+def label_room(level: str = DISTRICT) -> pd.DataFrame:
+    """code and the room around each unit's label point, in degrees: `width`, the length of the unit's
+    east–west chord through the point, and `height`, of its north–south chord."""
+    frame = units(level, detailed=True)
+    points = label_points(level)
+    chords = {}
+    for axis, (dx, dy) in {"width": (5.0, 0.0), "height": (0.0, 5.0)}.items():
+        lines = shapely.linestrings([[(x - dx, y - dy), (x + dx, y + dy)] for x, y in zip(points["lon"], points["lat"])])
+        inside = shapely.intersection(lines, frame.geometry.values)
+        point_geoms = shapely.points(points["lon"], points["lat"]).tolist()
+        chords[axis] = [max((shapely.length(part) for part in shapely.get_parts(chord)
+                             if shapely.distance(part, point) < 1e-3), default=0.0)
+                        for chord, point in zip(inside, point_geoms)]
+    return pd.DataFrame({"code": points["code"], **chords})
+
+
+def labels_that_fit(codes: list[str], zoom: float, level: str = DISTRICT) -> pd.DataFrame:
+    """The label points (code, name, lon, lat) of those `codes` whose name fits inside the unit at `zoom`:
+    dense city centres would otherwise print names over each other and over their neighbours."""
+    points = label_points(level).merge(label_room(level), on="code").set_index("code").loc[list(codes)]
+    pixels_per_degree = WORLD_PIXELS * 2 ** zoom / 360
+    wide = points["width"] * pixels_per_degree >= points["name"].str.len() * LABEL_CHAR_PX
+    tall = points["height"] * pixels_per_degree / np.cos(np.radians(points["lat"])) >= 1.2 * LABEL_FONT_PX
+    return points.loc[wide & tall, ["name", "lon", "lat"]]
+
+
 def _mercator_y(latitude: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
 

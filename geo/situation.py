@@ -17,6 +17,15 @@ from indicators import levelstyle, origin as origin_
 from indicators.rulesets import YES_NO_LABEL, Criterion, RuleSet
 
 
+def legal_basis(ruleset: RuleSet, lang: str) -> str:
+    """The rule set's legal basis in the UI language: the rule-set file's own (Vietnamese) text, or its English
+    translation from the string table when there is one and the file's text is still the one translated."""
+    key = f"legal_basis.{ruleset.id}"
+    translated = t(key, lang)
+    return translated if lang != "vi" and translated != key and t(key, "vi") == ruleset.legal_basis \
+        else ruleset.legal_basis
+
+
 def short_label(label: str) -> str:
     """'Cấp 1 – Nguy cơ thấp (bình thường mới)' -> 'Cấp 1' (labels without a dash stay whole)."""
     return label.split(" – ")[0]
@@ -55,12 +64,14 @@ def legend_html(table: pd.DataFrame, lang: str) -> str:
 
 
 def figures_html(rows: list[tuple[str, str, str]], lang: str) -> str:
-    """A compact table of (label, value, origin) for a narrow panel: every figure says where it comes from."""
+    """A compact table of (label, value, origin) for a narrow panel: every figure says where it comes from, in
+    one word on one line (the full words on hover)."""
     cells = "".join(
         f"<tr><td style='padding:3px 8px 3px 0;color:#333'>{escape(label)}</td>"
         f"<td style='padding:3px 8px;text-align:right;font-weight:600;white-space:nowrap'>{escape(value)}</td>"
-        f"<td style='padding:3px 0;font-size:12px;color:{origin_.COLORS.get(origin, origin_.COLORS[origin_.SIMULATED])}'>"
-        f"{escape(t(f'common.source_{origin}', lang))}</td></tr>"
+        f"<td style='padding:3px 0;font-size:12px;white-space:nowrap;"
+        f"color:{origin_.COLORS.get(origin, origin_.COLORS[origin_.SIMULATED])}' "
+        f"title='{escape(t(f'common.source_{origin}', lang))}'>{escape(t(f'common.origin_short_{origin}', lang))}</td></tr>"
         for label, value, origin in rows)
     return f"<table style='border-collapse:collapse;font-size:14px;width:100%'>{cells}</table>"
 

@@ -50,13 +50,14 @@ def unit_styles(units: pd.DataFrame, classified: pd.DataFrame, ruleset: RuleSet,
 
 def map_deck(view: AreaView, styles: pd.DataFrame, selected: str | None = None, caption: str = "",
              basemap: bool = False) -> layers.CompactDeck:
-    """Coloured units, the borders of the provinces around them, names when zoomed in, the selected outline."""
+    """Coloured units, the borders of the provinces around them, names when zoomed in (those that fit), the
+    selected outline."""
     geometries = shapes.geometries(view.level, view.detailed)
     deck_layers = [
         layers.unit_layer(layers.unit_features(geometries, styles)),
         layers.border_layer(shapes.geometries(shapes.PROVINCE, view.detailed), shapes.codes_in_box(view.box)),
     ]
     if view.detailed:
-        deck_layers.append(layers.label_layer(shapes.label_points(view.level).set_index("code").loc[list(view.codes)]))
+        deck_layers.append(layers.label_layer(shapes.labels_that_fit(view.codes, view.camera["zoom"], view.level)))
     deck_layers.append(layers.selected_layer(geometries.get(selected) if selected in view.codes else None))
     return layers.situation_deck(deck_layers, view.camera, tooltips.tooltip(caption), basemap)

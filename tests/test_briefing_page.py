@@ -7,7 +7,7 @@ from tests.apptest import open_page
 
 
 def open_briefing(query: dict) -> AppTest:
-    at = open_page("pages/briefing.py", query, timeout=120)
+    at = open_page("app_pages/briefing.py", query, timeout=120)
     assert not at.exception, at.exception
     return at
 
@@ -39,10 +39,20 @@ def test_next_previous_and_direct_navigation_keep_the_url(app_env):
 
 
 def test_a_link_opens_its_slide_in_english(app_env):
-    at = open_briefing({"area": "103", "date": "2021-05-24", "lang": "en", "slide": "4", "auto": "15"})
+    at = open_briefing({"area": "096", "date": "2021-05-24", "lang": "en", "slide": "4", "auto": "15"})
     text = slide_text(at)
-    assert "Districts rising fastest" in text and "Slide 4 of 7" in text
+    assert "Districts rising fastest" in text
+    assert "Slide 4 of 6" in text, "Mường Nhé has no checkpoint: no empty checkpoint slide"
     assert at.selectbox(key="briefing_auto").value == 15
+
+
+def test_the_report_sections_for_the_author_are_prefilled_and_editable(app_env):
+    at = open_briefing({"area": "11", "date": "2021-05-24"})
+    areas = {area.key: area for area in at.text_area}
+    tasks = next(area for key, area in areas.items() if key.startswith("report_tasks_11_2021-05-24"))
+    assert "Tiếp tục giám sát" in tasks.value
+    tasks.set_value("Họp Ban Chỉ đạo.").run()
+    assert not at.exception
 
 
 def test_downloads_are_offered_and_bad_url_values_are_ignored(app_env):

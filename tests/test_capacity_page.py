@@ -11,7 +11,7 @@ def metrics(at) -> dict[str, str]:
 
 
 def test_capacity_in_vietnamese_for_a_province(app_env):
-    at = open_page(f"pages/{PAGE}", {"area": "11", "date": "2021-05-24"})
+    at = open_page(f"app_pages/{PAGE}", {"area": "11", "date": "2021-05-24"})
     assert not at.exception
     assert "Năng lực thu dung, điều trị" in at.title[0].value and "Điện Biên" in at.title[0].value
     values = metrics(at)
@@ -25,7 +25,7 @@ def test_capacity_in_vietnamese_for_a_province(app_env):
 
 
 def test_oxygen_scenarios_from_the_url_and_the_widgets(app_env):
-    at = open_page(f"pages/{PAGE}", {"area": "11", "date": "2021-05-24", "patients": "5000", "lang": "en"})
+    at = open_page(f"app_pages/{PAGE}", {"area": "11", "date": "2021-05-24", "patients": "5000", "lang": "en"})
     assert not at.exception
     assert metrics(at)["Oxygen needed (m³ a day)"] == "21,600"  # 5 x 4,320
     at.radio(key="patients").set_value("custom").run()
@@ -35,7 +35,7 @@ def test_oxygen_scenarios_from_the_url_and_the_widgets(app_env):
 
 
 def test_projection_assumptions_are_editable(app_env):
-    at = open_page(f"pages/{PAGE}", {"area": "11", "date": "2021-05-24", "lang": "en"})
+    at = open_page(f"app_pages/{PAGE}", {"area": "11", "date": "2021-05-24", "lang": "en"})
     growth = next(n for n in at.number_input if n.key.startswith("growth_beds_"))
     growth.set_value(0.0).run()
     assert not at.exception
@@ -45,7 +45,7 @@ def test_projection_assumptions_are_editable(app_env):
 
 
 def test_capacity_for_the_country_and_a_district(app_env):
-    at = open_page(f"pages/{PAGE}", {"date": "2021-12-15"})
+    at = open_page(f"app_pages/{PAGE}", {"date": "2021-12-15"})
     assert not at.exception and "Toàn quốc" in at.title[0].value
-    at = open_page(f"pages/{PAGE}", {"area": "103", "date": "2021-05-24"})
+    at = open_page(f"app_pages/{PAGE}", {"area": "103", "date": "2021-05-24"})
     assert not at.exception and "Nậm Pồ" in at.title[0].value

@@ -7,7 +7,7 @@ PAGE = "checkpoints.py"
 
 
 def test_checkpoints_of_quang_ninh_in_vietnamese(app_env):
-    at = open_page(f"pages/{PAGE}", {"area": "22", "date": "2021-06-10"})
+    at = open_page(f"app_pages/{PAGE}", {"area": "22", "date": "2021-06-10"})
     assert not at.exception
     assert "Chốt kiểm soát, cửa khẩu" in at.title[0].value and "Quảng Ninh" in at.title[0].value
     labels = [m.label for m in at.metric]
@@ -20,7 +20,7 @@ def test_checkpoints_of_quang_ninh_in_vietnamese(app_env):
 
 
 def test_filter_by_kind_and_pick_one_checkpoint(app_env):
-    at = open_page(f"pages/{PAGE}", {"area": "22", "date": "2021-06-10", "kind": "border_gate", "lang": "en"})
+    at = open_page(f"app_pages/{PAGE}", {"area": "22", "date": "2021-06-10", "kind": "border_gate", "lang": "en"})
     assert not at.exception
     table = at.dataframe[0].value
     assert set(table["Kind"]) == {"Border gate"}
@@ -31,6 +31,16 @@ def test_filter_by_kind_and_pick_one_checkpoint(app_env):
 
 
 def test_an_area_without_checkpoints(app_env):
-    at = open_page(f"pages/{PAGE}", {"area": "094", "date": "2021-06-10"})
+    at = open_page(f"app_pages/{PAGE}", {"area": "094", "date": "2021-06-10"})
     assert not at.exception
     assert at.warning and "không có cửa khẩu" in at.warning[0].value
+
+
+def test_counts_stay_whole_numbers_even_where_a_site_did_not_report(app_env):
+    """A site without a report leaves a gap in the merged table: its counts must not turn into '815,0'."""
+    import pandas as pd
+
+    at = open_page(f"app_pages/{PAGE}", {"area": "22", "date": "2021-06-10"})
+    table = at.dataframe[0].value
+    for column in ("Lượt người vào", "Lượt người ra", "Lượt phương tiện", "Dương tính"):
+        assert pd.api.types.is_integer_dtype(table[column]), column

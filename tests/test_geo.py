@@ -7,9 +7,11 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+import geopandas as gpd
 import shapely
 
 from geo import layers, shapes, situation, tooltips, view
+from tests.conftest import ROOT
 from geo.selection import selected_code
 from indicators.engine import classify
 from indicators import levelstyle
@@ -163,7 +165,7 @@ def test_tooltip_fields_give_level_reasons_with_values_and_approximate_note():
     assert fields.loc["103", "swatch"] == LEVEL_COLORS[4]
     assert fields.loc["095", "level"] == "Không có số liệu" and fields.loc["095", "swatch"] == UNKNOWN_COLOR
     assert "không có số liệu" in fields.loc["095", "reasons"]
-    assert "gần đúng" in fields.loc["193", "note"] and fields.loc["103", "note"] == ""
+    assert "năm 2009" in fields.loc["193", "note"] and fields.loc["103", "note"] == ""
     english = tooltips.unit_tooltip_fields(units_frame(), classified, colors, RULESET, "en")
     assert english.loc["103", "level"].startswith("Level 4") and "160.0 cases" in english.loc["103", "reasons"]
     assert english.loc["095", "level"] == "No data"
@@ -257,3 +259,36 @@ def test_sin_ho_and_phong_tho_polygons_are_the_right_way_round():
     sin_ho, phong_tho = polygons.loc["108", "geometry"], polygons.loc["109", "geometry"]
     assert round(sin_ho.area / 1e6, -1) == 1530 and round(phong_tho.area / 1e6, -1) == 1030
     assert phong_tho.centroid.y > sin_ho.centroid.y
+
+
+def test_quang_ninh_has_its_2009_districts_under_the_2021_codes_and_fills_its_outline():
+    from geo import quang_ninh
+
+    real = shapes.units(detailed=True)
+    ours = real.loc[real["province_code"] == "22"].set_index("code")
+    admin = pd.read_csv(ROOT / "data" / "sources" / "admin" / "districts_2021.csv", dtype=str)
+    assert sorted(ours.index) == sorted(admin.loc[admin["province_code"] == "22", "district_code"])
+    assert len(ours) == 13 and ours["approximate"].all(), "the map notes 'boundaries of 2009' for Quảng Ninh"
+    assert not real.loc[real["province_code"] != "22", "approximate"].any(), "the note is for Quảng Ninh only"
+    old = quang_ninh.districts_2009_by_code({quang_ninh.bare_name(name): code for code, name in ours["name"].items()})
+    assert len(old) == 13, "Hoành Bồ is dissolved into Hạ Long"
+    metric = "EPSG:3405"  # VN-2000 / UTM 48N: areas in m²
+    outline = gpd.GeoSeries(gpd.read_file(shapes.SOURCE_FILES[shapes.PROVINCE]).set_index("province_code")
+                            .geometry.loc[["22"]].values, crs=4326).to_crs(metric).iloc[0]
+    districts = gpd.GeoSeries(ours.geometry.values, index=ours.index, crs=4326).to_crs(metric)
+    assert outline.difference(districts.union_all()).area < 0.005 * outline.area, "the outline is covered"
+    assert districts.area.sum() < 1.005 * outline.area, "no overlaps"
+    old_area = gpd.GeoSeries(old.geometry.values, index=old["code"], crs=4326).to_crs(metric)
+    agreement = districts.intersection(old_area.reindex(districts.index), align=True).area / old_area.area
+    # Đông Triều keeps the least (56%): the coarse 2009 western border reaches into the neighbours' official polygons.
+    assert agreement.min() > 0.5 and agreement.median() > 0.9, "each district keeps most of its 2009 polygon"
+    assert old_area.loc["193"].area > 1.0e9, "Hạ Long with Hoành Bồ (about 1,120 km²)"
+
+
+def test_labels_that_do_not_fit_their_district_are_left_out():
+    hanoi = view.area_view("province", "01", set(shapes.units()["code"]), 800, 720)
+    shown = set(shapes.labels_that_fit(hanoi.codes, hanoi.camera["zoom"])["name"])
+    assert "Ba Vì" in shown and "Sóc Sơn" in shown, "large districts keep their names"
+    assert not {"Hoàn Kiếm", "Ba Đình", "Đống Đa", "Hai Bà Trưng"} & shown, "the dense centre would overlap"
+    closer = shapes.labels_that_fit(hanoi.codes, hanoi.camera["zoom"] + 3)
+    assert "Hoàn Kiếm" in set(closer["name"]), "zoomed in, they fit again"

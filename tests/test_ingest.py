@@ -505,7 +505,7 @@ def test_a_hostile_header_never_reaches_sql(con):
 
 
 def test_every_message_key_exists_in_both_languages():
-    sources = [*(ROOT / "data" / "ingest").glob("*.py"), ROOT / "data" / "templates.py", ROOT / "pages" / "data_entry.py",
+    sources = [*(ROOT / "data" / "ingest").glob("*.py"), ROOT / "data" / "templates.py", ROOT / "app_pages" / "data_entry.py",
                ROOT / "ui" / "login.py"]
     keys = set()
     for path in sources:

@@ -42,7 +42,7 @@ def test_every_trigger_is_covered_and_nul_bytes_are_dropped():
 def test_every_download_in_the_pages_goes_through_the_safe_helper():
     """No page or widget writes CSV or Excel itself: one helper neutralises them all."""
     offenders = []
-    for path in [*(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py"), ROOT / "app.py"]:
+    for path in [*(ROOT / "app_pages").glob("*.py"), *(ROOT / "ui").glob("*.py"), ROOT / "app.py"]:
         text = path.read_text(encoding="utf-8")
         if re.search(r"\.to_csv\(|\.to_excel\(|ExcelWriter", text):
             offenders.append(path.name)

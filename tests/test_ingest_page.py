@@ -15,7 +15,7 @@ from tests.conftest import app_on
 from tests.ingest_corpus import REPORT_DATE, good_rows, xlsx
 from tests.test_ingest import CLERK, TODAY
 
-PAGE = "pages/data_entry.py"
+PAGE = "app_pages/data_entry.py"
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ def deck_spec(at) -> dict:
 
 
 def test_province_week_map_legend_legal_basis_and_url(app_env):
-    at = open_page("pages/map.py", query={"area": "11", "week": "2021-05-19"})
+    at = open_page("app_pages/map.py", query={"area": "11", "week": "2021-05-19"})
     assert not at.exception
     assert "Bản đồ cấp độ dịch" in at.title[0].value and "Điện Biên" in at.title[0].value
     assert "Căn cứ: Nghị quyết 128/NQ-CP" in captions(at)
@@ -50,23 +50,35 @@ def test_province_week_map_legend_legal_basis_and_url(app_env):
     assert at.query_params["rules"] == "vn-2021-qd4800"
 
 
-def test_a_linked_district_opens_its_detail_panel(app_env):
-    at = open_page("pages/map.py", query={"area": "11", "week": "2021-05-17", "unit": "103"})
+def test_a_linked_district_opens_its_detail_panel_and_is_the_sidebars_district(app_env):
+    at = open_page("app_pages/map.py", query={"area": "11", "week": "2021-05-17", "unit": "103"})  # an old link
     assert not at.exception
     assert any("Huyện Nậm Pồ" in markdown.value for markdown in at.markdown)
     assert at.selectbox(key="map_unit").value == "103"
-    assert len(at.dataframe) >= 1, "the rule's reasoning table"
+    assert at.selectbox(key="district").value == "103", "one selection: the sidebar shows the map's district"
+    assert len(at.dataframe) >= 2, "the rule's reasoning table and the table of every district"
     assert "Tổng ca mắc mới 7 ngày" in html_text(at)
-    assert at.query_params["unit"] == "103"
+    assert at.query_params["area"] == "103" and "unit" not in at.query_params
+    spec = deck_spec(at)
+    units = next(layer for layer in spec["layers"] if layer["id"] == "units")
+    assert len(units["data"]["features"]) == 10, "the district is shown within its province"
     at.button(key="map_clear").click().run()
-    assert not at.exception and "unit" not in at.query_params
+    assert not at.exception and at.query_params["area"] == "11"
+    assert at.selectbox(key="district").value == "" and at.selectbox(key="map_unit").value is None
+
+
+def test_picking_a_district_on_the_map_picks_it_in_the_sidebar(app_env):
+    at = open_page("app_pages/map.py", query={"area": "11", "week": "2021-05-17"})
+    at.selectbox(key="map_unit").set_value("103").run()
+    assert not at.exception
+    assert at.selectbox(key="district").value == "103" and at.query_params["area"] == "103"
 
 
 def test_week_slider_rule_set_and_play(app_env):
-    at = open_page("pages/map.py", query={"area": "22", "week": "2021-12-06", "lang": "en"})
+    at = open_page("app_pages/map.py", query={"area": "22", "week": "2021-12-06", "lang": "en"})
     assert not at.exception
     assert "Epidemic level map" in at.title[0].value
-    assert "approximate" in captions(at), "Quảng Ninh's boundaries are approximate"
+    assert "those of 2009" in captions(at), "Quảng Ninh's boundaries are of 2009"
     at.select_slider(key="map_week").set_value(dt.date(2021, 12, 13)).run()
     assert not at.exception and at.query_params["week"] == "2021-12-13"
     assert any("What changed" in header.value for header in at.subheader)
@@ -78,7 +90,7 @@ def test_week_slider_rule_set_and_play(app_env):
 
 
 def test_whole_country_on_a_three_province_database(app_env):
-    at = open_page("pages/map.py", query={"week": "not-a-week", "rules": "no-such-rules", "unit": "999",
+    at = open_page("app_pages/map.py", query={"week": "not-a-week", "rules": "no-such-rules", "unit": "999",
                                           "palette": "cb", "basemap": "1"})
     assert not at.exception
     spec = deck_spec(at)
@@ -101,7 +113,7 @@ def test_a_named_district_is_filled_with_its_own_level_s_colour(app_env, small_d
         stored = levels.week_levels(con, RULESET.id, week)
     finally:
         con.close()
-    at = open_page("pages/map.py", query={"area": "11", "week": week.isoformat()})
+    at = open_page("app_pages/map.py", query={"area": "11", "week": week.isoformat()})
     assert not at.exception
     units = next(layer for layer in deck_spec(at)["layers"] if layer["id"] == "units")
     fills = {feature["properties"]["code"]: tuple(feature["properties"]["fill"][:3])

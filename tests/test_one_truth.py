@@ -129,16 +129,16 @@ def test_every_surface_shows_the_same_figures(small_db, uploaded_db, monkeypatch
         assert values[t("overview.dose1_18plus")] == dose1
         assert level_label in " ".join(h.value for h in overview.html)
 
-        capacity = open_page("pages/capacity.py", query)
+        capacity = open_page("app_pages/capacity.py", query)
         assert not capacity.exception
         assert metric_values(capacity)[t("capacity.vacant_per_100k")] == vacant
 
-        trends = open_page("pages/trends.py", query)
+        trends = open_page("app_pages/trends.py", query)
         assert not trends.exception
         assert metric_values(trends)[t("trends.cases_7d_per_100k")] == per_100k
 
         if area.level == db.DISTRICT:
-            the_map = open_page("pages/map.py", {**query, "week": level_week(day).isoformat(), "unit": key})
+            the_map = open_page("app_pages/map.py", {**query, "week": level_week(day).isoformat(), "unit": key})
             assert not the_map.exception
             panel = " ".join(h.value for h in the_map.html)
             assert per_100k in panel and dose1 in panel and level_label in panel
@@ -188,7 +188,7 @@ def test_an_upload_of_observed_beds_and_load_turns_the_badges_observed(small_db,
     observed, simulated = t("common.source_observed"), t("common.source_simulated")
     query = {"area": "11", "date": REPORT_DATE.isoformat()}
     with app_on(path, monkeypatch):
-        capacity = open_page("pages/capacity.py", query)
+        capacity = open_page("app_pages/capacity.py", query)
         assert not capacity.exception
         badges = " ".join(m.value for m in capacity.markdown)
         assert f"green-badge[{observed}]" in badges, "the uploaded beds are observed"

@@ -103,3 +103,8 @@ def test_charts_render_offline_through_the_system_chromium():
     figure = go.Figure(go.Bar(x=["Nậm Pồ", "Điện Biên"], y=[1719, 39749]))
     png, = images.render_pngs([figure], [(400, 300)])
     assert PILImage.open(io.BytesIO(png)).size == (800, 600)  # drawn at twice the size
+
+
+def test_no_empty_checkpoint_slide_for_an_area_without_checkpoints(small_con):
+    deck = build_deck(small_con, Area(db.DISTRICT, "096"), DAY)  # Mường Nhé: no border gate, no control post
+    assert [slide.key for slide in deck.slides] == [key for key in SLIDE_KEYS if key != "checkpoints"]

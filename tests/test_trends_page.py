@@ -9,7 +9,7 @@ import pytest
 
 from tests.apptest import open_page
 
-PAGE = "pages/trends.py"
+PAGE = "app_pages/trends.py"
 MAY = {"area": "11", "date": "2021-05-31", "from": "2021-05-01"}
 
 
@@ -94,12 +94,21 @@ def test_country_rt_shows_the_published_national_series(app_env):
 def test_comparison_units_come_from_the_url_and_go_back_to_it(app_env):
     at = open_page(PAGE, query={**MAY, "view": "compare", "compare": "11,103,xyz,12"})
     assert not at.exception
-    assert at.multiselect(key="trends_compare").value == ["11", "103", "12"], "unknown units are ignored"
+    assert at.multiselect(key="trends_compare_areas").value == ["11", "12"], "unknown units are ignored"
+    assert at.multiselect(key="trends_compare_districts").value == ["103"]
     lines = charts(at)[0]["data"]
-    assert [line["name"].split(" — ")[0] for line in lines] == ["Tỉnh Điện Biên", "Huyện Nậm Pồ (Điện Biên)",
-                                                                "Tỉnh Lai Châu"]
-    at.multiselect(key="trends_compare").unselect("103").run()
+    assert [line["name"].split(" — ")[0] for line in lines] == ["Tỉnh Điện Biên", "Tỉnh Lai Châu",
+                                                                "Huyện Nậm Pồ (Điện Biên)"]
+    at.multiselect(key="trends_compare_districts").unselect("103").run()
     assert at.query_params["compare"] == "11,12"
+
+
+def test_typing_a_province_in_the_comparison_box_cannot_pick_its_districts(app_env):
+    """Typed "Hồ Chí Minh" + Enter picks every matching option: the provinces' box holds no district."""
+    at = open_page(PAGE, query={**MAY, "view": "compare"})
+    areas = at.multiselect(key="trends_compare_areas")
+    assert "11" in areas.options or "Tỉnh Điện Biên" in areas.options
+    assert not any("(" in option for option in areas.options), "no 'District (Province)' among the provinces"
 
 
 def test_filters_are_written_to_the_url_and_bad_values_ignored(app_env):

@@ -23,6 +23,7 @@ PAGES = {
     "overview": "/?area=11&date=2021-05-24",
     "overview-en": "/?area=01&date=2021-08-15&lang=en",
     "map": "/ban-do?area=VN&date=2021-08-15",
+    "map-quang-ninh": "/ban-do?area=193&date=2021-08-15",
     "trends": "/dien-bien?area=79&date=2021-09-30",
     "capacity": "/nang-luc?area=79&date=2021-08-15",
     "checkpoints": "/chot-kiem-soat?area=22&date=2021-08-15",
@@ -30,6 +31,9 @@ PAGES = {
     "briefing": "/trinh-chieu?area=01&date=2021-08-15",
     "data-entry": "/nhap-lieu",
 }
+
+
+MAX_HEIGHT = 3200  # pixels: longer pages are cut there
 
 
 def free_port() -> int:
@@ -61,10 +65,6 @@ def shoot(base_url: str, pages: dict[str, str], out: Path, width: int = 1440, he
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": width, "height": height})
-        # Streamlit answers the first deep link after a server start with a "page not found" notice
-        # (its old pages/-folder mode is on until st.navigation first runs): open the root once first.
-        page.goto(base_url + "/")
-        page.wait_for_selector("[data-testid='stMain'] h1", timeout=120_000)
         for name, path in pages.items():
             page.goto(base_url + path)
             page.wait_for_selector("[data-testid='stMain'] h1", timeout=120_000)
@@ -75,9 +75,14 @@ def shoot(base_url: str, pages: dict[str, str], out: Path, width: int = 1440, he
                 "() => !document.querySelector('[data-testid=\"stSkeleton\"], [data-testid=\"stSpinner\"], .stSpinner')",
                 timeout=120_000)
             page.wait_for_timeout(2000)
+            # Streamlit scrolls inside its main block, which full_page does not see: grow the window to the page.
+            tall = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+            page.set_viewport_size({"width": width, "height": max(height, min(tall, MAX_HEIGHT))})
+            page.wait_for_timeout(1500)
             target = out / f"{name}.png"
             page.screenshot(path=str(target), full_page=True)
             saved.append(target)
+            page.set_viewport_size({"width": width, "height": height})
         browser.close()
     return saved
 

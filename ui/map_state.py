@@ -8,11 +8,11 @@ import time
 import streamlit as st
 
 from geo.selection import selected_code
-from ui import url
+from ui import cached, state, url
 
 PLAY_SECONDS = 2.0
 # session-state key -> URL parameter
-URL_KEYS = {"map_week": "week", "map_rules": "rules", "map_unit": "unit", "map_basemap": "basemap"}
+URL_KEYS = {"map_week": "week", "map_rules": "rules", "map_basemap": "basemap"}
 
 
 def week_of(day: dt.date, weeks: list[dt.date]) -> dt.date:
@@ -21,7 +21,7 @@ def week_of(day: dt.date, weeks: list[dt.date]) -> dt.date:
     return ended[-1] if ended else weeks[0]
 
 
-def seed_from_url(weeks: list[dt.date], ruleset_ids: list[str], unit_codes: set[str], day: dt.date) -> None:
+def seed_from_url(weeks: list[dt.date], ruleset_ids: list[str], day: dt.date) -> None:
     """Copy the URL's map choices into session state once per session, ignoring anything invalid."""
     def monday(text: str) -> dt.date | None:
         linked = dt.date.fromisoformat(text)
@@ -31,7 +31,6 @@ def seed_from_url(weeks: list[dt.date], ruleset_ids: list[str], unit_codes: set[
     first_time = "map_week" not in st.session_state.get(url.SEEDED, set())
     url.seed("map_rules", "rules", None, url.one_of(ruleset_ids))
     url.seed("map_week", "week", None, monday)
-    url.seed("map_unit", "unit", None, url.one_of(unit_codes))
     url.seed("map_basemap", "basemap", False, url.flag)
     if first_time and st.session_state["map_week"] is not None:
         st.session_state["_map_sidebar_date"] = day  # the linked week wins over the sidebar's date
@@ -47,15 +46,27 @@ def follow_sidebar_date(day: dt.date, weeks: list[dt.date]) -> None:
 def write_url() -> None:
     for key, parameter in URL_KEYS.items():
         url.keep(parameter, st.session_state.get(key) or None)  # nothing chosen, or no basemap: no parameter
+    url.keep("unit", None)  # the picked district is the sidebar's `area` now (ui.state reads old links)
+
+
+def pick_unit(code: str | None) -> None:
+    """Make `code` the sidebar's district too (None: back to its whole province): the map and the sidebar share
+    one selection. Called from widget callbacks, before the sidebar is drawn again."""
+    districts = cached.districts(None)
+    province_of = dict(zip(districts["district_code"], districts["province_code"]))
+    if code in province_of:
+        st.session_state["province"] = province_of[code]
+    st.session_state["district"] = code or state.ALL
+    st.session_state["_map_rerun_app"] = True  # the sidebar lives outside the map's fragment
 
 
 def on_map_select() -> None:
     """A click on the map picks the district (a click on the picked one, or outside, clears it)."""
-    st.session_state["map_unit"] = selected_code(st.session_state.get("map_chart"))
+    pick_unit(selected_code(st.session_state.get("map_chart")))
 
 
-def clear_unit() -> None:
-    st.session_state["map_unit"] = None
+def on_unit_box() -> None:
+    pick_unit(st.session_state.get("map_unit"))
 
 
 def toggle_play(weeks: list[dt.date]) -> None:

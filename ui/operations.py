@@ -12,6 +12,7 @@ from i18n import fmt_date, fmt_number, t
 from i18n.formats import MISSING
 from ui.cached import cached
 from indicators.origin import BADGE_COLORS
+from ui.widgets import CARD_HEIGHT_PX
 
 district_occupancy = cached(operations.district_occupancy)
 supplies = cached(operations.supplies)
@@ -54,5 +55,5 @@ def metric(label: str, value: str, source: str | None, lang: str, note: str | No
     """A headline number with a note under it (a threshold, a share: never an arrow, these are not changes),
     red when `alarm`, and where the number comes from."""
     st.metric(label, value, delta=note, delta_color="inverse" if alarm else "off", delta_arrow="off", border=True,
-              help=help)
+              height=CARD_HEIGHT_PX, help=help)
     source_caption(source, lang, source_label)

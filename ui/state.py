@@ -42,7 +42,9 @@ def _seed_from_url(first: dt.date, last: dt.date) -> None:
         return
     st.session_state["_seeded"] = True
     params = st.query_params
-    area = Area.from_key(params.get("area"))
+    # `unit` is the map's old parameter for its picked district, now the sidebar's district: old links still work.
+    area = Area.from_key(params.get("unit") if Area.from_key(params.get("unit")).level == DISTRICT
+                         else params.get("area"))
     known_provinces = set(cached.provinces()["province_code"])
     if area.level == PROVINCE and area.code in known_provinces:
         st.session_state["province"] = area.code

@@ -7,6 +7,8 @@ from i18n import area_title, fmt_date, t
 from indicators.origin import BADGE_COLORS
 from ui import cached
 
+# Every card of a row as tall as one with a note under its value, so the origin tags under a row line up.
+CARD_HEIGHT_PX = 134
 
 
 def metric(label: str, value: str, source: str | None, lang: str, delta: str | None = None,
@@ -20,7 +22,7 @@ def metric(label: str, value: str, source: str | None, lang: str, delta: str | N
         delta = "-" + delta[1:]
     unchanged = bool(delta and delta.startswith("±"))
     st.metric(label, value, delta=delta, delta_color="off" if unchanged else delta_color,
-              delta_arrow="off" if unchanged else "auto", border=True,
+              delta_arrow="off" if unchanged else "auto", border=True, height=CARD_HEIGHT_PX,
               help=origin_text(source, lang))
     st.badge(origin_text(source, lang), color=BADGE_COLORS.get(source, "gray"))
 

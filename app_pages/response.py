@@ -10,7 +10,7 @@ from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators import origin
 from operations import figures, parameters
 from operations.response import pcr_workload, with_totals
-from operations.supplies import days_of_cover
+from operations.supplies import cover_text, days_of_cover
 from ui import cached, operations as ops_ui, state, url, widgets
 
 FOURTH_WAVE = dt.date(2021, 4, 27)  # the default start of cumulative counts: the wave the dashboard was built for
@@ -65,9 +65,10 @@ for column, key in zip(cells[:2], ("centralized_quarantine", "home_isolation")):
         ops_ui.metric(t(f"response.now_{key}", lang), fmt_int(today[key], lang), tracing_source, lang)
 for column, key in zip(cells[2:], ("centralized_quarantine", "home_isolation")):
     with column:
-        ops_ui.metric(t(f"response.cum_{key}", lang, date=since_text), fmt_int(today[f"cum_{key}"], lang),
+        ops_ui.metric(t(f"response.cum_{key}", lang), fmt_int(today[f"cum_{key}"], lang),
                       origin.least_real(origin.ESTIMATED, tracing_source), lang,
-                      help=t("response.cumulative_estimated", lang), source_label=t("response.source_estimated", lang))
+                      note=t("response.since_note", lang, date=since_text), help=t("response.cumulative_estimated", lang),
+                      source_label=t("response.source_estimated", lang))
 st.plotly_chart(figures.quarantine_chart(frame, lang), key="quarantine_chart", config={"displaylogo": False})
 ops_ui.source_caption(tracing_source, lang)
 st.caption(t("response.cumulative_estimated", lang))
@@ -115,7 +116,7 @@ else:
     item_names = {item: t(f"response.item_{item}", lang) for item in cover["item"]}
     cover = cover.assign(item_name=cover["item"].map(item_names),
                          unit_name=cover["unit"].map(lambda unit: t(f"response.unit_{unit}", lang)),
-                         cover_text=[t("response.no_use", lang) if pd.notna(d) and d == float("inf") else fmt_number(d, 1, lang)
+                         cover_text=[t("response.no_use", lang) if pd.notna(d) and d == float("inf") else cover_text(d, lang)
                                      for d in cover["days_of_cover"]],
                          status=[t("common.no_data", lang) if pd.isna(low) else t("response.low", lang) if low
                                  else t("response.enough", lang) for low in cover["low"]])

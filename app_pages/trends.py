@@ -173,12 +173,27 @@ def compare_view() -> None:
                             else [])
     log = toggle(t("trends.log", lang), "log")
 
-    def known_units(text: str) -> list[str]:
-        return [key for key in text.split(",") if key in labels.index][:compare.MAX_COMPARED]
+    # Two boxes, the provinces (and the country) and the districts: typed "Hồ Chí Minh" then Enter picks every
+    # option that matches, and in one box that was the city and its districts "Quận 1 (Hồ Chí Minh)"…
+    levels_of = units.set_index("unit")["level"]
+    boxes = {"areas": [key for key in labels.index if levels_of[key] != DISTRICT],
+             "districts": [key for key in labels.index if levels_of[key] == DISTRICT]}
+    chosen = []
+    columns = st.columns(2)
+    for column, (box, options) in zip(columns, boxes.items()):
+        members = set(options)
 
-    chosen = st.multiselect(t("trends.compare_units", lang), options=list(labels.index),
-                            format_func=lambda key: labels[key], max_selections=compare.MAX_COMPARED,
-                            key=url_filter("compare", default, known_units))
+        def known_units(text: str, members=members) -> list[str]:
+            return [key for key in text.split(",") if key in members][:compare.MAX_COMPARED]
+
+        key = url.seed(f"trends_compare_{box}", "compare", [key for key in default if key in members], known_units)
+        with column:
+            chosen += st.multiselect(t(f"trends.compare_{box}", lang), options=options,
+                                     format_func=lambda key: labels[key], key=key,
+                                     max_selections=compare.MAX_COMPARED)
+    if len(chosen) > compare.MAX_COMPARED:
+        st.caption(t("trends.compare_too_many", lang, n=compare.MAX_COMPARED))
+        chosen = chosen[:compare.MAX_COMPARED]
     url.keep("compare", chosen, default)
 
     st.subheader(t("trends.compare_title", lang))

@@ -70,6 +70,7 @@ if units.loc[units["code"].isin(shown_districts), "approximate"].any():
     st.caption(t("checkpoints.approximate_boundaries", lang))
 
 table = sites.merge(today, on="checkpoint_id", how="left")
+table[COUNTS] = table[COUNTS].astype("Int64")  # a site without a report leaves a gap, not a decimal point
 table["kind_name"] = table["kind"].map(lambda k: t(f"checkpoints.kind_{k}", lang))
 labels = {"name": t("checkpoints.col_name", lang), "kind_name": t("checkpoints.col_kind", lang),
           "district_name": t("checkpoints.col_district", lang),

@@ -78,7 +78,7 @@ if len(recent):
             st.caption(t("overview.level_last_week", lang, level=levelstyle.label(before["level"], ruleset, lang))
                        + " · " + ruleset.name(lang) + " · "
                        + t("metrics.level_rests_on", lang, origin=widgets.origin_text(now["inputs_origin"], lang)))
-st.page_link("pages/map.py", label=t("overview.see_levels", lang), icon=":material/map:")
+st.page_link("app_pages/map.py", label=t("overview.see_levels", lang), icon=":material/map:")
 
 st.subheader(t("overview.trend_title", lang))
 st.plotly_chart(epicurve(recent_days, lang), key="overview_epicurve", config={"displaylogo": False})

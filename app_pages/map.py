@@ -11,18 +11,21 @@ import streamlit as st
 
 from charts.epicurve import epicurve
 from data import levels
-from data.db import DISTRICT, Area
+from data.db import DISTRICT, PROVINCE, Area
+from data.spreadsheet_safe import csv_bytes, excel_bytes
 from geo import situation, view
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators import levelstyle, origin
+from indicators.levels_table import levels_table
 from indicators.rulesets import DEFAULT_RULESET, RuleSet, list_rulesets
 from ui import cached, state, widgets
-from ui.map_state import (PLAY_SECONDS, clear_unit, follow_sidebar_date, on_map_select, seed_from_url, step_week,
-                          toggle_play, write_url)
+from ui.map_state import (PLAY_SECONDS, follow_sidebar_date, on_map_select, on_unit_box, pick_unit, seed_from_url,
+                          step_week, toggle_play, write_url)
 
 MAP_HEIGHT = 720
-MAP_WIDTH = 800  # the map column's usual width in pixels: the camera is fitted to this box
+MAP_WIDTH = 680  # the map column's width in pixels on a 1440-pixel screen: the camera is fitted to this box
 CASE_CURVE_WEEKS = 12
+
 
 @st.cache_data(ttl=300, show_spinner=False)
 def district_rulesets() -> dict[str, RuleSet]:
@@ -52,17 +55,21 @@ if not weeks:
     st.warning(t("map.no_weeks", lang))
     st.stop()
 
-seed_from_url(weeks, list(rulesets), set(districts["code"]), selection.date)
+seed_from_url(weeks, list(rulesets), selection.date)
 follow_sidebar_date(selection.date, weeks)
 if st.session_state.get("map_rules") not in rulesets:
     st.session_state["map_rules"] = DEFAULT_RULESET if DEFAULT_RULESET in rulesets else next(iter(rulesets))
-area_view = view.area_view(area.level, area.code, set(districts["code"]), MAP_WIDTH, MAP_HEIGHT)
+province_of = dict(zip(districts["code"], districts["province_code"]))
+# The sidebar's district is the map's picked district, shown within its province.
+picked = area.code if area.level == DISTRICT else None
+shown_area = Area(PROVINCE, province_of[picked]) if picked in province_of else area
+area_view = view.area_view(shown_area.level, shown_area.code, set(districts["code"]), MAP_WIDTH, MAP_HEIGHT)
 units_in_view = districts.set_index("code").loc[list(area_view.codes)].reset_index()
 names = dict(zip(units_in_view["code"], units_in_view["name"]))
 
 
 def detail_panel(unit: str, this_week: pd.DataFrame, week: dt.date, ruleset: RuleSet) -> None:
-    """The picked district: level, history strip, key figures, 12-week case curve and the rule's reasoning."""
+    """The picked district beside the map: level, history strip and key figures."""
     row = units_in_view.set_index("code").loc[unit]
     level = this_week["level"].get(unit, pd.NA)
     color = levelstyle.color(level, ruleset, colorblind)
@@ -97,15 +104,60 @@ def detail_panel(unit: str, this_week: pd.DataFrame, week: dt.date, ruleset: Rul
         (t("map.full_50plus", lang), fmt_pct(figures.get("pct_50plus_full"), 1, lang), origin["vaccinations"]),
     ], lang))
 
-    week_end = week + dt.timedelta(days=6)
-    daily = cached.area_metrics(Area(DISTRICT, unit), week_end - dt.timedelta(weeks=CASE_CURVE_WEEKS), week_end)
-    st.caption(t("map.cases_curve", lang))
-    st.plotly_chart(epicurve(daily, lang, height=230), key="map_cases", config={"displaylogo": False})
+    st.button(t("map.clear", lang), on_click=pick_unit, args=(None,), key="map_clear")
 
-    st.caption(t("map.reasoning", lang))
-    reasons = this_week["reasons"].get(unit) if unit in this_week.index else None
-    st.dataframe(situation.reasoning_table(reasons, ruleset, lang), hide_index=True, key="map_reasoning")
-    st.button(t("map.clear", lang), on_click=clear_unit, key="map_clear")
+
+def detail_below(unit: str, this_week: pd.DataFrame, week: dt.date, ruleset: RuleSet) -> None:
+    """The picked district under the map, where there is room: 12-week case curve and the rule's reasoning."""
+    curve, reasoning = st.columns([1, 1.4], gap="medium")
+    week_end = week + dt.timedelta(days=6)
+    with curve:
+        daily = cached.area_metrics(Area(DISTRICT, unit), week_end - dt.timedelta(weeks=CASE_CURVE_WEEKS), week_end)
+        st.caption(t("map.cases_curve", lang) + f" — {names[unit]}")
+        st.plotly_chart(epicurve(daily, lang, height=260), key="map_cases", config={"displaylogo": False})
+    with reasoning:
+        st.caption(t("map.reasoning", lang) + f" — {names[unit]}")
+        reasons = this_week["reasons"].get(unit) if unit in this_week.index else None
+        st.dataframe(situation.reasoning_table(reasons, ruleset, lang), hide_index=True, key="map_reasoning",
+                     width="stretch")
+
+
+def all_levels_table(week: dt.date, ruleset: RuleSet) -> None:
+    """Every district's level this week, sortable and filterable, with the rows `python -m data levels`
+    writes as CSV and Excel downloads (one function, indicators.levels_table, builds both)."""
+    st.subheader(t("map.table", lang))
+    everything = levels_table(cached.levels_of_weeks(ruleset.id, week), week,
+                              dict(zip(districts["code"], districts["name"])), ruleset, lang)
+    filters = st.columns([2, 2, 1.4], vertical_alignment="bottom")
+    with filters[0]:
+        text = st.text_input(t("map.table_filter", lang), key="map_table_filter",
+                             placeholder=t("map.table_filter_hint", lang))
+    with filters[1]:
+        numbers = sorted(level.number for level in ruleset.levels)
+        chosen = st.multiselect(t("map.table_levels", lang), options=numbers, key="map_table_levels",
+                                format_func=lambda number: situation.short_label(ruleset.level(number).label(lang)))
+    with filters[2]:
+        in_view = st.toggle(t("map.table_in_view", lang), value=area.level != "country", key="map_table_in_view")
+    rows = everything
+    if in_view:
+        rows = rows.loc[rows["code"].isin(area_view.codes)]
+    if text:
+        rows = rows.loc[rows["name"].str.contains(text, case=False, regex=False) | rows["code"].str.startswith(text)]
+    if chosen:
+        rows = rows.loc[rows["level"].isin(chosen)]
+    headers = dict(zip(("code", "name", "level", "label", "change", "reasons"), t("map.table_columns", lang).split("|")))
+    st.dataframe(rows[list(headers)], hide_index=True, key="map_table", width="stretch", height=380,
+                 column_config={column: st.column_config.Column(label) for column, label in headers.items()}
+                 | {"reasons": st.column_config.TextColumn(headers["reasons"], width="large")})
+    st.caption(t("map.table_count", lang, shown=fmt_int(len(rows), lang), total=fmt_int(len(everything), lang)))
+    stem = f"cap-do-{ruleset.id}-{week.isoformat()}"
+    downloads = st.columns([1, 1, 4])
+    # Files made on click only: the table reruns with every click on the map.
+    downloads[0].download_button(t("map.download_csv", lang), lambda: csv_bytes(everything),
+                                 file_name=f"{stem}.csv", mime="text/csv", key="map_table_csv", on_click="ignore")
+    downloads[1].download_button(t("map.download_xlsx", lang), lambda: excel_bytes(everything),
+                                 file_name=f"{stem}.xlsx", key="map_table_xlsx", on_click="ignore",
+                                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def changes_list(changes: pd.DataFrame, ruleset: RuleSet) -> None:
@@ -128,7 +180,7 @@ def situation_map() -> None:
     playing = st.session_state.get("map_playing", False)
     if playing:
         step_week(weeks)
-    controls = st.columns([6, 1.3, 4, 1.9], vertical_alignment="bottom")
+    controls = st.columns([6, 1.3, 1.9], vertical_alignment="bottom")
     with controls[0]:
         week = st.select_slider(t("map.week", lang), options=weeks, key="map_week",
                                 format_func=lambda monday: t("map.week_range", lang, start=fmt_date(monday, lang),
@@ -138,10 +190,10 @@ def situation_map() -> None:
                      on_click=toggle_play, args=(weeks,), width="stretch"):
             st.rerun(scope="app")  # the play timer belongs to the whole page's run
     with controls[2]:
-        ruleset_id = st.selectbox(t("map.ruleset", lang), options=list(rulesets), key="map_rules",
-                                  format_func=lambda key: rulesets[key].name(lang))
-    with controls[3]:
         basemap = st.toggle(t("map.basemap", lang), key="map_basemap", help=t("map.basemap_help", lang))
+    # The rule set's full name on a row of its own: cut short, two rule sets read alike.
+    ruleset_id = st.columns([3, 1])[0].selectbox(t("map.ruleset", lang), options=list(rulesets), key="map_rules",
+                                                 format_func=lambda key: rulesets[key].name(lang))
     ruleset = rulesets[ruleset_id]
 
     this_week = cached.week_levels(ruleset_id, week)
@@ -150,7 +202,7 @@ def situation_map() -> None:
 
     heading = t("map.week_heading", lang, start=fmt_date(week, lang), end=fmt_date(week + dt.timedelta(days=6), lang))
     st.markdown(f"**{heading}** · {ruleset.name(lang)}")
-    st.caption(t("map.legal_basis", lang, basis=ruleset.legal_basis))
+    st.caption(t("map.legal_basis", lang, basis=situation.legal_basis(ruleset, lang)))
     if ruleset.has_unverified:
         st.warning(t("map.unverified", lang), icon="⚠️")
     st.html(situation.legend_html(situation.legend(shown["level"], ruleset, lang, colorblind), lang))
@@ -159,9 +211,10 @@ def situation_map() -> None:
     if units_in_view["approximate"].any():
         st.caption("⚠️ " + t("map.approximate_note", lang))
 
-    if st.session_state.get("map_unit") not in names:
-        st.session_state["map_unit"] = None
-    unit = st.session_state["map_unit"]
+    if st.session_state.pop("_map_rerun_app", False):
+        st.rerun(scope="app")  # a click changed the sidebar's district: draw the sidebar again too
+    unit = picked if picked in names else None
+    st.session_state["map_unit"] = unit
     map_column, panel = st.columns([2.3, 1], gap="medium")
     with map_column:
         styles = view.unit_styles(units_in_view, this_week, ruleset, lang, colorblind)
@@ -169,16 +222,19 @@ def situation_map() -> None:
                         selection_mode="single-object", key="map_chart", height=MAP_HEIGHT, alt=t("map.map_alt", lang))
     with panel:
         st.selectbox(t("map.pick_unit", lang), options=sorted(names, key=names.get), key="map_unit",
-                     format_func=names.get, placeholder=t("map.pick_none", lang))
+                     format_func=names.get, placeholder=t("map.pick_none", lang), on_change=on_unit_box)
         if unit is None:
             st.info(t("map.detail_hint", lang), icon="👆")
         else:
             detail_panel(unit, this_week, week, ruleset)
+    if unit is not None:
+        detail_below(unit, this_week, week, ruleset)
 
     if previous.empty:
         st.caption(t("map.first_week", lang))
     else:
         changes_list(situation.level_changes(shown, previous.reindex(list(area_view.codes)), ruleset, lang), ruleset)
+    all_levels_table(week, ruleset)
     with st.expander(t("map.thresholds", lang)):
         st.dataframe(situation.thresholds_view(ruleset, lang), hide_index=True, key="map_thresholds")
     write_url()

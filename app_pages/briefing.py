@@ -57,6 +57,24 @@ PROJECTOR_CSS = f"""
 .briefing-band p {{ color: {layout.COLORS["band_subtext"]}; font-size: 1.3rem; margin: 0.2rem 0 0 0; }}
 </style>
 """
+# Streamlit's own Left/Right shortcuts are ignored while a widget has the focus; after a click on a slide's
+# button in the row of slides the focus stays there and ← → moved the focus instead of the slide. This hands
+# those two keys to the previous/next buttons whenever the focus is in that row. Installed once per page.
+ARROWS_IN_SLIDE_ROW_JS = """
+<script>
+if (!window.__briefingArrows) {
+  window.__briefingArrows = true;
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "ArrowLeft" && event.key !== "ArrowRight") return;
+    if (!event.target.closest || !event.target.closest(".st-key-briefing_slide")) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const button = event.key === "ArrowLeft" ? "briefing_previous" : "briefing_next";
+    document.querySelector(`.st-key-${button} button`)?.click();
+  }, true);
+}
+</script>
+"""
 HIDE_SIDEBAR_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"] { display: none; }
@@ -148,12 +166,15 @@ seed_from_url(len(briefing.SLIDE_KEYS), list(rulesets))
 presenting = not st.session_state["briefing_sidebar"]
 st.set_page_config(layout="wide", initial_sidebar_state="collapsed" if presenting else "expanded")
 st.html(PROJECTOR_CSS)
+st.html(ARROWS_IN_SLIDE_ROW_JS, unsafe_allow_javascript=True)
 if presenting:
     st.html(HIDE_SIDEBAR_CSS)
 
 with st.spinner(t("briefing.preparing", lang)):  # once per area, day and language; slides then switch at once
     deck = build_deck(area, day, lang, st.session_state["briefing_rules"], selection.colorblind)
 slide_count = len(deck.slides)
+if st.session_state[SLIDE_KEY] > slide_count:  # a link to a slide this area does not have (no checkpoints)
+    st.session_state[SLIDE_KEY] = 1
 auto_seconds = st.session_state["briefing_auto"]
 
 
@@ -182,7 +203,7 @@ def presenter() -> None:
 
 presenter()
 
-options = st.columns([2, 2, 2, 3], vertical_alignment="bottom")
+options = st.columns([1.6, 1.6, 4.2, 2], vertical_alignment="bottom")
 with options[0]:
     st.selectbox(t("briefing.auto_advance", lang), AUTO_CHOICES, key="briefing_auto",
                  format_func=lambda s: t("briefing.seconds", lang, seconds=s) if s else t("briefing.auto_off", lang))
@@ -191,6 +212,22 @@ with options[1]:
 with options[2]:
     st.selectbox(t("briefing.ruleset", lang), list(rulesets), key="briefing_rules",
                  format_func=lambda ruleset_id: rulesets[ruleset_id].name(lang))
+suggest = cached.cached(daily.suggestions)
+
+
+def author_lines() -> tuple[list[str], list[str]]:
+    """The report's last two sections as the author left them: pre-filled from the data, edited here."""
+    difficulties, tasks = suggest(area, day, lang)
+    with st.expander(t("briefing.report_author", lang), icon=":material/edit_note:"):
+        st.caption(t("report.suggested_hint", lang))
+        suffix = f"{area.key}_{day.isoformat()}_{lang}"  # new suggestions for another area, day or language
+        edited = [st.text_area(t(key, lang), "\n".join(lines), key=f"report_{name}_{suffix}", height=150)
+                  for name, key, lines in (("difficulties", "report.difficulties", difficulties),
+                                           ("tasks", "report.proposals", tasks))]
+    return tuple([line.strip() for line in text.splitlines() if line.strip()] for text in edited)
+
+
+difficulties, tasks = author_lines()
 with options[3], st.popover(t("briefing.exports", lang), icon=":material/download:", width="stretch"):
     stem = f"{area.key}-{day.isoformat()}"
     st.caption(t("briefing.exports_help", lang, date=fmt_date(day, lang)))
@@ -204,12 +241,12 @@ with options[3], st.popover(t("briefing.exports", lang), icon=":material/downloa
     # Built on click, on the download's own thread: the slides never wait for a file nobody asked for.
     connection = cached.connection()
     st.download_button(t("briefing.download_docx", lang),
-                       lambda: to_docx(daily.build_report(connection, area, day, lang)),
+                       lambda: to_docx(daily.build_report(connection, area, day, lang, difficulties, tasks)),
                        file_name=f"bao-cao-{stem}.docx",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                        key="briefing_docx", on_click="ignore", icon=":material/description:", width="stretch")
     st.download_button(t("briefing.download_md", lang),
-                       lambda: to_markdown(daily.build_report(connection, area, day, lang)),
+                       lambda: to_markdown(daily.build_report(connection, area, day, lang, difficulties, tasks)),
                        file_name=f"bao-cao-{stem}.md",
                        mime="text/markdown", key="briefing_md", on_click="ignore", icon=":material/article:",
                        width="stretch")

@@ -235,9 +235,10 @@ with supply[1]:
 with supply[2]:
     ops_ui.metric(t("capacity.o2_stock", lang), fmt_int(plan.stock_m3, lang), stock_source, lang)
 with supply[3]:
+    alone = fmt_number(plan.days_of_stock_alone, 1, lang)
     ops_ui.metric(t("capacity.o2_days", lang), days_text(plan.days_of_stock) if short else t("capacity.o2_no_draw", lang),
-                  stock_source, lang, note=t("capacity.o2_days_alone", lang, days=fmt_number(plan.days_of_stock_alone, 1, lang)),
-                  alarm=short)
+                  stock_source, lang, alarm=short,
+                  note=t("capacity.o2_days_alone" if short else "capacity.o2_no_draw_note", lang, days=alone))
 
 by_severity = plan.by_severity.assign(label=[t(f"capacity.severity_{i}", lang) for i in plan.by_severity["id"]],
                                       share_pct=plan.by_severity["share"] * 100)
@@ -248,7 +249,8 @@ tank_labels = {"tank_litres": t("capacity.col_tank", lang), "tanks_per_day": t("
                "days_per_tank": t("capacity.col_days_per_tank", lang)}
 left, right = st.columns([3, 2])
 with left:
-    ops_ui.table(by_severity, severity_labels, "oxygen_by_severity", lang, "oxy-theo-muc-do.csv")
+    ops_ui.table(by_severity, severity_labels, "oxygen_by_severity", lang, "oxy-theo-muc-do.csv",
+                 {"patients": 0, "total_lpm": 0, "m3_per_day": 0})
 with right:
     ops_ui.table(plan.tanks, tank_labels, "oxygen_tanks", lang, "bon-oxy-long.csv",
                  {"tank_litres": 0, "tanks_per_day": 2, "days_per_tank": 2})

@@ -1,0 +1,63 @@
+"""The week's levels table: `python -m data levels` and the map page's table give the same rows."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from data.__main__ import main
+from tests.apptest import open_page
+
+WEEK = "2021-05-17"  # Monday of a week in the real district window
+SHOWN = ["code", "name", "level", "label", "change", "reasons"]
+
+
+def run_cli(capsys, *argv) -> tuple[int, str, str]:
+    code = main(["levels", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_cli_writes_one_row_per_district_with_reasons_and_origins(small_db, capsys):
+    code, out, _ = run_cli(capsys, "--date", "2021-05-20", "--unit", "district", "--db", str(small_db))
+    assert code == 0
+    table = pd.read_csv(io.StringIO(out), dtype={"code": str})
+    assert len(table) == 31 and table["code"].is_unique, "every district of the three provinces, once"
+    assert list(table.columns[:9]) == ["code", "name", "week_start", "week_end", "level", "label",
+                                      "previous_level", "change", "reasons"]
+    assert set(table["week_start"]) == {WEEK} and set(table["week_end"]) == {"2021-05-23"}
+    assert "community_cases_per_100k_7d" in table and "community_cases_per_100k_7d_origin" in table
+    assert set(table["pct_18plus_dose1_origin"]) <= {"observed", "estimated", "simulated", "mixed"}
+    assert table["reasons"].str.startswith(("Căn cứ", "Không có số liệu")).all()
+    assert (table["change"].dropna() == (table["level"] - table["previous_level"]).dropna()).all()
+
+
+def test_cli_provinces_and_bad_input(small_db, capsys):
+    code, out, _ = run_cli(capsys, "--date", "2021-05-20", "--unit", "province", "--db", str(small_db),
+                           "--lang", "en")
+    table = pd.read_csv(io.StringIO(out), dtype={"code": str})
+    assert code == 0 and set(table["code"]) >= {"11", "12", "22"}
+    assert table.loc[table["code"] == "11", "reasons"].iloc[0].startswith("Decided by")
+    code, _, err = run_cli(capsys, "--date", "2019-01-01", "--unit", "district", "--db", str(small_db))
+    assert code == 2 and "no complete week" in err
+    code, _, err = run_cli(capsys, "--date", "20-05-2021", "--unit", "district", "--db", str(small_db))
+    assert code == 2 and "not a date" in err
+
+
+def test_map_page_table_has_the_cli_rows(app_env, capsys):
+    _, out, _ = run_cli(capsys, "--date", WEEK, "--unit", "district", "--db", str(app_env))
+    cli = pd.read_csv(io.StringIO(out), dtype={"code": str}, keep_default_na=False)
+    at = open_page("app_pages/map.py", query={"week": WEEK})
+    assert not at.exception
+    page = next(frame.value for frame in at.dataframe if list(frame.value.columns) == SHOWN)
+    page = page.astype(str).replace({"<NA>": ""}).reset_index(drop=True)
+    assert page.equals(cli[SHOWN].astype(str).reset_index(drop=True))
+
+
+def test_the_excel_download_holds_the_same_rows(small_db, capsys):
+    from data.spreadsheet_safe import excel_bytes
+
+    _, out, _ = run_cli(capsys, "--date", WEEK, "--unit", "district", "--db", str(small_db))
+    table = pd.read_csv(io.StringIO(out), dtype={"code": str})
+    back = pd.read_excel(io.BytesIO(excel_bytes(table)), dtype={"code": str})
+    pd.testing.assert_frame_equal(back, table, check_dtype=False)
