@@ -135,7 +135,7 @@ def all_levels_table(week: dt.date, ruleset: RuleSet) -> None:
     with filters[1]:
         numbers = sorted(level.number for level in ruleset.levels)
         chosen = st.multiselect(t("map.table_levels", lang), options=numbers, key="map_table_levels",
-                                format_func=lambda number: situation.short_label(ruleset.level(number).label(lang)))
+                                placeholder=t("map.table_levels_all", lang), format_func=lambda number: situation.short_label(ruleset.level(number).label(lang)))
     with filters[2]:
         in_view = st.toggle(t("map.table_in_view", lang), value=area.level != "country", key="map_table_in_view")
     rows = everything
