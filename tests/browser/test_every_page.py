@@ -9,17 +9,11 @@ in a card or a table cell).
 """
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.browser.test_map_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port
+from tests.browser.test_map_browser import CHROMIUM, CHROMIUM_ARGS, serve
 
 pytestmark = pytest.mark.browser
 
@@ -79,24 +73,8 @@ DECIMAL_COUNT = {"vi": re.compile(r"^[1-9]\d{0,2}(?:\.\d{3})*,0(?: / \d{1,3}(?:\
 @pytest.fixture(scope="module")
 def fresh_server(small_db):
     """The app on the small database, started for this module: its first request is a deep link."""
-    port = free_port()
-    env = {**os.environ, "SITUATION_DB": str(small_db)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.5)
+    with serve(small_db) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
