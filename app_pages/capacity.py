@@ -10,7 +10,9 @@ import streamlit as st
 
 from i18n import fmt_int, fmt_number, fmt_pct, t
 from operations import figures, parameters
-from operations.capacity import crossing, surge_criteria, surge_table
+from geo.situation import legal_basis
+from indicators.rulesets import load_ruleset
+from operations.capacity import SURGE_RULESET, crossing, surge_criteria, surge_table
 from operations.oxygen import default_mix, plan_oxygen
 from operations.projection import daily_growth, days_until_full, district_projection, doubling_days, project
 from ui import cached, operations as ops_ui, state, url, widgets
@@ -81,7 +83,8 @@ for column, (capacity, occupied, title) in zip(charts, [
 ops_ui.source_caption(source, lang)
 
 st.subheader(t("capacity.surge_header", lang))
-st.caption(t("capacity.surge_rule", lang,
+surge_rules = load_ruleset(SURGE_RULESET)
+st.caption(t("capacity.surge_rule", lang, ruleset=surge_rules.name(lang), basis=legal_basis(surge_rules, lang),
              beds=fmt_number(limits["beds_surge"], 0, lang), icu=fmt_number(limits["icu_surge"], 0, lang)))
 units = surge_table(cached.units_metrics(area, day))
 units["level_name"] = units["unit_level"].map(lambda level: t(f"capacity.level_{level}", lang))
