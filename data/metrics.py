@@ -32,6 +32,9 @@ from indicators.policy import number
 # Switch both to the adjusted series (backlog dumps spread out) here and nowhere else.
 CASES_FOR_RATES = "c.new_cases_adjusted"
 PUBLISHED_CASES_FOR_RATES = "p.new_cases_adjusted"
+# Their origin: a day whose count was adjusted (part of a backlog spread back) is an estimate, never observed.
+CASES_ORIGIN = "CASE WHEN c.new_cases_adjusted IS DISTINCT FROM c.new_cases THEN 'estimated' ELSE c.source END"
+PUBLISHED_CASES_ORIGIN = "CASE WHEN p.new_cases_adjusted IS DISTINCT FROM p.new_cases THEN 'estimated' ELSE p.source END"
 
 LEVELS = (DISTRICT, PROVINCE, COUNTRY)
 LOOKBACK_DAYS = 13  # days before the first day asked for that the 14-day figures need
@@ -122,11 +125,11 @@ def _district_days(whole_history: bool = False) -> str:
     case_rows AS (
         SELECT c.date, c.district_code, k.province_code, k.population,
                {CASES_FOR_RATES} AS new_cases,
-               CASE WHEN c.source = 'observed' THEN {CASES_FOR_RATES} ELSE 0 END AS observed_cases,
+               CASE WHEN ({CASES_ORIGIN}) = 'observed' THEN {CASES_FOR_RATES} ELSE 0 END AS observed_cases,
                c.new_deaths, c.community_cases, c.quarantine_cases, c.imported_cases, c.in_treatment, c.oxygen, c.icu,
                GREATEST(0, c.in_treatment - LAG(c.in_treatment) OVER (PARTITION BY c.district_code ORDER BY c.date)
                            * (1 - 1 / {number('treatment', 'assumed_mean_stay_days')})) AS admissions,
-               {_rank('c.source')} AS cases_rank, {_rank('c.deaths_source')} AS deaths_rank,
+               {_rank(CASES_ORIGIN)} AS cases_rank, {_rank('c.deaths_source')} AS deaths_rank,
                {_rank('c.split_source')} AS split_rank, {_rank('c.load_source')} AS load_rank,
                u.date IS NOT NULL AS uploaded
         FROM cases c JOIN picked k USING (district_code) CROSS JOIN span
@@ -179,7 +182,7 @@ def _published() -> str:
     """SQL of the `published` CTE: the official province series over the span (and the day before it)."""
     return f"""published AS (
         SELECT p.date, p.province_code AS unit_code, {PUBLISHED_CASES_FOR_RATES} AS new_cases, p.new_deaths,
-               {_rank('p.source')} AS rank
+               {_rank(PUBLISHED_CASES_ORIGIN)} AS rank
         FROM province_cases p, span
         WHERE p.province_code IN (SELECT province_code FROM picked)
           AND (span.first IS NULL OR p.date >= span.first - INTERVAL 1 DAY) AND (span.last IS NULL OR p.date <= span.last))"""

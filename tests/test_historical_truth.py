@@ -164,3 +164,14 @@ def test_agreement_with_the_levels_provinces_announced_in_october_2021(con):
     assert (summary.loc["2021-10-22", "provinces"], summary.loc["2021-10-22", "agree"]) == (63, 47)  # 74.6 %
     assert (summary.loc["2021-10-16", "provinces"], summary.loc["2021-10-16", "agree"]) == (21, 12)
     assert summary.loc["2021-10-24", "agree"] == 1  # Hồ Chí Minh City, level 2
+
+
+def test_an_adjusted_day_is_shown_as_estimated_never_as_the_published_record(con):
+    """Cà Mau's backlog of 25/10/2021 (151,919 published) spread back: the frame shows the adjusted count, and says
+    it is estimated; a day the adjustment left alone keeps the Ministry's figure as observed."""
+    from data import metrics
+
+    dump = metrics.on_day(con, Area(PROVINCE, "96"), dt.date(2021, 10, 25))
+    assert dump["new_cases"] < 1_000 and dump["cases_origin"] == "estimated"
+    plain = metrics.on_day(con, Area(PROVINCE, "11"), dt.date(2021, 5, 24))
+    assert plain["new_cases"] == 2 and plain["cases_origin"] == "observed"
