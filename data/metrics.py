@@ -115,7 +115,8 @@ def _district_days(whole_history: bool = False) -> str:
         SELECT DISTINCT r.date, r.unit_code AS district_code FROM revisions r JOIN uploads u USING (upload_id)
         WHERE r.table_name = 'cases' AND u.rolled_back_at IS NULL),
     ages AS (
-        SELECT district_code, {', '.join(f'SUM(population * {_population_share(age)}) AS {name}' for name, age in POPULATIONS)}
+        -- whole people: a sum of fractions in parallel threads is not the same to the last digit twice
+        SELECT district_code, {', '.join(f'ROUND(SUM(population * {_population_share(age)})) AS {name}' for name, age in POPULATIONS)}
         FROM population_by_age WHERE district_code IN (SELECT district_code FROM picked) GROUP BY district_code),
     vaccinated AS (
         SELECT district_code, date, {vaccinated}, {complete}, MAX({_rank('source')}) AS vaccinations_rank
