@@ -27,8 +27,9 @@ SUFFIXED = "s.district_code || chr(CAST(97 + copy AS INTEGER))"
 REPLICATED = ("cases", "beds", "tests", "tracing", "vaccinations", "population_by_age")
 PROBE = """
 import json, resource, sys, time
-from data import db, levels, metrics
-con = db.connect(sys.argv[1])
+import duckdb
+from data import levels, metrics
+con = duckdb.connect(sys.argv[1])  # the bench's own throwaway copy, written in place as data.build does
 con.execute("SET memory_limit = '1500MB'")  # DuckDB spills beyond it; the default (80 % of RAM) would not
 con.execute("SET enable_progress_bar = false")
 start = time.perf_counter()
@@ -52,6 +53,7 @@ def replicate(source: Path, target: Path, copies: int = COPIES) -> Path:
         con.execute("SET enable_progress_bar = false")
         con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
         con.execute(f"ATTACH '{source}' AS source (READ_ONLY)")
+        con.execute("INSERT INTO build_info SELECT * FROM source.build_info")
         con.execute("INSERT INTO provinces SELECT * FROM source.provinces")
         con.execute("INSERT INTO province_cases SELECT * FROM source.province_cases")
         con.execute(f"""INSERT INTO districts SELECT s.* REPLACE ({SUFFIXED} AS district_code)
