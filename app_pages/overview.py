@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from charts.epicurve import epicurve
-from data.metrics import conflicts
+from data.metrics import conflicts, flag
 from geo.situation import level_chip_html
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
 from indicators import levelstyle
@@ -64,6 +64,8 @@ if pd.notna(shown("vaccination_date")):
     st.caption(t("overview.vaccination_as_of", lang, date=fmt_date(shown("vaccination_date"), lang)))
 else:
     st.caption(t("overview.no_vaccination", lang))
+if flag(shown("vaccinated_beyond_population")):
+    st.caption(t("overview.vaccinated_beyond_population", lang))
 
 ruleset = load_ruleset(DEFAULT_RULESET)
 recent = cached.recent_levels(area, day, ruleset.id)

@@ -295,6 +295,8 @@ def vaccination_view() -> None:
     targets = coverage[coverage["target_pct"].notna()]
     chart(targets_figure(coverage, lang), targets, "targets")
     st.caption(t("trends.targets_note", lang))
+    if coverage["beyond_population"].any():
+        st.caption(t("overview.vaccinated_beyond_population", lang))
     source_caption(t("trends.vaccination_simulated", lang), least_real(*coverage["source"]))
 
     st.subheader(t("trends.bands_title", lang))

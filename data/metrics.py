@@ -53,6 +53,10 @@ VACCINATED = (("people_18plus_dose1", 18, "dose1"), ("people_18plus_full", 18, "
               ("people_65plus_full", 65, "full"))
 VACCINATION_BANDS = {18: ("18-49", "50-64", "65+"), 50: ("50-64", "65+"), 65: ("65+",)}
 POPULATIONS = (("population_18plus", 18), ("population_50plus", 50), ("population_65plus", 65))
+# The adults that 18+ coverage is a share of: the census adults scaled so that a province's districts add up to
+# the adults of the portal snapshot in force (province_vaccination_estimates), where the snapshots give them.
+COVERAGE_ADULTS = "coverage_population_18plus"
+DENOMINATORS = {18: COVERAGE_ADULTS, 50: "population_50plus", 65: "population_65plus"}
 ORIGIN_GROUPS = ("cases", "deaths", "split", "load", "beds", "tests", "tracing", "vaccinations")
 # Sums over 7 days (and the 7 before): (name, daily count, origin group).
 WINDOW_SUMS = (("new_cases_7d", "new_cases", "cases"), ("community_cases_7d", "community_cases", "split"),
@@ -89,6 +93,11 @@ def _population_share(min_age: int) -> str:
     return f"GREATEST(0, {start} + 5 - GREATEST({start}, {min_age})) / 5.0"
 
 
+def _coverage_adults() -> str:
+    """SQL: a district's adults for 18+ coverage (COVERAGE_ADULTS), from `a` (census) and `v` (the scale)."""
+    return f"ROUND(a.population_18plus * COALESCE(v.adults_scale, 1)) AS {COVERAGE_ADULTS}"  # whole people
+
+
 def _district_days(whole_history: bool = False) -> str:
     """SQL of the district-day rows (the `district_days` CTE): every count and its origin rank, read from the
     14 days before the first day asked for (the windows' lead), or from the first day of data.
@@ -118,11 +127,19 @@ def _district_days(whole_history: bool = False) -> str:
         -- whole people: a sum of fractions in parallel threads is not the same to the last digit twice
         SELECT district_code, {', '.join(f'ROUND(SUM(population * {_population_share(age)})) AS {name}' for name, age in POPULATIONS)}
         FROM population_by_age WHERE district_code IN (SELECT district_code FROM picked) GROUP BY district_code),
-    vaccinated AS (
+    province_adults AS (
+        SELECT d.province_code, SUM(p.population * {_population_share(18)}) AS census_18plus
+        FROM population_by_age p JOIN districts d USING (district_code)
+        WHERE d.province_code IN (SELECT province_code FROM picked) GROUP BY d.province_code),
+    vaccinated_days AS (
         SELECT district_code, date, {vaccinated}, {complete}, MAX({_rank('source')}) AS vaccinations_rank
         FROM vaccinations, span
         WHERE district_code IN (SELECT district_code FROM picked) AND (span.last IS NULL OR date <= span.last)
         GROUP BY district_code, date),
+    vaccinated AS (
+        SELECT v.*, e.population_18plus / NULLIF(a.census_18plus, 0) AS adults_scale
+        FROM vaccinated_days v JOIN picked k USING (district_code) LEFT JOIN province_adults a USING (province_code)
+        ASOF LEFT JOIN province_vaccination_estimates e ON e.province_code = k.province_code AND v.date >= e.date),
     case_rows AS (
         SELECT c.date, c.district_code, k.province_code, k.population,
                {CASES_FOR_RATES} AS new_cases,
@@ -142,7 +159,7 @@ def _district_days(whole_history: bool = False) -> str:
                {', '.join(f'q.{c}' for c in TRACING_COUNTS)}, {_rank('q.source')} AS tracing_rank,
                {', '.join(f'CASE WHEN v.{name}_complete THEN v.{name} END AS {name}' for name, _, _ in VACCINATED)},
                v.date AS vaccination_date, v.vaccinations_rank,
-               {', '.join(f'a.{name}' for name, _ in POPULATIONS)}
+               {', '.join(f'a.{name}' for name, _ in POPULATIONS)}, {_coverage_adults()}
         FROM case_rows r CROSS JOIN span
         LEFT JOIN beds b ON b.date = r.date AND b.district_code = r.district_code
         LEFT JOIN tests t ON t.date = r.date AND t.district_code = r.district_code
@@ -159,7 +176,7 @@ def _summed(source: str, key: str, extra: str = "") -> str:
     group's rank is combined over the units.
     """
     counts = (*CASE_COUNTS, *SPLIT_COUNTS, *LOAD_COUNTS, *BED_COUNTS, *TEST_COUNTS, *TRACING_COUNTS,
-              *(name for name, _, _ in VACCINATED), "population", *(name for name, _ in POPULATIONS))
+              *(name for name, _, _ in VACCINATED), "population", *(name for name, _ in POPULATIONS), COVERAGE_ADULTS)
     origins = ", ".join(f"MIN({g}_rank_low) AS {g}_rank_low, MAX({g}_rank_high) AS {g}_rank_high"
                         for g in ORIGIN_GROUPS)
     return f"""SELECT {key} AS unit_code, date, {', '.join(f'SUM({c}) AS {c}' for c in counts)},
@@ -248,12 +265,16 @@ def _rates() -> str:
         "test_positivity_pct": _pct("positives_7d", "samples_7d"),
         "pcr_use_pct": _pct("samples", "pcr_capacity"),
         "f1_per_case_7d": "f1_identified_7d / NULLIF(new_cases_7d, 0)",
-        **{f"pct_{name.removeprefix('people_')}": _pct(name, f"population_{age}plus") for name, age, _ in VACCINATED},
+        **{f"pct_{name.removeprefix('people_')}": f"LEAST(100.0, {_pct(name, DENOMINATORS[age])})"
+           for name, age, _ in VACCINATED},
         "cases_wow_change_pct": "(new_cases_7d / NULLIF(new_cases_prev_7d, 0) - 1) * 100",
         "cases_growth_rate": "ln(NULLIF(new_cases_7d, 0) / NULLIF(new_cases_prev_7d, 0)) / 7",
     }
     flags = {
         "high_risk_full_target_met": f"pct_50plus_full >= {float(target)}",
+        # More people vaccinated than the denominator (people vaccinated where they work, not where they live;
+        # the portal counted them where they got their dose): coverage is shown as 100 % and says why.
+        "vaccinated_beyond_population": " OR ".join(f"{name} > {DENOMINATORS[age]}" for name, age, _ in VACCINATED),
         # QĐ 4800 criterion 3 (khả năng thu dung): COVID-19 beds below the limit and, where the unit has staffed
         # ICU beds, ICU below its limit; unknown without COVID-19 beds or bed figures.
         "treatment_capacity_met": f"""CASE WHEN covid_bed_occupancy_pct IS NULL OR icu_beds_staffed IS NULL
@@ -307,6 +328,11 @@ def _params(level: str, codes, start, end) -> list:
         raise ValueError(f"unit level must be one of {LEVELS}, not {level!r}")
     codes = None if codes is None else [str(code) for code in codes]
     return [codes, level, codes, start, end]
+
+
+def flag(value) -> bool:
+    """A flag column's value as a plain bool: unknown (NULL) is not set."""
+    return bool(pd.notna(value) and value)
 
 
 def origin_word(rank_column: str) -> str:
@@ -392,7 +418,7 @@ def _week_sums(table: str) -> str:
 def _week_units_sum(source: str, key: str, extra: str = "") -> str:
     """SQL summing unit-week rows to `key` and week: counts and sums added, origin ranges combined."""
     counts = (*DAY_CASE_COUNTS, *BED_COUNTS, *TEST_COUNTS, *TRACING_COUNTS, *(name for name, _, _ in VACCINATED),
-              "population", *(name for name, _ in POPULATIONS), *(name for name, _, _ in WINDOW_SUMS))
+              "population", *(name for name, _ in POPULATIONS), COVERAGE_ADULTS, *(name for name, _, _ in WINDOW_SUMS))
     ranges = [f"MIN({g}_rank_low) AS {g}_rank_low, MAX({g}_rank_high) AS {g}_rank_high" for g in ORIGIN_GROUPS]
     ranges += [f"MIN({g}_7d_low) AS {g}_7d_low, MAX({g}_7d_high) AS {g}_7d_high" for g in WINDOW_ORIGINS]
     return f"""SELECT {key} AS unit_code, week, ANY_VALUE(date) AS date, {', '.join(f'SUM({c}) AS {c}' for c in counts)},
@@ -482,7 +508,7 @@ def _weekly_shared() -> str:
                q.* EXCLUDE (district_code, week),
                {', '.join(f'CASE WHEN v.{name}_complete THEN v.{name} END AS {name}' for name, _, _ in VACCINATED)},
                v.date AS vaccination_date, v.vaccinations_rank,
-               {', '.join(f'a.{name}' for name, _ in POPULATIONS)}
+               {', '.join(f'a.{name}' for name, _ in POPULATIONS)}, {_coverage_adults()}
         FROM case_weeks c
         LEFT JOIN bed_weeks b USING (district_code, week)
         LEFT JOIN test_weeks t USING (district_code, week)

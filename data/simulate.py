@@ -21,6 +21,7 @@ CHECKPOINTS_PATH = Path(__file__).resolve().parent / "sources" / "checkpoints.cs
 SIMULATED = "simulated"
 VACCINE_BANDS = ("05-11", "12-17", "18-49", "50-64", "65+")
 DOSES = ("dose1", "full", "booster")
+BOOSTER = DOSES[-1]
 # Each table draws from its own generator, so changing one model never reshuffles another table.
 SEED_OFFSETS = {"case_details": 11, "beds": 22, "tests": 33, "vaccinations": 44, "checkpoint_counts": 55, "tracing": 66}
 
@@ -589,7 +590,9 @@ def share_out(dates: np.ndarray, targets: dict[str, np.ndarray], population: np.
 
     The room of a cell is tried in turn until the province's increase fits: eligible and within both the
     previous dose and max_coverage of the census; within the previous dose; within the census; beyond the
-    census in the bands that take migrants; anywhere.
+    census in the bands that take migrants; anywhere. Boosters stop within the previous dose: a province's
+    booster figure counts doses (second boosters too), so what does not fit under the fully vaccinated of the
+    same bands is not people and is left out.
     """
     n_provinces = targets[DOSES[0]].shape[1]
     reachable = np.floor(max_coverage * population)
@@ -604,14 +607,20 @@ def share_out(dates: np.ndarray, targets: dict[str, np.ndarray], population: np.
             else:
                 previous = current[index - 1]
                 ceilings = [np.minimum(reachable, previous), previous, population]
+            overflow = [] if dose == BOOSTER else [np.where(eligible & beyond_census, population * 100.0, 0),
+                                                   population * 100.0]
             rooms = np.stack([np.where(eligible, np.maximum(ceiling - have, 0), 0) for ceiling in ceilings]
-                             + [np.where(eligible & beyond_census, population * 100.0, 0), population * 100.0])
+                             + overflow)
             increase = targets[dose][row] - np.bincount(province, have, minlength=n_provinces)
             capacity = np.stack([np.bincount(province, room, minlength=n_provinces) for room in rooms])
+            if dose == BOOSTER:  # people: never more than the fully vaccinated of their band (the rest are doses)
+                increase = np.minimum(increase, capacity[-1])
             level = np.argmax(capacity >= increase, axis=0)
             room = rooms[level[province], np.arange(len(population))]
             current[index] = (have + fill(np.maximum(increase, 0).astype(float), room, speed, province)
                               - take_back(np.maximum(-increase, 0).astype(float), have, province))
+            if dose == BOOSTER:  # a published fall of the fully vaccinated takes their boosters with them
+                current[index] = np.minimum(current[index], current[index - 1])
         people[row] = current
     return people
 

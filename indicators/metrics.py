@@ -70,16 +70,6 @@ def to_wide(frame: pd.DataFrame, value: str, **keywords) -> pd.DataFrame:
     return to_wides(frame, [value], **keywords)[value]
 
 
-def to_long(wide: pd.DataFrame, name: str, *, unit: str = UNIT, date: str = DATE) -> pd.DataFrame:
-    """Back to one row per (unit, date), ordered by unit then date."""
-    values = wide.to_numpy()
-    return pd.DataFrame({
-        unit: np.repeat(wide.columns.to_numpy(), len(wide.index)),
-        date: np.tile(wide.index.to_numpy(), len(wide.columns)),
-        name: values.T.ravel(),
-    })
-
-
 # ------------------------------------------------------------------------------- wide-table metrics
 
 def rolling_sum_wide(wide: pd.DataFrame, window: int = 7) -> pd.DataFrame:
@@ -132,56 +122,3 @@ def population_aged(population_by_age: pd.DataFrame, min_age: int, max_age: int 
 
 
 VACCINATION_AGE_GROUPS = ("05-11", "12-17", "18-49", "50-64", "65+")
-DOSES = ("dose1", "full", "booster")
-
-
-def _vaccination_groups_from(min_age: int) -> list[int]:
-    starts = [_band_range(group)[0] for group in VACCINATION_AGE_GROUPS]
-    if min_age not in starts:
-        raise ValueError(f"vaccination data start age groups at {starts}, not {min_age}")
-    return [index for index, start in enumerate(starts) if start >= min_age]
-
-
-def vaccinated_wides(vaccinations: pd.DataFrame, wanted: dict[str, tuple[int, str]], dates: pd.DatetimeIndex,
-                     units: pd.Index, *, unit: str = UNIT, date: str = DATE) -> dict[str, pd.DataFrame]:
-    """Cumulative people vaccinated, e.g. {"people_18plus_dose1": (18, "dose1")}, on every day of `dates`.
-
-    Each day carries the latest report on or before it. A report missing one of the age groups is
-    unknown for its week rather than an undercount; days before a unit's first report are unknown.
-    """
-    report_days = pd.DatetimeIndex(np.sort(pd.to_datetime(vaccinations[date]).unique()))
-    row, column, inside = _grid(vaccinations, unit, date, report_days, units)
-    group = positions(pd.Index(VACCINATION_AGE_GROUPS), vaccinations["age_group"])
-    dose = positions(pd.Index(DOSES), vaccinations["dose"])
-    inside &= (group >= 0) & (dose >= 0)
-    group, dose, row, column = group[inside], dose[inside], row[inside], column[inside]
-    _check_one_per_cell(group, dose, row, column, what=f"({unit}, {date}, age_group, dose) in vaccinations")
-    people = vaccinations["people"].to_numpy(dtype="float64", na_value=np.nan)[inside]
-
-    def reported(group_index: int, dose_index: int) -> np.ndarray:
-        table = np.full((len(report_days), len(units)), np.nan)
-        chosen = (group == group_index) & (dose == dose_index)
-        table[row[chosen], column[chosen]] = people[chosen]
-        return table
-
-    wides = {}
-    for name, (min_age, dose_name) in wanted.items():
-        dose_index = DOSES.index(dose_name)
-        total = sum(reported(g, dose_index) for g in _vaccination_groups_from(min_age))
-        weekly = pd.DataFrame(total, index=report_days, columns=units)
-        wides[name] = weekly.reindex(dates, method="ffill") if len(report_days) else weekly.reindex(dates)
-    return wides
-
-
-def vaccination_coverage(vaccinations: pd.DataFrame, population_by_age: pd.DataFrame, min_age: int,
-                         dose: str, *, dates: pd.DatetimeIndex | None = None, unit: str = UNIT,
-                         date: str = DATE) -> pd.DataFrame:
-    """Daily coverage (%) of people aged ≥ min_age with `dose` ('dose1', 'full', 'booster') per unit."""
-    dates = calendar(vaccinations[date]) if dates is None else dates
-    population = population_aged(population_by_age, min_age, unit=unit)
-    people = vaccinated_wides(vaccinations, {"people": (min_age, dose)}, dates, population.index,
-                              unit=unit, date=date)["people"]
-    long = to_long(people, "people", unit=unit, date=date)
-    long["population"] = population.to_numpy().repeat(len(dates))
-    long["pct"] = ratio_pct(long["people"], long["population"])
-    return long

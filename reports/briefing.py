@@ -21,7 +21,6 @@ from data.db import COUNTRY, DISTRICT, PROVINCE, Area, province_of
 from geo import shapes, situation
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
 from indicators import levelstyle
-from indicators.metrics import ratio_pct
 from indicators.rulesets import DEFAULT_RULESET, RuleSet, load_ruleset
 from operations import checkpoints as checkpoint_ops
 from reports import layout
@@ -29,7 +28,7 @@ from reports.levelmap import level_map_png
 from indicators.origin import least_real
 from reports.model import Bullets, Chart, Deck, Figure, Image, Metrics, Slide, Table
 from reports.text import area_title, conflict_texts, week_span
-from trends.vaccination import TARGETS, band_population
+from trends.vaccination import TARGET_PCT, TARGETS, band_population, capped
 
 CURVE_DAYS = 90
 CAPACITY_DAYS = 60
@@ -107,6 +106,8 @@ def headline_slide(c: _Context, daily: pd.DataFrame, figures: pd.Series) -> Slid
     vaccinated_on = figures.get("vaccination_date")
     vaccination_note = (t("briefing.as_of", lang, date=fmt_date(vaccinated_on, lang))
                         if pd.notna(vaccinated_on) else t("common.no_data", lang))
+    if metrics.flag(figures.get("vaccinated_beyond_population")):
+        vaccination_note += " · " + t("overview.vaccinated_beyond_population", lang)
     get = figures.get
     tiles = (
         Figure(t("overview.cases_7d", lang), fmt_int(get("new_cases_7d"), lang), get("cases_7d_origin"),
@@ -304,12 +305,11 @@ def vaccination_slide(c: _Context, coverage: pd.DataFrame, figures: pd.Series) -
     origin = figures.get("vaccinations_origin")
     targets = Metrics((
         Figure(t("overview.dose1_18plus", lang), fmt_pct(figures.get("pct_18plus_dose1"), 1, lang), origin,
-               t("briefing.target", lang, pct=fmt_pct(TARGETS["adults_dose1"][2], 0, lang))),
+               t("briefing.target", lang, pct=fmt_pct(TARGETS["adults_dose1"][TARGET_PCT], 0, lang))),
         Figure(t("overview.full_50plus", lang), fmt_pct(figures.get("pct_50plus_full"), 1, lang), origin,
-               t("briefing.target", lang, pct=fmt_pct(TARGETS["over50_full"][2], 0, lang))),
+               t("briefing.target", lang, pct=fmt_pct(TARGETS["over50_full"][TARGET_PCT], 0, lang))),
     ))
-    bands = coverage.assign(population=coverage["age_group"].map(band_population(population_by_age)))
-    bands["pct"] = ratio_pct(bands["people"], bands["population"])
+    bands = capped(coverage.assign(population=coverage["age_group"].map(band_population(population_by_age))))
     chart = Chart(coverage_figure(bands, lang), t("briefing.vaccination_alt", lang))
     return Slide("vaccination", title, (targets, chart), ((what, origin),),
                  t("briefing.vaccination_as_of", lang, date=fmt_date(figures.get("vaccination_date"), lang)))
@@ -322,8 +322,8 @@ def coverage_figure(bands: pd.DataFrame, lang: str) -> go.Figure:
         rows = bands[bands["dose"] == dose]
         if rows.empty:
             continue
-        fig.add_bar(x=rows["age_group"], y=rows["pct"], name=t(f"briefing.dose_{dose}", lang), marker_color=color,
-                    text=[fmt_pct(value, 0, lang) for value in rows["pct"]], textposition="outside",
+        fig.add_bar(x=rows["age_group"], y=rows["coverage_pct"], name=t(f"briefing.dose_{dose}", lang), marker_color=color,
+                    text=[fmt_pct(value, 0, lang) for value in rows["coverage_pct"]], textposition="outside",
                     hovertemplate="%{y:,.1f}%")
     base_layout(fig, lang)
     fig.update_layout(barmode="group", hovermode="closest")

@@ -44,7 +44,7 @@ def test_rates_come_from_summed_counts_and_a_province_is_its_published_series(sm
     assert province["covid_beds_total"] == districts["covid_beds_total"].sum()
     assert province["population_18plus"] == pytest.approx(districts["population_18plus"].sum())
     assert province["pct_18plus_dose1"] == pytest.approx(
-        100 * districts["people_18plus_dose1"].sum() / districts["population_18plus"].sum())
+        100 * districts["people_18plus_dose1"].sum() / districts["coverage_population_18plus"].sum())
     country = metrics.daily(small_con, COUNTRY, None, DAY, DAY).iloc[0]
     provinces = metrics.daily(small_con, PROVINCE, None, DAY, DAY)
     assert country["new_cases"] == provinces["new_cases"].sum() and not country["cases_conflict"]

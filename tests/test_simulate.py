@@ -156,8 +156,13 @@ def test_vaccinations_match_the_province_figures_on_every_date(inputs, tables):
     people = inputs["province_people"].set_index(["date", "province_code"])
     both = people.join(totals, how="inner")
     assert len(both) == len(people)
-    for dose, column in zip(simulate.DOSES, ("people_dose1", "people_full", "people_booster")):
+    for dose, column in zip(simulate.DOSES, ("people_dose1", "people_full")):
         assert (both[dose] == both[column]).all(), dose
+    assert (both["booster"] <= both["people_booster"]).all()  # people, at most the fully vaccinated of each band
+    per_band = tables["vaccinations"].pivot_table(index=["date", "district_code", "age_group"], columns="dose",
+                                                  values="people")
+    over = per_band[per_band["booster"] > per_band["full"]]
+    assert over.empty, over.head(20).to_string()
 
 
 def test_vaccinations_fall_only_where_a_published_figure_fell(inputs, tables):

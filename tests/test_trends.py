@@ -172,17 +172,27 @@ def test_band_populations_split_census_bands_by_years():
     assert population.sum() == pytest.approx(17 * 1000)  # everyone aged 5 and over
 
 
-def test_target_coverage_counts_every_band_of_the_target_group():
+def test_target_lines_are_the_metrics_frames_and_no_band_shows_above_100_percent():
     weeks = pd.date_range("2021-09-06", periods=2, freq="7D")
-    rows = [(week, band, dose, 100 * (i + 1), "simulated") for i, week in enumerate(weeks)
-            for band in ("05-11", "12-17", "18-49", "50-64", "65+") for dose in vaccination.DOSES]
+    rows = [(week, band, dose, 100 * (i + 1) if band != "18-49" else 10_000, "simulated")
+            for i, week in enumerate(weeks) for band in ("05-11", "12-17", "18-49", "50-64", "65+")
+            for dose in vaccination.DOSES]
+    days = pd.date_range("2021-09-06", "2021-09-19")
+    figures = pd.DataFrame({"date": days, "pct_18plus_dose1": 100.0, "people_18plus_dose1": 20_200,
+                            "coverage_population_18plus": 14_400, "pct_50plus_full": 5.0, "people_50plus_full": 400,
+                            "population_50plus": 8000, "vaccinated_beyond_population": True,
+                            "pct_18plus_dose1_origin": "simulated", "pct_50plus_full_origin": "simulated"})
     frame = vaccination.coverage(pd.DataFrame(rows, columns=["date", "age_group", "dose", "people", "source"]),
-                                 census_bands())
+                                 census_bands(), figures)
     adults = frame[frame["group"] == "adults_dose1"].set_index("date")
-    assert adults["coverage_pct"].iloc[-1] == pytest.approx(600 / (2 / 5 * 1000 + 14 * 1000) * 100)
+    assert list(adults.index) == list(weeks)  # on the weekly records only
+    assert adults["coverage_pct"].eq(100.0).all() and adults["beyond_population"].all()
     assert adults["target_pct"].eq(70).all()
     over_50 = frame[frame["group"] == "over50_full"]
-    assert over_50["target_pct"].eq(80).all() and over_50["coverage_pct"].iloc[-1] == pytest.approx(400 / 8000 * 100)
+    assert over_50["target_pct"].eq(80).all() and over_50["coverage_pct"].eq(5.0).all()
+    band = frame[(frame["group"] == "18-49") & (frame["dose"] == "dose1")]
+    assert band["coverage_pct"].eq(100.0).all() and band["beyond_population"].all()  # 10,000 of 6,400
+    assert frame["coverage_pct"].max() <= 100.0
 
 
 def test_whole_population_keeps_the_portal_figures_as_published():
@@ -252,8 +262,7 @@ def test_every_figure_labels_its_sources(small_con):
     for fig in (load_figure(load_frame, "en"), capacity_figure(load_frame, "en")):
         assert all("simulated" in name for name in trace_names(fig))
 
-    coverage = vaccination.coverage(trend_data.vaccination_series(small_con, DIEN_BIEN),
-                                    db.area_population_by_age(small_con, DIEN_BIEN))
+    coverage = views.coverage(small_con, DIEN_BIEN, dt.date(2021, 3, 1), dt.date(2022, 12, 31))
     assert all("mô phỏng" in name for name in trace_names(targets_figure(coverage, "vi")))
     assert all("mô phỏng" in name for name in trace_names(bands_figure(coverage, "full", "vi")))
     whole = vaccination.whole_population(trend_data.vaccination_series(small_con, DIEN_BIEN), 598_856,

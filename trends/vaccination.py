@@ -3,9 +3,10 @@
 Targets (Resolution 128/NQ-CP, Decision 4800/QĐ-BYT): people aged ≥18 with at least one dose 70%,
 people aged ≥50 fully vaccinated 80%, high-risk groups fully vaccinated 80%. The data know people
 only by age, so the high-risk groups are the people aged ≥50 (the first high-risk group; the
-chronically ill, pregnant women and front-line workers cannot be counted), as in indicators.metrics:
-one line serves both 80% targets, and the page says so. Target coverage is computed by
-indicators.metrics, so the chart shows exactly what the level engine reads.
+chronically ill, pregnant women and front-line workers cannot be counted): one line serves both 80%
+targets, and the page says so. Target coverage is read from the metrics frame (data.metrics), so the chart
+shows exactly what the level engine reads. Coverage never shows above 100 %: where more people were
+vaccinated than the denominator counts, it shows 100 % and `beyond_population` lets the page say why.
 """
 from __future__ import annotations
 
@@ -16,11 +17,21 @@ from indicators.policy import number
 
 AREA = "area"  # the one unit of an area's frames, for the per-unit functions of indicators.metrics
 DOSES = ("dose1", "full", "booster")
-# Target groups: first age, dose, target in percent.
+# Target groups: the metrics frame's coverage column, its people and denominator columns, dose, target in percent.
 TARGETS = {
-    "adults_dose1": (18, "dose1", number("vaccination", "adults_dose1_target_pct")),
-    "over50_full": (50, "full", number("vaccination", "high_risk_full_target_pct")),
+    "adults_dose1": ("pct_18plus_dose1", "people_18plus_dose1", "coverage_population_18plus", "dose1",
+                     number("vaccination", "adults_dose1_target_pct")),
+    "over50_full": ("pct_50plus_full", "people_50plus_full", "population_50plus", "full",
+                    number("vaccination", "high_risk_full_target_pct")),
 }
+TARGET_PCT = 4  # where the target sits in a TARGETS entry
+
+
+def capped(frame: pd.DataFrame) -> pd.DataFrame:
+    """`coverage_pct` = people / population in percent, at most 100; `beyond_population` where more people were
+    vaccinated than the census counts (people vaccinated where they work), so the page can say why it shows 100 %."""
+    raw = metrics.ratio_pct(frame["people"], frame["population"])
+    return frame.assign(coverage_pct=raw.clip(upper=100.0), beyond_population=raw > 100.0)
 
 
 def band_population(population_by_age: pd.DataFrame) -> pd.Series:
@@ -38,28 +49,31 @@ def _ages(band: str) -> tuple[int, int | None]:
     return int(first), int(last)
 
 
-def coverage(vaccinations: pd.DataFrame, population_by_age: pd.DataFrame) -> pd.DataFrame:
+def coverage(vaccinations: pd.DataFrame, population_by_age: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
     """Coverage in percent on each weekly record, for every age band and dose and for the target groups.
 
     `vaccinations`: date, age_group, dose, people, source (data.trends.vaccination_series).
-    Columns: date, group, dose, people, population, coverage_pct, target_pct (NaN for a band), source.
+    `figures`: the area's daily metrics frame (data.metrics.of_area): the target groups' coverage is read there,
+    so the chart shows exactly what the levels and the Overview read.
+    Columns: date, group, dose, people, population, coverage_pct, beyond_population, target_pct (NaN for a band),
+    source.
     """
-    source = vaccinations["source"].min() if len(vaccinations) else None
-    bands = vaccinations.rename(columns={"age_group": "group"}).assign(target_pct=float("nan"))
-    bands["population"] = bands["group"].map(band_population(population_by_age))
-    bands["coverage_pct"] = metrics.ratio_pct(bands["people"], bands["population"])
-    records = pd.DatetimeIndex(pd.to_datetime(vaccinations["date"]).unique()).sort_values()
-    by_area = vaccinations.assign(**{AREA: AREA})
-    census = population_by_age.assign(**{AREA: AREA})
+    bands = capped(vaccinations.rename(columns={"age_group": "group"}).assign(
+        target_pct=float("nan"), population=lambda f: f["group"].map(band_population(population_by_age))))
+    records = pd.to_datetime(vaccinations["date"]).unique()
+    on_records = figures.assign(date=pd.to_datetime(figures["date"]))
+    on_records = on_records[on_records["date"].isin(records)]
     targets = [
-        metrics.vaccination_coverage(by_area, census, first_age, dose, dates=records, unit=AREA)
-        .rename(columns={"pct": "coverage_pct"})
-        .assign(group=group, dose=dose, target_pct=target, source=source)
-        for group, (first_age, dose, target) in TARGETS.items()
-    ] if len(records) else []
+        pd.DataFrame({"date": on_records["date"], "group": group, "dose": dose, "people": on_records[people],
+                      "population": on_records[population], "coverage_pct": on_records[column],
+                      "beyond_population": on_records["vaccinated_beyond_population"].fillna(False).astype(bool),
+                      "target_pct": target, "source": on_records[f"{column}_origin"]})
+        for group, (column, people, population, dose, target) in TARGETS.items()
+    ] if len(on_records) else []
     frame = pd.concat([bands, *targets], ignore_index=True)
     frame["date"] = pd.to_datetime(frame["date"])
-    columns = ["date", "group", "dose", "people", "population", "coverage_pct", "target_pct", "source"]
+    columns = ["date", "group", "dose", "people", "population", "coverage_pct", "beyond_population", "target_pct",
+               "source"]
     return frame[columns].sort_values(["group", "dose", "date"], ignore_index=True)
 
 
@@ -81,6 +95,6 @@ def whole_population(vaccinations: pd.DataFrame, population: float, snapshots: p
     frame = pd.concat([built, published], ignore_index=True)
     frame["date"] = pd.to_datetime(frame["date"])
     frame["population"] = frame["population"].astype("float64")
-    frame["coverage_pct"] = metrics.ratio_pct(frame["people"], frame["population"])
-    return frame[["date", "dose", "people", "population", "coverage_pct", "source"]].sort_values(
+    frame = capped(frame)
+    return frame[["date", "dose", "people", "population", "coverage_pct", "beyond_population", "source"]].sort_values(
         ["source", "dose", "date"], ignore_index=True)

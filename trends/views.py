@@ -58,7 +58,7 @@ def health_load(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
 
 def coverage(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
     return vaccination.coverage(trend_data.vaccination_series(con, area, start, end),
-                                db.area_population_by_age(con, area))
+                                db.area_population_by_age(con, area), metrics.of_area(con, area, start, end))
 
 
 def whole_population(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:

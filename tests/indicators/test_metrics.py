@@ -49,38 +49,3 @@ def test_population_aged_uses_two_fifths_of_the_15_19_band_for_adults():
     assert metrics.population_aged(population, 18, 49)["001"] == pytest.approx(40 + 600)
 
 
-def _vaccinations(report_days, people_by_group) -> pd.DataFrame:
-    rows = []
-    for week, day in enumerate(report_days):
-        for group, people in people_by_group.items():
-            for dose, share in (("dose1", 1.0), ("full", 0.5), ("booster", 0.25)):
-                rows.append({"date": day, "district_code": "001", "age_group": group, "dose": dose,
-                             "people": int(people * share * (week + 1))})
-    return pd.DataFrame(rows)
-
-
-def test_vaccination_coverage_carries_weekly_reports_to_every_day():
-    mondays = pd.to_datetime(["2021-07-05", "2021-07-12"])
-    vaccinations = _vaccinations(mondays, {"05-11": 10, "12-17": 20, "18-49": 100, "50-64": 200, "65+": 200})
-    days = pd.date_range("2021-07-01", "2021-07-20")
-    coverage = metrics.vaccination_coverage(vaccinations, _population_by_age(), 50, "full", dates=days).set_index("date")
-    assert coverage.loc[:"2021-07-04", "pct"].isna().all()          # before the first report: unknown
-    assert (coverage.loc["2021-07-05":"2021-07-11", "pct"] == 100 * 200 / 800).all()
-    assert (coverage.loc["2021-07-12":, "pct"] == 100 * 400 / 800).all()
-    adults = metrics.vaccination_coverage(vaccinations, _population_by_age(), 18, "dose1", dates=days)
-    assert adults["pct"].iloc[-1] == pytest.approx(100 * 1000 / 1440)
-
-
-def test_a_report_missing_an_age_group_is_unknown_not_an_undercount():
-    mondays = pd.to_datetime(["2021-07-05", "2021-07-12"])
-    vaccinations = _vaccinations(mondays, {"18-49": 100, "50-64": 200, "65+": 200})
-    vaccinations = vaccinations[~((vaccinations["date"] == mondays[1]) & (vaccinations["age_group"] == "65+"))]
-    days = pd.date_range("2021-07-05", "2021-07-14")
-    coverage = metrics.vaccination_coverage(vaccinations, _population_by_age(), 50, "dose1", dates=days)
-    assert coverage["pct"].iloc[:7].notna().all() and coverage["pct"].iloc[7:].isna().all()
-
-
-def test_vaccination_age_limits_must_match_the_reported_groups():
-    with pytest.raises(ValueError, match="not 60"):
-        metrics.vaccination_coverage(_vaccinations(pd.to_datetime(["2021-07-05"]), {"65+": 1}),
-                                     _population_by_age(), 60, "full")
