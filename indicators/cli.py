@@ -177,7 +177,9 @@ def run_rulesets(arguments: argparse.Namespace) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m indicators", description="Epidemic rule sets, levels and Rt.")
+    parser = _Parser(prog="python -m indicators", description="Epidemic rule sets, levels and Rt.",
+                     epilog="python -m indicators levels --date YYYY-MM-DD --unit district|province [--ruleset ID] "
+                            "[--db PATH] [--lang vi|en] [-o FILE]: the week's stored levels of every unit as CSV.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     commands.add_parser("rulesets", help="list the rule sets (shipped and local)").set_defaults(run=run_rulesets)
 

@@ -61,3 +61,20 @@ def test_the_excel_download_holds_the_same_rows(small_db, capsys):
     table = pd.read_csv(io.StringIO(out), dtype={"code": str})
     back = pd.read_excel(io.BytesIO(excel_bytes(table)), dtype={"code": str})
     pd.testing.assert_frame_equal(back, table, check_dtype=False)
+
+
+def test_python_m_indicators_levels_is_the_same_command(small_db, tmp_path):
+    """The issue's spelling, `python -m indicators levels …`, writes the same file as `python -m data levels …`."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    outputs = []
+    for package in ("indicators", "data"):
+        output = tmp_path / f"{package}.csv"
+        done = subprocess.run([sys.executable, "-m", package, "levels", "--date", "2021-05-20", "--unit", "province",
+                               "--db", str(small_db), "-o", str(output)], cwd=root, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        outputs.append(output.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1] and len(outputs[0].splitlines()) > 3
