@@ -20,6 +20,7 @@ from data.db import COUNTRY, COUNTRY_KEY, DISTRICT, PROVINCE, Area
 from data.spreadsheet_safe import csv_bytes
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators.origin import BADGE_COLORS, least_real
+from indicators.rt import DEFAULT_SERIAL_INTERVAL as SERIAL_INTERVAL
 from indicators.rulesets import DEFAULT_RULESET, list_rulesets
 from trends import compare, levels, series, vaccination, views
 from ui import cached, state, url, widgets
@@ -248,7 +249,8 @@ def rt_view() -> None:
 
     st.subheader(t("trends.rt_title", lang))
     chart(rt_figure(estimate, lang, source, national), estimate, "rt")
-    st.caption(t("trends.rt_note", lang))
+    st.caption(t("trends.rt_note", lang, mean=fmt_number(SERIAL_INTERVAL.mean, 1, lang),
+                 sd=fmt_number(SERIAL_INTERVAL.sd, 1, lang), source=SERIAL_INTERVAL.citation))
 
     st.subheader(t("trends.growth_title", lang))
     growth = cases[["date", "cases_7d", "growth_per_day", "doubling_days", "halving_days", "source"]]

@@ -1,4 +1,5 @@
-"""The policy numbers around the levels (capacity limits, mean stay, vaccination targets, positivity reference),
+"""The policy numbers around the levels (capacity limits, mean stay, vaccination targets, positivity reference,
+serial interval),
 read from indicators/policy.toml: one home each, shown where they are used."""
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ import pandas as pd
 from scipy import special
 
 from indicators.metrics import rolling_sum_wide, to_wide
+from indicators.policy import number, policy
 
 
 @dataclass(frozen=True)
@@ -31,18 +32,15 @@ class SerialInterval:
     citation: str
 
 
-DEFAULT_SERIAL_INTERVAL = SerialInterval(
-    mean=4.7, sd=2.9,
-    citation="Nishiura H, Linton NM, Akhmetzhanov AR. Serial interval of novel coronavirus (COVID-19) "
-             "infections. Int J Infect Dis 2020;93:284–286. doi:10.1016/j.ijid.2020.02.060",
+DEFAULT_SERIAL_INTERVAL = SerialInterval(  # indicators/policy.toml [transmission]
+    mean=number("transmission", "serial_interval_mean_days"), sd=number("transmission", "serial_interval_sd_days"),
+    citation=policy()["transmission"]["serial_interval_source"],
 )
 QUANTILES = (0.025, 0.05, 0.25, 0.5, 0.75, 0.95, 0.975)
 DEFAULT_MAX_CV = 0.3  # EpiEstim's cv_posterior: at least 11 cases in the window with the default prior
 SI_NEGLIGIBLE = 1e-15  # serial-interval weights below this change Λ by less than rounding; skipped for speed
 SI_SUM_TOLERANCE = 0.01  # EpiEstim refuses a non-parametric SI whose sum is further than this from 1
-# Above this, an estimate says more about reporting (a backlog, a batch of screening results) than about
-# transmission: the highest Rt estimated for COVID-19 variants in a susceptible population is about 8-9.
-MAX_RELIABLE_RT = 10.0
+MAX_RELIABLE_RT = number("transmission", "max_reliable_rt")  # above it, reporting rather than transmission
 
 
 def quantile_column(probability: float) -> str:
