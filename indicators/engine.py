@@ -21,6 +21,9 @@ from indicators.formatting import format_number, format_threshold
 from i18n import t
 from indicators.rulesets import YES_NO_LABEL, Criterion, RuleSet, load_ruleset
 
+COMPARISONS = ("<", "≤", "≥", ">")  # how a value stands to the threshold of its band, in the reasons
+
+
 class MissingInputError(KeyError):
     """The frame lacks an input column the rule set needs (a typo would otherwise make every row grey)."""
 
@@ -199,7 +202,7 @@ def _reasons_array(ruleset: RuleSet, graded: dict[str, _Graded], decided: dict[s
 
     bands = interleave([graded[c.id].band for c in criteria])
     band_valid = bands >= 0
-    comparison_words = ["<", "≤", "≥", ">"]
+    comparison_words = list(COMPARISONS)
     comparison_codes, thresholds = [], []
     for criterion in criteria:
         bounds = [criterion.band_bound(band) for band in range(criterion.band_count)]
