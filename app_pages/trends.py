@@ -17,6 +17,7 @@ from charts.rt import growth_figure, positivity_figure, rt_figure
 from charts.trends import (bands_figure, capacity_figure, comparison_figure, load_figure, portal_figure,
                            small_multiples_figure, targets_figure)
 from data.db import COUNTRY, COUNTRY_KEY, DISTRICT, PROVINCE, Area
+from data.record_notes import RecordNotes
 from data.spreadsheet_safe import csv_bytes
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators.origin import BADGE_COLORS, least_real
@@ -109,6 +110,8 @@ def level_band() -> tuple[pd.DataFrame | None, str]:
     ruleset = rulesets[chosen]
     if area.level not in ruleset.applies_to:
         return None, ruleset.name(lang)
+    if ruleset.has_unverified:
+        st.warning(ruleset.unverified_warning(lang), icon="⚠️")
     weeks = trends_levels(area, chosen, start, end)
     return levels.bands(weeks, ruleset, lang, selection.colorblind), ruleset.name(lang)
 
@@ -131,6 +134,7 @@ def curve_view() -> None:
         band, ruleset_name = level_band()
     cases = with_levels(trends_curve(area, "new_cases", start, end), band)
     deaths = trends_curve(area, "new_deaths", start, end)
+    record = cached.record_notes(area, start, end)
     source = series.overall_source(cases["source"])
     last = cases.iloc[-1] if len(cases) else None
 
@@ -146,15 +150,25 @@ def curve_view() -> None:
         widgets.metric(*doubling(last), source, lang)
 
     st.subheader(t("trends.cases_title", lang))
-    chart(curve_figure(cases, lang, t("common.cases", lang), per_100k=per_100k, log=log, levels=band), cases, "cases")
+    chart(curve_figure(cases, lang, t("common.cases", lang), per_100k=per_100k, log=log, levels=band, record=record),
+          cases, "cases")
     st.caption(t("trends.provisional_note", lang, days=series.PROVISIONAL_DAYS) + " "
                + (t("trends.level_note", lang, ruleset=ruleset_name) if band is not None
                   else t("trends.level_missing", lang)))
     source_caption(t("trends.district_note" if area.level == DISTRICT else "trends.published_note", lang), source)
+    record_captions(RecordNotes(record.dumps, record.gaps))
 
     st.subheader(t("trends.deaths_title", lang))
-    chart(curve_figure(deaths, lang, t("trends.deaths", lang), per_100k=per_100k, log=log), deaths, "deaths")
+    chart(curve_figure(deaths, lang, t("trends.deaths", lang), per_100k=per_100k, log=log, record=record,
+                       deaths=True), deaths, "deaths")
+    record_captions(RecordNotes(unknown_deaths=record.unknown_deaths))
     filtered_table(cases.merge(deaths, on="date", suffixes=("_cases", "_deaths")), "curve")
+
+
+def record_captions(record: RecordNotes) -> None:
+    """What the published record says about the days of a chart (data.record_notes), one line each."""
+    for note in record.texts(lang):
+        st.caption(f":gray-badge[{t('record.title', lang)}] {note}")
 
 
 def doubling(last) -> tuple[str, str]:

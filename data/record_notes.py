@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import pandas as pd
+
 from data.db import DISTRICT, Area, query
 from i18n import fmt_date, fmt_int, t
 
@@ -74,8 +76,21 @@ class RecordNotes:
         deaths = [(run.first, t("record.unknown_deaths", lang, span=run.span(lang))) for run in self.unknown_deaths]
         return [text for _, text in sorted(dumps + gaps + deaths, key=lambda pair: pair[0])]
 
-    def deaths_unknown_on(self, day: dt.date) -> bool:
-        return any(run.first <= day <= run.last for run in self.unknown_deaths)
+    def within(self, start: dt.date, end: dt.date) -> "RecordNotes":
+        """The notes that touch the days from `start` to `end` (e.g. the 7 days a weekly figure sums)."""
+        def touches(run: Run) -> bool:
+            return run.first <= end and run.last >= start
+
+        return RecordNotes(tuple(dump for dump in self.dumps if start <= dump.day <= end),
+                           tuple(filter(touches, self.gaps)), tuple(filter(touches, self.unknown_deaths)))
+
+
+def count_shown(value, origin: str | None, lang: str) -> tuple[str, str | None]:
+    """A count as every surface shows it, with the origin its badge carries: 'chưa có số liệu' and no origin
+    when the count is unknown (a missing death count is never an observed 0)."""
+    if value is None or pd.isna(value):
+        return t("record.no_data", lang), None
+    return fmt_int(value, lang), origin
 
 
 def _runs(days) -> list[tuple[dt.date, dt.date]]:
