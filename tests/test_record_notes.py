@@ -194,3 +194,18 @@ def test_cli_levels_warns_of_an_unverified_rule_set_on_stderr(record_db, capsys)
     assert load_ruleset(UNVERIFIED).unverified_warning("vi") in captured.err and "96" in captured.out
     assert data_cli.main([*argv, "--ruleset", "vn-2021-qd4800"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_briefing_page_shows_the_slide_notes(record_env):
+    at = open_page("app_pages/briefing.py", {"area": "96", "date": AFTER_DUMP.isoformat()}, timeout=120)
+    assert not at.exception
+    assert "Tỉnh Cà Mau công bố 151.919 ca" in " ".join(w.value for w in at.warning)
+    metrics_html = " ".join(h.value for h in at.html)
+    assert "số liệu dồn: công bố 151.919" in chart_words(at, "briefing_headline_1")
+    assert "Ca mắc mới 7 ngày" in metrics_html
+
+
+def test_the_days_a_dump_was_spread_over_are_not_drawn_as_observed(con):
+    """The province's observed part of a day is the published record only where the adjustment left it alone."""
+    frame = metrics.of_area(con, CA_MAU, dt.date(2021, 10, 20), DUMP_DAY).set_index("date")
+    assert (frame["cases_origin"] == "estimated").all() and (frame["observed_cases"] == 0).all()
