@@ -113,11 +113,12 @@ def _mark_record(fig: go.Figure, frame: pd.DataFrame, record: RecordNotes, lang:
     labelled = sorted(dumps, key=lambda dump: -dump.published)[:LABELLED_DUMPS]
     for dump in dumps:
         fig.add_vline(x=pd.Timestamp(dump.day), line=dict(color=DUMP_LINE, width=1.5, dash="dash"), **row)
-    for height, dump in enumerate(labelled):
-        fig.add_annotation(x=pd.Timestamp(dump.day), y=0.97 - 0.08 * height, xref="x", yref="y domain",
+    middle = shown_first + (shown_last - shown_first) / 2
+    for height, dump in enumerate(labelled):  # below the 'provisional' label, on the side with room
+        fig.add_annotation(x=pd.Timestamp(dump.day), y=0.9 - 0.08 * height, xref="x", yref="y domain",
                            text=t("record.dump_mark", lang, published=fmt_int(dump.published, lang)),
-                           showarrow=False, xanchor="left", yanchor="top", bgcolor="rgba(255,255,255,0.85)",
-                           font=dict(size=11, color=DUMP_LINE))
+                           showarrow=False, xanchor="right" if pd.Timestamp(dump.day) > middle else "left",
+                           yanchor="top", bgcolor="rgba(255,255,255,0.85)", font=dict(size=11, color=DUMP_LINE))
     if dumps:
         fig.add_scatter(x=[pd.Timestamp(dump.day) for dump in dumps], y=[None] * len(dumps), mode="lines",
                         line=dict(color=DUMP_LINE, width=1.5, dash="dash"), name=t("record.dump_legend", lang),

@@ -19,7 +19,7 @@ def test_response_page_in_vietnamese(app_env):
     badges = " ".join(m.value for m in at.markdown)
     assert "mô phỏng" in badges and "ước tính từ số người đang cách ly" in badges
     # the cumulative totals are estimated from simulated counts: their badge says simulated, never 'estimated'
-    assert "mô phỏng: ước tính từ số người đang cách ly mô phỏng" in badges
+    assert "mô phỏng (ước tính từ số hiện có)" in badges
 
 
 def test_cumulative_start_from_the_url_in_english(app_env):
