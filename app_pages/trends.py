@@ -263,6 +263,8 @@ def rt_view() -> None:
     st.subheader(t("trends.rt_title", lang))
     chart(rt_figure(estimate, lang, source, national), estimate, "rt")
     st.caption(t("trends.rt_note", lang))
+    record = cached.record_notes(area, start, end)
+    record_captions(RecordNotes(record.dumps, record.gaps))  # Rt rests on the adjusted series: say what it did
 
     st.subheader(t("trends.growth_title", lang))
     growth = cases[["date", "cases_7d", "growth_per_day", "doubling_days", "halving_days", "source"]]

@@ -17,7 +17,7 @@ from data.record_notes import Dump, RecordNotes, Run, count_shown, notes
 from indicators.rulesets import load_ruleset
 from reports.briefing import build_deck
 from reports.daily import build_report
-from reports.document import to_markdown
+from reports.document import to_docx, to_markdown
 from reports.model import Metrics
 from reports.pdf_export import write_pdf
 from reports.pptx_export import write_pptx
@@ -135,10 +135,12 @@ def test_trends_marks_the_dump_gap_and_unverified_rules(record_env):
     assert load_ruleset(UNVERIFIED).unverified_warning("vi") in [w.value for w in graded.warning]
 
 
-def test_trends_deaths_curve_says_no_data_where_deaths_are_unknown(record_env):
+def test_trends_deaths_say_no_data_and_rt_says_what_the_adjustment_did(record_env):
     at = open_page("app_pages/trends.py", {"area": "96", "date": DEATHS_UNKNOWN.isoformat(), "from": "2022-05-01"})
     assert not at.exception
     assert "Số tử vong chưa có số liệu từ 26/05/2022 đến 10/06/2022" in " ".join(c.value for c in at.caption)
+    rt = open_page("app_pages/trends.py", {"area": "96", "date": "2021-10-31", "from": "2021-09-15", "view": "rt"})
+    assert not rt.exception and "Tỉnh Cà Mau công bố 151.919 ca" in " ".join(c.value for c in rt.caption)
     assert "chưa có số liệu" in chart_words(at, "chart_deaths")
 
 
@@ -169,8 +171,13 @@ def test_briefing_files_carry_the_notes_and_the_unverified_warning(con):
 
 
 def test_report_words_the_dump_unknown_deaths_and_unverified_rules(con):
-    dump = to_markdown(build_report(con, CA_MAU, AFTER_DUMP))
+    report = build_report(con, CA_MAU, AFTER_DUMP)
+    dump = to_markdown(report)
     assert "Số liệu dồn ngày 25/10/2021: Tỉnh Cà Mau công bố 151.919 ca" in dump
+    from docx import Document
+
+    docx_text = " ".join(p.text for p in Document(io.BytesIO(to_docx(report))).paragraphs)
+    assert "Tỉnh Cà Mau công bố 151.919 ca" in docx_text
     later = to_markdown(build_report(con, CA_MAU, DEATHS_UNKNOWN))
     assert "Số tử vong chưa có số liệu từ 04/06/2022 đến 10/06/2022" in later
     assert "chưa có số liệu" in later.split("Số tử vong")[0]  # the day's deaths in the situation sentence
