@@ -91,7 +91,5 @@ st.page_link("app_pages/map.py", label=t("overview.see_levels", lang), icon=":ma
 
 st.subheader(t("overview.trend_title", lang))
 st.plotly_chart(epicurve(recent_days, lang, record=record), key="overview_epicurve", config={"displaylogo": False})
-for note in record.texts(lang):
-    if note not in week_notes:
-        st.caption(note)
+widgets.record_notes([note for note in record.texts(lang) if note not in week_notes], lang)
 st.info(t("common.simulated_notice", lang), icon="ℹ️")

@@ -156,19 +156,13 @@ def curve_view() -> None:
                + (t("trends.level_note", lang, ruleset=ruleset_name) if band is not None
                   else t("trends.level_missing", lang)))
     source_caption(t("trends.district_note" if area.level == DISTRICT else "trends.published_note", lang), source)
-    record_captions(RecordNotes(record.dumps, record.gaps))
+    widgets.record_notes(RecordNotes(record.dumps, record.gaps).texts(lang), lang)
 
     st.subheader(t("trends.deaths_title", lang))
     chart(curve_figure(deaths, lang, t("trends.deaths", lang), per_100k=per_100k, log=log, record=record,
                        deaths=True), deaths, "deaths")
-    record_captions(RecordNotes(unknown_deaths=record.unknown_deaths))
+    widgets.record_notes(RecordNotes(unknown_deaths=record.unknown_deaths).texts(lang), lang)
     filtered_table(cases.merge(deaths, on="date", suffixes=("_cases", "_deaths")), "curve")
-
-
-def record_captions(record: RecordNotes) -> None:
-    """What the published record says about the days of a chart (data.record_notes), one line each."""
-    for note in record.texts(lang):
-        st.caption(f":gray-badge[{t('record.title', lang)}] {note}")
 
 
 def doubling(last) -> tuple[str, str]:
@@ -264,7 +258,7 @@ def rt_view() -> None:
     chart(rt_figure(estimate, lang, source, national), estimate, "rt")
     st.caption(t("trends.rt_note", lang))
     record = cached.record_notes(area, start, end)
-    record_captions(RecordNotes(record.dumps, record.gaps))  # Rt rests on the adjusted series: say what it did
+    widgets.record_notes(RecordNotes(record.dumps, record.gaps).texts(lang), lang)  # Rt rests on the adjusted series: say what it did
 
     st.subheader(t("trends.growth_title", lang))
     growth = cases[["date", "cases_7d", "growth_per_day", "doubling_days", "halving_days", "source"]]

@@ -71,6 +71,13 @@ def test_deaths_after_25_may_2022_are_unknown_never_zero(con):
     assert count_shown(0, "observed", "en") == ("0", "observed")  # a published 0 stays an observed 0
 
 
+def test_notes_of_earlier_weeks_go_under_the_overview_curve(record_env):
+    at = open_page(query={"area": "VN", "date": "2021-11-30"})  # both provinces' dumps and the gap, weeks back
+    assert not at.exception and not at.warning and not at.expander  # three notes (ui.widgets.SHOWN_NOTES) open
+    captions = " ".join(c.value for c in at.caption)
+    assert "Tỉnh Cà Mau công bố 151.919 ca" in captions and "Tỉnh Sóc Trăng công bố 1.057 ca" in captions
+
+
 def test_a_district_and_the_country_carry_their_provinces_notes(con):
     district = notes(con, CA_MAU_CITY, DUMP_DAY, DEATHS_UNKNOWN)
     assert [dump.province for dump in district.dumps] == ["Tỉnh Cà Mau"] and district.unknown_deaths
