@@ -20,6 +20,7 @@ PROVISIONAL_FILL = "rgba(120, 120, 120, 0.15)"
 NO_DATA_FILL = "rgba(120, 120, 120, 0.25)"
 DUMP_LINE = "#8B4513"
 SMALL_COUNTS = 5
+LABEL_ROOM = pd.Timedelta(days=10)  # a shaded span starting closer than this to a labelled one stays unlabelled
 LABELLED_DUMPS = 3  # the largest dumps of a chart are labelled in words; every one has its line and hover text
 
 
@@ -100,13 +101,17 @@ def _mark_record(fig: go.Figure, frame: pd.DataFrame, record: RecordNotes, lang:
     """Shade the days without data and draw a line at each backlog dump, labelled with its published count."""
     shown_first, shown_last = frame["date"].min(), frame["date"].max()
     row = dict(row=1, col=1) if has_levels else {}
+    labelled_until = None
     for first, last in _merged(record.unknown_deaths if deaths else record.gaps):
         if last < shown_first or first > shown_last:
             continue
+        label = labelled_until is None or first - labelled_until > LABEL_ROOM  # no label over the last one
+        words = dict(annotation_text=t("record.gap_mark", lang), annotation_position="top left",
+                     annotation_font_size=11) if label else {}
         fig.add_vrect(x0=max(first, shown_first) - pd.Timedelta(hours=12),
                       x1=min(last, shown_last) + pd.Timedelta(hours=12), fillcolor=NO_DATA_FILL, line_width=0,
-                      layer="below", annotation_text=t("record.gap_mark", lang), annotation_position="top left",
-                      annotation_font_size=11, **row)
+                      layer="below", **words, **row)
+        labelled_until = max(first, shown_first) if label else labelled_until
     if deaths:
         return
     dumps = [dump for dump in record.dumps if shown_first <= pd.Timestamp(dump.day) <= shown_last]
