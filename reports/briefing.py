@@ -103,6 +103,16 @@ def _no_data(what: str, lang: str) -> Bullets:
 # ---------------------------------------------------------------------------------------------- 1. headline
 
 
+def _case_sources(figures: pd.Series, lang: str) -> tuple[tuple[str, str | None], ...]:
+    """The slide's source line for cases and deaths: one entry when both have the same origin, two when they
+    differ (deaths the source did not publish read "no data", never the cases' origin)."""
+    cases = figures.get("cases_7d_origin")
+    _, deaths = count_shown(figures.get("new_deaths_7d"), figures.get("deaths_7d_origin"), lang)
+    if deaths == cases:
+        return ((t("briefing.what_cases", lang), cases),)
+    return ((t("briefing.what_cases_only", lang), cases), (t("briefing.what_deaths", lang), deaths))
+
+
 def _rules_notes(c: _Context) -> tuple[str, ...]:
     """The warning of a rule set with unverified thresholds, on every slide that grades by it."""
     return (c.ruleset.unverified_warning(c.lang),) if c.ruleset.has_unverified else ()
@@ -136,7 +146,7 @@ def headline_slide(c: _Context, daily: pd.DataFrame, figures: pd.Series, record:
     subtitle = " · ".join([t("briefing.as_of_end", lang, date=fmt_date(c.day, lang)),
                            *conflict_texts(metrics.conflicts(daily.tail(7)), lang)])
     return Slide("headline", t("briefing.headline_title", lang, area=c.title), (Metrics(tiles), chart),
-                 sources=((t("briefing.what_cases", lang), get("cases_7d_origin")),
+                 sources=(*_case_sources(figures, lang),
                           (t("briefing.what_treatment", lang), get("load_origin")),
                           (t("briefing.what_vaccination", lang), get("vaccinations_origin"))),
                  subtitle=subtitle, notes=tuple(record.within(c.day - dt.timedelta(days=6), c.day).texts(lang)))
@@ -206,7 +216,7 @@ def changes_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous:
         Figure(t("briefing.districts_up", lang), fmt_int((changes["step"] > 0).sum(), lang), origin),
         Figure(t("briefing.districts_down", lang), fmt_int((changes["step"] < 0).sum(), lang), origin),
     ))
-    sources = ((t("briefing.what_cases", lang), cases_origin), (t("briefing.what_levels", lang), origin))
+    sources = (*_case_sources(area_week, lang), (t("briefing.what_levels", lang), origin))
     if changes.empty:
         body = Bullets((t("briefing.no_level_changes", lang),))
     else:

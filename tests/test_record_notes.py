@@ -163,6 +163,7 @@ def test_briefing_deck_words_the_dump_and_unknown_deaths(con):
              for figure in block.figures}
     assert (tiles["Deaths, 7 days"].value, tiles["Deaths, 7 days"].source) == ("no data", None)
     assert any(note.startswith("Deaths: no data") for note in later.slides[0].notes)
+    assert later.slides[0].sources[:2] == (("cases", "observed"), ("deaths", None))  # never "cases, deaths — observed"
 
 
 def test_briefing_files_carry_the_notes_and_the_unverified_warning(con):
