@@ -151,6 +151,8 @@ def draw_slide(slide: Slide, number: int, deck) -> None:
                 elif isinstance(block, Bullets):
                     items = "".join(f"<li>{escape(line)}</li>" for line in block.lines)
                     st.html(f"<ul class='briefing-bullets'>{items}</ul>")
+    for note in slide.notes:
+        st.warning(note, icon="⚠️")
     footer = st.columns([3, 7, 1.4], vertical_alignment="center")
     footer[0].caption(deck.stamp)
     footer[1].caption(source_line(slide.sources, deck.lang))

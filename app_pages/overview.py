@@ -12,6 +12,7 @@ import streamlit as st
 
 from charts.epicurve import epicurve
 from data.metrics import conflicts, flag
+from data.record_notes import count_shown
 from geo.situation import level_chip_html
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
 from indicators import levelstyle
@@ -26,8 +27,10 @@ lang, area, day = selection.lang, selection.area, selection.date
 
 widgets.page_header("overview.title", selection)
 
-recent_days = cached.area_metrics(area, day - dt.timedelta(days=TREND_DAYS - 1), day)
+trend_start = day - dt.timedelta(days=TREND_DAYS - 1)
+recent_days = cached.area_metrics(area, trend_start, day)
 today = cached.metrics_on_day(area, day)
+record = cached.record_notes(area, trend_start, day)
 
 
 def shown(column: str):
@@ -36,6 +39,9 @@ def shown(column: str):
 
 for warning in conflict_texts(conflicts(recent_days.tail(7)), lang):
     st.warning(warning, icon="⚠️")
+week_notes = record.within(day - dt.timedelta(days=6), day).texts(lang)  # what the week's figures rest on
+for note in week_notes:
+    st.warning(note, icon="⚠️")
 
 row1 = st.columns(4)
 with row1[0]:
@@ -45,7 +51,8 @@ with row1[1]:
     widgets.metric(t("overview.cases_per_100k", lang), fmt_number(shown("cases_per_100k_7d"), 1, lang),
                    shown("cases_per_100k_7d_origin"), lang)
 with row1[2]:
-    widgets.metric(t("overview.deaths_7d", lang), fmt_int(shown("new_deaths_7d"), lang), shown("deaths_7d_origin"), lang)
+    widgets.metric(t("overview.deaths_7d", lang), *count_shown(shown("new_deaths_7d"), shown("deaths_7d_origin"), lang),
+                   lang)
 with row1[3]:
     widgets.metric(t("overview.dose1_18plus", lang), fmt_pct(shown("pct_18plus_dose1"), 1, lang),
                    shown("pct_18plus_dose1_origin"), lang)
@@ -80,8 +87,11 @@ if len(recent):
             st.caption(t("overview.level_last_week", lang, level=levelstyle.label(before["level"], ruleset, lang))
                        + " · " + ruleset.name(lang) + " · "
                        + t("metrics.level_rests_on", lang, origin=widgets.origin_text(now["inputs_origin"], lang)))
+        if ruleset.has_unverified:
+            st.warning(ruleset.unverified_warning(lang), icon="⚠️")
 st.page_link("app_pages/map.py", label=t("overview.see_levels", lang), icon=":material/map:")
 
 st.subheader(t("overview.trend_title", lang))
-st.plotly_chart(epicurve(recent_days, lang), key="overview_epicurve", config={"displaylogo": False})
+st.plotly_chart(epicurve(recent_days, lang, record=record), key="overview_epicurve", config={"displaylogo": False})
+widgets.record_notes([note for note in record.texts(lang) if note not in week_notes], lang)
 st.info(t("common.simulated_notice", lang), icon="ℹ️")

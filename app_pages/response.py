@@ -60,15 +60,15 @@ st.caption(t("response.tracing_sources", lang, f0=t(f"common.source_{f0_total_so
 # ---------------------------------------------------------------- quarantine and isolation
 st.header(t("response.quarantine_header", lang))
 cells = st.columns(4)
+cumulative_source = today["cumulative_quarantine_source"]  # estimated from the present counts: simulated if they are
 for column, key in zip(cells[:2], ("centralized_quarantine", "home_isolation")):
     with column:
         ops_ui.metric(t(f"response.now_{key}", lang), fmt_int(today[key], lang), tracing_source, lang)
 for column, key in zip(cells[2:], ("centralized_quarantine", "home_isolation")):
     with column:
-        ops_ui.metric(t(f"response.cum_{key}", lang), fmt_int(today[f"cum_{key}"], lang),
-                      origin.least_real(origin.ESTIMATED, tracing_source), lang,
+        ops_ui.metric(t(f"response.cum_{key}", lang), fmt_int(today[f"cum_{key}"], lang), cumulative_source, lang,
                       note=t("response.since_note", lang, date=since_text), help=t("response.cumulative_estimated", lang),
-                      source_label=t("response.source_estimated", lang))
+                      source_label=t(f"response.source_{cumulative_source}_from_present", lang))
 st.plotly_chart(figures.quarantine_chart(frame, lang), key="quarantine_chart", config={"displaylogo": False})
 ops_ui.source_caption(tracing_source, lang)
 st.caption(t("response.cumulative_estimated", lang))

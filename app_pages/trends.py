@@ -17,6 +17,7 @@ from charts.rt import growth_figure, positivity_figure, rt_figure
 from charts.trends import (bands_figure, capacity_figure, comparison_figure, load_figure, portal_figure,
                            small_multiples_figure, targets_figure)
 from data.db import COUNTRY, COUNTRY_KEY, DISTRICT, PROVINCE, Area
+from data.record_notes import RecordNotes
 from data.spreadsheet_safe import csv_bytes
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators.origin import BADGE_COLORS, least_real
@@ -110,6 +111,8 @@ def level_band() -> tuple[pd.DataFrame | None, str]:
     ruleset = rulesets[chosen]
     if area.level not in ruleset.applies_to:
         return None, ruleset.name(lang)
+    if ruleset.has_unverified:
+        st.warning(ruleset.unverified_warning(lang), icon="⚠️")
     weeks = trends_levels(area, chosen, start, end)
     return levels.bands(weeks, ruleset, lang, selection.colorblind), ruleset.name(lang)
 
@@ -132,6 +135,7 @@ def curve_view() -> None:
         band, ruleset_name = level_band()
     cases = with_levels(trends_curve(area, "new_cases", start, end), band)
     deaths = trends_curve(area, "new_deaths", start, end)
+    record = cached.record_notes(area, start, end)
     source = series.overall_source(cases["source"])
     last = cases.iloc[-1] if len(cases) else None
 
@@ -147,14 +151,18 @@ def curve_view() -> None:
         widgets.metric(*doubling(last), source, lang)
 
     st.subheader(t("trends.cases_title", lang))
-    chart(curve_figure(cases, lang, t("common.cases", lang), per_100k=per_100k, log=log, levels=band), cases, "cases")
+    chart(curve_figure(cases, lang, t("common.cases", lang), per_100k=per_100k, log=log, levels=band, record=record),
+          cases, "cases")
     st.caption(t("trends.provisional_note", lang, days=series.PROVISIONAL_DAYS) + " "
                + (t("trends.level_note", lang, ruleset=ruleset_name) if band is not None
                   else t("trends.level_missing", lang)))
     source_caption(t("trends.district_note" if area.level == DISTRICT else "trends.published_note", lang), source)
+    widgets.record_notes(RecordNotes(record.dumps, record.gaps).texts(lang), lang)
 
     st.subheader(t("trends.deaths_title", lang))
-    chart(curve_figure(deaths, lang, t("trends.deaths", lang), per_100k=per_100k, log=log), deaths, "deaths")
+    chart(curve_figure(deaths, lang, t("trends.deaths", lang), per_100k=per_100k, log=log, record=record,
+                       deaths=True), deaths, "deaths")
+    widgets.record_notes(RecordNotes(unknown_deaths=record.unknown_deaths).texts(lang), lang)
     filtered_table(cases.merge(deaths, on="date", suffixes=("_cases", "_deaths")), "curve")
 
 
@@ -251,6 +259,8 @@ def rt_view() -> None:
     chart(rt_figure(estimate, lang, source, national), estimate, "rt")
     st.caption(t("trends.rt_note", lang, mean=fmt_number(SERIAL_INTERVAL.mean, 1, lang),
                  sd=fmt_number(SERIAL_INTERVAL.sd, 1, lang), source=SERIAL_INTERVAL.citation))
+    record = cached.record_notes(area, start, end)
+    widgets.record_notes(RecordNotes(record.dumps, record.gaps).texts(lang), lang)  # Rt rests on the adjusted series: say what it did
 
     st.subheader(t("trends.growth_title", lang))
     growth = cases[["date", "cases_7d", "growth_per_day", "doubling_days", "halving_days", "source"]]

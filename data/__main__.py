@@ -1,9 +1,12 @@
-"""python -m data figures AREA DATE [--rules ID] [--db PATH]: one area's figures on one day as JSON.
+"""python -m data figures AREA DATE [--rules ID] [--db PATH] [--lang vi|en]: one area's figures on one day as JSON.
 python -m data levels --date YYYY-MM-DD --unit district|province [--ruleset ID] [--db PATH] [--lang vi|en]
     [-o FILE]: the levels of the week that holds the date, one CSV row per unit (the map page's table).
 
 The metrics frame's row (data.metrics) with each value's origin, and the area's level that day from the
-classified view (data.levels): the same numbers every page and report shows.
+classified view (data.levels): the same numbers every page and report shows. A missing figure has no origin
+(an unpublished death count is unknown, never 0); `notes` says in words what the published record says about
+the week's days (backlog dumps with the published count, gaps, unknown deaths: data.record_notes). A rule set
+with unverified thresholds is said on standard error.
 """
 from __future__ import annotations
 
@@ -15,17 +18,18 @@ import sys
 
 import pandas as pd
 
-from data import db, levels, metrics
+from data import db, levels, metrics, record_notes
 from indicators.levels_table import levels_table
 from indicators.rulesets import DEFAULT_RULESET, RuleSetError, load_ruleset
 
 SHOWN = ("new_cases_7d", "cases_per_100k_7d", "cases_per_100k_14d_mean", "community_cases_per_100k_7d",
-         "pct_18plus_dose1", "pct_50plus_full", "vacant_covid_beds_per_100k", "covid_bed_occupancy_pct",
-         "test_positivity_pct")
+         "new_deaths_7d", "pct_18plus_dose1", "pct_50plus_full", "vacant_covid_beds_per_100k",
+         "covid_bed_occupancy_pct", "test_positivity_pct")
 
 
-def figures(con, area: db.Area, day: dt.date, ruleset_id: str = DEFAULT_RULESET) -> dict:
-    """{figure: {"value", "origin"}} for SHOWN, plus the level, its week and what it rests on."""
+def figures(con, area: db.Area, day: dt.date, ruleset_id: str = DEFAULT_RULESET, lang: str = "vi") -> dict:
+    """{figure: {"value", "origin"}} for SHOWN (no origin without a value), plus the level, its week and what it
+    rests on, and the notes on the record of the week to the day."""
     row = metrics.on_day(con, area, day)
     recent = levels.recent(con, area, day, ruleset_id, weeks=1)
 
@@ -40,6 +44,10 @@ def figures(con, area: db.Area, day: dt.date, ruleset_id: str = DEFAULT_RULESET)
                        "origin": recent["inputs_origin"].iloc[-1] if len(recent) else None}
     for entry in result.values():
         entry["origin"] = None if pd.isna(entry["origin"]) else str(entry["origin"])
+    for name in SHOWN:
+        if result[name]["value"] is None:
+            result[name]["origin"] = None
+    result["notes"] = record_notes.notes(con, area, day - dt.timedelta(days=6), day).texts(lang)
     return result
 
 
@@ -74,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     shown.add_argument("date", type=dt.date.fromisoformat)
     shown.add_argument("--rules", default=DEFAULT_RULESET)
     shown.add_argument("--db", default=None, help="database (default: $SITUATION_DB or data/situation.duckdb)")
+    shown.add_argument("--lang", default="vi", choices=("vi", "en"))
     table = commands.add_parser("levels", help="the week's level of every district or province (CSV)")
     table.add_argument("--date", required=True, type=_date, help="a day of the week to grade (YYYY-MM-DD)")
     table.add_argument("--unit", required=True, choices=("district", "province"))
@@ -92,10 +101,12 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     try:
         if args.command == "figures":
-            print(json.dumps(figures(con, db.area_of(con, args.area), args.date, args.rules), ensure_ascii=False,
-                             indent=2))
+            print(json.dumps(figures(con, db.area_of(con, args.area), args.date, args.rules, args.lang),
+                             ensure_ascii=False, indent=2))
         else:
             table = levels_csv(con, args.date, args.unit, args.ruleset, args.lang)
+            if warning := load_ruleset(args.ruleset).unverified_warning(args.lang):
+                print(warning, file=sys.stderr)
             table.to_csv(args.output or sys.stdout, index=False)
     except (ValueError, RuleSetError, OSError) as error:
         print(error, file=sys.stderr)

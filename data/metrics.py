@@ -199,7 +199,7 @@ def _ranged(relation: str) -> str:
 
 
 # The rule for a province's cases: the districts' sum on a day they uploaded, otherwise the published figure.
-RULED_BY_UPLOADS = (("new_cases", "new_cases", "new_cases"), ("observed_cases", "new_cases", "new_cases"),
+RULED_BY_UPLOADS = (("new_cases", "new_cases", "new_cases"), ("observed_cases", "observed_cases", "new_cases"),
                     ("new_deaths", "new_deaths", "new_deaths"),
                     *((f"{g}_rank_{end}", "rank", "new_cases") for g in ("cases", "deaths") for end in ("low", "high")))
 
@@ -208,7 +208,10 @@ def _published() -> str:
     """SQL of the `published` CTE: the official province series over the span (and the day before it)."""
     return f"""published AS (
         SELECT p.date, p.province_code AS unit_code, {PUBLISHED_CASES_FOR_RATES} AS new_cases, p.new_deaths,
-               {_rank(PUBLISHED_CASES_ORIGIN)} AS rank
+               {_rank(PUBLISHED_CASES_ORIGIN)} AS rank,
+               -- a day the backlog adjustment changed is estimated: none of its cases is observed
+               CASE WHEN ({PUBLISHED_CASES_ORIGIN}) = 'observed' THEN {PUBLISHED_CASES_FOR_RATES} ELSE 0 END
+                   AS observed_cases
         FROM province_cases p, span
         WHERE p.province_code IN (SELECT province_code FROM picked)
           AND (span.first IS NULL OR p.date >= span.first - INTERVAL 1 DAY) AND (span.last IS NULL OR p.date <= span.last))"""

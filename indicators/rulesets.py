@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from i18n import t
 from indicators.formatting import format_threshold
 
 RULES_DIR = Path(__file__).parent / "rules"
@@ -180,6 +181,10 @@ class RuleSet:
     @property
     def has_unverified(self) -> bool:
         return not all(criterion.verified for criterion in self.criteria)
+
+    def unverified_warning(self, lang: str) -> str:
+        """The warning every surface that grades by this rule set shows ('' when every threshold is checked)."""
+        return t("rules.unverified", lang, ruleset=self.name(lang)) if self.has_unverified else ""
 
     def thresholds_table(self) -> pd.DataFrame:
         """The thresholds in force, one row per threshold, for the UI: what, where from, checked or not.

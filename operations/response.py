@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from indicators.origin import ESTIMATED, least_real
 from operations import parameters
 from indicators.metrics import ratio_pct as percent
 
@@ -38,7 +39,9 @@ def with_totals(daily: pd.DataFrame, since) -> pd.DataFrame:
     """The daily frame from `since` on, with cumulative F0/F1/F2 and estimated cumulative quarantine and isolation.
 
     Columns added: cum_new_cases, cum_f1_identified, cum_f2_identified, and for each of centralized_quarantine and
-    home_isolation: admitted_<column> (estimated per day) and cum_<column> (estimated, from `since`).
+    home_isolation: admitted_<column> (estimated per day) and cum_<column> (estimated, from `since`), and
+    cumulative_quarantine_source: their origin, estimated from the present counts, so the least real of
+    'estimated' and the present counts' origin (simulated counts give a simulated total).
     """
     frame = daily[pd.to_datetime(daily["date"]) >= pd.Timestamp(since)].sort_values("date").reset_index(drop=True)
     for column in ("new_cases", "f1_identified", "f2_identified"):
@@ -47,6 +50,7 @@ def with_totals(daily: pd.DataFrame, since) -> pd.DataFrame:
         admitted = estimated_admissions(frame[column].astype(float), stay_days(frame["date"], kind))
         frame[f"admitted_{column}"] = admitted
         frame[f"cum_{column}"] = admitted.cumsum()
+    frame["cumulative_quarantine_source"] = frame["tracing_source"].map(lambda present: least_real(ESTIMATED, present))
     return frame
 
 

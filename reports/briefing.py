@@ -17,6 +17,7 @@ from charts import COLORS, base_layout
 from charts.epicurve import epicurve
 from charts.trends import capacity_figure
 from data import db, levels, metrics, operations as operations_data, report_queries
+from data.record_notes import RecordNotes, count_shown, notes as record_notes
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area, province_of
 from geo import shapes, situation
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
@@ -66,11 +67,13 @@ def build_deck(con, area: Area, day: dt.date, lang: str = "vi", ruleset_id: str 
     levels_origin = least_real(*this_week["inputs_origin"].dropna())
     daily = metrics.of_area(con, area, day - dt.timedelta(days=CURVE_DAYS - 1), day)
     figures = daily.iloc[-1] if len(daily) and pd.Timestamp(daily["date"].iloc[-1]).date() == day else pd.Series()
+    record = record_notes(con, area, day - dt.timedelta(days=CURVE_DAYS - 1), day)
     vaccination = db.vaccination_coverage(con, area, day)
     slides = (
-        headline_slide(context, daily, figures),
+        headline_slide(context, daily, figures, record),
         map_slide(context, week, this_week, previous, levels_origin),
-        changes_slide(context, week, this_week, previous, area_week, levels_origin),
+        changes_slide(context, week, this_week, previous, area_week, levels_origin,
+                      record.within(week, week + dt.timedelta(days=6))),
         rising_slide(context),
         capacity_slide(context, figures),
         vaccination_slide(context, vaccination, figures),
@@ -99,9 +102,26 @@ def _no_data(what: str, lang: str) -> Bullets:
 # ---------------------------------------------------------------------------------------------- 1. headline
 
 
-def headline_slide(c: _Context, daily: pd.DataFrame, figures: pd.Series) -> Slide:
+def _case_sources(figures: pd.Series, lang: str) -> tuple[tuple[str, str | None], ...]:
+    """The slide's source line for cases and deaths: one entry when both have the same origin, two when they
+    differ (deaths the source did not publish read "no data", never the cases' origin)."""
+    cases = figures.get("cases_7d_origin")
+    _, deaths = count_shown(figures.get("new_deaths_7d"), figures.get("deaths_7d_origin"), lang)
+    if deaths == cases:
+        return ((t("briefing.what_cases", lang), cases),)
+    return ((t("briefing.what_cases_only", lang), cases), (t("briefing.what_deaths", lang), deaths))
+
+
+def _rules_notes(c: _Context) -> tuple[str, ...]:
+    """The warning of a rule set with unverified thresholds, on every slide that grades by it."""
+    return (c.ruleset.unverified_warning(c.lang),) if c.ruleset.has_unverified else ()
+
+
+def headline_slide(c: _Context, daily: pd.DataFrame, figures: pd.Series, record: RecordNotes) -> Slide:
     """The metrics frame's figures of the day, each with the origin it carries; a conflict between uploaded
-    district figures and the published province figure is said in the subtitle, with both numbers."""
+    district figures and the published province figure is said in the subtitle, with both numbers; what the
+    published record says about the week's days (backlog dumps, gaps, unknown deaths) in the notes, and on the
+    curve every dump and gap of its days."""
     lang = c.lang
     vaccinated_on = figures.get("vaccination_date")
     vaccination_note = (t("briefing.as_of", lang, date=fmt_date(vaccinated_on, lang))
@@ -114,7 +134,7 @@ def headline_slide(c: _Context, daily: pd.DataFrame, figures: pd.Series) -> Slid
                _change_note(get("cases_wow_change_pct", float("nan")), lang)),
         Figure(t("overview.cases_per_100k", lang), fmt_number(get("cases_per_100k_7d"), 1, lang),
                get("cases_per_100k_7d_origin")),
-        Figure(t("overview.deaths_7d", lang), fmt_int(get("new_deaths_7d"), lang), get("deaths_7d_origin")),
+        Figure(t("overview.deaths_7d", lang), *count_shown(get("new_deaths_7d"), get("deaths_7d_origin"), lang)),
         Figure(t("overview.in_treatment", lang), fmt_int(get("in_treatment"), lang), get("load_origin")),
         Figure(t("overview.oxygen", lang), fmt_int(get("oxygen"), lang), get("load_origin")),
         Figure(t("overview.icu", lang), fmt_int(get("icu"), lang), get("load_origin")),
@@ -123,14 +143,14 @@ def headline_slide(c: _Context, daily: pd.DataFrame, figures: pd.Series) -> Slid
         Figure(t("overview.full_50plus", lang), fmt_pct(get("pct_50plus_full"), 1, lang),
                get("pct_50plus_full_origin"), vaccination_note),
     )
-    chart = Chart(epicurve(daily, lang), t("briefing.curve_alt", lang, days=CURVE_DAYS))
+    chart = Chart(epicurve(daily, lang, record=record), t("briefing.curve_alt", lang, days=CURVE_DAYS))
     subtitle = " · ".join([t("briefing.as_of_end", lang, date=fmt_date(c.day, lang)),
                            *conflict_texts(metrics.conflicts(daily.tail(7)), lang)])
     return Slide("headline", t("briefing.headline_title", lang, area=c.title), (Metrics(tiles), chart),
-                 sources=((t("briefing.what_cases", lang), get("cases_7d_origin")),
+                 sources=(*_case_sources(figures, lang),
                           (t("briefing.what_treatment", lang), get("load_origin")),
                           (t("briefing.what_vaccination", lang), get("vaccinations_origin"))),
-                 subtitle=subtitle)
+                 subtitle=subtitle, notes=tuple(record.within(c.day - dt.timedelta(days=6), c.day).texts(lang)))
 
 
 # ---------------------------------------------------------------------------------------------- 2. level map
@@ -146,7 +166,8 @@ def map_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous: pd.
     title = t("briefing.map_title", lang, week=week_span(week, lang))
     sources = ((t("briefing.what_levels", lang), origin),)
     if this_week["week_end"].isna().all():
-        return Slide("map", title, (_no_data(t("briefing.what_levels", lang), lang),), sources, c.ruleset.name(lang))
+        return Slide("map", title, (_no_data(t("briefing.what_levels", lang), lang),), sources, c.ruleset.name(lang),
+                     notes=_rules_notes(c))
     widths = (1.7, 1.0)
     box = layout.column_boxes(widths)[0]
     png = level_map(c, this_week, int(box.w * MAP_DPI), int(box.h * MAP_DPI))
@@ -161,7 +182,7 @@ def map_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous: pd.
     if units.loc[units["code"].isin(this_week.index), "approximate"].any():
         subtitle += " · " + t("briefing.approximate", lang)
     return Slide("map", title, (Image(png, t("briefing.map_alt", lang, area=c.title)), table), sources, subtitle,
-                 column_widths=widths)
+                 column_widths=widths, notes=_rules_notes(c))
 
 
 def level_map(c: _Context, this_week: pd.DataFrame, width: int, height: int) -> bytes:
@@ -182,7 +203,7 @@ def level_map(c: _Context, this_week: pd.DataFrame, width: int, height: int) -> 
 
 
 def changes_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous: pd.DataFrame,
-                  area_week: pd.Series, origin: str | None) -> Slide:
+                  area_week: pd.Series, origin: str | None, record: RecordNotes) -> Slide:
     lang = c.lang
     title = t("briefing.changes_title", lang, week=week_span(week, lang))
     changes = situation.level_changes(this_week.dropna(subset=["level"]), previous.dropna(subset=["level"]),
@@ -191,12 +212,12 @@ def changes_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous:
     tiles = Metrics((
         Figure(t("briefing.cases_week", lang), fmt_int(area_week.get("new_cases_7d"), lang), cases_origin,
                _change_note(area_week.get("cases_wow_change_pct", float("nan")), lang)),
-        Figure(t("briefing.deaths_week", lang), fmt_int(area_week.get("new_deaths_7d"), lang),
-               area_week.get("deaths_7d_origin")),
+        Figure(t("briefing.deaths_week", lang),
+               *count_shown(area_week.get("new_deaths_7d"), area_week.get("deaths_7d_origin"), lang)),
         Figure(t("briefing.districts_up", lang), fmt_int((changes["step"] > 0).sum(), lang), origin),
         Figure(t("briefing.districts_down", lang), fmt_int((changes["step"] < 0).sum(), lang), origin),
     ))
-    sources = ((t("briefing.what_cases", lang), cases_origin), (t("briefing.what_levels", lang), origin))
+    sources = (*_case_sources(area_week, lang), (t("briefing.what_levels", lang), origin))
     if changes.empty:
         body = Bullets((t("briefing.no_level_changes", lang),))
     else:
@@ -212,7 +233,8 @@ def changes_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous:
             tuple((("▲ " if step > 0 else "▼ ") + names.get(code, code), label(before), label(after), reason)
                   for code, before, after, step, reason in shown[["code", "previous", "level", "step", "reason"]]
                   .itertuples(index=False)))
-    return Slide("changes", title, (tiles, body), sources, c.ruleset.name(lang))
+    return Slide("changes", title, (tiles, body), sources, c.ruleset.name(lang),
+                 notes=(*_rules_notes(c), *record.texts(lang)))
 
 
 # ---------------------------------------------------------------------------------------------- 4. rising

@@ -17,6 +17,7 @@ import pandas as pd
 
 from data import db, levels, metrics, operations as operations_data, report_queries
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area, province_of
+from data.record_notes import count_shown, notes as record_notes
 from geo import situation as level_text
 from i18n import fmt_date, fmt_int, fmt_pct, t
 from indicators import levelstyle
@@ -54,6 +55,12 @@ class _Figures:
         if pd.notna(value):
             self.seen(origin)
         return fmt_int(value, self.lang)
+
+    def known_count(self, value, origin: str | None = None) -> str:
+        """A count the source may not have published (deaths): 'chưa có số liệu' when unknown, never 0."""
+        text, origin = count_shown(value, origin, self.lang)
+        self.seen(origin)
+        return text
 
     def percent(self, part, whole, origin: str | None = None) -> str:
         """part / whole as '28,6%'."""
@@ -168,10 +175,15 @@ CASE_FIGURES = (("new_cases", "cases_origin"), ("cumulative_cases", "cumulative_
                 ("new_deaths", "deaths_origin"), ("cumulative_deaths", "cumulative_deaths_origin"))
 
 
+def _case_figures(row: pd.Series, figures: _Figures) -> list[str]:
+    """CASE_FIGURES of a metrics-frame row as the report writes them (an unpublished death count in words)."""
+    return [(figures.known_count if column == "new_deaths" else figures.count)(row.get(column), row.get(origin))
+            for column, origin in CASE_FIGURES]
+
+
 def _cases_sentence(totals: pd.Series, figures: _Figures, first: str) -> str:
     """Cases and deaths of the day and to date (a metrics-frame row with cumulative figures)."""
-    cases, cumulative_cases, deaths, cumulative_deaths = (figures.count(totals.get(c), totals.get(o))
-                                                          for c, o in CASE_FIGURES)
+    cases, cumulative_cases, deaths, cumulative_deaths = _case_figures(totals, figures)
     return t("report.cases_sentence", figures.lang, cases=cases, deaths=deaths, first=first,
              cumulative_cases=cumulative_cases, cumulative_deaths=cumulative_deaths)
 
@@ -196,6 +208,8 @@ def _situation(con, area: Area, day: dt.date, province: str | None, province_nam
              for number, (where, totals) in enumerate(parts, start=1)]
     items += [Paragraph(f"⚠ {text}", bullet=True)
               for text in conflict_texts(metrics.conflicts(pd.DataFrame([row for _, row in parts if len(row)])), lang)]
+    items += [Paragraph(f"⚠ {text}", bullet=True)  # the published record's dumps, gaps and unknown deaths
+              for text in record_notes(con, area, day - dt.timedelta(days=6), day).texts(lang)]
     if provinces_held < 63:
         items.insert(1, Paragraph(t("report.country_scope", lang, count=provinces_held)))
     if province:
@@ -243,9 +257,9 @@ def _unit_table(con, area: Area, day: dt.date, total_row: pd.Series, figures: _F
             names = names.loc[[area.code]]
         units = metrics.daily(con, DISTRICT, list(names.index), day, day, cumulative=True)
     units = units.set_index("unit_code").reindex(names.index)
-    rows = [(str(number), name, *(figures.count(row.get(c), row.get(o)) for c, o in CASE_FIGURES))
+    rows = [(str(number), name, *_case_figures(row, figures))
             for number, (name, (_, row)) in enumerate(zip(names, units.iterrows()), start=1)]
-    total = ("", t("report.total", lang), *(figures.count(total_row.get(c), total_row.get(o)) for c, o in CASE_FIGURES))
+    total = ("", t("report.total", lang), *_case_figures(total_row, figures))
     return Table((t("report.col_number", lang), t("report.col_unit", lang), t("report.col_new_cases", lang),
                   t("report.col_cumulative_cases", lang), t("report.col_new_deaths", lang),
                   t("report.col_cumulative_deaths", lang)),
@@ -264,6 +278,8 @@ def _levels(con, area: Area, week: dt.date, ruleset: RuleSet, in_force: bool, fi
                          end=fmt_date(end, lang)))]
     if not in_force:
         items.append(Paragraph(t("report.levels_before_128", lang, ruleset=ruleset.name(lang))))
+    if ruleset.has_unverified:
+        items.append(Paragraph(f"⚠ {ruleset.unverified_warning(lang)}", note=True))
     this_week, previous = _area_weeks(con, area, week, ruleset)
     if area.level == PROVINCE:
         level, before = (levels.week_levels(con, ruleset.id, monday, PROVINCE)["level"].get(area.code, pd.NA)

@@ -38,6 +38,8 @@ COLORS = {
 FONT_NAME = "Arial"  # PowerPoint and Word fall back to a font with Vietnamese letters on every system
 TITLE_PT, SUBTITLE_PT, BODY_PT, FOOTER_PT = 30, 16, 18, 11
 VALUE_PT, LABEL_PT, NOTE_PT = 30, 13, 11
+NOTE_CHARS_PER_LINE = 140  # a slide's notes at NOTE_PT across the slide
+NOTE_LINE_HEIGHT = 0.21
 CHART_FONT_PX = 20
 
 
@@ -53,21 +55,32 @@ def metric_rows(metrics: Metrics) -> int:
     return math.ceil(len(metrics.figures) / TILES_PER_ROW)
 
 
-def column_boxes(weights: tuple[float, ...], top: float = BODY_TOP) -> list[Box]:
-    """Side-by-side boxes from `top` to the bottom of the body, with widths in proportion to `weights`."""
+def column_boxes(weights: tuple[float, ...], top: float = BODY_TOP, bottom: float = BODY_BOTTOM) -> list[Box]:
+    """Side-by-side boxes from `top` to `bottom` (the body's), with widths in proportion to `weights`."""
     usable = SLIDE_WIDTH - 2 * MARGIN - GAP * (len(weights) - 1)
     boxes, x = [], MARGIN
     for weight in weights:
         w = usable * weight / sum(weights)
-        boxes.append(Box(x, top, w, BODY_BOTTOM - top))
+        boxes.append(Box(x, top, w, bottom - top))
         x += w + GAP
     return boxes
 
 
+def notes_box(slide: Slide) -> Box | None:
+    """The box of the slide's notes, just above the footer, as tall as their lines (None without notes)."""
+    if not slide.notes:
+        return None
+    lines = sum(math.ceil(len(note) / NOTE_CHARS_PER_LINE) for note in slide.notes)
+    height = lines * NOTE_LINE_HEIGHT
+    return Box(MARGIN, BODY_BOTTOM - height, SLIDE_WIDTH - 2 * MARGIN, height)
+
+
 def body_boxes(slide: Slide) -> list[Box]:
     """The box of each block of the slide, in the order of its blocks: headline metrics across the top, the
-    other blocks side by side below them in columns (widths from the slide, or equal)."""
+    other blocks side by side below them in columns (widths from the slide, or equal), above the notes."""
     top, boxes = BODY_TOP, {}
+    notes = notes_box(slide)
+    bottom = notes.y - TILE_GAP if notes else BODY_BOTTOM
     for index, block in enumerate(slide.blocks):
         if isinstance(block, Metrics):
             height = metric_rows(block) * (TILE_HEIGHT + TILE_GAP) - TILE_GAP
@@ -76,7 +89,7 @@ def body_boxes(slide: Slide) -> list[Box]:
     rest = [index for index, block in enumerate(slide.blocks) if not isinstance(block, Metrics)]
     if rest:
         weights = slide.column_widths if len(slide.column_widths) == len(rest) else (1.0,) * len(rest)
-        boxes.update(zip(rest, column_boxes(weights, top)))
+        boxes.update(zip(rest, column_boxes(weights, top, bottom)))
     return [boxes[index] for index in range(len(slide.blocks))]
 
 

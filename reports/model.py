@@ -70,6 +70,7 @@ class Slide:
     sources: tuple[tuple[str, str], ...]
     subtitle: str = ""
     column_widths: tuple[float, ...] = ()  # relative widths of the side-by-side blocks (equal when empty)
+    notes: tuple[str, ...] = ()  # what the figures rest on, under the body: record artefacts, unverified rules
 
 
 @dataclass(frozen=True)

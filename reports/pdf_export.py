@@ -118,6 +118,9 @@ def _slide(page: _Page, deck: Deck, slide: Slide, number: int, pngs: dict) -> No
                 page.rectangle(box, COLORS["tile"], COLORS["rule"])
                 page.lines(box, [(t("briefing.chart_unavailable", deck.lang, alt=block.alt), layout.BODY_PT,
                                   COLORS["muted"], False)], align="C", middle=True)
+    notes = layout.notes_box(slide)
+    if notes:
+        page.lines(notes, [(note, layout.NOTE_PT, COLORS["muted"], False) for note in slide.notes])
     footer = layout.FOOTER_TOP
     page.color(COLORS["rule"], "draw")
     pdf.set_line_width(POINT)

@@ -133,6 +133,10 @@ def _slide(presentation, deck: Deck, slide: Slide, number: int, pngs: dict) -> N
                 _text_box(page, box, [(t("briefing.chart_unavailable", deck.lang, alt=block.alt), layout.BODY_PT,
                                        COLORS["muted"], False)], anchor=MSO_ANCHOR.MIDDLE)
 
+    notes = layout.notes_box(slide)
+    if notes:
+        _text_box(page, notes, [(note, layout.NOTE_PT, COLORS["muted"], False) for note in slide.notes])
+
     footer = layout.FOOTER_TOP
     rule = page.shapes.add_connector(1, Inches(layout.MARGIN), Inches(footer - 0.05), Inches(width - layout.MARGIN),
                                      Inches(footer - 0.05))

@@ -256,7 +256,8 @@ def test_stays_follow_the_periods():
 def test_cumulative_totals_start_on_the_chosen_day():
     daily = pd.DataFrame({"date": pd.date_range("2021-05-10", periods=4), "new_cases": [5, 1, 2, 3],
                           "f1_identified": [50, 10, 20, 30], "f2_identified": [0, 1, 1, 1],
-                          "centralized_quarantine": [210, 210, 210, 231], "home_isolation": [0, 0, 14, 14]})
+                          "centralized_quarantine": [210, 210, 210, 231], "home_isolation": [0, 0, 14, 14],
+                          "tracing_source": ["simulated"] * 4})
     frame = with_totals(daily, "2021-05-11")
     assert frame["cum_new_cases"].tolist() == [1, 3, 6]
     assert frame["cum_f1_identified"].tolist() == [10, 30, 60]
@@ -264,6 +265,17 @@ def test_cumulative_totals_start_on_the_chosen_day():
     assert frame["cum_centralized_quarantine"].tolist() == pytest.approx([210, 220, 251])
     # home: 0, then 14 arrive, then 14 - 14 + 14/14 = 1
     assert frame["cum_home_isolation"].tolist() == pytest.approx([0, 14, 15])
+
+
+def test_a_cumulative_total_estimated_from_simulated_counts_is_simulated():
+    """Least real wins (indicators.origin): the totals are estimated from the present counts, so simulated
+    counts give a simulated total and observed ones an estimated total, never the other way round."""
+    daily = pd.DataFrame({"date": pd.date_range("2021-05-10", periods=3), "new_cases": [1, 1, 1],
+                          "f1_identified": [1, 1, 1], "f2_identified": [1, 1, 1],
+                          "centralized_quarantine": [10, 10, 10], "home_isolation": [5, 5, 5],
+                          "tracing_source": ["simulated", "observed", "mixed"]})
+    assert with_totals(daily, "2021-05-10")["cumulative_quarantine_source"].tolist() == [
+        "simulated", "estimated", "estimated"]
 
 
 def test_pcr_reactions_and_positivity():

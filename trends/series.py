@@ -79,7 +79,8 @@ def curve(frame: pd.DataFrame, value: str, end) -> pd.DataFrame:
     and the growth columns (cases_7d, growth_per_day, doubling_days, halving_days; the growth is of cases).
     """
     seven_day, rate_7d, rate, origin = FRAME_COLUMNS[value]
-    counts = frame[value].fillna(0).astype("int64")
+    # Cases are known every day; a death count the source did not publish stays unknown (NaN), never 0.
+    counts = frame[value].fillna(0).astype("int64") if value == "new_cases" else frame[value].astype("float64")
     observed = (frame["observed_cases"].fillna(0).astype("int64").clip(upper=counts) if value == "new_cases"
                 else counts.where(frame[origin].astype("object") == OBSERVED, 0))
     curve_frame = pd.DataFrame({
@@ -92,7 +93,7 @@ def curve(frame: pd.DataFrame, value: str, end) -> pd.DataFrame:
         "avg7_per_100k": frame[rate_7d] / WINDOW,
         "per_100k_7d": frame[rate_7d],
     })
-    curve_frame["source"] = day_source(curve_frame["observed"], curve_frame["value"])
+    curve_frame["source"] = day_source(curve_frame["observed"], curve_frame["value"]).where(counts.notna().to_numpy())
     curve_frame["provisional"] = curve_frame["date"] > pd.Timestamp(end) - pd.Timedelta(days=PROVISIONAL_DAYS)
     curve_frame["cases_7d"] = frame["new_cases_7d"]
     curve_frame["growth_per_day"] = frame["cases_growth_rate"]

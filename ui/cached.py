@@ -13,7 +13,7 @@ from typing import Callable, TypeVar
 
 import streamlit as st
 
-from data import db, levels, metrics, trends
+from data import db, levels, metrics, record_notes, trends
 
 T = TypeVar("T")
 
@@ -68,3 +68,5 @@ levels_of_weeks = cached(levels.levels_of_weeks)
 level_history = cached(levels.history)
 recent_levels = cached(levels.recent)
 week_origins = cached(levels.week_origins)
+# what the published record says about an area's days (backlog dumps, gaps, unknown deaths)
+record_notes = cached(record_notes.notes)

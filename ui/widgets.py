@@ -39,3 +39,18 @@ def page_header(title_key: str, selection, as_of: bool = True) -> None:
     st.title(t(title_key, selection.lang, area=area_title(name, parent, selection.lang)))
     if as_of:
         st.caption(t("common.as_of", selection.lang, date=fmt_date(selection.date, selection.lang)))
+
+
+SHOWN_NOTES = 3  # notes on the record shown open under a chart; more go in an expander
+
+
+def record_notes(texts: list[str], lang: str) -> None:
+    """What the published record says about a chart's days (data.record_notes), one caption each: a few open,
+    a long list (the whole country over months) folded."""
+    if not texts:
+        return
+    holder = st.container() if len(texts) <= SHOWN_NOTES else st.expander(
+        t("record.notes_count", lang, n=len(texts)), icon=":material/info:")
+    with holder:
+        for text in texts:
+            st.caption(f":gray-badge[{t('record.title', lang)}] {text}")

@@ -1,0 +1,138 @@
+"""What the published record says about an area's figures over some days, for every surface to say in words.
+
+Three things make a day's figure other than a plain count (data/artefacts.py, data/build.py):
+
+* a backlog dump (số liệu dồn): the province published weeks of uncounted cases on one day; the published count
+  is kept, and the adjusted series (what rates, Rt, levels and simulations use) keeps a normal day there and
+  spreads the rest back over the weeks before;
+* a gap (chưa có số liệu): days the source shows as 0 because nothing was reported, filled by that spread;
+* unknown deaths: the source stops publishing deaths after 2022-05-25; a missing count is unknown, never 0.
+
+`notes` reads them once (province rows of the area's provinces; a district carries its province's artefacts and
+its own unknown deaths) and `RecordNotes.texts` words them; the Overview, the Trends page, the charts, the
+briefing, the report and the CLI all show these words, none recomputes them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from data.db import DISTRICT, Area, query
+from i18n import fmt_date, fmt_int, t
+
+
+@dataclass(frozen=True)
+class Dump:
+    """One backlog day of one province: the published count and what the adjusted series keeps that day."""
+
+    day: dt.date
+    province: str
+    published: int
+    adjusted: int
+
+    @property
+    def spread(self) -> int:
+        return self.published - self.adjusted
+
+
+@dataclass(frozen=True)
+class Run:
+    """Consecutive days from `first` to `last` (of one province for a gap; of the area for unknown deaths)."""
+
+    first: dt.date
+    last: dt.date
+    province: str = ""
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def span(self, lang: str) -> str:
+        if self.first == self.last:
+            return fmt_date(self.first, lang)
+        return t("record.span", lang, first=fmt_date(self.first, lang), last=fmt_date(self.last, lang))
+
+
+@dataclass(frozen=True)
+class RecordNotes:
+    dumps: tuple[Dump, ...] = ()
+    gaps: tuple[Run, ...] = ()
+    unknown_deaths: tuple[Run, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.dumps or self.gaps or self.unknown_deaths)
+
+    def texts(self, lang: str) -> list[str]:
+        """One sentence per dump, gap run and run of unknown deaths, in the order of their days."""
+        dumps = [(dump.day, t("record.dump", lang, date=fmt_date(dump.day, lang), province=dump.province,
+                              published=fmt_int(dump.published, lang), adjusted=fmt_int(dump.adjusted, lang),
+                              spread=fmt_int(dump.spread, lang)))
+                 for dump in self.dumps]
+        gaps = [(run.first, t("record.gap", lang, span=run.span(lang), days=fmt_int(run.days, lang),
+                              province=run.province))
+                for run in self.gaps]
+        deaths = [(run.first, t("record.unknown_deaths", lang, span=run.span(lang))) for run in self.unknown_deaths]
+        return [text for _, text in sorted(dumps + gaps + deaths, key=lambda pair: pair[0])]
+
+    def within(self, start: dt.date, end: dt.date) -> "RecordNotes":
+        """The notes that touch the days from `start` to `end` (e.g. the 7 days a weekly figure sums)."""
+        def touches(run: Run) -> bool:
+            return run.first <= end and run.last >= start
+
+        return RecordNotes(tuple(dump for dump in self.dumps if start <= dump.day <= end),
+                           tuple(filter(touches, self.gaps)), tuple(filter(touches, self.unknown_deaths)))
+
+
+def count_shown(value, origin: str | None, lang: str) -> tuple[str, str | None]:
+    """A count as every surface shows it, with the origin its badge carries: 'chưa có số liệu' and no origin
+    when the count is unknown (a missing death count is never an observed 0)."""
+    if value is None or pd.isna(value):
+        return t("record.no_data", lang), None
+    return fmt_int(value, lang), origin
+
+
+def _runs(days) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive runs of sorted distinct days."""
+    runs: list[list[dt.date]] = []
+    for day in days:
+        if runs and (day - runs[-1][1]).days == 1:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return [(first, last) for first, last in runs]
+
+
+def _day(value) -> dt.date:
+    return value.date() if hasattr(value, "date") else value
+
+
+def notes(con, area: Area, start: dt.date, end: dt.date) -> RecordNotes:
+    """The backlog dumps, gap runs and unknown deaths of `area` from `start` to `end` (both included)."""
+    provinces = """SELECT DISTINCT province_code, province_name FROM districts
+                   WHERE ? = 'country' OR (? = 'province' AND province_code = ?)
+                      OR (? = 'district' AND district_code = ?)"""
+    picked = [area.level, area.level, area.code, area.level, area.code]
+    marked = query(con, f"""
+        SELECT p.date, k.province_name, p.artefact, p.new_cases, p.new_cases_adjusted
+        FROM province_cases p JOIN ({provinces}) k USING (province_code)
+        WHERE p.artefact IS NOT NULL AND p.date BETWEEN ? AND ?
+        ORDER BY p.date, k.province_name""", [*picked, start, end])
+    dumps = tuple(Dump(_day(row.date), row.province_name, int(row.new_cases), int(row.new_cases_adjusted))
+                  for row in marked.itertuples()
+                  if row.artefact == "backlog" and row.new_cases > row.new_cases_adjusted)
+    gap_rows = marked[marked["artefact"] == "gap"]
+    gaps = tuple(Run(first, last, name)
+                 for name, rows in gap_rows.groupby("province_name", sort=True)
+                 for first, last in _runs([_day(day) for day in rows["date"]]))
+    if area.level == DISTRICT:
+        unknown = query(con, """SELECT date FROM cases WHERE district_code = ? AND new_deaths IS NULL
+                                AND date BETWEEN ? AND ? ORDER BY date""", [area.code, start, end])
+    else:
+        unknown = query(con, f"""
+            SELECT DISTINCT p.date FROM province_cases p JOIN ({provinces}) k USING (province_code)
+            WHERE p.new_deaths IS NULL AND p.date BETWEEN ? AND ? ORDER BY p.date""", [*picked, start, end])
+    deaths = tuple(Run(first, last) for first, last in _runs([_day(day) for day in unknown["date"]]))
+    return RecordNotes(dumps, tuple(sorted(gaps, key=lambda run: run.first)), deaths)
+

@@ -1,0 +1,226 @@
+"""What the published record says about a day, in words on every surface (data/record_notes.py): backlog dumps
+with the published count beside the adjusted one, gap runs, unknown deaths, and unverified rule sets."""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+
+import pytest
+
+from charts.epicurve import epicurve
+from data import db, metrics
+from data import __main__ as data_cli
+from data.db import COUNTRY, DISTRICT, PROVINCE, Area
+from data.record_notes import Dump, RecordNotes, Run, count_shown, notes
+from indicators.rulesets import load_ruleset
+from reports.briefing import build_deck
+from reports.daily import build_report
+from reports.document import to_docx, to_markdown
+from reports.model import Metrics
+from reports.pdf_export import write_pdf
+from reports.pptx_export import write_pptx
+from tests.apptest import open_page
+
+CA_MAU, SOC_TRANG, CA_MAU_CITY = Area(PROVINCE, "96"), Area(PROVINCE, "94"), Area(DISTRICT, "964")
+DUMP_DAY = dt.date(2021, 10, 25)
+AFTER_DUMP = dt.date(2021, 10, 27)
+DEATHS_UNKNOWN = dt.date(2022, 6, 10)
+UNVERIFIED = "vn-2022-qd218"
+
+
+@pytest.fixture
+def con(record_db):
+    connection = db.connect(record_db, read_only=True)
+    yield connection
+    connection.close()
+
+
+# ------------------------------------------------------------------ the helper
+
+
+def test_ca_mau_dump_keeps_the_published_count_beside_the_adjusted_one(con):
+    record = notes(con, CA_MAU, dt.date(2021, 10, 1), dt.date(2021, 10, 31))
+    assert record.dumps == (Dump(DUMP_DAY, "Tỉnh Cà Mau", 151_919, 54),)
+    assert metrics.on_day(con, CA_MAU, DUMP_DAY)["new_cases"] == 54  # what the frame shows: the adjusted count
+    vi, en = record.texts("vi"), record.texts("en")
+    assert vi == ["Số liệu dồn ngày 25/10/2021: Tỉnh Cà Mau công bố 151.919 ca trong một ngày, gồm ca của những ngày "
+                  "trước chưa được báo cáo. Số liệu công bố được giữ nguyên; chuỗi đã hiệu chỉnh (dùng cho tỷ lệ, Rt, "
+                  "cấp độ) giữ 54 ca cho ngày này và phân bổ lại 151.865 ca vào các tuần trước."]
+    assert "published 151,919 cases in one day" in en[0] and "spreads the other 151,865 back" in en[0]
+
+
+def test_a_gap_run_is_one_note_with_its_days(con):
+    record = notes(con, SOC_TRANG, dt.date(2021, 10, 1), dt.date(2021, 10, 20))
+    assert record.gaps == (Run(dt.date(2021, 10, 10), dt.date(2021, 10, 13), "Tỉnh Sóc Trăng"),)
+    assert [dump.published for dump in record.dumps] == [1_057]
+    texts = record.texts("vi")
+    assert texts[0].startswith("Chưa có số liệu từ 10/10/2021 đến 13/10/2021 (4 ngày): Tỉnh Sóc Trăng công bố 0 ca")
+    assert texts[1].startswith("Số liệu dồn ngày 14/10/2021")  # in the order of their days
+    assert "No data from 10 Oct 2021 to 13 Oct 2021 (4 days)" in record.texts("en")[0]
+
+
+def test_deaths_after_25_may_2022_are_unknown_never_zero(con):
+    record = notes(con, CA_MAU, dt.date(2022, 5, 20), DEATHS_UNKNOWN)
+    assert record.unknown_deaths == (Run(dt.date(2022, 5, 26), DEATHS_UNKNOWN),)
+    assert record.texts("vi") == ["Số tử vong chưa có số liệu từ 26/05/2022 đến 10/06/2022: nguồn không công bố, "
+                                  "không phải 0 ca tử vong."]
+    row = metrics.on_day(con, CA_MAU, DEATHS_UNKNOWN)
+    assert count_shown(row["new_deaths_7d"], row["deaths_7d_origin"], "vi") == ("chưa có số liệu", None)
+    assert count_shown(0, "observed", "en") == ("0", "observed")  # a published 0 stays an observed 0
+
+
+def test_notes_of_earlier_weeks_go_under_the_overview_curve(record_env):
+    at = open_page(query={"area": "VN", "date": "2021-11-30"})  # both provinces' dumps and the gap, weeks back
+    assert not at.exception and not at.warning and not at.expander  # three notes (ui.widgets.SHOWN_NOTES) open
+    captions = " ".join(c.value for c in at.caption)
+    assert "Tỉnh Cà Mau công bố 151.919 ca" in captions and "Tỉnh Sóc Trăng công bố 1.057 ca" in captions
+
+
+def test_a_district_and_the_country_carry_their_provinces_notes(con):
+    district = notes(con, CA_MAU_CITY, DUMP_DAY, DEATHS_UNKNOWN)
+    assert [dump.province for dump in district.dumps] == ["Tỉnh Cà Mau"] and district.unknown_deaths
+    country = notes(con, Area(COUNTRY), dt.date(2021, 10, 1), dt.date(2021, 10, 31))
+    assert [dump.day for dump in country.dumps] == [dt.date(2021, 10, 14), DUMP_DAY] and len(country.gaps) == 1
+
+
+def test_within_keeps_what_touches_the_days():
+    record = RecordNotes((Dump(DUMP_DAY, "A", 100, 10),), (Run(dt.date(2021, 10, 10), dt.date(2021, 10, 13), "B"),),
+                         (Run(dt.date(2022, 5, 26), dt.date(2022, 6, 30)),))
+    assert record.within(dt.date(2021, 10, 13), dt.date(2021, 10, 19)) == RecordNotes(gaps=record.gaps)
+    assert not record.within(dt.date(2021, 11, 1), dt.date(2022, 5, 25))
+
+
+def test_the_curve_labels_the_dump_and_shades_the_gap(con):
+    start = dt.date(2021, 9, 20)
+    figure = epicurve(metrics.of_area(con, Area(COUNTRY), start, AFTER_DUMP), "vi",
+                      record=notes(con, Area(COUNTRY), start, AFTER_DUMP))
+    labels = [annotation.text for annotation in figure.layout.annotations]
+    assert "số liệu dồn: công bố 151.919" in labels and "số liệu dồn: công bố 1.057" in labels
+    assert "chưa có số liệu" in labels
+    assert any(trace.name == "Số liệu dồn (số công bố)" for trace in figure.data)
+
+
+# ------------------------------------------------------------------ pages
+
+
+def chart_words(at, key: str) -> str:
+    """The annotations and trace names of the page's chart whose key ends with `key`."""
+    chart = next(chart for chart in at.get("plotly_chart") if chart.proto.id.endswith(key))
+    spec = json.loads(chart.proto.spec)
+    return " ".join([annotation.get("text", "") for annotation in spec["layout"].get("annotations", [])]
+                    + [trace.get("name", "") for trace in spec["data"]])
+
+
+def test_overview_says_the_dump_and_the_published_count(record_env):
+    at = open_page(query={"area": "96", "date": AFTER_DUMP.isoformat()})
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Số liệu dồn ngày 25/10/2021: Tỉnh Cà Mau công bố 151.919 ca" in warnings
+    assert "số liệu dồn: công bố 151.919" in chart_words(at, "overview_epicurve")
+
+
+def test_overview_shows_unknown_deaths_as_no_data(record_env):
+    at = open_page(query={"area": "96", "date": DEATHS_UNKNOWN.isoformat(), "lang": "en"})
+    assert not at.exception
+    deaths = next(m for m in at.metric if m.label == "Deaths, 7 days")
+    assert deaths.value == "no data"
+    assert "Deaths: no data from" in " ".join(w.value for w in at.warning)
+    assert "observed" not in deaths.proto.help
+
+
+def test_trends_marks_the_dump_gap_and_unverified_rules(record_env):
+    at = open_page("app_pages/trends.py", {"area": "VN", "date": "2021-10-31", "from": "2021-09-15"})
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "Tỉnh Cà Mau công bố 151.919 ca" in captions and "Chưa có số liệu từ 10/10/2021 đến 13/10/2021" in captions
+    assert "số liệu dồn: công bố 151.919" in chart_words(at, "chart_cases")
+    assert not at.warning  # the default rule set's thresholds are all checked
+    graded = open_page("app_pages/trends.py", {"area": "96", "date": "2022-03-31", "rules": UNVERIFIED})
+    assert not graded.exception
+    assert load_ruleset(UNVERIFIED).unverified_warning("vi") in [w.value for w in graded.warning]
+
+
+def test_trends_deaths_say_no_data_and_rt_says_what_the_adjustment_did(record_env):
+    at = open_page("app_pages/trends.py", {"area": "96", "date": DEATHS_UNKNOWN.isoformat(), "from": "2022-05-01"})
+    assert not at.exception
+    assert "Số tử vong chưa có số liệu từ 26/05/2022 đến 10/06/2022" in " ".join(c.value for c in at.caption)
+    rt = open_page("app_pages/trends.py", {"area": "96", "date": "2021-10-31", "from": "2021-09-15", "view": "rt"})
+    assert not rt.exception and "Tỉnh Cà Mau công bố 151.919 ca" in " ".join(c.value for c in rt.caption)
+    assert "chưa có số liệu" in chart_words(at, "chart_deaths")
+
+
+# ------------------------------------------------------------------ briefing, report, CLI
+
+
+def test_briefing_deck_words_the_dump_and_unknown_deaths(con):
+    deck = build_deck(con, CA_MAU, AFTER_DUMP)
+    headline = deck.slides[0]
+    assert any("151.919" in note for note in headline.notes)
+    later = build_deck(con, CA_MAU, DEATHS_UNKNOWN, "en")
+    tiles = {figure.label: figure for block in later.slides[0].blocks if isinstance(block, Metrics)
+             for figure in block.figures}
+    assert (tiles["Deaths, 7 days"].value, tiles["Deaths, 7 days"].source) == ("no data", None)
+    assert any(note.startswith("Deaths: no data") for note in later.slides[0].notes)
+    assert later.slides[0].sources[:2] == (("cases", "observed"), ("deaths", None))  # never "cases, deaths — observed"
+
+
+def test_briefing_files_carry_the_notes_and_the_unverified_warning(con):
+    deck = build_deck(con, CA_MAU, DEATHS_UNKNOWN, ruleset_id=UNVERIFIED)
+    warning = load_ruleset(UNVERIFIED).unverified_warning("vi")
+    assert all(warning in slide.notes for slide in deck.slides if slide.key in ("map", "changes"))
+    from pptx import Presentation
+
+    pptx_text = " ".join(shape.text_frame.text for slide in Presentation(io.BytesIO(write_pptx(deck, {}))).slides
+                         for shape in slide.shapes if shape.has_text_frame)
+    assert warning in pptx_text and "Số tử vong chưa có số liệu" in pptx_text
+    assert write_pdf(deck, {}).startswith(b"%PDF")
+
+
+def test_report_words_the_dump_unknown_deaths_and_unverified_rules(con):
+    report = build_report(con, CA_MAU, AFTER_DUMP)
+    dump = to_markdown(report)
+    assert "Số liệu dồn ngày 25/10/2021: Tỉnh Cà Mau công bố 151.919 ca" in dump
+    from docx import Document
+
+    docx_text = " ".join(p.text for p in Document(io.BytesIO(to_docx(report))).paragraphs)
+    assert "Tỉnh Cà Mau công bố 151.919 ca" in docx_text
+    later = to_markdown(build_report(con, CA_MAU, DEATHS_UNKNOWN))
+    assert "Số tử vong chưa có số liệu từ 04/06/2022 đến 10/06/2022" in later
+    assert "chưa có số liệu" in later.split("Số tử vong")[0]  # the day's deaths in the situation sentence
+    assert load_ruleset(UNVERIFIED).unverified_warning("vi") in later  # QĐ 218 was in force in June 2022
+
+
+def test_cli_figures_word_the_record_and_leave_unknown_deaths_without_origin(record_db):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert data_cli.main(["figures", "96", DEATHS_UNKNOWN.isoformat(), "--db", str(record_db), "--lang", "en"]) == 0
+    shown = json.loads(out.getvalue())
+    assert shown["new_deaths_7d"] == {"value": None, "origin": None}
+    assert shown["notes"] == ["Deaths: no data from 4 Jun 2022 to 10 Jun 2022: the source did not publish them; "
+                              "this is not zero deaths."]
+
+
+def test_cli_levels_warns_of_an_unverified_rule_set_on_stderr(record_db, capsys):
+    argv = ["levels", "--date", DEATHS_UNKNOWN.isoformat(), "--unit", "province", "--db", str(record_db)]
+    assert data_cli.main([*argv, "--ruleset", UNVERIFIED]) == 0
+    captured = capsys.readouterr()
+    assert load_ruleset(UNVERIFIED).unverified_warning("vi") in captured.err and "96" in captured.out
+    assert data_cli.main([*argv, "--ruleset", "vn-2021-qd4800"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_briefing_page_shows_the_slide_notes(record_env):
+    at = open_page("app_pages/briefing.py", {"area": "96", "date": AFTER_DUMP.isoformat()}, timeout=120)
+    assert not at.exception
+    assert "Tỉnh Cà Mau công bố 151.919 ca" in " ".join(w.value for w in at.warning)
+    metrics_html = " ".join(h.value for h in at.html)
+    assert "số liệu dồn: công bố 151.919" in chart_words(at, "briefing_headline_1")
+    assert "Ca mắc mới 7 ngày" in metrics_html
+
+
+def test_the_days_a_dump_was_spread_over_are_not_drawn_as_observed(con):
+    """The province's observed part of a day is the published record only where the adjustment left it alone."""
+    frame = metrics.of_area(con, CA_MAU, dt.date(2021, 10, 20), DUMP_DAY).set_index("date")
+    assert (frame["cases_origin"] == "estimated").all() and (frame["observed_cases"] == 0).all()
