@@ -55,7 +55,8 @@ def replicate(source: Path, target: Path, copies: int = COPIES) -> Path:
         con.execute(f"ATTACH '{source}' AS source (READ_ONLY)")
         con.execute("INSERT INTO build_info SELECT * FROM source.build_info")
         con.execute("INSERT INTO provinces SELECT * FROM source.provinces")
-        con.execute("INSERT INTO province_cases SELECT * FROM source.province_cases")
+        for table in ("province_cases", "province_vaccination_estimates"):
+            con.execute(f"INSERT INTO {table} SELECT * FROM source.{table}")
         con.execute(f"""INSERT INTO districts SELECT s.* REPLACE ({SUFFIXED} AS district_code)
                         FROM source.districts s, range({copies}) copies(copy)""")
         for table in REPLICATED:

@@ -5,7 +5,8 @@ A week runs Monday to Sunday (the reporting week) and is judged on its Sunday, o
 shape (data.metrics.weekly); only complete weeks are judged; rows are labelled by the week's Monday (`week`).
 `refresh` writes two tables, rebuilt by data.build and after every upload or rollback (data.ingest.store):
 
-* `weekly_metrics` — the metrics frame of every unit on every judged Sunday (the figures beside a level);
+* `weekly_metrics` — the figures beside a level (DETAIL_COLUMNS, STORED_COLUMNS) and every rule set's inputs,
+  from the metrics frame of every unit on every judged Sunday;
 * `levels` — ruleset_id, unit_level, unit_code, week, week_end, level (NULL unknown), label_vi, label_en,
   inputs_origin (the least real origin among the rule set's inputs) and reasons (indicators.engine's
   structure; each criterion carries `origin`).
@@ -39,6 +40,14 @@ DETAIL_COLUMNS = (
     "covid_bed_occupancy_pct", "icu_beds_staffed", "icu_beds_occupied", "icu_occupancy_pct",
     "pct_18plus_dose1", "pct_18plus_full", "pct_50plus_full", "pct_50plus_booster", "treatment_capacity_met",
     "cases_7d_origin", "deaths_7d_origin", "beds_origin", "vaccinations_origin",
+)
+KEY_COLUMNS = ("unit_level", "unit_code", "week", "week_end")
+# Besides the detail figures and the inputs: what coverage rests on (a week's people and denominators, so a
+# coverage shown as 100 % can say why).
+STORED_COLUMNS = (
+    "people_18plus_dose1", "people_18plus_full", "people_50plus_full", "people_50plus_booster", "people_65plus_full",
+    "population_18plus", metrics.COVERAGE_ADULTS, "population_50plus", "population_65plus",
+    "pct_65plus_full", "vaccinated_beyond_population",
 )
 
 
@@ -81,15 +90,18 @@ def refresh(con) -> None:
     Called by data.build and by the store after every upload or rollback it committed.
     """
     sql, params = metrics.weekly_all_sql()
+    rulesets = list_rulesets()
     cur = con.cursor()
     try:
-        cur.execute(f"CREATE OR REPLACE TABLE {WEEKLY_TABLE} AS {sql}", params)
-        rulesets = list_rulesets()
+        frame_columns = [row[0] for row in cur.execute(f"DESCRIBE SELECT * FROM ({sql})", params).fetchall()]
         inputs = list(dict.fromkeys(column for ruleset in rulesets for column in ruleset.input_columns))
-        stored = set(cur.execute(f"SELECT * FROM {WEEKLY_TABLE} LIMIT 0").df().columns)
-        wanted = [c for c in inputs if c in stored] + [f"{c}_origin" for c in inputs if f"{c}_origin" in stored]
-        weekly = metrics.as_frame(cur.execute(
-            f"SELECT unit_level, unit_code, week, week_end, {', '.join(wanted)} FROM {WEEKLY_TABLE}").df())
+        wanted = [c for c in inputs if c in frame_columns] + [f"{c}_origin" for c in inputs
+                                                              if f"{c}_origin" in frame_columns]
+        # Only the figures shown beside a level and the rule sets' inputs are stored: the optimizer then skips
+        # the rest of the frame, and fewer columns are written (the most of a refresh at commune scale).
+        stored = list(dict.fromkeys([*KEY_COLUMNS, *DETAIL_COLUMNS, *STORED_COLUMNS, *wanted]))
+        cur.execute(f"CREATE OR REPLACE TABLE {WEEKLY_TABLE} AS SELECT {', '.join(stored)} FROM ({sql})", params)
+        weekly = metrics.as_frame(cur.execute(f"SELECT {', '.join([*KEY_COLUMNS, *wanted])} FROM {WEEKLY_TABLE}").df())
         cur.execute(f"DROP TABLE IF EXISTS {LEVELS_TABLE}")
         reasons = reasons_type(rulesets)
         for ruleset in rulesets:
