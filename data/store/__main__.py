@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import threading
 from pathlib import Path
 
 from data import db, store
@@ -46,11 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "restored":
             print(t("store.restored", args.lang, store_id=postgres.restored(url)))
         else:
-            stop = threading.Event()
-            for number in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(number, lambda *_: stop.set())
+            for number in (signal.SIGTERM, signal.SIGINT):  # stop at once, even while waiting for a notification
+                signal.signal(number, lambda *_: sys.exit(0))
             print(t("store.following", args.lang, path=path), flush=True)
-            postgres.follow(path, url, stop, say=lambda line: print(line, flush=True))
+            postgres.follow(path, url, say=lambda line: print(line, flush=True))
     except Refused as refusal:
         print(refusal.text(args.lang), file=sys.stderr)
         return 3

@@ -87,6 +87,17 @@ class ScratchServer:
         if done.returncode != 0:
             raise Unavailable(f"{program} failed: {done.stdout.strip()[-2000:]}")
 
+    def new_database(self) -> str:
+        """A new, empty database on this server; its URL."""
+        import uuid
+
+        import psycopg
+
+        name = f"store_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(self.url, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        return self.url.replace(f"/{DATABASE}?", f"/{name}?")
+
     def start(self) -> None:
         # fsync off: only the operating system crashing could lose data, and the folder is thrown away.
         options = (f"-c listen_addresses='' -c unix_socket_directories='{self.folder}' -c port={PORT} "

@@ -1,0 +1,229 @@
+"""The shared store: PostgreSQL as the system of record, a DuckDB snapshot per app server.
+
+A real PostgreSQL server runs for these tests (tests/conftest.py: Debian's `postgresql`, a private cluster in
+a temporary folder); where none can be installed they are skipped, saying so. Two "servers" are two snapshot
+files of the small database; the other server's follower runs in its own process, as on another machine.
+Loops are bounded in count and time; nothing leaves the machine.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from data import db, ingest
+from data.ingest.specs import SPECS
+from tests.ingest_corpus import good_rows, header, xlsx
+from tests.test_ingest import ADMIN, CLERK, TODAY
+
+psycopg = pytest.importorskip("psycopg", reason="the shared-store tests need psycopg (requirements.txt)")
+from data.store import postgres  # noqa: E402  (needs psycopg)
+
+ROOT = Path(__file__).resolve().parent.parent
+VISIBLE_WITHIN_S = 5.0
+OBSERVED_ON_DAY = "SELECT district_code, new_cases FROM cases WHERE source = 'observed' AND date = '2021-07-01' ORDER BY 1"
+
+
+@pytest.fixture
+def servers(small_db, tmp_path):
+    """Two app servers' snapshot files, both of the shipped (small) build."""
+    paths = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    for path in paths:
+        shutil.copy(small_db, path)
+    return paths
+
+
+def rows_with(cases: int) -> list[dict]:
+    rows = good_rows()
+    for row in rows:
+        row.update({header("new_cases"): cases, header("community_cases"): cases, header("quarantine_cases"): 0,
+                    header("imported_cases"): 0})
+    return rows
+
+
+def plan_on(path: Path, rows: list[dict], name: str = "bao_cao.xlsx") -> ingest.Plan:
+    with db.connect(path) as database:
+        plan = ingest.prepare(database, xlsx(rows), name, CLERK.province_code, today=TODAY)
+    assert plan.ok, [p.text() for p in plan.problems]
+    return plan
+
+
+def commit_on(path: Path, plan: ingest.Plan) -> int | None:
+    with db.connect(path) as database:
+        return ingest.commit(database, plan, CLERK, today=TODAY)
+
+
+def observed(path: Path) -> list[tuple]:
+    with db.connect(path) as database:
+        return list(db.query(database, OBSERVED_ON_DAY).itertuples(index=False, name=None))
+
+
+def store_rows(url: str, query: str, params=()) -> list[tuple]:
+    with psycopg.connect(url) as pg:
+        return pg.execute(query, params).fetchall()
+
+
+@pytest.fixture
+def follower(store_url, servers):
+    """Server B's snapshot follower, in its own process, as `python -m data.store follow` runs in service."""
+    process = subprocess.Popen([sys.executable, "-m", "data.store", "follow", "--db", str(servers[1]), "--lang", "en"],
+                               cwd=ROOT, env=dict(os.environ, SITUATION_STORE=store_url), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    assert process.stdout.readline().startswith("Following"), "the follower did not start"
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def test_migrations_upgrade_an_empty_database_once_with_real_keys(pg_server):
+    url = pg_server.new_database()
+    assert postgres.migrate(url) == [n for n, _ in postgres.migrations()]
+    assert postgres.migrate(url) == []
+    assert store_rows(url, "SELECT max(version) FROM schema_migrations") == [(postgres.latest(),)]
+    keys = dict(store_rows(url, """
+        SELECT c.conrelid::regclass::TEXT, array_agg(a.attname::TEXT ORDER BY array_position(c.conkey, a.attnum))
+        FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey)
+        WHERE c.contype = 'p' GROUP BY 1"""))
+    for spec in SPECS.values():
+        assert keys[spec.table] == list(spec.key), spec.table
+    assert keys["revisions"] == ["upload_id", "table_name", "row_key"]
+
+
+def test_store_tables_have_the_snapshot_columns(store_url, small_db):
+    with db.connect(small_db) as database:
+        for spec in SPECS.values():
+            expected = list(db.query(database, f"DESCRIBE {spec.table}")["column_name"])
+            found = [name for (name,) in store_rows(store_url, """SELECT column_name FROM information_schema.columns
+                     WHERE table_name = %s AND column_name <> 'store_version' ORDER BY ordinal_position""",
+                                                     [spec.table])]
+            assert found == expected, spec.table
+
+
+def test_an_upload_on_server_a_is_visible_on_server_b_within_5_s(store_url, servers, follower):
+    a, b = servers
+    plan = plan_on(a, rows_with(7))
+    started = time.monotonic()
+    upload_id = commit_on(a, plan)
+    with db.connect(b) as database:
+        while time.monotonic() - started < 30 and ingest.uploads(database).empty:
+            time.sleep(0.05)
+        waited = time.monotonic() - started
+        assert not ingest.uploads(database).empty, "server B never saw the upload"
+        assert waited < VISIBLE_WITHIN_S, f"server B saw the upload after {waited:.1f} s"
+        assert observed(b) == observed(a) == [(code, 7) for code, _ in observed(a)] and len(observed(a)) == 10
+        assert ingest.upload_changes(database, upload_id).equals(ingest.upload_changes(db.connect(a), upload_id))
+
+    with db.connect(a) as database:  # a rollback on A undoes it on B too
+        assert ingest.rollback(database, upload_id, ADMIN) == 10
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and observed(b):
+        time.sleep(0.05)
+    assert observed(b) == [] and observed(a) == []
+    with db.connect(b) as database:
+        assert ingest.uploads(database)["rolled_back_by"].tolist() == [ADMIN.name]
+
+
+def test_two_clerks_at_the_same_moment_lose_no_revision(store_url, servers):
+    a, b = servers
+    plans = {a: plan_on(a, rows_with(3), "clerk_a.xlsx"), b: plan_on(b, rows_with(5), "clerk_b.xlsx")}
+    start, outcomes = threading.Barrier(2), {}
+
+    def clerk(path: Path) -> None:
+        start.wait()
+        try:
+            outcomes[path] = commit_on(path, plans[path])
+        except ingest.Refused as refusal:
+            outcomes[path] = refusal
+
+    threads = [threading.Thread(target=clerk, args=(path,)) for path in (a, b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    written = [path for path, outcome in outcomes.items() if isinstance(outcome, int)]
+    refused = [outcome for outcome in outcomes.values() if isinstance(outcome, ingest.Refused)]
+    assert len(written) == 1 and [r.key for r in refused] == ["ingest.refused.stale"], outcomes
+    assert refused[0].text("vi").startswith("Số liệu trong cơ sở dữ liệu đã thay đổi")
+
+    # The refused clerk's server has caught up: the file planned again goes in, on top of the first one.
+    loser = b if written == [a] else a
+    postgres.refresh(loser, store_url)
+    again = plan_on(loser, rows_with(3 if loser == a else 5))
+    assert commit_on(loser, again) is not None
+    uploads = store_rows(store_url, "SELECT upload_id FROM uploads ORDER BY upload_id")
+    assert len(uploads) == 2
+    chain = store_rows(store_url, """SELECT r2.old_row = r1.new_row FROM revisions r1 JOIN revisions r2
+                                     ON r2.row_key = r1.row_key AND r2.upload_id = %s WHERE r1.upload_id = %s""",
+                       [uploads[1][0], uploads[0][0]])
+    assert len(chain) == 10 and all(same for (same,) in chain), "the second upload's old rows are the first's new rows"
+    assert store_rows(store_url, "SELECT count(*) FROM revisions") == [(20,)]
+
+
+def test_postgres_killed_mid_upload_writes_nothing_and_the_upload_can_be_repeated(store_url, servers, pg_server,
+                                                                                   monkeypatch):
+    a, b = servers
+    plan = plan_on(a, rows_with(4))
+    with db.connect(a) as database:
+        version_before = database.version
+    monkeypatch.setattr(postgres, "before_commit", lambda pg: pg_server.stop_immediately())
+    try:
+        with pytest.raises(ingest.Refused) as refused:
+            commit_on(a, plan)
+    finally:
+        monkeypatch.undo()
+        monkeypatch.setenv("SITUATION_STORE", store_url)
+        if not (pg_server.folder / "data" / "postmaster.pid").exists():
+            pg_server.start()
+    assert refused.value.key == "store.unavailable"
+    assert refused.value.text("vi").startswith("Không kết nối được kho dữ liệu dùng chung")
+    assert store_rows(store_url, "SELECT version FROM store_state") == [(0,)]
+    assert store_rows(store_url, "SELECT count(*) FROM uploads") == [(0,)]
+    assert store_rows(store_url, "SELECT count(*) FROM cases") == [(0,)]
+    with db.connect(a) as database:
+        assert database.version == version_before and ingest.uploads(database).empty and observed(a) == []
+
+    upload_id = commit_on(a, plan)
+    assert upload_id is not None
+    assert postgres.refresh(b, store_url) and observed(b) == [(code, 4) for code, _ in observed(b)] != []
+
+
+def test_a_snapshot_of_another_store_is_refused_for_writes(store_url, servers, pg_server):
+    a, _ = servers
+    commit_on(a, plan_on(a, rows_with(2)))
+    other = pg_server.new_database()
+    postgres.migrate(other)
+    os.environ["SITUATION_STORE"] = other  # restored by the store_url fixture's monkeypatch
+    with pytest.raises(ingest.Refused) as refused:
+        commit_on(a, plan_on(a, rows_with(6)))
+    assert refused.value.key == "store.other_store"
+
+
+def test_an_unmigrated_store_refuses_in_words(pg_server, servers, monkeypatch):
+    a, _ = servers
+    monkeypatch.setenv("SITUATION_STORE", pg_server.new_database())
+    with pytest.raises(ingest.Refused) as refused:
+        commit_on(a, plan_on(a, rows_with(2)))
+    assert refused.value.key == "store.not_migrated" and "python -m data.store migrate" in refused.value.text("vi")
+    with db.connect(a) as database:
+        assert ingest.uploads(database).empty
+
+
+def test_cli_migrate_and_no_store(pg_server):
+    url = pg_server.new_database()
+    env = {k: v for k, v in os.environ.items() if k != "SITUATION_STORE"}
+    done = subprocess.run([sys.executable, "-m", "data.store", "migrate", "--url", url], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "0001" in done.stdout, done.stderr
+    missing = subprocess.run([sys.executable, "-m", "data.store", "migrate"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 2 and "SITUATION_STORE" in missing.stderr
