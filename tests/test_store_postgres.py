@@ -227,3 +227,25 @@ def test_cli_migrate_and_no_store(pg_server):
     missing = subprocess.run([sys.executable, "-m", "data.store", "migrate"], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and "SITUATION_STORE" in missing.stderr
+
+
+def test_failed_logins_slow_the_client_on_every_server(store_url, tmp_path):
+    from data import store
+
+    server_a = store.login_guard(tmp_path / "a.duckdb", store_url)
+    server_b = store.login_guard(tmp_path / "b.duckdb", store_url)
+    for _ in range(server_a.CLIENT_FREE + 2):
+        server_a.failed("quantri", "203.0.113.9", known=True)
+    assert server_b.wait("quantri", "203.0.113.9") > 0 and server_b.wait("quantri", "192.0.2.1") == 0
+    assert not (tmp_path / "a.logins.json").exists()
+    server_b.succeeded("quantri", "203.0.113.9")
+    assert server_a.wait("quantri", "203.0.113.9") == 0
+
+
+def test_login_backoff_holds_in_memory_while_the_store_is_unreachable(tmp_path):
+    from data import store
+
+    guard = store.login_guard(tmp_path / "a.duckdb", "postgresql://nobody@/none?host=/nonexistent&port=1")
+    for _ in range(guard.CLIENT_FREE + 2):
+        guard.failed("quantri", "203.0.113.9", known=True)
+    assert guard.wait("quantri", "203.0.113.9") > 0

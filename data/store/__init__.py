@@ -13,6 +13,9 @@ pages and the metrics code do not know the store exists.
 from __future__ import annotations
 
 import os
+from pathlib import Path
+
+import auth
 
 ENV_VAR = "SITUATION_STORE"
 
@@ -20,3 +23,14 @@ ENV_VAR = "SITUATION_STORE"
 def url() -> str | None:
     """The shared store's connection URL ($SITUATION_STORE), or None: the embedded default, DuckDB alone."""
     return os.environ.get(ENV_VAR, "").strip() or None
+
+
+def login_guard(database: Path | str, store_url: str | None) -> auth.LoginGuard:
+    """The failed-login backoff: shared by every server in the store when there is one, else in a file next to
+    the database (auth.guard_path)."""
+    shared = None
+    if store_url:
+        from data.store.postgres import LoginBackoff  # only a deployment with a shared store needs its driver
+
+        shared = LoginBackoff(store_url)
+    return auth.LoginGuard(auth.guard_path(database), shared=shared)

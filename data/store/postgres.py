@@ -29,6 +29,7 @@ import duckdb
 import pandas as pd
 import psycopg
 from psycopg import sql
+from psycopg.types.json import Jsonb
 
 from data import db
 from data.ingest.specs import SPECS, TableSpec
@@ -366,22 +367,39 @@ def restored(url: str) -> str:
 
 
 class LoginBackoff:
-    """auth.LoginGuard's state kept in the store, so every app server slows the same failing clients."""
+    """auth.LoginGuard's state kept in the store, so every app server slows the same failing clients. Where the
+    store cannot be reached, reads find nothing and writes are dropped: the guard's memory still holds."""
 
     def __init__(self, url: str):
         self.url = url
 
     def read(self):
-        with connect(self.url) as pg:
-            found = pg.execute("SELECT state FROM login_backoff").fetchone()
+        try:
+            with connect(self.url) as pg:
+                found = pg.execute("SELECT state FROM login_backoff").fetchone()
+        except psycopg.Error:
+            return None
         return found[0] if found else None
 
     @contextlib.contextmanager
     def update(self) -> Iterator[dict]:
-        """The stored state to change (a dict with `found`), written back when the block ends; one at a time."""
-        with connect(self.url) as pg:
+        """{"found": the stored state}, locked until the block ends; then the "state" put in it is stored."""
+        pg, box = None, {"found": None}
+        try:
+            pg = connect(self.url)
             pg.execute("INSERT INTO login_backoff (state) VALUES ('{}') ON CONFLICT DO NOTHING")
-            (found,) = pg.execute("SELECT state FROM login_backoff FOR UPDATE").fetchone()
-            box = {"found": found}
+            pg.commit()
+            (box["found"],) = pg.execute("SELECT state FROM login_backoff FOR UPDATE").fetchone()
+        except psycopg.Error:
+            if pg is not None:
+                pg.close()
+            pg = None
+        try:
             yield box
-            pg.execute("UPDATE login_backoff SET state = %s", [psycopg.types.json.Jsonb(box["state"])])
+            if pg is not None:
+                with contextlib.suppress(psycopg.Error):
+                    pg.execute("UPDATE login_backoff SET state = %s", [Jsonb(box["state"])])
+                    pg.commit()
+        finally:
+            if pg is not None:
+                pg.close()
