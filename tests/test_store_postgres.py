@@ -249,3 +249,56 @@ def test_login_backoff_holds_in_memory_while_the_store_is_unreachable(tmp_path):
     for _ in range(guard.CLIENT_FREE + 2):
         guard.failed("quantri", "203.0.113.9", known=True)
     assert guard.wait("quantri", "203.0.113.9") > 0
+
+
+def test_a_clerk_on_machine_a_and_the_app_on_machine_b(store_url, servers, tmp_path):
+    """As deployed: machine B runs `deploy.cluster` (its snapshot, its follower, an app process, nginx); a clerk
+    writes on machine A with `python -m data.ingest`; B's app serves the new version."""
+    import deploy
+    from bench.serving import Session, _free_port
+    from tests.browser.test_serving import PASSWORD, users_file
+
+    if not Path(deploy.NGINX).exists():
+        pytest.skip(f"nginx is not installed at {deploy.NGINX}")
+    a, b = servers
+    report = tmp_path / "bao_cao.xlsx"
+    report.write_bytes(xlsx(rows_with(9)))
+    with deploy.cluster(1, _free_port(), _free_port(), b) as served:
+        assert observed(b) == []
+        env = dict(os.environ, SITUATION_USERS=str(users_file(tmp_path)), SITUATION_PASSWORD=PASSWORD)
+        written = subprocess.run([sys.executable, "-m", "data.ingest", str(report), "--user", "canbo_thu", "--db", str(a)],
+                                 cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+        assert written.returncode == 0 and "Đã ghi" in written.stdout, written.stdout + written.stderr
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not observed(b):
+            time.sleep(0.1)
+        assert observed(b) == observed(a) != []
+        session = Session(served.url, "machine-b")
+        try:
+            session.load()
+        finally:
+            session.close()
+
+
+def test_render_spreads_users_over_the_machines():
+    import deploy
+
+    site = deploy.render(["10.0.0.11:8501", "10.0.0.12:8501", 8502], "0.0.0.0:80", "/var/cache/nginx/situation")
+    assert "server 10.0.0.11:8501 " in site and "server 10.0.0.12:8501 " in site and "server 127.0.0.1:8502 " in site
+
+
+def test_after_a_restore_every_snapshot_is_rebuilt_from_the_store(store_url, servers):
+    a, _ = servers
+    upload_id = commit_on(a, plan_on(a, rows_with(2)))
+    with db.connect(a) as database:
+        before = db.build_info(database)
+    postgres.restored(store_url)
+    assert postgres.refresh(a, store_url)
+    with db.connect(a) as database:
+        after = db.build_info(database)
+        assert after["build_id"] != before["build_id"] and after["store_id"] != before["store_id"]
+        assert (after["provinces"], after["first_date"], after["last_date"]) == (
+            before["provinces"], before["first_date"], before["last_date"])
+        assert ingest.uploads(database)["upload_id"].tolist() == [upload_id]
+    assert observed(a) == [(code, 2) for code, _ in observed(a)] != []
+    assert not postgres.refresh(a, store_url)
