@@ -75,8 +75,14 @@ def refusals() -> Iterator[None]:
     except psycopg.errors.UndefinedTable:
         raise Refused("store.not_migrated") from None
     except psycopg.OperationalError as error:
-        text = str(error).strip().splitlines()
-        raise Refused("store.unavailable", error=text[0] if text else type(error).__name__) from None
+        raise Refused("store.unavailable", error=_first_line(error)) from None
+    except psycopg.Error as error:  # anything else the store refused: its transaction was rolled back
+        raise Refused("store.failed", error=_first_line(error)) from None
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
 
 
 def connect(url: str, **options) -> psycopg.Connection:
