@@ -7,6 +7,7 @@ Loops are bounded in count and time; nothing leaves the machine.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -302,3 +303,24 @@ def test_after_a_restore_every_snapshot_is_rebuilt_from_the_store(store_url, ser
         assert ingest.uploads(database)["upload_id"].tolist() == [upload_id]
     assert observed(a) == [(code, 2) for code, _ in observed(a)] != []
     assert not postgres.refresh(a, store_url)
+
+
+def test_rows_an_upload_added_are_removed_everywhere_by_its_rollback(store_url, servers):
+    a, b = servers
+    day = dt.date(2022, 2, 10)  # after the small database's last day: the upload adds its rows
+    rows = [dict(row, **{header("date"): day}) for row in rows_with(1)]
+    plan = plan_on(a, rows)
+    assert len(plan.inserted) == 10
+    upload_id = commit_on(a, plan)
+    count = f"SELECT count(*) FROM cases WHERE date = '{day}'"
+    assert postgres.refresh(b, store_url)
+    with db.connect(b) as database:
+        assert db.query(database, count).iloc[0, 0] == 10
+    with db.connect(b) as database:  # rolled back on B this time
+        assert ingest.rollback(database, upload_id, ADMIN) == 10
+    assert store_rows(store_url, "SELECT count(*) FROM removed_rows") == [(10,)]
+    assert store_rows(store_url, count) == [(0,)]
+    assert postgres.refresh(a, store_url)
+    for path in (a, b):
+        with db.connect(path) as database:
+            assert db.query(database, count).iloc[0, 0] == 0
