@@ -42,6 +42,7 @@ LOCK_WAIT_S = 60                # how long a writer waits for the one before it 
 CONNECT_TIMEOUT_S = 5
 POLL_S = 5.0                    # a follower checks the version this often even without a notification
 RETRY_S = 2.0                   # and waits this long after the store was unreachable
+CATCH_UP_BATCH = 50_000         # rows of the store read and applied to a snapshot at a time
 MIGRATION_LOCK = 20211127       # advisory lock key: one migrator at a time
 STORE_ID, STORE_VERSION = "store_id", "store_version"   # the snapshot's stamps in build_info
 UPLOAD_COLUMNS = ("upload_id", "uploaded_at", "user_name", "province_code", "table_name", "file_name", "file_sha256",
@@ -158,12 +159,16 @@ def catch_up(cur: duckdb.DuckDBPyConnection, pg: psycopg.Connection, state: Stat
         raise Refused("store.local_uploads")
     for spec in SPECS.values():
         types = _types(cur, spec.table)
-        changed = _fetch(pg, sql.SQL("SELECT {} FROM {} WHERE store_version > %s").format(
-            sql.SQL(", ").join(map(sql.Identifier, types)), sql.Identifier(spec.table)), [since])
         removed = [json.loads(r["row_key"]) for r in _fetch(
             pg, "SELECT row_key FROM removed_rows WHERE table_name = %s AND store_version > %s", [spec.table, since])]
-        _delete(cur, spec, types, changed + removed)
-        _insert(cur, spec, types, changed)
+        _delete(cur, spec, types, removed)
+        with pg.cursor(name=f"changed_{spec.table}") as changed:  # on the server: a new snapshot reads every row
+            changed.execute(sql.SQL("SELECT {} FROM {} WHERE store_version > %s").format(
+                sql.SQL(", ").join(map(sql.Identifier, types)), sql.Identifier(spec.table)), [since])
+            while batch := changed.fetchmany(CATCH_UP_BATCH):
+                rows = [dict(zip(types, values)) for values in batch]
+                _delete(cur, spec, types, rows)
+                _insert(cur, spec, types, rows)
     uploads = _fetch(pg, sql.SQL("SELECT {} FROM uploads WHERE store_version > %s ORDER BY upload_id").format(
         sql.SQL(", ").join(map(sql.Identifier, UPLOAD_COLUMNS))), [since])
     revisions = _fetch(pg, sql.SQL("""SELECT {} FROM revisions WHERE upload_id IN
