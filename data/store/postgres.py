@@ -33,12 +33,12 @@ from psycopg.types.json import Jsonb
 
 from data import db
 from data.ingest.specs import SPECS, TableSpec
-from data.ingest.store import Refused, _delete, _insert, _types, new_version, row_key
+from data.ingest.store import WRITER_WAIT_S, Refused, _delete, _insert, _types, new_version, row_key
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _MIGRATION = re.compile(r"(\d{4})_[a-z0-9_]+\.sql")
 CHANNEL = "situation_store"     # NOTIFY channel: the payload is the new version
-LOCK_WAIT_S = 60                # how long a writer waits for the one before it (as data.ingest.store.WRITER_WAIT_S)
+LOCK_WAIT_S = int(WRITER_WAIT_S)  # how long a writer waits for the one before it, on any machine
 CONNECT_TIMEOUT_S = 5
 POLL_S = 5.0                    # a follower checks the version this often even without a notification
 RETRY_S = 2.0                   # and waits this long after the store was unreachable
@@ -114,6 +114,8 @@ def migrate(url: str) -> list[int]:
 
 @dataclass(frozen=True)
 class State:
+    """Where the store stands: its version (raised by every write) and its identity."""
+
     version: int
     store_id: str
 
