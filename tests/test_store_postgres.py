@@ -325,3 +325,32 @@ def test_rows_an_upload_added_are_removed_everywhere_by_its_rollback(store_url, 
     for path in (a, b):
         with db.connect(path) as database:
             assert db.query(database, count).iloc[0, 0] == 0
+
+
+def test_the_page_says_in_vietnamese_when_the_store_is_down(store_url, servers, pg_server, monkeypatch):
+    """On the Nhập liệu page, an admin's rollback while PostgreSQL is down: refused in words, nothing changed;
+    once it is back, the same click works."""
+    from tests.apptest import open_page
+    from tests.conftest import app_on
+    from tests.test_ingest_page import PAGE, log_in
+
+    a, _ = servers
+    upload_id = commit_on(a, plan_on(a, rows_with(8)))
+    monkeypatch.setenv("SITUATION_DEMO", "1")
+    monkeypatch.delenv("SITUATION_USERS", raising=False)
+    with app_on(a, monkeypatch):
+        at = log_in(open_page(PAGE), "quantri", "quantri-demo")
+        at.segmented_control(key="entry_view").set_value("history").run()
+        at.checkbox(key=f"rollback_sure_{upload_id}").check().run()
+        pg_server.stop_immediately()
+        try:
+            at.button(key=f"rollback_{upload_id}").click().run()
+        finally:
+            pg_server.start()
+        assert not at.exception
+        assert any(e.value.startswith("Không kết nối được kho dữ liệu dùng chung") for e in at.error), \
+            [e.value for e in at.error]
+        assert at.dataframe[0].value.iloc[0, -1] == "đang áp dụng"
+        assert store_rows(store_url, "SELECT rolled_back_at FROM uploads") == [(None,)]
+        at.button(key=f"rollback_{upload_id}").click().run()
+        assert not at.exception and at.dataframe[0].value.iloc[0, -1].startswith("đã hoàn tác")
