@@ -113,8 +113,8 @@ def test_store_tables_have_the_snapshot_columns(store_url, small_db):
 def test_an_upload_on_server_a_is_visible_on_server_b_within_5_s(store_url, servers, follower):
     a, b = servers
     plan = plan_on(a, rows_with(7))
-    started = time.monotonic()
     upload_id = commit_on(a, plan)
+    started = time.monotonic()  # the clerk on A is told the upload is written
     with db.connect(b) as database:
         while time.monotonic() - started < 30 and ingest.uploads(database).empty:
             time.sleep(0.05)
