@@ -77,6 +77,7 @@ def follower(store_url, servers):
                                cwd=ROOT, env=dict(os.environ, SITUATION_STORE=store_url), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     assert process.stdout.readline().startswith("Following"), "the follower did not start"
+    assert "store version 0" in process.stdout.readline(), "the follower did not stamp its snapshot"
     yield process
     process.terminate()
     try:
