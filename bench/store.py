@@ -74,6 +74,7 @@ def measure(db_path: Path) -> dict[str, float]:
         a, b = folder / "a.duckdb", folder / "b.duckdb"
         for path in (a, b):
             shutil.copy(db_path, path)
+            postgres.refresh(path, url)  # each snapshot stamped with the store, as `python -m deploy` starts them
         follower = subprocess.Popen([sys.executable, "-m", "data.store", "follow", "--db", str(b)], cwd=ROOT,
                                     env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times = [upload_visible_s(a, b, FIRST_DAY + dt.timedelta(days=i)) for i in range(UPLOADS)]
