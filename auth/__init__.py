@@ -11,8 +11,8 @@ explicit demo mode (``--demo`` or ``SITUATION_DEMO=1``); outside it their hashes
 passwords are refused wherever the file lives.
 
 Failed logins are slowed by `LoginGuard`, a backoff per client and per account kept in a
-small JSON file next to the database, so a restart does not reset it and an attacker
-cannot lock a user out (see its docstring).
+small JSON file next to the database (or, on several servers, in their shared store), so a
+restart does not reset it and an attacker cannot lock a user out (see its docstring).
 """
 from __future__ import annotations
 
@@ -193,9 +193,13 @@ class LoginGuard:
     MAX_ENTRIES = 10_000
     TRUSTED_PER_ACCOUNT = 20
 
-    def __init__(self, path: Path | str | None, clock=time.time):
+    def __init__(self, path: Path | str | None, clock=time.time, shared=None):
         self.path = Path(path) if path else None
         self.clock = clock
+        # Where several servers share a store (data.store): the state lives there instead of the file. It has
+        # read() -> the state as stored (None: none, or unreachable) and update(), a context manager yielding
+        # {"found": state as stored}, that stores the "state" put in it (one caller at a time).
+        self.shared = shared
         self._memory: dict = {}  # the last state written: used when there is no file, or it cannot be written
         self._unwritable = False
 
@@ -238,13 +242,20 @@ class LoginGuard:
                 state["trusted"][name] = [*trusted, self._hash(device)][-self.TRUSTED_PER_ACCOUNT:]
 
     def _read(self) -> dict:
-        state = {"clients": {}, "accounts": {}, "trusted": {}}
+        return self._state_of(self.shared.read() if self.shared is not None else self._load())
+
+    def _load(self):
+        """The file's state as stored, or None (no file, unreadable)."""
         if self.path is None or self._unwritable or not self.path.exists():
-            return state | self._memory
+            return None
         try:
-            found = json.loads(self.path.read_text(encoding="utf-8"))
+            return json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return state | self._memory
+            return None
+
+    def _state_of(self, found) -> dict:
+        """A stored state, checked; the last state this process wrote where there is none."""
+        state = {"clients": {}, "accounts": {}, "trusted": {}}
         if not isinstance(found, dict):
             return state | self._memory
         for table in ("clients", "accounts"):  # a damaged entry is dropped, never an error at login
@@ -255,9 +266,24 @@ class LoginGuard:
         state["trusted"] = {k: v for k, v in trusted.items() if isinstance(v, list)}
         return state
 
+    def _pruned(self, state: dict) -> dict:
+        """The state without forgotten failures, and at most MAX_ENTRIES of each kind (the newest)."""
+        now = self.clock()
+        for table in ("clients", "accounts"):
+            entries = {k: v for k, v in state[table].items() if now - v["last"] < self.FORGET_AFTER}
+            state[table] = dict(sorted(entries.items(), key=lambda kv: kv[1]["last"])[-self.MAX_ENTRIES:])
+        return state
+
     @contextlib.contextmanager
     def _update(self):
-        """Read, change and write the state under a file lock (other processes wait); atomic replace."""
+        """Read, change and write the state under a lock (other processes wait): the shared store's, or a file's
+        (atomic replace)."""
+        if self.shared is not None:
+            with self.shared.update() as box:
+                state = self._state_of(box["found"])
+                yield state
+                self._memory = box["state"] = self._pruned(state)
+            return
         lock = None
         if self.path is not None and not self._unwritable:
             try:
@@ -269,11 +295,7 @@ class LoginGuard:
         try:
             state = self._read()
             yield state
-            now = self.clock()
-            for table in ("clients", "accounts"):
-                entries = {k: v for k, v in state[table].items() if now - v["last"] < self.FORGET_AFTER}
-                state[table] = dict(sorted(entries.items(), key=lambda kv: kv[1]["last"])[-self.MAX_ENTRIES:])
-            self._memory = state
+            self._memory = state = self._pruned(state)
             if lock is not None:
                 temporary = self.path.with_name(self.path.name + ".tmp")
                 try:

@@ -7,6 +7,10 @@ Every process reads the database read-only and moves to a new version after an u
 (data.db); nginx keeps each user on one process (a cookie), upgrades the WebSocket,
 caches Streamlit's static files and passes /_stcore/health through. The systemd units in
 deploy/systemd/ run the same processes as services beside Debian's nginx.
+
+Several machines share one PostgreSQL store ($SITUATION_STORE, data.store; deploy/multi-host.md): each runs
+its app processes on its own snapshot, kept current by `python -m data.store follow` (started here too), and
+one nginx spreads users over every machine: `python -m deploy render --upstream app1:8501,app2:8501`.
 """
 from __future__ import annotations
 
@@ -30,11 +34,14 @@ TEMPLATE = Path(__file__).resolve().parent / "situation.conf.template"
 NGINX = "/usr/sbin/nginx"  # Debian's
 MIME_TYPES = Path("/etc/nginx/mime.types")
 START_TIMEOUT_S = 90
+STORE_ENV = "SITUATION_STORE"  # data.store.ENV_VAR: with it, this machine's snapshot is followed (data.store)
 
 
-def render(app_ports: list[int], listen: str, cache_dir: Path | str) -> str:
-    """The nginx configuration (http context) for app processes on `app_ports` of this machine."""
-    servers = "\n".join(f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in app_ports)
+def render(app_servers: list[int | str], listen: str, cache_dir: Path | str) -> str:
+    """The nginx configuration (http context) for app processes: a port of this machine, or "host:port" of
+    another app server (several machines on one shared store, data.store)."""
+    servers = "\n".join(f"    server {f'127.0.0.1:{where}' if isinstance(where, int) else where} max_fails=1 fail_timeout=10s;"
+                         for where in app_servers)
     return (TEMPLATE.read_text(encoding="utf-8")
             .replace("@SERVERS@", servers).replace("@LISTEN@", listen).replace("@CACHE_DIR@", str(cache_dir)))
 
@@ -109,9 +116,18 @@ def cluster(processes: int, port: int, app_port: int, database: Path | str | Non
     run_dir = Path(tempfile.mkdtemp(prefix=f"situation-nginx-{port}-"))
     started: list[subprocess.Popen] = []
     try:
+        if env.get(STORE_ENV):  # a shared store: this machine's snapshot first, then kept at its newest version
+            snapshot = [sys.executable, "-m", "data.store", "snapshot", *(["--db", str(database)] if database else [])]
+            done = subprocess.run(snapshot, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  text=True, timeout=START_TIMEOUT_S * 10)
+            if done.returncode != 0:
+                raise RuntimeError(f"python -m data.store snapshot: {done.stderr.strip()}")
+            started.append(subprocess.Popen([*snapshot[:3], "follow", *snapshot[4:]], cwd=ROOT, env=env,
+                                            stdout=subprocess.DEVNULL, start_new_session=True))
         ports = [app_port + i for i in range(processes)]
         started += [start_app(p, env) for p in ports]
-        for p, process in zip(ports, started):
+        apps = started[-processes:]
+        for p, process in zip(ports, apps):
             wait_healthy(f"http://127.0.0.1:{p}/_stcore/health", process=process)
         site = run_dir / "situation.conf"
         site.write_text(render(ports, f"{listen_host}:{port}", run_dir / "cache"), encoding="utf-8")
@@ -126,7 +142,7 @@ def cluster(processes: int, port: int, app_port: int, database: Path | str | Non
         started.append(proxy)
         url = f"http://127.0.0.1:{port}"
         wait_healthy(f"{url}/_stcore/health", timeout=20, process=proxy)
-        yield Served(url, [process.pid for process in started[:processes]])
+        yield Served(url, [process.pid for process in apps])
     finally:
         for process in reversed(started):
             stop(process)

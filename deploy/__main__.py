@@ -18,13 +18,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--app-port", type=int, default=8501, help="the first app process's port (then +1, +2, …)")
     parser.add_argument("--listen", default="0.0.0.0", help="the address nginx listens on (default: every one)")
     parser.add_argument("--cache-dir", default="/var/cache/nginx/situation", help="render: nginx's static cache")
+    parser.add_argument("--upstream", default=None,
+                        help="render: the app processes of every machine as host:port,host:port,… (several machines "
+                             "on one shared store; default: --processes ports of this machine)")
     parser.add_argument("--db", type=Path, default=None, help="database (default: $SITUATION_DB or data/situation.duckdb)")
     args = parser.parse_args(argv)
     if args.processes < 1:
         parser.error("--processes must be at least 1")
     if args.command == "render":
-        ports = [args.app_port + i for i in range(args.processes)]
-        print(render(ports, f"{args.listen}:{args.port}", args.cache_dir))
+        servers = ([where.strip() for where in args.upstream.split(",") if where.strip()] if args.upstream
+                   else [args.app_port + i for i in range(args.processes)])
+        print(render(servers, f"{args.listen}:{args.port}", args.cache_dir))
         return 0
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # systemd's stop: leave through the cleanup below
     try:

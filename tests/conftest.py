@@ -78,3 +78,28 @@ def app_env(small_db, monkeypatch):
     """The app on the small database (for AppTest of pages that only read)."""
     with app_on(small_db, monkeypatch) as path:
         yield path
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A private PostgreSQL server for the shared-store tests (one per test session), or a skip saying why."""
+    pytest.importorskip("psycopg", reason="the shared-store tests need psycopg (requirements.txt)")
+    from data.store.scratch import ScratchServer, Unavailable
+
+    try:
+        server = ScratchServer()
+    except Unavailable as reason:
+        pytest.skip(f"PostgreSQL could not be installed or started here, so the shared-store tests are skipped: {reason}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def store_url(pg_server, monkeypatch):
+    """A new, empty database on the test server, migrated, set as $SITUATION_STORE for the test."""
+    from data.store import postgres
+
+    url = pg_server.new_database()
+    postgres.migrate(url)
+    monkeypatch.setenv("SITUATION_STORE", url)
+    return url

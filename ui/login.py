@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 import auth
-from data import db
+from data import db, store
 from i18n import t
 
 SESSION_KEY = "login_user"
@@ -34,13 +34,14 @@ def config() -> auth.Config:
 
 
 def _guard() -> auth.LoginGuard:
-    return _guard_at(str(auth.guard_path(db.db_path())))
+    return _guard_at(str(db.db_path()), store.url())
 
 
 @st.cache_resource(show_spinner=False)
-def _guard_at(path: str) -> auth.LoginGuard:
-    """One guard per file and process: where the file cannot be written, its memory still holds the backoff."""
-    return auth.LoginGuard(path)
+def _guard_at(database: str, store_url: str | None) -> auth.LoginGuard:
+    """One guard per database (or shared store) and process: where its state cannot be written, its memory
+    still holds the backoff."""
+    return store.login_guard(database, store_url)
 
 
 def _client() -> tuple[str, str | None]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import auth
 from data import db
+from data import store as shared_store
 from data.ingest import files, specs, store
 from i18n import LANGS, t
 
@@ -39,7 +40,7 @@ def _login(name: str, lang: str, database: Path) -> auth.User | None:
     if config.path is None:
         print(t("ingest.login.no_users", lang), file=sys.stderr)
         return None
-    guard = auth.LoginGuard(auth.guard_path(database))
+    guard = shared_store.login_guard(database, shared_store.url())
     wait = guard.wait(name, "cli")
     if wait > 0:
         print(t("ingest.login.wait", lang, seconds=max(1, round(wait))), file=sys.stderr)

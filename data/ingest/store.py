@@ -13,7 +13,8 @@ process see all of an upload or none of it, and never wait. Any failure leaves t
 current version untouched, and says what went wrong (disk full, folder not writable).
 
 This module is the only way data changes: the upload page and `python -m data.ingest` both
-come here, so a server-backed store can replace it without touching either.
+come here. With a shared store ($SITUATION_STORE, data.store) every write is also recorded in
+PostgreSQL, in the same step and before the new version is published; neither caller knows.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ import pandas as pd
 
 from auth import User
 from data import levels
+from data import store as shared_store
 from data.db import publish, query
 from data.ingest import checks, files
 from data.ingest.checks import Problem
@@ -440,14 +442,14 @@ def commit(con, plan: Plan, user: User, now: dt.datetime | None = None,
     if not plan.after:
         return None
     now = now or now_in_vietnam()
-    with new_version(con.path) as cur:
+    with _writing(con.path) as (cur, shared):
         again = _plan(cur, Plan(plan.file_name, plan.sha256, plan.spec, sheet=plan.sheet),
                       user.province_code, today or now.date())
         if not again.ok:
             raise Refused("ingest.refused.invalid", count=len(again.problems))
         if again.fingerprint != plan.fingerprint:
             raise Refused("ingest.refused.stale")
-        return _write(cur, again, user, now)
+        return _write(cur, again, user, now, shared)
 
 
 # Steps run on every new version after its changes are written and before it replaces the current file,
@@ -490,6 +492,22 @@ def new_version(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @contextlib.contextmanager
+def _writing(path: Path | str) -> Iterator[tuple[duckdb.DuckDBPyConnection, object | None]]:
+    """A new version of the database at `path` (its connection, and None); with a shared store
+    ($SITUATION_STORE), joined to the store's transaction (data.store.postgres.writing): the copy first
+    catches up with the store, and the store commits the write before the copy is published."""
+    url = shared_store.url()
+    with new_version(path) as cur:
+        if url is None:
+            yield cur, None
+            return
+        from data.store import postgres  # only a deployment with a shared store needs its driver
+
+        with postgres.writing(url, cur) as shared:
+            yield cur, shared
+
+
+@contextlib.contextmanager
 def _writer_turn(path: Path) -> Iterator[None]:
     """Hold the writers' lock file beside the database (waiting up to WRITER_WAIT_S for the writer before)."""
     try:
@@ -526,23 +544,25 @@ def _write_refusal(error: Exception, path: Path) -> Refused:
     return Refused("ingest.refused.write_failed", error=text.splitlines()[0] if text else type(error).__name__)
 
 
-def _write(cur, plan: Plan, user: User, now: dt.datetime) -> int:
+def _write(cur, plan: Plan, user: User, now: dt.datetime, shared=None) -> int:
+    """Write the plan into the copy `cur` (and first into the shared store, which numbers the upload)."""
     spec, types = plan.spec, _types(cur, plan.spec.table)
     for row in plan.after.values():
         row["reported_at"] = now
+    upload = {"uploaded_at": now, "user_name": user.name, "province_code": plan.province_code,
+              "table_name": spec.table, "file_name": neutralise(plan.file_name), "file_sha256": plan.sha256,
+              "rows_inserted": len(plan.inserted), "rows_updated": len(plan.updated)}
+    revisions = [{"upload_id": None, "table_name": spec.table, "row_key": key, "date": row["date"],
+                  "unit_code": row[spec.unit_column], "old_row": _json(plan.before[key]) if key in plan.before else None,
+                  "new_row": _json(row), "note": plan.notes.get(key)} for key, row in plan.after.items()]
+    numbered = shared.record_upload(upload, spec, types, revisions, list(plan.after.values())) if shared else None
     (upload_id,) = cur.execute(
-        """INSERT INTO uploads (uploaded_at, user_name, province_code, table_name, file_name, file_sha256,
+        """INSERT INTO uploads (upload_id, uploaded_at, user_name, province_code, table_name, file_name, file_sha256,
                                 rows_inserted, rows_updated)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING upload_id""",
-        [now, user.name, plan.province_code, spec.table, neutralise(plan.file_name), plan.sha256,
-         len(plan.inserted), len(plan.updated)],
+           VALUES (COALESCE(?, nextval('upload_ids')), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING upload_id""",
+        [numbered, *upload.values()],
     ).fetchone()
-    revisions = pd.DataFrame(
-        [[upload_id, spec.table, key, row["date"], row[spec.unit_column],
-          _json(plan.before[key]) if key in plan.before else None, _json(row), plan.notes.get(key)]
-         for key, row in plan.after.items()],
-        columns=["upload_id", "table_name", "row_key", "date", "unit_code", "old_row", "new_row", "note"],
-    ).astype({"upload_id": "int64", "date": "object"})
+    revisions = pd.DataFrame(revisions).assign(upload_id=upload_id).astype({"upload_id": "int64", "date": "object"})
     cur.register("staged_revisions", revisions)
     try:
         cur.execute("INSERT INTO revisions BY NAME SELECT * FROM staged_revisions")
@@ -561,7 +581,7 @@ def rollback(con, upload_id: int, user: User, now: dt.datetime | None = None) ->
     """
     if not user.can_administer:
         raise Refused("ingest.refused.admin_only")
-    with new_version(con.path) as cur:
+    with _writing(con.path) as (cur, shared):
         found = _rows(cur, "SELECT table_name, rolled_back_at FROM uploads WHERE upload_id = ?", [upload_id])
         if not found:
             raise Refused("ingest.refused.unknown_upload", upload=upload_id)
@@ -579,10 +599,13 @@ def rollback(con, upload_id: int, user: User, now: dt.datetime | None = None) ->
         types = _types(cur, spec.table)
         restore = [json.loads(r["old_row"]) for r in revisions if r["old_row"] is not None]
         remove = [json.loads(r["new_row"]) for r in revisions if r["old_row"] is None]
+        now = now or now_in_vietnam()
+        if shared:
+            shared.record_rollback(upload_id, spec, types, restore, remove, now, user.name)
         _update(cur, spec, types, restore)
         _delete(cur, spec, types, remove)
         cur.execute("UPDATE uploads SET rolled_back_at = ?, rolled_back_by = ? WHERE upload_id = ?",
-                    [now or now_in_vietnam(), user.name, upload_id])
+                    [now, user.name, upload_id])
         return len(revisions)
 
 
