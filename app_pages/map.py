@@ -218,7 +218,7 @@ def situation_map() -> None:
     map_column, panel = st.columns([2.3, 1], gap="medium")
     with map_column:
         styles = view.unit_styles(units_in_view, this_week, ruleset, lang, colorblind)
-        st.pydeck_chart(view.map_deck(area_view, styles, unit, heading, basemap), on_select=on_map_select,
+        st.pydeck_chart(view.map_deck(area_view, styles, unit, heading, basemap, lang), on_select=on_map_select,
                         selection_mode="single-object", key="map_chart", height=MAP_HEIGHT, alt=t("map.map_alt", lang))
     with panel:
         st.selectbox(t("map.pick_unit", lang), options=sorted(names, key=names.get), key="map_unit",

@@ -1,9 +1,9 @@
 """Unit polygons for the map: the real files, the simplified map files derived from them, neighbours, views.
 
 The real polygons (districts_2021.geojson, provinces_2021.geojson) stay exactly as published. The
-whole-country map sends every polygon to the browser on each rerun, so it draws simplified copies that
-`write_map_files()` derives and that are committed next to them (geo/districts_map.geojson,
-geo/provinces_map.geojson):
+whole-country map draws simplified copies that `write_map_files()` derives and that are committed in the
+app's static folder (static/geo/districts_map.geojson, static/geo/provinces_map.geojson): the browser fetches
+them once from /app/static/geo/ (`map_file_url`) and caches them, so a rerun sends colours, not outlines.
 
 - the districts are simplified as one coverage, so shared borders stay shared (no gaps, no overlaps);
 - coordinates are rounded to 4 decimals (about 11 m);
@@ -17,6 +17,7 @@ The map files are derived data: same sources and terms as the real files (data/s
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from functools import cache
@@ -31,7 +32,8 @@ GEO_DIR = Path(__file__).resolve().parent
 DISTRICT = "district"
 PROVINCE = "province"
 SOURCE_FILES = {DISTRICT: GEO_DIR / "districts_2021.geojson", PROVINCE: GEO_DIR / "provinces_2021.geojson"}
-MAP_FILES = {DISTRICT: GEO_DIR / "districts_map.geojson", PROVINCE: GEO_DIR / "provinces_map.geojson"}
+STATIC_DIR = GEO_DIR.parent / "static" / "geo"  # served by Streamlit at app/static/geo/ (enableStaticServing)
+MAP_FILES = {DISTRICT: STATIC_DIR / "districts_map.geojson", PROVINCE: STATIC_DIR / "provinces_map.geojson"}
 # Visvalingam–Whyatt tolerance in degrees: corners whose triangle is smaller than about 1 km × 1 km go.
 SIMPLIFY_TOLERANCE = 0.01
 DECIMALS = 4
@@ -64,8 +66,9 @@ def simplified_units(tolerance: float = SIMPLIFY_TOLERANCE) -> dict[str, gpd.Geo
     return {DISTRICT: districts, PROVINCE: gpd.GeoDataFrame(provinces[UNIT_COLUMNS + ["geometry"]], crs=districts.crs)}
 
 
-def write_map_files(directory: Path = GEO_DIR, tolerance: float = SIMPLIFY_TOLERANCE) -> dict[str, Path]:
-    """Regenerate districts_map.geojson and provinces_map.geojson (in geo/ unless told) from the real polygons."""
+def write_map_files(directory: Path = STATIC_DIR, tolerance: float = SIMPLIFY_TOLERANCE) -> dict[str, Path]:
+    """Regenerate districts_map.geojson and provinces_map.geojson (in static/geo/ unless told) from the real
+    polygons."""
     written = {level: directory / path.name for level, path in MAP_FILES.items()}
     for level, frame in simplified_units(tolerance).items():
         features = [
@@ -86,6 +89,14 @@ def units(level: str = DISTRICT, detailed: bool = False) -> gpd.GeoDataFrame:
     if detailed:
         return _normalise(gpd.read_file(SOURCE_FILES[level]), level)
     return gpd.read_file(MAP_FILES[level])
+
+
+@cache
+def map_file_url(level: str = DISTRICT) -> str:
+    """Where the browser fetches a map file: relative to the page (so a server's base path works), named with
+    a hash of its content, so a browser or proxy may keep it as long as it likes and a new file is a new URL."""
+    digest = hashlib.sha1(MAP_FILES[level].read_bytes()).hexdigest()[:12]
+    return f"app/static/geo/{MAP_FILES[level].name}?v={digest}"
 
 
 @cache
