@@ -65,7 +65,7 @@ def unit_features(geometries: dict[str, dict], styles: pd.DataFrame) -> dict:
 
 def fill_expression(colors: pd.DataFrame) -> str:
     """deck.gl's accessor for the fill of a static file's features from a frame of code (numeric text) and
-    color: a table of the distinct colours indexed by one character per code, '([[r,g,b,a],…])["0012…"
+    color: a table of the distinct colours indexed by one character per code, '([[r,g,b,a],…])[("0012…")
     [properties.code*1]]'. Units not in the frame are transparent; a unit without a colour is grey."""
     fills = [rgba(color) for color in colors["color"].tolist()]
     table = [TRANSPARENT] + [list(fill) for fill in dict.fromkeys(map(tuple, fills))]
@@ -76,8 +76,9 @@ def fill_expression(colors: pd.DataFrame) -> str:
     chars = ["0"] * (max(numbers, default=0) + 1)
     for number, fill in zip(numbers, fills):
         chars[number] = position[tuple(fill)]
-    # Starts with "(": pydeck would strip the quotes of a string starting with "[" and ending with "]".
-    return f'({json.dumps(table, separators=(",", ":"))})["{"".join(chars)}"[properties.code*1]]'
+    # Starts with "(": pydeck would strip the quotes of a string starting with "[" and ending with "]"; the
+    # string is in brackets too: deck.gl's expression parser indexes groups and names, not literals.
+    return f'({json.dumps(table, separators=(",", ":"))})[("{"".join(chars)}")[properties.code*1]]'
 
 
 def _digest(text: str) -> str:

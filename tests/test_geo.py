@@ -254,7 +254,7 @@ def test_thresholds_view_reads_in_the_ui_language():
 
 def fills_of(expression: str) -> dict[str, list[int]]:
     """What deck.gl computes from a layers.fill_expression: each numeric code's colour."""
-    match = re.fullmatch(r'\((\[.*\])\)\["(\w*)"\[properties\.code\*1\]\]', expression.removeprefix("@@="))
+    match = re.fullmatch(r'\((\[.*\])\)\[\("(\w*)"\)\[properties\.code\*1\]\]', expression.removeprefix("@@="))
     table, chars = json.loads(match[1]), match[2]
     return {number: table[layers.TABLE_CHARS.index(char)] for number, char in enumerate(chars)}
 
