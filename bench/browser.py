@@ -162,12 +162,11 @@ def move_week(page) -> None:
     page.keyboard.press("ArrowLeft")
 
 
-def compare_view(page) -> None:
-    page.get_by_role("button", name=t("trends.view_compare", "vi"), exact=True).click()
-
-
-def curve_view(page) -> None:
-    page.get_by_role("button", name=t("trends.view_curve", "vi"), exact=True).click()
+def trends_view(key: str):
+    def choose(page) -> None:
+        page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]').first.get_by_text(
+            t(f"trends.view_{key}", "vi"), exact=True).click()
+    return choose
 
 
 def switch_area(name: str):
@@ -207,8 +206,8 @@ def pages_figures(browser, base_url: str) -> dict[str, float]:
         tab.open(PAGES["trends"])
         switches = []
         for _ in range(REPEATS):
-            switches.append(tab.act(compare_view))
-            tab.act(curve_view)
+            switches.append(tab.act(trends_view("compare")))
+            tab.act(trends_view("curve"))
         figures["browser_trends_compare_s"], figures["browser_trends_compare_kb"] = _median(switches)
         areas = [tab.act(switch_area(name)) for name in (COMPARE_AREA, "Thành phố Hồ Chí Minh", "Tỉnh Bình Dương")]
         figures["browser_area_switch_s"], figures["browser_area_switch_kb"] = _median(areas)
