@@ -40,6 +40,17 @@ def test_committed_map_files_are_what_write_map_files_makes(tmp_path):
         assert path.read_bytes() == shapes.MAP_FILES[level].read_bytes(), f"regenerate with python -m geo.shapes"
 
 
+def test_nginx_caches_the_apps_static_map_files():
+    """The map's outlines (static/geo/, at /app/static/ with a content hash in the URL) are kept by nginx and
+    browsers: a week move never asks for them again."""
+    import deploy
+
+    site = deploy.render([8501], "127.0.0.1:8080", "/tmp/cache")
+    block = site[site.index("location /app/static/"):]
+    block = block[:block.index("}")]
+    assert "proxy_cache situation_static" in block and "max-age=604800" in block
+
+
 def test_simplified_districts_keep_their_area_and_quang_ninh_is_flagged():
     simple, real = shapes.units(), shapes.units(detailed=True)
     assert shapely.get_num_coordinates(simple.geometry.values).sum() < 0.8 * shapely.get_num_coordinates(
