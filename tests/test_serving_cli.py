@@ -61,4 +61,3 @@ def test_the_command_line_tools_work_while_the_app_runs(running_app, tmp_path):
     with db.connect(path) as database:
         assert database.version == 2 and len(db.query(database, "SELECT * FROM uploads")) == 1
     session.load()  # the app moves to the new version at its next run, without an error
-
