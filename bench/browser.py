@@ -178,42 +178,58 @@ def switch_area(name: str):
     return choose
 
 
-def pages_figures(browser, base_url: str) -> dict[str, float]:
-    """Every page warm (a new tab each time on a warm server) and the interactions."""
-    figures: dict[str, float] = {}
-    context = new_context(browser)
+def _measured(figures: dict[str, float], section: str, measure) -> None:
+    """Add a section's figures; a section that fails says why (stderr) and the others are still measured."""
     try:
-        warmup = Tab(context, base_url)
-        for path in PAGES.values():  # the server's caches and the browser's cache of the front end
-            warmup.open(path)
-        warmup.close()
-        for name, path in PAGES.items():
-            loads = []
-            for _ in range(REPEATS):
-                tab = Tab(context, base_url)
-                loads.append(tab.open(path))
-                tab.close()
-            figures[f"browser_{name}_warm_s"], figures[f"browser_{name}_warm_kb"] = _median(loads)
-            print(f"bench.browser: {name} warm {figures[f'browser_{name}_warm_s']} s", file=sys.stderr)
+        figures.update(measure())
+        print(f"bench.browser: {section} {figures}", file=sys.stderr)
+    except Exception as problem:  # noqa: BLE001 (a bench reports what it could measure)
+        print(f"bench.browser: {section} not measured: {type(problem).__name__}: {problem}", file=sys.stderr)
 
-        tab = Tab(context, base_url)
+
+def warm_pages(context, base_url: str) -> dict[str, float]:
+    """Every page warm: a new tab each time, on a server and a browser cache that have seen every page."""
+    figures = {}
+    warmup = Tab(context, base_url)
+    for path in PAGES.values():
+        warmup.open(path)
+    warmup.close()
+    for name, path in PAGES.items():
+        loads = []
+        for _ in range(REPEATS):
+            tab = Tab(context, base_url)
+            loads.append(tab.open(path))
+            tab.close()
+        figures[f"browser_{name}_warm_s"], figures[f"browser_{name}_warm_kb"] = _median(loads)
+    return figures
+
+
+def week_moves(context, base_url: str) -> dict[str, float]:
+    tab = Tab(context, base_url)
+    try:
         tab.open(PAGES["map"])
         moves = [tab.act(move_week) for _ in range(REPEATS + 1)][1:]  # the first move warms its week
-        figures["browser_map_week_move_s"], figures["browser_map_week_move_kb"] = _median(moves)
+    finally:
         tab.close()
+    seconds, kilobytes = _median(moves)
+    return {"browser_map_week_move_s": seconds, "browser_map_week_move_kb": kilobytes}
 
-        tab = Tab(context, base_url)
+
+def trends_switches(context, base_url: str) -> dict[str, float]:
+    """The Trends page's view switched to the comparison (and back), then the sidebar's area switched."""
+    tab = Tab(context, base_url)
+    try:
         tab.open(PAGES["trends"])
         switches = []
         for _ in range(REPEATS):
             switches.append(tab.act(trends_view("compare")))
             tab.act(trends_view("curve"))
-        figures["browser_trends_compare_s"], figures["browser_trends_compare_kb"] = _median(switches)
         areas = [tab.act(switch_area(name)) for name in (COMPARE_AREA, "Thành phố Hồ Chí Minh", "Tỉnh Bình Dương")]
-        figures["browser_area_switch_s"], figures["browser_area_switch_kb"] = _median(areas)
-        tab.close()
     finally:
-        context.close()
+        tab.close()
+    figures = {}
+    figures["browser_trends_compare_s"], figures["browser_trends_compare_kb"] = _median(switches)
+    figures["browser_area_switch_s"], figures["browser_area_switch_kb"] = _median(areas)
     return figures
 
 
@@ -267,10 +283,17 @@ def measure_browser(db_path: Path) -> dict[str, float]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            figures = cold_map(browser, db_path)
+            figures: dict[str, float] = {}
+            _measured(figures, "cold map", lambda: cold_map(browser, db_path))
             with app_server(db_path) as (base_url, pid):
-                figures |= pages_figures(browser, base_url)
-                figures |= session_memory(base_url, pid)
+                context = new_context(browser)
+                try:
+                    for section, measure in (("warm pages", warm_pages), ("week moves", week_moves),
+                                             ("trends", trends_switches)):
+                        _measured(figures, section, lambda: measure(context, base_url))
+                finally:
+                    context.close()
+                _measured(figures, "session memory", lambda: session_memory(base_url, pid))
         finally:
             browser.close()
     figures["browser_bench_s"] = round(time.perf_counter() - started, 1)
