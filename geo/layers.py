@@ -86,13 +86,14 @@ def _digest(text: str) -> str:
 
 
 # pydeck reads a bare string as an accessor expression; a quoted one ("'pixels'") is a literal.
-def unit_layer(features: dict | str, layer_id: str = UNITS_LAYER, fill: str = "properties.fill") -> pdk.Layer:
-    """The coloured units: pickable (tooltip, click) with thin white borders between them. `features` is a
-    FeatureCollection whose properties carry `fill`, or a static map file's URL with `fill` a
+def unit_layer(features: dict | str, layer_id: str = UNITS_LAYER, fill: str = "properties.fill",
+               outlined: bool = True) -> pdk.Layer:
+    """The coloured units: pickable (tooltip, click), with thin white borders between them when `outlined`.
+    `features` is a FeatureCollection whose properties carry `fill`, or a static map file's URL with `fill` a
     `fill_expression` (deck.gl recolours when the expression changes: its digest is the update trigger)."""
     return pdk.Layer(
         "GeoJsonLayer", features, id=layer_id, pickable=True, auto_highlight=True,
-        highlight_color=[255, 255, 255, 90], filled=True, stroked=True,
+        highlight_color=[255, 255, 255, 90], filled=True, stroked=outlined,
         get_fill_color=fill, get_line_color=UNIT_LINE, update_triggers={"getFillColor": _digest(fill)},
         line_width_units="'pixels'", get_line_width=0.6,
     )

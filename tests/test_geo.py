@@ -287,6 +287,7 @@ def test_country_map_sends_no_outlines_and_colours_each_district_by_its_level():
     units_layer = next(layer for layer in spec["layers"] if layer["id"] == "units")
     assert units_layer["data"] == shapes.map_file_url("district")
     assert units_layer["updateTriggers"]["getFillColor"], "a new week's colours redraw the fill"
+    assert units_layer["stroked"] is False, "705 sub-pixel outlines cost most of a redraw"
     fills = fills_of(units_layer["getFillColor"])
     for code, level in zip(everywhere[-5:], levels[-5:]):
         expected = UNKNOWN_COLOR if pd.isna(level) else LEVEL_COLORS[int(level)]
