@@ -82,12 +82,13 @@ def checkpoint_layer(points: pd.DataFrame, layer_id: str = CHECKPOINT_LAYER) -> 
 
 def checkpoint_deck(points: pd.DataFrame, district_codes: list[str], lang: str, basemap: bool = False,
                     width: int = 900, height: int = 520):
-    """The whole map: the area's districts (neutral fill) and the province outlines, both from the static map
-    files the browser fetched once, then the points (the only features sent with the map)."""
+    """The whole map: the area's districts (neutral fill, no outlines: 705 of them cost most of a redraw) and the
+    province outlines, both from the static map files the browser fetched once, then the points (the only
+    features sent with the map)."""
     units = shapes.units(shapes.DISTRICT)
     shown = units[units["code"].isin(district_codes)]
     layers = [
-        unit_layer(shapes.map_file_url(shapes.DISTRICT), layer_id=DISTRICTS_LAYER,
+        unit_layer(shapes.map_file_url(shapes.DISTRICT), layer_id=DISTRICTS_LAYER, outlined=False,
                    fill=fill_expression(pd.DataFrame({"code": shown["code"], "color": DISTRICT_FILL}))),
         border_layer(shapes.map_file_url(shapes.PROVINCE), layer_id=PROVINCES_LAYER),
         checkpoint_layer(points),
