@@ -13,7 +13,7 @@ import pandas as pd
 import pydeck as pdk
 
 from geo import shapes
-from geo.layers import UNKNOWN_COLOR, border_layer, fill_expression, rgba, situation_deck, unit_layer
+from geo.layers import UNKNOWN_COLOR, border_lines_layer, fill_expression, rgba, situation_deck, unit_layer
 from i18n import fmt_int, fmt_pct, t
 
 CHECKPOINT_LAYER = "checkpoints"
@@ -90,7 +90,7 @@ def checkpoint_deck(points: pd.DataFrame, district_codes: list[str], lang: str, 
     layers = [
         unit_layer(shapes.map_file_url(shapes.DISTRICT), layer_id=DISTRICTS_LAYER, outlined=False,
                    fill=fill_expression(pd.DataFrame({"code": shown["code"], "color": DISTRICT_FILL}))),
-        border_layer(shapes.map_file_url(shapes.PROVINCE), layer_id=PROVINCES_LAYER),
+        border_lines_layer(shapes.map_file_url(shapes.BORDERS), layer_id=PROVINCES_LAYER),
         checkpoint_layer(points),
     ]
     box = shapes.bounds(list(shown["code"])) if len(shown) else (102.1, 8.4, 109.5, 23.4)

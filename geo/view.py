@@ -69,7 +69,7 @@ def map_deck(view: AreaView, styles: pd.DataFrame, selected: str | None = None, 
         # two thirds of a redraw (0.8 of 1.2 s per week move in a browser without a GPU).
         deck_layers = [
             layers.unit_layer(shapes.map_file_url(view.level), fill=layers.fill_expression(styles), outlined=False),
-            layers.border_layer(shapes.map_file_url(shapes.PROVINCE)),
+            layers.border_lines_layer(shapes.map_file_url(shapes.BORDERS)),
         ]
     deck_layers.append(layers.selected_layer(geometries.get(selected) if selected in view.codes else None))
     tooltip = tooltips.tooltip(caption, styles[["code", "label", "color"]], lang, reasons=view.detailed)

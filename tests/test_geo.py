@@ -36,8 +36,9 @@ def test_map_files_are_small_and_carry_only_what_the_map_uses():
 
 def test_committed_map_files_are_what_write_map_files_makes(tmp_path):
     written = shapes.write_map_files(tmp_path)
-    for level, path in written.items():
-        assert path.read_bytes() == shapes.MAP_FILES[level].read_bytes(), f"regenerate with python -m geo.shapes"
+    assert set(written) == set(shapes.STATIC_FILES)
+    for key, path in written.items():
+        assert path.read_bytes() == shapes.STATIC_FILES[key].read_bytes(), f"regenerate with python -m geo.shapes"
 
 
 def test_nginx_caches_the_apps_static_map_files():
@@ -205,6 +206,9 @@ def test_static_map_files_carry_every_tooltip_field_and_numeric_codes():
         assert all(set(tooltips.FIELDS) <= set(f["properties"]) and f["properties"]["code"].isdigit()
                    for f in features)
     assert shapes.map_file_url("district").startswith("app/static/geo/districts_map.geojson?v=")
+    segments = json.loads(shapes.STATIC_FILES[shapes.BORDERS].read_text())
+    assert all(len(segment) == 4 for segment in segments)
+    assert len({tuple(segment) for segment in segments}) == len(segments), "a shared border is drawn once"
 
 
 def test_level_colours_never_paint_unknown_green():
@@ -293,7 +297,8 @@ def test_country_map_sends_no_outlines_and_colours_each_district_by_its_level():
         expected = UNKNOWN_COLOR if pd.isna(level) else LEVEL_COLORS[int(level)]
         assert fills[int(code)] == layers.rgba(expected), code
     assert fills[0] == layers.TRANSPARENT, "a code not in the view is not painted"
-    assert next(layer for layer in spec["layers"] if layer["id"] == "borders")["data"] == shapes.map_file_url("province")
+    borders = next(layer for layer in spec["layers"] if layer["id"] == "borders")
+    assert borders["@@type"] == "LineLayer" and borders["data"] == shapes.map_file_url(shapes.BORDERS)
 
     province = view.area_view("province", "11", set(everywhere), 800, 680)
     spec = json.loads(view.map_deck(province, styles[styles["code"].isin(province.codes)], "103").to_json())

@@ -85,8 +85,8 @@ def test_map_page_draws_its_canvas(server):
 
 
 def test_country_map_fetches_its_outlines_once_from_the_static_files(server):
-    """The whole country's outlines are the static map files (app/static/geo/), fetched by the browser and then
-    kept: moving the week fetches nothing more and the page says nothing went wrong."""
+    """The whole country's outlines are static map files (app/static/geo/: the districts and the provinces'
+    borders), fetched by the browser and then kept: moving the week fetches nothing more, nothing goes wrong."""
     with browser_page() as page:
         fetched = []
         page.on("response", lambda response: fetched.append((response.url, response.status))
@@ -96,7 +96,7 @@ def test_country_map_fetches_its_outlines_once_from_the_static_files(server):
         page.wait_for_timeout(3000)
         assert sorted(status for _, status in fetched) == [200, 200], fetched
         assert {url.split("/")[-1].split("?")[0] for url, _ in fetched} == {"districts_map.geojson",
-                                                                            "provinces_map.geojson"}
+                                                                            "province_borders.json"}
         page.get_by_role("slider").first.focus()
         page.keyboard.press("ArrowRight")
         page.wait_for_timeout(3000)
