@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlparse
 
 import streamlit as st
 
-from data import build, db
+from data import db
 from i18n import t
 from ui import cached, login, state
 
@@ -25,6 +25,8 @@ def ensure_database() -> None:
     """Build the built-in database on first start, showing the build's progress."""
     if db.db_path().exists():
         return
+    from data import build  # here only: the builder's imports (scipy) cost a fresh server's first visit 0.5 s
+
     language = state.lang()
     with st.empty().container():
         st.title(t("app.title", language))

@@ -25,6 +25,8 @@ from ui.map_state import (PLAY_SECONDS, follow_sidebar_date, on_map_select, on_u
 MAP_HEIGHT = 720
 MAP_WIDTH = 680  # the map column's width in pixels on a 1440-pixel screen: the camera is fitted to this box
 CASE_CURVE_WEEKS = 12
+# The most severe changes listed under the map; the rest are counted (every row is in the table of levels).
+CHANGES_LISTED = 12
 
 
 @st.cache_data(ttl=300, show_spinner=False)
@@ -124,8 +126,13 @@ def detail_below(unit: str, this_week: pd.DataFrame, week: dt.date, ruleset: Rul
 
 def all_levels_table(week: dt.date, ruleset: RuleSet) -> None:
     """Every district's level this week, sortable and filterable, with the rows `python -m data levels`
-    writes as CSV and Excel downloads (one function, indicators.levels_table, builds both)."""
+    writes as CSV and Excel downloads (one function, indicators.levels_table, builds both).
+
+    For the whole country it opens on request: its 705 rows with their reasons would be sent again with every
+    move of the week slider."""
     st.subheader(t("map.table", lang))
+    if not st.toggle(t("map.table_show", lang), value=area.level != "country", key="map_table_show"):
+        return
     everything = levels_table(cached.levels_of_weeks(ruleset.id, week), week,
                               dict(zip(districts["code"], districts["name"])), ruleset, lang)
     filters = st.columns([2, 2, 1.4], vertical_alignment="bottom")
@@ -169,9 +176,12 @@ def changes_list(changes: pd.DataFrame, ruleset: RuleSet) -> None:
     st.caption(t("map.changes_summary", lang, up=fmt_int((changes["step"] > 0).sum(), lang),
                  down=fmt_int((changes["step"] < 0).sum(), lang)))
     provinces = units_in_view.set_index("code")["province_name"]
-    rows = changes.assign(name=changes["code"].map(names), province=changes["code"].map(provinces))
+    listed = changes.head(CHANGES_LISTED)
+    rows = listed.assign(name=listed["code"].map(names), province=listed["code"].map(provinces))
     with st.container(height=min(440, 40 + 56 * len(rows)), border=False):
         st.html(situation.changes_html(rows, ruleset, lang, colorblind))
+    if len(changes) > len(listed):
+        st.caption(t("map.changes_more", lang, n=fmt_int(len(changes) - len(listed), lang)))
 
 
 @st.fragment(run_every=PLAY_SECONDS if st.session_state.get("map_playing") else None)
@@ -218,7 +228,7 @@ def situation_map() -> None:
     map_column, panel = st.columns([2.3, 1], gap="medium")
     with map_column:
         styles = view.unit_styles(units_in_view, this_week, ruleset, lang, colorblind)
-        st.pydeck_chart(view.map_deck(area_view, styles, unit, heading, basemap), on_select=on_map_select,
+        st.pydeck_chart(view.map_deck(area_view, styles, unit, heading, basemap, lang), on_select=on_map_select,
                         selection_mode="single-object", key="map_chart", height=MAP_HEIGHT, alt=t("map.map_alt", lang))
     with panel:
         st.selectbox(t("map.pick_unit", lang), options=sorted(names, key=names.get), key="map_unit",

@@ -1,4 +1,7 @@
-"""python -m bench [--db PATH] [--only NAME,...]: build the full database, then print every module's figures as JSON.
+"""python -m bench [--db PATH] [--only NAME,...] [--browser]: build the full database, then print every module's figures as JSON.
+
+--browser adds what users feel in a real browser (bench.browser: headless Chromium on the app), beside the
+server-side figures of the same run.
 
 Speed is measured here, never asserted in tests. Figures are seconds (…_s), megabytes (…_mb) or bytes.
 """
@@ -29,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="database to build and measure on (default data/bench.duckdb, git-ignored)")
     parser.add_argument("--reuse", action="store_true", help="measure an existing --db instead of building it")
     parser.add_argument("--only", default=None, help="comma-separated bench modules to run (default: all)")
+    parser.add_argument("--browser", action="store_true",
+                        help="also time the real app in headless Chromium (bench.browser, about two minutes)")
     args = parser.parse_args(argv)
 
     figures: dict[str, float] = {}
@@ -48,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(module, "measure"):
             figures.update(module.measure(args.db.resolve()))
             release_app_connections()
+    if args.browser:
+        from bench.browser import measure_browser
+
+        figures.update(measure_browser(args.db.resolve()))
     print(json.dumps(figures, indent=2, sort_keys=True))
     return 0
 

@@ -1,7 +1,8 @@
 """Situation map figures: what one rerun sends to the browser, and how long changing the week takes.
 
 - `map_payload_bytes`: the whole country's map (705 districts, tooltips in Vietnamese) as
-  st.pydeck_chart sends it, for the busiest week of the period (longest tooltips).
+  st.pydeck_chart sends it (the deck and its tooltip), for the busiest week of the period; the outlines are
+  not in it: the browser fetched the static map files once.
 - `map_levels_s`: what the map's first load after a server start reads: the stored classified view of one
   week and the week before, and the week's origins (data.levels), on a fresh connection; nothing is classified.
 - `map_first_load_s`: server time of the map page's first run with empty caches (AppTest), levels included.
@@ -12,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import statistics
 import time
@@ -46,7 +48,8 @@ def measure(db_path: Path) -> dict[str, float]:
     country = view.area_view("country", None, set(units["code"]), 800, 680)
     styles = view.unit_styles(units[["code", "name", "province_name", "approximate"]], classified,
                               load_ruleset(RULESET), "vi")
-    payload = view.map_deck(country, styles, caption="Tuần 00/00/0000 – 00/00/0000").to_json()
+    deck = view.map_deck(country, styles, caption="Tuần 00/00/0000 – 00/00/0000")
+    payload = deck.to_json() + json.dumps(deck._tooltip, ensure_ascii=False)
     first_load_s, rerender_s = _page_s(db_path, weeks)
     return {
         "map_payload_bytes": len(payload.encode("utf-8")),

@@ -51,9 +51,10 @@ class Session:
                               additional_headers={"Cookie": f"situation_route={route}"},
                               open_timeout=30, max_size=None, legacy=True)  # held open across loads
 
-    def load(self, page: str = PAGE, query: str = QUERY) -> None:
-        """Run the page as the browser asks for it, and wait for its script run to end. (Streamlit first
-        answers "page not found" to a page of st.navigation asked for by name, then runs it all the same.)"""
+    def load(self, page: str = PAGE, query: str = QUERY, expect: str | None = MAP_ELEMENT) -> None:
+        """Run the page as the browser asks for it, and wait for its script run to end; raise when it drew no
+        `expect` element. (Streamlit first answers "page not found" to a page of st.navigation asked for by
+        name, then runs it all the same.)"""
         message = BackMsg()
         message.rerun_script.page_name = page
         message.rerun_script.query_string = query
@@ -71,8 +72,8 @@ class Session:
                     alerts.append(element.alert.body)
             if kind == "script_finished":
                 break
-        if MAP_ELEMENT not in elements:
-            raise RuntimeError(f"the page {page!r} drew no map: {alerts or sorted(elements)}")
+        if expect is not None and expect not in elements:
+            raise RuntimeError(f"the page {page!r} drew no {expect}: {alerts or sorted(elements)}")
 
     def close(self) -> None:
         self.socket.close()

@@ -372,22 +372,6 @@ def area_population_by_age(con, area: Area) -> pd.DataFrame:
     )
 
 
-def table(con, name: str, start=None, end=None) -> pd.DataFrame:
-    """A whole fact table (optionally between two dates), for the indicators package.
-
-    `name` must be one of the public fact tables; it is checked against a fixed list,
-    never interpolated from user input.
-    """
-    allowed = {"cases", "beds", "tests", "vaccinations", "tracing", "checkpoint_counts"}
-    if name not in allowed:
-        raise ValueError(f"unknown table {name!r}; expected one of {sorted(allowed)}")
-    return query(
-        con,
-        f"SELECT * FROM {name} WHERE (?::DATE IS NULL OR date >= ?::DATE) AND (?::DATE IS NULL OR date <= ?::DATE)",
-        [start, start, end, end],
-    )
-
-
 def build_info(con) -> dict[str, str]:
     return dict(query(con, "SELECT key, value FROM build_info").itertuples(index=False, name=None))
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pydeck as pdk
 
 from geo import shapes
-from geo.layers import UNKNOWN_COLOR, border_layer, rgba, situation_deck, unit_features, unit_layer
+from geo.layers import UNKNOWN_COLOR, border_lines_layer, fill_expression, rgba, situation_deck, unit_layer
 from i18n import fmt_int, fmt_pct, t
 
 CHECKPOINT_LAYER = "checkpoints"
@@ -82,15 +82,15 @@ def checkpoint_layer(points: pd.DataFrame, layer_id: str = CHECKPOINT_LAYER) -> 
 
 def checkpoint_deck(points: pd.DataFrame, district_codes: list[str], lang: str, basemap: bool = False,
                     width: int = 900, height: int = 520):
-    """The whole map: the area's districts (neutral fill, names in tooltips), province outlines, then the points."""
+    """The whole map: the area's districts (neutral fill, no outlines: 705 of them cost most of a redraw) and the
+    province outlines, both from the static map files the browser fetched once, then the points (the only
+    features sent with the map)."""
     units = shapes.units(shapes.DISTRICT)
     shown = units[units["code"].isin(district_codes)]
-    styles = pd.DataFrame({"code": shown["code"], "color": DISTRICT_FILL,
-                           "tooltip": [f"<b>{html.escape(name)}</b><br>{html.escape(province)}"
-                                       for name, province in zip(shown["name"], shown["province_name"])]})
     layers = [
-        unit_layer(unit_features(shapes.geometries(shapes.DISTRICT), styles), layer_id=DISTRICTS_LAYER),
-        border_layer(shapes.geometries(shapes.PROVINCE), sorted(shown["province_code"].unique()), layer_id=PROVINCES_LAYER),
+        unit_layer(shapes.map_file_url(shapes.DISTRICT), layer_id=DISTRICTS_LAYER, outlined=False,
+                   fill=fill_expression(pd.DataFrame({"code": shown["code"], "color": DISTRICT_FILL}))),
+        border_lines_layer(shapes.map_file_url(shapes.BORDERS), layer_id=PROVINCES_LAYER),
         checkpoint_layer(points),
     ]
     box = shapes.bounds(list(shown["code"])) if len(shown) else (102.1, 8.4, 109.5, 23.4)

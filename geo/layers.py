@@ -3,9 +3,14 @@
 Nothing here knows about rule sets or weeks: the caller says which colour and which tooltip each unit
 gets, so the same builders draw districts now and communes once commune data exist. A unit without a
 colour is drawn grey ("no data"), never green.
+
+A layer's features are either sent with it (a FeatureCollection: small zoomed-in views) or fetched by the
+browser from a static map file (its URL: the whole country). A static file's features are coloured by
+`fill_expression`, a code -> colour table of a few hundred bytes, so a rerun sends colours, not outlines.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Iterable, Sequence
 
@@ -26,6 +31,10 @@ UNIT_LINE = [255, 255, 255, 200]
 BORDER_LINE = [40, 40, 40, 230]
 SELECTED_LINE = [0, 0, 0, 255]
 LABEL_COLOR = [30, 30, 30, 255]
+
+TRANSPARENT = [0, 0, 0, 0]
+# One character per colour of a fill table: up to 62 distinct colours.
+TABLE_CHARS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 BASEMAP_STYLE = "light"  # Carto's light style, drawn only when the user switches the basemap on
 
@@ -54,24 +63,62 @@ def unit_features(geometries: dict[str, dict], styles: pd.DataFrame) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def fill_expression(colors: pd.DataFrame) -> str:
+    """deck.gl's accessor for the fill of a static file's features from a frame of code (numeric text) and
+    color: a table of the distinct colours indexed by one character per code, '([[r,g,b,a],…])[("0012…")
+    [properties.code*1]]'. Units not in the frame are transparent; a unit without a colour is grey."""
+    fills = [rgba(color) for color in colors["color"].tolist()]
+    table = [TRANSPARENT] + [list(fill) for fill in dict.fromkeys(map(tuple, fills))]
+    if len(table) > len(TABLE_CHARS):
+        raise ValueError(f"{len(table)} colours: a fill table holds {len(TABLE_CHARS)}")
+    position = {tuple(fill): TABLE_CHARS[i] for i, fill in enumerate(table)}
+    numbers = [int(code) for code in colors["code"]]
+    chars = ["0"] * (max(numbers, default=0) + 1)
+    for number, fill in zip(numbers, fills):
+        chars[number] = position[tuple(fill)]
+    # Starts with "(": pydeck would strip the quotes of a string starting with "[" and ending with "]"; the
+    # string is in brackets too: deck.gl's expression parser indexes groups and names, not literals.
+    return f'({json.dumps(table, separators=(",", ":"))})[("{"".join(chars)}")[properties.code*1]]'
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
 # pydeck reads a bare string as an accessor expression; a quoted one ("'pixels'") is a literal.
-def unit_layer(features: dict, layer_id: str = UNITS_LAYER) -> pdk.Layer:
-    """The coloured units: pickable (tooltip, click) with thin white borders between them."""
+def unit_layer(features: dict | str, layer_id: str = UNITS_LAYER, fill: str = "properties.fill",
+               outlined: bool = True) -> pdk.Layer:
+    """The coloured units: pickable (tooltip, click), with thin white borders between them when `outlined`.
+    `features` is a FeatureCollection whose properties carry `fill`, or a static map file's URL with `fill` a
+    `fill_expression` (deck.gl recolours when the expression changes: its digest is the update trigger)."""
     return pdk.Layer(
         "GeoJsonLayer", features, id=layer_id, pickable=True, auto_highlight=True,
-        highlight_color=[255, 255, 255, 90], filled=True, stroked=True,
-        get_fill_color="properties.fill", get_line_color=UNIT_LINE,
+        highlight_color=[255, 255, 255, 90], filled=True, stroked=outlined,
+        get_fill_color=fill, get_line_color=UNIT_LINE, update_triggers={"getFillColor": _digest(fill)},
         line_width_units="'pixels'", get_line_width=0.6,
     )
 
 
-def border_layer(geometries: dict[str, dict], codes: Iterable[str], layer_id: str = BORDERS_LAYER) -> pdk.Layer:
-    """Outlines of the enclosing units (provinces), drawn over the coloured ones, never picked."""
-    collection = {"type": "FeatureCollection",
-                  "features": [{"type": "Feature", "geometry": geometries[code], "properties": {"code": code}}
-                               for code in codes if code in geometries]}
-    return pdk.Layer("GeoJsonLayer", collection, id=layer_id, pickable=False, filled=False, stroked=True,
+def outline_features(geometries: dict[str, dict], codes: Iterable[str]) -> dict:
+    """A FeatureCollection of some units' outlines (code as their only property)."""
+    return {"type": "FeatureCollection",
+            "features": [{"type": "Feature", "geometry": geometries[code], "properties": {"code": code}}
+                         for code in codes if code in geometries]}
+
+
+def border_layer(outlines: dict | str, layer_id: str = BORDERS_LAYER) -> pdk.Layer:
+    """Outlines of the enclosing units (provinces: an `outline_features` collection or a static map file's
+    URL), drawn over the coloured ones, never picked."""
+    return pdk.Layer("GeoJsonLayer", outlines, id=layer_id, pickable=False, filled=False, stroked=True,
                      get_line_color=BORDER_LINE, line_width_units="'pixels'", get_line_width=1.6)
+
+
+def border_lines_layer(segments_url: str, layer_id: str = BORDERS_LAYER) -> pdk.Layer:
+    """The provinces' borders from the static file of segments [x1, y1, x2, y2] (shapes.BORDERS), never picked:
+    the look of border_layer at a fraction of its drawing cost."""
+    return pdk.Layer("LineLayer", segments_url, id=layer_id, pickable=False,
+                     get_source_position="[this[0],this[1]]", get_target_position="[this[2],this[3]]",
+                     get_color=BORDER_LINE, width_units="'pixels'", get_width=1.6)
 
 
 def selected_layer(geometry: dict | None, layer_id: str = SELECTED_LAYER) -> pdk.Layer:

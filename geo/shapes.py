@@ -1,9 +1,10 @@
 """Unit polygons for the map: the real files, the simplified map files derived from them, neighbours, views.
 
 The real polygons (districts_2021.geojson, provinces_2021.geojson) stay exactly as published. The
-whole-country map sends every polygon to the browser on each rerun, so it draws simplified copies that
-`write_map_files()` derives and that are committed next to them (geo/districts_map.geojson,
-geo/provinces_map.geojson):
+whole-country map draws simplified copies that `write_map_files()` derives and that are committed in the
+app's static folder (static/geo/districts_map.geojson, static/geo/provinces_map.geojson and the provinces'
+borders as segments, static/geo/province_borders.json): the browser fetches them once from /app/static/geo/
+(`map_file_url`) and caches them, so a rerun sends colours, not outlines.
 
 - the districts are simplified as one coverage, so shared borders stay shared (no gaps, no overlaps);
 - coordinates are rounded to 4 decimals (about 11 m);
@@ -17,6 +18,7 @@ The map files are derived data: same sources and terms as the real files (data/s
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from functools import cache
@@ -31,7 +33,12 @@ GEO_DIR = Path(__file__).resolve().parent
 DISTRICT = "district"
 PROVINCE = "province"
 SOURCE_FILES = {DISTRICT: GEO_DIR / "districts_2021.geojson", PROVINCE: GEO_DIR / "provinces_2021.geojson"}
-MAP_FILES = {DISTRICT: GEO_DIR / "districts_map.geojson", PROVINCE: GEO_DIR / "provinces_map.geojson"}
+STATIC_DIR = GEO_DIR.parent / "static" / "geo"  # served by Streamlit at app/static/geo/ (enableStaticServing)
+MAP_FILES = {DISTRICT: STATIC_DIR / "districts_map.geojson", PROVINCE: STATIC_DIR / "provinces_map.geojson"}
+# The provinces' borders as straight segments [x1, y1, x2, y2], each once (shared borders are not drawn twice):
+# deck.gl draws segments at a fraction of the cost of outlines (half a redraw without a GPU).
+BORDERS = "borders"
+STATIC_FILES = {**MAP_FILES, BORDERS: STATIC_DIR / "province_borders.json"}
 # Visvalingam–Whyatt tolerance in degrees: corners whose triangle is smaller than about 1 km × 1 km go.
 SIMPLIFY_TOLERANCE = 0.01
 DECIMALS = 4
@@ -64,16 +71,30 @@ def simplified_units(tolerance: float = SIMPLIFY_TOLERANCE) -> dict[str, gpd.Geo
     return {DISTRICT: districts, PROVINCE: gpd.GeoDataFrame(provinces[UNIT_COLUMNS + ["geometry"]], crs=districts.crs)}
 
 
-def write_map_files(directory: Path = GEO_DIR, tolerance: float = SIMPLIFY_TOLERANCE) -> dict[str, Path]:
-    """Regenerate districts_map.geojson and provinces_map.geojson (in geo/ unless told) from the real polygons."""
-    written = {level: directory / path.name for level, path in MAP_FILES.items()}
-    for level, frame in simplified_units(tolerance).items():
+def border_segments(provinces: gpd.GeoDataFrame) -> list[list[float]]:
+    """Every province border as segments [x1, y1, x2, y2], a border shared by two provinces once."""
+    lines = shapely.line_merge(shapely.union_all(shapely.boundary(provinces.geometry.values)))
+    segments = []
+    for part in shapely.get_parts(lines):
+        xy = np.round(shapely.get_coordinates(part), DECIMALS)
+        segments += np.hstack([xy[:-1], xy[1:]]).tolist()
+    return segments
+
+
+def write_map_files(directory: Path = STATIC_DIR, tolerance: float = SIMPLIFY_TOLERANCE) -> dict[str, Path]:
+    """Regenerate districts_map.geojson, provinces_map.geojson and province_borders.json (in static/geo/ unless
+    told) from the real polygons."""
+    written = {key: directory / path.name for key, path in STATIC_FILES.items()}
+    units_of = simplified_units(tolerance)
+    for level, frame in units_of.items():
         features = [
             {"type": "Feature", "geometry": json.loads(shapely.to_geojson(geometry)), "properties": properties}
             for geometry, properties in zip(frame.geometry.values, frame[UNIT_COLUMNS].to_dict("records"))
         ]
         text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":"))
         written[level].write_text(text + "\n", encoding="utf-8")
+    written[BORDERS].write_text(json.dumps(border_segments(units_of[PROVINCE]), separators=(",", ":")) + "\n",
+                                encoding="utf-8")
     return written
 
 
@@ -86,6 +107,15 @@ def units(level: str = DISTRICT, detailed: bool = False) -> gpd.GeoDataFrame:
     if detailed:
         return _normalise(gpd.read_file(SOURCE_FILES[level]), level)
     return gpd.read_file(MAP_FILES[level])
+
+
+@cache
+def map_file_url(key: str = DISTRICT) -> str:
+    """Where the browser fetches a static map file (a level's units, or BORDERS): relative to the page (so a
+    server's base path works), with a hash of its content, so a browser or proxy may keep it as long as it
+    likes and a new file is a new URL."""
+    path = STATIC_FILES[key]
+    return f"app/static/geo/{path.name}?v={hashlib.sha1(path.read_bytes()).hexdigest()[:12]}"
 
 
 @cache

@@ -44,20 +44,33 @@ def unit_styles(units: pd.DataFrame, classified: pd.DataFrame, ruleset: RuleSet,
     `classified`: an engine.classify result indexed by code, possibly missing some units)."""
     shown = classified.reindex(units["code"])
     colors = levelstyle.colors(shown["level"], ruleset, colorblind)
-    fields = tooltips.unit_tooltip_fields(units, shown, colors, ruleset, lang)
-    return fields.assign(color=colors).rename_axis("code").reset_index()
+    return tooltips.unit_tooltip_fields(units, shown, colors, ruleset, lang).rename_axis("code").reset_index()
 
 
 def map_deck(view: AreaView, styles: pd.DataFrame, selected: str | None = None, caption: str = "",
-             basemap: bool = False) -> layers.CompactDeck:
+             basemap: bool = False, lang: str = "vi") -> layers.CompactDeck:
     """Coloured units, the borders of the provinces around them, names when zoomed in (those that fit), the
-    selected outline."""
-    geometries = shapes.geometries(view.level, view.detailed)
-    deck_layers = [
-        layers.unit_layer(layers.unit_features(geometries, styles)),
-        layers.border_layer(shapes.geometries(shapes.PROVINCE, view.detailed), shapes.codes_in_box(view.box)),
-    ]
+    selected outline.
+
+    The whole country draws the static map files, which the browser fetched once: the deck carries the
+    colours and the tooltip's levels, not the outlines. Zoomed-in views send their few real polygons, with
+    the reasons in the tooltip."""
+    geometries = shapes.geometries(view.level, view.detailed) if view.detailed or selected in view.codes else {}
     if view.detailed:
-        deck_layers.append(layers.label_layer(shapes.labels_that_fit(view.codes, view.camera["zoom"], view.level)))
+        features = layers.unit_features(geometries, styles[["code", "color", *tooltips.FIELDS[1:], tooltips.REASONS]])
+        deck_layers = [
+            layers.unit_layer(features),
+            layers.border_layer(layers.outline_features(shapes.geometries(shapes.PROVINCE, view.detailed),
+                                                        shapes.codes_in_box(view.box))),
+            layers.label_layer(shapes.labels_that_fit(view.codes, view.camera["zoom"], view.level)),
+        ]
+    else:
+        # No district outlines: at the country's zoom they are under a pixel wide, and drawing 705 of them was
+        # two thirds of a redraw (0.8 of 1.2 s per week move in a browser without a GPU).
+        deck_layers = [
+            layers.unit_layer(shapes.map_file_url(view.level), fill=layers.fill_expression(styles), outlined=False),
+            layers.border_lines_layer(shapes.map_file_url(shapes.BORDERS)),
+        ]
     deck_layers.append(layers.selected_layer(geometries.get(selected) if selected in view.codes else None))
-    return layers.situation_deck(deck_layers, view.camera, tooltips.tooltip(caption), basemap)
+    tooltip = tooltips.tooltip(caption, styles[["code", "label", "color"]], lang, reasons=view.detailed)
+    return layers.situation_deck(deck_layers, view.camera, tooltip, basemap)

@@ -36,8 +36,20 @@ def test_map_files_are_small_and_carry_only_what_the_map_uses():
 
 def test_committed_map_files_are_what_write_map_files_makes(tmp_path):
     written = shapes.write_map_files(tmp_path)
-    for level, path in written.items():
-        assert path.read_bytes() == shapes.MAP_FILES[level].read_bytes(), f"regenerate with python -m geo.shapes"
+    assert set(written) == set(shapes.STATIC_FILES)
+    for key, path in written.items():
+        assert path.read_bytes() == shapes.STATIC_FILES[key].read_bytes(), f"regenerate with python -m geo.shapes"
+
+
+def test_nginx_caches_the_apps_static_map_files():
+    """The map's outlines (static/geo/, at /app/static/ with a content hash in the URL) are kept by nginx and
+    browsers: a week move never asks for them again."""
+    import deploy
+
+    site = deploy.render([8501], "127.0.0.1:8080", "/tmp/cache")
+    block = site[site.index("location /app/static/"):]
+    block = block[:block.index("}")]
+    assert "proxy_cache situation_static" in block and "max-age=604800" in block
 
 
 def test_simplified_districts_keep_their_area_and_quang_ninh_is_flagged():
@@ -98,7 +110,7 @@ def test_unit_features_colour_each_level_and_grey_the_unknown():
 def test_deck_json_has_the_layer_ids_no_basemap_and_literal_strings():
     collection = layers.unit_features(shapes.geometries(), styles_frame())
     deck = layers.situation_deck(
-        [layers.unit_layer(collection), layers.border_layer(shapes.geometries("province"), ["11"]),
+        [layers.unit_layer(collection), layers.border_layer(layers.outline_features(shapes.geometries("province"), ["11"])),
          layers.label_layer(shapes.label_points().head(3)), layers.selected_layer(shapes.geometries()["103"])],
         shapes.fit_view(shapes.bounds(["103"])), tooltips.tooltip("Tuần 17/05/2021 – 23/05/2021"))
     spec = json.loads(deck.to_json())
@@ -155,25 +167,48 @@ def units_frame() -> pd.DataFrame:
                          "approximate": [False, False, False, True]})
 
 
-def test_tooltip_fields_give_level_reasons_with_values_and_approximate_note():
+def test_tooltip_fields_give_level_reasons_with_values_and_approximate_flag():
     classified = classified_frame()
     colors = levelstyle.colors(classified["level"], RULESET)
     fields = tooltips.unit_tooltip_fields(units_frame(), classified, colors, RULESET, "vi")
-    assert list(fields.columns) == list(tooltips.FIELDS)
-    assert fields.loc["103", "level"].startswith("Cấp 4")
+    assert list(fields.columns) == [*tooltips.FIELDS[1:], "label", "color", tooltips.REASONS]
+    assert fields.loc["103", "label"].startswith("Cấp 4")
     assert "160,0 ca/100.000 dân/7 ngày (≥ 150)" in fields.loc["103", "reasons"]
-    assert fields.loc["103", "swatch"] == LEVEL_COLORS[4]
-    assert fields.loc["095", "level"] == "Không có số liệu" and fields.loc["095", "swatch"] == UNKNOWN_COLOR
+    assert fields.loc["103", "color"] == LEVEL_COLORS[4]
+    assert fields.loc["095", "label"] == "Không có số liệu" and fields.loc["095", "color"] == UNKNOWN_COLOR
     assert "không có số liệu" in fields.loc["095", "reasons"]
-    assert "năm 2009" in fields.loc["193", "note"] and fields.loc["103", "note"] == ""
+    assert fields.loc["193", "approximate"] and not fields.loc["103", "approximate"]
     english = tooltips.unit_tooltip_fields(units_frame(), classified, colors, RULESET, "en")
-    assert english.loc["103", "level"].startswith("Level 4") and "160.0 cases" in english.loc["103", "reasons"]
-    assert english.loc["095", "level"] == "No data"
+    assert english.loc["103", "label"].startswith("Level 4") and "160.0 cases" in english.loc["103", "reasons"]
+    assert english.loc["095", "label"] == "No data"
+
+
+def test_tooltip_shows_each_units_level_from_one_label_per_level():
+    """The template holds each level's label once; a style rule per level shows it for that level's codes."""
+    levels = pd.DataFrame({"code": ["103", "094", "095"], "label": ["Cấp 4 – Nguy cơ rất cao", "Cấp 1 – x", "Cấp 4 – Nguy cơ rất cao"],
+                           "color": [LEVEL_COLORS[4], LEVEL_COLORS[1], LEVEL_COLORS[4]]})
+    html = tooltips.tooltip("Tuần", levels, "vi", reasons=False)["html"]
+    assert html.count("Cấp 4 – Nguy cơ rất cao") == 1 and html.count("Cấp 1 – x") == 1
+    assert ".u103 .lv0,.u094 .lv1,.u095 .lv0{display:inline}" in html
+    assert "{reasons}" not in html and "Bấm vào để xem lý do" in html
+    assert "năm 2009" in html, "the approximate-boundary note, shown for units flagged approximate"
+    assert "{reasons}" in tooltips.tooltip("", levels, "vi")["html"]
 
 
 def test_tooltip_template_escapes_its_caption():
     assert "&lt;b&gt;" in tooltips.tooltip("<b>")["html"]
     assert all(f"{{{field}}}" in tooltips.tooltip()["html"] for field in tooltips.FIELDS)
+
+
+def test_static_map_files_carry_every_tooltip_field_and_numeric_codes():
+    for level, path in shapes.MAP_FILES.items():
+        features = json.loads(path.read_text(encoding="utf-8"))["features"]
+        assert all(set(tooltips.FIELDS) <= set(f["properties"]) and f["properties"]["code"].isdigit()
+                   for f in features)
+    assert shapes.map_file_url("district").startswith("app/static/geo/districts_map.geojson?v=")
+    segments = json.loads(shapes.STATIC_FILES[shapes.BORDERS].read_text())
+    assert all(len(segment) == 4 for segment in segments)
+    assert len({tuple(segment) for segment in segments}) == len(segments), "a shared border is drawn once"
 
 
 def test_level_colours_never_paint_unknown_green():
@@ -232,21 +267,44 @@ def test_thresholds_view_reads_in_the_ui_language():
 
 # ------------------------------------------------------------------------------------------ one map
 
-def test_country_map_fits_the_payload_budget_and_zoomed_views_draw_names():
+def fills_of(expression: str) -> dict[str, list[int]]:
+    """What deck.gl computes from a layers.fill_expression: each numeric code's colour."""
+    match = re.fullmatch(r'\((\[.*\])\)\[\("(\w*)"\)\[properties\.code\*1\]\]', expression.removeprefix("@@="))
+    table, chars = json.loads(match[1]), match[2]
+    return {number: table[layers.TABLE_CHARS.index(char)] for number, char in enumerate(chars)}
+
+
+def test_country_map_sends_no_outlines_and_colours_each_district_by_its_level():
     everywhere = shapes.area_units("country")
     country = view.area_view("country", None, set(everywhere), 800, 680)
     assert len(country.codes) == 705 and not country.detailed
     units = shapes.units()[["code", "name", "province_name", "approximate"]]
     reason = "• Ca mắc mới tại cộng đồng: 152,3 ca/100.000 dân/7 ngày (≥ 150)\n• Tỷ lệ người ≥ 18 tuổi tiêm ít nhất 1 mũi: 68,0% (< 70)"
-    classified = pd.DataFrame({"level": pd.array([3] * 705, dtype="Int64"), "label_vi": "Cấp 3 – Nguy cơ cao",
-                               "label_en": "Level 3", "reasons": None}, index=pd.Index(everywhere))
+    levels = pd.array([3] * 700 + [1, 4, pd.NA, 2, 3], dtype="Int64")
+    classified = pd.DataFrame({"level": levels, "label_vi": [f"Cấp {n}" if pd.notna(n) else None for n in levels],
+                               "label_en": "Level", "reasons": None}, index=pd.Index(everywhere))
     styles = view.unit_styles(units, classified, RULESET, "vi").assign(reasons=reason)
     payload = view.map_deck(country, styles, caption="Tuần 16/08/2021 – 22/08/2021").to_json()
-    assert len(payload.encode()) <= 1_500_000
+    assert len(payload.encode()) <= 20_000, "colours and the tooltip's levels, not 705 outlines"
+    assert '"coordinates"' not in payload and reason.split(":")[0] not in payload
+    spec = json.loads(payload)
+    units_layer = next(layer for layer in spec["layers"] if layer["id"] == "units")
+    assert units_layer["data"] == shapes.map_file_url("district")
+    assert units_layer["updateTriggers"]["getFillColor"], "a new week's colours redraw the fill"
+    assert units_layer["stroked"] is False, "705 sub-pixel outlines cost most of a redraw"
+    fills = fills_of(units_layer["getFillColor"])
+    for code, level in zip(everywhere[-5:], levels[-5:]):
+        expected = UNKNOWN_COLOR if pd.isna(level) else LEVEL_COLORS[int(level)]
+        assert fills[int(code)] == layers.rgba(expected), code
+    assert fills[0] == layers.TRANSPARENT, "a code not in the view is not painted"
+    borders = next(layer for layer in spec["layers"] if layer["id"] == "borders")
+    assert borders["@@type"] == "LineLayer" and borders["data"] == shapes.map_file_url(shapes.BORDERS)
+
     province = view.area_view("province", "11", set(everywhere), 800, 680)
     spec = json.loads(view.map_deck(province, styles[styles["code"].isin(province.codes)], "103").to_json())
     assert [layer["id"] for layer in spec["layers"]] == ["units", "borders", "labels", "selected"]
     assert len(spec["layers"][3]["data"]["features"]) == 1
+    assert all(f["properties"]["reasons"] == reason for f in spec["layers"][0]["data"]["features"])
     known_only = view.area_view("province", "11", {"103", "094"}, 800, 680)
     assert set(known_only.codes) == {"103", "094"}, "only the units the database holds"
 

@@ -49,6 +49,10 @@ def test_map_page_table_has_the_cli_rows(app_env, capsys):
     cli = pd.read_csv(io.StringIO(out), dtype={"code": str}, keep_default_na=False)
     at = open_page("app_pages/map.py", query={"week": WEEK})
     assert not at.exception
+    assert not [frame for frame in at.dataframe if list(frame.value.columns) == SHOWN], \
+        "the whole country's table opens on request: the week slider would send it with every move"
+    at.toggle(key="map_table_show").set_value(True).run()
+    assert not at.exception
     page = next(frame.value for frame in at.dataframe if list(frame.value.columns) == SHOWN)
     page = page.astype(str).replace({"<NA>": ""}).reset_index(drop=True)
     assert page.equals(cli[SHOWN].astype(str).reset_index(drop=True))

@@ -9,7 +9,9 @@ import pandas as pd
 from geo.layers import rgba
 from indicators.levelstyle import UNKNOWN_COLOR
 from indicators.rulesets import load_ruleset
+from geo.shapes import map_file_url
 from tests.apptest import open_page
+from tests.test_geo import fills_of
 
 RULESET = load_ruleset("vn-2021-qd4800")
 
@@ -95,9 +97,11 @@ def test_whole_country_on_a_three_province_database(app_env):
     assert not at.exception
     spec = deck_spec(at)
     units = next(layer for layer in spec["layers"] if layer["id"] == "units")
-    assert len(units["data"]["features"]) == 31, "the districts the database holds"
+    assert units["data"] == map_file_url("district"), "the whole country's outlines come from the static file"
+    painted = {code: fill for code, fill in fills_of(units["getFillColor"]).items() if fill[3]}
+    assert len(painted) == 31, "the districts the database holds"
     safe = {rgb(level.color_colorblind) for level in RULESET.levels} | {rgb(UNKNOWN_COLOR)}
-    assert {tuple(f["properties"]["fill"][:3]) for f in units["data"]["features"]} <= safe
+    assert {tuple(fill[:3]) for fill in painted.values()} <= safe
     assert spec["mapProvider"] == "carto" and at.query_params["basemap"] == "1"
     assert "unit" not in at.query_params and at.query_params["rules"] == "vn-2021-qd4800"
 
@@ -123,3 +127,26 @@ def test_a_named_district_is_filled_with_its_own_level_s_colour(app_env, small_d
     for code, fill in fills.items():
         level = stored.loc[code, "level"]
         assert fill == rgb(UNKNOWN_COLOR if pd.isna(level) else RULESET.level(int(level)).color), code
+
+
+def test_the_country_map_sends_colours_not_outlines_and_a_districts_colour_is_its_level_s(app_env, small_db):
+    """The whole country's deck is small (no polygons: the browser has the static file) and Nậm Pồ's entry of
+    the colour table is the colour of its stored level that week."""
+    from data import db, levels
+
+    week = dt.date(2021, 8, 9)
+    con = db.connect(small_db, read_only=True)
+    try:
+        stored = levels.week_levels(con, RULESET.id, week)
+    finally:
+        con.close()
+    at = open_page("app_pages/map.py", query={"area": "VN", "week": week.isoformat()})
+    assert not at.exception
+    element = next(element for element in at.get("deck_gl_json_chart"))
+    assert len(element.proto.json.encode()) < 10_000 and '"coordinates"' not in element.proto.json
+    units = next(layer for layer in deck_spec(at)["layers"] if layer["id"] == "units")
+    fills = fills_of(units["getFillColor"])
+    assert pd.notna(stored.loc["103", "level"])
+    assert tuple(fills[103][:3]) == rgb(RULESET.level(int(stored.loc["103", "level"])).color)
+    tooltip = json.loads(element.proto.tooltip)["html"]
+    assert ".u103 .lv" in tooltip and RULESET.level(int(stored.loc["103", "level"])).label("vi") in tooltip

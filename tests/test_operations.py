@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.checkpoints import CHECKPOINT_LAYER, checkpoint_deck, checkpoint_points, positive_class, radius_px
+from geo.checkpoints import CHECKPOINT_LAYER, DISTRICT_FILL, DISTRICTS_LAYER, checkpoint_deck, checkpoint_points, positive_class, radius_px
 from geo.layers import UNKNOWN_COLOR, rgba
+from tests.test_geo import fills_of
 from operations.capacity import crossing, surge_table
 from operations.checkpoints import day_summary, end_of_day_report, risk_notes, target_progress, total, with_rates
 from operations.oxygen import default_mix, m3_per_day, plan_oxygen
@@ -213,6 +214,10 @@ def test_checkpoint_points_and_map():
     deck = json.loads(checkpoint_deck(points.reset_index(), ["193", "194"], "vi").to_json())
     layer = next(l for l in deck["layers"] if l["id"] == CHECKPOINT_LAYER)
     assert layer["radiusUnits"] == "pixels" and len(layer["data"]) == 3
+    districts = next(l for l in deck["layers"] if l["id"] == DISTRICTS_LAYER)
+    assert isinstance(districts["data"], str) and '"coordinates"' not in json.dumps(deck), \
+        "the outlines come from the static map files, not with every run"
+    assert fills_of(districts["getFillColor"])[193] == rgba(DISTRICT_FILL), "the area's districts are drawn"
 
 
 def test_positive_classes_and_radius():

@@ -82,3 +82,23 @@ def test_map_page_draws_its_canvas(server):
         page.screenshot(path=str(ARTIFACTS / "map_browser.png"), full_page=True)
         assert "Bản đồ cấp độ dịch" in page.locator("h1").first.inner_text()
         assert page.locator("canvas").count() >= 1
+
+
+def test_country_map_fetches_its_outlines_once_from_the_static_files(server):
+    """The whole country's outlines are static map files (app/static/geo/: the districts and the provinces'
+    borders), fetched by the browser and then kept: moving the week fetches nothing more, nothing goes wrong."""
+    with browser_page() as page:
+        fetched = []
+        page.on("response", lambda response: fetched.append((response.url, response.status))
+                if "/app/static/geo/" in response.url else None)
+        page.goto(f"{server}/ban-do?area=VN&week=2021-05-17")
+        page.wait_for_selector("canvas", timeout=120_000)
+        page.wait_for_timeout(3000)
+        assert sorted(status for _, status in fetched) == [200, 200], fetched
+        assert {url.split("/")[-1].split("?")[0] for url, _ in fetched} == {"districts_map.geojson",
+                                                                            "province_borders.json"}
+        page.get_by_role("slider").first.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(3000)
+        assert len(fetched) == 2, "a week move recolours; it fetches no outlines"
+        assert page.locator('[data-testid="stException"]').count() == 0
