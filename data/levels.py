@@ -7,9 +7,9 @@ shape (data.metrics.weekly); only complete weeks are judged; rows are labelled b
 
 * `weekly_metrics` — the figures beside a level (DETAIL_COLUMNS, STORED_COLUMNS) and every rule set's inputs,
   from the metrics frame of every unit on every judged Sunday;
-* `levels` — ruleset_id, unit_level, unit_code, week, week_end, level (NULL unknown), label_vi, label_en,
-  inputs_origin (the least real origin among the rule set's inputs) and reasons (indicators.engine's
-  structure; each criterion carries `origin`).
+* `levels` — ruleset_id, unit_level, unit_code, week, week_end, level (NULL unknown), inputs_origin (the least
+  real origin among the rule set's inputs) and the rule set's verdict as numbers (LEVELS_SCHEMA); the readers
+  here give it back as indicators.engine.classify does: labels and reasons (each criterion carries `origin`).
 
 Every surface reads levels here (map, trends band, Overview, briefing, reports, CLI) and never classifies.
 Colours and labels for display come from the rule set (indicators.levelstyle).
@@ -23,10 +23,10 @@ import pandas as pd
 import pyarrow as pa
 
 from data import metrics
-from data.db import COUNTRY, DISTRICT, PROVINCE, Area, query
+from data.db import DISTRICT, Area, query
 from indicators import engine
-from indicators.origin import ORIGINS, combine
-from indicators.rulesets import RuleSet, list_rulesets, load_ruleset
+from indicators.origin import combine
+from indicators.rulesets import list_rulesets, load_ruleset
 
 LEVELS_TABLE = "levels"
 WEEKLY_TABLE = "weekly_metrics"
@@ -63,30 +63,30 @@ def level_week(day: dt.date) -> dt.date:
     return sunday - dt.timedelta(days=6)
 
 
-def inputs_origin(frame: pd.DataFrame, ruleset: RuleSet) -> pd.Categorical:
-    """The least real origin among a rule set's inputs, per row (unknown where no input has one)."""
-    columns = [f"{column}_origin" for column in ruleset.input_columns if f"{column}_origin" in frame]
-    if not columns:
-        return pd.Categorical.from_codes(np.full(len(frame), -1), categories=list(ORIGINS))
-    codes = np.max([frame[column].cat.codes.to_numpy() for column in columns], axis=0)
-    return pd.Categorical.from_codes(codes, categories=list(ORIGINS))
-
-
-def classify(weekly: pd.DataFrame, ruleset: RuleSet | str) -> pd.DataFrame:
-    """The levels of a weekly metrics frame under one rule set: unit_level, unit_code, week, week_end, level,
-    label_vi, label_en, inputs_origin, reasons."""
-    ruleset = load_ruleset(ruleset)
-    result = engine.classify(weekly, ruleset)
-    keys = weekly[["unit_level", "unit_code", "week", "week_end"]].reset_index(drop=True)
-    return pd.concat([keys.assign(ruleset_id=ruleset.id), result.reset_index(drop=True)], axis=1).assign(
-        inputs_origin=inputs_origin(weekly, ruleset))
+# How a rule set's verdict is stored (indicators.engine.Verdict): numbers, never words, one row per rule set and
+# weekly_metrics row (its rowid), the unit and week read from there by the `levels` view. Words (criteria,
+# inputs, comparisons, thresholds, labels) come from the rule set when a surface reads a level (`_described`).
+# Each criterion's band, grade, origin and role are packed in one SMALLINT (CRITERION_BITS), so a refresh at
+# commune scale writes a few small numbers per row instead of 50 M strings.
+VERDICTS_TABLE = "level_verdicts"
+VERDICTS_SCHEMA = f"""CREATE TABLE {VERDICTS_TABLE} (
+    ruleset_id VARCHAR, metrics_row BIGINT,   -- the rowid of the weekly_metrics row judged
+    level TINYINT,            -- NULL: unknown (grey)
+    inputs_origin TINYINT,    -- the least real origin among the inputs (indicators.origin rank), NULL unknown
+    table_level TINYINT, factor_grades TINYINT[], criterion_values DOUBLE[], criteria SMALLINT[])"""
+LEVELS_VIEW = f"""CREATE VIEW {LEVELS_TABLE} AS
+    SELECT v.ruleset_id, m.unit_level, m.unit_code, m.week, m.week_end, v.* EXCLUDE (ruleset_id, metrics_row)
+    FROM {VERDICTS_TABLE} v JOIN {WEEKLY_TABLE} m ON m.rowid = v.metrics_row"""
+STORED_VERDICT = "level, table_level, factor_grades, criterion_values, criteria"
+# (Verdict field, shift) of each criterion's packed SMALLINT; each stored plus one, so -1 (none) packs as 0.
+CRITERION_BITS = (("bands", 8), ("grades", 4), ("origins", 1))
 
 
 def refresh(con) -> None:
     """Compute the weekly metrics and every rule set's levels for every unit and write both tables.
 
-    The weekly metrics are written where they are computed (no round trip through pandas); each rule set is
-    classified on the columns it reads and appended, so memory stays that of one rule set's levels.
+    The weekly metrics are written where they are computed (no round trip through pandas); each rule set grades
+    the columns it reads and its verdict is appended as numbers, so memory stays that of one rule set's levels.
     Called by data.build and by the store after every upload or rollback it committed.
     """
     sql, params = metrics.weekly_all_sql()
@@ -100,45 +100,79 @@ def refresh(con) -> None:
         # Only the figures shown beside a level and the rule sets' inputs are stored: the optimizer then skips
         # the rest of the frame, and fewer columns are written (the most of a refresh at commune scale).
         stored = list(dict.fromkeys([*KEY_COLUMNS, *DETAIL_COLUMNS, *STORED_COLUMNS, *wanted]))
+        _drop_levels(cur)
         cur.execute(f"CREATE OR REPLACE TABLE {WEEKLY_TABLE} AS SELECT {', '.join(stored)} FROM ({sql})", params)
-        weekly = metrics.as_frame(cur.execute(f"SELECT {', '.join([*KEY_COLUMNS, *wanted])} FROM {WEEKLY_TABLE}").df())
-        cur.execute(f"DROP TABLE IF EXISTS {LEVELS_TABLE}")
-        reasons = reasons_type(rulesets)
+        read = cur.sql(f"SELECT rowid, {', '.join(wanted)} FROM {WEEKLY_TABLE}").to_arrow_table()
+        weekly = metrics.as_frame(read.select(wanted).to_pandas())
+        rows = read.column("rowid")
+        del read
+        cur.execute(f"DROP TABLE IF EXISTS {VERDICTS_TABLE}")
+        cur.execute(VERDICTS_SCHEMA)
         for ruleset in rulesets:
-            _append(cur, classify(weekly, ruleset), reasons)
+            _append(cur, ruleset.id, rows, engine.verdict(weekly, ruleset))
+        cur.execute(LEVELS_VIEW)
     finally:
         cur.close()
 
 
-def _enum(words) -> str:
-    return "ENUM(" + ", ".join("'" + word.replace("'", "''") + "'" for word in dict.fromkeys(words)) + ")"
+def _drop_levels(cur) -> None:
+    """Drop the `levels` view, or the table it was before schema version 4 (data.migrate refreshes those)."""
+    kind = cur.execute("SELECT table_type FROM information_schema.tables WHERE table_name = ?",
+                       [LEVELS_TABLE]).fetchone()
+    if kind:
+        cur.execute(f"DROP {'VIEW' if kind[0] == 'VIEW' else 'TABLE'} {LEVELS_TABLE}")
 
 
-def reasons_type(rulesets: list[RuleSet]) -> str:
-    """The stored type of `reasons`: its words (criteria, inputs, factors, comparisons, origins) as ENUMs, which
-    DuckDB writes in half the time of the same words as text (what a refresh at commune scale spends most on)."""
-    criteria = [criterion for ruleset in rulesets for criterion in ruleset.criteria]
-    factors = [factor.id for ruleset in rulesets for factor in ruleset.factors]
-    return (f"STRUCT(level SMALLINT, table_level SMALLINT, factors STRUCT(factor {_enum(factors)}, grade TINYINT)[], "
-            f"criteria STRUCT(criterion {_enum(c.id for c in criteria)}, input {_enum(c.input for c in criteria)}, "
-            f"value DOUBLE, band TINYINT, comparison {_enum(engine.COMPARISONS)}, threshold DOUBLE, grade TINYINT, "
-            f"decided BOOLEAN, origin {_enum(ORIGINS)})[])")
+def _nullable(values: np.ndarray) -> pa.Array:
+    return pa.array(values.astype(np.int8), mask=values < 0)
 
 
-def _append(cur, levels: pd.DataFrame, reasons: str) -> None:
-    """Append one rule set's levels to the stored table (created by the first); `reasons`: reasons_type."""
-    for column in ("unit_level", "unit_code", "ruleset_id", "label_vi", "label_en", "inputs_origin"):
-        levels[column] = levels[column].astype("object").where(levels[column].notna(), None)
-    cur.register("staged_levels", pa.Table.from_pandas(levels.astype({"level": "Int8"}), preserve_index=False))
+def _listed(matrix: np.ndarray) -> pa.Array:
+    rows, width = matrix.shape
+    return pa.ListArray.from_arrays(pa.array(np.arange(0, rows * width + 1, width, dtype=np.int32)),
+                                    pa.array(matrix.ravel()))
+
+
+def _append(cur, ruleset_id: str, rows: pa.Array, verdict: engine.Verdict) -> None:
+    """Append one rule set's verdict on the weekly_metrics rows `rows` (rowids) to the stored table."""
+    packed = verdict.decided.astype(np.int16)
+    for field, shift in CRITERION_BITS:
+        packed |= (getattr(verdict, field).astype(np.int16) + 1) << shift
+    staged = pa.table({
+        "metrics_row": rows, "level": _nullable(verdict.level),
+        "inputs_origin": _nullable(verdict.origins.max(axis=1, initial=-1)),
+        "table_level": _nullable(verdict.table_level), "factor_grades": _listed(verdict.factor_grades),
+        "criterion_values": _listed(verdict.values), "criteria": _listed(packed),
+    })
+    cur.register("staged_levels", staged)
     try:
-        exists = cur.execute("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = ?",
-                             [LEVELS_TABLE]).fetchone()[0]
-        select = f"""SELECT ruleset_id, unit_level, unit_code, week::DATE AS week, week_end::DATE AS week_end,
-                            level::TINYINT AS level, label_vi, label_en, inputs_origin, reasons::{reasons} AS reasons
-                     FROM staged_levels"""
-        cur.execute(f"INSERT INTO {LEVELS_TABLE} {select}" if exists else f"CREATE TABLE {LEVELS_TABLE} AS {select}")
+        cur.execute(f"INSERT INTO {VERDICTS_TABLE} BY NAME SELECT ? AS ruleset_id, * FROM staged_levels",
+                    [ruleset_id])
     finally:
         cur.unregister("staged_levels")
+
+
+def _described(frame: pd.DataFrame, ruleset_id: str) -> pd.DataFrame:
+    """Stored verdicts (rows of the `levels` view with STORED_VERDICT's columns) as the engine describes them:
+    the frame with level (Int64), label_vi, label_en and reasons instead of the numbers."""
+    ruleset = load_ruleset(ruleset_id)
+
+    def matrix(column: str, width: int, dtype) -> np.ndarray:
+        cells = [np.asarray(cell, dtype=dtype) for cell in frame[column]]
+        return np.stack(cells) if cells else np.empty((0, width), dtype=dtype)
+
+    packed = matrix("criteria", len(ruleset.criteria), np.int16)
+    unpacked = {field: ((packed >> shift) & 0xF if shift < 8 else packed >> shift) - 1
+                for field, shift in CRITERION_BITS}
+    verdict = engine.Verdict(
+        level=frame["level"].astype("Int16").fillna(-1).to_numpy(dtype=np.int16),
+        table_level=frame["table_level"].astype("Int16").fillna(-1).to_numpy(dtype=np.int16),
+        factor_grades=matrix("factor_grades", len(ruleset.factors), np.int8),
+        values=matrix("criterion_values", len(ruleset.criteria), np.float64),
+        bands=unpacked["bands"].astype(np.int8), grades=unpacked["grades"].astype(np.int8),
+        origins=((packed >> 1) & 0x7).astype(np.int8) - 1, decided=(packed & 1).astype(bool))
+    described = engine.described(verdict, ruleset, frame.index)
+    return pd.concat([frame.drop(columns=STORED_VERDICT.split(", ")), described], axis=1)
 
 
 def _unit(area: Area) -> tuple[str, str]:
@@ -150,14 +184,15 @@ def week_levels(con, ruleset_id: str, week: dt.date, unit_level: str = DISTRICT)
     week_end, level (Int64, <NA> unknown), label_vi, label_en, inputs_origin, reasons (dicts), DETAIL_COLUMNS."""
     frame = query(
         con,
-        f"""SELECT l.unit_code, l.week_end, l.level, l.label_vi, l.label_en, l.inputs_origin, l.reasons,
+        f"""SELECT l.unit_code, l.week_end, {', '.join(f'l.{c}' for c in STORED_VERDICT.split(', '))},
+                   {metrics.origin_word('l.inputs_origin')} AS inputs_origin,
                    {', '.join(metrics.origin_word(f'm.{c}') + f' AS {c}' if c.endswith('_origin') else f'm.{c}'
                               for c in DETAIL_COLUMNS)}
             FROM {LEVELS_TABLE} l LEFT JOIN {WEEKLY_TABLE} m USING (unit_level, unit_code, week)
             WHERE l.ruleset_id = ? AND l.unit_level = ? AND l.week = ?""",
         [ruleset_id, unit_level, week],
     )
-    return frame.astype({"level": "Int64"}).set_index("unit_code")
+    return _described(frame, ruleset_id).set_index("unit_code")
 
 
 def levels_of_weeks(con, ruleset_id: str, week: dt.date, unit_level: str = DISTRICT) -> pd.DataFrame:
@@ -165,12 +200,12 @@ def levels_of_weeks(con, ruleset_id: str, week: dt.date, unit_level: str = DISTR
     week, week_end, level (Int64), label_vi, label_en, reasons (each criterion with its input, value and origin)."""
     frame = query(
         con,
-        f"""SELECT unit_code, week, week_end, level, label_vi, label_en, reasons FROM {LEVELS_TABLE}
+        f"""SELECT unit_code, week, week_end, {STORED_VERDICT} FROM {LEVELS_TABLE}
             WHERE ruleset_id = ? AND unit_level = ? AND week IN (?::DATE, ?::DATE - INTERVAL 7 DAY)
             ORDER BY week, unit_code""",
         [ruleset_id, unit_level, week, week],
     )
-    return frame.astype({"level": "Int64"}).assign(week=lambda f: pd.to_datetime(f["week"]))
+    return _described(frame, ruleset_id).assign(week=lambda f: pd.to_datetime(f["week"]))
 
 
 def history(con, ruleset_id: str, area: Area, start: dt.date | None = None,
@@ -180,7 +215,7 @@ def history(con, ruleset_id: str, area: Area, start: dt.date | None = None,
     level, code = _unit(area)
     frame = query(
         con,
-        f"""SELECT week, week_end, level, inputs_origin FROM {LEVELS_TABLE}
+        f"""SELECT week, week_end, level, {metrics.origin_word('inputs_origin')} AS inputs_origin FROM {LEVELS_TABLE}
             WHERE ruleset_id = ? AND unit_level = ? AND unit_code = ?
               AND (?::DATE IS NULL OR week >= ?::DATE) AND (?::DATE IS NULL OR week <= ?::DATE)
             ORDER BY week""",
@@ -196,13 +231,14 @@ def recent(con, area: Area, day: dt.date, ruleset_id: str, weeks: int = LOOKBACK
     level, code = _unit(area)
     frame = query(
         con,
-        f"""SELECT week, week_end, level, inputs_origin, reasons FROM {LEVELS_TABLE}
+        f"""SELECT week, week_end, {metrics.origin_word('inputs_origin')} AS inputs_origin, {STORED_VERDICT}
+            FROM {LEVELS_TABLE}
             WHERE ruleset_id = ? AND unit_level = ? AND unit_code = ? AND week > ?::DATE - INTERVAL (?) WEEK
               AND week <= ?::DATE
             ORDER BY week""",
         [ruleset_id, level, code, last, weeks, last],
     )
-    return frame.astype({"level": "Int64"})
+    return _described(frame, ruleset_id).drop(columns=["label_vi", "label_en"])
 
 
 def week_origins(con, week: dt.date) -> dict[str, str | None]:

@@ -114,14 +114,14 @@ def _district_days(whole_history: bool = False, admissions: bool = True) -> str:
     Parameters: unit codes (TEXT[] or NULL for all), unit level, unit codes, first day (or NULL), last day (or NULL).
     """
     read_from = "NULL::DATE" if whole_history else "(shown_first - INTERVAL 14 DAY)::DATE"
-    vaccinated = ",\n".join(
-        f"SUM(people) FILTER (WHERE dose = '{dose}' AND age_group IN "
-        f"({', '.join(repr(band) for band in VACCINATION_BANDS[age])})) AS {name}"
-        for name, age, dose in VACCINATED)
-    complete = ",\n".join(
-        f"COUNT(*) FILTER (WHERE dose = '{dose}' AND age_group IN "
-        f"({', '.join(repr(band) for band in VACCINATION_BANDS[age])})) = {len(VACCINATION_BANDS[age])} AS {name}_complete"
-        for name, age, dose in VACCINATED)
+    # each record's band as the first age of its band (NULL for the bands under 18): one lookup a row, then
+    # integer comparisons, instead of a list of band names per figure (20 M records at commune scale)
+    from_age = ("CASE age_group " + " ".join(f"WHEN '{band}' THEN {int(band[:2])}" for band in VACCINATION_BANDS[18])
+                + " END")
+    vaccinated = ",\n".join(f"SUM(people) FILTER (WHERE dose = '{dose}' AND from_age >= {age}) AS {name}"
+                            for name, age, dose in VACCINATED)
+    complete = ",\n".join(f"COUNT(*) FILTER (WHERE dose = '{dose}' AND from_age >= {age}) = "
+                          f"{len(VACCINATION_BANDS[age])} AS {name}_complete" for name, age, dose in VACCINATED)
     return f"""
     picked AS (
         SELECT district_code, province_code, population::DOUBLE AS population FROM districts
@@ -142,14 +142,20 @@ def _district_days(whole_history: bool = False, admissions: bool = True) -> str:
         WHERE d.province_code IN (SELECT province_code FROM picked) GROUP BY d.province_code),
     vaccinated_days AS (
         SELECT district_code, date, {vaccinated}, {complete}, MAX({_rank('source')}) AS vaccinations_rank
-        FROM vaccinations, span
+        FROM (SELECT *, {from_age} AS from_age FROM vaccinations), span
         WHERE district_code IN (SELECT district_code FROM picked) AND (span.last IS NULL OR date <= span.last)
         GROUP BY district_code, date),
+    adults_scales AS (
+        -- one scale per province and day of record (thousands of rows), not one per district row
+        SELECT s.province_code, s.date, e.population_18plus / NULLIF(a.census_18plus, 0) AS adults_scale
+        FROM (SELECT DISTINCT k.province_code, v.date FROM vaccinated_days v JOIN picked k USING (district_code)) s
+        LEFT JOIN province_adults a USING (province_code)
+        ASOF LEFT JOIN province_vaccination_estimates e ON e.province_code = s.province_code AND s.date >= e.date),
     vaccinated AS (
-        SELECT v.*, e.population_18plus / NULLIF(a.census_18plus, 0) AS adults_scale
-        FROM vaccinated_days v JOIN picked k USING (district_code) LEFT JOIN province_adults a USING (province_code)
-        ASOF LEFT JOIN province_vaccination_estimates e ON e.province_code = k.province_code AND v.date >= e.date),
-    case_rows AS (
+        SELECT v.*, s.adults_scale
+        FROM vaccinated_days v JOIN picked k USING (district_code)
+        LEFT JOIN adults_scales s ON s.province_code = k.province_code AND s.date = v.date),
+    case_rows AS NOT MATERIALIZED (
         SELECT c.date, c.district_code, k.province_code, k.population,
                {CASES_FOR_RATES} AS new_cases,
                CASE WHEN ({CASES_ORIGIN}) = 'observed' THEN {CASES_FOR_RATES} ELSE 0 END AS observed_cases,
@@ -528,6 +534,14 @@ def _weekly_shared() -> str:
                {', '.join(_sunday(c) for c in TRACING_COUNTS)}, {_sunday('tracing_rank')}, {_week_sums('tracing')}
         FROM (SELECT *, {_rank('source')} AS tracing_rank FROM tracing), span WHERE {picked} AND {in_span}
         GROUP BY district_code, week),
+    vaccination_weeks AS (
+        -- the day of the last record on or before each Sunday: the week's last record, else the one carried
+        -- from the weeks before (a window over keys; an ASOF join of the weeks took 4 s at commune scale)
+        SELECT district_code, week,
+               LAST_VALUE(recorded IGNORE NULLS) OVER (PARTITION BY district_code ORDER BY week) AS vaccination_date
+        FROM (SELECT district_code, week FROM case_weeks) c
+        FULL JOIN (SELECT district_code, date_trunc('week', date)::DATE AS week, MAX(date) AS recorded
+                   FROM vaccinated_days GROUP BY ALL) r USING (district_code, week)),
     district_weeks AS MATERIALIZED (
         SELECT c.* EXCLUDE (days), (c.week + INTERVAL 6 DAY)::DATE AS date,
                m.admissions, m.admissions_7d,
@@ -542,7 +556,8 @@ def _weekly_shared() -> str:
         LEFT JOIN test_weeks t USING (district_code, week)
         LEFT JOIN tracing_weeks q USING (district_code, week)
         LEFT JOIN ages a USING (district_code)
-        ASOF LEFT JOIN vaccinated v ON v.district_code = c.district_code AND c.week + INTERVAL 6 DAY >= v.date
+        LEFT JOIN vaccination_weeks w USING (district_code, week)
+        LEFT JOIN vaccinated v ON v.district_code = c.district_code AND v.date = w.vaccination_date
         WHERE c.days = 7)"""
 
 

@@ -1,8 +1,9 @@
 """python -m data.migrate [--db PATH] [--lang vi|en]: bring a database built before schema versions up to date.
 
-A database built before the version stamps had today's tables but no `schema_version`; if its tables and
-columns are exactly those of data/schema.sql, it gets the stamps (as a new version, like any write), so
-the uploads it holds are kept. Any other difference is refused, naming the tables and columns: such a file
+A database built before the version stamps (no `schema_version`), or under an older schema version whose
+tables differ from today's only in the derived ones (weekly metrics, levels), is brought up to date when its
+tables and columns are exactly those of data/schema.sql: it gets the stamps and its derived tables are
+recomputed (as a new version, like any write), so the uploads it holds are kept. Any other difference is refused, naming the tables and columns: such a file
 must be rebuilt (python -m data.build). Exit codes: 0 stamped or already current; 3 refused.
 """
 from __future__ import annotations
@@ -21,7 +22,7 @@ from i18n import LANGS, t
 
 # Derived tables are left out of the comparison: the new version recomputes them (store.POST_WRITE_STEPS).
 COLUMNS = """SELECT table_name, column_name, data_type FROM information_schema.columns
-             WHERE table_schema = 'main' AND table_name NOT IN ('weekly_metrics', 'levels')"""
+             WHERE table_schema = 'main' AND table_name NOT IN ('weekly_metrics', 'level_verdicts', 'levels')"""
 
 
 def expected_columns() -> set[tuple[str, str, str]]:
@@ -47,8 +48,10 @@ def migrate(path: Path) -> bool:
         differences = sorted(f"{table}.{column} ({kind})" for table, column, kind in expected_columns() ^ found)
         if differences:
             raise Refused("db.not_migratable", path=path, differences=", ".join(differences))
-        stamps = {"schema_version": str(SCHEMA_VERSION), "data_version": "0", "build_id": uuid.uuid4().hex}
-        con.executemany("INSERT INTO build_info (key, value) VALUES (?, ?)", list(stamps.items()))
+        stamps = {"schema_version": str(SCHEMA_VERSION), "build_id": uuid.uuid4().hex}
+        con.executemany("INSERT INTO build_info (key, value) VALUES (?, ?) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value", list(stamps.items()))
+        con.execute("INSERT INTO build_info (key, value) VALUES ('data_version', '0') ON CONFLICT DO NOTHING")
     return True
 
 

@@ -32,7 +32,7 @@ class MissingInputError(KeyError):
 
 
 @dataclass
-class _Graded:
+class _CriterionGrades:
     """One criterion over all rows: value, band (-1 missing), grade (-1 missing) and its possible range."""
 
     values: np.ndarray
@@ -55,7 +55,7 @@ def _input_values(frame: pd.DataFrame, criterion: Criterion) -> np.ndarray:
         raise TypeError(f"column '{criterion.input}' must be numeric or boolean, not text") from None
 
 
-def _grade(frame: pd.DataFrame, criterion: Criterion) -> _Graded:
+def _grade(frame: pd.DataFrame, criterion: Criterion) -> _CriterionGrades:
     values = _input_values(frame, criterion)
     present = ~np.isnan(values)
     grades = np.asarray(criterion.grades, dtype=np.int16)
@@ -67,10 +67,10 @@ def _grade(frame: pd.DataFrame, criterion: Criterion) -> _Graded:
         low, high = np.where(present, grade, grades.min()), np.where(present, grade, grades.max())
     else:  # "ignore": -1 is neutral for max(); "assume_no": the grade of "no" is already in `grade`
         low = high = grade
-    return _Graded(values, present, band, grade, low, high)
+    return _CriterionGrades(values, present, band, grade, low, high)
 
 
-def _waive(graded: _Graded, by: _Graded, lowest: int) -> None:
+def _waive(graded: _CriterionGrades, by: _CriterionGrades, lowest: int) -> None:
     """Where `by` is known to be 0 (no case), the criterion contributes only its lowest grade (in place).
 
     Why: QĐ 4800 as provinces applied it (the MOH text of September 2021) does not raise the level for low
@@ -81,7 +81,7 @@ def _waive(graded: _Graded, by: _Graded, lowest: int) -> None:
         setattr(graded, name, np.where(no_case, lowest, getattr(graded, name)).astype(np.int16))
 
 
-def _factor_bounds(graded: list[_Graded], criteria: list[Criterion]) -> tuple[np.ndarray, np.ndarray]:
+def _factor_bounds(graded: list[_CriterionGrades], criteria: list[Criterion]) -> tuple[np.ndarray, np.ndarray]:
     low = np.max([g.low for g in graded], axis=0)
     high = np.max([g.high for g in graded], axis=0)
     nothing_present = high < 0  # only "ignore" criteria, all missing: any grade is possible
@@ -90,16 +90,25 @@ def _factor_bounds(graded: list[_Graded], criteria: list[Criterion]) -> tuple[np
     return low, high
 
 
-def classify(frame: pd.DataFrame, ruleset: RuleSet | str) -> pd.DataFrame:
-    """Level, labels and structured reasons for every row; same index as `frame`.
+@dataclass
+class Verdict:
+    """A rule set's verdict on every row, in arrays (what the classified view stores; `described` builds the
+    structured reasons from it). Per row: `level` and `table_level` (-1 unknown); per row and factor:
+    `factor_grades` (-1 unknown); per row and criterion (the rule set's order): `values` (NaN missing),
+    `bands` (0-based, -1 missing), `grades` (-1 missing), `decided`, `origins` (rank, -1 unknown)."""
 
-    `level` is nullable Int64 (<NA> = unknown, grey). `label_vi` and `label_en` are categoricals (colours:
-    indicators.levelstyle). Where the frame carries `<input>_origin` columns (the metrics frame does), each
-    criterion entry says the origin of its input in `origin`.
-    `reasons` holds one dict per row: {"level", "table_level", "factors": [{factor, grade}],
-    "criteria": [{criterion, input, value, band (1-based), comparison, threshold, grade, decided}]}.
-    A criterion "decided" when it set its factor's grade, or, for an added criterion, raised the level.
-    """
+    level: np.ndarray
+    table_level: np.ndarray
+    factor_grades: np.ndarray
+    values: np.ndarray
+    bands: np.ndarray
+    grades: np.ndarray
+    decided: np.ndarray
+    origins: np.ndarray
+
+
+def verdict(frame: pd.DataFrame, ruleset: RuleSet | str) -> Verdict:
+    """The verdict of a rule set on every row of a frame of its inputs (see `classify`)."""
     ruleset = load_ruleset(ruleset)
     absent = [c.input for c in ruleset.criteria if c.input not in frame.columns and c.when_missing != "assume_no"]
     if absent:
@@ -130,19 +139,49 @@ def classify(frame: pd.DataFrame, ruleset: RuleSet | str) -> pd.DataFrame:
             decided[cid] = known & graded[cid].present & (graded[cid].grade == low)
     for cid in ruleset.add:
         decided[cid] = known & (graded[cid].grade > 0) & (table_low < max(numbers))
-    table_level = np.where(np.all([g >= 0 for g in factor_grades], axis=0), table_low, -1)
 
-    codes = np.where(known, level_low - min(numbers), -1)
+    def stacked(arrays, dtype) -> np.ndarray:  # rows × criteria (or factors), in the rule set's order
+        return np.stack(arrays, axis=1).astype(dtype) if arrays else np.empty((len(frame), 0), dtype=dtype)
+
+    criteria = ruleset.criteria
+    return Verdict(
+        level=np.where(known, level_low, -1).astype(np.int16),
+        table_level=np.where(np.all([g >= 0 for g in factor_grades], axis=0), table_low, -1).astype(np.int16),
+        factor_grades=stacked(factor_grades, np.int8),
+        values=stacked([graded[c.id].values for c in criteria], np.float64),
+        bands=stacked([graded[c.id].band for c in criteria], np.int8),
+        grades=stacked([graded[c.id].grade for c in criteria], np.int8),
+        decided=stacked([decided[c.id] for c in criteria], bool),
+        origins=stacked([_origin_codes(frame, c) for c in criteria], np.int8),
+    )
+
+
+def classify(frame: pd.DataFrame, ruleset: RuleSet | str) -> pd.DataFrame:
+    """Level, labels and structured reasons for every row; same index as `frame`.
+
+    `level` is nullable Int64 (<NA> = unknown, grey). `label_vi` and `label_en` are categoricals (colours:
+    indicators.levelstyle). Where the frame carries `<input>_origin` columns (the metrics frame does), each
+    criterion entry says the origin of its input in `origin`.
+    `reasons` holds one dict per row: {"level", "table_level", "factors": [{factor, grade}],
+    "criteria": [{criterion, input, value, band (1-based), comparison, threshold, grade, decided}]}.
+    A criterion "decided" when it set its factor's grade, or, for an added criterion, raised the level.
+    """
+    ruleset = load_ruleset(ruleset)
+    return described(verdict(frame, ruleset), ruleset, frame.index)
+
+
+def described(verdict_: Verdict, ruleset: RuleSet, index: pd.Index | None = None) -> pd.DataFrame:
+    """A verdict (`grade`, or as the classified view stored it) as `classify` returns it."""
+    known = verdict_.level >= 0
+    numbers = [level.number for level in ruleset.levels]
+    codes = np.where(known, verdict_.level - min(numbers), -1)
     levels_sorted = sorted(ruleset.levels, key=lambda level: level.number)
     result = pd.DataFrame({
-        "level": pd.arrays.IntegerArray(np.where(known, level_low, 0).astype("int64"), ~known),
+        "level": pd.arrays.IntegerArray(np.where(known, verdict_.level, 0).astype("int64"), ~known),
         "label_vi": _categorical(codes, [level.label_vi for level in levels_sorted], ruleset.unknown_label("vi")),
         "label_en": _categorical(codes, [level.label_en for level in levels_sorted], ruleset.unknown_label("en")),
-    }, index=frame.index)
-    level = np.where(known, level_low, -1)
-    input_origins = {c.id: _origin_codes(frame, c) for c in ruleset.criteria}
-    result["reasons"] = pd.Series(_reasons_array(ruleset, graded, decided, factor_grades, table_level, level,
-                                                 input_origins), index=frame.index)
+    }, index=index)
+    result["reasons"] = pd.Series(_reasons_array(ruleset, verdict_), index=result.index)
     return result
 
 
@@ -181,8 +220,9 @@ def _origin_codes(frame: pd.DataFrame, criterion: Criterion) -> np.ndarray:
     column = f"{criterion.input}_origin"
     if column not in frame.columns:
         return np.full(len(frame), -1, dtype=np.int8)
-    ranks = frame[column].astype("object").map(origins_.RANK)
-    return ranks.fillna(-1).to_numpy(dtype=np.int8)
+    origins = frame[column].astype("category")  # a categorical (the metrics frame's) is taken as it is
+    lookup = np.array([origins_.RANK.get(word, -1) for word in origins.cat.categories] + [-1], dtype=np.int8)
+    return lookup[origins.cat.codes.to_numpy()]  # code -1 (missing) takes the last: unknown
 
 
 def _dictionary(indices: np.ndarray, words: list[str], valid: np.ndarray | None = None) -> pa.Array:
@@ -190,31 +230,22 @@ def _dictionary(indices: np.ndarray, words: list[str], valid: np.ndarray | None 
     return pa.DictionaryArray.from_arrays(pa.array(indices.astype(np.int8), mask=mask), pa.array(words))
 
 
-def _reasons_array(ruleset: RuleSet, graded: dict[str, _Graded], decided: dict[str, np.ndarray],
-                   factor_grades: list[np.ndarray], table_level: np.ndarray,
-                   level: np.ndarray, input_origins: dict[str, np.ndarray]) -> pd.arrays.ArrowExtensionArray:
+def _reasons_array(ruleset: RuleSet, verdict_: Verdict) -> pd.arrays.ArrowExtensionArray:
     """Per-row reasons built column-wise in Arrow: no Python object per row, yet each row reads as a dict."""
-    rows = len(table_level)
-    criteria = ruleset.criteria
-
-    def interleave(arrays: list[np.ndarray]) -> np.ndarray:  # row-major: row 0's criteria, then row 1's...
-        return np.stack(arrays, axis=1).ravel()
-
-    bands = interleave([graded[c.id].band for c in criteria])
+    rows, criteria = len(verdict_.level), ruleset.criteria
+    bands = verdict_.bands.ravel()  # row-major: row 0's criteria, then row 1's...
     band_valid = bands >= 0
     comparison_words = list(COMPARISONS)
-    comparison_codes, thresholds = [], []
-    for criterion in criteria:
+    comparison_codes = np.full(verdict_.bands.shape, -1, dtype=np.int8)
+    thresholds = np.full(verdict_.bands.shape, np.nan)
+    for position, criterion in enumerate(criteria):
         bounds = [criterion.band_bound(band) for band in range(criterion.band_count)]
-        band = np.maximum(graded[criterion.id].band, 0)
-        comparison_codes.append(np.array([comparison_words.index(b[0]) if b else -1 for b in bounds])[band])
-        thresholds.append(np.array([b[1] if b else np.nan for b in bounds])[band])
-    comparison_index = interleave(comparison_codes)
-    threshold_values = interleave(thresholds)
-    values = interleave([graded[c.id].values for c in criteria])
-    grades = interleave([graded[c.id].grade for c in criteria])
+        band = np.maximum(verdict_.bands[:, position], 0)
+        comparison_codes[:, position] = np.array([comparison_words.index(b[0]) if b else -1 for b in bounds])[band]
+        thresholds[:, position] = np.array([b[1] if b else np.nan for b in bounds])[band]
+    comparison_index, threshold_values = comparison_codes.ravel(), thresholds.ravel()
+    values, grades, origin_codes = verdict_.values.ravel(), verdict_.grades.ravel(), verdict_.origins.ravel()
     criterion_index = np.tile(np.arange(len(criteria)), rows)
-    origin_codes = interleave([input_origins[c.id] for c in criteria])
     criteria_struct = pa.StructArray.from_arrays([
         _dictionary(criterion_index, [c.id for c in criteria]),
         _dictionary(criterion_index, [c.input for c in criteria]),
@@ -223,12 +254,12 @@ def _reasons_array(ruleset: RuleSet, graded: dict[str, _Graded], decided: dict[s
         _dictionary(np.maximum(comparison_index, 0), comparison_words, band_valid & (comparison_index >= 0)),
         pa.array(threshold_values, mask=np.isnan(threshold_values) | ~band_valid),
         pa.array(grades.astype(np.int8), mask=grades < 0),
-        pa.array(interleave([decided[c.id] for c in criteria])),
+        pa.array(verdict_.decided.ravel()),
         _dictionary(np.maximum(origin_codes, 0), list(origins_.ORIGINS), origin_codes >= 0),
     ], names=["criterion", "input", "value", "band", "comparison", "threshold", "grade", "decided", "origin"])
     offsets = pa.array(np.arange(0, rows * len(criteria) + 1, len(criteria), dtype=np.int32))
 
-    factor_values = interleave(factor_grades)
+    factor_values = verdict_.factor_grades.ravel()
     factor_struct = pa.StructArray.from_arrays([
         _dictionary(np.tile(np.arange(len(ruleset.factors)), rows), [f.id for f in ruleset.factors]),
         pa.array(factor_values.astype(np.int8), mask=factor_values < 0),
@@ -236,8 +267,8 @@ def _reasons_array(ruleset: RuleSet, graded: dict[str, _Graded], decided: dict[s
     factor_offsets = pa.array(np.arange(0, rows * len(ruleset.factors) + 1, len(ruleset.factors), dtype=np.int32))
 
     reasons = pa.StructArray.from_arrays([
-        pa.array(level.astype(np.int16), mask=level < 0),
-        pa.array(table_level.astype(np.int16), mask=table_level < 0),
+        pa.array(verdict_.level.astype(np.int16), mask=verdict_.level < 0),
+        pa.array(verdict_.table_level.astype(np.int16), mask=verdict_.table_level < 0),
         pa.ListArray.from_arrays(factor_offsets, factor_struct),
         pa.ListArray.from_arrays(offsets, criteria_struct),
     ], names=["level", "table_level", "factors", "criteria"])

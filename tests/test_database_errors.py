@@ -9,6 +9,7 @@ happens) run everywhere.
 """
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 import shutil
@@ -236,6 +237,28 @@ def test_a_database_from_before_schema_versions_is_stamped_and_keeps_its_uploads
         assert database.version == 1 and len(ingest.uploads(database)) == 1
     assert migrate.main(["--db", str(path), "--lang", "en"]) == 0
     assert "already" in capsys.readouterr().out
+
+
+def test_a_database_of_schema_3_gets_its_levels_recomputed_and_keeps_its_version(small_db, tmp_path):
+    """Schema 4 stores levels as numbers behind a view; a schema-3 file (levels as a table of words) migrates."""
+    from data import levels, migrate
+
+    path = tmp_path / "v3.duckdb"
+    shutil.copy(small_db, path)
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE build_info SET value = '3' WHERE key = 'schema_version'")
+    con.execute("UPDATE build_info SET value = '7' WHERE key = 'data_version'")
+    con.execute("DROP VIEW levels")
+    con.execute("DROP TABLE level_verdicts")
+    con.execute("CREATE TABLE levels AS SELECT 'vn-2021-qd4800' AS ruleset_id, 'Cấp 1' AS label_vi")
+    con.close()
+    with pytest.raises(db.Unavailable):
+        db.connect(path)
+    assert migrate.main(["--db", str(path)]) == 0
+    with db.connect(path) as database:
+        assert database.version == 8
+        week = levels.week_levels(database, "vn-2021-qd4800", dt.date(2021, 5, 17))
+    assert len(week) and week["reasons"].map(len).gt(0).all()
 
 
 def test_a_database_of_another_shape_is_not_stamped(small_db, tmp_path, capsys):

@@ -30,7 +30,7 @@ def test_one_row_per_district_and_complete_week(stored, small_con):
     week = pd.to_datetime(stored["week"])
     assert (week.dt.day_of_week == 0).all() and (pd.to_datetime(stored["week_end"]) - week).eq(pd.Timedelta(days=6)).all()
     assert stored["level"].dropna().between(1, 4).all()
-    assert {"label_vi", "reasons", "inputs_origin"} <= set(stored.columns)
+    assert {"inputs_origin", *levels.STORED_VERDICT.split(", ")} <= set(stored.columns)  # the verdict as numbers
 
 
 def test_every_rule_set_and_unit_level_is_stored(small_con):
@@ -54,6 +54,9 @@ def test_a_week_is_judged_on_its_sunday_with_the_engine(small_con):
     assert row["level"].iloc[0] == expected["level"].iloc[0]
     detail = levels.week_levels(small_con, RULESET, dt.date(2021, 5, 17)).loc["103"]
     assert detail["new_cases_7d"] == sunday["new_cases_7d"].iloc[0]
+    # read back from its numbers, the stored verdict says what the engine says, words and origins included
+    assert detail["reasons"] == expected["reasons"].iloc[0]
+    assert (detail["label_vi"], detail["label_en"]) == (expected["label_vi"].iloc[0], expected["label_en"].iloc[0])
 
 
 def test_week_origins_say_what_is_observed_estimated_or_simulated(small_con):
