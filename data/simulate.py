@@ -54,6 +54,7 @@ def simulate(
     rngs = {name: np.random.default_rng(seed + offset) for name, offset in SEED_OFFSETS.items()}
     load = clinical_load(grid, params, rngs["case_details"])
     checkpoints = read_checkpoints(grid)
+    crossings = checkpoint_counts(grid, checkpoints, params["checkpoints"], rngs["checkpoint_counts"])
     return {
         "case_details": case_details(grid, load, params, rngs["case_details"],
                                      None if case_origin is None else grid.daily_province_values(case_origin)),
@@ -62,8 +63,8 @@ def simulate(
         "vaccinations": vaccinations(grid, population_by_age, province_people, params["vaccination"],
                                      rngs["vaccinations"]),
         "checkpoints": checkpoints.rename(columns={"location_source": "source"}),
-        "checkpoint_counts": checkpoint_counts(grid, checkpoints, params["checkpoints"], rngs["checkpoint_counts"]),
-        "tracing": tracing(grid, params["tracing"], rngs["tracing"]),
+        "checkpoint_counts": crossings,
+        "tracing": tracing(grid, params["tracing"], rngs["tracing"], sent_from_checkpoints(grid, checkpoints, crossings)),
     }
 
 
@@ -367,20 +368,23 @@ def tracing_effort(grid: Grid, trace: dict) -> np.ndarray:
     return 1 / (1 + incidence / trace["tracing_saturation_per_100k"])
 
 
-def tracing(grid: Grid, trace: dict, rng: np.random.Generator) -> pd.DataFrame:
+def tracing(grid: Grid, trace: dict, rng: np.random.Generator, from_checkpoints: np.ndarray) -> pd.DataFrame:
     """F1/F2 found per case, and how many sit in centralized quarantine or at home (fixed stays by period).
 
     Every case traced has at least one close contact: F1 found in a day are never fewer than its cases.
+    Centralized quarantine also takes in the people sent there from border gates and control posts
+    (from_checkpoints, [day, district]): most of the people a border province quarantined in 2020-21 were
+    arrivals, not F1 (Điện Biên's 9,414 of 24/5/2021, seeds/003, count every one since 2020).
     """
     effort = tracing_effort(grid, trace)
     f1 = np.maximum(rng.poisson(grid.cases * grid.by_period(trace["f1_per_case"]) * effort), grid.cases)
     f2 = rng.poisson(f1 * grid.by_period(trace["f2_per_f1"]))
-    centralized = binomial(rng, f1, grid.by_period(trace["centralized_share"]) * effort)
-    at_home = f1 - centralized + binomial(rng, f2, grid.by_period(trace["f2_home_share"]))
+    f1_centralized = binomial(rng, f1, grid.by_period(trace["centralized_share"]) * effort)
+    at_home = f1 - f1_centralized + binomial(rng, f2, grid.by_period(trace["f2_home_share"]))
     return grid.frame({
         "f1_identified": f1,
         "f2_identified": f2,
-        "centralized_quarantine": present(grid, centralized, [stay_curve(days) for days in trace["centralized_days"]]),
+        "centralized_quarantine": present(grid, f1_centralized + from_checkpoints, [stay_curve(days) for days in trace["centralized_days"]]),
         "home_isolation": present(grid, at_home, [stay_curve(days) for days in trace["home_days"]]),
     })
 
@@ -453,6 +457,18 @@ def checkpoint_counts(grid: Grid, places: pd.DataFrame, posts: dict, rng: np.ran
     data |= {name: values.reshape(-1).astype(np.int32) for name, values in columns.items()}
     counted = (gate | operating).reshape(-1)
     return pd.DataFrame(data)[counted].reset_index(drop=True).assign(source=SIMULATED)
+
+
+def sent_from_checkpoints(grid: Grid, places: pd.DataFrame, counts: pd.DataFrame) -> np.ndarray:
+    """[day, district] people a checkpoint sent to centralized quarantine in its district: those quarantined less
+    the positives (a positive is a case, admitted for treatment, not quarantined)."""
+    sent = np.zeros(grid.shape, dtype=np.int64)
+    row = (pd.to_datetime(counts["date"]) - grid.dates[0]).dt.days.to_numpy()
+    district_of = pd.Series(pd.Index(grid.district_codes).get_indexer(places["district_code"]),
+                            index=places["checkpoint_id"].to_numpy())
+    column = district_of.reindex(counts["checkpoint_id"].to_numpy()).to_numpy()
+    np.add.at(sent, (row, column), (counts["quarantined"] - counts["positive"]).to_numpy(dtype=np.int64))
+    return sent
 
 
 def surge_factor(days: np.ndarray, checkpoint_ids: pd.Series, surges: dict) -> np.ndarray:
