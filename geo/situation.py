@@ -154,7 +154,7 @@ def level_changes(current: pd.DataFrame, previous: pd.DataFrame, ruleset: RuleSe
     changed = changed.assign(step=(changed["level"] - changed["level_previous"]).astype("int64"))
     changed = changed.sort_values(["level", "step"], ascending=False)
     pairs = list(zip(criteria_entries(changed["reasons_previous"]), criteria_entries(changed["reasons"])))
-    reasons = [" ".join(filter(None, ["; ".join(moved_reasons(old, new, ruleset, lang)),
+    reasons = [". ".join(filter(None, ["; ".join(moved_reasons(old, new, ruleset, lang)),
                                       change_origin_note(old, new, lang)])) for old, new in pairs]
     return pd.DataFrame({"code": changed.index, "previous": changed["level_previous"].to_numpy(),
                          "level": changed["level"].to_numpy(), "step": changed["step"].to_numpy(),
