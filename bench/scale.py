@@ -3,8 +3,8 @@ replicated 15 times (10,575 units, about 11 M unit-days), as the communes of the
 
 - `metrics_scale_units`, `metrics_scale_unit_days`: the size of the synthetic database.
 - `metrics_scale_s`, `metrics_scale_peak_mb`: data.levels.refresh on it (the weekly metrics frame of every
-  unit, province and the country in DuckDB SQL, then every rule set's levels), in a fresh process with DuckDB's
-  memory_limit at 1.5 GB (it spills to disk beyond): wall time and peak resident memory. Targets: ≤ 15 s, ≤ 2 GB.
+  unit, province and the country in DuckDB SQL, then every rule set's levels), in a fresh process with a writer's DuckDB
+  memory_limit (data.db.writer_config: 1.5 GB unless $SITUATION_WRITER_MEMORY says; it spills to disk beyond): wall time and peak resident memory. Targets: ≤ 15 s, ≤ 2 GB.
 - `metrics_scale_cpu_s`, `metrics_district_cpu_s`: the CPU time of that refresh (every thread), a figure that a
   machine shared with other work changes less than the wall time.
 - `metrics_district_s`, `metrics_district_peak_mb`: the same on the district database (≤ 1 s for the frame).
@@ -31,8 +31,9 @@ PROBE = """
 import json, resource, sys, time
 import duckdb
 from data import levels, metrics
-con = duckdb.connect(sys.argv[1])  # the bench's own throwaway copy, written in place as data.build does
-con.execute("SET memory_limit = '1500MB'")  # DuckDB spills beyond it; the default (80 % of RAM) would not
+from data.db import writer_config
+# the bench's own throwaway copy, written in place with a writer's settings (DuckDB spills beyond its memory_limit)
+con = duckdb.connect(sys.argv[1], config=writer_config())
 con.execute("SET enable_progress_bar = false")
 start = time.perf_counter()
 con.execute("CREATE OR REPLACE TEMP TABLE frame AS " + metrics.weekly_sql("district")[0], metrics.weekly_sql("district")[1])

@@ -25,7 +25,7 @@ import pandas as pd
 
 from data import artefacts, estimate, levels, simulate, vaccination
 from data.supplies import simulate_supplies
-from data.db import SCHEMA_SQL, SCHEMA_VERSION, db_path, publish
+from data.db import SCHEMA_SQL, SCHEMA_VERSION, db_path, publish, writer_config
 
 SOURCES = Path(__file__).resolve().parent / "sources"
 GEO_DIR = Path(__file__).resolve().parent.parent / "geo"
@@ -204,7 +204,7 @@ def build(
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")  # one per process: two first starts never share it
     tmp.unlink(missing_ok=True)
     target.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(tmp))
+    con = duckdb.connect(str(tmp), config=writer_config())
     try:
         con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
         _write_all(con, real, district_cases, simulated, seed, origin)

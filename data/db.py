@@ -37,6 +37,17 @@ def db_path() -> Path:
     return Path(os.environ.get("SITUATION_DB") or DEFAULT_DB)
 
 
+# What a writer (the build, each new version of the store) may hold in memory before DuckDB spills to disk
+# beside the file: a refresh of the levels at commune scale stays under 2 GB with it, leaving the machine to
+# the app servers that share it. $SITUATION_WRITER_MEMORY overrides it (e.g. 8GB on a machine of its own).
+WRITER_MEMORY_DEFAULT = "1500MB"
+
+
+def writer_config() -> dict[str, str]:
+    """The DuckDB settings of a connection that writes a version of the database."""
+    return {"memory_limit": os.environ.get("SITUATION_WRITER_MEMORY") or WRITER_MEMORY_DEFAULT}
+
+
 class Unavailable(Exception):
     """The database cannot be read (missing, not a database, another schema), with a message for people."""
 

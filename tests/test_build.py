@@ -188,3 +188,17 @@ def test_units_and_snapshots_are_the_sources_exactly(small_con):
     snapshots = pd.read_csv(SOURCES / "covid/province_vaccination_snapshots.csv", dtype={"province_code": str})
     snapshots = snapshots[snapshots.province_code.isin(SMALL_PROVINCES)].sort_values(["date", "province_code"])
     assert stored.to_dict("records") == snapshots[list(stored.columns)].to_dict("records")
+
+
+def test_a_writer_holds_a_bounded_memory_unless_told_otherwise(monkeypatch):
+    """Writers share the machine with the app servers: DuckDB's memory_limit is set, and can be raised."""
+    import duckdb
+
+    from data.db import WRITER_MEMORY_DEFAULT, writer_config
+
+    monkeypatch.delenv("SITUATION_WRITER_MEMORY", raising=False)
+    assert writer_config() == {"memory_limit": WRITER_MEMORY_DEFAULT}
+    monkeypatch.setenv("SITUATION_WRITER_MEMORY", "3GB")
+    con = duckdb.connect(config=writer_config())
+    assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "2.7 GiB"  # 3 GB
+    con.close()

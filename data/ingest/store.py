@@ -38,7 +38,7 @@ import pandas as pd
 from auth import User
 from data import levels
 from data import store as shared_store
-from data.db import publish, query
+from data.db import publish, query, writer_config
 from data.ingest import checks, files
 from data.ingest.checks import Problem
 from data.ingest.specs import CHECKPOINT, DISTRICT, NOTE_COLUMN, SPECS, TableSpec
@@ -473,7 +473,7 @@ def new_version(path: Path | str) -> Iterator[duckdb.DuckDBPyConnection]:
         copy = path.with_name(f".{path.name}.{os.getpid()}.next")
         try:
             shutil.copyfile(path, copy)
-            con = duckdb.connect(str(copy))
+            con = duckdb.connect(str(copy), config=writer_config())
             try:
                 yield con
                 con.execute("UPDATE build_info SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) "
