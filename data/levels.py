@@ -80,6 +80,7 @@ LEVELS_VIEW = f"""CREATE VIEW {LEVELS_TABLE} AS
 STORED_VERDICT = "level, table_level, factor_grades, criterion_values, criteria"
 # (Verdict field, shift) of each criterion's packed SMALLINT; each stored plus one, so -1 (none) packs as 0.
 CRITERION_BITS = (("bands", 8), ("grades", 4), ("origins", 1))
+APPEND_ROWS = 1_000_000  # verdicts staged before an insert: a whole district build in one, commune scale per rule set
 
 
 def refresh(con) -> None:
@@ -108,8 +109,12 @@ def refresh(con) -> None:
         del read
         cur.execute(f"DROP TABLE IF EXISTS {VERDICTS_TABLE}")
         cur.execute(VERDICTS_SCHEMA)
-        for ruleset in rulesets:
-            _append(cur, ruleset.id, rows, engine.verdict(weekly, ruleset))
+        staged = []
+        for ruleset in rulesets:  # appended in batches of about APPEND_ROWS: each insert costs a round of its own
+            staged.append(_staged(ruleset.id, rows, engine.verdict(weekly, ruleset)))
+            if sum(len(table) for table in staged) >= APPEND_ROWS or ruleset is rulesets[-1]:
+                _append(cur, pa.concat_tables(staged))
+                staged = []
         cur.execute(LEVELS_VIEW)
     finally:
         cur.close()
@@ -133,21 +138,25 @@ def _listed(matrix: np.ndarray) -> pa.Array:
                                     pa.array(matrix.ravel()))
 
 
-def _append(cur, ruleset_id: str, rows: pa.Array, verdict: engine.Verdict) -> None:
-    """Append one rule set's verdict on the weekly_metrics rows `rows` (rowids) to the stored table."""
+def _staged(ruleset_id: str, rows: pa.Array, verdict: engine.Verdict) -> pa.Table:
+    """One rule set's verdict on the weekly_metrics rows `rows` (rowids), as the stored table's rows."""
     packed = verdict.decided.astype(np.int16)
     for field, shift in CRITERION_BITS:
         packed |= (getattr(verdict, field).astype(np.int16) + 1) << shift
-    staged = pa.table({
+    return pa.table({
+        "ruleset_id": pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(rows), dtype=np.int8)), [ruleset_id]),
         "metrics_row": rows, "level": _nullable(verdict.level),
         "inputs_origin": _nullable(verdict.origins.max(axis=1, initial=-1)),
         "table_level": _nullable(verdict.table_level), "factor_grades": _listed(verdict.factor_grades),
         "criterion_values": _listed(verdict.values), "criteria": _listed(packed),
     })
+
+
+def _append(cur, staged: pa.Table) -> None:
+    """Append staged verdicts (`_staged`) to the stored table."""
     cur.register("staged_levels", staged)
     try:
-        cur.execute(f"INSERT INTO {VERDICTS_TABLE} BY NAME SELECT ? AS ruleset_id, * FROM staged_levels",
-                    [ruleset_id])
+        cur.execute(f"INSERT INTO {VERDICTS_TABLE} BY NAME SELECT * FROM staged_levels")
     finally:
         cur.unregister("staged_levels")
 
