@@ -108,8 +108,9 @@ if crossed.empty:
 else:
     st.warning(t("capacity.units_cross", lang, count=fmt_int(len(crossed), lang)), icon="⚠️")
     ops_ui.table(crossed, unit_labels, "surge_table", lang, f"vuot-nguong-{area.key}-{day}.csv", source=source)
-with st.expander(t("capacity.all_units", lang)):
-    ops_ui.table(units, unit_labels, "units_table", lang, f"giuong-benh-{area.key}-{day}.csv", source=source)
+if box := widgets.folded(t("capacity.all_units", lang), key="units_table_open"):
+    with box:
+        ops_ui.table(units, unit_labels, "units_table", lang, f"giuong-benh-{area.key}-{day}.csv", source=source)
 
 # ---------------------------------------------------------------- 2. days until full
 st.header(t("capacity.projection_header", lang))

@@ -101,10 +101,11 @@ with right:
     st.subheader(t("checkpoints.screening_chart", lang))
     st.plotly_chart(figures.screening_chart(daily, lang), key="checkpoint_screening", config={"displaylogo": False})
 ops_ui.source_caption(source, lang)
-with st.expander(t("checkpoints.daily_table", lang, days=TREND_DAYS)):
-    daily_labels = {"date": t("common.date", lang), **{c: labels[c] for c in labels if c in daily}}
-    ops_ui.table(daily.sort_values("date", ascending=False), daily_labels, "checkpoint_daily_table", lang,
-                 f"chot-kiem-soat-theo-ngay-{chosen}-{day}.csv", percent_decimals, source)
+if box := widgets.folded(t("checkpoints.daily_table", lang, days=TREND_DAYS), key="checkpoint_daily_table_open"):
+    with box:
+        daily_labels = {"date": t("common.date", lang), **{c: labels[c] for c in labels if c in daily}}
+        ops_ui.table(daily.sort_values("date", ascending=False), daily_labels, "checkpoint_daily_table", lang,
+                     f"chot-kiem-soat-theo-ngay-{chosen}-{day}.csv", percent_decimals, source)
 
 st.subheader(t("checkpoints.report_header", lang))
 notes = risk_notes(picked, day)

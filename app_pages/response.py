@@ -99,9 +99,10 @@ st.caption(t("response.pooling_note", lang, size=parameters()["testing"]["pool_s
 test_labels = {"date": t("common.date", lang),
                **{c: t(f"response.col_{c}", lang) for c in ("samples", "single_samples", "pooled_samples", "pcr_reactions",
                                                              "pcr_capacity", "capacity_used_pct", "positives", "positivity_pct")}}
-with st.expander(t("response.testing_table", lang, days=TEST_DAYS)):
-    ops_ui.table(tests.sort_values("date", ascending=False), test_labels, "testing_table", lang,
-                 f"xet-nghiem-{area.key}-{day}.csv", {"positivity_pct": 2}, tests_source)
+if box := widgets.folded(t("response.testing_table", lang, days=TEST_DAYS), key="testing_table_open"):
+    with box:
+        ops_ui.table(tests.sort_values("date", ascending=False), test_labels, "testing_table", lang,
+                     f"xet-nghiem-{area.key}-{day}.csv", {"positivity_pct": 2}, tests_source)
 
 # ---------------------------------------------------------------- supplies
 st.header(t("response.supplies_header", lang))

@@ -41,6 +41,14 @@ def page_header(title_key: str, selection, as_of: bool = True) -> None:
         st.caption(t("common.as_of", selection.lang, date=fmt_date(selection.date, selection.lang)))
 
 
+def folded(label: str, key: str, icon: str | None = None):
+    """An expander whose content is made and sent only once it is open (opening it reruns the page): a closed
+    table costs a page's load nothing, where Streamlit would otherwise send and draw it hidden. The open
+    expander, or None while it is closed; it stays as the user left it (session state under `key`)."""
+    box = st.expander(label, key=key, icon=icon, on_change="rerun")
+    return box if box.open else None
+
+
 SHOWN_NOTES = 3  # notes on the record shown open under a chart; more go in an expander
 
 
