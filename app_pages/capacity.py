@@ -56,7 +56,8 @@ units["level_name"] = units["unit_level"].map(lambda level: t(f"capacity.level_{
 
 section, panel = widgets.sections({"beds": t("capacity.beds_header", lang),
                                    "projection": t("capacity.projection_header", lang),
-                                   "oxygen": t("capacity.oxygen_header", lang)}, "section", lang)
+                                   "oxygen": t("capacity.oxygen_header", lang)},
+                                  "capacity_section", lang)
 if section == "beds":
     with panel:
         row = st.columns([1.5, 1, 1, 1.25])  # room for "47.223 / 67.393" without cutting it off

@@ -52,8 +52,8 @@ labels = {"name": t("checkpoints.col_name", lang), "kind_name": t("checkpoints.c
               "positive", "positivity_pct", "quarantined"]}}
 percent_decimals = {"declared_pct": 1, "positivity_pct": 2}
 
-section, panel = widgets.sections({"day": t("checkpoints.section_day", lang),
-                                   "detail": t("checkpoints.section_detail", lang)}, "section", lang)
+section, panel = widgets.sections({"day": t("checkpoints.section_day", lang), "detail": t("checkpoints.section_detail", lang)},
+                                  "checkpoints_section", lang)
 if section == "day":  # the day at a glance
     with panel:
         st.header(t("checkpoints.day_header", lang, date=fmt_date(day, lang)))

@@ -45,8 +45,8 @@ f0_source = origin.of_share(float(today["observed_cases"]), float(today["new_cas
 f0_total_source = origin.of_share(float(frame["observed_cases"].sum()), float(frame["cum_new_cases"].iloc[-1]))
 since_text = fmt_date(since, lang)
 
-section, panel = widgets.sections({name: t(f"response.{name}_header", lang)
-                                   for name in ("tracing", "quarantine", "testing", "supplies")}, "section", lang)
+SECTIONS = ("tracing", "quarantine", "testing", "supplies")
+section, panel = widgets.sections({name: t(f"response.{name}_header", lang) for name in SECTIONS}, "response_section", lang)
 if section == "tracing":
     with panel:
         cells = st.columns(3)

@@ -14,7 +14,7 @@ def test_checkpoints_of_quang_ninh_in_vietnamese(app_env):
     assert {"Lượt người vào", "Người từ vùng dịch", "Dương tính", "Chuyển cách ly"} <= set(labels)
     assert at.get("deck_gl_json_chart"), "the checkpoint map is drawn"
     assert not at.get("plotly_chart"), "the page opens with the day alone: the trends' section runs once opened"
-    at.session_state["section_tab_vi"] = "Theo từng điểm: diễn biến, báo cáo, mục tiêu 95%"
+    at.session_state["checkpoints_section_vi"] = "Theo từng điểm: diễn biến, báo cáo, mục tiêu 95%"
     at.run()
     assert at.query_params["section"] in ("detail", ["detail"])
     assert len(at.get("plotly_chart")) == 3 and not at.get("deck_gl_json_chart")
@@ -29,7 +29,7 @@ def test_filter_by_kind_and_pick_one_checkpoint(app_env):
     assert not at.exception
     table = at.dataframe[0].value
     assert set(table["Kind"]) == {"Border gate"}
-    at.session_state["section_tab_en"] = "Per checkpoint: trends, report, 95% target"
+    at.session_state["checkpoints_section_en"] = "Per checkpoint: trends, report, 95% target"
     at.run()
     at.selectbox(key="checkpoint").set_value("QN-MONGCAI").run()
     assert not at.exception

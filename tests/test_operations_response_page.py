@@ -41,7 +41,18 @@ def test_cumulative_start_from_the_url_in_english(app_env):
 
 def test_switching_section_keeps_it_in_the_url(app_env):
     at = open_page(f"app_pages/{PAGE}", {"area": "11", "date": "2021-05-24"})
-    at.session_state["section_tab_vi"] = "Xét nghiệm RT-PCR"
+    at.session_state["response_section_vi"] = "Xét nghiệm RT-PCR"
     at.run()
     assert not at.exception and at.query_params["section"] in ("testing", ["testing"])
     assert [key.rsplit("-", 1)[-1] for key in (chart.proto.id for chart in at.get("plotly_chart"))] == ["testing_chart"]
+
+
+def test_each_page_keeps_its_own_section(app_env):
+    """A section chosen on one page is not looked for on another: each page opens its own first section."""
+    at = open_page(f"app_pages/{PAGE}", {"area": "11", "date": "2021-05-24", "section": "supplies"})
+    at.switch_page("app_pages/capacity.py").run()
+    assert not at.exception and len(at.get("plotly_chart")) == 3, "the beds' three charts"
+    at.switch_page("app_pages/checkpoints.py").run()
+    assert not at.exception and at.get("deck_gl_json_chart")
+    at.switch_page(f"app_pages/{PAGE}").run()
+    assert not at.exception and any("Vật tư" in frame.value.columns for frame in at.dataframe), "still its supplies"

@@ -49,19 +49,21 @@ def folded(label: str, key: str, icon: str | None = None):
     return box if box.open else None
 
 
-def sections(labels: dict[str, str], key: str, lang: str):
+def sections(labels: dict[str, str], key: str, lang: str, parameter: str = "section"):
     """Tabs over the sections of a long page (code → label), only the open one's content made and sent (a
     switch reruns the page): the page opens with its first section alone, not every chart of the page hidden
-    in tabs. The open section is kept in the URL parameter `key` by code, so a link opens it in either
-    language. Returns (code, container) of the open section."""
+    in tabs. The open section is kept in the URL `parameter` by code, so a link opens it in either language;
+    `key` (one per page) holds it in the session. Returns (code, container) of the open section."""
     codes = list(labels)
-    url.seed(key, key, codes[0], url.one_of(codes))
+    url.seed(key, parameter, codes[0], url.one_of(codes))
+    if st.session_state[key] not in labels:
+        st.session_state[key] = codes[0]
     # keyed per language: the tabs' state is their label, and another language's label is unknown to them
-    tabs = st.tabs(list(labels.values()), key=f"{key}_tab_{lang}", default=labels[st.session_state[key]],
+    tabs = st.tabs(list(labels.values()), key=f"{key}_{lang}", default=labels[st.session_state[key]],
                    on_change="rerun")
     code, tab = next(((code, tab) for code, tab in zip(codes, tabs) if tab.open), (codes[0], tabs[0]))
     st.session_state[key] = code
-    url.keep(key, code, default=codes[0])
+    url.keep(parameter, code, default=codes[0])
     return code, tab
 
 
