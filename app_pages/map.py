@@ -245,8 +245,8 @@ def situation_map() -> None:
     else:
         changes_list(situation.level_changes(shown, previous.reindex(list(area_view.codes)), ruleset, lang), ruleset)
     all_levels_table(week, ruleset)
-    with st.expander(t("map.thresholds", lang)):
-        st.dataframe(situation.thresholds_view(ruleset, lang), hide_index=True, key="map_thresholds")
+    if box := widgets.folded(t("map.thresholds", lang), key="map_thresholds_open"):
+        box.dataframe(situation.thresholds_view(ruleset, lang), hide_index=True, key="map_thresholds")
     write_url()
 
 

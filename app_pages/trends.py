@@ -70,11 +70,11 @@ def chart(fig, frame: pd.DataFrame, name: str) -> None:
 
 def filtered_table(frame: pd.DataFrame, name: str) -> None:
     """The view's table as shown, downloadable as Parquet (types kept, unlike CSV)."""
-    with st.expander(t("trends.table", lang)):
-        st.dataframe(frame, hide_index=True, key=f"table_{name}")
-        st.download_button(t("trends.download_parquet", lang), _parquet(frame), file_name=f"{name}_{slug}.parquet",
-                           mime="application/vnd.apache.parquet", key=f"parquet_{name}", on_click="ignore",
-                           icon=":material/download:")
+    if box := widgets.folded(t("trends.table", lang), key=f"table_open_{name}"):
+        box.dataframe(frame, hide_index=True, key=f"table_{name}")
+        box.download_button(t("trends.download_parquet", lang), _parquet(frame), file_name=f"{name}_{slug}.parquet",
+                            mime="application/vnd.apache.parquet", key=f"parquet_{name}", on_click="ignore",
+                            icon=":material/download:")
 
 
 # ------------------------------------------------------------------ filters in the URL (ui.url)

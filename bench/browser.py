@@ -195,14 +195,16 @@ def _measured(figures: dict[str, float], section: str, measure) -> None:
         print(f"bench.browser: {section} not measured: {type(problem).__name__}: {problem}", file=sys.stderr)
 
 
-def warm_pages(context, base_url: str) -> dict[str, float]:
-    """Every page warm: a new tab each time, on a server and a browser cache that have seen every page."""
+def warm_pages(context, base_url: str, names: list[str] | None = None) -> dict[str, float]:
+    """Every page (or the named ones) warm: a new tab each time, on a server and a browser cache that have seen
+    every measured page."""
     figures = {}
+    measured = {name: PAGES[name] for name in names or PAGES}
     warmup = Tab(context, base_url)
-    for path in PAGES.values():
+    for path in measured.values():
         warmup.open(path)
     warmup.close()
-    for name, path in PAGES.items():
+    for name, path in measured.items():
         loads = []
         for _ in range(REPEATS):
             tab = Tab(context, base_url)
@@ -278,7 +280,11 @@ def session_memory(base_url: str, pid: int) -> dict[str, float]:
             "browser_session_rss_mb": round((more - steady) / MEMORY_SESSIONS, 1)}
 
 
-def measure_browser(db_path: Path) -> dict[str, float]:
+def measure_browser(db_path: Path, pages: list[str] | None = None) -> dict[str, float]:
+    """Every section; with `pages` (names of PAGES) only those pages warm, the quick loop while tuning them."""
+    unknown = set(pages or ()) - set(PAGES)
+    if unknown:
+        raise ValueError(f"unknown pages {sorted(unknown)}: choose among {', '.join(PAGES)}")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -292,16 +298,19 @@ def measure_browser(db_path: Path) -> dict[str, float]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             figures: dict[str, float] = {}
-            _measured(figures, "cold map", lambda: cold_map(browser, db_path))
+            if not pages:
+                _measured(figures, "cold map", lambda: cold_map(browser, db_path))
             with app_server(db_path) as (base_url, pid):
                 context = new_context(browser)
                 try:
-                    for section, measure in (("warm pages", warm_pages), ("week moves", week_moves),
-                                             ("trends", trends_switches)):
-                        _measured(figures, section, lambda: measure(context, base_url))
+                    _measured(figures, "warm pages", lambda: warm_pages(context, base_url, pages))
+                    if not pages:
+                        for section, measure in (("week moves", week_moves), ("trends", trends_switches)):
+                            _measured(figures, section, lambda: measure(context, base_url))
                 finally:
                     context.close()
-                _measured(figures, "session memory", lambda: session_memory(base_url, pid))
+                if not pages:
+                    _measured(figures, "session memory", lambda: session_memory(base_url, pid))
         finally:
             browser.close()
     figures["browser_bench_s"] = round(time.perf_counter() - started, 1)

@@ -35,6 +35,7 @@ LABEL_COLOR = [30, 30, 30, 255]
 TRANSPARENT = [0, 0, 0, 0]
 # One character per colour of a fill table: up to 62 distinct colours.
 TABLE_CHARS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+CODE_SPAN = 1000  # numeric codes of provinces and districts are below this: the fill table covers them all
 
 BASEMAP_STYLE = "light"  # Carto's light style, drawn only when the user switches the basemap on
 
@@ -73,7 +74,8 @@ def fill_expression(colors: pd.DataFrame) -> str:
         raise ValueError(f"{len(table)} colours: a fill table holds {len(TABLE_CHARS)}")
     position = {tuple(fill): TABLE_CHARS[i] for i, fill in enumerate(table)}
     numbers = [int(code) for code in colors["code"]]
-    chars = ["0"] * (max(numbers, default=0) + 1)
+    # every code of the file: past the string's end deck.gl would read no colour and paint the unit black
+    chars = ["0"] * max(CODE_SPAN, max(numbers, default=0) + 1)
     for number, fill in zip(numbers, fills):
         chars[number] = position[tuple(fill)]
     # Starts with "(": pydeck would strip the quotes of a string starting with "[" and ending with "]"; the

@@ -1,6 +1,8 @@
 """The treatment-capacity page (Năng lực thu dung, điều trị) in AppTest, on the small database."""
 from __future__ import annotations
 
+import pytest
+
 from tests.apptest import open_page
 
 PAGE = "capacity.py"
@@ -16,6 +18,11 @@ def test_capacity_in_vietnamese_for_a_province(app_env):
     assert "Năng lực thu dung, điều trị" in at.title[0].value and "Điện Biên" in at.title[0].value
     values = metrics(at)
     assert {"Giường COVID-19 (dùng/tổng)", "Giường trống/100.000 dân", "Giường ICU/100.000 dân"} <= set(values)
+    assert len(at.get("plotly_chart")) == 3 and "Oxy cần (lít/phút)" not in values, "the other sections run once opened"
+    at.session_state["capacity_section_vi"] = "Dự trù oxy y tế"
+    at.run()
+    assert at.query_params["section"] in ("oxygen", ["oxygen"])
+    values = metrics(at)
     # 1,000 patients with the default mix: 3,000 L/min = 4,320 m3 a day = 720 cylinders of 40 litres
     assert values["Oxy cần (lít/phút)"] == "3.000"
     assert values["Oxy cần (m³/ngày)"] == "4.320"
@@ -25,7 +32,8 @@ def test_capacity_in_vietnamese_for_a_province(app_env):
 
 
 def test_oxygen_scenarios_from_the_url_and_the_widgets(app_env):
-    at = open_page(f"app_pages/{PAGE}", {"area": "11", "date": "2021-05-24", "patients": "5000", "lang": "en"})
+    at = open_page(f"app_pages/{PAGE}", {"area": "11", "date": "2021-05-24", "patients": "5000", "lang": "en",
+                                              "section": "oxygen"})
     assert not at.exception
     assert metrics(at)["Oxygen needed (m³ a day)"] == "21,600"  # 5 x 4,320
     at.radio(key="patients").set_value("custom").run()
@@ -35,7 +43,7 @@ def test_oxygen_scenarios_from_the_url_and_the_widgets(app_env):
 
 
 def test_projection_assumptions_are_editable(app_env):
-    at = open_page(f"app_pages/{PAGE}", {"area": "11", "date": "2021-05-24", "lang": "en"})
+    at = open_page(f"app_pages/{PAGE}", {"area": "11", "date": "2021-05-24", "lang": "en", "section": "projection"})
     growth = next(n for n in at.number_input if n.key.startswith("growth_beds_"))
     growth.set_value(0.0).run()
     assert not at.exception
@@ -44,8 +52,9 @@ def test_projection_assumptions_are_editable(app_env):
     assert not at.exception and at.query_params["growth_window"] in ("14", ["14"])
 
 
-def test_capacity_for_the_country_and_a_district(app_env):
-    at = open_page(f"app_pages/{PAGE}", {"date": "2021-12-15"})
+@pytest.mark.parametrize("section", ["beds", "projection", "oxygen"])
+def test_capacity_for_the_country_and_a_district(app_env, section):
+    at = open_page(f"app_pages/{PAGE}", {"date": "2021-12-15", "section": section})
     assert not at.exception and "Toàn quốc" in at.title[0].value
-    at = open_page(f"app_pages/{PAGE}", {"area": "103", "date": "2021-05-24"})
+    at = open_page(f"app_pages/{PAGE}", {"area": "103", "date": "2021-05-24", "section": section})
     assert not at.exception and "Nậm Pồ" in at.title[0].value

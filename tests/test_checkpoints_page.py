@@ -13,6 +13,11 @@ def test_checkpoints_of_quang_ninh_in_vietnamese(app_env):
     labels = [m.label for m in at.metric]
     assert {"Lượt người vào", "Người từ vùng dịch", "Dương tính", "Chuyển cách ly"} <= set(labels)
     assert at.get("deck_gl_json_chart"), "the checkpoint map is drawn"
+    assert not at.get("plotly_chart"), "the page opens with the day alone: the trends' section runs once opened"
+    at.session_state["checkpoints_section_vi"] = "Theo từng điểm: diễn biến, báo cáo, mục tiêu 95%"
+    at.run()
+    assert at.query_params["section"] in ("detail", ["detail"])
+    assert len(at.get("plotly_chart")) == 3 and not at.get("deck_gl_json_chart")
     report = next(m.value for m in at.markdown if m.value.startswith("### Báo cáo cuối ngày 10/06/2021"))
     assert "Ghi chú nguy cơ" in report and "mô phỏng" in report
     assert any(d.label == "Tải báo cáo (Markdown)" for d in at.get("download_button"))
@@ -24,6 +29,8 @@ def test_filter_by_kind_and_pick_one_checkpoint(app_env):
     assert not at.exception
     table = at.dataframe[0].value
     assert set(table["Kind"]) == {"Border gate"}
+    at.session_state["checkpoints_section_en"] = "Per checkpoint: trends, report, 95% target"
+    at.run()
     at.selectbox(key="checkpoint").set_value("QN-MONGCAI").run()
     assert not at.exception
     assert any(m.value.startswith("### End-of-day report") and "Móng Cái" in m.value for m in at.markdown)
@@ -44,3 +51,10 @@ def test_counts_stay_whole_numbers_even_where_a_site_did_not_report(app_env):
     table = at.dataframe[0].value
     for column in ("Lượt người vào", "Lượt người ra", "Lượt phương tiện", "Dương tính"):
         assert pd.api.types.is_integer_dtype(table[column]), column
+
+
+def test_a_link_opens_the_per_checkpoint_section(app_env):
+    at = open_page(f"app_pages/{PAGE}", {"area": "22", "date": "2021-06-10", "section": "detail", "lang": "en"})
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 3 and not at.get("deck_gl_json_chart")
+    assert at.selectbox(key="checkpoint").value == "all"

@@ -309,6 +309,12 @@ def test_country_map_sends_no_outlines_and_colours_each_district_by_its_level():
     assert set(known_only.codes) == {"103", "094"}, "only the units the database holds"
 
 
+def test_units_above_the_coloured_codes_are_transparent_not_black():
+    """The checkpoint map colours one province's districts: its neighbours with higher codes stay unpainted."""
+    fills = fills_of(layers.fill_expression(pd.DataFrame({"code": ["193", "195"], "color": "#EEF2F7"})))
+    assert fills[195] == layers.rgba("#EEF2F7") and fills[973] == layers.TRANSPARENT
+
+
 def test_sin_ho_and_phong_tho_polygons_are_the_right_way_round():
     """The source swapped them (geo/SOURCES.md): Phong Thổ is the smaller district on the Chinese border."""
     import geopandas as gpd

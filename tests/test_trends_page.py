@@ -46,7 +46,10 @@ def test_each_view_draws_its_charts_with_a_csv_each_and_a_parquet_table(app_env,
     assert element_keys(at, "plotly_chart") == expected_charts
     downloads = element_keys(at, "download_button")
     assert {name.replace("chart_", "csv_") for name in expected_charts} <= downloads
-    assert f"parquet_{view}" in downloads
+    assert f"parquet_{view}" not in downloads and not at.dataframe, "the table is sent only once its expander opens"
+    at.session_state[f"table_open_{view}"] = True
+    at.run()
+    assert f"parquet_{view}" in element_keys(at, "download_button") and len(at.dataframe) == 1
     assert "Từ 01/05/2021 đến hết 31/05/2021" in [caption.value for caption in at.caption]
 
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from i18n import area_title, fmt_date, t
 from indicators.origin import BADGE_COLORS
-from ui import cached
+from ui import cached, url
 
 # Every card of a row as tall as one with a note under its value, so the origin tags under a row line up.
 CARD_HEIGHT_PX = 134
@@ -39,6 +39,32 @@ def page_header(title_key: str, selection, as_of: bool = True) -> None:
     st.title(t(title_key, selection.lang, area=area_title(name, parent, selection.lang)))
     if as_of:
         st.caption(t("common.as_of", selection.lang, date=fmt_date(selection.date, selection.lang)))
+
+
+def folded(label: str, key: str, icon: str | None = None):
+    """An expander whose content is made and sent only once it is open (opening it reruns the page): a closed
+    table costs a page's load nothing, where Streamlit would otherwise send and draw it hidden. The open
+    expander, or None while it is closed; it stays as the user left it (session state under `key`)."""
+    box = st.expander(label, key=key, icon=icon, on_change="rerun")
+    return box if box.open else None
+
+
+def sections(labels: dict[str, str], key: str, lang: str, parameter: str = "section"):
+    """Tabs over the sections of a long page (code → label), only the open one's content made and sent (a
+    switch reruns the page): the page opens with its first section alone, not every chart of the page hidden
+    in tabs. The open section is kept in the URL `parameter` by code, so a link opens it in either language;
+    `key` (one per page) holds it in the session. Returns (code, container) of the open section."""
+    codes = list(labels)
+    url.seed(key, parameter, codes[0], url.one_of(codes))
+    if st.session_state[key] not in labels:
+        st.session_state[key] = codes[0]
+    # keyed per language: the tabs' state is their label, and another language's label is unknown to them
+    tabs = st.tabs(list(labels.values()), key=f"{key}_{lang}", default=labels[st.session_state[key]],
+                   on_change="rerun")
+    code, tab = next(((code, tab) for code, tab in zip(codes, tabs) if tab.open), (codes[0], tabs[0]))
+    st.session_state[key] = code
+    url.keep(parameter, code, default=codes[0])
+    return code, tab
 
 
 SHOWN_NOTES = 3  # notes on the record shown open under a chart; more go in an expander

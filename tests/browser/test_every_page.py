@@ -24,8 +24,14 @@ PAGES = {
     "map-district": "/ban-do?area=103&date=2021-05-24",
     "trends": "/dien-bien?area=11&date=2021-09-30",
     "capacity": "/nang-luc?area=22&date=2021-08-15",
+    "capacity-projection": "/nang-luc?area=22&date=2021-08-15&section=projection",
+    "capacity-oxygen": "/nang-luc?area=22&date=2021-08-15&section=oxygen",
     "checkpoints": "/chot-kiem-soat?area=11&date=2021-05-24",
+    "checkpoints-detail": "/chot-kiem-soat?area=11&date=2021-05-24&section=detail",
     "response": "/truy-vet?area=11&date=2021-05-24",
+    "response-quarantine": "/truy-vet?area=11&date=2021-05-24&section=quarantine",
+    "response-testing": "/truy-vet?area=11&date=2021-05-24&section=testing",
+    "response-supplies": "/truy-vet?area=11&date=2021-05-24&section=supplies",
     "briefing": "/trinh-chieu?area=22&date=2021-08-15&sidebar=1",
     "data-entry": "/nhap-lieu",
 }
@@ -33,6 +39,7 @@ VIEWPORTS = {"laptop": (1440, 900), "projector": (1920, 1080)}
 TITLES = {"overview": "Tổng quan", "map": "Bản đồ cấp độ dịch", "map-district": "Bản đồ cấp độ dịch",
           "trends": "Diễn biến dịch", "capacity": "Năng lực", "checkpoints": "Chốt kiểm soát",
           "response": "Truy vết", "briefing": "Tình hình dịch", "data-entry": "Nhập liệu"}
+TITLES.update({name: TITLES[name.split("-")[0]] for name in PAGES if name not in TITLES})  # a page's sections
 
 # Elements whose text must fit their box: a card's label, value and note (Streamlit ends a line that does not fit
 # with "…"), the select boxes' shown value, and the HTML blocks (tables, legends) that must not be wider than
