@@ -127,7 +127,7 @@ def case_origin(districts: pd.DataFrame) -> pd.DataFrame:
 
 
 def province_vaccinations(real: dict[str, pd.DataFrame], params: dict, case_dates: pd.Series) -> pd.DataFrame:
-    """People vaccinated per province weekly (Sundays, the end of each reporting week) and on every snapshot date,
+    """People vaccinated per province weekly (Mondays from the first vaccination) and on every snapshot date,
     within the build's provinces and dates (data/vaccination.py).
 
     Every province is estimated, even in a build of a few: a province's share of the national series depends
@@ -135,10 +135,10 @@ def province_vaccinations(real: dict[str, pd.DataFrame], params: dict, case_date
     """
     snapshots = _read("covid/province_vaccination_snapshots.csv", parse_dates=["date"])
     last = max(pd.Timestamp(case_dates.max()), snapshots["date"].max())
-    sundays = pd.date_range(params["vaccination"]["first_date"], last, freq="7D")
+    mondays = pd.date_range(params["vaccination"]["first_date"], last, freq="7D")
     national = pd.read_csv(SOURCES / "covid/national_owid_vietnam_to_2022-01-10.csv")
     people = vaccination.province_vaccinations(snapshots, national, _read("covid/province_vaccination_anchors.csv"),
-                                               snapshots["province_code"].unique(), sundays)
+                                               snapshots["province_code"].unique(), mondays)
     keep = people["date"].between(case_dates.min(), case_dates.max())
     keep &= people["province_code"].isin(real["districts"]["province_code"].unique())
     return people[keep].reset_index(drop=True)

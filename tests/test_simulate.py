@@ -47,7 +47,7 @@ def _province_people() -> pd.DataFrame:
     people = vaccination.province_vaccinations(
         snapshots, pd.read_csv(SOURCES / "covid/national_owid_vietnam_to_2022-01-10.csv"),
         pd.read_csv(SOURCES / "covid/province_vaccination_anchors.csv", dtype=CODES),
-        snapshots["province_code"].unique(), pd.date_range("2021-03-07", "2023-02-13", freq="7D"))
+        snapshots["province_code"].unique(), pd.date_range("2021-03-08", "2023-02-13", freq="7D"))
     return people[people["province_code"].isin(PROVINCES)]
 
 
@@ -176,12 +176,11 @@ def test_vaccinations_fall_only_where_a_published_figure_fell(inputs, tables):
     assert set(zip(falls["date"], falls["province_code"])) <= fell_on
 
 
-def test_vaccination_dates_are_sundays_and_snapshot_dates(inputs, tables):
-    """Weekly rows close each reporting week (Monday-Sunday), so a week's level reads the coverage of its end."""
+def test_vaccination_dates_are_mondays_and_snapshot_dates(inputs, tables):
     dates = pd.DatetimeIndex(tables["vaccinations"]["date"].unique())
     snapshots = pd.to_datetime(inputs["province_people"].query("source == 'observed'")["date"]).unique()
-    sundays = pd.date_range("2021-03-07", "2023-02-13", freq="W-SUN")
-    assert set(dates) == set(sundays) | set(snapshots)
+    mondays = pd.date_range("2021-03-08", "2023-02-13", freq="W-MON")
+    assert set(dates) == set(mondays) | set(snapshots)
 
 
 def test_bands_follow_eligibility_and_census(inputs, tables):
