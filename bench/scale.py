@@ -38,6 +38,7 @@ con.execute("SET enable_progress_bar = false")
 start = time.perf_counter()
 con.execute("CREATE OR REPLACE TEMP TABLE frame AS " + metrics.weekly_sql("district")[0], metrics.weekly_sql("district")[1])
 weekly = time.perf_counter() - start
+con.execute("DROP TABLE frame")  # its gigabyte would otherwise sit in the memory the refresh is measured in
 start, cpu = time.perf_counter(), time.process_time()
 levels.refresh(con)
 refresh, refresh_cpu = time.perf_counter() - start, time.process_time() - cpu

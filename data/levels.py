@@ -17,6 +17,8 @@ Colours and labels for display come from the rule set (indicators.levelstyle).
 from __future__ import annotations
 
 import datetime as dt
+import re
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -64,8 +66,9 @@ def level_week(day: dt.date) -> dt.date:
 
 
 # How a rule set's verdict is stored (indicators.engine.Verdict): numbers, never words, one row per rule set and
-# weekly_metrics row (its rowid), the unit and week read from there by the `levels` view. Words (criteria,
-# inputs, comparisons, thresholds, labels) come from the rule set when a surface reads a level (`_described`).
+# weekly_metrics row (its rowid); the `levels` view adds that row (unit, week, every stored figure). The values
+# the criteria read are those figures, and the words (criteria, inputs, comparisons, thresholds, labels) come from
+# the rule set, when a surface reads a level (`_verdict`, `_described`).
 # Each criterion's band, grade, origin and role are packed in one SMALLINT (CRITERION_BITS), so a refresh at
 # commune scale writes a few small numbers per row instead of 50 M strings.
 VERDICTS_TABLE = "level_verdicts"
@@ -73,13 +76,14 @@ VERDICTS_SCHEMA = f"""CREATE TABLE {VERDICTS_TABLE} (
     ruleset_id VARCHAR, metrics_row BIGINT,   -- the rowid of the weekly_metrics row judged
     level TINYINT,            -- NULL: unknown (grey)
     inputs_origin TINYINT,    -- the least real origin among the inputs (indicators.origin rank), NULL unknown
-    table_level TINYINT, factor_grades TINYINT[], criterion_values DOUBLE[], criteria SMALLINT[])"""
+    table_level TINYINT, factor_grades TINYINT[], criteria SMALLINT[])"""
 LEVELS_VIEW = f"""CREATE VIEW {LEVELS_TABLE} AS
-    SELECT v.ruleset_id, m.unit_level, m.unit_code, m.week, m.week_end, v.* EXCLUDE (ruleset_id, metrics_row)
+    SELECT v.ruleset_id, m.*, v.* EXCLUDE (ruleset_id, metrics_row)
     FROM {VERDICTS_TABLE} v JOIN {WEEKLY_TABLE} m ON m.rowid = v.metrics_row"""
-STORED_VERDICT = "level, table_level, factor_grades, criterion_values, criteria"
+STORED_VERDICT = "level, table_level, factor_grades, criteria"
 # (Verdict field, shift) of each criterion's packed SMALLINT; each stored plus one, so -1 (none) packs as 0.
 CRITERION_BITS = (("bands", 8), ("grades", 4), ("origins", 1))
+GRADING_MEMORY = "256MB"  # DuckDB's memory while the rule sets grade and their verdicts are appended
 APPEND_ROWS = 1_000_000  # verdicts staged before an insert: a whole district build in one, commune scale per rule set
 
 
@@ -90,9 +94,9 @@ def refresh(con) -> None:
     the columns it reads and its verdict is appended as numbers, so memory stays that of one rule set's levels.
     Called by data.build and by the store after every upload or rollback it committed.
     """
-    sql, params = metrics.weekly_all_sql()
+    sql, params = metrics.weekly_all_sql(tracing=False)  # no stored figure or rule-set input is a tracing one
     rulesets = list_rulesets()
-    cur = con.cursor()
+    cur, limit = con.cursor(), None
     try:
         frame_columns = [row[0] for row in cur.execute(f"DESCRIBE SELECT * FROM ({sql})", params).fetchall()]
         inputs = list(dict.fromkeys(column for ruleset in rulesets for column in ruleset.input_columns))
@@ -102,22 +106,43 @@ def refresh(con) -> None:
         # the rest of the frame, and fewer columns are written (the most of a refresh at commune scale).
         stored = list(dict.fromkeys([*KEY_COLUMNS, *DETAIL_COLUMNS, *STORED_COLUMNS, *wanted]))
         _drop_levels(cur)
+        limit = cur.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        cur.execute("SET preserve_insertion_order = false")  # written in parallel: readers never rely on its order
         cur.execute(f"CREATE OR REPLACE TABLE {WEEKLY_TABLE} AS SELECT {', '.join(stored)} FROM ({sql})", params)
+        cur.execute("RESET preserve_insertion_order")
+        # The frame is written: DuckDB hands back the buffers it kept (1.5 GB at commune scale) before the rule
+        # sets grade in pandas, or a refresh would hold both at once.
+        cur.execute(f"SET memory_limit = '{GRADING_MEMORY}'")
         read = cur.sql(f"SELECT rowid, {', '.join(wanted)} FROM {WEEKLY_TABLE}").to_arrow_table()
         weekly = metrics.as_frame(read.select(wanted).to_pandas())
         rows = read.column("rowid")
         del read
         cur.execute(f"DROP TABLE IF EXISTS {VERDICTS_TABLE}")
         cur.execute(VERDICTS_SCHEMA)
-        staged = []
-        for ruleset in rulesets:  # appended in batches of about APPEND_ROWS: each insert costs a round of its own
-            staged.append(_staged(ruleset.id, rows, engine.verdict(weekly, ruleset)))
-            if sum(len(table) for table in staged) >= APPEND_ROWS or ruleset is rulesets[-1]:
-                _append(cur, pa.concat_tables(staged))
-                staged = []
+        # Batches of about APPEND_ROWS (each insert costs a round of its own), written by a second thread while
+        # the next rule set grades: DuckDB writes without the GIL, so the two overlap on a machine of two cores.
+        staged, writing = [], None
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            for ruleset in rulesets:
+                staged.append(_staged(ruleset.id, rows, engine.verdict(weekly, ruleset)))
+                if sum(len(table) for table in staged) >= APPEND_ROWS or ruleset is rulesets[-1]:
+                    if writing is not None:
+                        writing.result()  # one batch in flight: memory stays that of two
+                    writing = writer.submit(_append, cur, pa.concat_tables(staged))
+                    staged = []
+            writing.result()
         cur.execute(LEVELS_VIEW)
     finally:
+        if limit is not None:
+            cur.execute(f"SET memory_limit = '{_memory_setting(limit)}'")
         cur.close()
+
+
+def _memory_setting(value: str) -> str:
+    """A memory_limit as DuckDB reported it ('1.3 GiB'), checked before it is set again."""
+    if not re.fullmatch(r"[0-9.]+ ?[KMGT]i?B", value):
+        raise ValueError(f"unexpected memory_limit {value!r}")
+    return value
 
 
 def _drop_levels(cur) -> None:
@@ -148,7 +173,7 @@ def _staged(ruleset_id: str, rows: pa.Array, verdict: engine.Verdict) -> pa.Tabl
         "metrics_row": rows, "level": _nullable(verdict.level),
         "inputs_origin": _nullable(verdict.origins.max(axis=1, initial=-1)),
         "table_level": _nullable(verdict.table_level), "factor_grades": _listed(verdict.factor_grades),
-        "criterion_values": _listed(verdict.values), "criteria": _listed(packed),
+        "criteria": _listed(packed),
     })
 
 
@@ -159,6 +184,16 @@ def _append(cur, staged: pa.Table) -> None:
         cur.execute(f"INSERT INTO {VERDICTS_TABLE} BY NAME SELECT * FROM staged_levels")
     finally:
         cur.unregister("staged_levels")
+
+
+def _verdict(con, ruleset_id: str) -> str:
+    """SQL: a `levels` row's stored verdict (STORED_VERDICT) and `criterion_values`, the figures its criteria read
+    as the engine reads them (numbers; NULL where the frame has no such column), in the rule set's order."""
+    stored = set(query(con, "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                       [WEEKLY_TABLE])["column_name"])
+    values = ", ".join(f"CAST({c.input} AS DOUBLE)" if c.input in stored else "NULL::DOUBLE"
+                       for c in load_ruleset(ruleset_id).criteria)  # only names the table has reach the SQL
+    return f"{STORED_VERDICT}, [{values}]::DOUBLE[] AS criterion_values"
 
 
 def _described(frame: pd.DataFrame, ruleset_id: str) -> pd.DataFrame:
@@ -181,7 +216,7 @@ def _described(frame: pd.DataFrame, ruleset_id: str) -> pd.DataFrame:
         bands=unpacked["bands"].astype(np.int8), grades=unpacked["grades"].astype(np.int8),
         origins=((packed >> 1) & 0x7).astype(np.int8) - 1, decided=(packed & 1).astype(bool))
     described = engine.described(verdict, ruleset, frame.index)
-    return pd.concat([frame.drop(columns=STORED_VERDICT.split(", ")), described], axis=1)
+    return pd.concat([frame.drop(columns=[*STORED_VERDICT.split(", "), "criterion_values"]), described], axis=1)
 
 
 def _unit(area: Area) -> tuple[str, str]:
@@ -193,12 +228,11 @@ def week_levels(con, ruleset_id: str, week: dt.date, unit_level: str = DISTRICT)
     week_end, level (Int64, <NA> unknown), label_vi, label_en, inputs_origin, reasons (dicts), DETAIL_COLUMNS."""
     frame = query(
         con,
-        f"""SELECT l.unit_code, l.week_end, {', '.join(f'l.{c}' for c in STORED_VERDICT.split(', '))},
-                   {metrics.origin_word('l.inputs_origin')} AS inputs_origin,
-                   {', '.join(metrics.origin_word(f'm.{c}') + f' AS {c}' if c.endswith('_origin') else f'm.{c}'
+        f"""SELECT unit_code, week_end, {_verdict(con, ruleset_id)},
+                   {metrics.origin_word('inputs_origin')} AS inputs_origin,
+                   {', '.join(metrics.origin_word(c) + f' AS {c}' if c.endswith('_origin') else c
                               for c in DETAIL_COLUMNS)}
-            FROM {LEVELS_TABLE} l LEFT JOIN {WEEKLY_TABLE} m USING (unit_level, unit_code, week)
-            WHERE l.ruleset_id = ? AND l.unit_level = ? AND l.week = ?""",
+            FROM {LEVELS_TABLE} WHERE ruleset_id = ? AND unit_level = ? AND week = ?""",
         [ruleset_id, unit_level, week],
     )
     return _described(frame, ruleset_id).set_index("unit_code")
@@ -209,7 +243,7 @@ def levels_of_weeks(con, ruleset_id: str, week: dt.date, unit_level: str = DISTR
     week, week_end, level (Int64), label_vi, label_en, reasons (each criterion with its input, value and origin)."""
     frame = query(
         con,
-        f"""SELECT unit_code, week, week_end, {STORED_VERDICT} FROM {LEVELS_TABLE}
+        f"""SELECT unit_code, week, week_end, {_verdict(con, ruleset_id)} FROM {LEVELS_TABLE}
             WHERE ruleset_id = ? AND unit_level = ? AND week IN (?::DATE, ?::DATE - INTERVAL 7 DAY)
             ORDER BY week, unit_code""",
         [ruleset_id, unit_level, week, week],
@@ -240,7 +274,8 @@ def recent(con, area: Area, day: dt.date, ruleset_id: str, weeks: int = LOOKBACK
     level, code = _unit(area)
     frame = query(
         con,
-        f"""SELECT week, week_end, {metrics.origin_word('inputs_origin')} AS inputs_origin, {STORED_VERDICT}
+        f"""SELECT week, week_end, {metrics.origin_word('inputs_origin')} AS inputs_origin,
+                   {_verdict(con, ruleset_id)}
             FROM {LEVELS_TABLE}
             WHERE ruleset_id = ? AND unit_level = ? AND unit_code = ? AND week > ?::DATE - INTERVAL (?) WEEK
               AND week <= ?::DATE

@@ -497,8 +497,10 @@ CHOSEN_WEEK_COLUMNS = ("new_cases", "observed_cases", "new_deaths", "cases_rank_
                        "cases_7d_high", "deaths_7d_low", "deaths_7d_high")
 
 
-def _weekly_shared() -> str:
-    """SQL of the CTEs every level of the weekly shape shares, up to `district_weeks` (one row per district-week)."""
+def _weekly_shared(tracing: bool = True) -> str:
+    """SQL of the CTEs every level of the weekly shape shares, up to `district_weeks` (one row per district-week).
+    Without `tracing`, the tracing table is left out: its columns are there, unknown (what a reader that shows no
+    tracing figure saves: 11 M rows grouped at commune scale)."""
     in_span = "(span.first IS NULL OR date >= span.first) AND (span.last IS NULL OR date <= span.last)"
     picked = "district_code IN (SELECT district_code FROM picked)"
     return f"""{_district_days(admissions=False)},
@@ -532,7 +534,8 @@ def _weekly_shared() -> str:
     tracing_weeks AS (
         SELECT district_code, date_trunc('week', date)::DATE AS week,
                {', '.join(_sunday(c) for c in TRACING_COUNTS)}, {_sunday('tracing_rank')}, {_week_sums('tracing')}
-        FROM (SELECT *, {_rank('source')} AS tracing_rank FROM tracing), span WHERE {picked} AND {in_span}
+        FROM (SELECT *, {_rank('source')} AS tracing_rank FROM tracing), span
+        WHERE {picked} AND {in_span} AND {'TRUE' if tracing else 'FALSE'}
         GROUP BY district_code, week),
     vaccination_weeks AS (
         -- the day of the last record on or before each Sunday: the week's last record, else the one carried
@@ -593,12 +596,13 @@ def weekly_sql(level: str, codes=None, start: dt.date | None = None, end: dt.dat
     return sql, _params(level, codes, start, end)
 
 
-def weekly_all_sql() -> tuple[str, list]:
+def weekly_all_sql(tracing: bool = True) -> tuple[str, list]:
     """The weekly frame of every district, province and the country in one query (the district weeks computed
-    once): what data.levels stores, without a round trip through pandas."""
+    once): what data.levels stores, without a round trip through pandas (which stores no tracing figure:
+    `tracing=False`, see _weekly_shared)."""
     branches = " UNION ALL BY NAME ".join(
         f"SELECT '{level}' AS unit_level, * EXCLUDE (date) FROM {_weekly_finish(level)}" for level in LEVELS)
-    sql = f"""WITH {_weekly_shared()},
+    sql = f"""WITH {_weekly_shared(tracing)},
     {_week_units(DISTRICT)},
     {_week_units(PROVINCE)},
     {_week_units(COUNTRY, with_provinces=False)}
