@@ -81,8 +81,9 @@ LEVELS_VIEW = f"""CREATE VIEW {LEVELS_TABLE} AS
     SELECT v.ruleset_id, m.*, v.* EXCLUDE (ruleset_id, metrics_row)
     FROM {VERDICTS_TABLE} v JOIN {WEEKLY_TABLE} m ON m.rowid = v.metrics_row"""
 STORED_VERDICT = "level, table_level, factor_grades, criteria"
-# (Verdict field, shift) of each criterion's packed SMALLINT; each stored plus one, so -1 (none) packs as 0.
-CRITERION_BITS = (("bands", 8), ("grades", 4), ("origins", 1))
+# (Verdict field, shift, mask) of each criterion's packed SMALLINT, `decided` in bit 0; each field is stored plus
+# one, so -1 (none) packs as 0.
+CRITERION_BITS = (("bands", 8, 0xFF), ("grades", 4, 0xF), ("origins", 1, 0x7))
 GRADING_MEMORY = "256MB"  # DuckDB's memory while the rule sets grade and their verdicts are appended
 APPEND_ROWS = 1_000_000  # verdicts staged before an insert: a whole district build in one, commune scale per rule set
 
@@ -166,7 +167,7 @@ def _listed(matrix: np.ndarray) -> pa.Array:
 def _staged(ruleset_id: str, rows: pa.Array, verdict: engine.Verdict) -> pa.Table:
     """One rule set's verdict on the weekly_metrics rows `rows` (rowids), as the stored table's rows."""
     packed = verdict.decided.astype(np.int16)
-    for field, shift in CRITERION_BITS:
+    for field, shift, _ in CRITERION_BITS:
         packed |= (getattr(verdict, field).astype(np.int16) + 1) << shift
     return pa.table({
         "ruleset_id": pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(rows), dtype=np.int8)), [ruleset_id]),
@@ -202,19 +203,19 @@ def _described(frame: pd.DataFrame, ruleset_id: str) -> pd.DataFrame:
     ruleset = load_ruleset(ruleset_id)
 
     def matrix(column: str, width: int, dtype) -> np.ndarray:
-        cells = [np.asarray(cell, dtype=dtype) for cell in frame[column]]
+        # a list with NULLs comes as a masked array, whose masked cells hold 0: NULL is NaN here
+        cells = [np.ma.filled(np.ma.asarray(cell, dtype=dtype), np.nan) if dtype == np.float64
+                 else np.asarray(cell, dtype=dtype) for cell in frame[column]]
         return np.stack(cells) if cells else np.empty((0, width), dtype=dtype)
 
     packed = matrix("criteria", len(ruleset.criteria), np.int16)
-    unpacked = {field: ((packed >> shift) & 0xF if shift < 8 else packed >> shift) - 1
-                for field, shift in CRITERION_BITS}
+    unpacked = {field: (((packed >> shift) & mask) - 1).astype(np.int8) for field, shift, mask in CRITERION_BITS}
     verdict = engine.Verdict(
         level=frame["level"].astype("Int16").fillna(-1).to_numpy(dtype=np.int16),
         table_level=frame["table_level"].astype("Int16").fillna(-1).to_numpy(dtype=np.int16),
         factor_grades=matrix("factor_grades", len(ruleset.factors), np.int8),
         values=matrix("criterion_values", len(ruleset.criteria), np.float64),
-        bands=unpacked["bands"].astype(np.int8), grades=unpacked["grades"].astype(np.int8),
-        origins=((packed >> 1) & 0x7).astype(np.int8) - 1, decided=(packed & 1).astype(bool))
+        **unpacked, decided=(packed & 1).astype(bool))
     described = engine.described(verdict, ruleset, frame.index)
     return pd.concat([frame.drop(columns=[*STORED_VERDICT.split(", "), "criterion_values"]), described], axis=1)
 
