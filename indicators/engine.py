@@ -172,18 +172,18 @@ def classify(frame: pd.DataFrame, ruleset: RuleSet | str) -> pd.DataFrame:
     return described(verdict(frame, ruleset), ruleset, frame.index)
 
 
-def described(verdict_: Verdict, ruleset: RuleSet, index: pd.Index | None = None) -> pd.DataFrame:
-    """A verdict (`grade`, or as the classified view stored it) as `classify` returns it."""
-    known = verdict_.level >= 0
+def described(judged: Verdict, ruleset: RuleSet, index: pd.Index | None = None) -> pd.DataFrame:
+    """A verdict (`verdict`, or as the classified view stored it) as `classify` returns it."""
+    known = judged.level >= 0
     numbers = [level.number for level in ruleset.levels]
-    codes = np.where(known, verdict_.level - min(numbers), -1)
+    codes = np.where(known, judged.level - min(numbers), -1)
     levels_sorted = sorted(ruleset.levels, key=lambda level: level.number)
     result = pd.DataFrame({
-        "level": pd.arrays.IntegerArray(np.where(known, verdict_.level, 0).astype("int64"), ~known),
+        "level": pd.arrays.IntegerArray(np.where(known, judged.level, 0).astype("int64"), ~known),
         "label_vi": _categorical(codes, [level.label_vi for level in levels_sorted], ruleset.unknown_label("vi")),
         "label_en": _categorical(codes, [level.label_en for level in levels_sorted], ruleset.unknown_label("en")),
     }, index=index)
-    result["reasons"] = pd.Series(_reasons_array(ruleset, verdict_), index=result.index)
+    result["reasons"] = pd.Series(_reasons_array(ruleset, judged), index=result.index)
     return result
 
 
@@ -232,21 +232,21 @@ def _dictionary(indices: np.ndarray, words: list[str], valid: np.ndarray | None 
     return pa.DictionaryArray.from_arrays(pa.array(indices.astype(np.int8), mask=mask), pa.array(words))
 
 
-def _reasons_array(ruleset: RuleSet, verdict_: Verdict) -> pd.arrays.ArrowExtensionArray:
+def _reasons_array(ruleset: RuleSet, judged: Verdict) -> pd.arrays.ArrowExtensionArray:
     """Per-row reasons built column-wise in Arrow: no Python object per row, yet each row reads as a dict."""
-    rows, criteria = len(verdict_.level), ruleset.criteria
-    bands = verdict_.bands.ravel()  # row-major: row 0's criteria, then row 1's...
+    rows, criteria = len(judged.level), ruleset.criteria
+    bands = judged.bands.ravel()  # row-major: row 0's criteria, then row 1's...
     band_valid = bands >= 0
     comparison_words = list(COMPARISONS)
-    comparison_codes = np.full(verdict_.bands.shape, -1, dtype=np.int8)
-    thresholds = np.full(verdict_.bands.shape, np.nan)
+    comparison_codes = np.full(judged.bands.shape, -1, dtype=np.int8)
+    thresholds = np.full(judged.bands.shape, np.nan)
     for position, criterion in enumerate(criteria):
         bounds = [criterion.band_bound(band) for band in range(criterion.band_count)]
-        band = np.maximum(verdict_.bands[:, position], 0)
+        band = np.maximum(judged.bands[:, position], 0)
         comparison_codes[:, position] = np.array([comparison_words.index(b[0]) if b else -1 for b in bounds])[band]
         thresholds[:, position] = np.array([b[1] if b else np.nan for b in bounds])[band]
     comparison_index, threshold_values = comparison_codes.ravel(), thresholds.ravel()
-    values, grades, origin_codes = verdict_.values.ravel(), verdict_.grades.ravel(), verdict_.origins.ravel()
+    values, grades, origin_codes = judged.values.ravel(), judged.grades.ravel(), judged.origins.ravel()
     criterion_index = np.tile(np.arange(len(criteria)), rows)
     criteria_struct = pa.StructArray.from_arrays([
         _dictionary(criterion_index, [c.id for c in criteria]),
@@ -256,12 +256,12 @@ def _reasons_array(ruleset: RuleSet, verdict_: Verdict) -> pd.arrays.ArrowExtens
         _dictionary(np.maximum(comparison_index, 0), comparison_words, band_valid & (comparison_index >= 0)),
         pa.array(threshold_values, mask=np.isnan(threshold_values) | ~band_valid),
         pa.array(grades.astype(np.int8), mask=grades < 0),
-        pa.array(verdict_.decided.ravel()),
+        pa.array(judged.decided.ravel()),
         _dictionary(np.maximum(origin_codes, 0), list(origins_.ORIGINS), origin_codes >= 0),
     ], names=["criterion", "input", "value", "band", "comparison", "threshold", "grade", "decided", "origin"])
     offsets = pa.array(np.arange(0, rows * len(criteria) + 1, len(criteria), dtype=np.int32))
 
-    factor_values = verdict_.factor_grades.ravel()
+    factor_values = judged.factor_grades.ravel()
     factor_struct = pa.StructArray.from_arrays([
         _dictionary(np.tile(np.arange(len(ruleset.factors)), rows), [f.id for f in ruleset.factors]),
         pa.array(factor_values.astype(np.int8), mask=factor_values < 0),
@@ -269,8 +269,8 @@ def _reasons_array(ruleset: RuleSet, verdict_: Verdict) -> pd.arrays.ArrowExtens
     factor_offsets = pa.array(np.arange(0, rows * len(ruleset.factors) + 1, len(ruleset.factors), dtype=np.int32))
 
     reasons = pa.StructArray.from_arrays([
-        pa.array(verdict_.level.astype(np.int16), mask=verdict_.level < 0),
-        pa.array(verdict_.table_level.astype(np.int16), mask=verdict_.table_level < 0),
+        pa.array(judged.level.astype(np.int16), mask=judged.level < 0),
+        pa.array(judged.table_level.astype(np.int16), mask=judged.table_level < 0),
         pa.ListArray.from_arrays(factor_offsets, factor_struct),
         pa.ListArray.from_arrays(offsets, criteria_struct),
     ], names=["level", "table_level", "factors", "criteria"])
