@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -158,6 +159,21 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
     con.register("incoming", frame[columns])
     con.execute(f"INSERT INTO {table} SELECT * FROM incoming")
     con.unregister("incoming")
+
+
+# Sessions of one server that open it before its database exists wait for one build (DuckDB shares one instance
+# per file within a process, so two builds there would write into each other's file).
+_FIRST_BUILD = threading.Lock()
+
+
+def build_once(target: Path | str | None = None, progress: Progress | None = None) -> Path:
+    """Build the database at `target` unless it exists, one build at a time in this process: what the app runs
+    on its first start, when several people may open it at once."""
+    target = Path(target or db_path())
+    with _FIRST_BUILD:
+        if not target.exists():
+            build(target, progress=progress)
+    return target
 
 
 def build(

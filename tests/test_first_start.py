@@ -33,3 +33,33 @@ def test_missing_database_is_built_on_first_start(tmp_path, monkeypatch):
     finally:
         st.cache_data.clear()
         st.cache_resource.clear()
+
+
+def test_sessions_that_open_a_fresh_server_together_wait_for_one_build(tmp_path, monkeypatch):
+    """Two people opening the app before its database exists: one build, both see the database (two builds in
+    one process wrote into each other's file: 'Table with name "provinces" already exists')."""
+    import threading
+
+    target = tmp_path / "fresh.duckdb"
+    calls = []
+    full_build = build.build
+
+    def small_build(target=None, progress=None, **kwargs):
+        calls.append(target)
+        return full_build(target, provinces=SMALL_PROVINCES, start=SMALL_START, end=SMALL_END, progress=progress)
+
+    monkeypatch.setattr(build, "build", small_build)
+    failures = []
+
+    def open_app():
+        try:
+            build.build_once(target)
+        except Exception as problem:  # noqa: BLE001 (the test reports what a session would have shown)
+            failures.append(problem)
+
+    sessions = [threading.Thread(target=open_app) for _ in range(2)]
+    for session in sessions:
+        session.start()
+    for session in sessions:
+        session.join(timeout=300)
+    assert not failures and len(calls) == 1 and target.exists()
