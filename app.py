@@ -31,7 +31,8 @@ def ensure_database() -> None:
     with st.empty().container():
         st.title(t("app.title", language))
         bar = st.progress(0.0, text=t("app.building", language))
-        build.build_once(progress=lambda fraction, step: bar.progress(fraction, text=f"{t('app.building', language)} — {step}"))
+        build.build_once(progress=lambda fraction, step: bar.progress(
+            fraction, text=f"{t('app.building', language)} — {t(f'app.build_step.{step}', language)}"))
     st.rerun()
 
 

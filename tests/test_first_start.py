@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from data import build
+from i18n import t
 from tests.apptest import open_page
 from tests.conftest import SMALL_END, SMALL_PROVINCES, SMALL_START
 
@@ -11,13 +12,14 @@ from tests.conftest import SMALL_END, SMALL_PROVINCES, SMALL_START
 def test_missing_database_is_built_on_first_start(tmp_path, monkeypatch):
     target = tmp_path / "fresh.duckdb"
     monkeypatch.setenv("SITUATION_DB", str(target))
-    steps = []
+    steps, names = [], []
     full_build = build.build
 
     def small_build(target=None, progress=None, **kwargs):
         """The same build, cut to the small test provinces so the test stays quick."""
         def record(fraction, step):
             steps.append(fraction)
+            names.append(step)
             progress(fraction, step)
 
         return full_build(target, provinces=SMALL_PROVINCES, start=SMALL_START, end=SMALL_END, progress=record)
@@ -30,6 +32,8 @@ def test_missing_database_is_built_on_first_start(tmp_path, monkeypatch):
         assert not at.exception
         assert target.exists() and steps[-1] == 1.0
         assert "Tổng quan tình hình dịch" in at.title[0].value
+        for lang in ("vi", "en"):  # each step the progress bar names is said in words, never as its key
+            assert all(not t(f"app.build_step.{name}", lang).startswith("app.") for name in names)
     finally:
         st.cache_data.clear()
         st.cache_resource.clear()
