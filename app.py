@@ -6,6 +6,7 @@ and draws the shared sidebar every page reads its selection from.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -17,22 +18,27 @@ from ui import cached, login, state
 
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "app_pages"
+FIRST_BUILD_POLL_S = 1.0  # how often a page waiting for the first build looks again
 
 st.set_page_config(page_title="Phòng tình huống COVID-19", page_icon="🦠", layout="wide")
 
 
 def ensure_database() -> None:
-    """Build the built-in database on first start, showing the build's progress."""
+    """Build the built-in database on first start, in the background of the server, showing the build's progress
+    to everyone who opens the app meanwhile."""
     if db.db_path().exists():
         return
     from data import build  # here only: the builder's imports (scipy) cost a fresh server's first visit 0.5 s
 
     language = state.lang()
-    with st.empty().container():
-        st.title(t("app.title", language))
-        bar = st.progress(0.0, text=t("app.building", language))
-        build.build_once(progress=lambda fraction, step: bar.progress(
-            fraction, text=f"{t('app.building', language)} — {t(f'app.build_step.{step}', language)}"))
+    running = build.first_build()
+    st.title(t("app.title", language))
+    if running.error is not None and not running.running:
+        st.error(f"{t('app.build_failed', language)}: {running.error}", icon=":material/database:")
+        st.stop()
+    st.progress(running.fraction, text=f"{t('app.building', language)} — "
+                                       f"{t(f'app.build_step.{running.step}', language)}")
+    time.sleep(FIRST_BUILD_POLL_S)
     st.rerun()
 
 

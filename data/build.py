@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -161,19 +162,47 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
     con.unregister("incoming")
 
 
-# Sessions of one server that open it before its database exists wait for one build (DuckDB shares one instance
-# per file within a process, so two builds there would write into each other's file).
-_FIRST_BUILD = threading.Lock()
+@dataclass
+class FirstBuild:
+    """The app's first-start build, running in the background of its server process: where it has got to."""
+
+    target: Path
+    fraction: float = 0.0
+    step: str = "load"
+    error: BaseException | None = None
+    thread: threading.Thread | None = None
+
+    def heard(self, fraction: float, step: str) -> None:
+        self.fraction, self.step = fraction, step
+
+    def run(self) -> None:
+        try:
+            build(self.target, progress=self.heard)
+        except BaseException as problem:  # noqa: BLE001 (shown to whoever is waiting for the database)
+            self.error = problem
+
+    @property
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
 
 
-def build_once(target: Path | str | None = None, progress: Progress | None = None) -> Path:
-    """Build the database at `target` unless it exists, one build at a time in this process: what the app runs
-    on its first start, when several people may open it at once."""
-    target = Path(target or db_path())
-    with _FIRST_BUILD:
-        if not target.exists():
-            build(target, progress=progress)
-    return target
+_FIRST_BUILDS: dict[Path, FirstBuild] = {}
+_FIRST_BUILDS_LOCK = threading.Lock()
+
+
+def first_build(target: Path | str | None = None) -> FirstBuild:
+    """The background build of `target` (default: the database in use), started by the first session that finds
+    it missing; later sessions watch the same one. Independent of any session, so it finishes when the tab that
+    started it is closed, and one process never runs two (DuckDB shares one instance per file in a process, so
+    two builds would write into each other's file). A failed build is started again by the next call."""
+    target = Path(target or db_path()).resolve()
+    with _FIRST_BUILDS_LOCK:
+        current = _FIRST_BUILDS.get(target)
+        if current is None or (current.error is not None and not current.running):
+            current = _FIRST_BUILDS[target] = FirstBuild(target)
+            current.thread = threading.Thread(target=current.run, name="first-build", daemon=True)
+            current.thread.start()
+        return current
 
 
 def build(
