@@ -114,7 +114,9 @@ def refresh(con) -> None:
         # The frame is written: DuckDB hands back the buffers it kept (1.5 GB at commune scale) before the rule
         # sets grade in pandas, or a refresh would hold both at once.
         cur.execute(f"SET memory_limit = '{GRADING_MEMORY}'")
-        read = cur.sql(f"SELECT rowid, {', '.join(wanted)} FROM {WEEKLY_TABLE}").to_arrow_table()
+        # inputs read as numbers (a yes/no as 1/0, as the engine grades it): pandas then converts none of them
+        numbers = [f"CAST({c} AS DOUBLE) AS {c}" if not c.endswith("_origin") else c for c in wanted]
+        read = cur.sql(f"SELECT rowid, {', '.join(numbers)} FROM {WEEKLY_TABLE}").to_arrow_table()
         weekly = metrics.as_frame(read.select(wanted).to_pandas())
         rows = read.column("rowid")
         del read

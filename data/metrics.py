@@ -118,7 +118,7 @@ def _district_days(whole_history: bool = False, admissions: bool = True) -> str:
     # integer comparisons, instead of a list of band names per figure (20 M records at commune scale)
     from_age = ("CASE age_group " + " ".join(f"WHEN '{band}' THEN {int(band[:2])}" for band in VACCINATION_BANDS[18])
                 + " END")
-    vaccinated = ",\n".join(f"SUM(people) FILTER (WHERE dose = '{dose}' AND from_age >= {age}) AS {name}"
+    vaccinated = ",\n".join(f"(SUM(people) FILTER (WHERE dose = '{dose}' AND from_age >= {age}))::BIGINT AS {name}"
                             for name, age, dose in VACCINATED)
     complete = ",\n".join(f"COUNT(*) FILTER (WHERE dose = '{dose}' AND from_age >= {age}) = "
                           f"{len(VACCINATION_BANDS[age])} AS {name}_complete" for name, age, dose in VACCINATED)
@@ -423,8 +423,18 @@ def _sunday(column: str, name: str | None = None) -> str:
     return f"MAX({column}) FILTER (WHERE isodow(date) = 7) AS {name or column}"
 
 
+# Counts that are not whole numbers: estimated admissions, oxygen in m³. Every other count is summed as BIGINT:
+# DuckDB's SUM of integers is a 128-bit HUGEINT, slower to group, join, window and write (2.5 of 20 s of CPU at
+# commune scale) and read back as floats.
+FRACTIONAL = frozenset({"admissions", "admissions_7d", "oxygen_supply_m3_per_day"})
+
+
+def _count_sum(count: str) -> str:
+    return f"SUM({count})" if count in FRACTIONAL else f"SUM({count})::BIGINT"
+
+
 def _week_sum(name: str, count: str) -> str:
-    return f"CASE WHEN COUNT({count}) = 7 THEN SUM({count}) END AS {name}"
+    return f"CASE WHEN COUNT({count}) = 7 THEN {_count_sum(count)} END AS {name}"
 
 
 def _week_sums(table: str) -> str:
@@ -440,10 +450,11 @@ def _week_sums(table: str) -> str:
 def _week_units_sum(source: str, key: str, extra: str = "") -> str:
     """SQL summing unit-week rows to `key` and week: counts and sums added, origin ranges combined."""
     counts = (*DAY_CASE_COUNTS, *BED_COUNTS, *TEST_COUNTS, *TRACING_COUNTS, *(name for name, _, _ in VACCINATED),
-              "population", *(name for name, _ in POPULATIONS), COVERAGE_ADULTS, *(name for name, _, _ in WINDOW_SUMS))
+              *(name for name, _, _ in WINDOW_SUMS))
+    people = ("population", *(name for name, _ in POPULATIONS), COVERAGE_ADULTS)  # estimates, not whole numbers
     ranges = [f"MIN({g}_rank_low) AS {g}_rank_low, MAX({g}_rank_high) AS {g}_rank_high" for g in ORIGIN_GROUPS]
     ranges += [f"MIN({g}_7d_low) AS {g}_7d_low, MAX({g}_7d_high) AS {g}_7d_high" for g in WINDOW_ORIGINS]
-    return f"""SELECT {key} AS unit_code, week, ANY_VALUE(date) AS date, {', '.join(f'SUM({c}) AS {c}' for c in counts)},
+    return f"""SELECT {key} AS unit_code, week, ANY_VALUE(date) AS date, {', '.join([*(f'{_count_sum(c)} AS {c}' for c in counts), *(f'SUM({c}) AS {c}' for c in people)])},
                       MAX(vaccination_date) AS vaccination_date, BOOL_OR(uploaded) AS uploaded, {', '.join(ranges)}
                       {extra}
                FROM {source} GROUP BY ALL"""
@@ -460,8 +471,8 @@ def _week_units(level: str, with_provinces: bool = True) -> str:
                                     NULL::BIGINT AS published_new_cases, FALSE AS cases_conflict FROM ({districts}))"""
     provinces = "" if not with_provinces else f"""
     province_days AS (
-        SELECT province_code AS unit_code, date, SUM(new_cases) AS new_cases, SUM(observed_cases) AS observed_cases,
-               SUM(new_deaths) AS new_deaths, BOOL_OR(uploaded) AS uploaded,
+        SELECT province_code AS unit_code, date, {', '.join(f'{_count_sum(c)} AS {c}' for c in CASE_COUNTS)},
+               BOOL_OR(uploaded) AS uploaded,
                MIN(cases_rank) AS cases_rank_low, MAX(cases_rank) AS cases_rank_high,
                MIN(deaths_rank) AS deaths_rank_low, MAX(deaths_rank) AS deaths_rank_high
         FROM case_rows, span WHERE span.first IS NULL OR date >= span.first GROUP BY ALL),
@@ -475,8 +486,7 @@ def _week_units(level: str, with_provinces: bool = True) -> str:
         SELECT unit_code, week, {_sunday('new_cases')}, {_sunday('observed_cases')}, {_sunday('new_deaths')},
                {_sunday('published_new_cases')}, {_sunday('cases_conflict')},
                {', '.join(_sunday(f'{g}_rank_{end}') for g in ('cases', 'deaths') for end in ('low', 'high'))},
-               CASE WHEN COUNT(new_cases) = 7 THEN SUM(new_cases) END AS new_cases_7d,
-               CASE WHEN COUNT(new_deaths) = 7 THEN SUM(new_deaths) END AS new_deaths_7d,
+               {_week_sum('new_cases_7d', 'new_cases')}, {_week_sum('new_deaths_7d', 'new_deaths')},
                MIN(cases_rank_low) AS cases_7d_low, MAX(cases_rank_high) AS cases_7d_high,
                MIN(deaths_rank_low) AS deaths_7d_low, MAX(deaths_rank_high) AS deaths_7d_high
         FROM chosen GROUP BY unit_code, week),
@@ -489,7 +499,7 @@ def _week_units(level: str, with_provinces: bool = True) -> str:
         return f"{provinces},\n    units_province AS (SELECT * FROM provinces)"
     return f"""{provinces}{',' if provinces else ''}
     units_country AS ({_week_units_sum('provinces', f"'{COUNTRY_KEY}'",
-                               ", SUM(published_new_cases) AS published_new_cases, BOOL_OR(cases_conflict) AS cases_conflict")})"""
+                               ", SUM(published_new_cases)::BIGINT AS published_new_cases, BOOL_OR(cases_conflict) AS cases_conflict")})"""
 
 
 CHOSEN_WEEK_COLUMNS = ("new_cases", "observed_cases", "new_deaths", "cases_rank_low", "cases_rank_high",
@@ -566,24 +576,19 @@ def _weekly_shared(tracing: bool = True) -> str:
 
 def _weekly_finish(level: str) -> str:
     """SQL (a subquery) of one level's weekly frame from its `units_<level>` CTE: previous weeks, origins, rates."""
-    # The week before is read by a window over the few columns it needs, joined back: a window over the whole
-    # wide row sorts every column (4.7 s of 18 s at commune scale).
-    narrow = ", ".join(dict.fromkeys(["unit_code", "week", *(name for name, _, _ in WINDOW_SUMS),
-                                      "cases_7d_low", "cases_7d_high"]))
-    return f"""(WITH before AS (
-        SELECT unit_code, week,
-               {', '.join(f"CASE WHEN LAG(week) OVER p = week - INTERVAL 7 DAY THEN LAG({name}) OVER p END "
-                          f"AS {name.replace('_7d', '_prev_7d')}" for name, _, _ in WINDOW_SUMS)},
-               {_combined('LEAST(cases_7d_low, LAG(cases_7d_low) OVER p)',
-                          'GREATEST(cases_7d_high, LAG(cases_7d_high) OVER p)')} AS cases_14d_origin
-        FROM (SELECT {narrow} FROM units_{level})
-        WINDOW p AS (PARTITION BY unit_code ORDER BY week)),
-    windowed AS (
+    # The week before is joined from the few columns it needs: a window over the whole wide row sorts every
+    # column (4.7 s of 18 s at commune scale), and a window over the narrow ones then joined back costs a sort
+    # more than the join alone.
+    narrow = ", ".join(dict.fromkeys([*(name for name, _, _ in WINDOW_SUMS), "cases_7d_low", "cases_7d_high"]))
+    return f"""(WITH windowed AS (
         SELECT u.* EXCLUDE ({', '.join(f'{g}_7d_low, {g}_7d_high' for g in WINDOW_ORIGINS)}), u.date AS week_end,
-               {', '.join(f"b.{name.replace('_7d', '_prev_7d')}" for name, _, _ in WINDOW_SUMS)},
+               {', '.join(f"b.{name} AS {name.replace('_7d', '_prev_7d')}" for name, _, _ in WINDOW_SUMS)},
                {', '.join(f"{_combined(f'u.{g}_7d_low', f'u.{g}_7d_high')} AS {g}_7d_origin" for g in WINDOW_ORIGINS)},
-               b.cases_14d_origin
-        FROM units_{level} u JOIN before b USING (unit_code, week)),
+               {_combined('LEAST(u.cases_7d_low, b.cases_7d_low)',
+                          'GREATEST(u.cases_7d_high, b.cases_7d_high)')} AS cases_14d_origin
+        FROM units_{level} u
+        LEFT JOIN (SELECT unit_code, week + 7 AS next_week, {narrow} FROM units_{level}) b
+               ON b.unit_code = u.unit_code AND b.next_week = u.week),
     shown AS (SELECT windowed.* FROM windowed, span WHERE (span.shown_first IS NULL OR week >= span.shown_first)),
     {_finish('shown')[1:]})"""
 
