@@ -69,21 +69,25 @@ def level_week(day: dt.date) -> dt.date:
 # weekly_metrics row (its rowid); the `levels` view adds that row (unit, week, every stored figure). The values
 # the criteria read are those figures, and the words (criteria, inputs, comparisons, thresholds, labels) come from
 # the rule set, when a surface reads a level (`_verdict`, `_described`).
-# Each criterion's band, grade, origin and role are packed in one SMALLINT (CRITERION_BITS), so a refresh at
-# commune scale writes a few small numbers per row instead of 50 M strings.
+# Each criterion's band, grade, origin and role are packed in 16 bits (CRITERION_BITS), four criteria to a BIGINT
+# word (CRITERION_WORDS: rulesets.MAX_CRITERIA in all), each factor's grade in 8 bits of one BIGINT: a refresh at
+# commune scale writes a few integers per row (lists of small numbers cost twice as much to write).
 VERDICTS_TABLE = "level_verdicts"
+CRITERION_WORDS = ("criteria_a", "criteria_b")
 VERDICTS_SCHEMA = f"""CREATE TABLE {VERDICTS_TABLE} (
     ruleset_id VARCHAR, metrics_row BIGINT,   -- the rowid of the weekly_metrics row judged
     level TINYINT,            -- NULL: unknown (grey)
     inputs_origin TINYINT,    -- the least real origin among the inputs (indicators.origin rank), NULL unknown
-    table_level TINYINT, factor_grades TINYINT[], criteria SMALLINT[])"""
+    table_level TINYINT, factor_grades BIGINT, {', '.join(f'{word} BIGINT' for word in CRITERION_WORDS)})"""
 LEVELS_VIEW = f"""CREATE VIEW {LEVELS_TABLE} AS
     SELECT v.ruleset_id, m.*, v.* EXCLUDE (ruleset_id, metrics_row)
     FROM {VERDICTS_TABLE} v JOIN {WEEKLY_TABLE} m ON m.rowid = v.metrics_row"""
-STORED_VERDICT = "level, table_level, factor_grades, criteria"
-# (Verdict field, shift, mask) of each criterion's packed SMALLINT, `decided` in bit 0; each field is stored plus
-# one, so -1 (none) packs as 0.
+STORED_VERDICT = "level, table_level, factor_grades, criteria"  # as `_verdict` reads them: the words unpacked
+# (Verdict field, shift, mask) of each criterion's 16 bits, `decided` in bit 0; each field is stored plus one, so -1
+# (none) packs as 0.
 CRITERION_BITS = (("bands", 8, 0xFF), ("grades", 4, 0xF), ("origins", 1, 0x7))
+CRITERION_WIDTH, FACTOR_WIDTH = 16, 8  # bits per criterion, per factor grade (plus one)
+CRITERIA_PER_WORD = 64 // CRITERION_WIDTH
 GRADING_MEMORY = "256MB"  # DuckDB's memory while the rule sets grade and their verdicts are appended
 APPEND_ROWS = 1_000_000  # verdicts staged before an insert: a whole district build in one, commune scale per rule set
 
@@ -160,23 +164,32 @@ def _nullable(values: np.ndarray) -> pa.Array:
     return pa.array(values.astype(np.int8), mask=values < 0)
 
 
-def _listed(matrix: np.ndarray) -> pa.Array:
-    rows, width = matrix.shape
-    return pa.ListArray.from_arrays(pa.array(np.arange(0, rows * width + 1, width, dtype=np.int32)),
-                                    pa.array(matrix.ravel()))
+def _word(matrix: np.ndarray, width: int) -> pa.Array:
+    """The columns of `matrix` (rows × at most 64 // width small non-negative numbers) packed in one BIGINT a row,
+    the first in the lowest bits."""
+    shifts = np.arange(matrix.shape[1], dtype=np.uint64) * np.uint64(width)
+    return pa.array(np.bitwise_or.reduce(matrix.astype(np.uint64) << shifts, axis=1, initial=np.uint64(0))
+                    .view(np.int64))
+
+
+def _unpacked(word: str, count: int, width: int) -> list[str]:
+    """SQL: the first `count` numbers of `width` bits of a BIGINT word (what `_word` packed)."""
+    return [f"(({word} >> {width * i}) & {(1 << width) - 1})" for i in range(count)]
 
 
 def _staged(ruleset_id: str, rows: pa.Array, verdict: engine.Verdict) -> pa.Table:
     """One rule set's verdict on the weekly_metrics rows `rows` (rowids), as the stored table's rows."""
-    packed = verdict.decided.astype(np.int16)
+    packed = verdict.decided.astype(np.uint16)
     for field, shift, _ in CRITERION_BITS:
-        packed |= (getattr(verdict, field).astype(np.int16) + 1) << shift
+        packed |= (getattr(verdict, field).astype(np.int16) + 1).astype(np.uint16) << shift
+    words = {word: _word(packed[:, i * CRITERIA_PER_WORD:(i + 1) * CRITERIA_PER_WORD], CRITERION_WIDTH)
+             for i, word in enumerate(CRITERION_WORDS)}
     return pa.table({
         "ruleset_id": pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(rows), dtype=np.int8)), [ruleset_id]),
         "metrics_row": rows, "level": _nullable(verdict.level),
         "inputs_origin": _nullable(verdict.origins.max(axis=1, initial=-1)),
-        "table_level": _nullable(verdict.table_level), "factor_grades": _listed(verdict.factor_grades),
-        "criteria": _listed(packed),
+        "table_level": _nullable(verdict.table_level),
+        "factor_grades": _word(verdict.factor_grades.astype(np.int16) + 1, FACTOR_WIDTH), **words,
     })
 
 
@@ -194,9 +207,14 @@ def _verdict(con, ruleset_id: str) -> str:
     as the engine reads them (numbers; NULL where the frame has no such column), in the rule set's order."""
     stored = set(query(con, "SELECT column_name FROM information_schema.columns WHERE table_name = ?",
                        [WEEKLY_TABLE])["column_name"])
+    ruleset = load_ruleset(ruleset_id)
     values = ", ".join(f"CAST({c.input} AS DOUBLE)" if c.input in stored else "NULL::DOUBLE"
-                       for c in load_ruleset(ruleset_id).criteria)  # only names the table has reach the SQL
-    return f"{STORED_VERDICT}, [{values}]::DOUBLE[] AS criterion_values"
+                       for c in ruleset.criteria)  # only names the table has reach the SQL
+    factors = ", ".join(f"{grade} - 1" for grade in _unpacked("factor_grades", len(ruleset.factors), FACTOR_WIDTH))
+    criteria = ", ".join(part for i, word in enumerate(CRITERION_WORDS) for part in _unpacked(
+        word, max(0, min(CRITERIA_PER_WORD, len(ruleset.criteria) - i * CRITERIA_PER_WORD)), CRITERION_WIDTH))
+    return (f"level, table_level, [{factors}]::TINYINT[] AS factor_grades, [{criteria}]::SMALLINT[] AS criteria, "
+            f"[{values}]::DOUBLE[] AS criterion_values")
 
 
 def _described(frame: pd.DataFrame, ruleset_id: str) -> pd.DataFrame:

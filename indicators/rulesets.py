@@ -46,6 +46,8 @@ UNIT_LEVELS = ("commune", "district", "province", "country")
 MEASURE_CASES = {"community": "community_cases", "all": "cases"}
 MEASURE_WINDOWS = {"7d": "7d", "14d_mean": "14d_mean"}  # one week; the mean of the last two weekly sums
 WHEN_MISSING = ("unknown", "ignore", "assume_no")
+# What the classified view stores per row (data.levels packs them in integers); plans have up to six criteria.
+MAX_CRITERIA, MAX_FACTORS = 8, 8
 _HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
@@ -386,6 +388,9 @@ def _parse_entries(entry: _Entry, key: str, parse) -> tuple:
 
 def _check_structure(ruleset: RuleSet, fail) -> None:
     """The combination must be applicable to every possible grade, and monotone (see engine.classify)."""
+    if len(ruleset.criteria) > MAX_CRITERIA or len(ruleset.factors) > MAX_FACTORS:
+        raise fail(f"at most {MAX_CRITERIA} criteria and {MAX_FACTORS} factors, got {len(ruleset.criteria)} "
+                   f"and {len(ruleset.factors)}")
     numbers = sorted(level.number for level in ruleset.levels)
     if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
         raise fail(f"level numbers must be consecutive, got {numbers}")

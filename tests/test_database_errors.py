@@ -239,18 +239,30 @@ def test_a_database_from_before_schema_versions_is_stamped_and_keeps_its_uploads
     assert "already" in capsys.readouterr().out
 
 
-def test_a_database_of_schema_3_gets_its_levels_recomputed_and_keeps_its_version(small_db, tmp_path):
-    """Schema 4 stores levels as numbers behind a view; a schema-3 file (levels as a table of words) migrates."""
+OLDER_LEVELS = {  # how each older schema stored the levels
+    "3": ["DROP VIEW levels", "DROP TABLE level_verdicts",  # a table of words
+          "CREATE TABLE levels AS SELECT 'vn-2021-qd4800' AS ruleset_id, 'Cấp 1' AS label_vi"],
+    "4": ["DROP VIEW levels", "DROP TABLE level_verdicts",  # numbers in lists
+          "CREATE TABLE level_verdicts (ruleset_id VARCHAR, metrics_row BIGINT, level TINYINT, inputs_origin TINYINT, "
+          "table_level TINYINT, factor_grades TINYINT[], criteria SMALLINT[])",
+          "CREATE VIEW levels AS SELECT v.ruleset_id, m.*, v.* EXCLUDE (ruleset_id, metrics_row) "
+          "FROM level_verdicts v JOIN weekly_metrics m ON m.rowid = v.metrics_row"],
+}
+
+
+@pytest.mark.parametrize("schema", sorted(OLDER_LEVELS))
+def test_a_database_of_an_older_schema_gets_its_levels_recomputed_and_keeps_its_version(small_db, tmp_path, schema):
+    """Schema 5 stores levels as packed numbers behind a view; files of schema 3 (a table of words) and 4 (lists
+    of numbers) migrate."""
     from data import levels, migrate
 
-    path = tmp_path / "v3.duckdb"
+    path = tmp_path / f"v{schema}.duckdb"
     shutil.copy(small_db, path)
     con = duckdb.connect(str(path))
-    con.execute("UPDATE build_info SET value = '3' WHERE key = 'schema_version'")
+    con.execute("UPDATE build_info SET value = ? WHERE key = 'schema_version'", [schema])
     con.execute("UPDATE build_info SET value = '7' WHERE key = 'data_version'")
-    con.execute("DROP VIEW levels")
-    con.execute("DROP TABLE level_verdicts")
-    con.execute("CREATE TABLE levels AS SELECT 'vn-2021-qd4800' AS ruleset_id, 'Cấp 1' AS label_vi")
+    for statement in OLDER_LEVELS[schema]:
+        con.execute(statement)
     con.close()
     with pytest.raises(db.Unavailable):
         db.connect(path)

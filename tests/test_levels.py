@@ -30,7 +30,7 @@ def test_one_row_per_district_and_complete_week(stored, small_con):
     week = pd.to_datetime(stored["week"])
     assert (week.dt.day_of_week == 0).all() and (pd.to_datetime(stored["week_end"]) - week).eq(pd.Timedelta(days=6)).all()
     assert stored["level"].dropna().between(1, 4).all()
-    assert {"inputs_origin", *levels.STORED_VERDICT.split(", ")} <= set(stored.columns)  # the verdict as numbers
+    assert {"inputs_origin", "factor_grades", *levels.CRITERION_WORDS} <= set(stored.columns)  # the verdict as numbers
 
 
 def test_every_rule_set_and_unit_level_is_stored(small_con):

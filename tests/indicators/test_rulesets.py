@@ -148,3 +148,24 @@ def test_band_labels_as_the_texts_write_them():
     assert [vacant.band_label(band) for band in range(2)] == ["≤ 10", "> 10"]
     capacity = load_ruleset("vn-2021-qd4800").criterion("treatment_capacity")
     assert [capacity.band_label(band, "vi") for band in range(2)] == ["không", "có"]
+
+
+@pytest.mark.parametrize("criteria, loads", [(8, True), (9, False)])
+def test_a_rule_set_has_at_most_the_criteria_the_classified_view_stores(tmp_path, criteria, loads):
+    """data.levels packs MAX_CRITERIA criteria per row: one more is refused when the file is read, not at a refresh."""
+    from indicators.rulesets import MAX_CRITERIA
+
+    block = QD4800[QD4800.index('[[criteria]]\nid = "coverage_50plus_full"'):QD4800.index('[[criteria]]\nid = "treatment_capacity"')]
+    extra = [f"extra_{i}" for i in range(criteria - 4)]
+    text = QD4800.replace(block, block + "".join(block.replace('"coverage_50plus_full"', f'"{cid}"') for cid in extra))
+    text = text.replace('criteria = ["coverage_18plus_dose1", "coverage_50plus_full"]',
+                        f'criteria = ["coverage_18plus_dose1", "coverage_50plus_full", {", ".join(map(repr, extra))}]'
+                        .replace("'", '"'))
+    path = tmp_path / "vn-2021-qd4800.toml"
+    path.write_text(text, encoding="utf-8")
+    assert criteria - MAX_CRITERIA == (0 if loads else 1)
+    if loads:
+        assert len(load_ruleset(path).criteria) == criteria
+    else:
+        with pytest.raises(RuleSetError, match="at most 8 criteria"):
+            load_ruleset(path)
