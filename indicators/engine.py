@@ -61,7 +61,7 @@ def _grade(frame: pd.DataFrame, criterion: Criterion) -> _CriterionGrades:
     values = _input_values(frame, criterion)
     present = ~np.isnan(values)
     grades = np.asarray(criterion.grades, dtype=np.int16)
-    band = np.where(present, criterion.bands(np.where(present, values, 0.0)), -1).astype(np.int8)
+    band = np.where(present, criterion.bands(values), np.int8(-1))  # a missing value's band is dropped here
     if criterion.when_missing == "assume_no":
         band = np.where(present, band, 0).astype(np.int8)
     grade = np.where(band >= 0, grades[band], -1).astype(np.int16)
@@ -143,7 +143,7 @@ def verdict(frame: pd.DataFrame, ruleset: RuleSet | str) -> Verdict:
         decided[cid] = known & (graded[cid].grade > 0) & (table_low < max(numbers))
 
     def stacked(arrays, dtype) -> np.ndarray:  # rows × criteria (or factors), in the rule set's order
-        return np.stack(arrays, axis=1).astype(dtype) if arrays else np.empty((len(frame), 0), dtype=dtype)
+        return np.stack(arrays, axis=1, dtype=dtype) if arrays else np.empty((len(frame), 0), dtype=dtype)
 
     criteria = ruleset.criteria
     return Verdict(
