@@ -103,18 +103,20 @@ def refresh(con) -> None:
     rulesets = list_rulesets()
     cur, limit = con.cursor(), None
     try:
-        frame_columns = [row[0] for row in cur.execute(f"DESCRIBE SELECT * FROM ({sql})", params).fetchall()]
         inputs = list(dict.fromkeys(column for ruleset in rulesets for column in ruleset.input_columns))
-        wanted = [c for c in inputs if c in frame_columns] + [f"{c}_origin" for c in inputs
-                                                              if f"{c}_origin" in frame_columns]
-        # Only the figures shown beside a level and the rule sets' inputs are stored: the optimizer then skips
-        # the rest of the frame, and fewer columns are written (the most of a refresh at commune scale).
-        stored = list(dict.fromkeys([*KEY_COLUMNS, *DETAIL_COLUMNS, *STORED_COLUMNS, *wanted]))
+        # Only the figures shown beside a level and the rule sets' inputs (those the frame has) are stored: the
+        # optimizer then skips the rest of the frame, and fewer columns are written (the most of a refresh at
+        # commune scale). COLUMNS picks them as the query is bound, without a plan of its own to ask for names.
+        candidates = list(dict.fromkeys([*KEY_COLUMNS, *DETAIL_COLUMNS, *STORED_COLUMNS, *inputs,
+                                         *(f"{c}_origin" for c in inputs)]))
         _drop_levels(cur)
         limit = cur.execute("SELECT current_setting('memory_limit')").fetchone()[0]
         cur.execute("SET preserve_insertion_order = false")  # written in parallel: readers never rely on its order
-        cur.execute(f"CREATE OR REPLACE TABLE {WEEKLY_TABLE} AS SELECT {', '.join(stored)} FROM ({sql})", params)
+        cur.execute(f"CREATE OR REPLACE TABLE {WEEKLY_TABLE} AS "
+                    f"SELECT COLUMNS(lambda c: list_contains(?::VARCHAR[], c)) FROM ({sql})", [candidates, *params])
         cur.execute("RESET preserve_insertion_order")
+        stored = {row[0] for row in cur.execute(f"DESCRIBE {WEEKLY_TABLE}").fetchall()}
+        wanted = [c for c in inputs if c in stored] + [f"{c}_origin" for c in inputs if f"{c}_origin" in stored]
         # The frame is written: DuckDB hands back the buffers it kept (1.5 GB at commune scale) before the rule
         # sets grade in pandas, or a refresh would hold both at once.
         cur.execute(f"SET memory_limit = '{GRADING_MEMORY}'")
