@@ -28,7 +28,6 @@ from ui import cached, state, url, widgets
 
 VIEWS = ("curve", "compare", "rt", "load", "vaccination")
 DEFAULT_DAYS = 180
-PLOTLY_CONFIG = {"displaylogo": False}
 
 
 # ------------------------------------------------------------------ cached data (one frame per chart: trends.views)
@@ -63,7 +62,7 @@ def _parquet(frame: pd.DataFrame):
 
 def chart(fig, frame: pd.DataFrame, name: str) -> None:
     """A chart and the button that downloads exactly the frame it draws."""
-    st.plotly_chart(fig, key=f"chart_{name}", config=PLOTLY_CONFIG)
+    widgets.chart(fig, f"chart_{name}")
     st.download_button(t("common.download_csv", lang), _csv(frame), file_name=f"{name}_{slug}.csv", mime="text/csv",
                        key=f"csv_{name}", on_click="ignore", icon=":material/download:")
 
