@@ -34,6 +34,8 @@ FONT_PX = 13
 GRID = "#E6E6E6"
 TEXT = "#222222"
 DOTTED, DASHED = [2, 3], [6, 4]
+BAR_SPAN = pd.Timedelta(hours=19)  # a daily bar's width: most of its day, a gap between days
+PADDING = {"top": 10, "left": 5, "right": 10, "bottom": 5}  # Streamlit's default top padding cut the legend
 
 # d3 number and time locales (Vega-Lite config.locale): the tick labels, tooltips and `format()` expressions.
 LOCALES = {
@@ -61,27 +63,29 @@ def date_format(lang: str) -> str:
     return "%d/%m/%Y" if lang == "vi" else "%d %b %Y"
 
 
-def config(lang: str, font_px: int = FONT_PX, font: str = FONT) -> dict:
-    """The Vega-Lite config of every chart: locale, font and type size, grid, legend on top."""
+def config(lang: str, font_px: int = FONT_PX, font: str = FONT, legend_columns: int = 3) -> dict:
+    """The Vega-Lite config of every chart: locale, font and type size, grid, legend on top (in columns: a
+    legend does not wrap, so a chart in a narrow column wants fewer)."""
     return {
         "locale": LOCALES["vi" if lang == "vi" else "en"],
         "font": font,
         "background": "white",
-        "padding": 5,
         "view": {"stroke": None},
         "axis": {"labelFontSize": font_px, "titleFontSize": font_px, "labelColor": TEXT, "titleColor": TEXT,
                  "titleFontWeight": "normal", "gridColor": GRID, "domainColor": "#888", "tickColor": "#888"},
-        "axisX": {"grid": False, "labelOverlap": True, "labelFlush": True},
-        "legend": {"orient": "top", "title": None, "labelFontSize": font_px, "labelLimit": 0, "symbolSize": 120,
-                   "columns": 3, "columnPadding": 14, "labelColor": TEXT},
+        "axisX": {"grid": False, "labelOverlap": True},
+        "legend": {"orient": "top", "title": None, "labelFontSize": font_px, "labelLimit": 0, "symbolSize": 120, "symbolOpacity": 1,
+                   "columns": legend_columns, "columnPadding": 14, "labelColor": TEXT},
         "text": {"fontSize": font_px - 2, "color": TEXT},
         "title": {"fontSize": font_px + 2, "color": TEXT},
     }
 
 
-def finish(chart, lang: str, height: int | None):
-    """The chart with the shared config and its height (its width is the page's, or the slide's)."""
-    return (chart.properties(height=height) if height else chart).configure(**config(lang))
+def finish(chart, lang: str, height: int | None = None, legend_columns: int = 3):
+    """The chart with the shared config and padding and its height (its width is the page's, or the slide's;
+    a concatenation's parts have their own heights)."""
+    return (chart.properties(height=height) if height else chart).configure(
+        **config(lang, legend_columns=legend_columns)).properties(padding=PADDING)
 
 
 def presentation(chart, lang: str, font_px: int, height: int | None = None, width: int | None = None,
@@ -89,7 +93,8 @@ def presentation(chart, lang: str, font_px: int, height: int | None = None, widt
     """The same chart in large type (a projector, a slide file): only the config's font and sizes and the
     chart's size change, so the slide shows what the page shows."""
     styled = chart.copy(deep=True)
-    styled.config = alt.Config(**config(lang, font_px, font))
+    legend = styled.config.to_dict().get("legend", {}) if styled.config is not alt.Undefined else {}
+    styled.config = alt.Config(**config(lang, font_px, font, legend.get("columns", 3)))
     if height:
         styled.height = height
     if width:
@@ -131,24 +136,31 @@ def series_color(palette: Sequence[Series], legend: bool = True) -> alt.Color:
 
 
 def series_layer(frame: pd.DataFrame, series: Sequence[Series], lang: str, mark: str = "line",
-                 palette: Sequence[Series] = (), x: alt.X | None = None, y_axis: alt.Axis | None = None, y_scale: alt.Scale | None = None,
-                 stack: bool = False, y_title: str | None = None, **mark_style) -> alt.Chart:
-    """The series as lines (each its own dash and width), areas or bars, coloured by name, legend on top.
-    `palette`: every series of a chart of several layers, so that they share one colour scale and legend."""
+                 palette: Sequence[Series] = (), x_axis: dict | None = None, y_axis: alt.Axis | None = None,
+                 y_scale: alt.Scale | None = None, stack: bool = False, y_title: str | None = None, **mark_style):
+    """The series of a wide frame (a `date` column) as lines, areas or bars, coloured by name, legend on top.
+
+    `palette`: every series of a chart of several layers, so that they share one colour scale and legend.
+    Lines: one layer per series, with its own width and dash. Bars: each day's bar spans most of its day (a bar
+    on a time axis has no width of its own)."""
     data = long_form(frame, series)
-    names = [one.name for one in series]
-    encoding = dict(
-        x=x or time_x(lang), color=series_color(palette or series),
-        y=alt.Y("value:Q", title=y_title, stack="zero" if stack else None, axis=y_axis or alt.Axis(format=",d"),
-                scale=y_scale or alt.Scale(zero=True)))
+    color = series_color(palette or series)
+    y = alt.Y("value:Q", title=y_title, stack="zero" if stack else None, axis=y_axis or alt.Axis(format=",d"),
+              scale=y_scale or alt.Scale(zero=True))
     if mark == "line":
-        encoding["strokeDash"] = alt.StrokeDash("series:N", legend=None, scale=alt.Scale(
-            domain=names, range=[list(one.dash) or [1, 0] for one in series]))
-        encoding["strokeWidth"] = alt.StrokeWidth("series:N", legend=None, scale=alt.Scale(
-            domain=names, range=[one.width for one in series]))
+        return alt.layer(*(
+            alt.Chart(data[data["series"] == one.name]).mark_line(
+                strokeWidth=one.width, **({"strokeDash": list(one.dash)} if one.dash else {}), **mark_style)
+            .encode(x=time_x(lang, **(x_axis or {})), y=y, color=color) for one in series))
+    encoding = dict(x=time_x(lang, **(x_axis or {})), y=y, color=color)
+    if mark == "bar":
+        data = data.assign(start=data["date"] - BAR_SPAN / 2, end=data["date"] + BAR_SPAN / 2)
+        encoding.update(x=time_x(lang, "start", **(x_axis or {})), x2="end:T")
+        mark_style = {"orient": "vertical", **mark_style}  # x and x2 given: say the bar grows upwards
     if mark == "bar" or stack:
-        encoding["order"] = alt.Order("order:Q")
+        names = [one.name for one in series]
         data = data.assign(order=data["series"].map({name: index for index, name in enumerate(names)}))
+        encoding["order"] = alt.Order("order:Q")
     return getattr(alt.Chart(data), f"mark_{mark}")(**mark_style).encode(**encoding)
 
 

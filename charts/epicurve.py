@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from charts import COLORS, DASHED, DOTTED, Series, config, hover, series_layer, time_x
+from charts import COLORS, DASHED, DOTTED, Series, finish, hover, series_layer
 from data.record_notes import RecordNotes
 from i18n import fmt_int, t
 from indicators.origin import ESTIMATED, OBSERVED
@@ -82,7 +82,7 @@ def curve_figure(frame: pd.DataFrame, lang: str, name: str, *, per_100k: bool = 
         chart = chart.resolve_scale(x="shared")
     else:
         chart = main
-    return chart.configure(**config(lang))
+    return finish(chart, lang)
 
 
 def _value_axis(frame: pd.DataFrame, per_100k: bool, log: bool) -> tuple[alt.Axis, alt.Scale]:
@@ -108,8 +108,8 @@ def _merged(runs) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
 
 
 def _shaded_spans(frame: pd.DataFrame, lang: str, record: RecordNotes | None, deaths: bool) -> list[alt.Chart]:
-    """Grey spans under the curve: the provisional last days, and the days without data (labelled in words,
-    unless too close to the last label)."""
+    """Grey spans under the curve: the provisional last days, and the days without data, labelled in words at
+    their right end (the last days' label stays inside the chart), unless too close to the last label."""
     dates = pd.to_datetime(frame["date"])
     shown_first, shown_last = dates.min(), dates.max()
     spans = []  # (start, end, label, opacity)
@@ -131,8 +131,8 @@ def _shaded_spans(frame: pd.DataFrame, lang: str, record: RecordNotes | None, de
     base = alt.Chart(data)
     rects = base.mark_rect(color=PROVISIONAL_FILL).encode(
         x=alt.X("start:T"), x2="end:T", opacity=alt.Opacity("opacity:Q", scale=None, legend=None))
-    words = base.transform_filter("datum.label != ''").mark_text(align="left", baseline="top", dx=2).encode(
-        x="start:T", y=alt.value(LABEL_TOP_PX), text="label:N")
+    words = base.transform_filter("datum.label != ''").mark_text(align="right", baseline="top", dx=-2).encode(
+        x="end:T", y=alt.value(LABEL_TOP_PX), text="label:N")
     return [rects, words]
 
 

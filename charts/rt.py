@@ -5,7 +5,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts import (COLORS, DOTTED, Series, date_format, finish, hover, percent_axis, reference_line, series_color,
+from charts import (BAR_SPAN, COLORS, DOTTED, Series, date_format, finish, hover, percent_axis, reference_line, series_color,
                     series_layer, time_x)
 from charts.epicurve import source_name
 from i18n import t
@@ -49,6 +49,7 @@ def growth_figure(frame: pd.DataFrame, lang: str, source: str, colorblind: bool 
     growing_color, shrinking_color = GROWTH_COLORS[colorblind]
     name = source_name(t("trends.growth_name", lang), source, lang)
     data = pd.DataFrame({
+        "start": pd.to_datetime(frame["date"]) - BAR_SPAN / 2, "end": pd.to_datetime(frame["date"]) + BAR_SPAN / 2,
         "date": pd.to_datetime(frame["date"]), "rate": rate,
         "color": np.where(growing, growing_color, shrinking_color),
         "time": frame["doubling_days"].fillna(frame["halving_days"]),
@@ -58,8 +59,8 @@ def growth_figure(frame: pd.DataFrame, lang: str, source: str, colorblind: bool 
     chart = alt.Chart(data).transform_calculate(
         rate_text=f"format(datum.rate, '+.1f') + '%/{per_day}'",
         time_text=f"isValid(datum.time) ? datum.kind + ' ' + format(datum.time, '.1f') + ' {days}' : '—'",
-    ).mark_bar().encode(
-        x=time_x(lang), y=alt.Y("rate:Q", title=None, axis=percent_axis(signed=True)),
+    ).mark_bar(orient="vertical").encode(
+        x=time_x(lang, "start"), x2="end:T", y=alt.Y("rate:Q", title=None, axis=percent_axis(signed=True)),
         color=alt.Color("color:N", scale=None),
         tooltip=[alt.Tooltip("date:T", title=t("common.date", lang), format=date_format(lang)),
                  alt.Tooltip("rate_text:N", title=name), alt.Tooltip("time_text:N", title=" ")])

@@ -20,7 +20,7 @@ UNIT_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
 BAND_COLORS = {"05-11": "#56B4E9", "12-17": "#009E73", "18-49": "#0072B2", "50-64": "#E69F00", "65+": "#D55E00"}
 TARGET_COLORS = {"adults_dose1": "#0072B2", "over50_full": "#D55E00"}
 DOSE_DASH = {"dose1": (), "full": tuple(DASHED)}
-CELL_WIDTH, CELL_HEIGHT = 175, 110
+CELL_WIDTH, CELL_HEIGHT = 210, 110
 
 
 def wide_by(frame: pd.DataFrame, key: str, value: str) -> tuple[pd.DataFrame, list[tuple[str, pd.DataFrame]]]:

@@ -190,4 +190,4 @@ def history_strip(history: pd.DataFrame, lang: str, current_week=None, height: i
         x=alt.X("start:T", title=None, axis=alt.Axis(format=date_format(lang), labelFontSize=11, tickCount=4)),
         x2="end:T", color=alt.Color("color:N", scale=None), strokeWidth=alt.StrokeWidth("outline:Q", scale=None),
         tooltip=alt.Tooltip("hover:N"))
-    return finish(strip, lang, height).properties(padding=4)
+    return finish(strip, lang, height)

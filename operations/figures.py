@@ -7,8 +7,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from charts import (COLORS, DOTTED, DASHED, Series, config, finish, hover, line_chart, percent_axis,
-                    reference_line, series_layer, time_x)
+from charts import (COLORS, DASHED, DOTTED, Series, finish, hover, line_chart, percent_axis,
+                    reference_line, series_layer)
 from i18n import t
 
 CAPACITY = COLORS["avg"]
@@ -30,7 +30,7 @@ def capacity_chart(daily: pd.DataFrame, capacity: str, occupied: str, lang: str,
     palette = [filled, line]
     return finish(alt.layer(series_layer(wide, [filled], lang, "area", palette=palette, opacity=0.6, line=True),
                             series_layer(wide, [line], lang, palette=palette, interpolate="step-after"),
-                            hover(wide, palette, lang)), lang, height)
+                            hover(wide, palette, lang)), lang, height, legend_columns=1)  # three to a row
 
 
 def projection_chart(history: pd.DataFrame, projected: pd.DataFrame, capacity: float, lang: str, height: int = 300):
@@ -110,11 +110,11 @@ def testing_chart(daily: pd.DataFrame, lang: str, height: int = 420):
                      percent=True)]
     palette = [*samples, *shares]
     top = alt.layer(series_layer(wide, samples, lang, "bar", palette=palette, stack=True,
-                                 x=time_x(lang, labels=False, title=None)),
+                                 x_axis={"labels": False}),
                     hover(wide, samples, lang, "hover_samples")).properties(height=height * 0.55)
     bottom = alt.layer(series_layer(wide, shares, lang, palette=palette, y_axis=percent_axis()),
                        hover(wide, shares, lang, "hover_shares")).properties(height=height * 0.35)
-    return alt.vconcat(top, bottom, spacing=12).resolve_scale(x="shared").configure(**config(lang))
+    return finish(alt.vconcat(top, bottom, spacing=12).resolve_scale(x="shared"), lang)
 
 
 def cover_chart(cover: pd.DataFrame, labels: dict[str, str], low_days: float, lang: str, height: int = 280):
