@@ -94,6 +94,7 @@ elif section == "testing":
         with cells[3]:
             ops_ui.metric(t("response.col_positives", lang), fmt_int(latest["positives"], lang), tests_source, lang)
         widgets.chart(figures.testing_chart(tests, lang), "testing_chart")
+        widgets.chart(figures.testing_shares_chart(tests, lang), "testing_shares_chart")
         ops_ui.source_caption(tests_source, lang)
         st.caption(t("response.pooling_note", lang, size=parameters()["testing"]["pool_size"]))
         test_labels = {"date": t("common.date", lang),

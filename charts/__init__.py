@@ -10,7 +10,7 @@ vl-convert draws the same spec to PNG without a browser.
 """
 from __future__ import annotations
 
-import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -191,6 +191,15 @@ def line_chart(frame: pd.DataFrame, series: Sequence[Series], lang: str, height:
     return finish(alt.layer(*layers), lang, height)
 
 
+def log_axis(top: float, smallest: float) -> tuple[alt.Axis, alt.Scale]:
+    """A log value axis that keeps the zeros (symlog; on a log scale the days of zero would vanish), ticked at
+    the powers of ten from `smallest` to `top` in significant digits (0,01 and 0,1 are not all "0")."""
+    top = top if pd.notna(top) and top > smallest else smallest
+    powers = range(round(math.log10(smallest)), math.ceil(math.log10(top)) + 1)
+    return (alt.Axis(format=",~r", values=[0, *(10.0 ** power for power in powers)]),
+            alt.Scale(type="symlog", constant=smallest))
+
+
 def percent_axis(decimals: int = 0, signed: bool = False, **axis) -> alt.Axis:
     """Tick labels of values already in percent: '12,5%' in the chart's locale."""
     return alt.Axis(labelExpr=f"format(datum.value, '{'+' if signed else ''},.{decimals}f') + '%'", **axis)
@@ -205,15 +214,3 @@ def reference_line(value: float, label: str, color: str, dash=DASHED, where: str
                                  dx=4 if horizontal == "left" else -4, dy=-3 if vertical == "top" else 3).encode(
         y=alt.datum(value), x=alt.value(0) if horizontal == "left" else alt.value("width"), text=alt.datum(label))
     return [rule, text]
-
-
-def legend_entry(label: str, color: str, dash=DASHED) -> alt.Chart:
-    """A legend entry of its own for a mark that is not a series (e.g. the dashed line at a backlog dump)."""
-    return alt.Chart(pd.DataFrame({"series": [label]})).mark_rule(strokeDash=list(dash), opacity=0).encode(
-        color=alt.Color("series:N", scale=alt.Scale(domain=[label], range=[color]),
-                        legend=alt.Legend(symbolType="stroke", symbolDash=list(dash), symbolOpacity=1)))
-
-
-def json_text(value) -> str:
-    """A Python value as a Vega expression literal (names with quotes stay names)."""
-    return json.dumps(value, ensure_ascii=False)

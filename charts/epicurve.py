@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from charts import COLORS, DASHED, DOTTED, Series, finish, hover, series_layer
+from charts import COLORS, DASHED, DOTTED, Series, finish, hover, log_axis, series_layer
 from data.record_notes import RecordNotes
 from i18n import fmt_int, t
 from indicators.origin import ESTIMATED, OBSERVED
@@ -22,7 +22,7 @@ LABEL_ROOM = pd.Timedelta(days=10)  # a shaded span starting closer than this to
 LABELLED_DUMPS = 3  # the largest dumps of a chart are labelled in words; every one has its line and hover text
 HALF_DAY = pd.Timedelta(hours=12)
 LABEL_TOP_PX, LABEL_STEP_PX = 4, 16
-BAND_SHARE = 0.1  # the level band's height, of the chart's
+AXIS_EXTENT_PX = 56  # the value axis's room, the same on the curve and its level band so that both line up
 
 
 def source_name(name: str, source: str, lang: str) -> str:
@@ -35,8 +35,8 @@ def curve_figure(frame: pd.DataFrame, lang: str, name: str, *, per_100k: bool = 
                  deaths: bool = False):
     """Bars per day split into observed and estimated parts, the 7-day average, provisional days shaded.
 
-    `levels` (trends.levels.bands) adds the weekly level as a coloured band under the curve, with
-    each change of level annotated; a `national` column (trends.series.with_national) a dotted line.
+    `levels` (trends.levels.bands) marks each change of level with a dotted line and leaves the value axis
+    the room the level band drawn under it takes (level_band_figure); a `national` column (trends.series.with_national) a dotted line.
     `record` (data.record_notes) marks the published record's artefacts in words: on a curve of cases each
     backlog dump ("số liệu dồn", with the published count) and gap ("chưa có số liệu"); on a curve of deaths
     (`deaths`) the days whose count is unknown ("chưa có số liệu").
@@ -65,31 +65,26 @@ def curve_figure(frame: pd.DataFrame, lang: str, name: str, *, per_100k: bool = 
         lines.append(Series("dump", t("record.dump_legend", lang), DUMP_LINE, tuple(DASHED), 1.5))
     y_axis, y_scale = _value_axis(frame, per_100k, log)
     palette = [*bars, *lines]
+    has_levels = levels is not None and not levels.empty
+    if has_levels:  # the level band is drawn under it (level_band_figure): the same room for the value axis
+        y_axis = alt.Axis(**y_axis.to_dict(), minExtent=AXIS_EXTENT_PX, maxExtent=AXIS_EXTENT_PX)
     layers = [
+        _domain(frame),
         *_shaded_spans(frame, lang, record, deaths),
-        series_layer(wide, bars, lang, "bar", palette=palette, stack=True, y_axis=y_axis, y_scale=y_scale,
-                     width={"band": 0.9}),
+        series_layer(wide, bars, lang, "bar", palette=palette, stack=True, y_axis=y_axis, y_scale=y_scale),
         series_layer(wide, lines, lang, palette=palette, y_axis=y_axis, y_scale=y_scale),
         *_dump_layers(dumps, wide, lang),
+        *(_change_rules(levels) if has_levels else ()),
+        hover(wide, palette[:-1] if dumps else palette, lang),
     ]
-    has_levels = levels is not None and not levels.empty
-    if has_levels:
-        layers += _change_rules(levels)
-    layers.append(hover(wide, palette[:-1] if dumps else palette, lang))
-    main = alt.layer(*layers).properties(height=height * (1 - BAND_SHARE) if has_levels else height)
-    if has_levels:
-        chart = alt.vconcat(main, _level_band(levels, wide, lang, height * BAND_SHARE), spacing=4)
-        chart = chart.resolve_scale(x="shared")
-    else:
-        chart = main
-    return finish(chart, lang)
+    return finish(alt.layer(*layers), lang, height)
 
 
 def _value_axis(frame: pd.DataFrame, per_100k: bool, log: bool) -> tuple[alt.Axis, alt.Scale]:
-    """The value axis: log ticks in significant digits (0,01 and 0,1 are not all "0"), two decimals per
+    """The value axis: log ticks at the powers of ten in significant digits (0,01 and 0,1 are not all "0"), two decimals per
     100,000, and whole numbers only on a curve of small counts (not 0; 0,5; 1)."""
     if log:
-        return alt.Axis(format=",~g"), alt.Scale(type="symlog", constant=0.01 if per_100k else 1)
+        return log_axis(frame[f"value{'_per_100k' if per_100k else ''}"].max(), 0.01 if per_100k else 1)
     if per_100k:
         return alt.Axis(format=",.2~f"), alt.Scale(zero=True)
     small = not frame["value"].gt(SMALL_COUNTS - 1).any()
@@ -158,29 +153,47 @@ def _dump_layers(dumps: list, wide: pd.DataFrame, lang: str) -> list[alt.Chart]:
     return [rules, *words]
 
 
+def _domain(frame: pd.DataFrame) -> alt.Chart:
+    """An invisible mark at both ends of the shown days (with the half day of shading on each side), so that
+    the curve and its level band span the same dates."""
+    dates = pd.to_datetime(frame["date"])
+    ends = pd.DataFrame({"day": [dates.min() - HALF_DAY, dates.max() + HALF_DAY]})
+    return alt.Chart(ends).mark_point(opacity=0).encode(x=alt.X("day:T", title=None))
+
+
 def _change_rules(levels: pd.DataFrame) -> list[alt.Chart]:
     """A dotted line across the curve at each change of level."""
-    changes = levels.loc[levels["changed"], ["week_start"]]
-    if changes.empty:
+    changed = levels.loc[levels["changed"], ["week_start"]]
+    if changed.empty:
         return []
-    return [alt.Chart(changes).mark_rule(color="#444", strokeDash=DOTTED, strokeWidth=1).encode(x="week_start:T")]
+    return [alt.Chart(changed).mark_rule(color="#444", strokeDash=DOTTED, strokeWidth=1).encode(x="week_start:T")]
 
 
-def _level_band(levels: pd.DataFrame, wide: pd.DataFrame, lang: str, height: float) -> alt.LayerChart:
-    """One rectangle per week under the curve, coloured by level (grey where unknown); at each change the
-    change itself ('2→3'); the level's name on hover."""
+def level_band_figure(levels: pd.DataFrame, frame: pd.DataFrame, lang: str, height: int = 36):
+    """The weekly level as a band of colours under the curve of `frame` (grey where unknown), the level's
+    name and its origin on hover, and at each change the change itself ('2→3').
+
+    A chart of its own under the curve, aligned with it (same dates, same room for the value axis), rather
+    than a second panel of the curve's: Streamlit gives each part of a concatenated chart the column's whole
+    width, so the axes of two panels overflowed the column."""
     source = levels["inputs_source"].iloc[0]
+    dates = pd.to_datetime(frame["date"])
     weeks = levels.assign(week_end=levels["week_start"] + pd.Timedelta(days=7),
                           origin=t(f"common.source_{source}", lang))
-    x = alt.X("week_start:T", title=None, axis=None)
+    weeks = weeks[(weeks["week_end"] > dates.min()) & (weeks["week_start"] <= dates.max())].assign(
+        start=lambda rows: rows["week_start"].clip(lower=dates.min() - HALF_DAY),
+        end=lambda rows: rows["week_end"].clip(upper=dates.max() + HALF_DAY))
+    room = alt.Axis(labels=False, ticks=False, domain=False, grid=False, title=None, minExtent=AXIS_EXTENT_PX,
+                    maxExtent=AXIS_EXTENT_PX)
     band = alt.Chart(weeks).mark_rect().encode(
-        x=x, x2="week_end:T", color=alt.Color("color:N", scale=None, legend=None),
+        x=alt.X("start:T", title=None, axis=None), x2="end:T",
+        y=alt.Y(datum=0, axis=room, scale=alt.Scale(domain=[0, 1])), y2=alt.datum(1),
+        color=alt.Color("color:N", scale=None, legend=None),
         tooltip=[alt.Tooltip("label:N", title=t("trends.level_band", lang)),
                  alt.Tooltip("origin:N", title=t("reasons.origin_column", lang))])
-    changes = alt.Chart(weeks[weeks["changed"]]).mark_text(align="left", dx=2).encode(
-        x="week_start:T", y=alt.value(height / 2), text="change_text:N")
-    domain = alt.Chart(wide[["date"]]).mark_point(opacity=0).encode(x=alt.X("date:T", axis=None))
-    return alt.layer(domain, band, changes).properties(height=height)
+    changes = alt.Chart(weeks[weeks["changed"]]).mark_text(align="left", baseline="middle", dx=2).encode(
+        x="week_start:T", y=alt.Y(datum=0.5), text="change_text:N")
+    return finish(alt.layer(_domain(frame), band, changes), lang, height)
 
 
 def epicurve(daily: pd.DataFrame, lang: str, value: str = "new_cases", height: int = 320,

@@ -10,7 +10,7 @@ import itertools
 import altair as alt
 import pandas as pd
 
-from charts import (COLORS, DASHED, DOTTED, Series, date_format, finish, hover, line_chart, percent_axis,
+from charts import (COLORS, DASHED, DOTTED, Series, date_format, finish, hover, line_chart, log_axis, percent_axis,
                     reference_line, series_layer)
 from charts.epicurve import source_name
 from i18n import fmt_number, t
@@ -41,9 +41,8 @@ def comparison_figure(frame: pd.DataFrame, lang: str, log: bool = False, height:
     series = [Series(column, source_name(rows["label"].iloc[0], rows["source"].iloc[0], lang), color,
                      () if rows["source"].iloc[0] == "observed" else tuple(DOTTED), number=",.2f")
               for color, (column, rows) in zip(itertools.cycle(UNIT_COLORS), groups)]
-    scale = alt.Scale(type="symlog", constant=0.01) if log else alt.Scale(zero=True)
-    return line_chart(wide, series, lang, height, y_axis=alt.Axis(format=",~g" if log else ",.2~f"), y_scale=scale,
-                      y_title=t("trends.avg7_per_100k", lang))
+    axis, scale = log_axis(frame["avg7_per_100k"].max(), 0.01) if log else (alt.Axis(format=",.2~f"), None)
+    return line_chart(wide, series, lang, height, y_axis=axis, y_scale=scale, y_title=t("trends.avg7_per_100k", lang))
 
 
 def small_multiples_figure(frame: pd.DataFrame, order: list[str], lang: str, highlight: str | None = None,

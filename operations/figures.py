@@ -66,7 +66,7 @@ def screening_chart(daily: pd.DataFrame, lang: str, height: int = 300):
     palette = [*bars, share]
     counts = alt.layer(*(series_layer(wide, [one], lang, "bar", palette=palette) for one in bars))
     percent = series_layer(wide, [share], lang, palette=palette,
-                           y_axis=percent_axis(1, orient="right", grid=False, title=share.name))
+                           y_axis=percent_axis(2, orient="right", grid=False, title=share.name))
     return finish(alt.layer(counts, percent, hover(wide, palette, lang)).resolve_scale(y="independent"),
                   lang, height)
 
@@ -97,24 +97,28 @@ def quarantine_chart(daily: pd.DataFrame, lang: str, height: int = 300):
                             hover(wide, series, lang)), lang, height)
 
 
-def testing_chart(daily: pd.DataFrame, lang: str, height: int = 420):
-    """Two panels on one time axis: samples per day, single and pooled (stacked), on their own scale; below,
-    the share of RT-PCR capacity used and the positivity, both in percent. (On one axis with the capacity, a
-    province's samples were bars too small to see under the capacity line.)"""
+def testing_chart(daily: pd.DataFrame, lang: str, height: int = 240):
+    """Samples per day, single and pooled (stacked), on their own scale (on one axis with the capacity, a
+    province's samples were bars too small to see under the capacity line); `testing_shares_chart` draws the
+    percentages under it."""
     wide = _dated(daily)
     samples = [Series(column, t(f"response.col_{column}", lang), color)
                for column, color in (("single_samples", CAPACITY), ("pooled_samples", LOAD))]
+    return finish(alt.layer(series_layer(wide, samples, lang, "bar", stack=True), hover(wide, samples, lang)),
+                  lang, height)
+
+
+def testing_shares_chart(daily: pd.DataFrame, lang: str, height: int = 180):
+    """The share of RT-PCR capacity used and the positivity, both in percent, on the samples' days.
+
+    A chart of its own rather than a second panel of `testing_chart`: Streamlit gives each part of a
+    concatenated chart the column's whole width, so the axes of two panels overflowed the column."""
+    wide = _dated(daily)
     shares = [Series("capacity_used_pct", t("response.col_capacity_used_pct", lang), ALERT, width=2, number=".0f",
                      percent=True),
               Series("positivity_pct", t("response.col_positivity_pct", lang), SECOND, width=2, number=".2f",
                      percent=True)]
-    palette = [*samples, *shares]
-    top = alt.layer(series_layer(wide, samples, lang, "bar", palette=palette, stack=True,
-                                 x_axis={"labels": False}),
-                    hover(wide, samples, lang, "hover_samples")).properties(height=height * 0.55)
-    bottom = alt.layer(series_layer(wide, shares, lang, palette=palette, y_axis=percent_axis()),
-                       hover(wide, shares, lang, "hover_shares")).properties(height=height * 0.35)
-    return finish(alt.vconcat(top, bottom, spacing=12).resolve_scale(x="shared"), lang)
+    return line_chart(wide, shares, lang, height, y_axis=percent_axis())
 
 
 def cover_chart(cover: pd.DataFrame, labels: dict[str, str], low_days: float, lang: str, height: int = 280):

@@ -44,7 +44,7 @@ def test_switching_section_keeps_it_in_the_url(app_env):
     at.session_state["response_section_vi"] = "Xét nghiệm RT-PCR"
     at.run()
     assert not at.exception and at.query_params["section"] in ("testing", ["testing"])
-    assert list(charts(at)) == ["testing_chart"]
+    assert list(charts(at)) == ["testing_chart", "testing_shares_chart"]
 
 
 def test_each_page_keeps_its_own_section(app_env):

@@ -23,7 +23,7 @@ def trace_names(at) -> list[str]:
 
 
 @pytest.mark.parametrize("view, expected_charts", [
-    ("curve", {"chart_cases", "chart_deaths"}),
+    ("curve", {"chart_cases", "chart_cases_levels", "chart_deaths"}),
     ("compare", {"chart_compare", "chart_small_multiples"}),
     ("rt", {"chart_rt", "chart_growth", "chart_positivity"}),
     ("load", {"chart_load", "chart_capacity"}),
@@ -35,7 +35,7 @@ def test_each_view_draws_its_charts_with_a_csv_each_and_a_parquet_table(app_env,
     assert at.title[0].value == "Diễn biến dịch — Tỉnh Điện Biên"
     assert set(page_charts(at)) == expected_charts
     downloads = element_keys(at, "download_button")
-    assert {name.replace("chart_", "csv_") for name in expected_charts} <= downloads
+    assert {name.replace("chart_", "csv_") for name in expected_charts if not name.endswith("_levels")} <= downloads
     assert f"parquet_{view}" not in downloads and not at.dataframe, "the table is sent only once its expander opens"
     at.session_state[f"table_open_{view}"] = True
     at.run()
@@ -71,7 +71,7 @@ def test_district_curve_in_english_shows_estimated_days_and_the_level_band(app_e
     assert "Epidemic trends — Huyện Nậm Pồ" in at.title[0].value
     names = trace_names(at)
     assert any("observed" in name for name in names) and any("estimated" in name for name in names)
-    band = next(frame for frame in page_charts(at)["chart_cases"]["datasets"].values() if "change_text" in frame)
+    band = next(frame for frame in page_charts(at)["chart_cases_levels"]["datasets"].values() if "color" in frame)
     assert len(band) and all(color.startswith("#") for color in band["color"]), "the weekly level band"
     assert at.toggle(key="trends_per100k").value and at.toggle(key="trends_log").value
 
