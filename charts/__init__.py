@@ -35,6 +35,7 @@ GRID = "#E6E6E6"
 TEXT = "#222222"
 DOTTED, DASHED = [2, 3], [6, 4]
 BAR_SPAN = pd.Timedelta(hours=19)  # a daily bar's width: most of its day, a gap between days
+HALF_DAY = pd.Timedelta(hours=12)
 PADDING = {"top": 10, "left": 5, "right": 10, "bottom": 5}  # Streamlit's default top padding cut the legend
 
 # d3 number and time locales (Vega-Lite config.locale): the tick labels, tooltips and `format()` expressions.
@@ -164,22 +165,26 @@ def series_layer(frame: pd.DataFrame, series: Sequence[Series], lang: str, mark:
     return getattr(alt.Chart(data), f"mark_{mark}")(**mark_style).encode(**encoding)
 
 
-def hover(frame: pd.DataFrame, series: Sequence[Series], lang: str, name: str = "hover", x: str = "date") -> alt.Chart:
-    """A vertical rule at the day under the pointer with every series' value of that day (a unified hover)."""
-    nearest = alt.selection_point(name=name, nearest=True, on="pointerover", fields=[x], empty=False,
-                                  clear="pointerout")
+def hover(frame: pd.DataFrame, series: Sequence[Series], lang: str, x: str = "date") -> alt.Chart:
+    """Every series' value of the day under the pointer in one tooltip (a unified hover), the day shaded.
+
+    An invisible column per day carries the tooltip: cheaper to draw than the nearest-point search (a Voronoi
+    diagram) a rule following the pointer needs."""
+    over = alt.selection_point(name="hover", on="pointerover", fields=[x], empty=False, clear="pointerout")
     shown = [one for one in series if one.column in frame]
     texts = {f"{one.column}__text": f"isValid(datum['{one.column}']) ? format(datum['{one.column}'], "
                                      f"'{one.number}') + '{'%' if one.percent else ''}' : '—'" for one in shown}
-    chart = alt.Chart(frame[[x, *dict.fromkeys(one.column for one in shown)]])
+    days = frame[[x, *dict.fromkeys(one.column for one in shown)]]
+    days = days.assign(day_start=days[x] - HALF_DAY, day_end=days[x] + HALF_DAY)
+    chart = alt.Chart(days)
     if texts:
         chart = chart.transform_calculate(**texts)
-    return chart.mark_rule(color="#777", strokeWidth=1).encode(
-        x=alt.X(f"{x}:T"),
-        opacity=alt.condition(nearest, alt.value(0.7), alt.value(0)),
+    return chart.mark_rect(color="#777").encode(
+        x=alt.X("day_start:T", title=None), x2="day_end:T",
+        fillOpacity=alt.condition(over, alt.value(0.15), alt.value(0.001)),
         tooltip=[alt.Tooltip(f"{x}:T", title=t("common.date", lang), format=date_format(lang)),
                  *(alt.Tooltip(f"{one.column}__text:N", title=one.name) for one in shown)],
-    ).add_params(nearest)
+    ).add_params(over)
 
 
 def line_chart(frame: pd.DataFrame, series: Sequence[Series], lang: str, height: int,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from charts import COLORS, DASHED, DOTTED, Series, finish, hover, log_axis, series_layer
+from charts import COLORS, DASHED, DOTTED, HALF_DAY, Series, finish, hover, log_axis, series_layer
 from data.record_notes import RecordNotes
 from i18n import fmt_int, t
 from indicators.origin import ESTIMATED, OBSERVED
@@ -20,7 +20,6 @@ DUMP_LINE = "#8B4513"
 SMALL_COUNTS = 5
 LABEL_ROOM = pd.Timedelta(days=10)  # a shaded span starting closer than this to a labelled one stays unlabelled
 LABELLED_DUMPS = 3  # the largest dumps of a chart are labelled in words; every one has its line and hover text
-HALF_DAY = pd.Timedelta(hours=12)
 LABEL_TOP_PX, LABEL_STEP_PX = 4, 16
 AXIS_EXTENT_PX = 56  # the value axis's room, the same on the curve and its level band so that both line up
 
