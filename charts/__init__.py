@@ -36,6 +36,7 @@ TEXT = "#222222"
 DOTTED, DASHED = [2, 3], [6, 4]
 BAR_SPAN = pd.Timedelta(hours=19)  # a daily bar's width: most of its day, a gap between days
 HALF_DAY = pd.Timedelta(hours=12)
+LEGEND_ENTRY_EMS = 26  # the width of a legend entry with a long name ('Ca mắc mới — số liệu thực'), in type sizes
 PADDING = {"top": 10, "left": 5, "right": 10, "bottom": 5}  # Streamlit's default top padding cut the legend
 
 # d3 number and time locales (Vega-Lite config.locale): the tick labels, tooltips and `format()` expressions.
@@ -95,7 +96,10 @@ def presentation(chart, lang: str, font_px: int, height: int | None = None, widt
     chart's size change, so the slide shows what the page shows."""
     styled = chart.copy(deep=True)
     legend = styled.config.to_dict().get("legend", {}) if styled.config is not alt.Undefined else {}
-    styled.config = alt.Config(**config(lang, font_px, font, legend.get("columns", 3)))
+    columns = legend.get("columns", 3)
+    if width:  # a legend does not wrap: as many columns as entries of a long name fit across the image
+        columns = max(1, min(columns, width // (font_px * LEGEND_ENTRY_EMS)))
+    styled.config = alt.Config(**config(lang, font_px, font, columns))
     if height:
         styled.height = height
     if width:

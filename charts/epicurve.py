@@ -68,7 +68,7 @@ def curve_figure(frame: pd.DataFrame, lang: str, name: str, *, per_100k: bool = 
     if has_levels:  # the level band is drawn under it (level_band_figure): the same room for the value axis
         y_axis = alt.Axis(**y_axis.to_dict(), minExtent=AXIS_EXTENT_PX, maxExtent=AXIS_EXTENT_PX)
     layers = [
-        _domain(frame),
+        *([_domain(frame)] if has_levels else []),
         *_shaded_spans(frame, lang, record, deaths),
         series_layer(wide, bars, lang, "bar", palette=palette, stack=True, y_axis=y_axis, y_scale=y_scale),
         series_layer(wide, lines, lang, palette=palette, y_axis=y_axis, y_scale=y_scale),
