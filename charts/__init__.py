@@ -76,8 +76,8 @@ def config(lang: str, font_px: int = FONT_PX, font: str = FONT, legend_columns: 
         "axis": {"labelFontSize": font_px, "titleFontSize": font_px, "labelColor": TEXT, "titleColor": TEXT,
                  "titleFontWeight": "normal", "gridColor": GRID, "domainColor": "#888", "tickColor": "#888"},
         "axisX": {"grid": False, "labelOverlap": True},
-        "legend": {"orient": "top", "title": None, "labelFontSize": font_px, "labelLimit": 0, "symbolSize": 120, "symbolOpacity": 1,
-                   "columns": legend_columns, "columnPadding": 14, "labelColor": TEXT},
+        "legend": {"orient": "top", "title": None, "labelFontSize": font_px, "labelLimit": 0, "symbolSize": 120,
+                   "symbolOpacity": 1, "columns": legend_columns, "columnPadding": 14, "labelColor": TEXT},
         "text": {"fontSize": font_px - 2, "color": TEXT},
         "title": {"fontSize": font_px + 2, "color": TEXT},
     }
@@ -85,7 +85,7 @@ def config(lang: str, font_px: int = FONT_PX, font: str = FONT, legend_columns: 
 
 def finish(chart, lang: str, height: int | None = None, legend_columns: int = 3):
     """The chart with the shared config and padding and its height (its width is the page's, or the slide's;
-    a concatenation's parts have their own heights)."""
+    a grid of small charts has the height of its cells)."""
     return (chart.properties(height=height) if height else chart).configure(
         **config(lang, legend_columns=legend_columns)).properties(padding=PADDING)
 
