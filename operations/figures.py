@@ -40,10 +40,11 @@ def projection_chart(history: pd.DataFrame, projected: pd.DataFrame, capacity: f
     series = [Series("occupied", t("capacity.series_history", lang), LOAD),
               Series("projected", t("capacity.series_projection", lang), SECOND, tuple(DASHED), number=",.0f")]
     ceiling = 2 * max(capacity, history["occupied"].max(), 1)
-    # keep the capacity line readable: the curve may leave the chart
-    scale = alt.Scale(domain=[0, ceiling], clamp=True) if projected["occupied"].max() > ceiling else alt.Scale(zero=True)
-    return line_chart(wide, series, lang, height, y_scale=scale,
-                      extra=reference_line(capacity, t("capacity.series_capacity", lang), ALERT, dash=(1, 0), width=2))
+    # keep the capacity line readable: the curve may leave the chart at the top (cut there, not flattened)
+    scale = alt.Scale(domain=[0, ceiling]) if projected["occupied"].max() > ceiling else alt.Scale(zero=True)
+    return finish(alt.layer(series_layer(wide, series, lang, y_scale=scale, clip=True),
+                            *reference_line(capacity, t("capacity.series_capacity", lang), ALERT, dash=(1, 0), width=2),
+                            hover(wide, series, lang)), lang, height)
 
 
 def flow_chart(daily: pd.DataFrame, lang: str, height: int = 300):
@@ -135,6 +136,6 @@ def cover_chart(cover: pd.DataFrame, labels: dict[str, str], low_days: float, la
         color=alt.Color("color:N", scale=None),
         tooltip=[alt.Tooltip("item:N", title=" "), alt.Tooltip("days_of_cover:Q", title=title, format=",.1f")])
     rule = alt.Chart().mark_rule(color=ALERT, strokeDash=DASHED, strokeWidth=1.5).encode(x=alt.datum(low_days))
-    text = alt.Chart().mark_text(color=ALERT, align="left", baseline="top", dx=4, dy=2).encode(
+    text = alt.Chart().mark_text(color=ALERT, align="left", baseline="bottom", dx=4, dy=-2).encode(
         x=alt.datum(low_days), y=alt.value(0), text=alt.datum(t("response.low_cover_line", lang, days=f"{low_days:g}")))
     return finish(alt.layer(bars, rule, text), lang, height)
