@@ -35,7 +35,8 @@ def curve_figure(frame: pd.DataFrame, lang: str, name: str, *, per_100k: bool = 
     """Bars per day split into observed and estimated parts, the 7-day average, provisional days shaded.
 
     `levels` (trends.levels.bands) marks each change of level with a dotted line and leaves the value axis
-    the room the level band drawn under it takes (level_band_figure); a `national` column (trends.series.with_national) a dotted line.
+    the room the level band drawn under it takes (level_band_figure); a `national` column
+    (trends.series.with_national) adds a dotted line.
     `record` (data.record_notes) marks the published record's artefacts in words: on a curve of cases each
     backlog dump ("số liệu dồn", with the published count) and gap ("chưa có số liệu"); on a curve of deaths
     (`deaths`) the days whose count is unknown ("chưa có số liệu").
@@ -80,8 +81,8 @@ def curve_figure(frame: pd.DataFrame, lang: str, name: str, *, per_100k: bool = 
 
 
 def _value_axis(frame: pd.DataFrame, per_100k: bool, log: bool) -> tuple[alt.Axis, alt.Scale]:
-    """The value axis: log ticks at the powers of ten in significant digits (0,01 and 0,1 are not all "0"), two decimals per
-    100,000, and whole numbers only on a curve of small counts (not 0; 0,5; 1)."""
+    """The value axis: log (charts.log_axis), two decimals per 100,000, and whole numbers only on a curve of
+    small counts (not 0; 0,5; 1)."""
     if log:
         return log_axis(frame[f"value{'_per_100k' if per_100k else ''}"].max(), 0.01 if per_100k else 1)
     if per_100k:
@@ -131,24 +132,24 @@ def _shaded_spans(frame: pd.DataFrame, lang: str, record: RecordNotes | None, de
 
 
 def _dump_layers(dumps: list, wide: pd.DataFrame, lang: str) -> list[alt.Chart]:
-    """A dashed line at each backlog dump; the largest ones labelled with their published count, on the side
-    with room, below the 'provisional' label."""
+    """A dashed line at each backlog dump, its published count on hover; the largest ones labelled in words, on
+    the side with room, below the 'provisional' label."""
     if not dumps:
         return []
     middle = wide["date"].min() + (wide["date"].max() - wide["date"].min()) / 2
-    labelled = sorted(dumps, key=lambda dump: -dump.published)[:LABELLED_DUMPS]
-    data = pd.DataFrame({"day": [pd.Timestamp(dump.day) for dump in dumps],
-                         "published": [dump.published for dump in dumps]})
-    labels = pd.DataFrame({
-        "day": [pd.Timestamp(dump.day) for dump in labelled],
-        "label": [t("record.dump_mark", lang, published=fmt_int(dump.published, lang)) for dump in labelled],
-        "right": [pd.Timestamp(dump.day) > middle for dump in labelled],
-        "top": [LABEL_TOP_PX + LABEL_STEP_PX * (height + 1) for height in range(len(labelled))]})
-    rules = alt.Chart(data).mark_rule(color=DUMP_LINE, strokeDash=DASHED, strokeWidth=1.5).encode(x="day:T")
-    words = [alt.Chart(labels[labels["right"] == right]).mark_text(
+    marks = pd.DataFrame({"day": [pd.Timestamp(dump.day) for dump in dumps],
+                          "published": [dump.published for dump in dumps],
+                          "label": [t("record.dump_mark", lang, published=fmt_int(dump.published, lang))
+                                    for dump in dumps]})
+    labelled = marks.nlargest(LABELLED_DUMPS, "published").assign(
+        right=lambda rows: rows["day"] > middle,
+        top=lambda rows: [LABEL_TOP_PX + LABEL_STEP_PX * (row + 1) for row in range(len(rows))])
+    rules = alt.Chart(marks[["day", "label"]]).mark_rule(color=DUMP_LINE, strokeDash=DASHED, strokeWidth=1.5).encode(
+        x="day:T", tooltip=alt.Tooltip("label:N"))
+    words = [alt.Chart(labelled[labelled["right"] == right]).mark_text(
         color=DUMP_LINE, align="right" if right else "left", baseline="top", dx=-3 if right else 3).encode(
         x="day:T", y=alt.Y("top:Q", scale=None), text="label:N") for right in (False, True)
-        if (labels["right"] == right).any()]
+        if (labelled["right"] == right).any()]
     return [rules, *words]
 
 
