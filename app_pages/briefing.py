@@ -22,7 +22,7 @@ from reports.model import Bullets, Chart, Image, Metrics, Slide, Table
 from reports.pdf_export import write_pdf
 from reports.pptx_export import write_pptx
 from reports.text import origin_label, source_line
-from ui import cached, state, url
+from ui import cached, state, url, widgets
 
 build_deck = cached.cached(briefing.build_deck)
 
@@ -142,8 +142,7 @@ def draw_slide(slide: Slide, number: int, deck) -> None:
             with column:
                 if isinstance(block, Chart):
                     height = CHART_UNDER_METRICS_PX if has_metrics else CHART_HEIGHT_PX
-                    st.plotly_chart(layout.presentation_figure(block.figure, height), theme=None, width="stretch",
-                                    key=f"briefing_{slide.key}_{index}", config={"displayModeBar": False})
+                    widgets.chart(layout.presentation_figure(block.figure, deck.lang, height), f"briefing_{slide.key}_{index}")
                 elif isinstance(block, Image):
                     st.image(block.png, alt=block.alt, width="stretch")
                 elif isinstance(block, Table):

@@ -12,7 +12,7 @@ import io
 import pandas as pd
 import streamlit as st
 
-from charts.epicurve import curve_figure
+from charts.epicurve import curve_figure, level_band_figure
 from charts.rt import growth_figure, positivity_figure, rt_figure
 from charts.trends import (bands_figure, capacity_figure, comparison_figure, load_figure, portal_figure,
                            small_multiples_figure, targets_figure)
@@ -28,7 +28,6 @@ from ui import cached, state, url, widgets
 
 VIEWS = ("curve", "compare", "rt", "load", "vaccination")
 DEFAULT_DAYS = 180
-PLOTLY_CONFIG = {"displaylogo": False}
 
 
 # ------------------------------------------------------------------ cached data (one frame per chart: trends.views)
@@ -61,9 +60,12 @@ def _parquet(frame: pd.DataFrame):
     return write
 
 
-def chart(fig, frame: pd.DataFrame, name: str) -> None:
-    """A chart and the button that downloads exactly the frame it draws."""
-    st.plotly_chart(fig, key=f"chart_{name}", config=PLOTLY_CONFIG)
+def chart(fig, frame: pd.DataFrame, name: str, under=None) -> None:
+    """A chart (and the chart `under` it, such as its level band) and the button that downloads exactly the
+    frame it draws."""
+    widgets.chart(fig, f"chart_{name}")
+    if under is not None:
+        widgets.chart(under, f"chart_{name}_levels")
     st.download_button(t("common.download_csv", lang), _csv(frame), file_name=f"{name}_{slug}.csv", mime="text/csv",
                        key=f"csv_{name}", on_click="ignore", icon=":material/download:")
 
@@ -152,7 +154,7 @@ def curve_view() -> None:
 
     st.subheader(t("trends.cases_title", lang))
     chart(curve_figure(cases, lang, t("common.cases", lang), per_100k=per_100k, log=log, levels=band, record=record),
-          cases, "cases")
+          cases, "cases", level_band_figure(band, cases, lang) if band is not None and not band.empty else None)
     st.caption(t("trends.provisional_note", lang, days=series.PROVISIONAL_DAYS) + " "
                + (t("trends.level_note", lang, ruleset=ruleset_name) if band is not None
                   else t("trends.level_missing", lang)))

@@ -5,84 +5,90 @@ log scale, provisional days, the weekly level band); `epicurve` is the Overview'
 """
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from charts import COLORS, LOG_TICKS, base_layout
+from charts import COLORS, DASHED, DOTTED, HALF_DAY, Series, finish, hover, log_axis, series_layer
 from data.record_notes import RecordNotes
 from i18n import fmt_int, t
 from indicators.origin import ESTIMATED, OBSERVED
 from trends.series import curve
 
-DAY_MS = 86_400_000
-PROVISIONAL_FILL = "rgba(120, 120, 120, 0.15)"
-NO_DATA_FILL = "rgba(120, 120, 120, 0.25)"
+PROVISIONAL_FILL = "#787878"
+PROVISIONAL_OPACITY, NO_DATA_OPACITY = 0.15, 0.25
 DUMP_LINE = "#8B4513"
 SMALL_COUNTS = 5
 LABEL_ROOM = pd.Timedelta(days=10)  # a shaded span starting closer than this to a labelled one stays unlabelled
 LABELLED_DUMPS = 3  # the largest dumps of a chart are labelled in words; every one has its line and hover text
+LABEL_TOP_PX, LABEL_STEP_PX = 4, 16
+AXIS_EXTENT_PX = 56  # the value axis's room, the same on the curve and its level band so that both line up
 
 
 def source_name(name: str, source: str, lang: str) -> str:
-    """A trace name that says where its figures come from: 'Ca mắc mới — số liệu thực'."""
+    """A series name that says where its figures come from: 'Ca mắc mới — số liệu thực'."""
     return f"{name} — {t(f'common.source_{source}', lang)}"
 
 
 def curve_figure(frame: pd.DataFrame, lang: str, name: str, *, per_100k: bool = False, log: bool = False,
                  levels: pd.DataFrame | None = None, height: int = 380, record: RecordNotes | None = None,
-                 deaths: bool = False) -> go.Figure:
+                 deaths: bool = False):
     """Bars per day split into observed and estimated parts, the 7-day average, provisional days shaded.
 
-    `levels` (trends.levels.bands) adds the weekly level as a coloured band under the curve, with
-    each change of level annotated; a `national` column (trends.series.with_national) a dotted line.
+    `levels` (trends.levels.bands) marks each change of level with a dotted line and leaves the value axis
+    the room the level band drawn under it takes (level_band_figure); a `national` column
+    (trends.series.with_national) adds a dotted line.
     `record` (data.record_notes) marks the published record's artefacts in words: on a curve of cases each
     backlog dump ("số liệu dồn", with the published count) and gap ("chưa có số liệu"); on a curve of deaths
     (`deaths`) the days whose count is unknown ("chưa có số liệu").
     """
     suffix = "_per_100k" if per_100k else ""
-    has_levels = levels is not None and not levels.empty
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.9, 0.1], vertical_spacing=0.03) \
-        if has_levels else go.Figure()
-    row = dict(row=1, col=1) if has_levels else {}
+    number = ",.2f" if per_100k else ",d"
     share = frame["value"].where(frame["value"] > 0)
-    number = "%{y:,.2f}" if per_100k else "%{y:,d}"
     drawn = {OBSERVED: frame[OBSERVED].any() or not frame[ESTIMATED].any(), ESTIMATED: frame[ESTIMATED].any()}
+    wide = pd.DataFrame({"date": pd.to_datetime(frame["date"])})
+    bars = []
     for part, color in ((OBSERVED, COLORS["cases"]), (ESTIMATED, COLORS["estimated"])):
         if drawn[part]:  # a curve of zeros still says where its zeros come from
-            values = frame[f"value{suffix}"] * (frame[part] / share).fillna(0)
-            fig.add_bar(x=frame["date"], y=values, name=source_name(name, part, lang), marker_color=color,
-                        hovertemplate=number, **row)
-    fig.add_scatter(x=frame["date"], y=frame[f"avg7{suffix}"], name=t("common.avg7", lang), mode="lines",
-                    line=dict(color=COLORS["avg"], width=3), hovertemplate="%{y:,.1f}", **row)
+            wide[part] = (frame[f"value{suffix}"] * (frame[part] / share).fillna(0)).to_numpy()
+            bars.append(Series(part, source_name(name, part, lang), color, number=number))
+    wide["avg7"] = frame[f"avg7{suffix}"].to_numpy()
+    lines = [Series("avg7", t("common.avg7", lang), COLORS["avg"], width=3, number=",.1f")]
     if "national" in frame and frame["national"].notna().any():
-        fig.add_scatter(x=frame["date"], y=frame[f"national{suffix}"], mode="lines",
-                        name=source_name(t("trends.national_owid", lang), OBSERVED, lang),
-                        line=dict(color=COLORS["deaths"], width=1.5, dash="dot"), hovertemplate=number, **row)
-    fig.update_layout(barmode="stack", bargap=0.1)
-    _shade_provisional(fig, frame, lang)
-    if record:
-        _mark_record(fig, frame, record, lang, deaths, has_levels)
-    if has_levels:
-        _level_band(fig, levels, lang)
-    base_layout(fig, lang, height)
+        wide["national"] = frame[f"national{suffix}"].to_numpy()
+        lines.append(Series("national", source_name(t("trends.national_owid", lang), OBSERVED, lang),
+                            COLORS["deaths"], DOTTED, 1.5, number))
+    shown_first, shown_last = wide["date"].min(), wide["date"].max()
+    dumps = [] if deaths or not record else \
+        [dump for dump in record.dumps if shown_first <= pd.Timestamp(dump.day) <= shown_last]
+    if dumps:  # a legend entry for the dashed lines, drawn by _dump_layers
+        wide["dump"] = float("nan")
+        lines.append(Series("dump", t("record.dump_legend", lang), DUMP_LINE, tuple(DASHED), 1.5))
+    y_axis, y_scale = _value_axis(frame, per_100k, log)
+    palette = [*bars, *lines]
+    has_levels = levels is not None and not levels.empty
+    if has_levels:  # the level band is drawn under it (level_band_figure): the same room for the value axis
+        y_axis = alt.Axis(**y_axis.to_dict(), minExtent=AXIS_EXTENT_PX, maxExtent=AXIS_EXTENT_PX)
+    layers = [
+        *([_domain(frame)] if has_levels else []),
+        *_shaded_spans(frame, lang, record, deaths),
+        series_layer(wide, bars, lang, "bar", palette=palette, stack=True, y_axis=y_axis, y_scale=y_scale),
+        series_layer(wide, lines, lang, palette=palette, y_axis=y_axis, y_scale=y_scale),
+        *_dump_layers(dumps, wide, lang),
+        *(_change_rules(levels) if has_levels else ()),
+        hover(wide, palette[:-1] if dumps else palette, lang),
+    ]
+    return finish(alt.layer(*layers), lang, height)
+
+
+def _value_axis(frame: pd.DataFrame, per_100k: bool, log: bool) -> tuple[alt.Axis, alt.Scale]:
+    """The value axis: log (charts.log_axis), two decimals per 100,000, and whole numbers only on a curve of
+    small counts (not 0; 0,5; 1)."""
     if log:
-        fig.update_yaxes(type="log", rangemode="normal", tickformat=LOG_TICKS, row=1 if has_levels else None)
-    elif per_100k:
-        fig.update_yaxes(tickformat=",.2~f")
-    elif not frame["value"].gt(SMALL_COUNTS - 1).any():
-        fig.update_yaxes(dtick=1, row=1 if has_levels else None)  # else plotly ticks 0,2; 0,4… rounded to 0, 0, 1
-    return fig
-
-
-def _shade_provisional(fig: go.Figure, frame: pd.DataFrame, lang: str) -> None:
-    provisional = frame.loc[frame["provisional"], "date"]
-    if provisional.empty:
-        return
-    fig.add_vrect(x0=provisional.min() - pd.Timedelta(hours=12), x1=provisional.max() + pd.Timedelta(hours=12),
-                  fillcolor=PROVISIONAL_FILL, line_width=0, layer="below",
-                  annotation_text=t("trends.provisional", lang), annotation_position="top left",
-                  annotation_font_size=11)
+        return log_axis(frame[f"value{'_per_100k' if per_100k else ''}"].max(), 0.01 if per_100k else 1)
+    if per_100k:
+        return alt.Axis(format=",.2~f"), alt.Scale(zero=True)
+    small = not frame["value"].gt(SMALL_COUNTS - 1).any()
+    return alt.Axis(format=",d", **({"tickMinStep": 1} if small else {})), alt.Scale(zero=True)
 
 
 def _merged(runs) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
@@ -96,56 +102,102 @@ def _merged(runs) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     return [(first, last) for first, last in spans]
 
 
-def _mark_record(fig: go.Figure, frame: pd.DataFrame, record: RecordNotes, lang: str, deaths: bool,
-                 has_levels: bool) -> None:
-    """Shade the days without data and draw a line at each backlog dump, labelled with its published count."""
-    shown_first, shown_last = frame["date"].min(), frame["date"].max()
-    row = dict(row=1, col=1) if has_levels else {}
+def _shaded_spans(frame: pd.DataFrame, lang: str, record: RecordNotes | None, deaths: bool) -> list[alt.Chart]:
+    """Grey spans under the curve: the provisional last days, and the days without data, labelled in words at
+    their right end (the last days' label stays inside the chart), unless too close to the last label."""
+    dates = pd.to_datetime(frame["date"])
+    shown_first, shown_last = dates.min(), dates.max()
+    spans = []  # (start, end, label, opacity)
+    provisional = dates[frame["provisional"].to_numpy(dtype=bool)]
+    if not provisional.empty:
+        spans.append((provisional.min() - HALF_DAY, provisional.max() + HALF_DAY, t("trends.provisional", lang),
+                      PROVISIONAL_OPACITY))
     labelled_until = None
-    for first, last in _merged(record.unknown_deaths if deaths else record.gaps):
+    for first, last in _merged((record.unknown_deaths if deaths else record.gaps) if record else ()):
         if last < shown_first or first > shown_last:
             continue
         label = labelled_until is None or first - labelled_until > LABEL_ROOM  # no label over the last one
-        words = dict(annotation_text=t("record.gap_mark", lang), annotation_position="top left",
-                     annotation_font_size=11) if label else {}
-        fig.add_vrect(x0=max(first, shown_first) - pd.Timedelta(hours=12),
-                      x1=min(last, shown_last) + pd.Timedelta(hours=12), fillcolor=NO_DATA_FILL, line_width=0,
-                      layer="below", **words, **row)
+        spans.append((max(first, shown_first) - HALF_DAY, min(last, shown_last) + HALF_DAY,
+                      t("record.gap_mark", lang) if label else "", NO_DATA_OPACITY))
         labelled_until = max(first, shown_first) if label else labelled_until
-    if deaths:
-        return
-    dumps = [dump for dump in record.dumps if shown_first <= pd.Timestamp(dump.day) <= shown_last]
-    labelled = sorted(dumps, key=lambda dump: -dump.published)[:LABELLED_DUMPS]
-    for dump in dumps:
-        fig.add_vline(x=pd.Timestamp(dump.day), line=dict(color=DUMP_LINE, width=1.5, dash="dash"), **row)
-    middle = shown_first + (shown_last - shown_first) / 2
-    for height, dump in enumerate(labelled):  # below the 'provisional' label, on the side with room
-        fig.add_annotation(x=pd.Timestamp(dump.day), y=0.9 - 0.08 * height, xref="x", yref="y domain",
-                           text=t("record.dump_mark", lang, published=fmt_int(dump.published, lang)),
-                           showarrow=False, xanchor="right" if pd.Timestamp(dump.day) > middle else "left",
-                           yanchor="top", bgcolor="rgba(255,255,255,0.85)", font=dict(size=11, color=DUMP_LINE))
-    if dumps:
-        fig.add_scatter(x=[pd.Timestamp(dump.day) for dump in dumps], y=[None] * len(dumps), mode="lines",
-                        line=dict(color=DUMP_LINE, width=1.5, dash="dash"), name=t("record.dump_legend", lang),
-                        hoverinfo="skip", **row)
+    if not spans:
+        return []
+    data = pd.DataFrame(spans, columns=["start", "end", "label", "opacity"])
+    base = alt.Chart(data)
+    rects = base.mark_rect(color=PROVISIONAL_FILL).encode(
+        x=alt.X("start:T"), x2="end:T", opacity=alt.Opacity("opacity:Q", scale=None, legend=None))
+    words = base.transform_filter("datum.label != ''").mark_text(align="right", baseline="top", dx=-2).encode(
+        x="end:T", y=alt.value(LABEL_TOP_PX), text="label:N")
+    return [rects, words]
 
 
-def _level_band(fig: go.Figure, levels: pd.DataFrame, lang: str) -> None:
-    """One bar per week in the second row, coloured by level; at each change a dotted line across the curve
-    and, inside the band, the change itself ('2→3')."""
-    fig.add_bar(x=levels["week_start"] + pd.Timedelta(days=3.5), y=[1] * len(levels), width=7 * DAY_MS,
-                marker=dict(color=levels["color"], line_width=0), customdata=levels["label"],
-                hovertemplate="%{customdata}<extra></extra>", showlegend=False,
-                name=source_name(t("trends.level_band", lang), levels["inputs_source"].iloc[0], lang), row=2, col=1)
-    fig.update_yaxes(visible=False, row=2, col=1)
-    for change in levels[levels["changed"]].itertuples():
-        fig.add_vline(x=change.week_start, line=dict(color="#444", width=1, dash="dot"))
-        fig.add_annotation(x=change.week_start, y=0.5, xref="x2", yref="y2 domain", text=change.change_text,
-                           showarrow=False, xanchor="left", yanchor="middle", font=dict(size=10, color="#222"))
+def _dump_layers(dumps: list, wide: pd.DataFrame, lang: str) -> list[alt.Chart]:
+    """A dashed line at each backlog dump, its published count on hover; the largest ones labelled in words, on
+    the side with room, below the 'provisional' label."""
+    if not dumps:
+        return []
+    middle = wide["date"].min() + (wide["date"].max() - wide["date"].min()) / 2
+    marks = pd.DataFrame({"day": [pd.Timestamp(dump.day) for dump in dumps],
+                          "published": [dump.published for dump in dumps],
+                          "label": [t("record.dump_mark", lang, published=fmt_int(dump.published, lang))
+                                    for dump in dumps]})
+    labelled = marks.nlargest(LABELLED_DUMPS, "published").assign(
+        right=lambda rows: rows["day"] > middle,
+        top=lambda rows: [LABEL_TOP_PX + LABEL_STEP_PX * (row + 1) for row in range(len(rows))])
+    rules = alt.Chart(marks[["day", "label"]]).mark_rule(color=DUMP_LINE, strokeDash=DASHED, strokeWidth=1.5).encode(
+        x="day:T", tooltip=alt.Tooltip("label:N"))
+    words = [alt.Chart(labelled[labelled["right"] == right]).mark_text(
+        color=DUMP_LINE, align="right" if right else "left", baseline="top", dx=-3 if right else 3).encode(
+        x="day:T", y=alt.Y("top:Q", scale=None), text="label:N") for right in (False, True)
+        if (labelled["right"] == right).any()]
+    return [rules, *words]
+
+
+def _domain(frame: pd.DataFrame) -> alt.Chart:
+    """An invisible mark at both ends of the shown days (with the half day of shading on each side), so that
+    the curve and its level band span the same dates."""
+    dates = pd.to_datetime(frame["date"])
+    ends = pd.DataFrame({"day": [dates.min() - HALF_DAY, dates.max() + HALF_DAY]})
+    return alt.Chart(ends).mark_point(opacity=0).encode(x=alt.X("day:T", title=None))
+
+
+def _change_rules(levels: pd.DataFrame) -> list[alt.Chart]:
+    """A dotted line across the curve at each change of level."""
+    changed = levels.loc[levels["changed"], ["week_start"]]
+    if changed.empty:
+        return []
+    return [alt.Chart(changed).mark_rule(color="#444", strokeDash=DOTTED, strokeWidth=1).encode(x="week_start:T")]
+
+
+def level_band_figure(levels: pd.DataFrame, frame: pd.DataFrame, lang: str, height: int = 36):
+    """The weekly level as a band of colours under the curve of `frame` (grey where unknown), the level's
+    name and its origin on hover, and at each change the change itself ('2→3').
+
+    A chart of its own under the curve, aligned with it (same dates, same room for the value axis), rather
+    than a second panel of the curve's: Streamlit gives each part of a concatenated chart the column's whole
+    width, so the axes of two panels overflowed the column."""
+    source = levels["inputs_source"].iloc[0]
+    dates = pd.to_datetime(frame["date"])
+    weeks = levels.assign(week_end=levels["week_start"] + pd.Timedelta(days=7),
+                          origin=t(f"common.source_{source}", lang))
+    weeks = weeks[(weeks["week_end"] > dates.min()) & (weeks["week_start"] <= dates.max())].assign(
+        start=lambda rows: rows["week_start"].clip(lower=dates.min() - HALF_DAY),
+        end=lambda rows: rows["week_end"].clip(upper=dates.max() + HALF_DAY))
+    room = alt.Axis(labels=False, ticks=False, domain=False, grid=False, title=None, minExtent=AXIS_EXTENT_PX,
+                    maxExtent=AXIS_EXTENT_PX)
+    band = alt.Chart(weeks).mark_rect().encode(
+        x=alt.X("start:T", title=None, axis=None), x2="end:T",
+        y=alt.Y(datum=0, axis=room, scale=alt.Scale(domain=[0, 1])), y2=alt.datum(1),
+        color=alt.Color("color:N", scale=None, legend=None),
+        tooltip=[alt.Tooltip("label:N", title=t("trends.level_band", lang)),
+                 alt.Tooltip("origin:N", title=t("reasons.origin_column", lang))])
+    changes = alt.Chart(weeks[weeks["changed"]]).mark_text(align="left", baseline="middle", dx=2).encode(
+        x="week_start:T", y=alt.Y(datum=0.5), text="change_text:N")
+    return finish(alt.layer(_domain(frame), band, changes), lang, height)
 
 
 def epicurve(daily: pd.DataFrame, lang: str, value: str = "new_cases", height: int = 320,
-             record: RecordNotes | None = None) -> go.Figure:
+             record: RecordNotes | None = None):
     """The curve of an area's metrics frame (data.metrics.of_area) over the days it covers, with the record's
     artefacts marked (data.record_notes)."""
     frame = curve(daily, value, pd.to_datetime(daily["date"]).max())

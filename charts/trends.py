@@ -1,17 +1,17 @@
 """Figures of the Trends page: comparisons, small multiples, health-system load and vaccination coverage.
 
-Each figure takes a frame of the `trends` package as it is downloaded, and every trace name
+Each figure takes a frame of the `trends` package as it is downloaded, and every series name
 says whether its figures are observed, estimated or simulated.
 """
 from __future__ import annotations
 
 import itertools
-import math
 
+import altair as alt
 import pandas as pd
-import plotly.graph_objects as go
 
-from charts import COLORS, LOG_TICKS, base_layout
+from charts import (COLORS, DASHED, DOTTED, Series, date_format, finish, hover, line_chart, log_axis, percent_axis,
+                    reference_line, series_layer)
 from charts.epicurve import source_name
 from i18n import fmt_number, t
 
@@ -19,137 +19,119 @@ from i18n import fmt_number, t
 UNIT_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
 BAND_COLORS = {"05-11": "#56B4E9", "12-17": "#009E73", "18-49": "#0072B2", "50-64": "#E69F00", "65+": "#D55E00"}
 TARGET_COLORS = {"adults_dose1": "#0072B2", "over50_full": "#D55E00"}
-DOSE_DASH = {"dose1": "solid", "full": "dash"}
+DOSE_DASH = {"dose1": (), "full": tuple(DASHED)}
+CELL_WIDTH, CELL_HEIGHT = 210, 110
 
 
-def _percent_axis(fig: go.Figure) -> None:
-    fig.update_yaxes(ticksuffix="%", tickformat=",.0f", rangemode="tozero")
+def wide_by(frame: pd.DataFrame, key: str, value: str) -> tuple[pd.DataFrame, list[tuple[str, pd.DataFrame]]]:
+    """A long frame (date, key, value) as one column per key ('s0', 's1'… in the keys' first order, so that
+    names with dots or brackets never become field names), with each key's rows."""
+    groups = list(frame.groupby(key, sort=False))
+    wide = pd.DataFrame({"date": pd.to_datetime(frame["date"]).drop_duplicates().sort_values()})
+    for index, (_, rows) in enumerate(groups):
+        wide = wide.merge(pd.DataFrame({"date": pd.to_datetime(rows["date"]).to_numpy(),
+                                        f"s{index}": rows[value].to_numpy()}), on="date", how="left")
+    return wide, [(f"s{index}", rows) for index, (_, rows) in enumerate(groups)]
 
 
-def comparison_figure(frame: pd.DataFrame, lang: str, log: bool = False, height: int = 400) -> go.Figure:
-    """One line per unit: 7-day average cases per 100,000, in the order the units were chosen."""
-    fig = go.Figure()
-    for color, (unit, rows) in zip(itertools.cycle(UNIT_COLORS), frame.groupby("unit", sort=False)):
-        source = rows["source"].iloc[0]
-        fig.add_scatter(x=rows["date"], y=rows["avg7_per_100k"], mode="lines",
-                        name=source_name(rows["label"].iloc[0], source, lang),
-                        line=dict(color=color, width=2.5, dash="solid" if source == "observed" else "dot"),
-                        hovertemplate="%{y:,.2f}")
-    base_layout(fig, lang, height)
-    fig.update_yaxes(title_text=t("trends.avg7_per_100k", lang), tickformat=",.2~f")
-    if log:
-        fig.update_yaxes(type="log", rangemode="normal", tickformat=LOG_TICKS)
-    return fig
+def comparison_figure(frame: pd.DataFrame, lang: str, log: bool = False, height: int = 400):
+    """One line per unit: 7-day average cases per 100,000, in the order the units were chosen (dotted where
+    the figures are not observed)."""
+    wide, groups = wide_by(frame, "unit", "avg7_per_100k")
+    series = [Series(column, source_name(rows["label"].iloc[0], rows["source"].iloc[0], lang), color,
+                     () if rows["source"].iloc[0] == "observed" else tuple(DOTTED), number=",.2f")
+              for color, (column, rows) in zip(itertools.cycle(UNIT_COLORS), groups)]
+    axis, scale = log_axis(frame["avg7_per_100k"].max(), 0.01) if log else (alt.Axis(format=",.2~f"), None)
+    return line_chart(wide, series, lang, height, y_axis=axis, y_scale=scale, y_title=t("trends.avg7_per_100k", lang))
 
 
 def small_multiples_figure(frame: pd.DataFrame, order: list[str], lang: str, highlight: str | None = None,
-                           columns: int = 4) -> go.Figure:
-    """One small chart per unit on a shared scale, highest current incidence first.
-
-    The grid's axes are written as plain layout entries styled like the first one (charts.base_layout):
-    plotly's make_subplots and update_xaxes take seconds for 63 provinces, this a tenth of that.
-    """
-    rows = math.ceil(len(order) / columns)
-    gap_x, gap_y = 0.02, min(0.3 / rows, 0.08)
-    width, height = (1 - gap_x * (columns - 1)) / columns, (1 - gap_y * (rows - 1)) / rows
-    styled = base_layout(go.Figure(), lang, height=max(220, 130 * rows + 60))
-    styled.update_layout(hovermode="closest", margin=dict(l=10, r=10, t=40, b=10), showlegend=False)
-    styled.update_xaxes(tickformat="%m/%Y" if lang == "vi" else "%b %Y", nticks=4)
-    styled.update_yaxes(tickformat=",.2~f", nticks=3)
-    layout = styled.layout.to_plotly_json()
-    x_style, y_style = layout.pop("xaxis"), layout.pop("yaxis")
-
+                           columns: int = 4):
+    """One small chart per unit on a shared scale, highest current incidence first, titled with its current
+    figure; the highlighted unit in red."""
     last = frame[frame["date"] == frame["date"].max()].set_index("unit")["avg7_per_100k"]
     labels = frame.drop_duplicates("unit").set_index("unit")["label"]
-    by_unit = dict(tuple(frame.groupby("unit", sort=False)))
-    traces, annotations = [], []
-    for position, unit in enumerate(order):
-        row, column = divmod(position, columns)
-        suffix = str(position + 1) if position else ""
-        left, top = column * (width + gap_x), 1 - row * (height + gap_y)
-        shared = {"matches": "x"} if position else {}
-        layout[f"xaxis{suffix}"] = {**x_style, **shared, "domain": [left, left + width], "anchor": f"y{suffix}",
-                                    "showticklabels": position >= len(order) - columns}
-        layout[f"yaxis{suffix}"] = {**y_style, **({"matches": "y"} if position else {}),
-                                    "domain": [max(top - height, 0.0), top], "anchor": f"x{suffix}",
-                                    "showticklabels": column == 0}
-        annotations.append({"text": f"{labels[unit]}: {fmt_number(last.get(unit), 1, lang)}", "x": left + width / 2,
-                            "y": top, "xref": "paper", "yref": "paper", "xanchor": "center", "yanchor": "bottom",
-                            "showarrow": False, "font": {"size": 11}})
-        rows_of_unit = by_unit[unit]
-        traces.append({"type": "scatter", "x": rows_of_unit["date"], "y": rows_of_unit["avg7_per_100k"],
-                       "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "mode": "lines", "fill": "tozeroy",
-                       "name": labels[unit], "hovertemplate": "%{y:,.2f}",
-                       "line": {"color": COLORS["reference"] if unit == highlight else COLORS["avg"], "width": 1.5}})
-    layout["annotations"] = annotations
-    return go.Figure(data=traces, layout=layout)
+    titles = {unit: f"{labels[unit]}: {fmt_number(last.get(unit), 1, lang)}" for unit in order}
+    data = frame[frame["unit"].isin(order)].assign(
+        date=lambda rows: pd.to_datetime(rows["date"]), title=lambda rows: rows["unit"].map(titles),
+        color=lambda rows: (rows["unit"] == highlight).map({True: COLORS["reference"], False: COLORS["avg"]}))
+    cell = alt.Chart().mark_area(line={"strokeWidth": 1.5}, opacity=0.35).encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%m/%Y" if lang == "vi" else "%b %Y", tickCount=4)),
+        y=alt.Y("avg7_per_100k:Q", title=None, axis=alt.Axis(format=",.2~f", tickCount=3)),
+        color=alt.Color("color:N", scale=None),
+        tooltip=[alt.Tooltip("label:N", title=" "),
+                 alt.Tooltip("date:T", title=t("common.date", lang), format=date_format(lang)),
+                 alt.Tooltip("avg7_per_100k:Q", title=t("trends.avg7_per_100k", lang), format=",.2f")],
+    ).properties(width=CELL_WIDTH, height=CELL_HEIGHT)
+    chart = alt.FacetChart(data=data[["date", "unit", "label", "title", "color", "avg7_per_100k"]], spec=cell,
+                           facet=alt.Facet("title:N", sort=[titles[unit] for unit in order],
+                                           header=alt.Header(title=None, labelFontSize=12, labelLimit=CELL_WIDTH)),
+                           columns=columns, spacing={"row": 12, "column": 10})
+    return finish(chart, lang, None)
 
 
-def load_figure(frame: pd.DataFrame, lang: str, height: int = 360) -> go.Figure:
+def load_figure(frame: pd.DataFrame, lang: str, height: int = 360):
     """Patients in treatment, on oxygen and in ICU (current counts, not new ones)."""
-    fig = go.Figure()
     source = frame["patients_source"].iloc[0] if len(frame) else "simulated"
     lines = (("in_treatment", COLORS["avg"]), ("oxygen", COLORS["simulated"]), ("icu", COLORS["reference"]))
-    for column, color in lines:
-        fig.add_scatter(x=frame["date"], y=frame[column], mode="lines", line=dict(color=color, width=2.5),
-                        name=source_name(t(f"trends.{column}", lang), source, lang), hovertemplate="%{y:,d}")
-    return base_layout(fig, lang, height)
+    series = [Series(column, source_name(t(f"trends.{column}", lang), source, lang), color) for column, color in lines]
+    return line_chart(frame.assign(date=pd.to_datetime(frame["date"])), series, lang, height)
 
 
-def capacity_figure(frame: pd.DataFrame, lang: str, height: int = 360) -> go.Figure:
-    """Occupied beds against beds available, for COVID-19 beds and staffed ICU beds."""
-    fig = go.Figure()
+def capacity_figure(frame: pd.DataFrame, lang: str, height: int = 360):
+    """Occupied beds (solid) against beds available (dashed), for COVID-19 beds and staffed ICU beds."""
     source = frame["beds_source"].dropna().iloc[0] if frame["beds_source"].notna().any() else "simulated"
     pairs = (("covid_beds_occupied", "covid_beds_total", COLORS["avg"]),
              ("icu_beds_occupied", "icu_beds_staffed", COLORS["reference"]))
-    for occupied, total, color in pairs:
-        fig.add_scatter(x=frame["date"], y=frame[occupied], mode="lines", line=dict(color=color, width=2.5),
-                        name=source_name(t(f"trends.{occupied}", lang), source, lang), hovertemplate="%{y:,d}")
-        fig.add_scatter(x=frame["date"], y=frame[total], mode="lines", line=dict(color=color, width=1.5, dash="dash"),
-                        name=source_name(t(f"trends.{total}", lang), source, lang), hovertemplate="%{y:,d}")
-    return base_layout(fig, lang, height)
+    series = [one for occupied, total, color in pairs for one in (
+        Series(occupied, source_name(t(f"trends.{occupied}", lang), source, lang), color),
+        Series(total, source_name(t(f"trends.{total}", lang), source, lang), color, tuple(DASHED), 1.5))]
+    return line_chart(frame.assign(date=pd.to_datetime(frame["date"])), series, lang, height)
 
 
-def targets_figure(coverage: pd.DataFrame, lang: str, height: int = 380) -> go.Figure:
-    """Coverage of the three target groups over time, each with its target as a dashed line."""
-    fig = go.Figure()
+def _coverage_series(rows_by_group, lang: str, name, color) -> tuple[pd.DataFrame, list[Series]]:
+    """Coverage lines of groups of a long coverage frame (date, group, coverage_pct, source)."""
+    wide, groups = wide_by(rows_by_group, "group", "coverage_pct")
+    return wide, [Series(column, source_name(name(rows["group"].iloc[0]), rows["source"].iloc[0], lang),
+                         color(rows["group"].iloc[0]), number=",.1f", percent=True) for column, rows in groups]
+
+
+def targets_figure(coverage: pd.DataFrame, lang: str, height: int = 380):
+    """Coverage of the target groups over time, each with its target as a dashed line."""
     targets = coverage[coverage["target_pct"].notna()]
-    for group, rows in targets.groupby("group", sort=False):
-        color = TARGET_COLORS[group]
-        fig.add_scatter(x=rows["date"], y=rows["coverage_pct"], mode="lines", line=dict(color=color, width=2.5),
-                        name=source_name(t(f"trends.target_{group}", lang), rows["source"].iloc[0], lang),
-                        hovertemplate="%{y:,.1f}%")
-        fig.add_hline(y=rows["target_pct"].iloc[0], line=dict(color=color, width=1, dash="dash"),
-                      annotation_text=t("trends.target_line", lang, target=f"{rows['target_pct'].iloc[0]:.0f}"),
-                      annotation_position="bottom right", annotation_font=dict(size=11, color=color))
-    base_layout(fig, lang, height)
-    _percent_axis(fig)
-    return fig
+    wide, series = _coverage_series(targets, lang, lambda group: t(f"trends.target_{group}", lang),
+                                    TARGET_COLORS.__getitem__)
+    lines = [layer for group, rows in targets.groupby("group", sort=False) for layer in reference_line(
+        rows["target_pct"].iloc[0], t("trends.target_line", lang, target=f"{rows['target_pct'].iloc[0]:.0f}"),
+        TARGET_COLORS[group], width=1, where="bottom-right")]
+    return line_chart(wide, series, lang, height, y_axis=percent_axis(), extra=lines)
 
 
-def bands_figure(coverage: pd.DataFrame, dose: str, lang: str, height: int = 380) -> go.Figure:
+def bands_figure(coverage: pd.DataFrame, dose: str, lang: str, height: int = 380):
     """Coverage of one dose in each age band over time."""
-    fig = go.Figure()
-    rows_of_dose = coverage[coverage["target_pct"].isna() & (coverage["dose"] == dose)]
-    for band, rows in rows_of_dose.groupby("group", sort=True):
-        fig.add_scatter(x=rows["date"], y=rows["coverage_pct"], mode="lines",
-                        line=dict(color=BAND_COLORS.get(band, COLORS["avg"]), width=2.5),
-                        name=source_name(t("trends.band", lang, band=band), rows["source"].iloc[0], lang),
-                        hovertemplate="%{y:,.1f}%")
-    base_layout(fig, lang, height)
-    _percent_axis(fig)
-    return fig
+    rows_of_dose = coverage[coverage["target_pct"].isna() & (coverage["dose"] == dose)].sort_values("group")
+    wide, series = _coverage_series(rows_of_dose, lang, lambda band: t("trends.band", lang, band=band),
+                                    lambda band: BAND_COLORS.get(band, COLORS["avg"]))
+    return line_chart(wide, series, lang, height, y_axis=percent_axis())
 
 
-def portal_figure(whole: pd.DataFrame, lang: str, height: int = 340) -> go.Figure:
+def portal_figure(whole: pd.DataFrame, lang: str, height: int = 340):
     """Whole-population coverage: the vaccination portal's real snapshots as points, the built-in series as lines."""
-    fig = go.Figure()
-    for (source, dose), rows in whole.groupby(["source", "dose"], sort=True):
-        observed = source == "observed"
-        fig.add_scatter(x=rows["date"], y=rows["coverage_pct"], mode="markers" if observed else "lines",
-                        marker=dict(size=8, color=COLORS["avg"], symbol="circle" if dose == "dose1" else "diamond"),
-                        line=dict(color=COLORS["simulated"], width=2, dash=DOSE_DASH[dose]),
-                        name=source_name(t(f"trends.whole_{dose}", lang), source, lang), hovertemplate="%{y:,.1f}%")
-    base_layout(fig, lang, height)
-    _percent_axis(fig)
-    return fig
+    groups = whole.assign(group=whole["source"] + "|" + whole["dose"]).sort_values(["source", "dose"])
+    wide, parts = wide_by(groups, "group", "coverage_pct")
+    kinds = [(rows["source"].iloc[0], rows["dose"].iloc[0]) for _, rows in parts]
+    series = [Series(column, source_name(t(f"trends.whole_{dose}", lang), source, lang),
+                     COLORS["avg"] if source == "observed" else COLORS["simulated"], DOSE_DASH[dose], 2, ",.1f", True)
+              for (column, _), (source, dose) in zip(parts, kinds)]
+    snapshots = [(one, dose) for one, (source, dose) in zip(series, kinds) if source == "observed"]
+    observed = [one for one, _ in snapshots]
+    built_in = [one for one in series if one not in observed]
+    axis = percent_axis()
+    layers = [series_layer(wide, built_in, lang, palette=series, y_axis=axis)] if built_in else []
+    if observed:
+        shapes = ["circle" if dose == "dose1" else "diamond" for _, dose in snapshots]
+        layers.append(series_layer(wide, observed, lang, "point", palette=series, y_axis=axis, filled=True, size=70)
+                      .encode(shape=alt.Shape("series:N", legend=None, scale=alt.Scale(
+                          domain=[one.name for one in observed], range=shapes))))
+    return finish(alt.layer(*layers, hover(wide, series, lang)), lang, height)
+

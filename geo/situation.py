@@ -1,14 +1,14 @@
 """What the map says beside the polygons: colours, the legend with counts, what changed since last week,
-a unit's level history and the reasoning behind its level. Pure (pandas, plotly): the page only lays it out.
+a unit's level history and the reasoning behind its level. Pure (pandas, Altair): the page only lays it out.
 """
 from __future__ import annotations
 
 from html import escape
 
 import pandas as pd
-import plotly.graph_objects as go
+import altair as alt
 
-from charts import base_layout
+from charts import date_format, finish
 from geo.tooltips import criteria_entries
 from indicators.engine import origin_note
 from i18n import fmt_date, fmt_int, t
@@ -178,18 +178,16 @@ def reasoning_table(reasons: dict | None, ruleset: RuleSet, lang: str) -> pd.Dat
     return pd.DataFrame(rows, columns=columns)
 
 
-def history_strip(history: pd.DataFrame, lang: str, current_week=None, height: int = 70) -> go.Figure:
+def history_strip(history: pd.DataFrame, lang: str, current_week=None, height: int = 70):
     """A unit's level week by week as a strip of colours (frame with week, color, label); the shown week
     is outlined."""
     weeks = pd.to_datetime(history["week"])
-    outline = [2.5 if current_week is not None and week == pd.Timestamp(current_week) else 0 for week in weeks]
-    hover = [f"{fmt_date(week, lang)}: {label}" for week, label in zip(weeks, history["label"])]
-    fig = go.Figure(go.Bar(
-        x=weeks + pd.Timedelta(days=3), y=[1] * len(history), width=6.5 * 86_400_000,
-        marker=dict(color=list(history["color"]), line=dict(color="#111", width=outline)),
-        hovertext=hover, hoverinfo="text", showlegend=False,
-    ))
-    base_layout(fig, lang, height)
-    fig.update_layout(margin=dict(l=4, r=4, t=4, b=4), bargap=0, hovermode="closest")
-    fig.update_yaxes(visible=False, range=[0, 1])
-    return fig
+    data = pd.DataFrame({
+        "start": weeks, "end": weeks + pd.Timedelta(days=7), "color": list(history["color"]),
+        "outline": [2.5 if current_week is not None and week == pd.Timestamp(current_week) else 0 for week in weeks],
+        "hover": [f"{fmt_date(week, lang)}: {label}" for week, label in zip(weeks, history["label"])]})
+    strip = alt.Chart(data).mark_rect(stroke="#111").encode(
+        x=alt.X("start:T", title=None, axis=alt.Axis(format=date_format(lang), labelFontSize=11, tickCount=4)),
+        x2="end:T", color=alt.Color("color:N", scale=None), strokeWidth=alt.StrokeWidth("outline:Q", scale=None),
+        tooltip=alt.Tooltip("hover:N"))
+    return finish(strip, lang, height)

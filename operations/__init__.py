@@ -1,11 +1,11 @@
 """Arithmetic of the operations pages: treatment capacity, oxygen, checkpoints, tracing, testing and supplies.
 
-Pure pandas/numpy (plotly only in `figures`); never imports streamlit, so planners can run the same numbers in
+Pure pandas/numpy (Altair only in `figures`); never imports streamlit, so planners can run the same numbers in
 a notebook. Defaults and their sources live in `operations/parameters.toml` (read with `parameters()`).
 
 Modules: `capacity` (per-100k surge flags), `projection` (growth rate, days until beds run out),
 `oxygen` (the oxygen planner), `checkpoints` (end-of-day summary, risk notes, the 95% target),
-`response` (tracing, quarantine and testing series), `supplies` (days of cover), `figures` (plotly charts).
+`response` (tracing, quarantine and testing series), `supplies` (days of cover), `figures` (Vega-Lite charts).
 """
 from __future__ import annotations
 

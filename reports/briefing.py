@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
-import plotly.graph_objects as go
+import altair as alt
 
-from charts import COLORS, base_layout
+from charts import COLORS, Series, finish, percent_axis, series_color
 from charts.epicurve import epicurve
 from charts.trends import capacity_figure
 from data import db, levels, metrics, operations as operations_data, report_queries
@@ -270,18 +270,20 @@ def rising_slide(c: _Context) -> Slide:
     return Slide("rising", title, (table, chart), sources, column_widths=(1.25, 1.0))
 
 
-def rising_figure(names: pd.Series, rising: pd.DataFrame, lang: str) -> go.Figure:
+def rising_figure(names: pd.Series, rising: pd.DataFrame, lang: str):
     """Cases in the last 7 days against the 7 days before, one pair of bars per district."""
-    fig = go.Figure()
-    fig.add_bar(y=names, x=rising["new_cases_prev_7d"], orientation="h", name=t("briefing.col_prev_7d", lang),
-                marker_color=COLORS["estimated"], hovertemplate="%{x:,d}")
-    fig.add_bar(y=names, x=rising["new_cases_7d"], orientation="h", name=t("briefing.col_7d", lang),
-                marker_color=COLORS["avg"], hovertemplate="%{x:,d}")
-    base_layout(fig, lang)
-    fig.update_yaxes(autorange="reversed", tickformat=None, gridcolor=None)
-    fig.update_xaxes(tickformat=",d", showgrid=True, gridcolor="#E6E6E6")
-    fig.update_layout(barmode="group", hovermode="y unified")
-    return fig
+    before, now = t("briefing.col_prev_7d", lang), t("briefing.col_7d", lang)
+    data = pd.concat([pd.DataFrame({"district": names.to_numpy(), "series": name, "cases": rising[column].to_numpy()})
+                      for name, column in ((before, "new_cases_prev_7d"), (now, "new_cases_7d"))])
+    palette = [Series("", before, COLORS["estimated"]), Series("", now, COLORS["avg"])]
+    chart = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("district:N", title=None, sort=list(names), axis=alt.Axis(labelLimit=320)),
+        yOffset=alt.YOffset("series:N", sort=[before, now]),
+        x=alt.X("cases:Q", title=None, axis=alt.Axis(format=",d", grid=True)),
+        color=series_color(palette),
+        tooltip=[alt.Tooltip("district:N", title=" "), alt.Tooltip("series:N", title=" "),
+                 alt.Tooltip("cases:Q", title=t("common.cases", lang), format=",d")])
+    return finish(chart, lang, 320)
 
 
 # ---------------------------------------------------------------------------------------------- 5. capacity
@@ -337,21 +339,22 @@ def vaccination_slide(c: _Context, coverage: pd.DataFrame, figures: pd.Series) -
                  t("briefing.vaccination_as_of", lang, date=fmt_date(figures.get("vaccination_date"), lang)))
 
 
-def coverage_figure(bands: pd.DataFrame, lang: str) -> go.Figure:
-    """Coverage of each dose in each age band (bars grouped by band)."""
-    fig = go.Figure()
-    for dose, color in DOSE_COLORS.items():
-        rows = bands[bands["dose"] == dose]
-        if rows.empty:
-            continue
-        fig.add_bar(x=rows["age_group"], y=rows["coverage_pct"], name=t(f"briefing.dose_{dose}", lang), marker_color=color,
-                    text=[fmt_pct(value, 0, lang) for value in rows["coverage_pct"]], textposition="outside",
-                    hovertemplate="%{y:,.1f}%")
-    base_layout(fig, lang)
-    fig.update_layout(barmode="group", hovermode="closest")
-    fig.update_xaxes(tickformat=None, type="category", title=t("briefing.age_band", lang))
-    fig.update_yaxes(ticksuffix="%", tickformat=",.0f", range=[0, 110])
-    return fig
+def coverage_figure(bands: pd.DataFrame, lang: str):
+    """Coverage of each dose in each age band (bars grouped by band, each with its value)."""
+    palette = [Series(dose, t(f"briefing.dose_{dose}", lang), color) for dose, color in DOSE_COLORS.items()
+               if (bands["dose"] == dose).any()]
+    names = {one.column: one.name for one in palette}
+    data = bands.loc[bands["dose"].isin(names), ["age_group", "dose", "coverage_pct"]].assign(
+        series=lambda rows: rows["dose"].map(names),
+        text=lambda rows: [fmt_pct(value, 0, lang) for value in rows["coverage_pct"]])
+    base = alt.Chart(data).encode(
+        x=alt.X("age_group:N", title=t("briefing.age_band", lang), axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("series:N", sort=list(names.values())),
+        y=alt.Y("coverage_pct:Q", title=None, scale=alt.Scale(domain=[0, 110]), axis=percent_axis()))
+    bars = base.mark_bar().encode(color=series_color(palette), tooltip=[
+        alt.Tooltip("age_group:N", title=t("briefing.age_band", lang)), alt.Tooltip("series:N", title=" "),
+        alt.Tooltip("text:N", title=" ")])
+    return finish(alt.layer(bars, base.mark_text(baseline="bottom", dy=-2).encode(text="text:N")), lang, 320)
 
 
 # ---------------------------------------------------------------------------------------------- 7. checkpoints

@@ -8,8 +8,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
+import altair as alt
 
+from charts import FONT, presentation
 from reports.model import Metrics, Slide
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5
@@ -118,13 +119,8 @@ def table_font_pt(rows: int, box: Box) -> float:
     return max(9.0, min(BODY_PT - 2, box.h * 72 / ((rows + 1) * 1.9)))
 
 
-def presentation_figure(figure: go.Figure, height_px: int | None = None, font_px: int = CHART_FONT_PX) -> go.Figure:
-    """A copy of a chart in large type for a projector or a slide file (white background, black text)."""
-    styled = go.Figure(figure)
-    styled.update_layout(font=dict(size=font_px, color=COLORS["text"]), paper_bgcolor="white", plot_bgcolor="white",
-                         margin=dict(l=80, r=20, t=50, b=60), legend=dict(font=dict(size=font_px - 2)))
-    styled.update_xaxes(automargin=True)
-    styled.update_yaxes(automargin=True)
-    if height_px:
-        styled.update_layout(height=height_px)
-    return styled
+def presentation_figure(chart: alt.TopLevelMixin, lang: str, height_px: int | None = None,
+                        width_px: int | None = None, font_px: int = CHART_FONT_PX,
+                        font: str = FONT) -> alt.TopLevelMixin:
+    """The chart in large type for a projector or a slide file (charts.presentation: the same spec)."""
+    return presentation(chart, lang, font_px, height_px, width_px, font)

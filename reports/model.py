@@ -1,6 +1,6 @@
 """What a briefing and a report say, apart from how a file or a page draws it.
 
-A `Deck` is a sequence of `Slide`s of blocks (headline `Metrics`, a plotly `Chart`, a PNG `Image`, a `Table`,
+A `Deck` is a sequence of `Slide`s of blocks (headline `Metrics`, a Vega-Lite `Chart`, a PNG `Image`, a `Table`,
 `Bullets`); the briefing page, the PPTX and the PDF draw the same deck. A `Report` is a sequence of `Section`s
 of paragraphs and tables; Markdown and DOCX write the same report. Every block and figure carries the origin of
 its numbers (observed | estimated | mixed | simulated), so no renderer can drop it.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import plotly.graph_objects as go
+import altair as alt
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Metrics:
 
 @dataclass(frozen=True, eq=False)
 class Chart:
-    figure: go.Figure
+    figure: alt.TopLevelMixin  # the chart the pages draw (charts.finish); the slide draws it in large type
     alt: str  # what the chart shows, for a screen reader and for a file exported without images
 
 

@@ -23,7 +23,7 @@ def test_first_slide_in_vietnamese_with_date_and_sources(app_env):
     assert "Ca mắc mới 7 ngày" in text and ">29<" in text
     assert "Tỉnh Điện Biên · ngày 24/05/2021" in text
     assert "Nguồn số liệu:" in text and "mô phỏng" in text and "Trang 1/7" in text
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("vega_lite_chart")) == 1
 
 
 def test_next_previous_and_direct_navigation_keep_the_url(app_env):

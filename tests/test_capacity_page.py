@@ -18,7 +18,7 @@ def test_capacity_in_vietnamese_for_a_province(app_env):
     assert "Năng lực thu dung, điều trị" in at.title[0].value and "Điện Biên" in at.title[0].value
     values = metrics(at)
     assert {"Giường COVID-19 (dùng/tổng)", "Giường trống/100.000 dân", "Giường ICU/100.000 dân"} <= set(values)
-    assert len(at.get("plotly_chart")) == 3 and "Oxy cần (lít/phút)" not in values, "the other sections run once opened"
+    assert len(at.get("vega_lite_chart")) == 3 and "Oxy cần (lít/phút)" not in values, "the other sections run once opened"
     at.session_state["capacity_section_vi"] = "Dự trù oxy y tế"
     at.run()
     assert at.query_params["section"] in ("oxygen", ["oxygen"])

@@ -13,11 +13,11 @@ def test_checkpoints_of_quang_ninh_in_vietnamese(app_env):
     labels = [m.label for m in at.metric]
     assert {"Lượt người vào", "Người từ vùng dịch", "Dương tính", "Chuyển cách ly"} <= set(labels)
     assert at.get("deck_gl_json_chart"), "the checkpoint map is drawn"
-    assert not at.get("plotly_chart"), "the page opens with the day alone: the trends' section runs once opened"
+    assert not at.get("vega_lite_chart"), "the page opens with the day alone: the trends' section runs once opened"
     at.session_state["checkpoints_section_vi"] = "Theo từng điểm: diễn biến, báo cáo, mục tiêu 95%"
     at.run()
     assert at.query_params["section"] in ("detail", ["detail"])
-    assert len(at.get("plotly_chart")) == 3 and not at.get("deck_gl_json_chart")
+    assert len(at.get("vega_lite_chart")) == 3 and not at.get("deck_gl_json_chart")
     report = next(m.value for m in at.markdown if m.value.startswith("### Báo cáo cuối ngày 10/06/2021"))
     assert "Ghi chú nguy cơ" in report and "mô phỏng" in report
     assert any(d.label == "Tải báo cáo (Markdown)" for d in at.get("download_button"))
@@ -56,5 +56,5 @@ def test_counts_stay_whole_numbers_even_where_a_site_did_not_report(app_env):
 def test_a_link_opens_the_per_checkpoint_section(app_env):
     at = open_page(f"app_pages/{PAGE}", {"area": "22", "date": "2021-06-10", "section": "detail", "lang": "en"})
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 3 and not at.get("deck_gl_json_chart")
+    assert len(at.get("vega_lite_chart")) == 3 and not at.get("deck_gl_json_chart")
     assert at.selectbox(key="checkpoint").value == "all"

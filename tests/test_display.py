@@ -5,7 +5,6 @@ import tomllib
 
 import pandas as pd
 
-from charts import LOG_TICKS
 from charts.trends import comparison_figure
 from geo import situation
 from i18n import t
@@ -25,8 +24,9 @@ def test_the_login_hint_names_every_demo_account_with_its_password():
 def test_log_axes_write_small_values_with_their_digits():
     frame = pd.DataFrame({"unit": "11", "label": "Điện Biên", "date": pd.date_range("2021-05-01", periods=3),
                           "avg7_per_100k": [0.01, 0.1, 1.0], "source": "observed"})
-    figure = comparison_figure(frame, "vi", log=True)
-    assert figure.layout.yaxis.type == "log" and figure.layout.yaxis.tickformat == LOG_TICKS == ",~g"
+    lines = comparison_figure(frame, "vi", log=True).to_dict()["layer"][0]["layer"][0]["encoding"]["y"]
+    assert lines["scale"]["type"] == "symlog" and lines["axis"]["format"] == ",~r"  # 0,01 written 0,01, not 0
+    assert {0.01, 0.1, 1.0} <= set(lines["axis"]["values"]), "ticks at the powers of ten"
 
 
 def test_tests_are_drawn_apart_from_the_capacity_they_are_measured_against():
@@ -34,11 +34,13 @@ def test_tests_are_drawn_apart_from_the_capacity_they_are_measured_against():
     daily = pd.DataFrame({"date": days, "single_samples": [10, 12, 9], "pooled_samples": [5, 6, 4],
                           "pcr_capacity": [5000] * 3, "capacity_used_pct": [0.3, 0.4, 0.3],
                           "positivity_pct": [1.0, 2.0, 1.5]})
-    figure = operations_figures.testing_chart(daily, "vi")
-    bars = [trace for trace in figure.data if trace.type == "bar"]
-    lines = [trace for trace in figure.data if trace.type == "scatter"]
-    assert {trace.yaxis for trace in bars} == {"y"} and {trace.yaxis for trace in lines} == {"y2"}
-    assert all(5000 not in list(trace.y) for trace in figure.data), "no capacity line over the bars"
+    samples = operations_figures.testing_chart(daily, "vi").to_dict()
+    shares = operations_figures.testing_shares_chart(daily, "vi").to_dict()
+    drawn = {chart: [row for dataset in spec["datasets"].values() for row in dataset if "series" in row]
+             for chart, spec in (("samples", samples), ("shares", shares))}
+    assert {row["series"] for row in drawn["samples"]} == {"Mẫu đơn", "Mẫu gộp"}, "the samples on their own scale"
+    assert {row["series"] for row in drawn["shares"]} == {"Sử dụng năng lực (%)", "Tỷ lệ dương tính (%)"}
+    assert all(row["value"] != 5000 for rows in drawn.values() for row in rows), "no capacity line over the bars"
 
 
 def test_english_counts_of_changes_need_no_plural_and_the_legal_basis_is_english():

@@ -254,9 +254,9 @@ def test_reasoning_table_and_history_strip():
     history = pd.DataFrame({"week": pd.date_range("2021-07-05", periods=3, freq="7D"),
                             "color": [LEVEL_COLORS[1], UNKNOWN_COLOR, LEVEL_COLORS[3]],
                             "label": ["Cấp 1", "Không có số liệu", "Cấp 3"]})
-    figure = situation.history_strip(history, "vi", current_week=pd.Timestamp("2021-07-19"))
-    bar = figure.data[0]
-    assert list(bar.marker.color) == list(history["color"]) and list(bar.marker.line.width)[-1] > 0
+    spec = situation.history_strip(history, "vi", current_week=pd.Timestamp("2021-07-19")).to_dict()
+    weeks, = spec["datasets"].values()
+    assert [week["color"] for week in weeks] == list(history["color"]) and weeks[-1]["outline"] > 0
 
 
 def test_thresholds_view_reads_in_the_ui_language():

@@ -3,7 +3,7 @@
 Its four sections are tabs that run only when open (ui.widgets.sections): each test opens the ones it reads."""
 from __future__ import annotations
 
-from tests.apptest import open_page
+from tests.apptest import charts, open_page
 
 PAGE = "response.py"
 SECTIONS = ("tracing", "quarantine", "testing", "supplies")
@@ -18,7 +18,7 @@ def test_response_page_in_vietnamese(app_env):
     opened = sections({"area": "11", "date": "2021-05-24"})
     assert not any(at.exception for at in opened.values())
     assert "Truy vết, cách ly, xét nghiệm, vật tư" in opened["tracing"].title[0].value
-    assert len(opened["tracing"].get("plotly_chart")) == 1, "only the open section is drawn"
+    assert len(opened["tracing"].get("vega_lite_chart")) == 1, "only the open section is drawn"
     values = {m.label: m.value for at in opened.values() for m in at.metric}
     assert {"F0 mới trong ngày", "F1 mới xác định", "Đang cách ly tập trung", "Mẫu xét nghiệm trong ngày"} <= set(values)
     cumulative = next(m for m in opened["quarantine"].metric if m.label == "Cách ly tập trung, cộng dồn")
@@ -44,14 +44,14 @@ def test_switching_section_keeps_it_in_the_url(app_env):
     at.session_state["response_section_vi"] = "Xét nghiệm RT-PCR"
     at.run()
     assert not at.exception and at.query_params["section"] in ("testing", ["testing"])
-    assert [key.rsplit("-", 1)[-1] for key in (chart.proto.id for chart in at.get("plotly_chart"))] == ["testing_chart"]
+    assert list(charts(at)) == ["testing_chart", "testing_shares_chart"]
 
 
 def test_each_page_keeps_its_own_section(app_env):
     """A section chosen on one page is not looked for on another: each page opens its own first section."""
     at = open_page(f"app_pages/{PAGE}", {"area": "11", "date": "2021-05-24", "section": "supplies"})
     at.switch_page("app_pages/capacity.py").run()
-    assert not at.exception and len(at.get("plotly_chart")) == 3, "the beds' three charts"
+    assert not at.exception and len(at.get("vega_lite_chart")) == 3, "the beds' three charts"
     at.switch_page("app_pages/checkpoints.py").run()
     assert not at.exception and at.get("deck_gl_json_chart")
     at.switch_page(f"app_pages/{PAGE}").run()

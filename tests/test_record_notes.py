@@ -21,7 +21,7 @@ from reports.document import to_docx, to_markdown
 from reports.model import Metrics
 from reports.pdf_export import write_pdf
 from reports.pptx_export import write_pptx
-from tests.apptest import open_page
+from tests.apptest import chart_words as words_of, charts, open_page, series_names
 
 CA_MAU, SOC_TRANG, CA_MAU_CITY = Area(PROVINCE, "96"), Area(PROVINCE, "94"), Area(DISTRICT, "964")
 DUMP_DAY = dt.date(2021, 10, 25)
@@ -96,21 +96,18 @@ def test_the_curve_labels_the_dump_and_shades_the_gap(con):
     start = dt.date(2021, 9, 20)
     figure = epicurve(metrics.of_area(con, Area(COUNTRY), start, AFTER_DUMP), "vi",
                       record=notes(con, Area(COUNTRY), start, AFTER_DUMP))
-    labels = [annotation.text for annotation in figure.layout.annotations]
+    labels = [row["label"] for rows in figure.to_dict()["datasets"].values() for row in rows if "label" in row]
     assert "số liệu dồn: công bố 151.919" in labels and "số liệu dồn: công bố 1.057" in labels
     assert "chưa có số liệu" in labels
-    assert any(trace.name == "Số liệu dồn (số công bố)" for trace in figure.data)
+    assert "Số liệu dồn (số công bố)" in series_names(figure.to_dict()), "the dumps' dashed line in the legend"
 
 
 # ------------------------------------------------------------------ pages
 
 
 def chart_words(at, key: str) -> str:
-    """The annotations and trace names of the page's chart whose key ends with `key`."""
-    chart = next(chart for chart in at.get("plotly_chart") if chart.proto.id.endswith(key))
-    spec = json.loads(chart.proto.spec)
-    return " ".join([annotation.get("text", "") for annotation in spec["layout"].get("annotations", [])]
-                    + [trace.get("name", "") for trace in spec["data"]])
+    """The series names and texts of the page's chart under `key`."""
+    return words_of(charts(at)[key])
 
 
 def test_overview_says_the_dump_and_the_published_count(record_env):

@@ -17,6 +17,7 @@ from data import trends as trend_data
 from data.db import Area
 from indicators.levelstyle import UNKNOWN_COLOR
 from indicators.rulesets import load_ruleset
+from tests.apptest import chart_words, series_names
 from trends import compare, levels, load, rt, series, vaccination, views
 
 GOLDEN = Path(__file__).parent / "golden" / "trends_dien_bien_2021-05.csv"
@@ -247,8 +248,14 @@ def test_vaccination_series_and_snapshots(small_con):
 # ------------------------------------------------------------------ figures say where their figures come from
 
 
-def trace_names(fig) -> list[str]:
-    return [trace.name or "" for trace in fig.data]
+def trace_names(chart) -> list[str]:
+    """The chart's series names (its legend's entries)."""
+    return series_names(chart.to_dict())
+
+
+def rows_of(spec: dict) -> list[dict]:
+    """Every row of every dataset of a chart's spec."""
+    return [row for dataset in spec["datasets"].values() for row in dataset]
 
 
 def test_every_figure_labels_its_sources(small_con):
@@ -275,24 +282,24 @@ def test_every_figure_labels_its_sources(small_con):
     assert any("số liệu thực" in name for name in trace_names(rt_figure(rt.rt(
         trend_data.transmission_series(small_con, DIEN_BIEN, series.lead_start(MAY_START), MAY_END), MAY_START, MAY_END),
         "vi", "observed")))
-    assert "số liệu thực" in trace_names(growth_figure(curve, "vi", "observed"))[0]
+    assert "số liệu thực" in chart_words(growth_figure(curve, "vi", "observed").to_dict()), "in its hover"
 
 
 def test_comparison_and_small_multiples_figures(small_con):
     units = trend_data.units(small_con)
     members = units[(units["province_code"] == "11") & (units["level"] == "district")]
     frame = views.incidence(small_con, tuple(members["unit"]), MAY_START, MAY_END, "Toàn quốc", True)
-    fig = comparison_figure(frame, "vi")
-    assert len(fig.data) == len(members) == 10
-    grid = small_multiples_figure(frame, compare.ranked(frame), "vi", highlight="103")
-    assert len(grid.data) == len(members)
+    assert len(trace_names(comparison_figure(frame, "vi"))) == len(members) == 10
+    grid = small_multiples_figure(frame, compare.ranked(frame), "vi", highlight="103").to_dict()
+    panels = grid["facet"]["sort"]
+    assert len(panels) == len({row["unit"] for row in rows_of(grid)}) == len(members)
     first = frame.loc[frame["unit"] == compare.ranked(frame)[0], "label"].iloc[0]
-    assert grid.layout.annotations[0].text.startswith(first), "the panel with the highest incidence comes first"
+    assert panels[0].startswith(first), "the panel with the highest incidence comes first"
 
 
 def test_overview_epicurve_keeps_its_signature(small_con):
-    fig = epicurve(metrics.of_area(small_con, DIEN_BIEN, MAY_START, MAY_END), "vi")
-    assert fig.data and fig.layout.separators == ",."
+    spec = epicurve(metrics.of_area(small_con, DIEN_BIEN, MAY_START, MAY_END), "vi").to_dict()
+    assert spec["datasets"] and spec["config"]["locale"]["number"]["decimal"] == ","
 
 
 if __name__ == "__main__":
@@ -338,8 +345,9 @@ def test_the_interval_band_is_not_drawn_across_hidden_windows():
     dates = pd.date_range("2021-05-01", periods=6, freq="D")
     frame = pd.DataFrame({"date": dates, "mean": [1.0, 1.1, 9.0, 9.0, 1.2, 1.3], "lower": 0.5, "upper": 2.0,
                           "reliable": [True, True, False, False, True, True]})
-    figure = rt_figure(frame, "vi", "observed")
-    band = figure.data[0]
-    assert band.fill == "toself"
-    assert list(band.x).count(None) == 2  # two closed shapes: 1-2 May and 5-6 May
-    assert dates[2] not in [x for x in band.x if x is not None]
+    spec = rt_figure(frame, "vi", "observed").to_dict()
+    band = next(layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "area")
+    assert band["encoding"]["y"]["field"] == "lower" and band["encoding"]["y2"]["field"] == "upper"
+    days = spec["datasets"][band["data"]["name"]]
+    hidden = [row["lower"] is None and row["upper"] is None for row in days]
+    assert hidden == [False, False, True, True, False, False]  # the area breaks there: 1-2 May and 5-6 May

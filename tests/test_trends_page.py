@@ -1,27 +1,16 @@
 """The Trends page (Diễn biến dịch) in AppTest, on the small database: every view, filters in the URL, downloads."""
 from __future__ import annotations
 
-import base64
-import json
-
-import numpy as np
 import pytest
 
-from tests.apptest import open_page
+from tests.apptest import charts as page_charts, open_page, series_names
 
 PAGE = "app_pages/trends.py"
 MAY = {"area": "11", "date": "2021-05-31", "from": "2021-05-01"}
 
 
-def numbers(array) -> np.ndarray:
-    """A plotly JSON array: a plain list, or a typed array {"dtype", "bdata"} (base64)."""
-    if isinstance(array, dict):
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"])
-    return np.asarray(array, dtype=float)
-
-
 def charts(at) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return list(page_charts(at).values())
 
 
 def element_keys(at, kind: str) -> set[str]:
@@ -29,11 +18,12 @@ def element_keys(at, kind: str) -> set[str]:
 
 
 def trace_names(at) -> list[str]:
-    return [trace.get("name", "") for spec in charts(at) for trace in spec["data"]]
+    """The names of every chart's series (the legends' entries)."""
+    return [name for spec in charts(at) for name in series_names(spec)]
 
 
 @pytest.mark.parametrize("view, expected_charts", [
-    ("curve", {"chart_cases", "chart_deaths"}),
+    ("curve", {"chart_cases", "chart_cases_levels", "chart_deaths"}),
     ("compare", {"chart_compare", "chart_small_multiples"}),
     ("rt", {"chart_rt", "chart_growth", "chart_positivity"}),
     ("load", {"chart_load", "chart_capacity"}),
@@ -43,9 +33,9 @@ def test_each_view_draws_its_charts_with_a_csv_each_and_a_parquet_table(app_env,
     at = open_page(PAGE, query={**MAY, "view": view})
     assert not at.exception
     assert at.title[0].value == "Diễn biến dịch — Tỉnh Điện Biên"
-    assert element_keys(at, "plotly_chart") == expected_charts
+    assert set(page_charts(at)) == expected_charts
     downloads = element_keys(at, "download_button")
-    assert {name.replace("chart_", "csv_") for name in expected_charts} <= downloads
+    assert {name.replace("chart_", "csv_") for name in expected_charts if not name.endswith("_levels")} <= downloads
     assert f"parquet_{view}" not in downloads and not at.dataframe, "the table is sent only once its expander opens"
     at.session_state[f"table_open_{view}"] = True
     at.run()
@@ -64,12 +54,13 @@ def test_every_trace_says_where_its_figures_come_from(app_env):
 
 def test_curve_of_dien_bien_in_may_2021_is_the_published_series(app_env):
     at = open_page(PAGE, query=MAY)
-    cases = next(spec for spec in charts(at) if any("Ca mắc mới" in t.get("name", "") for t in spec["data"]))
-    bars = [trace for trace in cases["data"] if trace["type"] == "bar" and trace.get("showlegend", True)]
-    observed = next(trace for trace in bars if "số liệu thực" in trace["name"])
-    assert numbers(observed["y"]).sum() == 56  # what the Ministry published for Điện Biên in May 2021
-    assert any(shape.get("fillcolor", "").startswith("rgba(120") for shape in cases["layout"].get("shapes", [])), \
-        "the last days are shaded as provisional"
+    cases = page_charts(at)["chart_cases"]
+    frames = cases["datasets"].values()
+    bars = next(frame for frame in frames if "series" in frame and frame["series"].str.contains("Ca mắc mới").any())
+    observed = bars[bars["series"] == "Ca mắc mới — số liệu thực"]
+    assert observed["value"].sum() == 56  # what the Ministry published for Điện Biên in May 2021
+    assert any("label" in frame and "tạm tính" in set(frame["label"]) and frame["opacity"].gt(0).all()
+               for frame in frames), "the last days are shaded as provisional"
     assert {metric.label for metric in at.metric} >= {"Ca mắc 7 ngày", "Ca mắc/100.000 dân/7 ngày"}
 
 
@@ -80,8 +71,8 @@ def test_district_curve_in_english_shows_estimated_days_and_the_level_band(app_e
     assert "Epidemic trends — Huyện Nậm Pồ" in at.title[0].value
     names = trace_names(at)
     assert any("observed" in name for name in names) and any("estimated" in name for name in names)
-    band = [trace for spec in charts(at) for trace in spec["data"] if trace.get("yaxis") == "y2"]
-    assert band and all(color.startswith("#") for color in band[0]["marker"]["color"])
+    band = next(frame for frame in page_charts(at)["chart_cases_levels"]["datasets"].values() if "color" in frame)
+    assert len(band) and all(color.startswith("#") for color in band["color"]), "the weekly level band"
     assert at.toggle(key="trends_per100k").value and at.toggle(key="trends_log").value
 
 
@@ -99,9 +90,8 @@ def test_comparison_units_come_from_the_url_and_go_back_to_it(app_env):
     assert not at.exception
     assert at.multiselect(key="trends_compare_areas").value == ["11", "12"], "unknown units are ignored"
     assert at.multiselect(key="trends_compare_districts").value == ["103"]
-    lines = charts(at)[0]["data"]
-    assert [line["name"].split(" — ")[0] for line in lines] == ["Tỉnh Điện Biên", "Tỉnh Lai Châu",
-                                                                "Huyện Nậm Pồ (Điện Biên)"]
+    lines = series_names(page_charts(at)["chart_compare"])
+    assert [name.split(" — ")[0] for name in lines] == ["Tỉnh Điện Biên", "Tỉnh Lai Châu", "Huyện Nậm Pồ (Điện Biên)"]
     at.multiselect(key="trends_compare_districts").unselect("103").run()
     assert at.query_params["compare"] == "11,12"
 

@@ -1,6 +1,7 @@
 """Small widgets every page uses the same way."""
 from __future__ import annotations
 
+import altair as alt
 import streamlit as st
 
 from i18n import area_title, fmt_date, t
@@ -39,6 +40,14 @@ def page_header(title_key: str, selection, as_of: bool = True) -> None:
     st.title(t(title_key, selection.lang, area=area_title(name, parent, selection.lang)))
     if as_of:
         st.caption(t("common.as_of", selection.lang, date=fmt_date(selection.date, selection.lang)))
+
+
+def chart(figure: alt.TopLevelMixin, key: str) -> None:
+    """A chart of `charts` in our colours (not Streamlit's theme), as wide as its column; a grid of small
+    charts (a facet) keeps the width of its cells. The key is written into the spec too (usermeta): a chart
+    without selections gets no element id from Streamlit, and tests tell the charts apart by it."""
+    st.altair_chart(figure.properties(usermeta={"key": key}), key=key, theme=None,
+                    width="content" if isinstance(figure, alt.FacetChart) else "stretch")
 
 
 def folded(label: str, key: str, icon: str | None = None):
