@@ -464,7 +464,8 @@ def _week_units_sum(source: str, key: str, extra: str = "") -> str:
     people = ("population", *(name for name, _ in POPULATIONS), COVERAGE_ADULTS)  # estimates, not whole numbers
     ranges = [f"MIN({g}_rank_low) AS {g}_rank_low, MAX({g}_rank_high) AS {g}_rank_high" for g in ORIGIN_GROUPS]
     ranges += [f"MIN({g}_7d_low) AS {g}_7d_low, MAX({g}_7d_high) AS {g}_7d_high" for g in WINDOW_ORIGINS]
-    return f"""SELECT {key} AS unit_code, week, ANY_VALUE(date) AS date, {', '.join([*(f'{_count_sum(c)} AS {c}' for c in counts), *(f'SUM({c}) AS {c}' for c in people)])},
+    sums = [*(f"{_count_sum(c)} AS {c}" for c in counts), *(f"SUM({c}) AS {c}" for c in people)]
+    return f"""SELECT {key} AS unit_code, week, ANY_VALUE(date) AS date, {', '.join(sums)},
                       MAX(vaccination_date) AS vaccination_date, BOOL_OR(uploaded) AS uploaded, {', '.join(ranges)}
                       {extra}
                FROM {source} GROUP BY ALL"""
