@@ -158,7 +158,8 @@ def curve_view() -> None:
     st.caption(t("trends.provisional_note", lang, days=series.PROVISIONAL_DAYS) + " "
                + (t("trends.level_note", lang, ruleset=ruleset_name) if band is not None
                   else t("trends.level_missing", lang)))
-    source_caption(t("trends.district_note" if area.level == DISTRICT else "trends.published_note", lang), source)
+    notes = {DISTRICT: "trends.district_note", PROVINCE: "trends.published_note", COUNTRY: "trends.published_note_country"}
+    source_caption(t(notes[area.level], lang), source)  # the dotted national line is drawn for the country only
     widgets.record_notes(RecordNotes(record.dumps, record.gaps).texts(lang), lang)
 
     st.subheader(t("trends.deaths_title", lang))
