@@ -60,6 +60,23 @@ def test_the_published_province_figures_are_kept(sources, people):
     assert on.loc[(pd.Timestamp("2021-09-13"), "01"), "people_dose1"] == pytest.approx(4_220_000, rel=0.02)
 
 
+def test_every_anchor_is_met_on_its_own_date(sources):
+    """Every published figure of people (province_vaccination_anchors.csv): an exact one reproduced to the person,
+    a lower bound ("hơn 52.400 người") never undercut."""
+    anchors = sources["anchors"].dropna(subset=["people"]).assign(date=lambda frame: pd.to_datetime(frame["date"]))
+    estimate = vaccination.province_vaccinations(sources["snapshots"], sources["national"], sources["anchors"],
+                                                 sources["snapshots"]["province_code"].unique(),
+                                                 pd.DatetimeIndex(sorted(anchors["date"].unique())))
+    columns = {"dose1": "people_dose1", "full": "people_full"}
+    on = estimate.set_index(["date", "province_code"])
+    for row in anchors.itertuples():
+        value = on.loc[(row.date, row.province_code), columns[row.dose]]
+        if row.bound == "exact":
+            assert value == row.people, row
+        else:
+            assert value >= row.people, row
+
+
 def test_every_anchor_cites_its_source(sources):
     anchors = sources["anchors"]
     assert anchors["source_url"].str.startswith("https://").all()
