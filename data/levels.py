@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 
 from data import metrics
-from data.db import DISTRICT, Area, query
+from data.db import COUNTRY, DISTRICT, Area, query
 from indicators import engine
 from indicators.origin import combine
 from indicators.rulesets import list_rulesets, load_ruleset
@@ -122,9 +122,10 @@ def refresh(con) -> None:
         cur.execute(f"SET memory_limit = '{GRADING_MEMORY}'")
         # inputs read as numbers (a yes/no as 1/0, as the engine grades it): pandas then converts none of them
         numbers = [f"CAST({c} AS DOUBLE) AS {c}" if not c.endswith("_origin") else c for c in wanted]
-        read = cur.sql(f"SELECT rowid, {', '.join(numbers)} FROM {WEEKLY_TABLE}").to_arrow_table()
+        read = cur.sql(f"SELECT rowid, unit_level, {', '.join(numbers)} FROM {WEEKLY_TABLE}").to_arrow_table()
         weekly = metrics.as_frame(read.select(wanted).to_pandas())
         rows = read.column("rowid")
+        unit_levels = read.column("unit_level").to_numpy(zero_copy_only=False)
         del read
         cur.execute(f"DROP TABLE IF EXISTS {VERDICTS_TABLE}")
         cur.execute(VERDICTS_SCHEMA)
@@ -133,7 +134,12 @@ def refresh(con) -> None:
         staged, writing = [], None
         with ThreadPoolExecutor(max_workers=1) as writer:
             for ruleset in rulesets:
-                staged.append(_staged(ruleset.id, rows, engine.verdict(weekly, ruleset)))
+                graded = _graded_rows(unit_levels, ruleset.applies_to)
+                if graded is None:
+                    staged.append(_staged(ruleset.id, rows, engine.verdict(weekly, ruleset)))
+                else:
+                    staged.append(_staged(ruleset.id, rows.filter(pa.array(graded)),
+                                          engine.verdict(weekly[graded], ruleset)))
                 if sum(len(table) for table in staged) >= APPEND_ROWS or ruleset is rulesets[-1]:
                     if writing is not None:
                         writing.result()  # one batch in flight: memory stays that of two
@@ -145,6 +151,14 @@ def refresh(con) -> None:
         if limit is not None:
             cur.execute(f"SET memory_limit = '{_memory_setting(limit)}'")
         cur.close()
+
+
+def _graded_rows(unit_levels: np.ndarray, applies_to: tuple[str, ...]) -> np.ndarray | None:
+    """The rows a rule set judges (a mask), or None for all: units of the levels it applies to, and the country,
+    whose level every rule set's Overview and reports show. A rule set of provinces (the Lai Châu plan) grades no
+    district: no surface shows it there, and at commune scale those rows were a sixth of a refresh."""
+    graded = np.isin(unit_levels, [*applies_to, COUNTRY])
+    return None if graded.all() else graded
 
 
 def _memory_setting(value: str) -> str:
