@@ -82,11 +82,13 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def app_server(db_path: Path) -> Iterator[tuple[str, int]]:
-    """One app process on the database, on a free loopback port: (url, pid); stopped when the block ends."""
+    """One app process on the database, on a free loopback port, started and warmed as deploy starts one:
+    (url, pid); stopped when the block ends."""
     port = _free_port()
     process = deploy.start_app(port, dict(os.environ, SITUATION_DB=str(db_path)))
     try:
         deploy.wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", process=process)
+        deploy.warm_up(f"http://127.0.0.1:{port}")  # as `python -m deploy run` starts a process
         yield f"http://127.0.0.1:{port}", process.pid
     finally:
         deploy.stop(process)

@@ -33,6 +33,7 @@ def running_app(small_db, tmp_path):
     app = deploy.start_app(port, dict(os.environ, SITUATION_DB=str(path)))
     try:
         deploy.wait_healthy(f"http://127.0.0.1:{port}/_stcore/health", process=app)
+        assert deploy.warm_up(f"http://127.0.0.1:{port}") == "ok"  # the app ran once before anyone visits
         session = Session(f"http://127.0.0.1:{port}", "cli-test")
         session.load()  # the app has read the database: its snapshot is open
         yield path, session
