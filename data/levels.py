@@ -156,7 +156,7 @@ def refresh(con) -> None:
 def _graded_rows(unit_levels: np.ndarray, applies_to: tuple[str, ...]) -> np.ndarray | None:
     """The rows a rule set judges (a mask), or None for all: units of the levels it applies to, and the country,
     whose level every rule set's Overview and reports show. A rule set of provinces (the Lai Châu plan) grades no
-    district: no surface shows it there, and at commune scale those rows were a sixth of a refresh."""
+    district: no surface shows it there, and at commune scale those rows were a sixth of the grading."""
     graded = np.isin(unit_levels, [*applies_to, COUNTRY])
     return None if graded.all() else graded
 
