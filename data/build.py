@@ -253,7 +253,7 @@ def build(
     con = duckdb.connect(str(tmp), config=writer_config())
     try:
         con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-        _write_all(con, real, district_cases, simulated, seed, origin)
+        _write_all(con, real, district_cases, simulated, seed, origin, params["case_split"]["no_community"])
         say(0.85, "levels")
         levels.refresh(con)
         say(0.95, "index")
@@ -268,7 +268,7 @@ def build(
     return target
 
 
-def _write_all(con, real, district_cases, simulated, seed, origin) -> None:
+def _write_all(con, real, district_cases, simulated, seed, origin, no_community: dict[str, list]) -> None:
     districts = real["districts"]
     provinces = (
         districts.groupby(["province_code", "province_name", "province_type"], as_index=False)["population"].sum()
@@ -291,7 +291,11 @@ def _write_all(con, real, district_cases, simulated, seed, origin) -> None:
     cases = district_cases.merge(simulated["case_details"], on=["date", "district_code"], how="left", validate="1:1")
     province_of = districts.set_index("district_code")["province_code"]
     recorded = pd.MultiIndex.from_frame(origin[["date", "province_code"]])
-    split_known = pd.MultiIndex.from_arrays([cases["date"], cases["district_code"].map(province_of)]).isin(recorded)
+    case_provinces = cases["district_code"].map(province_of)
+    # the split rests on the record where the portal gave it, or where the record says no case was in the community
+    split_known = (pd.MultiIndex.from_arrays([cases["date"], case_provinces]).isin(recorded)
+                   | simulate.recorded_no_community(cases["date"].to_numpy(), case_provinces.to_numpy(dtype=str),
+                                                    no_community))
     cases = cases.assign(split_source=np.where(split_known, "estimated", "simulated"), load_source="simulated",
                          reported_at=_reported_at(cases["date"]))
     _insert(con, "cases", cases)

@@ -246,16 +246,23 @@ def clinical_load(grid: Grid, params: dict, rng: np.random.Generator) -> Load:
     return Load(in_treatment, oxygen, icu)
 
 
-def no_community(grid: Grid, periods: dict[str, list]) -> np.ndarray:
-    """[day, district] True where the record says no case was found in the community ('VN': every province)."""
-    days = grid.dates.to_numpy().astype("datetime64[D]")[:, None]
-    mask = np.zeros(grid.shape, dtype=bool)
+def recorded_no_community(dates, provinces, periods: dict[str, list]) -> np.ndarray:
+    """True where the record says no case was found in the community ('VN': every province), for dates and
+    province codes that broadcast together (the grid's [day, district], or a table's rows)."""
+    days = np.asarray(dates).astype("datetime64[D]")
+    provinces = np.asarray(provinces)
+    mask = np.zeros(np.broadcast_shapes(days.shape, provinces.shape), dtype=bool)
     for area, spans in periods.items():
-        where = np.ones(len(grid.district_codes), dtype=bool) if area == "VN" else (
-            grid.province_codes[grid.province_of_district] == area)
+        where = True if area == "VN" else provinces == area
         for first, last in spans:
-            mask |= (days >= np.datetime64(first)) & (days <= np.datetime64(last)) & where[None, :]
+            mask |= (days >= np.datetime64(first)) & (days <= np.datetime64(last)) & where
     return mask
+
+
+def no_community(grid: Grid, periods: dict[str, list]) -> np.ndarray:
+    """[day, district] True where the record says no case was found in the community."""
+    return recorded_no_community(grid.dates.to_numpy()[:, None], grid.province_codes[grid.province_of_district][None, :],
+                                 periods)
 
 
 def case_details(grid: Grid, load: Load, params: dict, rng: np.random.Generator,

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from data import build as build_module
+from data import simulate
 from data.db import SCHEMA_SQL, connect, query
 from tests.conftest import SMALL_END, SMALL_PROVINCES, SMALL_START
 
@@ -53,9 +54,15 @@ def test_sources_are_labelled(small_con):
         assert set(query(small_con, f"SELECT DISTINCT source FROM {table}")["source"]) == {"simulated"}, table
     load = query(small_con, "SELECT DISTINCT load_source, split_source FROM cases")
     assert set(load["load_source"]) == {"simulated"} and set(load["split_source"]) == {"simulated", "estimated"}
-    # The split is estimated exactly where the preventive-medicine portal recorded it (to 2021-09-15).
-    recorded = query(small_con, "SELECT MAX(date) AS last FROM cases WHERE split_source = 'estimated'")["last"].iloc[0]
-    assert pd.Timestamp(recorded) <= pd.Timestamp("2021-09-15")
+    # The split is estimated where the preventive-medicine portal recorded it (to 2021-09-15) or where the record
+    # says no case was in the community (simulation.toml); simulated everywhere else.
+    rows = query(small_con, """SELECT c.date, d.province_code, c.split_source = 'estimated' AS estimated
+                               FROM cases c JOIN districts d USING (district_code)""")
+    without_community = simulate.recorded_no_community(rows["date"].to_numpy(), rows["province_code"].to_numpy(dtype=str),
+                                                       simulate.load_params()["case_split"]["no_community"])
+    after_portal = (rows["date"] > pd.Timestamp("2021-09-15")).to_numpy()
+    assert (rows["estimated"].to_numpy()[after_portal] == without_community[after_portal]).all()
+    assert without_community.any() and rows["estimated"].to_numpy()[without_community].all()
 
 
 def test_codes_are_text_with_leading_zeros(small_con):
