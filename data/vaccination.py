@@ -142,7 +142,11 @@ def province_vaccinations(snapshots: pd.DataFrame, national: pd.DataFrame, ancho
     snapshots = snapshots.assign(people_booster=booster_people(snapshots))
     provinces = np.asarray(sorted(provinces), dtype=object)
     snapshot_dates = pd.DatetimeIndex(sorted(snapshots["date"].unique()))
-    dates = pd.DatetimeIndex(sorted(set(pd.to_datetime(list(dates))) | set(snapshot_dates)))
+    wanted = pd.DatetimeIndex(sorted(set(pd.to_datetime(list(dates))) | set(snapshot_dates)))
+    # an anchor's share of the national figure is taken on its own date, so the estimate runs on those dates too
+    # (on a weekly grid, a Friday's figure was otherwise the next Monday's, or the last Monday's before a snapshot)
+    anchor_dates = set(pd.to_datetime(anchors["date"])) - set(wanted)
+    dates = pd.DatetimeIndex(sorted(set(wanted) | {day for day in anchor_dates if day < snapshot_dates[0]}))
     before = dates[dates < snapshot_dates[0]]
     national_values = national_curves(national, before)
     columns = {}
@@ -166,7 +170,7 @@ def province_vaccinations(snapshots: pd.DataFrame, national: pd.DataFrame, ancho
     columns["booster"] = np.minimum(columns["booster"], columns["full"])
     source = np.where(observed, OBSERVED, ESTIMATED)
     denominators = _denominators(snapshots, dates, provinces)
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "date": np.repeat(dates.to_numpy(), len(provinces)),
         "province_code": np.tile(provinces, len(dates)),
         "people_dose1": columns["dose1"].ravel(),
@@ -176,6 +180,7 @@ def province_vaccinations(snapshots: pd.DataFrame, national: pd.DataFrame, ancho
         "population_18plus": denominators["population_18plus"].ravel(),
         "source": np.repeat(source, len(provinces)),
     })
+    return frame[frame["date"].isin(wanted)].reset_index(drop=True)
 
 
 def _denominators(snapshots: pd.DataFrame, dates: pd.DatetimeIndex, provinces: np.ndarray) -> dict[str, np.ndarray]:

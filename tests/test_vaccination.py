@@ -77,6 +77,23 @@ def test_every_anchor_is_met_on_its_own_date(sources):
             assert value >= row.people, row
 
 
+def test_an_anchor_counts_on_its_own_date_on_a_weekly_grid(sources):
+    """The build asks for Mondays: an anchor of a Friday (Bình Thuận, 12/11/2021) is not the figure of the Monday
+    before it; the anchored provinces' Mondays are those of a daily estimate."""
+    mondays = pd.date_range("2021-08-30", "2021-11-08", freq="7D")
+    weekly, daily = (vaccination.province_vaccinations(sources["snapshots"], sources["national"], sources["anchors"],
+                                                       sources["snapshots"]["province_code"].unique(), dates)
+                     for dates in (mondays, pd.date_range(mondays[0], mondays[-1])))
+    assert set(weekly["date"]) == set(mondays) | set(pd.to_datetime(sources["snapshots"]["date"]))
+    anchored = sources["anchors"].query("bound == 'exact'")["province_code"].unique()
+    on = ["date", "province_code"]
+    both = weekly[weekly["province_code"].isin(anchored) & weekly["date"].isin(mondays)].merge(
+        daily, on=on, suffixes=("", "_daily"))
+    assert len(both) == len(mondays) * len(anchored)
+    assert (both["people_dose1"] - both["people_dose1_daily"]).abs().max() <= 1
+    assert both.set_index(on).loc[(pd.Timestamp("2021-11-08"), "60"), "people_dose1"] < 751_806
+
+
 def test_every_anchor_cites_its_source(sources):
     anchors = sources["anchors"]
     assert anchors["source_url"].str.startswith("https://").all()
