@@ -4,7 +4,8 @@ One app process on loopback, the system Chromium driven by Playwright. For every
 navigation until the page is idle, cold (a freshly started server, warmed as deploy starts one, and a fresh
 browser; the map only) and warm (a new tab on a warm server), and the bytes the browser received over
 Streamlit's WebSocket; the same for the interactions users repeat: a move of the map's week slider, a switch
-of the Trends view to the comparison, a switch of the sidebar's area. Then the server's memory per extra session (each opens the map, then Trends).
+of the Trends view to the comparison, a switch of the sidebar's area. Then the server's memory per extra
+session (each opens the map, then Trends).
 
 Idle means: the app's script run has ended (Streamlit says so over the WebSocket), no status widget
 shows, and for QUIET_MS neither a WebSocket message arrived nor the browser's main thread ran a long task
