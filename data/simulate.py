@@ -261,8 +261,8 @@ def recorded_no_community(dates, provinces, periods: dict[str, list]) -> np.ndar
 
 def no_community(grid: Grid, periods: dict[str, list]) -> np.ndarray:
     """[day, district] True where the record says no case was found in the community."""
-    return recorded_no_community(grid.dates.to_numpy()[:, None], grid.province_codes[grid.province_of_district][None, :],
-                                 periods)
+    provinces = grid.province_codes[grid.province_of_district]
+    return recorded_no_community(grid.dates.to_numpy()[:, None], provinces[None, :], periods)
 
 
 def case_details(grid: Grid, load: Load, params: dict, rng: np.random.Generator,

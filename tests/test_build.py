@@ -58,8 +58,9 @@ def test_sources_are_labelled(small_con):
     # says no case was in the community (simulation.toml); simulated everywhere else.
     rows = query(small_con, """SELECT c.date, d.province_code, c.split_source = 'estimated' AS estimated
                                FROM cases c JOIN districts d USING (district_code)""")
+    periods = simulate.load_params()["case_split"]["no_community"]
     without_community = simulate.recorded_no_community(rows["date"].to_numpy(), rows["province_code"].to_numpy(dtype=str),
-                                                       simulate.load_params()["case_split"]["no_community"])
+                                                       periods)
     after_portal = (rows["date"] > pd.Timestamp("2021-09-15")).to_numpy()
     assert (rows["estimated"].to_numpy()[after_portal] == without_community[after_portal]).all()
     assert without_community.any() and rows["estimated"].to_numpy()[without_community].all()
