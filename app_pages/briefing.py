@@ -142,7 +142,7 @@ def draw_slide(slide: Slide, number: int, deck) -> None:
             with column:
                 if isinstance(block, Chart):
                     height = CHART_UNDER_METRICS_PX if has_metrics else CHART_HEIGHT_PX
-                    widgets.chart(layout.presentation_figure(block.figure, deck.lang, height), f"briefing_{slide.key}_{index}")
+                    widgets.chart(layout.presentation_figure(block.figure, deck.lang, height), key=f"briefing_{slide.key}_{index}")
                 elif isinstance(block, Image):
                     st.image(block.png, alt=block.alt, width="stretch")
                 elif isinstance(block, Table):

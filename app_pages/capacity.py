@@ -85,7 +85,7 @@ if section == "beds":
                 ("ventilators", "ventilators_in_use", "capacity.chart_ventilators")]):
             with column:
                 st.subheader(t(title, lang))
-                widgets.chart(figures.capacity_chart(series, capacity, occupied, lang), f"chart_{capacity}")
+                widgets.chart(figures.capacity_chart, series, capacity, occupied, lang, key=f"chart_{capacity}")
         ops_ui.source_caption(source, lang)
 
         st.subheader(t("capacity.surge_header", lang))
@@ -154,7 +154,7 @@ elif section == "projection":  # days until full
                               alarm=days <= horizon)
                 history = series[["date", occupied]].rename(columns={occupied: "occupied"}).tail(60)
                 projected = project(pd.Timestamp(day), float(today[occupied]), growth_pct / 100, horizon)
-                widgets.chart(figures.projection_chart(history, projected, total, lang), f"projection_{label}")
+                widgets.chart(figures.projection_chart, history, projected, total, lang, key=f"projection_{label}")
 
         if area.level != "district":
             st.subheader(t("capacity.districts_projection", lang))

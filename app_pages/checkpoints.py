@@ -101,10 +101,10 @@ else:  # one checkpoint or all: its trends, the end-of-day report, the 95% targe
         left, right = st.columns(2)
         with left:
             st.subheader(t("checkpoints.flow_chart", lang))
-            widgets.chart(figures.flow_chart(daily, lang), "checkpoint_flow")
+            widgets.chart(figures.flow_chart, daily, lang, key="checkpoint_flow")
         with right:
             st.subheader(t("checkpoints.screening_chart", lang))
-            widgets.chart(figures.screening_chart(daily, lang), "checkpoint_screening")
+            widgets.chart(figures.screening_chart, daily, lang, key="checkpoint_screening")
         ops_ui.source_caption(source, lang)
         if box := widgets.folded(t("checkpoints.daily_table", lang, days=TREND_DAYS), key="checkpoint_daily_table_open"):
             with box:
@@ -143,5 +143,5 @@ else:  # one checkpoint or all: its trends, the end-of-day report, the 95% targe
                 verdict = "no_data" if pd.isna(met) else "met" if met else "missed"
                 ops_ui.metric(t("checkpoints.target_status", lang), t(f"checkpoints.target_{verdict}", lang), source, lang,
                               alarm=verdict == "missed")
-        widgets.chart(figures.target_chart(progress, target, lang), "checkpoint_target")
+        widgets.chart(figures.target_chart, progress, target, lang, key="checkpoint_target")
         st.caption(t("checkpoints.target_explained", lang, target=fmt_pct(target, 0, lang)))

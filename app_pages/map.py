@@ -85,7 +85,7 @@ def detail_panel(unit: str, this_week: pd.DataFrame, week: dt.date, ruleset: Rul
     history = history.assign(color=levelstyle.colors(history["level"], ruleset, colorblind),
                              label=levelstyle.labels(history["level"], ruleset, lang))
     st.caption(t("map.history", lang))
-    widgets.chart(situation.history_strip(history, lang, week), "map_history")
+    widgets.chart(situation.history_strip, history, lang, week, key="map_history")
 
     figures = this_week.loc[unit] if unit in this_week.index else pd.Series(dtype="object")
     origin = {group: figures.get(f"{column}_origin") or fallback for (group, column), fallback in
@@ -116,7 +116,7 @@ def detail_below(unit: str, this_week: pd.DataFrame, week: dt.date, ruleset: Rul
     with curve:
         daily = cached.area_metrics(Area(DISTRICT, unit), week_end - dt.timedelta(weeks=CASE_CURVE_WEEKS), week_end)
         st.caption(t("map.cases_curve", lang) + f" — {names[unit]}")
-        widgets.chart(epicurve(daily, lang, height=260), "map_cases")
+        widgets.chart(epicurve, daily, lang, height=260, key="map_cases")
     with reasoning:
         st.caption(t("map.reasoning", lang) + f" — {names[unit]}")
         reasons = this_week["reasons"].get(unit) if unit in this_week.index else None

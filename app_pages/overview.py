@@ -92,6 +92,6 @@ if len(recent):
 st.page_link("app_pages/map.py", label=t("overview.see_levels", lang), icon=":material/map:")
 
 st.subheader(t("overview.trend_title", lang))
-widgets.chart(epicurve(recent_days, lang, record=record), "overview_epicurve")
+widgets.chart(epicurve, recent_days, lang, record=record, key="overview_epicurve")
 widgets.record_notes([note for note in record.texts(lang) if note not in week_notes], lang)
 st.info(t("common.simulated_notice", lang), icon="ℹ️")

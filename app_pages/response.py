@@ -55,7 +55,7 @@ if section == "tracing":
             with column:
                 ops_ui.metric(t(f"response.col_{key}", lang), fmt_int(today[key], lang), source, lang,
                               note=t("response.cumulative_note", lang, value=fmt_int(today[f"cum_{key}"], lang), date=since_text))
-        widgets.chart(figures.tracing_chart(frame, lang), "tracing_chart")
+        widgets.chart(figures.tracing_chart, frame, lang, key="tracing_chart")
         st.caption(t("response.tracing_sources", lang, f0=t(f"common.source_{f0_total_source}", lang),
                      f1=t(f"common.source_{tracing_source}", lang)))
 elif section == "quarantine":
@@ -70,7 +70,7 @@ elif section == "quarantine":
                 ops_ui.metric(t(f"response.cum_{key}", lang), fmt_int(today[f"cum_{key}"], lang), cumulative_source, lang,
                               note=t("response.since_note", lang, date=since_text), help=t("response.cumulative_estimated", lang),
                               source_label=t(f"response.source_{cumulative_source}_from_present", lang))
-        widgets.chart(figures.quarantine_chart(frame, lang), "quarantine_chart")
+        widgets.chart(figures.quarantine_chart, frame, lang, key="quarantine_chart")
         ops_ui.source_caption(tracing_source, lang)
         st.caption(t("response.cumulative_estimated", lang))
 elif section == "testing":
@@ -93,8 +93,8 @@ elif section == "testing":
                                  pct=fmt_pct(week["positives"].sum() / week["samples"].sum() * 100 if week["samples"].sum() else None, 2, lang)))
         with cells[3]:
             ops_ui.metric(t("response.col_positives", lang), fmt_int(latest["positives"], lang), tests_source, lang)
-        widgets.chart(figures.testing_chart(tests, lang), "testing_chart")
-        widgets.chart(figures.testing_shares_chart(tests, lang), "testing_shares_chart")
+        widgets.chart(figures.testing_chart, tests, lang, key="testing_chart")
+        widgets.chart(figures.testing_shares_chart, tests, lang, key="testing_shares_chart")
         ops_ui.source_caption(tests_source, lang)
         st.caption(t("response.pooling_note", lang, size=parameters()["testing"]["pool_size"]))
         test_labels = {"date": t("common.date", lang),
@@ -130,7 +130,7 @@ else:  # supplies
         left, right = st.columns([3, 1])
         with left:
             if not stock.empty:
-                widgets.chart(figures.cover_chart(cover, item_names, settings["low_cover_days"], lang), "cover_chart")
+                widgets.chart(figures.cover_chart, cover, item_names, settings["low_cover_days"], lang, key="cover_chart")
         with right:
             if len(capacity):
                 equipment = capacity.iloc[-1]

@@ -60,12 +60,12 @@ def _parquet(frame: pd.DataFrame):
     return write
 
 
-def chart(fig, frame: pd.DataFrame, name: str, under=None) -> None:
-    """A chart (and the chart `under` it, such as its level band) and the button that downloads exactly the
-    frame it draws."""
-    widgets.chart(fig, f"chart_{name}")
+def chart(name: str, frame: pd.DataFrame, figure, *args, under: tuple | None = None, **kwargs) -> None:
+    """A chart, `figure(*args, **kwargs)` (widgets.chart keeps its spec), and the chart `under` it (such as its
+    level band: a function and its arguments), then the button that downloads exactly the frame it draws."""
+    widgets.chart(figure, *args, key=f"chart_{name}", **kwargs)
     if under is not None:
-        widgets.chart(under, f"chart_{name}_levels")
+        widgets.chart(*under, key=f"chart_{name}_levels")
     st.download_button(t("common.download_csv", lang), _csv(frame), file_name=f"{name}_{slug}.csv", mime="text/csv",
                        key=f"csv_{name}", on_click="ignore", icon=":material/download:")
 
@@ -153,8 +153,8 @@ def curve_view() -> None:
         widgets.metric(*doubling(last), source, lang)
 
     st.subheader(t("trends.cases_title", lang))
-    chart(curve_figure(cases, lang, t("common.cases", lang), per_100k=per_100k, log=log, levels=band, record=record),
-          cases, "cases", level_band_figure(band, cases, lang) if band is not None and not band.empty else None)
+    chart("cases", cases, curve_figure, cases, lang, t("common.cases", lang), per_100k=per_100k, log=log, levels=band,
+          record=record, under=(level_band_figure, band, cases, lang) if band is not None and not band.empty else None)
     st.caption(t("trends.provisional_note", lang, days=series.PROVISIONAL_DAYS) + " "
                + (t("trends.level_note", lang, ruleset=ruleset_name) if band is not None
                   else t("trends.level_missing", lang)))
@@ -163,8 +163,8 @@ def curve_view() -> None:
     widgets.record_notes(RecordNotes(record.dumps, record.gaps).texts(lang), lang)
 
     st.subheader(t("trends.deaths_title", lang))
-    chart(curve_figure(deaths, lang, t("trends.deaths", lang), per_100k=per_100k, log=log, record=record,
-                       deaths=True), deaths, "deaths")
+    chart("deaths", deaths, curve_figure, deaths, lang, t("trends.deaths", lang), per_100k=per_100k, log=log,
+          record=record, deaths=True)
     widgets.record_notes(RecordNotes(unknown_deaths=record.unknown_deaths).texts(lang), lang)
     filtered_table(cases.merge(deaths, on="date", suffixes=("_cases", "_deaths")), "curve")
 
@@ -211,7 +211,7 @@ def compare_view() -> None:
     st.subheader(t("trends.compare_title", lang))
     if chosen:
         frame = trends_incidence(tuple(chosen), start, end, t("common.whole_country", lang), True)
-        chart(comparison_figure(frame, lang, log=log), frame, "compare")
+        chart("compare", frame, comparison_figure, frame, lang, log=log)
         st.caption(t("trends.compare_note", lang))
         filtered_table(frame, "compare")
     else:
@@ -225,9 +225,8 @@ def compare_view() -> None:
     st.subheader(title)
     frame = trends_incidence(tuple(members["unit"]), start, end, t("common.whole_country", lang), False)
     order = compare.ranked(frame)
-    figure = small_multiples_figure(frame, order, lang, highlight=area.code if area.level == DISTRICT else None,
-                                    columns=4 if province else 6)
-    chart(figure, frame, "small_multiples")
+    chart("small_multiples", frame, small_multiples_figure, frame, order, lang,
+          highlight=area.code if area.level == DISTRICT else None, columns=4 if province else 6)
     source_note = "trends.multiples_source_districts" if province else "trends.multiples_source_provinces"
     st.caption(t("trends.multiples_note", lang, date=fmt_date(end, lang), source=t(source_note, lang)))
 
@@ -259,7 +258,7 @@ def rt_view() -> None:
                        least_real(*tests["source"]), lang)
 
     st.subheader(t("trends.rt_title", lang))
-    chart(rt_figure(estimate, lang, source, national), estimate, "rt")
+    chart("rt", estimate, rt_figure, estimate, lang, source, national)
     st.caption(t("trends.rt_note", lang, mean=fmt_number(SERIAL_INTERVAL.mean, 1, lang),
                  sd=fmt_number(SERIAL_INTERVAL.sd, 1, lang), source=SERIAL_INTERVAL.citation))
     record = cached.record_notes(area, start, end)
@@ -267,11 +266,11 @@ def rt_view() -> None:
 
     st.subheader(t("trends.growth_title", lang))
     growth = cases[["date", "cases_7d", "growth_per_day", "doubling_days", "halving_days", "source"]]
-    chart(growth_figure(growth, lang, source, selection.colorblind), growth, "growth")
+    chart("growth", growth, growth_figure, growth, lang, source, selection.colorblind)
     st.caption(t("trends.growth_note", lang))
 
     st.subheader(t("trends.positivity_title", lang))
-    chart(positivity_figure(tests, lang), tests, "positivity")
+    chart("positivity", tests, positivity_figure, tests, lang)
     source_caption(t("trends.positivity_note", lang), least_real(*tests["source"]))
     table = estimate.merge(growth, on="date", how="outer").merge(tests, on="date", how="outer",
                                                                   suffixes=("_cases", "_tests"))
@@ -292,11 +291,11 @@ def load_view() -> None:
         widgets.metric(t("trends.icu_occupancy_metric", lang), fmt_pct(last["icu_occupancy_pct"], 1, lang),
                        last["beds_source"], lang)
     st.subheader(t("trends.load_title", lang))
-    chart(load_figure(frame, lang), frame[["date", "in_treatment", "oxygen", "icu", "patients_source"]], "load")
+    chart("load", frame[["date", "in_treatment", "oxygen", "icu", "patients_source"]], load_figure, frame, lang)
     st.subheader(t("trends.capacity_title", lang))
     capacity = frame[["date", "covid_beds_occupied", "covid_beds_total", "bed_occupancy_pct", "icu_beds_occupied",
                       "icu_beds_staffed", "icu_occupancy_pct", "beds_source"]]
-    chart(capacity_figure(frame, lang), capacity, "capacity")
+    chart("capacity", capacity, capacity_figure, frame, lang)
     source_caption(t("trends.load_note", lang), least_real(*frame["beds_source"], *frame["patients_source"]))
     filtered_table(frame, "load")
 
@@ -308,7 +307,7 @@ def vaccination_view() -> None:
         return
     st.subheader(t("trends.targets_title", lang))
     targets = coverage[coverage["target_pct"].notna()]
-    chart(targets_figure(coverage, lang), targets, "targets")
+    chart("targets", targets, targets_figure, coverage, lang)
     st.caption(t("trends.targets_note", lang))
     if coverage["beyond_population"].any():
         st.caption(t("overview.vaccinated_beyond_population", lang))
@@ -320,11 +319,11 @@ def vaccination_view() -> None:
                                 key=url_filter("dose", "full", url.one_of(vaccination.DOSES)))
     url.keep("dose", dose, "full")
     bands = coverage[coverage["target_pct"].isna() & (coverage["dose"] == dose)]
-    chart(bands_figure(coverage, dose, lang), bands, "bands")
+    chart("bands", bands, bands_figure, coverage, dose, lang)
 
     st.subheader(t("trends.portal_title", lang))
     whole = trends_whole_population(area, start, end)
-    chart(portal_figure(whole, lang), whole, "whole_population")
+    chart("whole_population", whole, portal_figure, whole, lang)
     st.caption(t("trends.portal_note", lang) if area.level != DISTRICT else t("trends.portal_none", lang))
     filtered_table(coverage, "vaccination")
 

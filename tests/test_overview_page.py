@@ -1,6 +1,7 @@
 """The Overview page in AppTest, on the small database."""
 from __future__ import annotations
 
+from charts.epicurve import epicurve
 from tests.apptest import open_page
 
 
@@ -33,3 +34,27 @@ def test_overview_for_the_whole_country_and_bad_url_values(app_env):
     at = open_page(query={"area": "xyz", "date": "not-a-date", "lang": "fr"})
     assert not at.exception
     assert "Toàn quốc" in at.title[0].value
+
+
+
+BUILT = []
+
+
+def counted_epicurve(*args, **kwargs):
+    BUILT.append(1)
+    return epicurve(*args, **kwargs)
+
+
+def test_the_trend_chart_sends_its_rows_as_arrow_and_is_made_once(app_env, monkeypatch):
+    """The cached spec (ui.widgets.chart) carries its rows as Arrow datasets, as st.altair_chart does, never as
+    JSON records in the spec; a rerun with the same figures does not build the chart again."""
+    import charts.epicurve
+
+    monkeypatch.setattr(charts.epicurve, "epicurve", counted_epicurve)
+    BUILT.clear()
+    at = open_page(query={"area": "11", "date": "2021-05-24"})
+    chart = at.get("vega_lite_chart")[0]
+    assert chart.proto.datasets and '"values"' not in chart.proto.spec
+    at.run()
+    assert at.get("vega_lite_chart")[0].proto.spec == chart.proto.spec
+    assert len(BUILT) == 1

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import altair as alt
 import streamlit as st
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as altair_spec
 
 from i18n import area_title, fmt_date, t
 from indicators.origin import BADGE_COLORS
@@ -42,12 +43,33 @@ def page_header(title_key: str, selection, as_of: bool = True) -> None:
         st.caption(t("common.as_of", selection.lang, date=fmt_date(selection.date, selection.lang)))
 
 
-def chart(figure: alt.TopLevelMixin, key: str) -> None:
+def chart(figure, *args, key: str, **kwargs) -> None:
     """A chart of `charts` in our colours (not Streamlit's theme), as wide as its column; a grid of small
     charts (a facet) keeps the width of its cells. The key is written into the spec too (usermeta): a chart
-    without selections gets no element id from Streamlit, and tests tell the charts apart by it."""
-    st.altair_chart(figure.properties(usermeta={"key": key}), key=key, theme=None,
-                    width="content" if isinstance(figure, alt.FacetChart) else "stretch")
+    without selections gets no element id from Streamlit, and tests tell the charts apart by it.
+
+    `figure` is a chart, or the (pure, module-level) function of charts/ or operations/ that makes one from
+    `args` and `kwargs`: then its spec is made once per arguments and kept (building and serialising the
+    Overview's chart was two thirds of the page's run)."""
+    if isinstance(figure, alt.TopLevelMixin):
+        spec = _spec_of(figure, key)
+    else:
+        spec = _cached_spec(figure, f"{figure.__module__}.{figure.__qualname__}", args, kwargs, key)
+    st.vega_lite_chart(data=None, spec=spec, key=key, theme=None, width="content" if "facet" in spec else "stretch")
+
+
+def _spec_of(figure: alt.TopLevelMixin, key: str) -> dict:
+    """The spec as st.altair_chart makes it: its data as Arrow datasets, not JSON records (a third of the bytes).
+    Streamlit's own conversion (streamlit is pinned in requirements.txt; tests/test_overview_page.py checks it)."""
+    return altair_spec(figure.properties(usermeta={"key": key}))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_spec(_make, name: str, args: tuple, kwargs: dict, key: str) -> dict:
+    """The spec of `_make(*args, **kwargs)`, cached by the function's name and the arguments."""
+    if "<" in name:  # a lambda or a local function has no name of its own to key the cache by
+        raise ValueError(f"chart: {name} is not a module-level function")
+    return _spec_of(_make(*args, **kwargs), key)
 
 
 def folded(label: str, key: str, icon: str | None = None):
