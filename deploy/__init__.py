@@ -80,7 +80,7 @@ def process_of(url: str, route: str) -> str:
 def warm_up(base_url: str, timeout: float = START_TIMEOUT_S) -> str:
     """Run the app once in a started process, before anyone visits: Streamlit's script health check runs the
     Overview in a session of its own, so the imports and the first figures are paid here, not by the first
-    visitor (the map's first visit on a fresh process: 3.2-3.4 s without, 2.5 s with). "ok", or why not (an
+    visitor (the map's first visit on a fresh process: 3.2-3.4 s without, 2.2-2.5 s with). "ok", or why not (an
     app that fails its run is reported, never hidden; the process still serves)."""
     try:
         with urllib.request.urlopen(f"{base_url}/_stcore/script-health-check", timeout=timeout) as response:
