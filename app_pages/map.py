@@ -234,7 +234,7 @@ def situation_map() -> None:
         st.selectbox(t("map.pick_unit", lang), options=sorted(names, key=names.get), key="map_unit",
                      format_func=names.get, placeholder=t("map.pick_none", lang), on_change=on_unit_box)
         if unit is None:
-            st.info(t("map.detail_hint", lang), icon="👆")
+            st.info(t("map.detail_hint", lang), icon=":material/touch_app:")
         else:
             detail_panel(unit, this_week, week, ruleset)
     if unit is not None:
