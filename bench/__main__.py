@@ -1,8 +1,8 @@
 """python -m bench [--db PATH] [--only NAME,...] [--browser [--pages NAME,...]]: build the full database, then print every module's figures as JSON.
 
 --browser adds what users feel in a real browser (bench.browser: headless Chromium on the app), beside the
-server-side figures of the same run; --pages limits it to those pages opened warm (names of
-bench.browser.PAGES, e.g. overview,capacity), the quick loop while tuning a page.
+server-side figures of the same run; --pages limits it to those pages, opened warm and reached from the sidebar
+(names of bench.browser.PAGES, e.g. overview,capacity), the quick loop while tuning a page.
 
 Speed is measured here, never asserted in tests. Figures are seconds (…_s), megabytes (…_mb) or bytes.
 """
@@ -34,9 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true", help="measure an existing --db instead of building it")
     parser.add_argument("--only", default=None, help="comma-separated bench modules to run (default: all)")
     parser.add_argument("--browser", action="store_true",
-                        help="also time the real app in headless Chromium (bench.browser, about two minutes)")
+                        help="also time the real app in headless Chromium (bench.browser, about three minutes)")
     parser.add_argument("--pages", default=None,
-                        help="with --browser: only these pages warm, comma-separated (bench.browser.PAGES)")
+                        help="with --browser: only these pages (warm, navigated), comma-separated (bench.browser.PAGES)")
     args = parser.parse_args(argv)
 
     figures: dict[str, float] = {}

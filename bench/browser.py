@@ -1,17 +1,23 @@
 """What users feel: the real app in headless Chromium (python -m bench --browser).
 
 One app process on loopback, the system Chromium driven by Playwright. For every page, the time from
-navigation until the page is idle, cold (a freshly started server, warmed as deploy starts one, and a fresh
-browser; the map only) and warm (a new tab on a warm server), and the bytes the browser received over
-Streamlit's WebSocket; the same for the interactions users repeat: a move of the map's week slider, a switch
-of the Trends view to the comparison, a switch of the sidebar's area. Then the server's memory per extra
-session (each opens the map, then Trends).
+navigation until the page is idle and the bytes the browser received over Streamlit's WebSocket:
+- cold: the map as the first visit of a freshly started server (warmed as deploy starts one) in a fresh
+  browser profile;
+- warm: a new tab on a warm server, in a browser profile on disk that has seen every page before (as a user's
+  browser that opens the dashboard every day: its HTTP cache and V8's code cache are kept; a fresh in-memory
+  profile is 0.15-0.2 s slower per page);
+- navigated: a click on the page's link in the sidebar of a tab already open on the app, which is how a user
+  goes from page to page (no front-end start-up: only the page's run and drawing);
+and the same for the interactions users repeat: a move of the map's week slider, a switch of the Trends view to
+the comparison, a switch of the sidebar's area. Then the server's memory per extra session (each opens the map,
+then Trends).
 
 Idle means: the app's script run has ended (Streamlit says so over the WebSocket), no status widget
 shows, and for QUIET_MS neither a WebSocket message arrived nor the browser's main thread ran a long task
 (confirmed by a second look); the time is that of the last message or the end of the last long task (the
 browser's own work of decoding and drawing counts: the map's first frame too). Chromium runs without a GPU
-(--disable-gpu): WebGL is drawn in software, which a user's GPU does in milliseconds. Figures are medians of REPEATS; counts and times are bounded (about two minutes).
+(--disable-gpu): WebGL is drawn in software, which a user's GPU does in milliseconds. Figures are medians of REPEATS; counts and times are bounded (about three minutes).
 Skipped, with a message, without Playwright or /usr/bin/chromium. Keys end in _s (seconds) or _kb.
 """
 from __future__ import annotations
@@ -21,6 +27,7 @@ import os
 import socket
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Iterator
@@ -93,6 +100,20 @@ def app_server(db_path: Path) -> Iterator[tuple[str, int]]:
         yield f"http://127.0.0.1:{port}", process.pid
     finally:
         deploy.stop(process)
+
+
+@contextlib.contextmanager
+def user_profile(playwright) -> Iterator:
+    """A browser with a profile on disk (a temporary one), as a user's own browser keeps: the context of the warm
+    measurements."""
+    with tempfile.TemporaryDirectory(prefix="bench-profile-") as folder:
+        context = playwright.chromium.launch_persistent_context(
+            folder, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, viewport=VIEWPORT)
+        context.add_init_script(PROBE)
+        try:
+            yield context
+        finally:
+            context.close()
 
 
 def new_context(browser):
@@ -173,6 +194,20 @@ def move_week(page) -> None:
     page.keyboard.press("ArrowLeft")
 
 
+def follow_link(path: str):
+    """Click the sidebar's link to the page of `path` (hidden sidebars too: the briefing folds it away)."""
+    target = path.split("?")[0]
+
+    def click(page) -> None:
+        page.evaluate("""(target) => {
+          const link = [...document.querySelectorAll('[data-testid="stSidebarNavLink"]')]
+            .find((candidate) => new URL(candidate.href).pathname === target);
+          if (!link) throw new Error(`no link to ${target} in the sidebar`);
+          link.click();
+        }""", target)
+    return click
+
+
 def trends_view(key: str):
     def choose(page) -> None:
         page.locator('[data-testid="stMain"] [data-testid="stButtonGroup"]').first.get_by_text(
@@ -192,8 +227,9 @@ def switch_area(name: str):
 def _measured(figures: dict[str, float], section: str, measure) -> None:
     """Add a section's figures; a section that fails says why (stderr) and the others are still measured."""
     try:
-        figures.update(measure())
-        print(f"bench.browser: {section} {figures}", file=sys.stderr)
+        found = measure()
+        figures.update(found)
+        print(f"bench.browser: {section} {found}", file=sys.stderr)
     except Exception as problem:  # noqa: BLE001 (a bench reports what it could measure)
         print(f"bench.browser: {section} not measured: {type(problem).__name__}: {problem}", file=sys.stderr)
 
@@ -214,6 +250,28 @@ def warm_pages(context, base_url: str, names: list[str] | None = None) -> dict[s
             loads.append(tab.open(path))
             tab.close()
         figures[f"browser_{name}_warm_s"], figures[f"browser_{name}_warm_kb"] = _median(loads)
+    return figures
+
+
+def navigated_pages(context, base_url: str, names: list[str] | None = None) -> dict[str, float]:
+    """Every page (or the named ones) reached by its sidebar link from the one before, with the area and day of
+    its warm measurement: one tab for each query of PAGES goes round its pages (with a companion page when there
+    is only one), opened on the last of them with that query. The first round, each page's first visit in the
+    session, is not counted."""
+    groups: dict[str, list[str]] = {}
+    for name in names or PAGES:
+        groups.setdefault(PAGES[name].partition("?")[2], []).append(name)
+    figures = {}
+    for query, group in groups.items():
+        tour = group if len(group) > 1 else [*group, "overview" if group == ["data_entry"] else "data_entry"]
+        tab = Tab(context, base_url)
+        try:
+            tab.open(f"{PAGES[tour[-1]].partition('?')[0]}?{query}")
+            rounds = [[tab.act(follow_link(PAGES[name])) for name in tour] for _ in range(REPEATS + 1)][1:]
+        finally:
+            tab.close()
+        for index, name in enumerate(group):
+            figures[f"browser_{name}_nav_s"], figures[f"browser_{name}_nav_kb"] = _median([run[index] for run in rounds])
     return figures
 
 
@@ -284,7 +342,8 @@ def session_memory(base_url: str, pid: int) -> dict[str, float]:
 
 
 def measure_browser(db_path: Path, pages: list[str] | None = None) -> dict[str, float]:
-    """Every section; with `pages` (names of PAGES) only those pages warm, the quick loop while tuning them."""
+    """Every section; with `pages` (names of PAGES) only those pages (warm and navigated), the quick
+    loop while tuning them."""
     unknown = set(pages or ()) - set(PAGES)
     if unknown:
         raise ValueError(f"unknown pages {sorted(unknown)}: choose among {', '.join(PAGES)}")
@@ -297,25 +356,23 @@ def measure_browser(db_path: Path, pages: list[str] | None = None) -> dict[str, 
         print(f"bench.browser: skipped, no Chromium at {CHROMIUM}")
         return {}
     started = time.perf_counter()
+    figures: dict[str, float] = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            figures: dict[str, float] = {}
-            if not pages:
+        if not pages:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
                 _measured(figures, "cold map", lambda: cold_map(browser, db_path))
-            with app_server(db_path) as (base_url, pid):
-                context = new_context(browser)
-                try:
-                    _measured(figures, "warm pages", lambda: warm_pages(context, base_url, pages))
-                    if not pages:
-                        for section, measure in (("week moves", week_moves), ("trends", trends_switches)):
-                            _measured(figures, section, lambda: measure(context, base_url))
-                finally:
-                    context.close()
+            finally:
+                browser.close()
+        with app_server(db_path) as (base_url, pid):
+            with user_profile(playwright) as context:
+                _measured(figures, "warm pages", lambda: warm_pages(context, base_url, pages))
+                _measured(figures, "navigated pages", lambda: navigated_pages(context, base_url, pages))
                 if not pages:
-                    _measured(figures, "session memory", lambda: session_memory(base_url, pid))
-        finally:
-            browser.close()
+                    for section, measure in (("week moves", week_moves), ("trends", trends_switches)):
+                        _measured(figures, section, lambda: measure(context, base_url))
+            if not pages:
+                _measured(figures, "session memory", lambda: session_memory(base_url, pid))
     figures["browser_bench_s"] = round(time.perf_counter() - started, 1)
     figures["browser_load_avg"] = round(os.getloadavg()[0], 2)  # other work on the machine while measuring
     return figures
