@@ -15,6 +15,7 @@ Growth in rows is linear when metrics_scale_s / metrics_district_s stays near th
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -70,6 +71,7 @@ def replicate(source: Path, target: Path, copies: int = COPIES) -> Path:
         con.execute("CHECKPOINT")
     finally:
         con.close()
+    os.sync()  # the copy's half gigabyte on disk now, not written back while the refresh is measured
     return target
 
 
