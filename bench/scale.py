@@ -29,7 +29,8 @@ COPIES = 15
 SUFFIXED = "s.district_code || chr(CAST(97 + copy AS INTEGER))"
 REPLICATED = ("cases", "beds", "tests", "tracing", "vaccinations", "population_by_age")
 PROBE = """
-import json, resource, sys, time
+import json, re, sys, time
+from pathlib import Path
 import duckdb
 from data import levels, metrics
 from data.db import writer_config
@@ -44,8 +45,10 @@ start, cpu = time.perf_counter(), time.process_time()
 levels.refresh(con)
 refresh, refresh_cpu = time.perf_counter() - start, time.process_time() - cpu
 units, days = con.execute("SELECT COUNT(DISTINCT district_code), COUNT(*) FROM cases").fetchone()
+# this process's own peak (VmHWM): getrusage's ru_maxrss keeps the forking parent's size across exec
+peak_kb = int(re.search(r"VmHWM:\s*(\d+)", Path("/proc/self/status").read_text()).group(1))
 print(json.dumps({"weekly_s": weekly, "refresh_s": refresh, "refresh_cpu_s": refresh_cpu, "units": units, "unit_days": days,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak_kb / 1024}))
 """
 
 
