@@ -46,7 +46,7 @@ levels.refresh(con)
 refresh, refresh_cpu = time.perf_counter() - start, time.process_time() - cpu
 units, days = con.execute("SELECT COUNT(DISTINCT district_code), COUNT(*) FROM cases").fetchone()
 # this process's own peak (VmHWM): getrusage's ru_maxrss keeps the forking parent's size across exec
-peak_kb = int(re.search(r"VmHWM:\s*(\d+)", Path("/proc/self/status").read_text()).group(1))
+peak_kb = int(re.search(r"VmHWM:\\s*(\\d+)", Path("/proc/self/status").read_text()).group(1))
 print(json.dumps({"weekly_s": weekly, "refresh_s": refresh, "refresh_cpu_s": refresh_cpu, "units": units, "unit_days": days,
                   "peak_mb": peak_kb / 1024}))
 """
