@@ -43,6 +43,7 @@ DAY = "2021-09-06"  # a week of the Delta wave: the busiest maps
 PAGES = {
     "overview": f"/?area=79&date={DAY}",
     "map": f"/ban-do?area=VN&date={DAY}",
+    "province_map": f"/ban-do?area=79&date={DAY}",  # a province's committee: its districts, names, province borders
     "trends": f"/dien-bien?area=79&date={DAY}",
     "capacity": f"/nang-luc?area=79&date={DAY}",
     "checkpoints": f"/chot-kiem-soat?area=VN&date={DAY}",
