@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true", help="measure an existing --db instead of building it")
     parser.add_argument("--only", default=None, help="comma-separated bench modules to run (default: all)")
     parser.add_argument("--browser", action="store_true",
-                        help="also time the real app in headless Chromium (bench.browser, about three minutes)")
+                        help="also time the real app in headless Chromium (bench.browser, about four minutes)")
     parser.add_argument("--pages", default=None,
                         help="with --browser: only these pages (warm, navigated), comma-separated (bench.browser.PAGES)")
     args = parser.parse_args(argv)

@@ -17,7 +17,7 @@ Idle means: the app's script run has ended (Streamlit says so over the WebSocket
 shows, and for QUIET_MS neither a WebSocket message arrived nor the browser's main thread ran a long task
 (confirmed by a second look); the time is that of the last message or the end of the last long task (the
 browser's own work of decoding and drawing counts: the map's first frame too). Chromium runs without a GPU
-(--disable-gpu): WebGL is drawn in software, which a user's GPU does in milliseconds. Figures are medians of REPEATS; counts and times are bounded (about three minutes).
+(--disable-gpu): WebGL is drawn in software, which a user's GPU does in milliseconds. Figures are medians of REPEATS; counts and times are bounded (about four minutes).
 Skipped, with a message, without Playwright or /usr/bin/chromium. Keys end in _s (seconds) or _kb.
 """
 from __future__ import annotations
