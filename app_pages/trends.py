@@ -17,7 +17,6 @@ from charts.rt import growth_figure, positivity_figure, rt_figure
 from charts.trends import (bands_figure, capacity_figure, comparison_figure, load_figure, portal_figure,
                            small_multiples_figure, targets_figure)
 from data.db import COUNTRY, COUNTRY_KEY, DISTRICT, PROVINCE, Area
-from data.record_notes import RecordNotes
 from data.spreadsheet_safe import csv_bytes
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators.origin import BADGE_COLORS, least_real
@@ -160,12 +159,12 @@ def curve_view() -> None:
                   else t("trends.level_missing", lang)))
     notes = {DISTRICT: "trends.district_note", PROVINCE: "trends.published_note", COUNTRY: "trends.published_note_country"}
     source_caption(t(notes[area.level], lang), source)  # the dotted national line is drawn for the country only
-    widgets.record_notes(RecordNotes(record.dumps, record.gaps).texts(lang), lang)
+    widgets.record_notes(record.of_cases().texts(lang), lang)
 
     st.subheader(t("trends.deaths_title", lang))
     chart("deaths", deaths, curve_figure, deaths, lang, t("trends.deaths", lang), per_100k=per_100k, log=log,
           record=record, deaths=True)
-    widgets.record_notes(RecordNotes(unknown_deaths=record.unknown_deaths).texts(lang), lang)
+    widgets.record_notes(record.of_deaths().texts(lang), lang)
     filtered_table(cases.merge(deaths, on="date", suffixes=("_cases", "_deaths")), "curve")
 
 
@@ -262,7 +261,7 @@ def rt_view() -> None:
     st.caption(t("trends.rt_note", lang, mean=fmt_number(SERIAL_INTERVAL.mean, 1, lang),
                  sd=fmt_number(SERIAL_INTERVAL.sd, 1, lang), source=SERIAL_INTERVAL.citation))
     record = cached.record_notes(area, start, end)
-    widgets.record_notes(RecordNotes(record.dumps, record.gaps).texts(lang), lang)  # Rt rests on the adjusted series: say what it did
+    widgets.record_notes(record.of_cases().texts(lang), lang)  # Rt rests on the adjusted series: say what it did
 
     st.subheader(t("trends.growth_title", lang))
     growth = cases[["date", "cases_7d", "growth_per_day", "doubling_days", "halving_days", "source"]]

@@ -18,6 +18,14 @@ rise linearly over the window's first RAMP_DAYS so the adjusted curve has no ste
 Gap days weigh as the mean reported day of the window (they were days with cases that nobody counted).
 Whole cases go by largest remainder, so the adjusted series sums exactly to the published one for every
 province. Detection runs again on the adjusted series until no day passes the threshold (a few rounds at most).
+
+Collection errors are not backlogs. The collected series (scraped from the national portal) has days that the
+Ministry's bulletin of the same day contradicts: Cà Mau's 151,919 of 2021-10-25 was 42 in the bulletin, and the
+province itself counted 3,235 cases from 27/4 to 9/11/2021; Kiên Giang's 49,170 of 2021-09-28 was 70. Spread back,
+they put tens of thousands of cases into weeks the record shows as quiet. `correct` puts the bulletin's count in
+their place before any detection (data/sources/covid/province_daily_case_corrections.csv: each row with the
+bulletin and the country's domestic total of that day, which the corrected day then sums to) and keeps the
+collected count beside it; such a day is labelled CORRECTION.
 """
 from __future__ import annotations
 
@@ -37,6 +45,7 @@ MAX_ROUNDS = 10
 
 BACKLOG = "backlog"
 GAP = "gap"
+CORRECTION = "correction"
 
 
 def trailing_mean(values: np.ndarray, days: int) -> np.ndarray:
@@ -114,10 +123,32 @@ def adjust(published: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return adjusted, artefact
 
 
-def adjust_province_cases(province_cases: pd.DataFrame) -> pd.DataFrame:
-    """`province_cases` with `new_cases_adjusted` and `artefact` ('backlog' | 'gap' | None) added.
+def correct(cases: pd.DataFrame, corrections: pd.DataFrame) -> pd.DataFrame:
+    """`cases` [date, province_code, new_cases] with the bulletin's count on each corrected day and
+    `new_cases_collected` (the collected count there, NA elsewhere).
 
-    Needs one row per date for every province (the build's official series).
+    Raises ValueError when a correction no longer matches the collected series (a new copy of the source may
+    have fixed it, or moved it): a correction is applied to the very value it was checked against, or not at all.
+    """
+    keyed = cases.set_index(["date", "province_code"])
+    wanted = corrections.set_index(["date", "province_code"])
+    found = keyed["new_cases"].reindex(wanted.index)
+    stale = found.isna() | (found != wanted["collected_cases"])
+    if stale.any():
+        rows = ", ".join(f"{day:%Y-%m-%d} {code}" for day, code in wanted.index[stale.to_numpy()])
+        raise ValueError(f"corrections that no longer match the collected series: {rows}")
+    collected = pd.Series(pd.NA, index=keyed.index, dtype="Int64")
+    collected.loc[wanted.index] = wanted["collected_cases"].astype("int64")
+    keyed = keyed.assign(new_cases_collected=collected)
+    keyed.loc[wanted.index, "new_cases"] = wanted["published_cases"].to_numpy()
+    return keyed.reset_index()
+
+
+def adjust_province_cases(province_cases: pd.DataFrame) -> pd.DataFrame:
+    """`province_cases` with `new_cases_adjusted` and `artefact` ('backlog' | 'gap' | 'correction' | None) added.
+
+    Needs one row per date for every province (the build's official series); a `new_cases_collected` column
+    (`correct`) marks the corrected days.
     """
     wide = province_cases.pivot(index="date", columns="province_code", values="new_cases").sort_index()
     if wide.isna().any().any():
@@ -129,4 +160,7 @@ def adjust_province_cases(province_cases: pd.DataFrame) -> pd.DataFrame:
         "new_cases_adjusted": adjusted.reshape(-1),
         "artefact": artefact.reshape(-1),
     })
-    return province_cases.merge(long, on=["date", "province_code"], how="left", validate="1:1")
+    merged = province_cases.merge(long, on=["date", "province_code"], how="left", validate="1:1")
+    if "new_cases_collected" in merged:
+        merged.loc[merged["new_cases_collected"].notna(), "artefact"] = CORRECTION
+    return merged

@@ -59,8 +59,9 @@ def load_real(provinces: list[str] | None = None, start: str | None = None, end:
     districts["population"] = districts["population"].fillna(0).astype("int64")
     districts["boundary_source"] = districts["boundary_source"].fillna("unknown")
 
-    cases = _read("covid/province_daily_cases.csv")
-    deaths = _read("covid/province_daily_deaths.csv")
+    cases = artefacts.correct(_read("covid/province_daily_cases.csv", parse_dates=["date"]),
+                              _read("covid/province_daily_case_corrections.csv", parse_dates=["date"]))
+    deaths = _read("covid/province_daily_deaths.csv", parse_dates=["date"])
     province_cases = cases.merge(deaths, on=["date", "province_code"], how="left")
     province_cases["new_deaths"] = known_deaths(province_cases["date"], province_cases["new_deaths"],
                                                 deaths.loc[deaths["new_deaths"] > 0, "date"].max())
@@ -243,6 +244,8 @@ def build(
         params,
         seed,
         case_origin=origin,
+        province_cases=real["province_cases"][["date", "province_code", "new_cases_adjusted"]].rename(
+            columns={"new_cases_adjusted": "value"}),
     )
     simulated["province_vaccination_estimates"] = province_people
 

@@ -23,7 +23,7 @@ from i18n import t
 DATA_DIR = Path(__file__).resolve().parent
 DEFAULT_DB = DATA_DIR / "situation.duckdb"
 SCHEMA_SQL = DATA_DIR / "schema.sql"
-SCHEMA_VERSION = 5  # raise it with every change to schema.sql; data/build.py stamps it into build_info
+SCHEMA_VERSION = 6  # raise it with every change to schema.sql; data/build.py stamps it into build_info
 CATALOG = "situation"
 
 COUNTRY = "country"

@@ -1,11 +1,13 @@
 """What the published record says about an area's figures over some days, for every surface to say in words.
 
-Three things make a day's figure other than a plain count (data/artefacts.py, data/build.py):
+Four things make a day's figure other than a plain count (data/artefacts.py, data/build.py):
 
 * a backlog dump (số liệu dồn): the province published weeks of uncounted cases on one day; the published count
   is kept, and the adjusted series (what rates, Rt, levels and simulations use) keeps a normal day there and
   spreads the rest back over the weeks before;
 * a gap (chưa có số liệu): days the source shows as 0 because nothing was reported, filled by that spread;
+* a correction (số liệu đã sửa): the collected copy of the series contradicts the Ministry's bulletin of that day;
+  the bulletin's count is used and the collected one is named;
 * unknown deaths: the source stops publishing deaths after 2022-05-25; a missing count is unknown, never 0.
 
 `notes` reads them once (province rows of the area's provinces; a district carries its province's artefacts and
@@ -38,6 +40,16 @@ class Dump:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """One day of one province where the Ministry's bulletin replaced the collected count."""
+
+    day: dt.date
+    province: str
+    collected: int
+    published: int
+
+
+@dataclass(frozen=True)
 class Run:
     """Consecutive days from `first` to `last` (of one province for a gap; of the area for unknown deaths)."""
 
@@ -60,12 +72,20 @@ class RecordNotes:
     dumps: tuple[Dump, ...] = ()
     gaps: tuple[Run, ...] = ()
     unknown_deaths: tuple[Run, ...] = ()
+    corrections: tuple[Correction, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.dumps or self.gaps or self.unknown_deaths)
+        return bool(self.dumps or self.gaps or self.unknown_deaths or self.corrections)
+
+    def of_cases(self) -> "RecordNotes":
+        """The notes about the case counts (a curve of cases, Rt): dumps, gaps and corrections."""
+        return RecordNotes(self.dumps, self.gaps, corrections=self.corrections)
+
+    def of_deaths(self) -> "RecordNotes":
+        return RecordNotes(unknown_deaths=self.unknown_deaths)
 
     def texts(self, lang: str) -> list[str]:
-        """One sentence per dump, gap run and run of unknown deaths, in the order of their days."""
+        """One sentence per dump, gap run, correction and run of unknown deaths, in the order of their days."""
         dumps = [(dump.day, t("record.dump", lang, date=fmt_date(dump.day, lang), province=dump.province,
                               published=fmt_int(dump.published, lang), adjusted=fmt_int(dump.adjusted, lang),
                               spread=fmt_int(dump.spread, lang)))
@@ -73,8 +93,11 @@ class RecordNotes:
         gaps = [(run.first, t("record.gap", lang, span=run.span(lang), days=fmt_int(run.days, lang),
                               province=run.province))
                 for run in self.gaps]
+        corrections = [(fix.day, t("record.correction", lang, date=fmt_date(fix.day, lang), province=fix.province,
+                                   collected=fmt_int(fix.collected, lang), published=fmt_int(fix.published, lang)))
+                       for fix in self.corrections]
         deaths = [(run.first, t("record.unknown_deaths", lang, span=run.span(lang))) for run in self.unknown_deaths]
-        return [text for _, text in sorted(dumps + gaps + deaths, key=lambda pair: pair[0])]
+        return [text for _, text in sorted(dumps + gaps + corrections + deaths, key=lambda pair: pair[0])]
 
     def within(self, start: dt.date, end: dt.date) -> "RecordNotes":
         """The notes that touch the days from `start` to `end` (e.g. the 7 days a weekly figure sums)."""
@@ -82,7 +105,8 @@ class RecordNotes:
             return run.first <= end and run.last >= start
 
         return RecordNotes(tuple(dump for dump in self.dumps if start <= dump.day <= end),
-                           tuple(filter(touches, self.gaps)), tuple(filter(touches, self.unknown_deaths)))
+                           tuple(filter(touches, self.gaps)), tuple(filter(touches, self.unknown_deaths)),
+                           tuple(fix for fix in self.corrections if start <= fix.day <= end))
 
 
 def count_shown(value, origin: str | None, lang: str) -> tuple[str, str | None]:
@@ -109,19 +133,22 @@ def _day(value) -> dt.date:
 
 
 def notes(con, area: Area, start: dt.date, end: dt.date) -> RecordNotes:
-    """The backlog dumps, gap runs and unknown deaths of `area` from `start` to `end` (both included)."""
+    """The backlog dumps, gap runs, corrections and unknown deaths of `area` from `start` to `end` (both
+    included)."""
     provinces = """SELECT DISTINCT province_code, province_name FROM districts
                    WHERE ? = 'country' OR (? = 'province' AND province_code = ?)
                       OR (? = 'district' AND district_code = ?)"""
     picked = [area.level, area.level, area.code, area.level, area.code]
     marked = query(con, f"""
-        SELECT p.date, k.province_name, p.artefact, p.new_cases, p.new_cases_adjusted
+        SELECT p.date, k.province_name, p.artefact, p.new_cases, p.new_cases_adjusted, p.new_cases_collected
         FROM province_cases p JOIN ({provinces}) k USING (province_code)
         WHERE p.artefact IS NOT NULL AND p.date BETWEEN ? AND ?
         ORDER BY p.date, k.province_name""", [*picked, start, end])
     dumps = tuple(Dump(_day(row.date), row.province_name, int(row.new_cases), int(row.new_cases_adjusted))
                   for row in marked.itertuples()
                   if row.artefact == "backlog" and row.new_cases > row.new_cases_adjusted)
+    corrections = tuple(Correction(_day(row.date), row.province_name, int(row.new_cases_collected), int(row.new_cases))
+                        for row in marked.itertuples() if row.artefact == "correction")
     gap_rows = marked[marked["artefact"] == "gap"]
     gaps = tuple(Run(first, last, name)
                  for name, rows in gap_rows.groupby("province_name", sort=True)
@@ -134,5 +161,5 @@ def notes(con, area: Area, start: dt.date, end: dt.date) -> RecordNotes:
             SELECT DISTINCT p.date FROM province_cases p JOIN ({provinces}) k USING (province_code)
             WHERE p.new_deaths IS NULL AND p.date BETWEEN ? AND ? ORDER BY p.date""", [*picked, start, end])
     deaths = tuple(Run(first, last) for first, last in _runs([_day(day) for day in unknown["date"]]))
-    return RecordNotes(dumps, tuple(sorted(gaps, key=lambda run: run.first)), deaths)
+    return RecordNotes(dumps, tuple(sorted(gaps, key=lambda run: run.first)), deaths, corrections)
 

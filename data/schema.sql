@@ -56,15 +56,17 @@ CREATE TABLE population_by_age (
 );
 
 -- ---------------------------------------------------------------- cases
--- The official daily series per province, exactly as the Ministry of Health published it.
+-- The official daily series per province, exactly as the Ministry of Health published it: on the few days
+-- where the collected copy contradicts the Ministry's bulletin, the bulletin's count (data/artefacts.py `correct`).
 -- new_cases_adjusted: the same cases with backlog dumps spread back over the weeks before them (data/artefacts.py);
 -- it sums to new_cases for every province, and rates, levels, Rt and the simulations use it.
 CREATE TABLE province_cases (  -- key: (date, province_code)
     date            DATE NOT NULL,
     province_code   TEXT NOT NULL,
-    new_cases       INTEGER NOT NULL,         -- as published
+    new_cases       INTEGER NOT NULL,         -- as published (the Ministry's bulletin on a corrected day)
     new_cases_adjusted INTEGER NOT NULL,      -- backlog dumps spread back (sums to new_cases per province)
-    artefact        TEXT,                     -- 'backlog' (số liệu dồn) | 'gap' (chưa có số liệu) | NULL
+    artefact        TEXT,                     -- 'backlog' (số liệu dồn) | 'gap' (chưa có số liệu) | 'correction' | NULL
+    new_cases_collected INTEGER,              -- 'correction': the collected source's count the bulletin contradicts
     new_deaths      INTEGER,                  -- NULL = unknown (the source stops after 2022-05-25), never 0
     source          TEXT NOT NULL DEFAULT 'observed',
     reported_at     TIMESTAMP NOT NULL
@@ -79,7 +81,7 @@ CREATE TABLE cases (  -- key: (date, district_code)
     district_code     TEXT NOT NULL,
     new_cases         INTEGER NOT NULL,       -- all origins, from the published province series
     new_cases_adjusted INTEGER NOT NULL,      -- from the adjusted province series (observed figures unchanged)
-    artefact          TEXT,                   -- the province's artefact of the day: 'backlog' | 'gap' | NULL
+    artefact          TEXT,                   -- the province's artefact of the day: 'backlog' | 'gap' | 'correction' | NULL
     new_deaths        INTEGER,                -- NULL = unknown
     observed_cases    INTEGER NOT NULL,       -- of new_cases, those MOH announced for this district (0 if none)
     community_cases   INTEGER,                -- ca mắc mới tại cộng đồng (the split sums to new_cases_adjusted)

@@ -40,6 +40,7 @@ def simulate(
     params: dict,
     seed: int,
     case_origin: pd.DataFrame | None = None,
+    province_cases: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every simulated table, keyed by schema table name (columns as in the schema, without reported_at).
 
@@ -49,12 +50,16 @@ def simulate(
     population_by_age: [district_code, age_group ('00-04' .. '85+'), population].
     province_people: people vaccinated per province and date (data.vaccination.province_vaccinations).
     case_origin: [date, province_code, value] the recorded share of local cases found in quarantine, where known.
+    province_cases: [date, province_code, value] the province's own (adjusted) series: a province's checkpoints
+        never find more positives than it, nor than its districts' cases (the two differ by day while the district
+        announcements of April-July 2021 are reconciled, data/estimate.py).
     """
     grid = Grid.build(district_cases, districts, params["periods"])
     rngs = {name: np.random.default_rng(seed + offset) for name, offset in SEED_OFFSETS.items()}
     load = clinical_load(grid, params, rngs["case_details"])
     checkpoints = read_checkpoints(grid)
-    crossings = checkpoint_counts(grid, checkpoints, params["checkpoints"], rngs["checkpoint_counts"])
+    crossings = checkpoint_counts(grid, checkpoints, params["checkpoints"], rngs["checkpoint_counts"],
+                                  None if province_cases is None else grid.province_values(province_cases))
     return {
         "case_details": case_details(grid, load, params, rngs["case_details"],
                                      None if case_origin is None else grid.daily_province_values(case_origin)),
@@ -122,14 +127,17 @@ class Grid:
 
     def daily_province_values(self, frame: pd.DataFrame) -> np.ndarray:
         """[day, district] a [date, province_code, value] frame's value for each district's province; NaN elsewhere."""
-        values = np.full(self.shape, np.nan)
+        return self.province_values(frame)[:, self.province_of_district]
+
+    def province_values(self, frame: pd.DataFrame) -> np.ndarray:
+        """[day, province] a [date, province_code, value] frame's values; NaN where it has none."""
         row = (pd.to_datetime(frame["date"]) - self.dates[0]).dt.days.to_numpy()
         province = np.searchsorted(self.province_codes, frame["province_code"].to_numpy())
         known = (row >= 0) & (row < len(self.dates)) & (province < len(self.province_codes))
         known[known] &= self.province_codes[province[known]] == frame["province_code"].to_numpy()[known]
         by_province = np.full((len(self.dates), len(self.province_codes)), np.nan)
         by_province[row[known], province[known]] = frame["value"].to_numpy(dtype=float)[known]
-        return by_province[:, self.province_of_district]
+        return by_province
 
     def province_totals(self, values: np.ndarray) -> np.ndarray:
         """[day, province] sums of a [day, district] array."""
@@ -408,7 +416,8 @@ def read_checkpoints(grid: Grid, path: Path = CHECKPOINTS_PATH) -> pd.DataFrame:
     return places[places["district_code"].isin(grid.district_codes)].reset_index(drop=True)
 
 
-def checkpoint_counts(grid: Grid, places: pd.DataFrame, posts: dict, rng: np.random.Generator) -> pd.DataFrame:
+def checkpoint_counts(grid: Grid, places: pd.DataFrame, posts: dict, rng: np.random.Generator,
+                      province_cases: np.ndarray | None = None) -> pd.DataFrame:
     """Daily passages, declarations, tests and quarantine at each checkpoint.
 
     Border gates carry a sliver of their pre-2020 traffic while closed (freight more than people) and
@@ -453,7 +462,10 @@ def checkpoint_counts(grid: Grid, places: pd.DataFrame, posts: dict, rng: np.ran
     incidence = grid.province_incidence()[:, province]
     floor = np.where(gate, posts["positivity_floor"]["border_gate"], posts["positivity_floor"]["control_post"])
     positive = binomial(rng, tested, np.minimum(posts["max_positivity"], floor + posts["positivity_per_incidence"] * incidence))
-    positive = within_cases(positive, grid.province_totals(grid.cases)[:, province], province)
+    cases = grid.province_totals(grid.cases)
+    if province_cases is not None:  # [day, province], NaN where the province series has no row
+        cases = np.fmin(cases, province_cases)
+    positive = within_cases(positive, cases[:, province], province)
     sent_share = np.where(gate, np.asarray(posts["border_quarantine_share"])[period], np.asarray(posts["post_quarantine_share"])[period])
     quarantined = np.minimum(people_in, positive + binomial(rng, np.maximum(from_outbreak - positive, 0), sent_share))
 

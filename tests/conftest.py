@@ -27,8 +27,8 @@ def small_db(tmp_path_factory) -> Path:
 
 
 # A second small build for the published record's artefacts (data/record_notes.py): Sóc Trăng (94) showed zeros
-# on 10-13/10/2021 and dumped 1,057 cases on 14/10; Cà Mau (96) published 151,919 cases on 25/10/2021; deaths
-# are unknown after 25/05/2022.
+# on 10-13/10/2021 and dumped 1,057 cases on 14/10; Cà Mau (96) has 151,919 in the collected series on 25/10/2021,
+# 42 in the Ministry's bulletin (a correction); deaths are unknown after 25/05/2022.
 RECORD_PROVINCES = ["94", "96"]
 RECORD_START, RECORD_END = "2021-09-01", "2022-06-30"
 

@@ -1,4 +1,5 @@
-"""Backlog dumps and gaps of the published province series: detected, adjusted, totals kept (data/artefacts.py)."""
+"""Backlog dumps and gaps of the published province series: detected, adjusted, totals kept; collection errors
+corrected from the Ministry's bulletins (data/artefacts.py)."""
 from __future__ import annotations
 
 import numpy as np
@@ -12,8 +13,18 @@ CODES = {"province_code": str}
 
 
 @pytest.fixture(scope="module")
-def published() -> pd.DataFrame:
+def collected() -> pd.DataFrame:
     return pd.read_csv(SOURCES / "covid/province_daily_cases.csv", dtype=CODES, parse_dates=["date"])
+
+
+@pytest.fixture(scope="module")
+def corrections() -> pd.DataFrame:
+    return pd.read_csv(SOURCES / "covid/province_daily_case_corrections.csv", dtype=CODES, parse_dates=["date"])
+
+
+@pytest.fixture(scope="module")
+def published(collected, corrections) -> pd.DataFrame:
+    return artefacts.correct(collected, corrections)
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +38,7 @@ def _wide(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 def test_no_province_day_above_twenty_times_its_trailing_mean_goes_unadjusted(published, adjusted):
     flagged = artefacts.over_threshold(_wide(published, "new_cases").to_numpy())
-    assert flagged.sum() == 52  # the published record (2020-03-18 .. 2023-02-13) has 52 such days
+    assert flagged.sum() == 50  # the published record (2020-03-18 .. 2023-02-13) has 50 such days
     labels = _wide(adjusted, "artefact").to_numpy()
     assert (labels[flagged] == artefacts.BACKLOG).all()
     assert not artefacts.over_threshold(_wide(adjusted, "new_cases_adjusted").to_numpy()).any()
@@ -41,16 +52,46 @@ def test_published_total_equals_adjusted_total_for_every_province(adjusted):
 
 
 @pytest.mark.parametrize("province, day, published_count", [
-    ("96", "2021-10-25", 151_919),  # Cà Mau
     ("31", "2022-08-04", 200_012),  # Hải Phòng
-    ("91", "2021-09-28", 49_170),  # Kiên Giang
+    ("94", "2021-10-14", 1_057),  # Sóc Trăng, after four days of zeros
+    ("22", "2022-02-28", 36_587),  # Quảng Ninh
 ])
-def test_the_dumps_named_in_the_issue_are_spread_back(adjusted, province, day, published_count):
+def test_backlog_dumps_are_spread_back(adjusted, province, day, published_count):
     rows = adjusted[adjusted["province_code"] == province].set_index("date")
     dump = rows.loc[pd.Timestamp(day)]
     assert dump["new_cases"] == published_count and dump["artefact"] == artefacts.BACKLOG
     week_before = rows.loc[pd.Timestamp(day) - pd.Timedelta(days=7):pd.Timestamp(day) - pd.Timedelta(days=1)]
     assert dump["new_cases_adjusted"] <= 2 * week_before["new_cases_adjusted"].max()
+
+
+def test_each_correction_makes_its_day_sum_to_the_bulletins_domestic_total(collected, corrections, published):
+    """The collected copy's 151,919 (Cà Mau, 25/10/2021) and 49,170 (Kiên Giang, 28/9/2021) are not backlogs: the
+    bulletin of the same day gives the province 42 and 70, and only with those do the provinces sum to its total."""
+    assert corrections["source_url"].str.startswith("http").all() and corrections["note"].str.contains("Bản tin").all()
+    day_totals = published.groupby("date")["new_cases"].sum()
+    assert (day_totals.loc[corrections["date"]].to_numpy() == corrections["domestic_total"].to_numpy()).all()
+    fixed = published.dropna(subset=["new_cases_collected"]).sort_values(["date", "province_code"])
+    assert fixed[["province_code", "new_cases_collected", "new_cases"]].values.tolist() == [
+        ["91", 49_170, 70], ["91", 0, 82], ["96", 151_919, 42], ["96", 0, 32]]
+    assert len(published) == len(collected) and published["new_cases"].sum() == collected["new_cases"].sum() - 200_863
+
+
+def test_the_province_count_after_correction_agrees_with_what_ca_mau_published():
+    """Cà Mau counted 3,235 cases from 27/4 to 9/11/2021 (thanhnien.vn quoting its steering committee); the corrected
+    series has 3,233, where the spread backlog put 155,000 there."""
+    cases = load_real(provinces=["96"], start="2021-04-27", end="2021-11-09")["province_cases"]
+    assert cases["new_cases"].sum() == 3_233
+
+
+def test_a_stale_correction_is_refused(collected, corrections):
+    moved = corrections.assign(collected_cases=corrections["collected_cases"] + 1)
+    with pytest.raises(ValueError, match="2021-09-28 91"):
+        artefacts.correct(collected, moved)
+
+
+def test_a_correction_is_labelled_and_is_its_own_adjusted_count(adjusted):
+    fixed = adjusted[adjusted["artefact"] == artefacts.CORRECTION]
+    assert len(fixed) == 4 and (fixed["new_cases"] == fixed["new_cases_adjusted"]).all()
 
 
 def test_a_gap_of_zeros_before_a_dump_is_marked_and_filled():

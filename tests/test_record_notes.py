@@ -1,5 +1,6 @@
 """What the published record says about a day, in words on every surface (data/record_notes.py): backlog dumps
-with the published count beside the adjusted one, gap runs, unknown deaths, and unverified rule sets."""
+with the published count beside the adjusted one, gap runs, corrections of the collected series, unknown deaths,
+and unverified rule sets."""
 from __future__ import annotations
 
 import contextlib
@@ -13,7 +14,7 @@ from charts.epicurve import epicurve
 from data import db, metrics
 from data import __main__ as data_cli
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area
-from data.record_notes import Dump, RecordNotes, Run, count_shown, notes
+from data.record_notes import Correction, Dump, RecordNotes, Run, count_shown, notes
 from indicators.rulesets import load_ruleset
 from reports.briefing import build_deck
 from reports.daily import build_report
@@ -23,9 +24,10 @@ from reports.pdf_export import write_pdf
 from reports.pptx_export import write_pptx
 from tests.apptest import chart_words as words_of, charts, open_page, series_names
 
-CA_MAU, SOC_TRANG, CA_MAU_CITY = Area(PROVINCE, "96"), Area(PROVINCE, "94"), Area(DISTRICT, "964")
-DUMP_DAY = dt.date(2021, 10, 25)
-AFTER_DUMP = dt.date(2021, 10, 27)
+CA_MAU, SOC_TRANG, SOC_TRANG_CITY = Area(PROVINCE, "96"), Area(PROVINCE, "94"), Area(DISTRICT, "941")
+DUMP_DAY = dt.date(2021, 10, 14)  # Sóc Trăng's 1,057 after four days of zeros
+AFTER_DUMP = dt.date(2021, 10, 16)
+CORRECTED_DAY = dt.date(2021, 10, 25)  # Cà Mau: 151,919 collected, 42 in the Ministry's bulletin
 DEATHS_UNKNOWN = dt.date(2022, 6, 10)
 UNVERIFIED = "vn-2022-qd218"
 
@@ -40,15 +42,28 @@ def con(record_db):
 # ------------------------------------------------------------------ the helper
 
 
-def test_ca_mau_dump_keeps_the_published_count_beside_the_adjusted_one(con):
-    record = notes(con, CA_MAU, dt.date(2021, 10, 1), dt.date(2021, 10, 31))
-    assert record.dumps == (Dump(DUMP_DAY, "Tỉnh Cà Mau", 151_919, 54),)
-    assert metrics.on_day(con, CA_MAU, DUMP_DAY)["new_cases"] == 54  # what the frame shows: the adjusted count
+def test_a_dump_keeps_the_published_count_beside_the_adjusted_one(con):
+    record = notes(con, SOC_TRANG, DUMP_DAY, dt.date(2021, 10, 31))
+    assert record.dumps == (Dump(DUMP_DAY, "Tỉnh Sóc Trăng", 1_057, 27),)
+    assert metrics.on_day(con, SOC_TRANG, DUMP_DAY)["new_cases"] == 27  # what the frame shows: the adjusted count
     vi, en = record.texts("vi"), record.texts("en")
-    assert vi == ["Số liệu dồn ngày 25/10/2021: Tỉnh Cà Mau công bố 151.919 ca trong một ngày, gồm ca của những ngày "
+    assert vi == ["Số liệu dồn ngày 14/10/2021: Tỉnh Sóc Trăng công bố 1.057 ca trong một ngày, gồm ca của những ngày "
                   "trước chưa được báo cáo. Số liệu công bố được giữ nguyên; chuỗi đã hiệu chỉnh (dùng cho tỷ lệ, Rt, "
-                  "cấp độ) giữ 54 ca cho ngày này và phân bổ lại 151.865 ca vào các tuần trước."]
-    assert "published 151,919 cases in one day" in en[0] and "spreads the other 151,865 back" in en[0]
+                  "cấp độ) giữ 27 ca cho ngày này và phân bổ lại 1.030 ca vào các tuần trước."]
+    assert "published 1,057 cases in one day" in en[0] and "spreads the other 1,030 back" in en[0]
+
+
+def test_a_correction_names_the_collected_count_and_the_bulletins(con):
+    record = notes(con, CA_MAU, dt.date(2021, 10, 1), dt.date(2021, 10, 31))
+    assert record.corrections == (Correction(CORRECTED_DAY, "Tỉnh Cà Mau", 151_919, 42),
+                                  Correction(dt.date(2021, 10, 26), "Tỉnh Cà Mau", 0, 32))
+    assert not record.dumps
+    row = metrics.on_day(con, CA_MAU, CORRECTED_DAY)
+    assert (row["new_cases"], row["cases_origin"]) == (42, "observed")  # the bulletin's count is the published one
+    assert record.texts("vi")[0] == (
+        "Số liệu đã sửa ngày 25/10/2021: bộ số liệu thu thập từ cổng thông tin ghi Tỉnh Cà Mau 151.919 ca, bản tin Bộ Y "
+        "tế cùng ngày ghi 42 ca (tổng ca trong nước của bản tin khớp với số đã sửa); dùng số của bản tin.")
+    assert "the Ministry of Health's bulletin of that day 42" in record.texts("en")[0]
 
 
 def test_a_gap_run_is_one_note_with_its_days(con):
@@ -72,32 +87,36 @@ def test_deaths_after_25_may_2022_are_unknown_never_zero(con):
 
 
 def test_notes_of_earlier_weeks_go_under_the_overview_curve(record_env):
-    at = open_page(query={"area": "VN", "date": "2021-11-30"})  # both provinces' dumps and the gap, weeks back
-    assert not at.exception and not at.warning and not at.expander  # three notes (ui.widgets.SHOWN_NOTES) open
+    at = open_page(query={"area": "94", "date": "2021-11-30"})  # Sóc Trăng's gap and dump, weeks back
+    assert not at.exception and not at.warning and not at.expander  # up to three notes (ui.widgets.SHOWN_NOTES) open
     captions = " ".join(c.value for c in at.caption)
-    assert "Tỉnh Cà Mau công bố 151.919 ca" in captions and "Tỉnh Sóc Trăng công bố 1.057 ca" in captions
+    assert "Tỉnh Sóc Trăng công bố 1.057 ca" in captions and "Chưa có số liệu từ 10/10/2021" in captions
 
 
 def test_a_district_and_the_country_carry_their_provinces_notes(con):
-    district = notes(con, CA_MAU_CITY, DUMP_DAY, DEATHS_UNKNOWN)
-    assert [dump.province for dump in district.dumps] == ["Tỉnh Cà Mau"] and district.unknown_deaths
+    district = notes(con, SOC_TRANG_CITY, DUMP_DAY, DEATHS_UNKNOWN)
+    assert [dump.province for dump in district.dumps] == ["Tỉnh Sóc Trăng"] and district.unknown_deaths
     country = notes(con, Area(COUNTRY), dt.date(2021, 10, 1), dt.date(2021, 10, 31))
-    assert [dump.day for dump in country.dumps] == [dt.date(2021, 10, 14), DUMP_DAY] and len(country.gaps) == 1
+    assert [dump.day for dump in country.dumps] == [DUMP_DAY] and len(country.gaps) == 1
+    assert [fix.day for fix in country.corrections] == [CORRECTED_DAY, dt.date(2021, 10, 26)]
 
 
 def test_within_keeps_what_touches_the_days():
-    record = RecordNotes((Dump(DUMP_DAY, "A", 100, 10),), (Run(dt.date(2021, 10, 10), dt.date(2021, 10, 13), "B"),),
-                         (Run(dt.date(2022, 5, 26), dt.date(2022, 6, 30)),))
+    record = RecordNotes((Dump(CORRECTED_DAY, "A", 100, 10),), (Run(dt.date(2021, 10, 10), dt.date(2021, 10, 13), "B"),),
+                         (Run(dt.date(2022, 5, 26), dt.date(2022, 6, 30)),), (Correction(CORRECTED_DAY, "C", 9, 1),))
     assert record.within(dt.date(2021, 10, 13), dt.date(2021, 10, 19)) == RecordNotes(gaps=record.gaps)
+    assert record.within(CORRECTED_DAY, CORRECTED_DAY) == RecordNotes(record.dumps, corrections=record.corrections)
     assert not record.within(dt.date(2021, 11, 1), dt.date(2022, 5, 25))
+    assert record.of_cases() == RecordNotes(record.dumps, record.gaps, corrections=record.corrections)
+    assert record.of_deaths() == RecordNotes(unknown_deaths=record.unknown_deaths)
 
 
 def test_the_curve_labels_the_dump_and_shades_the_gap(con):
-    start = dt.date(2021, 9, 20)
-    figure = epicurve(metrics.of_area(con, Area(COUNTRY), start, AFTER_DUMP), "vi",
-                      record=notes(con, Area(COUNTRY), start, AFTER_DUMP))
+    start, end = dt.date(2021, 9, 20), dt.date(2021, 10, 27)
+    figure = epicurve(metrics.of_area(con, Area(COUNTRY), start, end), "vi",
+                      record=notes(con, Area(COUNTRY), start, end))
     labels = [row["label"] for rows in figure.to_dict()["datasets"].values() for row in rows if "label" in row]
-    assert "số liệu dồn: công bố 151.919" in labels and "số liệu dồn: công bố 1.057" in labels
+    assert "số liệu dồn: công bố 1.057" in labels and not any("151.919" in label for label in labels)
     assert "chưa có số liệu" in labels
     assert "Số liệu dồn (số công bố)" in series_names(figure.to_dict()), "the dumps' dashed line in the legend"
 
@@ -111,11 +130,13 @@ def chart_words(at, key: str) -> str:
 
 
 def test_overview_says_the_dump_and_the_published_count(record_env):
-    at = open_page(query={"area": "96", "date": AFTER_DUMP.isoformat()})
+    at = open_page(query={"area": "94", "date": AFTER_DUMP.isoformat()})
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
-    assert "Số liệu dồn ngày 25/10/2021: Tỉnh Cà Mau công bố 151.919 ca" in warnings
-    assert "số liệu dồn: công bố 151.919" in chart_words(at, "overview_epicurve")
+    assert "Số liệu dồn ngày 14/10/2021: Tỉnh Sóc Trăng công bố 1.057 ca" in warnings
+    assert "số liệu dồn: công bố 1.057" in chart_words(at, "overview_epicurve")
+    corrected = open_page(query={"area": "96", "date": "2021-10-27"})
+    assert "Số liệu đã sửa ngày 25/10/2021" in " ".join(w.value for w in corrected.warning)
 
 
 def test_overview_shows_unknown_deaths_as_no_data(record_env):
@@ -131,8 +152,9 @@ def test_trends_marks_the_dump_gap_and_unverified_rules(record_env):
     at = open_page("app_pages/trends.py", {"area": "VN", "date": "2021-10-31", "from": "2021-09-15"})
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
-    assert "Tỉnh Cà Mau công bố 151.919 ca" in captions and "Chưa có số liệu từ 10/10/2021 đến 13/10/2021" in captions
-    assert "số liệu dồn: công bố 151.919" in chart_words(at, "chart_cases")
+    assert "Tỉnh Sóc Trăng công bố 1.057 ca" in captions and "Chưa có số liệu từ 10/10/2021 đến 13/10/2021" in captions
+    assert "Số liệu đã sửa ngày 25/10/2021" in captions
+    assert "số liệu dồn: công bố 1.057" in chart_words(at, "chart_cases")
     assert not at.warning  # the default rule set's thresholds are all checked
     graded = open_page("app_pages/trends.py", {"area": "96", "date": "2022-03-31", "rules": UNVERIFIED})
     assert not graded.exception
@@ -143,8 +165,8 @@ def test_trends_deaths_say_no_data_and_rt_says_what_the_adjustment_did(record_en
     at = open_page("app_pages/trends.py", {"area": "96", "date": DEATHS_UNKNOWN.isoformat(), "from": "2022-05-01"})
     assert not at.exception
     assert "Số tử vong chưa có số liệu từ 26/05/2022 đến 10/06/2022" in " ".join(c.value for c in at.caption)
-    rt = open_page("app_pages/trends.py", {"area": "96", "date": "2021-10-31", "from": "2021-09-15", "view": "rt"})
-    assert not rt.exception and "Tỉnh Cà Mau công bố 151.919 ca" in " ".join(c.value for c in rt.caption)
+    rt = open_page("app_pages/trends.py", {"area": "94", "date": "2021-10-31", "from": "2021-09-15", "view": "rt"})
+    assert not rt.exception and "Tỉnh Sóc Trăng công bố 1.057 ca" in " ".join(c.value for c in rt.caption)
     assert "chưa có số liệu" in chart_words(at, "chart_deaths")
 
 
@@ -152,9 +174,9 @@ def test_trends_deaths_say_no_data_and_rt_says_what_the_adjustment_did(record_en
 
 
 def test_briefing_deck_words_the_dump_and_unknown_deaths(con):
-    deck = build_deck(con, CA_MAU, AFTER_DUMP)
+    deck = build_deck(con, SOC_TRANG, AFTER_DUMP)
     headline = deck.slides[0]
-    assert any("151.919" in note for note in headline.notes)
+    assert any("1.057" in note for note in headline.notes)
     later = build_deck(con, CA_MAU, DEATHS_UNKNOWN, "en")
     tiles = {figure.label: figure for block in later.slides[0].blocks if isinstance(block, Metrics)
              for figure in block.figures}
@@ -176,13 +198,14 @@ def test_briefing_files_carry_the_notes_and_the_unverified_warning(con):
 
 
 def test_report_words_the_dump_unknown_deaths_and_unverified_rules(con):
-    report = build_report(con, CA_MAU, AFTER_DUMP)
+    report = build_report(con, SOC_TRANG, AFTER_DUMP)
     dump = to_markdown(report)
-    assert "Số liệu dồn ngày 25/10/2021: Tỉnh Cà Mau công bố 151.919 ca" in dump
+    assert "Số liệu dồn ngày 14/10/2021: Tỉnh Sóc Trăng công bố 1.057 ca" in dump
     from docx import Document
 
     docx_text = " ".join(p.text for p in Document(io.BytesIO(to_docx(report))).paragraphs)
-    assert "Tỉnh Cà Mau công bố 151.919 ca" in docx_text
+    assert "Tỉnh Sóc Trăng công bố 1.057 ca" in docx_text
+    assert "Số liệu đã sửa ngày 25/10/2021" in to_markdown(build_report(con, CA_MAU, dt.date(2021, 10, 27)))
     later = to_markdown(build_report(con, CA_MAU, DEATHS_UNKNOWN))
     assert "Số tử vong chưa có số liệu từ 04/06/2022 đến 10/06/2022" in later
     assert "chưa có số liệu" in later.split("Số tử vong")[0]  # the day's deaths in the situation sentence
@@ -209,15 +232,15 @@ def test_cli_levels_warns_of_an_unverified_rule_set_on_stderr(record_db, capsys)
 
 
 def test_briefing_page_shows_the_slide_notes(record_env):
-    at = open_page("app_pages/briefing.py", {"area": "96", "date": AFTER_DUMP.isoformat()}, timeout=120)
+    at = open_page("app_pages/briefing.py", {"area": "94", "date": AFTER_DUMP.isoformat()}, timeout=120)
     assert not at.exception
-    assert "Tỉnh Cà Mau công bố 151.919 ca" in " ".join(w.value for w in at.warning)
+    assert "Tỉnh Sóc Trăng công bố 1.057 ca" in " ".join(w.value for w in at.warning)
     metrics_html = " ".join(h.value for h in at.html)
-    assert "số liệu dồn: công bố 151.919" in chart_words(at, "briefing_headline_1")
+    assert "số liệu dồn: công bố 1.057" in chart_words(at, "briefing_headline_1")
     assert "Ca mắc mới 7 ngày" in metrics_html
 
 
 def test_the_days_a_dump_was_spread_over_are_not_drawn_as_observed(con):
     """The province's observed part of a day is the published record only where the adjustment left it alone."""
-    frame = metrics.of_area(con, CA_MAU, dt.date(2021, 10, 20), DUMP_DAY).set_index("date")
+    frame = metrics.of_area(con, SOC_TRANG, dt.date(2021, 10, 10), DUMP_DAY).set_index("date")
     assert (frame["cases_origin"] == "estimated").all() and (frame["observed_cases"] == 0).all()

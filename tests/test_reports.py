@@ -104,7 +104,7 @@ def test_the_legend_explains_the_origins_and_real_figures_stay_plain(report):
     assert simulated.startswith("Số liệu mô phỏng") and estimated.startswith("Số liệu ước tính")
     assert "**Chú thích:**" in markdown and "(\\*" not in markdown
     assert "Tại Tỉnh Điện Biên: trong ngày ghi nhận 2 ca mắc mới, 0 ca tử vong" in markdown  # the Ministry's own
-    assert "Đang điều trị 51 người" in section_text(markdown, "VII")
+    assert "Đang điều trị 52 người" in section_text(markdown, "VII")
 
 
 def test_day_on_day_and_week_on_week_in_words(report, small_con):
