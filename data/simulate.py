@@ -380,7 +380,7 @@ def tests(grid: Grid, test: dict, rng: np.random.Generator) -> pd.DataFrame:
 def tracing_effort(grid: Grid, trace: dict) -> np.ndarray:
     """[day, district] share of the usual tracing work done: teams saturate as district incidence rises."""
     incidence = per_100k(trailing_mean(grid.cases), grid.population)
-    return 1 / (1 + incidence / trace["tracing_saturation_per_100k"])
+    return 1 / (1 + incidence / grid.by_period(trace["tracing_saturation_per_100k"]))
 
 
 def tracing(grid: Grid, trace: dict, rng: np.random.Generator, from_checkpoints: np.ndarray) -> pd.DataFrame:
