@@ -26,6 +26,12 @@ they put tens of thousands of cases into weeks the record shows as quiet. `corre
 their place before any detection (data/sources/covid/province_daily_case_corrections.csv: each row with the
 bulletin and the country's domestic total of that day, which the corrected day then sums to) and keeps the
 collected count beside it; such a day is labelled CORRECTION.
+
+Collection gaps are days the whole collected series missed: the provinces sum to less than COLLECTION_GAP_SHARE
+of the country's count in the Ministry's national series (Our World in Data) that day, e.g. 0 cases on
+19/7/2021 against 4,335, then 14,110 the next day against 5,427. A province that shows 0 on such days and reports
+on the day after them has its report of that day spread over them and it, in proportion to the country's counts
+of those days: the gap days are labelled GAP, the day after BACKLOG, and the province's total is kept.
 """
 from __future__ import annotations
 
@@ -42,6 +48,9 @@ EXCESS_PER_REPORTED = 2  # the window reaches back until the reported cases in i
 RAMP_DAYS = 28
 SMOOTHING_DAYS = 7
 MAX_ROUNDS = 10
+
+COLLECTION_GAP_SHARE = 0.25  # the provinces' sum below a quarter of the country's count: the collection missed the day
+MIN_COLLECTION_GAP_CASES = 100  # a country's day below this is too small to tell a missed day from a quiet one
 
 BACKLOG = "backlog"
 GAP = "gap"
@@ -103,13 +112,49 @@ def _spread(series: np.ndarray, artefact: np.ndarray, day: int) -> None:
     artefact[first:day][gap & (artefact[first:day] == None)] = GAP  # noqa: E711 (an object array)
 
 
-def adjust(published: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def collection_gaps(cases: pd.DataFrame, national: pd.DataFrame) -> pd.DatetimeIndex:
+    """The days the collected province series missed (see the module docstring), from every province's
+    [date, province_code, new_cases] and the national [date, new_cases]."""
+    provinces = cases.groupby("date")["new_cases"].sum()
+    country = national.set_index("date")["new_cases"].reindex(provinces.index)
+    missed = (country >= MIN_COLLECTION_GAP_CASES) & (provinces < COLLECTION_GAP_SHARE * country)
+    return pd.DatetimeIndex(provinces.index[missed.to_numpy()])
+
+
+def _runs(days: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) of each run of consecutive True days."""
+    edges = np.diff(np.concatenate([[0], days.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1))
+
+
+def _fill_collection_gaps(adjusted: np.ndarray, artefact: np.ndarray, gaps: np.ndarray, country: np.ndarray) -> None:
+    """Spread each province's report of the day after a run of collection gaps over the run's days it shows as 0
+    and that day, in proportion to the country's counts of those days (in place)."""
+    for first, last in _runs(gaps):
+        after = last + 1
+        if after >= len(adjusted):
+            continue
+        for province in np.flatnonzero(adjusted[after] > 0):
+            missed = first + np.flatnonzero(adjusted[first:after, province] == 0)
+            if not len(missed):
+                continue
+            days = np.append(missed, after)
+            adjusted[days, province] = _largest_remainder(int(adjusted[after, province]), country[days].astype(float))
+            artefact[missed, province] = GAP
+            artefact[after, province] = BACKLOG
+
+
+def adjust(published: np.ndarray, gaps: np.ndarray | None = None,
+           country: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The adjusted [day, province] series and the [day, province] artefact labels (None where none).
 
+    `gaps` (bool per day) are the collection gaps and `country` the national count per day, both optional.
     The adjusted series sums to the published one for every province and has no day over the threshold.
     """
     adjusted = np.asarray(published, dtype=np.int64).copy()
     artefact = np.full(adjusted.shape, None, dtype=object)
+    if gaps is not None and gaps.any():
+        _fill_collection_gaps(adjusted, artefact, gaps, country)
     for _ in range(MAX_ROUNDS):
         flagged = np.argwhere(over_threshold(adjusted))
         if not len(flagged):
@@ -144,16 +189,21 @@ def correct(cases: pd.DataFrame, corrections: pd.DataFrame) -> pd.DataFrame:
     return keyed.reset_index()
 
 
-def adjust_province_cases(province_cases: pd.DataFrame) -> pd.DataFrame:
+def adjust_province_cases(province_cases: pd.DataFrame, national: pd.DataFrame | None = None) -> pd.DataFrame:
     """`province_cases` with `new_cases_adjusted` and `artefact` ('backlog' | 'gap' | 'correction' | None) added.
 
     Needs one row per date for every province (the build's official series); a `new_cases_collected` column
-    (`correct`) marks the corrected days.
+    (`correct`) marks the corrected days, a `collection_gap` column (bool, `collection_gaps`) the days the
+    collection missed, spread in proportion to `national` [date, new_cases].
     """
     wide = province_cases.pivot(index="date", columns="province_code", values="new_cases").sort_index()
     if wide.isna().any().any():
         raise ValueError("province_cases needs one row per date for every province")
-    adjusted, artefact = adjust(wide.to_numpy())
+    gaps = country = None
+    if "collection_gap" in province_cases and national is not None:
+        gaps = province_cases.groupby("date")["collection_gap"].any().reindex(wide.index).to_numpy(dtype=bool)
+        country = national.set_index("date")["new_cases"].reindex(wide.index).fillna(0).to_numpy()
+    adjusted, artefact = adjust(wide.to_numpy(), gaps, country)
     long = pd.DataFrame({
         "date": np.repeat(wide.index.to_numpy(), wide.shape[1]),
         "province_code": np.tile(wide.columns.to_numpy(), wide.shape[0]),

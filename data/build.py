@@ -66,6 +66,11 @@ def load_real(provinces: list[str] | None = None, start: str | None = None, end:
     province_cases["new_deaths"] = known_deaths(province_cases["date"], province_cases["new_deaths"],
                                                 deaths.loc[deaths["new_deaths"] > 0, "date"].max())
 
+    national = pd.read_csv(SOURCES / "covid/national_owid_vietnam_to_2022-01-10.csv")
+    national["date"] = pd.to_datetime(national["date"], format="%m/%d/%Y")
+    # from the whole country's series, before any cut: a build of a few provinces keeps the same gap days
+    province_cases["collection_gap"] = province_cases["date"].isin(artefacts.collection_gaps(province_cases, national))
+
     frames = {
         "districts": districts,
         "communes": _read("admin/communes_2021.csv"),
@@ -73,9 +78,8 @@ def load_real(provinces: list[str] | None = None, start: str | None = None, end:
         "province_cases": province_cases,
         "observed_district_cases": _read("covid/district_announced_cases_2021-04-27_to_07-13.csv"),
         "vaccination_snapshots": _read("covid/province_vaccination_snapshots.csv"),
-        "national": pd.read_csv(SOURCES / "covid/national_owid_vietnam_to_2022-01-10.csv"),
+        "national": national,
     }
-    frames["national"]["date"] = pd.to_datetime(frames["national"]["date"], format="%m/%d/%Y")
     for name in ("province_cases", "observed_district_cases", "vaccination_snapshots"):
         frames[name]["date"] = pd.to_datetime(frames[name]["date"])
     return _cut(frames, provinces, start, end)
@@ -225,7 +229,7 @@ def build(
     districts = real["districts"]
 
     say(0.15, "estimate")
-    real["province_cases"] = artefacts.adjust_province_cases(real["province_cases"])
+    real["province_cases"] = artefacts.adjust_province_cases(real["province_cases"], real["national"])
     adjacency = estimate.district_adjacency(GEO_DIR / "districts_2021.geojson")
     district_cases = estimate.estimate_district_cases(
         real["province_cases"], real["observed_district_cases"], districts[["district_code", "province_code", "population"]],

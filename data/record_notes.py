@@ -85,14 +85,27 @@ class RecordNotes:
         return RecordNotes(unknown_deaths=self.unknown_deaths)
 
     def texts(self, lang: str) -> list[str]:
-        """One sentence per dump, gap run, correction and run of unknown deaths, in the order of their days."""
-        dumps = [(dump.day, t("record.dump", lang, date=fmt_date(dump.day, lang), province=dump.province,
-                              published=fmt_int(dump.published, lang), adjusted=fmt_int(dump.adjusted, lang),
-                              spread=fmt_int(dump.spread, lang)))
-                 for dump in self.dumps]
-        gaps = [(run.first, t("record.gap", lang, span=run.span(lang), days=fmt_int(run.days, lang),
-                              province=run.province))
-                for run in self.gaps]
+        """One sentence per dump, gap run, correction and run of unknown deaths, in the order of their days; the
+        dumps of one day, and the gap runs of the same days, of several provinces in one sentence (a day the
+        collection missed is a gap of most provinces at once)."""
+        dumps = []
+        for day, same in _grouped(self.dumps, lambda dump: dump.day):
+            same = sorted(same, key=lambda dump: -dump.published)
+            counts = {name: fmt_int(sum(getattr(dump, name) for dump in same), lang)
+                      for name in ("published", "adjusted", "spread")}
+            if len(same) == 1:
+                dumps.append((day, t("record.dump", lang, date=fmt_date(day, lang), province=same[0].province, **counts)))
+            else:
+                dumps.append((day, t("record.dumps_many", lang, date=fmt_date(day, lang), n=fmt_int(len(same), lang),
+                                     provinces=_names([dump.province for dump in same], lang), **counts)))
+        gaps = []
+        for (first, _), same in _grouped(self.gaps, lambda run: (run.first, run.last)):
+            run, words = same[0], {"span": same[0].span(lang), "days": fmt_int(same[0].days, lang)}
+            if len(same) == 1:
+                gaps.append((first, t("record.gap", lang, province=run.province, **words)))
+            else:
+                gaps.append((first, t("record.gaps_many", lang, n=fmt_int(len(same), lang),
+                                      provinces=_names(sorted(run.province for run in same), lang), **words)))
         corrections = [(fix.day, t("record.correction", lang, date=fmt_date(fix.day, lang), province=fix.province,
                                    collected=fmt_int(fix.collected, lang), published=fmt_int(fix.published, lang)))
                        for fix in self.corrections]
@@ -107,6 +120,23 @@ class RecordNotes:
         return RecordNotes(tuple(dump for dump in self.dumps if start <= dump.day <= end),
                            tuple(filter(touches, self.gaps)), tuple(filter(touches, self.unknown_deaths)),
                            tuple(fix for fix in self.corrections if start <= fix.day <= end))
+
+
+NAMED_PROVINCES = 3  # a sentence about many provinces names this many, then counts the rest
+
+
+def _grouped(items, key) -> list[tuple[object, list]]:
+    """Items grouped by key, in the order of the keys."""
+    groups: dict = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return sorted(groups.items(), key=lambda pair: pair[0])
+
+
+def _names(names: list[str], lang: str) -> str:
+    shown = ", ".join(names[:NAMED_PROVINCES])
+    rest = len(names) - NAMED_PROVINCES
+    return shown if rest <= 0 else t("record.more", lang, names=shown, k=fmt_int(rest, lang))
 
 
 def count_shown(value, origin: str | None, lang: str) -> tuple[str, str | None]:

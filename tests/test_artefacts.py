@@ -94,6 +94,33 @@ def test_a_correction_is_labelled_and_is_its_own_adjusted_count(adjusted):
     assert len(fixed) == 4 and (fixed["new_cases"] == fixed["new_cases_adjusted"]).all()
 
 
+def test_days_the_collection_missed_are_found_from_the_national_series():
+    """The collected series has 0 cases in the whole country on 19/7/2021 (4,335 in MOH's national count) and 14,110
+    the next day (5,427): days the collection missed, in the district-data months of 2021 only."""
+    real = load_real()
+    gaps = real["province_cases"].loc[real["province_cases"]["collection_gap"], "date"].drop_duplicates()
+    assert [day.strftime("%Y-%m-%d") for day in gaps] == [
+        "2021-05-15", "2021-06-08", "2021-07-04", "2021-07-06", "2021-07-08", "2021-07-09", "2021-07-11",
+        "2021-07-15", "2021-07-19", "2021-07-21", "2021-07-22"]
+    adjusted = artefacts.adjust_province_cases(real["province_cases"], real["national"])
+    hcm = adjusted[adjusted["province_code"] == "79"].set_index("date")
+    assert hcm.loc["2021-07-19":"2021-07-23", "artefact"].tolist() == ["gap", "backlog", "gap", "gap", "backlog"]
+    assert hcm.loc["2021-07-19":"2021-07-23", "new_cases_adjusted"].tolist() == [4_446, 5_565, 4_156, 5_347, 6_521]
+    country = adjusted.groupby("date")["new_cases_adjusted"].sum()
+    national = real["national"].set_index("date")["new_cases"]
+    ratio = country.loc["2021-05-15":"2021-07-23"] / national.loc["2021-05-15":"2021-07-23"]
+    assert (ratio.loc[gaps] >= 0.25).all(), ratio  # the collected series had at most 0.21 of it on these days
+    totals = adjusted.groupby("province_code")[["new_cases", "new_cases_adjusted"]].sum()
+    assert (totals["new_cases"] == totals["new_cases_adjusted"]).all()
+
+
+def test_a_report_after_a_missed_day_is_spread_in_proportion_to_the_country():
+    series = np.array([[10, 5], [0, 3], [30, 9], [10, 5]])  # day 1 missed: province 0 shows 0, province 1 reported
+    adjusted, labels = artefacts.adjust(series, np.array([False, True, False, False]), np.array([100, 200, 100, 100]))
+    assert adjusted[:, 0].tolist() == [10, 20, 10, 10] and adjusted[:, 1].tolist() == [5, 3, 9, 5]
+    assert labels[:, 0].tolist() == [None, artefacts.GAP, artefacts.BACKLOG, None] and (labels[:, 1] == None).all()  # noqa: E711
+
+
 def test_a_gap_of_zeros_before_a_dump_is_marked_and_filled():
     series = np.array([[10]] * 40 + [[0]] * 5 + [[600]] + [[10]] * 5)
     adjusted, labels = artefacts.adjust(series)

@@ -111,6 +111,20 @@ def test_within_keeps_what_touches_the_days():
     assert record.of_deaths() == RecordNotes(unknown_deaths=record.unknown_deaths)
 
 
+def test_a_day_missed_by_many_provinces_is_one_sentence():
+    """A day the collection missed is a gap of most provinces at once (19/7/2021: 49): one note names three."""
+    day = dt.date(2021, 7, 19)
+    provinces = [f"Tỉnh {letter}" for letter in "ABCDE"]
+    record = RecordNotes(tuple(Dump(day + dt.timedelta(days=1), name, 10 * (i + 1), 5) for i, name in enumerate(provinces)),
+                         tuple(Run(day, day, name) for name in reversed(provinces)))
+    vi = record.texts("vi")
+    assert len(vi) == 2
+    assert vi[0].startswith("Chưa có số liệu 19/07/2021 (1 ngày): 5 tỉnh, thành phố (Tỉnh A, Tỉnh B, Tỉnh C và 2 nơi khác)")
+    assert vi[1].startswith("Số liệu dồn ngày 20/07/2021: 5 tỉnh, thành phố (Tỉnh E, Tỉnh D, Tỉnh C và 2 nơi khác) "
+                            "công bố tổng cộng 150 ca") and "giữ 25 ca" in vi[1] and "phân bổ lại 125 ca" in vi[1]
+    assert "5 provinces (Tỉnh A, Tỉnh B, Tỉnh C and 2 more)" in record.texts("en")[0]
+
+
 def test_the_curve_labels_the_dump_and_shades_the_gap(con):
     start, end = dt.date(2021, 9, 20), dt.date(2021, 10, 27)
     figure = epicurve(metrics.of_area(con, Area(COUNTRY), start, end), "vi",
