@@ -100,7 +100,9 @@ class RecordNotes:
                                      provinces=_names([dump.province for dump in same], lang), **counts)))
         gaps = []
         for (first, _), same in _grouped(self.gaps, lambda run: (run.first, run.last)):
-            run, words = same[0], {"span": same[0].span(lang), "days": fmt_int(same[0].days, lang)}
+            run = same[0]
+            words = {"span": run.span(lang), "days": t("record.one_day", lang) if run.days == 1
+                     else t("record.days", lang, n=fmt_int(run.days, lang))}
             if len(same) == 1:
                 gaps.append((first, t("record.gap", lang, province=run.province, **words)))
             else:
