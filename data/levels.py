@@ -19,16 +19,31 @@ from __future__ import annotations
 import datetime as dt
 import re
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from data import metrics
-from data.db import COUNTRY, DISTRICT, Area, query
-from indicators import engine
+from data.db import COUNTRY, DISTRICT, PROVINCE, Area, query
+from indicators import agreement, engine
 from indicators.origin import combine
 from indicators.rulesets import list_rulesets, load_ruleset
+
+ANNOUNCED_LEVELS = Path(__file__).resolve().parent / "sources" / "covid" / "announced_province_levels_2021.csv"
+# Provinces that assessed with their own rule-set file when they announced (indicators/rules/local/)
+ANNOUNCED_WITH_OWN_RULES = {"79": "vn-2021-qd4800-hcm"}
+
+
+def agreement_with_announced(con, ruleset_id: str = "vn-2021-qd4800") -> pd.DataFrame:
+    """indicators.agreement.compare of the province levels with the levels provinces announced in October 2021
+    (ANNOUNCED_LEVELS), each rule set graded on the province frame of the weeks those announcements rest on."""
+    daily = metrics.daily(con, PROVINCE, None, dt.date(2021, 9, 20), dt.date(2021, 10, 31)).rename(
+        columns={"unit_code": "province_code"})
+    announced = pd.read_csv(ANNOUNCED_LEVELS, dtype={"province_code": str})
+    return agreement.compare(daily, announced, ruleset_id, ANNOUNCED_WITH_OWN_RULES)
+
 
 LEVELS_TABLE = "levels"
 WEEKLY_TABLE = "weekly_metrics"

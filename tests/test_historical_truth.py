@@ -205,15 +205,12 @@ def test_national_rt_of_may_2020_is_not_reliable(con):
 def test_agreement_with_the_levels_provinces_announced_in_october_2021(con):
     """MOH's list of 22/10/2021 (all 63 provinces) and the first provinces' levels of about 16/10/2021, with the
     national default and Hồ Chí Minh City's own file; the figures the README gives."""
-    from data import metrics
+    from data import levels
     from indicators import agreement
 
-    daily = metrics.daily(con, PROVINCE, None, dt.date(2021, 9, 20), dt.date(2021, 10, 31)).rename(
-        columns={"unit_code": "province_code"})
     announced = pd.read_csv(SOURCES / "covid/announced_province_levels_2021.csv", dtype={"province_code": str})
     assert announced["source_url"].str.startswith("https://").all()
-    comparison = agreement.compare(daily, announced, "vn-2021-qd4800",
-                                   {"79": "vn-2021-qd4800-hcm"})
+    comparison = levels.agreement_with_announced(con)
     summary = agreement.summary(comparison).set_index("announced_date")
     assert (summary.loc["2021-10-22", "provinces"], summary.loc["2021-10-22", "agree"]) == (63, 51)  # 81.0 %
     assert (summary.loc["2021-10-16", "provinces"], summary.loc["2021-10-16", "agree"]) == (21, 12)

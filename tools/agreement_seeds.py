@@ -10,22 +10,17 @@ of 22/10/2021 and with the first provinces' list of about 16/10/2021, and the co
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-import pandas as pd
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from data import metrics  # noqa: E402
-from data.build import DEFAULT_SEED, SOURCES, build  # noqa: E402
-from data.db import PROVINCE, connect  # noqa: E402
+from data.build import DEFAULT_SEED, build  # noqa: E402
+from data.db import connect  # noqa: E402
+from data.levels import agreement_with_announced  # noqa: E402
 from indicators import agreement  # noqa: E402
-
-OVERRIDES = {"79": "vn-2021-qd4800-hcm"}  # Hồ Chí Minh City assessed with its own file
 
 
 def seeds(text: str) -> list[int]:
@@ -37,15 +32,13 @@ def seeds(text: str) -> list[int]:
     return picked
 
 
-def agreement_of(path: Path, announced: pd.DataFrame) -> tuple[int, int, list[str]]:
+def agreement_of(path: Path) -> tuple[int, int, list[str]]:
     """(agree on 22/10, agree on ~16/10, codes that disagree on 22/10) for the database at `path`."""
     con = connect(path, read_only=True)
     try:
-        daily = metrics.daily(con, PROVINCE, None, dt.date(2021, 9, 20), dt.date(2021, 10, 31)).rename(
-            columns={"unit_code": "province_code"})
+        comparison = agreement_with_announced(con)
     finally:
         con.close()
-    comparison = agreement.compare(daily, announced, "vn-2021-qd4800", OVERRIDES)
     summary = agreement.summary(comparison).set_index("announced_date")
     wrong = comparison[~comparison["agrees"] & (comparison["announced_date"] == "2021-10-22")]["province_code"]
     return int(summary.loc["2021-10-22", "agree"]), int(summary.loc["2021-10-16", "agree"]), sorted(wrong)
@@ -55,12 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python tools/agreement_seeds.py", description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=seeds, default=seeds("1-12"), help="e.g. 1-12 or 1,5,9 (default 1-12)")
     args = parser.parse_args(argv)
-    announced = pd.read_csv(SOURCES / "covid/announced_province_levels_2021.csv", dtype={"province_code": str})
     on_22 = []
     with tempfile.TemporaryDirectory() as folder:
         for seed in [DEFAULT_SEED, *args.seeds]:
             path = build(Path(folder) / f"seed{seed}.duckdb", seed=seed)
-            agree_22, agree_16, wrong = agreement_of(path, announced)
+            agree_22, agree_16, wrong = agreement_of(path)
             path.unlink()
             if seed != DEFAULT_SEED:
                 on_22.append(agree_22)
