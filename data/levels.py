@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from data import metrics
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area, query
@@ -140,7 +141,7 @@ def refresh(con) -> None:
         read = cur.sql(f"SELECT rowid, unit_level, {', '.join(numbers)} FROM {WEEKLY_TABLE}").to_arrow_table()
         weekly = metrics.as_frame(read.select(wanted).to_pandas())
         rows = read.column("rowid")
-        unit_levels = read.column("unit_level").to_numpy(zero_copy_only=False)
+        unit_levels = read.column("unit_level")
         del read
         cur.execute(f"DROP TABLE IF EXISTS {VERDICTS_TABLE}")
         cur.execute(VERDICTS_SCHEMA)
@@ -168,11 +169,12 @@ def refresh(con) -> None:
         cur.close()
 
 
-def _graded_rows(unit_levels: np.ndarray, applies_to: tuple[str, ...]) -> np.ndarray | None:
+def _graded_rows(unit_levels: pa.ChunkedArray, applies_to: tuple[str, ...]) -> np.ndarray | None:
     """The rows a rule set judges (a mask), or None for all: units of the levels it applies to, and the country,
     whose level every rule set's Overview and reports show. A rule set of provinces (the Lai Châu plan) grades no
     district: no surface shows it there, and at commune scale those rows were a sixth of the grading."""
-    graded = np.isin(unit_levels, [*applies_to, COUNTRY])
+    # Arrow's hash lookup: numpy's isin over 1.6 M Python strings took 70 ms per rule set at commune scale
+    graded = pc.is_in(unit_levels, value_set=pa.array([*applies_to, COUNTRY])).to_numpy(zero_copy_only=False)
     return None if graded.all() else graded
 
 

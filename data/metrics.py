@@ -118,6 +118,8 @@ def _district_days(whole_history: bool = False, admissions: bool = True) -> str:
     # integer comparisons, instead of a list of band names per figure (20 M records at commune scale)
     from_age = ("CASE age_group " + " ".join(f"WHEN '{band}' THEN {int(band[:2])}" for band in VACCINATION_BANDS[18])
                 + " END")
+    # only the adults' records are read: every figure is of adults (children's records are 40 % of 20 M)
+    adult_bands = ", ".join(f"'{band}'" for band in VACCINATION_BANDS[18])
     vaccinated = ",\n".join(f"(SUM(people) FILTER (WHERE dose = '{dose}' AND from_age >= {age}))::BIGINT AS {name}"
                             for name, age, dose in VACCINATED)
     complete = ",\n".join(f"COUNT(*) FILTER (WHERE dose = '{dose}' AND from_age >= {age}) = "
@@ -142,7 +144,8 @@ def _district_days(whole_history: bool = False, admissions: bool = True) -> str:
         WHERE d.province_code IN (SELECT province_code FROM picked) GROUP BY d.province_code),
     vaccinated_days AS (
         SELECT district_code, date, {vaccinated}, {complete}, MAX({_rank('source')}) AS vaccinations_rank
-        FROM (SELECT *, {from_age} AS from_age FROM vaccinations), span
+        FROM (SELECT district_code, date, dose, people, source, {from_age} AS from_age FROM vaccinations
+              WHERE age_group IN ({adult_bands})), span
         WHERE district_code IN (SELECT district_code FROM picked) AND (span.last IS NULL OR date <= span.last)
         GROUP BY district_code, date),
     adults_scales AS (
