@@ -18,7 +18,10 @@ PROVISIONAL_FILL = "#787878"
 PROVISIONAL_OPACITY, NO_DATA_OPACITY = 0.15, 0.25
 DUMP_LINE = "#8B4513"
 SMALL_COUNTS = 5
-LABEL_ROOM = pd.Timedelta(days=10)  # a shaded span starting closer than this to a labelled one stays unlabelled
+# Span labels share the top row and must not overlap: a label's width in days is estimated from its characters at
+# the narrowest plot the pages draw (the Trends page on a 1280-pixel laptop screen); a label that would touch the one on its
+# right is left out (its span stays shaded, the notes under the chart list every gap).
+PLOT_MIN_PX, CHAR_PX, LABEL_GAP_PX = 720, 6.0, 8
 LABELLED_DUMPS = 3  # the largest dumps of a chart are labelled in words; every one has its line and hover text
 LABEL_TOP_PX, LABEL_STEP_PX = 4, 16
 AXIS_EXTENT_PX = 56  # the value axis's room, the same on the curve and its level band so that both line up
@@ -104,7 +107,7 @@ def _merged(runs) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
 
 def _shaded_spans(frame: pd.DataFrame, lang: str, record: RecordNotes | None, deaths: bool) -> list[alt.Chart]:
     """Grey spans under the curve: the provisional last days, and the days without data, labelled in words at
-    their right end (the last days' label stays inside the chart), unless too close to the last label."""
+    their right end (inside the chart) where the words fit beside the label on their right."""
     dates = pd.to_datetime(frame["date"])
     shown_first, shown_last = dates.min(), dates.max()
     spans = []  # (start, end, label, opacity)
@@ -112,23 +115,37 @@ def _shaded_spans(frame: pd.DataFrame, lang: str, record: RecordNotes | None, de
     if not provisional.empty:
         spans.append((provisional.min() - HALF_DAY, provisional.max() + HALF_DAY, t("trends.provisional", lang),
                       PROVISIONAL_OPACITY))
-    labelled_until = None
     for first, last in _merged((record.unknown_deaths if deaths else record.gaps) if record else ()):
         if last < shown_first or first > shown_last:
             continue
-        label = labelled_until is None or first - labelled_until > LABEL_ROOM  # no label over the last one
         spans.append((max(first, shown_first) - HALF_DAY, min(last, shown_last) + HALF_DAY,
-                      t("record.gap_mark", lang) if label else "", NO_DATA_OPACITY))
-        labelled_until = max(first, shown_first) if label else labelled_until
+                      t("record.gap_mark", lang), NO_DATA_OPACITY))
     if not spans:
         return []
     data = pd.DataFrame(spans, columns=["start", "end", "label", "opacity"])
+    data = _fitting_labels(data, shown_last - shown_first + 2 * HALF_DAY)
     base = alt.Chart(data)
     rects = base.mark_rect(color=PROVISIONAL_FILL).encode(
         x=alt.X("start:T"), x2="end:T", opacity=alt.Opacity("opacity:Q", scale=None, legend=None))
     words = base.transform_filter("datum.label != ''").mark_text(align="right", baseline="top", dx=-2).encode(
-        x="end:T", y=alt.value(LABEL_TOP_PX), text="label:N")
+        x="at:T", y=alt.value(LABEL_TOP_PX), text="label:N")
     return [rects, words]
+
+
+def _fitting_labels(spans: pd.DataFrame, shown: pd.Timedelta) -> pd.DataFrame:
+    """`spans` with each label's right end (`at`), or its label '' where no part of its span is left of the
+    label kept on its right (placed right to left, so the last days' label is always kept; a gap running into
+    the last days is labelled just left of theirs): widths in days from the characters at the narrowest plot."""
+    day_px = PLOT_MIN_PX / (shown / pd.Timedelta(days=1))
+    spans = spans.sort_values("end", ascending=False, kind="stable").reset_index(drop=True)
+    labels, anchors, free_until = [], [], None  # free_until: where the label kept on the right begins
+    for label, start, end in spans[["label", "start", "end"]].itertuples(index=False):
+        at = end if free_until is None else min(end, free_until)
+        labels.append(label if at > start else "")
+        anchors.append(at)
+        if at > start:
+            free_until = at - pd.Timedelta(days=(len(label) * CHAR_PX + LABEL_GAP_PX) / day_px)
+    return spans.assign(label=labels, at=anchors)
 
 
 def _dump_layers(dumps: list, wide: pd.DataFrame, lang: str) -> list[alt.Chart]:

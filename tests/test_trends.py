@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from charts import epicurve as epicurve_module
 from charts.epicurve import curve_figure, epicurve
 from charts.rt import growth_figure, positivity_figure, rt_figure
 from charts.trends import (bands_figure, capacity_figure, comparison_figure, load_figure, portal_figure,
@@ -81,6 +82,28 @@ def test_a_curve_lays_out_the_frame_and_marks_the_last_three_days_provisional():
     curve = series.curve(frame_like([5, 5, 5, 5]), "new_cases", "2021-05-04")
     assert curve["avg7"].tolist() == [5, 5, 5, 5] and curve["per_100k_7d"].iloc[0] == 35
     assert curve["provisional"].tolist() == [False, True, True, True]
+
+
+def test_span_labels_never_overlap_and_the_last_days_keep_theirs():
+    """Six months of July 2021 gaps (HCMC): one top row of words, right to left, none over another."""
+    day = pd.Timestamp
+    spans = pd.DataFrame({"start": [day("2021-07-21"), day("2021-06-05"), day("2021-07-01"), day("2021-07-08"),
+                                    day("2021-07-15")],
+                          "end": [day("2021-07-24"), day("2021-06-06"), day("2021-07-03"), day("2021-07-09"),
+                                  day("2021-07-19")],
+                          "label": ["tạm tính", *["chưa có số liệu"] * 4], "opacity": 0.2})
+    placed = epicurve_module._fitting_labels(spans, pd.Timedelta(days=181))
+    kept = placed[placed["label"] != ""].sort_values("at")
+    assert kept["label"].tolist() == ["chưa có số liệu", "chưa có số liệu", "tạm tính"]
+    day_px = epicurve_module.PLOT_MIN_PX / 181
+    widths = kept["label"].str.len() * epicurve_module.CHAR_PX / day_px
+    starts = kept["at"] - pd.to_timedelta(widths, unit="D")
+    assert (starts.iloc[1:].to_numpy() >= kept["at"].iloc[:-1].to_numpy()).all(), "a label over the one on its left"
+    # a gap running into the last days is labelled just left of their label, not under it
+    under = pd.DataFrame({"start": [day("2022-06-08"), day("2022-05-26")], "end": [day("2022-06-11")] * 2,
+                          "label": ["tạm tính", "chưa có số liệu"], "opacity": 0.2})
+    placed = epicurve_module._fitting_labels(under, pd.Timedelta(days=41))
+    assert placed["label"].tolist() == ["tạm tính", "chưa có số liệu"] and placed["at"].iloc[1] < day("2022-06-11")
 
 
 def test_estimated_part_and_source_of_each_day():
