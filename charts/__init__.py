@@ -83,6 +83,20 @@ def config(lang: str, font_px: int = FONT_PX, font: str = FONT, legend_columns: 
     }
 
 
+# Rows of words stacked in a chart (the curve's labelled dumps) are this many pixels apart: a chart-level
+# parameter, so that `presentation` spaces them for its larger type.
+TEXT_ROW = "text_row_px"
+
+
+def text_row_px(font_px: int = FONT_PX) -> int:
+    """The height of a row of a chart's words at a type size (config: text is 2 px smaller than the axes)."""
+    return font_px - 2 + 5
+
+
+def text_row_param():
+    return alt.param(name=TEXT_ROW, value=text_row_px())
+
+
 def finish(chart, lang: str, height: int | None = None, legend_columns: int = 3):
     """The chart with the shared config and padding and its height (its width is the page's, or the slide's;
     a grid of small charts has the height of its cells)."""
@@ -100,6 +114,9 @@ def presentation(chart, lang: str, font_px: int, height: int | None = None, widt
     if width:  # a legend does not wrap: as many columns as entries of a long name fit across the image
         columns = max(1, min(columns, width // (font_px * LEGEND_ENTRY_EMS)))
     styled.config = alt.Config(**config(lang, font_px, font, columns))
+    for param in styled.params if styled.params is not alt.Undefined else ():
+        if getattr(param, "name", None) == TEXT_ROW:
+            param.value = text_row_px(font_px)
     if height:
         styled.height = height
     if width:

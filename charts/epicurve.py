@@ -8,7 +8,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from charts import COLORS, DASHED, DOTTED, HALF_DAY, Series, finish, hover, log_axis, series_layer
+from charts import (COLORS, DASHED, DOTTED, HALF_DAY, TEXT_ROW, Series, finish, hover, log_axis, series_layer,
+                    text_row_param)
 from data.record_notes import RecordNotes
 from i18n import fmt_int, t
 from indicators.origin import ESTIMATED, OBSERVED
@@ -23,7 +24,7 @@ SMALL_COUNTS = 5
 # right is left out (its span stays shaded, the notes under the chart list every gap).
 PLOT_MIN_PX, CHAR_PX, LABEL_GAP_PX = 720, 6.0, 8
 LABELLED_DUMPS = 3  # the largest dumps of a chart are labelled in words; every one has its line and hover text
-LABEL_TOP_PX, LABEL_STEP_PX = 4, 16
+LABEL_TOP_PX = 4
 AXIS_EXTENT_PX = 56  # the value axis's room, the same on the curve and its level band so that both line up
 
 
@@ -80,7 +81,8 @@ def curve_figure(frame: pd.DataFrame, lang: str, name: str, *, per_100k: bool = 
         *(_change_rules(levels) if has_levels else ()),
         hover(wide, palette[:-1] if dumps else palette, lang),
     ]
-    return finish(alt.layer(*layers), lang, height)
+    chart = alt.layer(*layers)
+    return finish(chart.add_params(text_row_param()) if dumps else chart, lang, height)
 
 
 def _value_axis(frame: pd.DataFrame, per_100k: bool, log: bool) -> tuple[alt.Axis, alt.Scale]:
@@ -160,12 +162,13 @@ def _dump_layers(dumps: list, wide: pd.DataFrame, lang: str) -> list[alt.Chart]:
                                     for dump in dumps]})
     labelled = marks.nlargest(LABELLED_DUMPS, "published").assign(
         right=lambda rows: rows["day"] > middle,
-        top=lambda rows: [LABEL_TOP_PX + LABEL_STEP_PX * (row + 1) for row in range(len(rows))])
+        row=range(1, min(LABELLED_DUMPS, len(marks)) + 1))  # row 0 holds the spans' words
     rules = alt.Chart(marks[["day", "label"]]).mark_rule(color=DUMP_LINE, strokeDash=DASHED, strokeWidth=1.5).encode(
         x="day:T", tooltip=alt.Tooltip("label:N"))
     words = [alt.Chart(labelled[labelled["right"] == right]).mark_text(
         color=DUMP_LINE, align="right" if right else "left", baseline="top", dx=-3 if right else 3).encode(
-        x="day:T", y=alt.Y("top:Q", scale=None), text="label:N") for right in (False, True)
+        x="day:T", y=alt.Y("top:Q", scale=None), text="label:N").transform_calculate(
+        top=f"{LABEL_TOP_PX} + {TEXT_ROW} * datum.row") for right in (False, True)
         if (labelled["right"] == right).any()]
     return [rules, *words]
 

@@ -106,6 +106,21 @@ def test_span_labels_never_overlap_and_the_last_days_keep_theirs():
     assert placed["label"].tolist() == ["tạm tính", "chưa có số liệu"] and placed["at"].iloc[1] < day("2022-06-11")
 
 
+def test_stacked_words_are_spaced_for_the_type_they_are_drawn_in():
+    """The curve's labelled dumps stand in rows one line of text apart, on the page and on a slide's larger type."""
+    import altair as alt
+
+    from charts import TEXT_ROW, finish, presentation, text_row_param, text_row_px
+
+    words = alt.Chart(pd.DataFrame({"x": [1, 2], "row": [1, 2], "label": ["a", "b"]})).mark_text().encode(
+        x="x:Q", y=alt.Y("top:Q", scale=None), text="label:N").transform_calculate(top=f"4 + {TEXT_ROW} * datum.row")
+    page = finish(alt.layer(words).add_params(text_row_param()), "vi")
+    slide = presentation(page, "vi", 24)
+    page_row, slide_row = (next(p["value"] for p in chart.to_dict()["params"] if p["name"] == TEXT_ROW)
+                           for chart in (page, slide))
+    assert page_row == text_row_px() and slide_row == text_row_px(24) > page_row
+
+
 def test_estimated_part_and_source_of_each_day():
     curve = series.curve(frame_like([4, 4, 4], observed=[4, 1, 0]), "new_cases", "2021-05-03")
     assert curve["estimated"].tolist() == [0, 3, 4]
