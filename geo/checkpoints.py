@@ -94,4 +94,7 @@ def checkpoint_deck(points: pd.DataFrame, district_codes: list[str], lang: str, 
         checkpoint_layer(points),
     ]
     box = shapes.bounds(list(shown["code"])) if len(shown) else (102.1, 8.4, 109.5, 23.4)
+    if len(points):  # a post just outside the drawn outlines (Quảng Ninh's are of 2009) stays in view
+        box = (min(box[0], points["lon"].min()), min(box[1], points["lat"].min()),
+               max(box[2], points["lon"].max()), max(box[3], points["lat"].max()))
     return situation_deck(layers, shapes.fit_view(box, width, height), basemap=basemap)

@@ -218,6 +218,9 @@ def test_checkpoint_points_and_map():
     assert isinstance(districts["data"], str) and '"coordinates"' not in json.dumps(deck), \
         "the outlines come from the static map files, not with every run"
     assert fills_of(districts["getFillColor"])[193] == rgba(DISTRICT_FILL), "the area's districts are drawn"
+    view = deck["initialViewState"]  # Z (106.5 E) is west of Hạ Long and Móng Cái: the view reaches it
+    west = view["longitude"] - 900 / 2 / (512 * 2 ** view["zoom"] / 360)
+    assert west < 106.5 < view["longitude"]
 
 
 def test_positive_classes_and_radius():
