@@ -93,12 +93,31 @@ def _population_share(min_age: int) -> str:
     return f"GREATEST(0, {start} + 5 - GREATEST({start}, {min_age})) / 5.0"
 
 
-def _admissions(table: str = "c") -> str:
+def _admitted(today: str, yesterday: str) -> str:
     """SQL: a day's admissions estimated from patients under treatment (policy: assumed mean stay L): those
     in treatment today less those of yesterday who stay, 1 - 1/L of them; never below 0."""
-    yesterday = f"LAG({table}.in_treatment) OVER (PARTITION BY {table}.district_code ORDER BY {table}.date)"
-    return (f"GREATEST(0, {table}.in_treatment - {yesterday} "
-            f"* (1 - 1 / {number('treatment', 'assumed_mean_stay_days')}))")
+    return f"GREATEST(0, {today} - {yesterday} * (1 - 1 / {number('treatment', 'assumed_mean_stay_days')}))"
+
+
+def _admissions(table: str = "c") -> str:
+    """SQL: `_admitted` of each day of a daily relation, yesterday's patients read by a window."""
+    return _admitted(f"{table}.in_treatment",
+                     f"LAG({table}.in_treatment) OVER (PARTITION BY {table}.district_code ORDER BY {table}.date)")
+
+
+WEEKDAYS = range(1, 8)  # ISO: Monday 1 … Sunday 7
+
+
+def _week_admissions() -> str:
+    """SQL (district_weeks' columns): the Sunday's admissions and the week's sum, from the patients of each day of
+    the week (`in_treatment_1` … `_7` of case_weeks `c`) and of the Sunday before (`before_sunday`): a week is
+    known when all eight are. Read from one week's row: a window over the 11 M days took a sixth of a commune-
+    scale refresh."""
+    days = ["before_sunday", *(f"c.in_treatment_{day}" for day in WEEKDAYS)]
+    each = [_admitted(today, yesterday) for yesterday, today in zip(days, days[1:])]
+    return (f"{each[-1]} AS admissions, "
+            f"CASE WHEN {' AND '.join(f'{day} IS NOT NULL' for day in days)} THEN {' + '.join(each)} END "
+            f"AS admissions_7d")
 
 
 def _coverage_adults() -> str:
@@ -452,7 +471,7 @@ def _week_sum(name: str, count: str) -> str:
 
 def _week_sums(table: str) -> str:
     """SQL: the complete-week sums and the week's origin range of one table's groups (7 figures or unknown);
-    admissions come from `admission_weeks`."""
+    admissions come from each day's patients (`_week_admissions`)."""
     sums = [_week_sum(name, count) for name, count, group in WINDOW_SUMS
             if TABLE_OF_GROUP[group] == table and count != "admissions"]
     ranges = [f"MIN({group}_rank) AS {group}_7d_low, MAX({group}_rank) AS {group}_7d_high"
@@ -528,20 +547,11 @@ def _weekly_shared(tracing: bool = True) -> str:
     in_span = "(span.first IS NULL OR date >= span.first) AND (span.last IS NULL OR date <= span.last)"
     picked = "district_code IN (SELECT district_code FROM picked)"
     return f"""{_district_days(admissions=False)},
-    admitted AS (
-        -- a window over three columns: over the wide case rows it sorted all of them (6 s at 11 M rows)
-        SELECT c.district_code, c.date, {_admissions()} AS admissions
-        FROM cases c, span WHERE {picked.replace('district_code', 'c.district_code', 1)}
-          AND (span.first IS NULL OR c.date >= span.first - INTERVAL 1 DAY) AND (span.last IS NULL OR c.date <= span.last)),
-    admission_weeks AS (
-        SELECT district_code, date_trunc('week', date)::DATE AS week, {_sunday('admissions')},
-               {_week_sum('admissions_7d', 'admissions')}
-        FROM admitted, span WHERE span.first IS NULL OR date >= span.first
-        GROUP BY district_code, week),
     case_weeks AS ({_with_sunday(
         "(SELECT * FROM case_rows, span WHERE span.first IS NULL OR date >= span.first)",
         f"ANY_VALUE(province_code) AS province_code, ANY_VALUE(population) AS population, COUNT(*) AS days, "
-        f"{_week_sums('case')}",
+        f"{_week_sums('case')}, "
+        + ", ".join(f"MAX(in_treatment) FILTER (WHERE isodow(date) = {day}) AS in_treatment_{day}" for day in WEEKDAYS),
         [*(c for c in DAY_CASE_COUNTS if c != 'admissions'), *(f'{g}_rank' for g in ('cases', 'deaths', 'split', 'load')),
          'uploaded'])}),
     bed_weeks AS (
@@ -563,15 +573,16 @@ def _weekly_shared(tracing: bool = True) -> str:
         FULL JOIN (SELECT district_code, date_trunc('week', date)::DATE AS week, MAX(date) AS recorded
                    FROM vaccinated_days GROUP BY ALL) r USING (district_code, week)),
     district_weeks AS MATERIALIZED (
-        SELECT c.* EXCLUDE (days), (c.week + INTERVAL 6 DAY)::DATE AS date,
-               m.admissions, m.admissions_7d,
+        SELECT c.* EXCLUDE (days, {', '.join(f'in_treatment_{day}' for day in WEEKDAYS)}),
+               (c.week + INTERVAL 6 DAY)::DATE AS date, {_week_admissions()},
                b.* EXCLUDE (district_code, week), t.* EXCLUDE (district_code, week),
                q.* EXCLUDE (district_code, week),
                {', '.join(f'CASE WHEN v.{name}_complete THEN v.{name} END AS {name}' for name, _, _ in VACCINATED)},
                v.date AS vaccination_date, v.vaccinations_rank,
                {', '.join(f'a.{name}' for name, _ in POPULATIONS)}, {_coverage_adults()}
         FROM case_weeks c
-        LEFT JOIN admission_weeks m USING (district_code, week)
+        LEFT JOIN (SELECT district_code, week + 7 AS week, in_treatment_7 AS before_sunday FROM case_weeks)
+            USING (district_code, week)
         LEFT JOIN bed_weeks b USING (district_code, week)
         LEFT JOIN test_weeks t USING (district_code, week)
         LEFT JOIN tracing_weeks q USING (district_code, week)
