@@ -115,22 +115,40 @@ def _cut(frames: dict[str, pd.DataFrame], provinces, start, end) -> dict[str, pd
     return {name: frame.reset_index(drop=True) for name, frame in frames.items()}
 
 
-def case_origin(districts: pd.DataFrame) -> pd.DataFrame:
-    """The recorded share of local cases found in quarantine or in locked-down areas, per province and day where
-    the preventive-medicine portal gave the split: [date, province_code, value].
+def case_origin(districts: pd.DataFrame, carry: dict) -> pd.DataFrame:
+    """The share of local cases found in quarantine or in locked-down areas, per province and day, where the
+    preventive-medicine portal gave the split, and after its last day carried forward from it:
+    [date, province_code, value, weight].
 
     MOH's bulletins counted cases "trong khu cách ly, khu phong tỏa" apart from those "trong cộng đồng"
-    (found outside them, by screening or of unknown origin).
+    (found outside them, by screening or of unknown origin). A recorded day has weight 1. After a province's last
+    recorded day, its share over its last `window_days` recorded days (when they hold at least `min_cases` local
+    cases) is held for `hold_days` and then fades into the model over `fade_days`: `weight` is the record's part
+    (simulate.case_details blends the two). Provinces kept reporting the split the same way after the portal's
+    series stops (covid/province_case_origin_spotcheck.csv: Bình Dương, October 2021).
     """
     origin = pd.read_csv(SOURCES / "covid/province_daily_case_origin_2020-01-01_to_2021-09-15.csv", parse_dates=["date"])
     codes = districts.drop_duplicates("province_code").set_index("province_name")["province_code"]
     origin["province_code"] = origin["province"].map(codes)
-    sheltered = origin["confirmed_blockade"].fillna(0) + origin["confirmed_quarantined"].fillna(0)
-    community = (origin["confirmed_unquarantined"].fillna(0) + origin["confirmed_screening"].fillna(0)
-                 + origin["confirmed_unknown"].fillna(0))
-    known = origin["province_code"].notna() & (sheltered + community > 0)
-    return pd.DataFrame({"date": origin.loc[known, "date"], "province_code": origin.loc[known, "province_code"],
-                         "value": (sheltered / (sheltered + community))[known]}).reset_index(drop=True)
+    origin["sheltered"] = origin["confirmed_blockade"].fillna(0) + origin["confirmed_quarantined"].fillna(0)
+    origin["local"] = origin["sheltered"] + (origin["confirmed_unquarantined"].fillna(0)
+                                             + origin["confirmed_screening"].fillna(0) + origin["confirmed_unknown"].fillna(0))
+    recorded = origin[origin["province_code"].notna() & (origin["local"] > 0)]
+    last = recorded.groupby("province_code")["date"].transform("max")
+    window = recorded[recorded["date"] > last - pd.Timedelta(days=carry["window_days"])]
+    window = window.groupby("province_code").agg(last=("date", "max"), sheltered=("sheltered", "sum"), local=("local", "sum"))
+    window = window[window["local"] >= carry["min_cases"]]
+    after = np.arange(1, carry["hold_days"] + carry["fade_days"] + 1)
+    carried = pd.DataFrame({
+        "date": (window["last"].to_numpy()[:, None] + pd.to_timedelta(after, unit="D").to_numpy()[None, :]).ravel(),
+        "province_code": np.repeat(window.index.to_numpy(), len(after)),
+        "value": np.repeat((window["sheltered"] / window["local"]).to_numpy(), len(after)),
+        "weight": np.tile(np.clip((carry["hold_days"] + carry["fade_days"] - after + 1) / (carry["fade_days"] + 1), 0, 1),
+                          len(window)),
+    })
+    return pd.concat([pd.DataFrame({"date": recorded["date"], "province_code": recorded["province_code"],
+                                    "value": recorded["sheltered"] / recorded["local"], "weight": 1.0}),
+                      carried], ignore_index=True)
 
 
 def province_vaccinations(real: dict[str, pd.DataFrame], params: dict, case_dates: pd.Series) -> pd.DataFrame:
@@ -239,7 +257,7 @@ def build(
     say(0.40, "simulate")
     params = simulate.load_params()
     province_people = province_vaccinations(real, params, district_cases["date"])
-    origin = case_origin(districts)
+    origin = case_origin(districts, params["case_split"]["recorded_share"])
     simulated = simulate.simulate(
         district_cases[["date", "district_code", "new_cases_adjusted", "new_deaths"]],
         districts,

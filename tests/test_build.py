@@ -212,3 +212,22 @@ def test_a_writer_holds_a_bounded_memory_unless_told_otherwise(monkeypatch):
     con = duckdb.connect(config=writer_config())
     assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "2.7 GiB"  # 3 GB
     con.close()
+
+
+def test_a_province_recorded_split_is_held_then_fades_into_the_model():
+    """Bình Dương's share found in quarantine or lockdown over its last 14 recorded days (1-14/9/2021: 42,447 of
+    47,847) is carried from 15/9: weight 1 for 45 days, then falling to 0 over 30; a province with under 20 local
+    cases in those days carries nothing."""
+    districts = build_module.load_real()["districts"]
+    carry = simulate.load_params()["case_split"]["recorded_share"]
+    origin = build_module.case_origin(districts, carry)
+    after = origin[(origin["province_code"] == "74") & (origin["date"] > "2021-09-14")].set_index("date")
+    assert len(after) == carry["hold_days"] + carry["fade_days"]
+    assert after["value"].round(4).unique().tolist() == [round(42447 / 47847, 4)]
+    weights = after["weight"].to_numpy()
+    assert (weights[:carry["hold_days"]] == 1).all() and (pd.Series(weights).diff().dropna() <= 0).all()
+    assert 0 < weights[-1] < 0.05
+    recorded = origin[origin["date"] <= "2021-09-14"]
+    assert (recorded["weight"] == 1).all() and recorded["value"].between(0, 1).all()
+    dien_bien = origin[(origin["province_code"] == "11") & (origin["date"] > "2021-09-15")]
+    assert dien_bien.empty, "a handful of recorded cases is no share to carry"
