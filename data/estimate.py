@@ -55,6 +55,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from data.draws import text_key
+
 POPULATION_EXPONENT = 1.3  # introductions and spread favour big districts beyond their size (hubs, markets, factories)
 SEEDING_WEIGHT = 0.02  # with NEIGHBOUR_WEIGHT, calibrated on the announced cases (see the module docstring)
 NEIGHBOUR_WEIGHT = 0.15  # about one case in eight of a province with recent cases goes next door to them
@@ -119,7 +121,7 @@ def estimate_district_cases(
         province_cases = province_cases.assign(new_cases_adjusted=province_cases["new_cases"], artefact=None)
     dates, province_matrix = _province_matrices(province_cases, layout)
     announced = _announced_matrix(observed, dates, layout)
-    cases_rng, deaths_rng = np.random.default_rng(seed).spawn(2)
+    cases_rng, deaths_rng = layout.generators(seed, "cases"), layout.generators(seed, "deaths")
 
     window = pd.to_datetime(observed["date"])
     in_window = (dates >= window.min()) & (dates <= window.max())  # all False when nothing was announced
@@ -148,7 +150,7 @@ def estimate_district_cases(
 
 
 def _published_cases(adjusted: np.ndarray, announced: np.ndarray, difference: np.ndarray, layout: _DistrictLayout,
-                     rng: np.random.Generator) -> np.ndarray:
+                     rng: list[np.random.Generator]) -> np.ndarray:
     """[date, district] published cases from the adjusted ones and the [date, province] published - adjusted.
 
     Days the adjustment lowered take cases back from the districts' estimated cases; a backlog day returns
@@ -159,17 +161,16 @@ def _published_cases(adjusted: np.ndarray, announced: np.ndarray, difference: np
     """
     cases = adjusted.copy()
     owed = np.zeros(layout.size, dtype=np.int64)
-    members = [np.flatnonzero(layout.province == index) for index in range(len(layout.province_codes))]
     for day, province in zip(*np.nonzero(difference)):
-        districts, change = members[province], int(difference[day, province])
+        districts, change = layout.members[province], int(difference[day, province])
         if change < 0:
             spare = cases[day, districts] - announced[day, districts]
-            taken = rng.multivariate_hypergeometric(spare, min(-change, int(spare.sum())))
+            taken = rng[province].multivariate_hypergeometric(spare, min(-change, int(spare.sum())))
             cases[day, districts] -= taken
             owed[districts] += taken
         else:
             pool = owed[districts]
-            back = rng.multivariate_hypergeometric(pool, min(change, int(pool.sum())))
+            back = rng[province].multivariate_hypergeometric(pool, min(change, int(pool.sum())))
             cases[day, districts] += back
             owed[districts] -= back
     return cases
@@ -190,10 +191,7 @@ def _unattributed(province: np.ndarray, announced: np.ndarray, in_window: np.nda
 
 
 class _DistrictLayout:
-    """Districts in code order, and their place in a province x slot grid padded to the largest province.
-
-    Why: the grid lets one multinomial draw split every province's figure at once.
-    """
+    """Districts in code order, grouped by province (`members`), each province with its own random generators."""
 
     def __init__(self, districts: pd.DataFrame):
         ordered = districts.sort_values("district_code", ignore_index=True)
@@ -203,8 +201,7 @@ class _DistrictLayout:
         self.size = len(ordered)
         self.province_codes = pd.Index(sorted(ordered["province_code"].unique()))
         self.province = self.province_codes.get_indexer(ordered["province_code"])
-        self.slot = ordered.groupby("province_code").cumcount().to_numpy()
-        self.slots = int(self.slot.max()) + 1
+        self.members = [np.flatnonzero(self.province == index) for index in range(len(self.province_codes))]
         self.population = ordered["population"].to_numpy(dtype=float)
         if (self.province_sums(self.population) <= 0).any():
             raise ValueError("districts: every province needs a positive population to seed its cases")
@@ -220,14 +217,24 @@ class _DistrictLayout:
         totals = self.province_sums(values)[..., self.province]
         return np.divide(values, totals, out=np.zeros_like(values, dtype=float), where=totals > 0)
 
-    def split(self, rng: np.random.Generator, counts: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """Split [..., province] integer counts across districts by [..., district] weights.
+    def generators(self, seed: int, stream: str) -> list[np.random.Generator]:
+        """One generator per province (keyed by seed, stream and province code): a province's draws depend on its
+        own figures only, so a change to one province moves none of another's cases between its districts (unless
+        they border each other: clusters spread across borders, NEIGHBOUR_WEIGHT)."""
+        return [np.random.default_rng([seed, int(text_key(stream)), int(text_key(code))]) for code in self.province_codes]
+
+    def split(self, rngs: list[np.random.Generator], counts: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Split [..., province] integer counts across districts by [..., district] weights, each province with
+        its own generator (`generators`); a province with nothing to split draws nothing.
 
         Every province needs a positive total weight.
         """
-        grid = np.zeros(weights.shape[:-1] + (len(self.province_codes), self.slots))
-        grid[..., self.province, self.slot] = self.province_shares(weights)
-        return rng.multinomial(counts, grid)[..., self.province, self.slot]
+        shares = self.province_shares(weights)
+        split = np.zeros(weights.shape, dtype=np.int64)
+        for province, (rng, members) in enumerate(zip(rngs, self.members)):
+            if counts[..., province].any():
+                split[..., members] = rng.multinomial(counts[..., province], shares[..., members])
+        return split
 
 
 def _province_matrices(province_cases: pd.DataFrame, layout: _DistrictLayout) -> tuple[np.ndarray, dict]:
@@ -289,7 +296,7 @@ def _spread_cases(
     announced: np.ndarray,
     neighbours: np.ndarray,
     layout: _DistrictLayout,
-    rng: np.random.Generator,
+    rng: list[np.random.Generator],
 ) -> np.ndarray:
     """[date, district] estimated cases: each day's unattributed province cases placed by the epidemic weights.
 
@@ -314,7 +321,7 @@ def _spread_cases(
 
 
 def _split_deaths(
-    province_deaths: np.ndarray, cases: np.ndarray, layout: _DistrictLayout, rng: np.random.Generator
+    province_deaths: np.ndarray, cases: np.ndarray, layout: _DistrictLayout, rng: list[np.random.Generator]
 ) -> np.ndarray:
     """[date, district] deaths: each province-day's deaths split by the districts' cases over the death window.
 

@@ -16,14 +16,17 @@ import numpy as np
 import pandas as pd
 from scipy import ndimage, signal, stats
 
+from data.draws import Draws
+
 PARAMS_PATH = Path(__file__).resolve().with_name("simulation.toml")
 CHECKPOINTS_PATH = Path(__file__).resolve().parent / "sources" / "checkpoints.csv"
 SIMULATED = "simulated"
 VACCINE_BANDS = ("05-11", "12-17", "18-49", "50-64", "65+")
 DOSES = ("dose1", "full", "booster")
 BOOSTER = DOSES[-1]
-# Each table draws from its own generator, so changing one model never reshuffles another table.
-SEED_OFFSETS = {"case_details": 11, "beds": 22, "tests": 33, "vaccinations": 44, "checkpoint_counts": 55, "tracing": 66}
+# Each table has its own draws, and each [day, unit] cell its own numbers (data/draws.py): changing one model, or one
+# unit's inputs, never reshuffles another table or another unit.
+TABLES = ("case_details", "beds", "tests", "vaccinations", "checkpoint_counts", "tracing")
 
 
 def load_params(path: Path | str | None = None) -> dict:
@@ -56,9 +59,11 @@ def simulate(
         announcements of April-July 2021 are reconciled, data/estimate.py).
     """
     grid = Grid.build(district_cases, districts, params["periods"])
-    rngs = {name: np.random.default_rng(seed + offset) for name, offset in SEED_OFFSETS.items()}
-    load = clinical_load(grid, params, rngs["case_details"])
     checkpoints = read_checkpoints(grid)
+    rngs = {table: Draws(seed, table, grid.dates.to_numpy(),
+                         checkpoints["checkpoint_id"] if table == "checkpoint_counts" else grid.district_codes)
+            for table in TABLES}
+    load = clinical_load(grid, params, rngs["case_details"])
     crossings = checkpoint_counts(grid, checkpoints, params["checkpoints"], rngs["checkpoint_counts"],
                                   None if province_cases is None else grid.province_values(province_cases))
     return {
@@ -207,11 +212,6 @@ def present(grid: Grid, arrivals: np.ndarray, curves: list[np.ndarray]) -> np.nd
     return np.clip(np.rint(total), 0, None).astype(np.int64)
 
 
-def binomial(rng: np.random.Generator, counts: np.ndarray, share) -> np.ndarray:
-    """Binomial draws, with model shares that stray outside [0, 1] clipped back."""
-    return rng.binomial(counts, np.clip(share, 0.0, 1.0))
-
-
 # ---------------------------------------------------------------- cases: origin and clinical load
 
 
@@ -242,13 +242,13 @@ def icu_share(grid: Grid, severity: dict) -> np.ndarray:
     return share[grid.period][:, grid.province_of_district]
 
 
-def clinical_load(grid: Grid, params: dict, rng: np.random.Generator) -> Load:
+def clinical_load(grid: Grid, params: dict, rng: Draws) -> Load:
     """Patients currently in treatment, on oxygen and in ICU: new cases convolved with lengths of stay."""
     treatment, severity = params["treatment"], params["severity"]
     critical_share = icu_share(grid, severity)
-    to_icu = binomial(rng, grid.cases, critical_share)
+    to_icu = rng.binomial(grid.cases, critical_share)
     oxygen_only_share = critical_share * (grid.by_period(severity["oxygen_per_icu"]) - 1) / (1 - critical_share)
-    to_oxygen = binomial(rng, grid.cases - to_icu, oxygen_only_share)
+    to_oxygen = rng.binomial(grid.cases - to_icu, oxygen_only_share)
     n_periods = len(grid.period_starts)
     icu = present(grid, to_icu, [stay_curve(treatment["icu_mean_stay_days"], treatment["stay_shape"])] * n_periods)
     oxygen = icu + present(grid, to_oxygen, [stay_curve(treatment["oxygen_mean_stay_days"], treatment["stay_shape"])] * n_periods)
@@ -276,7 +276,7 @@ def no_community(grid: Grid, periods: dict[str, list]) -> np.ndarray:
     return recorded_no_community(grid.dates.to_numpy()[:, None], provinces[None, :], periods)
 
 
-def case_details(grid: Grid, load: Load, params: dict, rng: np.random.Generator,
+def case_details(grid: Grid, load: Load, params: dict, rng: Draws,
                  real_split: np.ndarray | None = None, real_weight: np.ndarray | None = None) -> pd.DataFrame:
     """Origin of each day's new cases (imported / found in quarantine / community) plus the clinical load.
 
@@ -291,13 +291,13 @@ def case_details(grid: Grid, load: Load, params: dict, rng: np.random.Generator,
     province_recent = grid.province_totals(trailing_mean(grid.cases))[:, grid.province_of_district]
     entry = np.isin(grid.province_codes, split["entry_provinces"])[grid.province_of_district]
     rate = grid.by_period(split["imported_per_day"]) * np.where(entry, 1.0, split["non_entry_factor"])
-    imported = binomial(rng, grid.cases, rate / (rate + province_recent))
+    imported = rng.binomial(grid.cases, rate / (rate + province_recent))
     in_quarantine = grid.by_period(split["quarantine_share"]) * tracing_effort(grid, params["tracing"])
     if real_split is not None:  # the recorded share of local cases found in quarantine or locked-down areas
         weight = np.nan_to_num(real_weight if real_weight is not None else np.isfinite(real_split).astype(float))
         in_quarantine = np.where(np.isnan(real_split), in_quarantine,
                                  weight * real_split + (1 - weight) * in_quarantine)
-    quarantine = binomial(rng, grid.cases - imported, in_quarantine)
+    quarantine = rng.binomial(grid.cases - imported, in_quarantine)
     quarantine = np.where(no_community(grid, split["no_community"]), grid.cases - imported, quarantine)
     frame = grid.frame({
         "community_cases": grid.cases - imported - quarantine,
@@ -318,7 +318,7 @@ def surge_capacity(baseline: np.ndarray, load: np.ndarray, headroom: float, lag:
     return np.maximum(baseline[None, :], headroom * lagged_peak(load, lag, standby))
 
 
-def beds(grid: Grid, load: Load, params: dict, rng: np.random.Generator) -> pd.DataFrame:
+def beds(grid: Grid, load: Load, params: dict, rng: Draws) -> pd.DataFrame:
     """COVID beds, ICU beds, ventilators and oxygen supply: a baseline per population plus surges that follow load.
 
     The baselines have floors per 100k, so a quiet week never trips a capacity criterion (vacant beds or staffed
@@ -360,7 +360,7 @@ def beds(grid: Grid, load: Load, params: dict, rng: np.random.Generator) -> pd.D
     return frame
 
 
-def tests(grid: Grid, test: dict, rng: np.random.Generator) -> pd.DataFrame:
+def tests(grid: Grid, test: dict, rng: Draws) -> pd.DataFrame:
     """RT-PCR samples: background surveillance, tracing around each case, and mass campaigns in outbreaks.
 
     positives are the cases confirmed by RT-PCR; the rest were confirmed by rapid tests (2022), so
@@ -373,9 +373,9 @@ def tests(grid: Grid, test: dict, rng: np.random.Generator) -> pd.DataFrame:
                 + grid.by_period(test["campaign_per_100k"]) * people * campaign)
     weekday = np.asarray(test["weekday_factor"])[grid.dates.day_of_week][:, None]
     samples = rng.poisson(expected * weekday * rng.lognormal(0.0, test["daily_sigma"], grid.shape))
-    positives = binomial(rng, grid.cases, 1 - grid.by_period(test["rapid_confirmed_share"]))
+    positives = rng.binomial(grid.cases, 1 - grid.by_period(test["rapid_confirmed_share"]))
     samples = np.maximum(samples, np.ceil(positives / test["max_positivity"]).astype(np.int64))
-    pooled = binomial(rng, samples, grid.by_period(test["pooled_share"]))
+    pooled = rng.binomial(samples, grid.by_period(test["pooled_share"]))
     runs = samples - pooled + np.ceil(pooled / test["pool_size"])
     baseline = grid.by_period(test["capacity_per_100k"]) * people
     surge = test["capacity_headroom"] * lagged_peak(runs, test["capacity_lag_days"], test["capacity_standby_days"])
@@ -389,7 +389,7 @@ def tracing_effort(grid: Grid, trace: dict) -> np.ndarray:
     return 1 / (1 + incidence / grid.by_period(trace["tracing_saturation_per_100k"]))
 
 
-def tracing(grid: Grid, trace: dict, rng: np.random.Generator, from_checkpoints: np.ndarray) -> pd.DataFrame:
+def tracing(grid: Grid, trace: dict, rng: Draws, from_checkpoints: np.ndarray) -> pd.DataFrame:
     """F1/F2 found per case, and how many sit in centralized quarantine or at home (fixed stays by period).
 
     Every case traced has at least one close contact: F1 found in a day are never fewer than its cases.
@@ -400,8 +400,8 @@ def tracing(grid: Grid, trace: dict, rng: np.random.Generator, from_checkpoints:
     effort = tracing_effort(grid, trace)
     f1 = np.maximum(rng.poisson(grid.cases * grid.by_period(trace["f1_per_case"]) * effort), grid.cases)
     f2 = rng.poisson(f1 * grid.by_period(trace["f2_per_f1"]))
-    f1_centralized = binomial(rng, f1, grid.by_period(trace["centralized_share"]) * effort)
-    at_home = f1 - f1_centralized + binomial(rng, f2, grid.by_period(trace["f2_home_share"]))
+    f1_centralized = rng.binomial(f1, grid.by_period(trace["centralized_share"]) * effort)
+    at_home = f1 - f1_centralized + rng.binomial(f2, grid.by_period(trace["f2_home_share"]))
     return grid.frame({
         "f1_identified": f1,
         "f2_identified": f2,
@@ -422,7 +422,7 @@ def read_checkpoints(grid: Grid, path: Path = CHECKPOINTS_PATH) -> pd.DataFrame:
     return places[places["district_code"].isin(grid.district_codes)].reset_index(drop=True)
 
 
-def checkpoint_counts(grid: Grid, places: pd.DataFrame, posts: dict, rng: np.random.Generator,
+def checkpoint_counts(grid: Grid, places: pd.DataFrame, posts: dict, rng: Draws,
                       province_cases: np.ndarray | None = None) -> pd.DataFrame:
     """Daily passages, declarations, tests and quarantine at each checkpoint.
 
@@ -460,20 +460,20 @@ def checkpoint_counts(grid: Grid, places: pd.DataFrame, posts: dict, rng: np.ran
     share_from_outbreak = np.where(
         gate, np.asarray(posts["border_outbreak_share"])[period],
         np.minimum(posts["max_outbreak_share"], 1 - np.exp(-elsewhere / posts["outbreak_scale_cases_per_day"])))
-    from_outbreak = binomial(rng, people_in, share_from_outbreak)
+    from_outbreak = rng.binomial(people_in, share_from_outbreak)
     mean, concentration = posts["declared_share"], posts["declared_concentration"]
-    declared = binomial(rng, from_outbreak, rng.beta(mean * concentration, (1 - mean) * concentration, from_outbreak.shape))
-    tested = np.where(gate, binomial(rng, people_in, np.asarray(posts["border_tested_share"])[period]),
-                      binomial(rng, from_outbreak, np.asarray(posts["post_tested_share"])[period]))
+    declared = rng.binomial(from_outbreak, rng.beta(mean * concentration, (1 - mean) * concentration, from_outbreak.shape))
+    tested = np.where(gate, rng.binomial(people_in, np.asarray(posts["border_tested_share"])[period]),
+                      rng.binomial(from_outbreak, np.asarray(posts["post_tested_share"])[period]))
     incidence = grid.province_incidence()[:, province]
     floor = np.where(gate, posts["positivity_floor"]["border_gate"], posts["positivity_floor"]["control_post"])
-    positive = binomial(rng, tested, np.minimum(posts["max_positivity"], floor + posts["positivity_per_incidence"] * incidence))
+    positive = rng.binomial(tested, np.minimum(posts["max_positivity"], floor + posts["positivity_per_incidence"] * incidence))
     cases = grid.province_totals(grid.cases)
     if province_cases is not None:  # [day, province], NaN where the province series has no row
         cases = np.fmin(cases, province_cases)
     positive = within_cases(positive, cases[:, province], province)
     sent_share = np.where(gate, np.asarray(posts["border_quarantine_share"])[period], np.asarray(posts["post_quarantine_share"])[period])
-    quarantined = np.minimum(people_in, positive + binomial(rng, np.maximum(from_outbreak - positive, 0), sent_share))
+    quarantined = np.minimum(people_in, positive + rng.binomial(np.maximum(from_outbreak - positive, 0), sent_share))
 
     columns = {"people_in": people_in, "people_out": people_out, "vehicles": vehicles, "from_outbreak_areas": from_outbreak,
                "declared": declared, "tested": tested, "positive": positive, "quarantined": quarantined}
@@ -667,7 +667,7 @@ def share_out(dates: np.ndarray, targets: dict[str, np.ndarray], population: np.
 
 
 def vaccinations(grid: Grid, population_by_age: pd.DataFrame, province_people: pd.DataFrame,
-                 vaccine: dict, rng: np.random.Generator) -> pd.DataFrame:
+                 vaccine: dict, rng: Draws) -> pd.DataFrame:
     """Cumulative people per district, age band and dose, on the dates of `province_people`.
 
     province_people: data.vaccination.province_vaccinations (the snapshots exactly on their dates, estimates

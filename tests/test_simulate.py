@@ -117,6 +117,28 @@ def test_same_seed_gives_the_same_tables_and_another_seed_does_not(inputs, table
     assert not other["tests"]["samples"].equals(tables["tests"]["samples"])
 
 
+def test_a_province_change_leaves_the_other_provinces_draws_alone(inputs, tables):
+    """Each [day, district] cell has its own random numbers (data/draws.py): Điện Biên's cases doubled in 2021
+    change none of Quảng Ninh's and Cần Thơ's case split or tests (they rest on their own cases), and a build of
+    those two provinces alone draws the same figures for them."""
+    cases, districts = inputs["district_cases"], inputs["districts"]
+    dien_bien = cases["district_code"].isin(districts.loc[districts["province_code"] == "11", "district_code"])
+    doubled = cases.assign(new_cases_adjusted=np.where(dien_bien & (cases["date"].dt.year == 2021),
+                                                       2 * cases["new_cases_adjusted"], cases["new_cases_adjusted"]))
+    others = districts.loc[districts["province_code"] != "11", "district_code"]
+    alone = {**inputs, "district_cases": cases[~dien_bien], "districts": districts[districts["district_code"].isin(others)]}
+    for variant in (simulate.simulate(**{**inputs, "district_cases": doubled}, seed=SEED),
+                    simulate.simulate(**alone, seed=SEED)):
+        for name, columns in (("case_details", ["community_cases", "quarantine_cases", "imported_cases"]),
+                              ("tests", ["samples", "pooled_samples", "positives"])):
+            before, after = (frame[frame["district_code"].isin(others)].reset_index(drop=True)
+                             for frame in (tables[name], variant[name]))
+            pd.testing.assert_frame_equal(before[columns], after[columns])
+    changed = simulate.simulate(**{**inputs, "district_cases": doubled}, seed=SEED)["case_details"]
+    assert not changed.loc[changed["district_code"].isin(districts.loc[districts["province_code"] == "11", "district_code"]),
+                           "community_cases"].equals(tables["case_details"].loc[dien_bien.to_numpy(), "community_cases"])
+
+
 def test_case_split_adds_up_and_load_is_nested(inputs, tables):
     both = inputs["district_cases"].merge(tables["case_details"], on=["date", "district_code"], validate="1:1")
     assert len(both) == len(inputs["district_cases"])

@@ -202,7 +202,10 @@ def test_the_map_and_the_sidebar_share_one_district(fresh_server, browser):
         page.keyboard.press("Enter")
         assert sidebar_district() == "Huyện Nậm Pồ" and "area=103" in page.url
         canvas = page.locator("canvas").first.bounding_box()
-        page.mouse.click(canvas["x"] + canvas["width"] * 0.55, canvas["y"] + canvas["height"] * 0.6)
+        for _ in range(3):  # on a loaded machine the redrawn map can take a click before it picks (seen in CI)
+            page.mouse.click(canvas["x"] + canvas["width"] * 0.55, canvas["y"] + canvas["height"] * 0.6)
+            if sidebar_district() not in ("Huyện Nậm Pồ", "Toàn tỉnh"):
+                break
         assert sidebar_district() not in ("Huyện Nậm Pồ", "Toàn tỉnh"), "a click on the map picks in the sidebar too"
         page.locator(".st-key-map_clear button").click()
         assert sidebar_district() == "Toàn tỉnh" and "area=11&" in page.url
