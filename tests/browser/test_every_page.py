@@ -69,9 +69,12 @@ CUT_TEXT = """() => {
   return cut;
 }"""
 # The texts of the cards' values and of table cells: where counts are.
+# Values shown as counts; a metric of a rate per 100,000 ("100k" in English) is left out (it may round to a whole number: "6,0").
 COUNT_TEXTS = """() => [...document.querySelectorAll(
   '[data-testid="stMain"] [data-testid="stMetricValue"], [data-testid="stMain"] td, [data-testid="stMain"] .briefing-value'
-)].map(el => el.innerText.trim())"""
+)].filter(el => !/100[.,]000|100k/.test(
+  el.closest('[data-testid="stMetric"]')?.querySelector('[data-testid="stMetricLabel"]')?.innerText || '')
+).map(el => el.innerText.trim())"""
 # A whole count written with a decimal ("815,0", "815,0 / 861,0"); "0,0" is left out: it is a rate's zero.
 DECIMAL_COUNT = {"vi": re.compile(r"^[1-9]\d{0,2}(?:\.\d{3})*,0(?: / \d{1,3}(?:\.\d{3})*,0)?$"),
                  "en": re.compile(r"^[1-9]\d{0,2}(?:,\d{3})*\.0(?: / \d{1,3}(?:,\d{3})*\.0)?$")}
