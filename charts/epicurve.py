@@ -125,29 +125,39 @@ def _shaded_spans(frame: pd.DataFrame, lang: str, record: RecordNotes | None, de
     if not spans:
         return []
     data = pd.DataFrame(spans, columns=["start", "end", "label", "opacity"])
-    data = _fitting_labels(data, shown_last - shown_first + 2 * HALF_DAY)
+    data = _fitting_labels(data, shown_first - HALF_DAY, shown_last + HALF_DAY)
     base = alt.Chart(data)
     rects = base.mark_rect(color=PROVISIONAL_FILL).encode(
         x=alt.X("start:T"), x2="end:T", opacity=alt.Opacity("opacity:Q", scale=None, legend=None))
-    words = base.transform_filter("datum.label != ''").mark_text(align="right", baseline="top", dx=-2).encode(
-        x="at:T", y=alt.value(LABEL_TOP_PX), text="label:N")
-    return [rects, words]
+    words = [base.transform_filter(f"datum.label != '' && datum.align == '{align}'").mark_text(
+        align=align, baseline="top", dx=-2 if align == "right" else 2).encode(
+        x="at:T", y=alt.value(LABEL_TOP_PX), text="label:N") for align in ("right", "left")]
+    return [rects, *words]
 
 
-def _fitting_labels(spans: pd.DataFrame, shown: pd.Timedelta) -> pd.DataFrame:
-    """`spans` with each label's right end (`at`), or its label '' where no part of its span is left of the
-    label kept on its right (placed right to left, so the last days' label is always kept; a gap running into
-    the last days is labelled just left of theirs): widths in days from the characters at the narrowest plot."""
-    day_px = PLOT_MIN_PX / (shown / pd.Timedelta(days=1))
+def _fitting_labels(spans: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
+    """`spans` with each label's anchor (`at`) and side (`align`), or its label '' where it does not fit: placed
+    right to left (the last days' label always kept), each label ends at its span's right end, or just left of the
+    label kept on its right (a gap running into the last days); one that would cross the chart's left edge
+    (`first`) starts at its span instead, if it fits there. Widths in days from the characters at the narrowest
+    plot the pages draw."""
+    day_px = PLOT_MIN_PX / ((last - first) / pd.Timedelta(days=1))
     spans = spans.sort_values("end", ascending=False, kind="stable").reset_index(drop=True)
-    labels, anchors, free_until = [], [], None  # free_until: where the label kept on the right begins
+    placed, free_until = [], last  # free_until: where the label kept on the right begins
     for label, start, end in spans[["label", "start", "end"]].itertuples(index=False):
-        at = end if free_until is None else min(end, free_until)
-        labels.append(label if at > start else "")
-        anchors.append(at)
-        if at > start:
-            free_until = at - pd.Timedelta(days=(len(label) * CHAR_PX + LABEL_GAP_PX) / day_px)
-    return spans.assign(label=labels, at=anchors)
+        width = pd.Timedelta(days=(len(label) * CHAR_PX + LABEL_GAP_PX) / day_px)
+        at = min(end, free_until)
+        if at <= start:
+            placed.append(("", at, "right"))
+        elif at - width >= first:
+            placed.append((label, at, "right"))
+            free_until = at - width
+        elif max(start, first) + width <= free_until:
+            placed.append((label, max(start, first), "left"))
+            free_until = max(start, first)
+        else:
+            placed.append(("", at, "right"))
+    return spans.assign(label=[p[0] for p in placed], at=[p[1] for p in placed], align=[p[2] for p in placed])
 
 
 def _dump_layers(dumps: list, wide: pd.DataFrame, lang: str) -> list[alt.Chart]:

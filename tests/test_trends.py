@@ -92,9 +92,10 @@ def test_span_labels_never_overlap_and_the_last_days_keep_theirs():
                           "end": [day("2021-07-24"), day("2021-06-06"), day("2021-07-03"), day("2021-07-09"),
                                   day("2021-07-19")],
                           "label": ["tạm tính", *["chưa có số liệu"] * 4], "opacity": 0.2})
-    placed = epicurve_module._fitting_labels(spans, pd.Timedelta(days=181))
+    placed = epicurve_module._fitting_labels(spans, day("2021-01-24"), day("2021-07-24"))
     kept = placed[placed["label"] != ""].sort_values("at")
     assert kept["label"].tolist() == ["chưa có số liệu", "chưa có số liệu", "tạm tính"]
+    assert (kept["align"] == "right").all()
     day_px = epicurve_module.PLOT_MIN_PX / 181
     widths = kept["label"].str.len() * epicurve_module.CHAR_PX / day_px
     starts = kept["at"] - pd.to_timedelta(widths, unit="D")
@@ -102,8 +103,14 @@ def test_span_labels_never_overlap_and_the_last_days_keep_theirs():
     # a gap running into the last days is labelled just left of their label, not under it
     under = pd.DataFrame({"start": [day("2022-06-08"), day("2022-05-26")], "end": [day("2022-06-11")] * 2,
                           "label": ["tạm tính", "chưa có số liệu"], "opacity": 0.2})
-    placed = epicurve_module._fitting_labels(under, pd.Timedelta(days=41))
+    placed = epicurve_module._fitting_labels(under, day("2022-05-01"), day("2022-06-11"))
     assert placed["label"].tolist() == ["tạm tính", "chưa có số liệu"] and placed["at"].iloc[1] < day("2022-06-11")
+    # a gap at the chart's left edge starts its words at the gap, inside the chart
+    edge = pd.DataFrame({"start": [day("2021-10-15"), day("2021-07-20")], "end": [day("2021-10-18"), day("2021-07-23")],
+                         "label": ["tạm tính", "chưa có số liệu"], "opacity": 0.2})
+    placed = epicurve_module._fitting_labels(edge, day("2021-07-20"), day("2021-10-18"))
+    assert placed[["label", "align"]].values.tolist() == [["tạm tính", "right"], ["chưa có số liệu", "left"]]
+    assert placed["at"].iloc[1] == day("2021-07-20")
 
 
 def test_stacked_words_are_spaced_for_the_type_they_are_drawn_in():
