@@ -68,9 +68,9 @@ def simulate(
                                   None if province_cases is None else grid.province_values(province_cases))
     return {
         "case_details": case_details(grid, load, params, rngs["case_details"],
-                                     *((None, None) if case_origin is None else
-                                       (grid.daily_province_values(case_origin),
-                                        grid.daily_province_values(case_origin.assign(value=case_origin["weight"]))))),
+                                     None if case_origin is None else
+                                     (grid.daily_province_values(case_origin),
+                                      grid.daily_province_values(case_origin.assign(value=case_origin["weight"])))),
         "beds": beds(grid, load, params, rngs["beds"]),
         "tests": tests(grid, params["tests"], rngs["tests"]),
         "vaccinations": vaccinations(grid, population_by_age, province_people, params["vaccination"],
@@ -277,15 +277,15 @@ def no_community(grid: Grid, periods: dict[str, list]) -> np.ndarray:
 
 
 def case_details(grid: Grid, load: Load, params: dict, rng: Draws,
-                 real_split: np.ndarray | None = None, real_weight: np.ndarray | None = None) -> pd.DataFrame:
+                 real_split: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
     """Origin of each day's new cases (imported / found in quarantine / community) plus the clinical load.
 
     Imported cases arrive at a small daily rate in provinces with an airport or border gate; a local
     outbreak dilutes them. Local cases are found in quarantine while tracing keeps up; the share falls
     as district incidence rises. Where the record gives the split (`real_split`: [day, district] share of local
-    cases found in quarantine or locked-down areas, NaN elsewhere) it is used instead, in the part `real_weight`
-    beside the model's (below 1 where a province's record is carried forward past its last day). Where the record says there
-    was no community case, every local case was found in quarantine.
+    cases found in quarantine or locked-down areas, NaN elsewhere, and its weight beside the model's, below 1 where
+    a province's record is carried forward past its last day) it is used instead. Where the record says there was
+    no community case, every local case was found in quarantine.
     """
     split = params["case_split"]
     province_recent = grid.province_totals(trailing_mean(grid.cases))[:, grid.province_of_district]
@@ -294,9 +294,9 @@ def case_details(grid: Grid, load: Load, params: dict, rng: Draws,
     imported = rng.binomial(grid.cases, rate / (rate + province_recent))
     in_quarantine = grid.by_period(split["quarantine_share"]) * tracing_effort(grid, params["tracing"])
     if real_split is not None:  # the recorded share of local cases found in quarantine or locked-down areas
-        weight = np.nan_to_num(real_weight if real_weight is not None else np.isfinite(real_split).astype(float))
-        in_quarantine = np.where(np.isnan(real_split), in_quarantine,
-                                 weight * real_split + (1 - weight) * in_quarantine)
+        share, weight = real_split
+        in_quarantine = np.where(np.isnan(share), in_quarantine,
+                                 np.nan_to_num(weight) * share + (1 - np.nan_to_num(weight)) * in_quarantine)
     quarantine = rng.binomial(grid.cases - imported, in_quarantine)
     quarantine = np.where(no_community(grid, split["no_community"]), grid.cases - imported, quarantine)
     frame = grid.frame({
