@@ -157,7 +157,8 @@ def _fitting_labels(spans: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp
             free_until = max(start, first)
         else:
             placed.append(("", at, "right"))
-    return spans.assign(label=[p[0] for p in placed], at=[p[1] for p in placed], align=[p[2] for p in placed])
+    labels, anchors, aligns = zip(*placed)
+    return spans.assign(label=labels, at=anchors, align=aligns)
 
 
 def _dump_layers(dumps: list, wide: pd.DataFrame, lang: str) -> list[alt.Chart]:

@@ -121,16 +121,16 @@ def estimate_district_cases(
         province_cases = province_cases.assign(new_cases_adjusted=province_cases["new_cases"], artefact=None)
     dates, province_matrix = _province_matrices(province_cases, layout)
     announced = _announced_matrix(observed, dates, layout)
-    cases_rng, deaths_rng = layout.generators(seed, "cases"), layout.generators(seed, "deaths")
+    cases_rngs, deaths_rngs = layout.generators(seed, "cases"), layout.generators(seed, "deaths")
 
     window = pd.to_datetime(observed["date"])
     in_window = (dates >= window.min()) & (dates <= window.max())  # all False when nothing was announced
     unattributed = _unattributed(province_matrix["new_cases_adjusted"], layout.province_sums(announced), in_window)
-    estimated = _spread_cases(unattributed, announced, _neighbour_matrix(adjacency, layout), layout, cases_rng)
+    estimated = _spread_cases(unattributed, announced, _neighbour_matrix(adjacency, layout), layout, cases_rngs)
     adjusted = announced + estimated
     cases = _published_cases(adjusted, announced, province_matrix["new_cases"] - province_matrix["new_cases_adjusted"],
-                             layout, cases_rng)
-    deaths = _split_deaths(province_matrix["new_deaths"], adjusted, layout, deaths_rng)
+                             layout, cases_rngs)
+    deaths = _split_deaths(province_matrix["new_deaths"], adjusted, layout, deaths_rngs)
 
     is_observed = in_window[:, None] & (cases == announced)
     artefact = province_matrix["artefact"][:, layout.province]
@@ -150,7 +150,7 @@ def estimate_district_cases(
 
 
 def _published_cases(adjusted: np.ndarray, announced: np.ndarray, difference: np.ndarray, layout: _DistrictLayout,
-                     rng: list[np.random.Generator]) -> np.ndarray:
+                     rngs: list[np.random.Generator]) -> np.ndarray:
     """[date, district] published cases from the adjusted ones and the [date, province] published - adjusted.
 
     Days the adjustment lowered take cases back from the districts' estimated cases; a backlog day returns
@@ -165,12 +165,12 @@ def _published_cases(adjusted: np.ndarray, announced: np.ndarray, difference: np
         districts, change = layout.members[province], int(difference[day, province])
         if change < 0:
             spare = cases[day, districts] - announced[day, districts]
-            taken = rng[province].multivariate_hypergeometric(spare, min(-change, int(spare.sum())))
+            taken = rngs[province].multivariate_hypergeometric(spare, min(-change, int(spare.sum())))
             cases[day, districts] -= taken
             owed[districts] += taken
         else:
             pool = owed[districts]
-            back = rng[province].multivariate_hypergeometric(pool, min(change, int(pool.sum())))
+            back = rngs[province].multivariate_hypergeometric(pool, min(change, int(pool.sum())))
             cases[day, districts] += back
             owed[districts] -= back
     return cases
@@ -296,7 +296,7 @@ def _spread_cases(
     announced: np.ndarray,
     neighbours: np.ndarray,
     layout: _DistrictLayout,
-    rng: list[np.random.Generator],
+    rngs: list[np.random.Generator],
 ) -> np.ndarray:
     """[date, district] estimated cases: each day's unattributed province cases placed by the epidemic weights.
 
@@ -313,7 +313,7 @@ def _spread_cases(
             + layout.province_shares(local)
             + NEIGHBOUR_WEIGHT * layout.province_shares(attraction * (neighbours @ local))
         )
-        estimated[day] = layout.split(rng, unattributed[day], weights)
+        estimated[day] = layout.split(rngs, unattributed[day], weights)
         recent += announced[day] + estimated[day]
         if day >= MEMORY_DAYS:
             recent -= announced[day - MEMORY_DAYS] + estimated[day - MEMORY_DAYS]
@@ -321,7 +321,7 @@ def _spread_cases(
 
 
 def _split_deaths(
-    province_deaths: np.ndarray, cases: np.ndarray, layout: _DistrictLayout, rng: list[np.random.Generator]
+    province_deaths: np.ndarray, cases: np.ndarray, layout: _DistrictLayout, rngs: list[np.random.Generator]
 ) -> np.ndarray:
     """[date, district] deaths: each province-day's deaths split by the districts' cases over the death window.
 
@@ -334,6 +334,6 @@ def _split_deaths(
     recent[DEATH_WINDOW_DAYS:] -= cumulative[:-DEATH_WINDOW_DAYS]
     no_recent_cases = layout.province_sums(recent)[:, layout.province] == 0
     weights = np.where(no_recent_cases, layout.population, recent).astype(float)
-    deaths = layout.split(rng, province_deaths, weights).astype(float)
+    deaths = layout.split(rngs, province_deaths, weights).astype(float)
     deaths[unknown[:, layout.province]] = np.nan
     return deaths
