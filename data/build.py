@@ -117,15 +117,18 @@ def _cut(frames: dict[str, pd.DataFrame], provinces, start, end) -> dict[str, pd
 
 def case_origin(districts: pd.DataFrame, carry: dict) -> pd.DataFrame:
     """The share of local cases found in quarantine or in locked-down areas, per province and day, where the
-    preventive-medicine portal gave the split, and after its last day carried forward from it:
-    [date, province_code, value, weight].
+    record gives the split, and carried forward from the latest record after it: [date, province_code, value,
+    weight].
 
     MOH's bulletins counted cases "trong khu cách ly, khu phong tỏa" apart from those "trong cộng đồng"
-    (found outside them, by screening or of unknown origin). A recorded day has weight 1. After a province's last
-    recorded day, its share over its last `window_days` recorded days (when they hold at least `min_cases` local
-    cases) is held for `hold_days` and then fades into the model over `fade_days`: `weight` is the record's part
-    (simulate.case_details blends the two). Provinces kept reporting the split the same way after the portal's
-    series stops (covid/province_case_origin_spotcheck.csv: Bình Dương, October 2021).
+    (found outside them, by screening or of unknown origin). The record is the preventive-medicine portal's
+    daily split up to its last day (15/9/2021), then a province's own daily reports where it published them
+    (covid/province_case_origin_reports.csv); a recorded day has weight 1. From a province's portal's last day
+    and from each of its reports, its share over the recorded days of the last `window_days` (when they hold at
+    least `min_cases` local cases) is held for `hold_days` and then fades into the model over `fade_days`, until
+    a later record takes over: `weight` is the record's part (simulate.case_details blends the two). Provinces
+    kept reporting the split the same way after the portal's series stops (covid/province_case_origin_spotcheck.csv:
+    Bình Dương, October 2021, kept apart as a check).
     """
     origin = pd.read_csv(SOURCES / "covid/province_daily_case_origin_2020-01-01_to_2021-09-15.csv", parse_dates=["date"])
     codes = districts.drop_duplicates("province_code").set_index("province_name")["province_code"]
@@ -133,22 +136,34 @@ def case_origin(districts: pd.DataFrame, carry: dict) -> pd.DataFrame:
     origin["sheltered"] = origin["confirmed_blockade"].fillna(0) + origin["confirmed_quarantined"].fillna(0)
     origin["local"] = origin["sheltered"] + (origin["confirmed_unquarantined"].fillna(0)
                                              + origin["confirmed_screening"].fillna(0) + origin["confirmed_unknown"].fillna(0))
-    recorded = origin[origin["province_code"].notna() & (origin["local"] > 0)]
-    last = recorded.groupby("province_code")["date"].transform("max")
-    window = recorded[recorded["date"] > last - pd.Timedelta(days=carry["window_days"])]
-    window = window.groupby("province_code").agg(last=("date", "max"), sheltered=("sheltered", "sum"), local=("local", "sum"))
-    window = window[window["local"] >= carry["min_cases"]]
+    portal = origin[origin["province_code"].notna() & (origin["local"] > 0)][["date", "province_code", "sheltered", "local"]]
+    portal_last = portal.groupby("province_code")["date"].max()
+    reports = _read("covid/province_case_origin_reports.csv", parse_dates=["date"])
+    reports = reports.assign(sheltered=reports["cases"] - reports["community_cases"], local=reports["cases"])
+    reports = reports[~(reports["date"] <= reports["province_code"].map(portal_last))]  # the portal's days are its own
+    records = pd.concat([portal, reports[portal.columns]], ignore_index=True)
+    starts = pd.concat([portal_last.reset_index(), reports[["date", "province_code"]]], ignore_index=True)
+    pooled = starts.merge(records, on="province_code", suffixes=("", "_recorded"))
+    pooled = pooled[(pooled["date_recorded"] <= pooled["date"])
+                    & (pooled["date_recorded"] > pooled["date"] - pd.Timedelta(days=carry["window_days"]))]
+    pooled = pooled.groupby(["province_code", "date"], as_index=False)[["sheltered", "local"]].sum()
+    pooled = pooled[pooled["local"] >= carry["min_cases"]].sort_values(["province_code", "date"])
+    until = pooled.groupby("province_code")["date"].shift(-1)  # a later record takes over (NaT: none)
     after = np.arange(1, carry["hold_days"] + carry["fade_days"] + 1)
     carried = pd.DataFrame({
-        "date": (window["last"].to_numpy()[:, None] + pd.to_timedelta(after, unit="D").to_numpy()[None, :]).ravel(),
-        "province_code": np.repeat(window.index.to_numpy(), len(after)),
-        "value": np.repeat((window["sheltered"] / window["local"]).to_numpy(), len(after)),
+        "date": (pooled["date"].to_numpy()[:, None] + pd.to_timedelta(after, unit="D").to_numpy()[None, :]).ravel(),
+        "province_code": np.repeat(pooled["province_code"].to_numpy(), len(after)),
+        "value": np.repeat((pooled["sheltered"] / pooled["local"]).to_numpy(), len(after)),
         "weight": np.tile(np.clip((carry["hold_days"] + carry["fade_days"] - after + 1) / (carry["fade_days"] + 1), 0, 1),
-                          len(window)),
+                          len(pooled)),
+        "until": np.repeat(until.to_numpy(), len(after)),
     })
-    return pd.concat([pd.DataFrame({"date": recorded["date"], "province_code": recorded["province_code"],
-                                    "value": recorded["sheltered"] / recorded["local"], "weight": 1.0}),
-                      carried], ignore_index=True)
+    recorded_days = pd.MultiIndex.from_frame(records[["date", "province_code"]])
+    carried = carried[~(carried["date"] >= carried["until"])
+                      & ~pd.MultiIndex.from_frame(carried[["date", "province_code"]]).isin(recorded_days)]
+    return pd.concat([records.assign(value=records["sheltered"] / records["local"], weight=1.0)[
+                          ["date", "province_code", "value", "weight"]],
+                      carried.drop(columns="until")], ignore_index=True)
 
 
 def province_vaccinations(real: dict[str, pd.DataFrame], params: dict, case_dates: pd.Series) -> pd.DataFrame:

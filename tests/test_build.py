@@ -231,3 +231,23 @@ def test_a_province_recorded_split_is_held_then_fades_into_the_model():
     assert (recorded["weight"] == 1).all() and recorded["value"].between(0, 1).all()
     dien_bien = origin[(origin["province_code"] == "11") & (origin["date"] > "2021-09-15")]
     assert dien_bien.empty, "a handful of recorded cases is no share to carry"
+
+
+def test_a_province_own_report_after_the_portal_takes_over_the_carried_share():
+    """Tây Ninh's CDC published its daily split after the portal's last day: each report is a recorded day, and the
+    share carried from it pools the recorded days of the 14 before it (13/10/2021: the reports of 12 and 13/10,
+    284 of 302 cases in quarantine or lockdown); a later report cuts the carry of an earlier one."""
+    districts = build_module.load_real()["districts"]
+    carry = simulate.load_params()["case_split"]["recorded_share"]
+    origin = build_module.case_origin(districts, carry)
+    tay_ninh = origin[origin["province_code"] == "72"].set_index("date").sort_index()
+    reports = pd.read_csv(build_module.SOURCES / "covid/province_case_origin_reports.csv", parse_dates=["date"],
+                          dtype={"province_code": str})
+    assert reports["source_url"].str.startswith("https://").all()
+    for row in reports[reports["province_code"] == "72"].itertuples():
+        assert tay_ninh.loc[row.date, "weight"] == 1
+        assert tay_ninh.loc[row.date, "value"] == pytest.approx(1 - row.community_cases / row.cases)
+    assert tay_ninh.loc["2021-10-14", "value"] == pytest.approx((20 + 264) / 302)
+    assert tay_ninh.loc["2021-09-30", "value"] == pytest.approx((46 + 62 + 21) / 195)  # 21, 22 and 29/9
+    assert not tay_ninh.index.duplicated().any()
+    assert tay_ninh.index.max() == pd.Timestamp("2021-10-13") + pd.Timedelta(days=carry["hold_days"] + carry["fade_days"])

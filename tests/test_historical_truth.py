@@ -163,6 +163,19 @@ def test_a_province_split_is_carried_forward_from_its_own_record(con):
         assert list(sources) == ["estimated"], "carried from the record, not simulated"
 
 
+def test_a_province_own_reports_after_the_portal_set_its_split(con):
+    """Tây Ninh's CDC reported 9 of 29 cases (12/10/2021) and 9 of 273 (13/10) found outside quarantine and
+    lockdown; its portal record of 1-14/9 carried alone gave 68 % in the community (46 community cases per 100,000
+    in 11-17/10/2021, level 3). Its reports take over from the record they follow."""
+    community, cases, sources = query(con, """SELECT SUM(c.community_cases), SUM(c.new_cases_adjusted),
+                                                     LIST(DISTINCT c.split_source)
+                                              FROM cases c JOIN districts d USING (district_code)
+                                              WHERE d.province_code = '72' AND c.date BETWEEN '2021-10-11' AND '2021-10-17'
+                                              """).iloc[0]
+    assert community / cases < 0.15, (community, cases)
+    assert list(sources) == ["estimated"]
+
+
 def test_national_severe_patients_within_30_percent(con):
     spotcheck = pd.read_csv(SOURCES / "covid/national_severe_patients_spotcheck.csv", parse_dates=["date"])
     for row in spotcheck.itertuples():
