@@ -11,11 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from charts.epicurve import epicurve
+from data.db import PROVINCE
 from data.metrics import conflicts, flag
 from data.record_notes import count_shown
 from geo.situation import level_chip_html
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
-from indicators import levelstyle
+from indicators import agreement, levelstyle
 from indicators.rulesets import DEFAULT_RULESET, load_ruleset
 from reports.text import conflict_texts
 from ui import cached, state, widgets
@@ -87,6 +88,11 @@ if len(recent):
             st.caption(t("overview.level_last_week", lang, level=levelstyle.label(before["level"], ruleset, lang))
                        + " · " + ruleset.name(lang) + " · "
                        + t("metrics.level_rests_on", lang, origin=widgets.origin_text(now["inputs_origin"], lang)))
+        if area.level == PROVINCE:
+            for published in agreement.resting_on(cached.announced_levels(), ruleset, now["week"], area.code).itertuples():
+                st.caption(t("overview.announced", lang, level=levelstyle.label(published.level, ruleset, lang),
+                             date=fmt_date(published.announced_date, lang), url=published.source_url)
+                           + ("" if published.level == now["level"] else " " + t("overview.announced_differs", lang)))
         if ruleset.has_unverified:
             st.warning(ruleset.unverified_warning(lang), icon="⚠️")
 st.page_link("app_pages/map.py", label=t("overview.see_levels", lang), icon=":material/map:")

@@ -37,13 +37,30 @@ ANNOUNCED_LEVELS = Path(__file__).resolve().parent / "sources" / "covid" / "anno
 ANNOUNCED_WITH_OWN_RULES = {"79": "vn-2021-qd4800-hcm"}
 
 
+def announced_levels() -> pd.DataFrame:
+    """The levels provinces and MOH announced, each with its source (ANNOUNCED_LEVELS): announced_date,
+    province_code, province_name, level, source_url, note."""
+    return pd.read_csv(ANNOUNCED_LEVELS, dtype={"province_code": str})
+
+
+def _announced_inputs(con) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The province frame of the weeks the announcements rest on, and the announced levels (ANNOUNCED_LEVELS)."""
+    daily = metrics.daily(con, PROVINCE, None, dt.date(2021, 9, 20), dt.date(2021, 10, 31)).rename(
+        columns={"unit_code": "province_code"})
+    return daily, announced_levels()
+
+
 def agreement_with_announced(con, ruleset_id: str = "vn-2021-qd4800") -> pd.DataFrame:
     """indicators.agreement.compare of the province levels with the levels provinces announced in October 2021
     (ANNOUNCED_LEVELS), each rule set graded on the province frame of the weeks those announcements rest on."""
-    daily = metrics.daily(con, PROVINCE, None, dt.date(2021, 9, 20), dt.date(2021, 10, 31)).rename(
-        columns={"unit_code": "province_code"})
-    announced = pd.read_csv(ANNOUNCED_LEVELS, dtype={"province_code": str})
+    daily, announced = _announced_inputs(con)
     return agreement.compare(daily, announced, ruleset_id, ANNOUNCED_WITH_OWN_RULES)
+
+
+def agreement_ceilings(con, ruleset_id: str = "vn-2021-qd4800") -> pd.DataFrame:
+    """indicators.agreement.ceilings: per announced date, the most provinces any rule monotone in the rule set's
+    inputs could agree with, on the same data as `agreement_with_announced`."""
+    return agreement.ceilings(*_announced_inputs(con), ruleset_id)
 
 
 LEVELS_TABLE = "levels"

@@ -6,7 +6,10 @@ data/sources/covid/announced_province_levels_2021.csv.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_array
 
 from indicators import engine
 from indicators.rulesets import RuleSet, load_ruleset
@@ -38,6 +41,93 @@ def compare(province_inputs: pd.DataFrame, announced: pd.DataFrame, ruleset: Rul
                        how="left")
     both["agrees"] = (both["level"] == both["announced"]).fillna(False).astype(bool)
     return both[["announced_date", "province_code", "announced", "level", "ruleset", "agrees"]]
+
+
+def resting_on(announced: pd.DataFrame, ruleset: RuleSet | str, week, province_code: str) -> pd.DataFrame:
+    """A province's announced levels whose data is the week starting on Monday `week` (engine.data_day), so a
+    page that shows that week's level can show the published one beside it: rows of `announced`, latest first."""
+    ruleset = load_ruleset(ruleset)
+    announced = announced[announced["province_code"].astype(str) == province_code]
+    sunday = engine.data_day(pd.to_datetime(announced["announced_date"]), ruleset)
+    monday = pd.Timestamp(week)
+    rows = announced[(sunday >= monday).to_numpy() & (sunday <= monday + pd.Timedelta(days=6)).to_numpy()]
+    return rows.sort_values("announced_date", ascending=False).reset_index(drop=True)
+
+
+def directions(ruleset: RuleSet | str) -> dict[str, int]:
+    """Per input of a rule set: +1 where a higher value never lowers the level (cases), -1 where it never raises it
+    (coverage; "capacity met" = 1)."""
+    ruleset = load_ruleset(ruleset)
+    return {c.input: 1 if c.grades[-1] > c.grades[0] else -1 for c in ruleset.criteria}
+
+
+def ceiling(inputs: pd.DataFrame, announced: pd.Series, signs: dict[str, int]) -> int:
+    """The most of `announced` levels that any rule monotone in the inputs can agree with.
+
+    Why: the announced lists are not one rule applied to one set of inputs (two provinces with the same inputs
+    were given different levels), so no rule reaches every one of them. A monotone rule never gives a lower level
+    to a place that is worse on every input (more cases, less coverage, capacity no better) — Decision 4800's
+    matrix and every threshold rule are such rules, whatever their thresholds. The best of them is found exactly:
+    an integer programme over "level ≥ k" flags per place (flags fall with k, rise from a place to any place that
+    is worse on every input), maximising the places whose level is the announced one. Places with a missing
+    input are compared with none.
+
+    inputs: one row per place, a column per key of `signs`; announced: the level announced for each row.
+    """
+    values = inputs[list(signs)].to_numpy(dtype=float) * np.array(list(signs.values()), dtype=float)
+    wanted = np.asarray(announced, dtype=int)
+    levels = np.arange(min(wanted.min(), 1), wanted.max() + 1)
+    places, steps = len(values), len(levels) - 1  # flag (i, k): level of place i >= levels[k + 1]
+    flag = np.arange(places * steps).reshape(places, steps)
+    hit = places * steps + np.arange(places)  # 1 where place i gets its announced level
+    known = ~np.isnan(values).any(axis=1)
+    worse = known[:, None] & known[None, :] & (values[:, None, :] <= values[None, :, :]).all(axis=2)
+    np.fill_diagonal(worse, False)
+    rows, columns, coefficients, upper = [], [], [], []
+
+    def constrain(pairs: list[tuple[np.ndarray, float]], bound: np.ndarray) -> None:
+        """sum of coefficient * variable <= bound, one constraint per element of the arrays."""
+        first = sum(len(u) for u in upper)
+        for variables, coefficient in pairs:
+            rows.append(first + np.arange(len(bound)))
+            columns.append(variables)
+            coefficients.append(np.full(len(bound), coefficient))
+        upper.append(bound)
+
+    if steps > 1:  # level >= k+1 only where level >= k
+        constrain([(flag[:, 1:].ravel(), 1.0), (flag[:, :-1].ravel(), -1.0)], np.zeros(places * (steps - 1)))
+    better, than = np.nonzero(worse)
+    for k in range(steps):  # monotone: a place worse on every input is at least as high
+        constrain([(flag[better, k], 1.0), (flag[than, k], -1.0)], np.zeros(len(better)))
+    index = np.searchsorted(levels, wanted)
+    above = index >= 1  # a hit needs level >= the announced one ...
+    constrain([(hit[above], 1.0), (flag[above, index[above] - 1], -1.0)], np.zeros(above.sum()))
+    below = index < steps  # ... and not level >= the next one
+    constrain([(hit[below], 1.0), (flag[below, index[below]], 1.0)], np.ones(below.sum()))
+    size = places * steps + places
+    matrix = coo_array((np.concatenate(coefficients), (np.concatenate(rows), np.concatenate(columns))),
+                       shape=(sum(len(u) for u in upper), size))
+    objective = np.zeros(size)
+    objective[hit] = -1.0
+    result = milp(objective, constraints=LinearConstraint(matrix.tocsr(), -np.inf, np.concatenate(upper)),
+                  integrality=np.ones(size), bounds=Bounds(0, 1))
+    return int(round(-result.fun))
+
+
+def ceilings(province_inputs: pd.DataFrame, announced: pd.DataFrame, ruleset: RuleSet | str) -> pd.DataFrame:
+    """Per announced date: provinces announced and the `ceiling` of any rule monotone in the rule set's inputs,
+    read from the data each announcement rests on (as `compare`)."""
+    ruleset = load_ruleset(ruleset)
+    signs = directions(ruleset)
+    frame = announced.assign(announced_date=pd.to_datetime(announced["announced_date"]),
+                             province_code=announced["province_code"].astype(str))
+    rows = engine.classify_on(province_inputs, ruleset, sorted(frame["announced_date"].unique()))
+    rows = rows.assign(province_code=rows["province_code"].astype(str)).merge(
+        frame.rename(columns={"level": "announced_level", "announced_date": "announced"}),
+        on=["announced", "province_code"])
+    return pd.DataFrame([{"announced_date": day, "provinces": len(group),
+                          "ceiling": ceiling(group, group["announced_level"], signs)}
+                         for day, group in rows.groupby("announced")])
 
 
 def summary(comparison: pd.DataFrame) -> pd.DataFrame:

@@ -251,6 +251,20 @@ def test_agreement_with_the_levels_provinces_announced_in_october_2021(con):
     assert summary.loc["2021-10-24", "agree"] == 1  # Hồ Chí Minh City, level 2
 
 
+def test_no_rule_monotone_in_the_inputs_agrees_with_more_than_the_ceiling(con):
+    """The announced lists give different levels to provinces with the same inputs; on the dashboard's inputs of
+    11-17/10/2021 no rule that rises with community cases and falls with coverage (whatever its thresholds) agrees
+    with more than 54 of MOH's 63 levels of 22/10/2021, nor with more than 17 of the 21 of about 16/10: the figures
+    the README gives beside the agreement. The national rule set is such a rule, so it is never above them."""
+    from data import levels
+    from indicators import agreement
+
+    ceilings = levels.agreement_ceilings(con).set_index("announced_date")["ceiling"]
+    assert (ceilings.loc["2021-10-22"], ceilings.loc["2021-10-16"]) == (54, 17)
+    national = agreement.summary(levels.agreement_with_announced(con)).set_index("announced_date")["agree"]
+    assert (national <= ceilings.reindex(national.index)).all()
+
+
 def test_an_adjusted_day_is_shown_as_estimated_never_as_the_published_record(con):
     """Sóc Trăng's backlog of 14/10/2021 (1,057 published) spread back: the frame shows the adjusted count, and says
     it is estimated; a day the adjustment left alone keeps the Ministry's figure as observed."""

@@ -58,3 +58,15 @@ def test_the_trend_chart_sends_its_rows_as_arrow_and_is_made_once(app_env, monke
     at.run()
     assert at.get("vega_lite_chart")[0].proto.spec == chart.proto.spec
     assert len(BUILT) == 1
+
+
+def test_a_province_overview_shows_the_level_it_announced_on_the_same_week(app_env):
+    """Quảng Ninh on 22/10/2021: the week shown (11-17/10) is the one MOH's list of that day rests on; the page
+    says which level was announced, when, and links its source."""
+    at = open_page(query={"area": "22", "date": "2021-10-22"})
+    assert not at.exception
+    captions = [c.value for c in at.caption if "đã công bố" in c.value]
+    assert len(captions) == 1 and "Cấp 1" in captions[0] and "22/10/2021" in captions[0]
+    assert "(https://" in captions[0]
+    at = open_page(query={"area": "22", "date": "2021-10-30"})
+    assert not [c.value for c in at.caption if "đã công bố" in c.value], "no list rests on 18-24/10"

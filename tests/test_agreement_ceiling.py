@@ -1,0 +1,49 @@
+"""The ceiling of agreement with announced levels: the most any rule monotone in the inputs can reach."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from indicators import agreement
+
+SIGNS = {"cases": 1, "coverage": -1}
+
+
+def places(*rows):
+    return pd.DataFrame(rows, columns=["cases", "coverage", "announced"])
+
+
+@pytest.mark.parametrize("frame, expected", [
+    # consistent with a threshold on cases: every level can be met
+    (places((0, 50, 1), (10, 50, 2), (200, 50, 4)), 3),
+    # the same inputs, two levels: one of the two at most
+    (places((0, 50, 1), (0, 50, 2), (10, 30, 2)), 2),
+    # worse on every input (more cases, less coverage) yet announced lower
+    (places((5, 80, 2), (10, 40, 1)), 1),
+    # worse on one input, better on the other: not comparable, both can be met
+    (places((5, 40, 2), (10, 80, 1)), 2),
+    # a missing input is compared with nothing
+    (places((5, 80, 2), (np.nan, 40, 1)), 2),
+    # three places in a chain announced 2, 1, 2: the middle one or the first must give way
+    (places((1, 50, 2), (2, 50, 1), (3, 50, 2)), 2),
+])
+def test_ceiling_counts_the_most_a_monotone_rule_can_agree_with(frame, expected):
+    assert agreement.ceiling(frame, frame["announced"], SIGNS) == expected
+
+
+def test_directions_follow_the_rule_set():
+    """Decision 4800: more community cases never lower the level; coverage and capacity met never raise it."""
+    assert agreement.directions("vn-2021-qd4800") == {
+        "community_cases_per_100k_7d": 1, "pct_18plus_dose1": -1, "pct_50plus_full": -1, "treatment_capacity_met": -1}
+
+
+def test_the_announcements_resting_on_a_week():
+    """MOH's list of Friday 22/10/2021 rests on 11-17/10 (the last complete week before it); the provinces' list of
+    Saturday ~16/10 on 4-10/10."""
+    announced = pd.DataFrame({"announced_date": ["2021-10-16", "2021-10-22", "2021-10-22"],
+                              "province_code": ["22", "22", "79"], "level": [1, 1, 2]})
+    week = agreement.resting_on(announced, "vn-2021-qd4800", pd.Timestamp("2021-10-11"), "22")
+    assert week["announced_date"].tolist() == ["2021-10-22"]
+    assert agreement.resting_on(announced, "vn-2021-qd4800", pd.Timestamp("2021-10-04"), "22")["level"].tolist() == [1]
+    assert agreement.resting_on(announced, "vn-2021-qd4800", pd.Timestamp("2021-10-18"), "22").empty
