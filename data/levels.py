@@ -32,7 +32,7 @@ from indicators import agreement, engine
 from indicators.origin import combine
 from indicators.rulesets import list_rulesets, load_ruleset
 
-ANNOUNCED_LEVELS = Path(__file__).resolve().parent / "sources" / "covid" / "announced_province_levels_2021.csv"
+ANNOUNCED_LEVELS = Path(__file__).resolve().parent / "sources" / "covid" / "announced_province_levels.csv"
 # Provinces that assessed with their own rule-set file when they announced (indicators/rules/local/)
 ANNOUNCED_WITH_OWN_RULES = {"79": "vn-2021-qd4800-hcm"}
 
@@ -44,15 +44,20 @@ def announced_levels() -> pd.DataFrame:
 
 
 def _announced_inputs(con) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The province frame of the weeks the announcements rest on, and the announced levels (ANNOUNCED_LEVELS)."""
-    daily = metrics.daily(con, PROVINCE, None, dt.date(2021, 9, 20), dt.date(2021, 10, 31)).rename(
-        columns={"unit_code": "province_code"})
-    return daily, announced_levels()
+    """The province frame of the weeks the announcements rest on, and the announced levels (ANNOUNCED_LEVELS).
+
+    The frame starts four weeks before the first announcement: a level rests on the week before it, and a rule set
+    may read the two weeks before that (`14d_mean`)."""
+    announced = announced_levels()
+    days = pd.to_datetime(announced["announced_date"])
+    daily = metrics.daily(con, PROVINCE, None, (days.min() - pd.Timedelta(weeks=4)).date(), days.max().date())
+    return daily.rename(columns={"unit_code": "province_code"}), announced
 
 
 def agreement_with_announced(con, ruleset_id: str = "vn-2021-qd4800") -> pd.DataFrame:
-    """indicators.agreement.compare of the province levels with the levels provinces announced in October 2021
-    (ANNOUNCED_LEVELS), each rule set graded on the province frame of the weeks those announcements rest on."""
+    """indicators.agreement.compare of the province levels with the levels provinces and MOH announced (October
+    2021, January 2022: ANNOUNCED_LEVELS), each rule set graded on the province frame of the weeks those
+    announcements rest on."""
     daily, announced = _announced_inputs(con)
     return agreement.compare(daily, announced, ruleset_id, ANNOUNCED_WITH_OWN_RULES)
 

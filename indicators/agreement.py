@@ -2,7 +2,7 @@
 
 Why: a steering committee replaying October 2021 must see the levels the provinces announced, or it will not
 trust the tool with this week's data. The announced levels, each with its source, are in
-data/sources/covid/announced_province_levels_2021.csv.
+data/sources/covid/announced_province_levels.csv.
 """
 from __future__ import annotations
 

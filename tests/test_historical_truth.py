@@ -233,22 +233,25 @@ def test_national_rt_of_may_2020_is_not_reliable(con):
 
 
 def test_agreement_with_the_levels_provinces_announced_in_october_2021(con):
-    """MOH's list of 22/10/2021 (all 63 provinces) and the first provinces' levels of about 16/10/2021, with the
-    national default and Hồ Chí Minh City's own file; the figures the README gives."""
+    """MOH's lists of 22/10/2021 and 22/1/2022 (all 63 provinces) and the first provinces' levels of about
+    16/10/2021, with the national default and Hồ Chí Minh City's own file; the figures the README gives."""
     from data import levels
     from indicators import agreement
 
-    announced = pd.read_csv(SOURCES / "covid/announced_province_levels_2021.csv", dtype={"province_code": str})
+    announced = pd.read_csv(SOURCES / "covid/announced_province_levels.csv", dtype={"province_code": str})
     assert announced["source_url"].str.startswith("https://").all()
     comparison = levels.agreement_with_announced(con)
     summary = agreement.summary(comparison).set_index("announced_date")
     assert (summary.loc["2021-10-22", "provinces"], summary.loc["2021-10-22", "agree"]) == (63, 49)  # 77.8 %
     assert (summary.loc["2021-10-16", "provinces"], summary.loc["2021-10-16", "agree"]) == (21, 14)
-    dong_nai = comparison[comparison["province_code"] == "75"]  # its own record of the split, carried forward
+    october = comparison[comparison["announced_date"] < "2021-11-01"]
+    dong_nai = october[october["province_code"] == "75"]  # its own record of the split, carried forward
     assert dong_nai[["announced", "level"]].values.tolist() == [[1, 1], [1, 1]]
-    ca_mau = comparison[comparison["province_code"] == "96"]  # level 2 on the bulletin's count, not the collected dump
+    ca_mau = october[october["province_code"] == "96"]  # level 2 on the bulletin's count, not the collected dump
     assert ca_mau[["announced", "level"]].values.tolist() == [[2, 2]]
     assert summary.loc["2021-10-24", "agree"] == 1  # Hồ Chí Minh City, level 2
+    # MOH's list of 22/1/2022, the last under Decision 4800: the split of cases is wholly simulated by then
+    assert (summary.loc["2022-01-22", "provinces"], summary.loc["2022-01-22", "agree"]) == (63, 39)  # 61.9 %
 
 
 def test_no_rule_monotone_in_the_inputs_agrees_with_more_than_the_ceiling(con):
@@ -260,7 +263,7 @@ def test_no_rule_monotone_in_the_inputs_agrees_with_more_than_the_ceiling(con):
     from indicators import agreement
 
     ceilings = levels.agreement_ceilings(con).set_index("announced_date")["ceiling"]
-    assert (ceilings.loc["2021-10-22"], ceilings.loc["2021-10-16"]) == (54, 17)
+    assert (ceilings.loc["2021-10-22"], ceilings.loc["2021-10-16"], ceilings.loc["2022-01-22"]) == (54, 17, 53)
     national = agreement.summary(levels.agreement_with_announced(con)).set_index("announced_date")["agree"]
     assert (national <= ceilings.reindex(national.index)).all()
 
