@@ -34,6 +34,7 @@ FONT_PX = 13
 GRID = "#E6E6E6"
 TEXT = "#222222"
 DOTTED, DASHED = [2, 3], [6, 4]
+HALO, HALO_PX = "white", 3  # the outline under chart words (haloed)
 BAR_SPAN = pd.Timedelta(hours=19)  # a daily bar's width: most of its day, a gap between days
 HALF_DAY = pd.Timedelta(hours=12)
 LEGEND_ENTRY_EMS = 26  # the width of a legend entry with a long name ('Ca mắc mới — số liệu thực'), in type sizes
@@ -229,6 +230,19 @@ def log_axis(top: float, smallest: float) -> tuple[alt.Axis, alt.Scale]:
 def percent_axis(decimals: int = 0, signed: bool = False, **axis) -> alt.Axis:
     """Tick labels of values already in percent: '12,5%' in the chart's locale."""
     return alt.Axis(labelExpr=f"format(datum.value, '{'+' if signed else ''},.{decimals}f') + '%'", **axis)
+
+
+def haloed(words: Sequence[alt.Chart]) -> list[alt.Chart]:
+    """Text layers, each drawn first in the background colour with a wide outline: words stay legible where they
+    cross a dashed line, a shaded span or a bar."""
+    halos = []
+    for layer in words:
+        halo = layer.copy(deep=True)
+        mark = halo.mark.to_dict() if not isinstance(halo.mark, str) else {"type": halo.mark}
+        halo.mark = alt.MarkDef(**{**mark, "color": HALO, "stroke": HALO, "strokeWidth": HALO_PX,
+                                   "strokeJoin": "round"})
+        halos.append(halo)
+    return [*halos, *words]
 
 
 def reference_line(value: float, label: str, color: str, dash=DASHED, where: str = "top-left",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from charts import (COLORS, DASHED, DOTTED, HALF_DAY, TEXT_ROW, Series, finish, hover, log_axis, series_layer,
+from charts import (COLORS, DASHED, DOTTED, HALF_DAY, TEXT_ROW, Series, finish, haloed, hover, log_axis, series_layer,
                     text_row_param)
 from data.record_notes import RecordNotes
 from i18n import fmt_int, t
@@ -72,13 +72,16 @@ def curve_figure(frame: pd.DataFrame, lang: str, name: str, *, per_100k: bool = 
     has_levels = levels is not None and not levels.empty
     if has_levels:  # the level band is drawn under it (level_band_figure): the same room for the value axis
         y_axis = alt.Axis(**y_axis.to_dict(), minExtent=AXIS_EXTENT_PX, maxExtent=AXIS_EXTENT_PX)
+    shades, shade_words = _shaded_spans(frame, lang, record, deaths)
+    dump_rules, dump_words = _dump_layers(dumps, wide, lang)
     layers = [
         *([_domain(frame)] if has_levels else []),
-        *_shaded_spans(frame, lang, record, deaths),
+        *shades,
         series_layer(wide, bars, lang, "bar", palette=palette, stack=True, y_axis=y_axis, y_scale=y_scale),
         series_layer(wide, lines, lang, palette=palette, y_axis=y_axis, y_scale=y_scale),
-        *_dump_layers(dumps, wide, lang),
+        *dump_rules,
         *(_change_rules(levels) if has_levels else ()),
+        *haloed([*shade_words, *dump_words]),  # words over every line and bar
         hover(wide, palette[:-1] if dumps else palette, lang),
     ]
     chart = alt.layer(*layers)
@@ -107,9 +110,10 @@ def _merged(runs) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     return [(first, last) for first, last in spans]
 
 
-def _shaded_spans(frame: pd.DataFrame, lang: str, record: RecordNotes | None, deaths: bool) -> list[alt.Chart]:
+def _shaded_spans(frame: pd.DataFrame, lang: str, record: RecordNotes | None,
+                  deaths: bool) -> tuple[list[alt.Chart], list[alt.Chart]]:
     """Grey spans under the curve: the provisional last days, and the days without data, labelled in words at
-    their right end (inside the chart) where the words fit beside the label on their right."""
+    their right end (inside the chart) where the words fit beside the label on their right: (spans, words)."""
     dates = pd.to_datetime(frame["date"])
     shown_first, shown_last = dates.min(), dates.max()
     spans = []  # (start, end, label, opacity)
@@ -123,7 +127,7 @@ def _shaded_spans(frame: pd.DataFrame, lang: str, record: RecordNotes | None, de
         spans.append((max(first, shown_first) - HALF_DAY, min(last, shown_last) + HALF_DAY,
                       t("record.gap_mark", lang), NO_DATA_OPACITY))
     if not spans:
-        return []
+        return [], []
     data = pd.DataFrame(spans, columns=["start", "end", "label", "opacity"])
     data = _fitting_labels(data, shown_first - HALF_DAY, shown_last + HALF_DAY)
     base = alt.Chart(data)
@@ -132,7 +136,7 @@ def _shaded_spans(frame: pd.DataFrame, lang: str, record: RecordNotes | None, de
     words = [base.transform_filter(f"datum.label != '' && datum.align == '{align}'").mark_text(
         align=align, baseline="top", dx=-2 if align == "right" else 2).encode(
         x="at:T", y=alt.value(LABEL_TOP_PX), text="label:N") for align in ("right", "left")]
-    return [rects, *words]
+    return [rects], words
 
 
 def _fitting_labels(spans: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
@@ -161,11 +165,11 @@ def _fitting_labels(spans: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp
     return spans.assign(label=labels, at=anchors, align=aligns)
 
 
-def _dump_layers(dumps: list, wide: pd.DataFrame, lang: str) -> list[alt.Chart]:
+def _dump_layers(dumps: list, wide: pd.DataFrame, lang: str) -> tuple[list[alt.Chart], list[alt.Chart]]:
     """A dashed line at each backlog dump, its published count on hover; the largest ones labelled in words, on
-    the side with room, below the 'provisional' label."""
+    the side with room, below the 'provisional' label: (lines, words)."""
     if not dumps:
-        return []
+        return [], []
     middle = wide["date"].min() + (wide["date"].max() - wide["date"].min()) / 2
     marks = pd.DataFrame({"day": [pd.Timestamp(dump.day) for dump in dumps],
                           "published": [dump.published for dump in dumps],
@@ -181,7 +185,7 @@ def _dump_layers(dumps: list, wide: pd.DataFrame, lang: str) -> list[alt.Chart]:
         x="day:T", y=alt.Y("top:Q", scale=None), text="label:N").transform_calculate(
         top=f"{LABEL_TOP_PX} + {TEXT_ROW} * datum.row") for right in (False, True)
         if (labelled["right"] == right).any()]
-    return [rules, *words]
+    return [rules], words
 
 
 def _domain(frame: pd.DataFrame) -> alt.Chart:

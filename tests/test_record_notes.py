@@ -133,6 +133,18 @@ def test_the_curve_labels_the_dump_and_shades_the_gap(con):
     assert "số liệu dồn: công bố 1.057" in labels and not any("151.919" in label for label in labels)
     assert "chưa có số liệu" in labels
     assert "Số liệu dồn (số công bố)" in series_names(figure.to_dict()), "the dumps' dashed line in the legend"
+    def flat(layers):  # marks in drawing order, nested layers included
+        for layer in layers:
+            if "layer" in layer:
+                yield from flat(layer["layer"])
+            else:
+                yield layer["mark"] if isinstance(layer["mark"], dict) else {"type": layer["mark"]}
+
+    marks = list(flat(figure.to_dict()["layer"]))
+    words = [i for i, mark in enumerate(marks) if mark["type"] == "text"]
+    halos = [i for i in words if marks[i].get("stroke") == "white"]
+    lines = [i for i, mark in enumerate(marks) if mark["type"] in ("bar", "line", "rule")]
+    assert len(halos) * 2 == len(words) and max(lines) < min(words), "every word outlined, over lines and bars"
 
 
 # ------------------------------------------------------------------ pages
