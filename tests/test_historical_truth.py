@@ -254,6 +254,22 @@ def test_agreement_with_the_levels_provinces_announced_in_october_2021(con):
     assert (summary.loc["2022-01-22", "provinces"], summary.loc["2022-01-22", "agree"]) == (63, 39)  # 61.9 %
 
 
+def test_district_levels_spread_as_moh_counted_them_on_22_10_2021(con):
+    """MOH counted 372 districts at level 1, 287 at 2, 14 at 3 and 2 at 4 on 22/10/2021 (675 judged); the
+    dashboard's districts in the week that announcement rests on (11-17/10) spread alike: 443, 240, 18 and 3 of 704
+    judged (the README's figures), each level's share within 10 points and levels 3-4 within a factor of two."""
+    from data import levels
+
+    counted = pd.read_csv(SOURCES / "covid/announced_level_counts.csv")
+    assert counted["source_url"].str.startswith("https://").all()
+    moh = counted[counted["unit_level"] == "district"].set_index("level")["units"]
+    ours = levels.week_levels(con, "vn-2021-qd4800", dt.date(2021, 10, 11))["level"].value_counts()
+    assert [int(ours.get(level, 0)) for level in (1, 2, 3, 4)] == [443, 240, 18, 3]
+    for level in (1, 2):
+        assert abs(ours[level] / ours.sum() - moh[level] / moh.sum()) < 0.10, level
+    assert 0.5 <= (ours[3] + ours[4]) / (moh[3] + moh[4]) <= 2
+
+
 def test_no_rule_monotone_in_the_inputs_agrees_with_more_than_the_ceiling(con):
     """The announced lists give different levels to provinces with the same inputs; on the dashboard's inputs of
     11-17/10/2021 no rule that rises with community cases and falls with coverage (whatever its thresholds) agrees
