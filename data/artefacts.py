@@ -6,8 +6,12 @@ day's cases, a dump gives an Rt of several hundred, puts every district at level
 beds and tests. The published series is kept exactly; this module derives an adjusted one beside it.
 
 Detection: a province-day is a backlog when its count is at least MIN_BACKLOG_CASES and more than
-THRESHOLD_RATIO times the mean of the TRAILING_DAYS days before it. The run of zero days just before a
-backlog is a gap (days the source shows as 0 because nothing was reported).
+THRESHOLD_RATIO times the mean of the TRAILING_DAYS days before it, or a lone spike: more than SPIKE_RATIO times
+the mean of the week before it and of the week after it (so it is judged once its following week is in). An
+epidemic that rises tenfold in a day does not fall back the next week; a province that adds a batch of cases it
+had not counted does (Khánh Hòa 12,928 on 2022-01-12 between weeks of about 790 and 630 a day: 16x its trailing
+mean, under the first test). The run of zero days just before a backlog is a gap (days the source shows as 0
+because nothing was reported).
 
 Adjustment, as the large international trackers did it (Our World in Data, JHU CSSE): the backlog day keeps
 the mean of the week before it and the excess is spread back over the days before it in proportion to the
@@ -41,6 +45,8 @@ import pandas as pd
 THRESHOLD_RATIO = 20.0  # a day above 20x its trailing 4-week mean is not an epidemic day (growth of ~3x a week at most)
 TRAILING_DAYS = 28
 MIN_BACKLOG_CASES = 100  # below this, a jump from almost nothing is a new cluster, not a dump
+SPIKE_RATIO = 10.0  # a lone day above 10x the mean of the week before it and of the week after it
+SPIKE_DAYS = 7
 EXPECTED_DAYS = 7  # the backlog day keeps the mean of the week before it
 MIN_SPREAD_DAYS = 28
 MAX_SPREAD_DAYS = 365  # Hải Phòng's 200,012 of 2022-08-04 were the uncounted cases of its whole Omicron wave
@@ -67,8 +73,13 @@ def trailing_mean(values: np.ndarray, days: int) -> np.ndarray:
 
 
 def over_threshold(values: np.ndarray) -> np.ndarray:
-    """[day, unit] True where a day is at least MIN_BACKLOG_CASES and above THRESHOLD_RATIO x its trailing mean."""
-    return (values >= MIN_BACKLOG_CASES) & (values > THRESHOLD_RATIO * trailing_mean(values, TRAILING_DAYS))
+    """[day, unit] True where a day is at least MIN_BACKLOG_CASES and either above THRESHOLD_RATIO x its trailing
+    mean or a lone spike (module docstring); a day without a whole week after it is judged on the first test only."""
+    rising = values > THRESHOLD_RATIO * trailing_mean(values, TRAILING_DAYS)
+    after = trailing_mean(values[::-1], SPIKE_DAYS)[::-1]  # the mean of the week after each day
+    judged = (np.arange(len(values)) < len(values) - SPIKE_DAYS)[:, None]
+    spike = judged & (values > SPIKE_RATIO * np.maximum(trailing_mean(values, SPIKE_DAYS), after))
+    return (values >= MIN_BACKLOG_CASES) & (rising | spike)
 
 
 def _largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
@@ -161,7 +172,7 @@ def adjust(published: np.ndarray, gaps: np.ndarray | None = None,
             break
         for day, province in flagged[np.lexsort((flagged[:, 0], flagged[:, 1]))]:
             column = adjusted[:, province]
-            if over_threshold(column[: day + 1, None])[day, 0]:  # an earlier spread this round may have fixed it
+            if over_threshold(column[:, None])[day, 0]:  # an earlier spread this round may have fixed it
                 labels = artefact[:, province]
                 _spread(column, labels, day)
                 artefact[:, province] = labels
