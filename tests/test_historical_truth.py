@@ -139,7 +139,7 @@ def test_national_community_share_within_30_percent(con):
     """The country's community cases as a share of its domestic cases, against MOH's bulletins of October and
     December 2021 (the split after 15/9/2021 is simulated where no record gives it)."""
     spotcheck = pd.read_csv(SOURCES / "covid/national_community_cases_spotcheck.csv", parse_dates=["date"])
-    assert len(spotcheck) == 5 and spotcheck["source_url"].str.startswith("https://").all()
+    assert len(spotcheck) == 6 and spotcheck["source_url"].str.startswith("https://").all()
     for row in spotcheck.itertuples():
         community, cases = query(con, """SELECT SUM(community_cases), SUM(new_cases_adjusted) FROM cases
                                          WHERE date = ?""", [row.date.date()]).iloc[0]
