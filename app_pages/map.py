@@ -15,7 +15,7 @@ from data.db import DISTRICT, PROVINCE, Area
 from data.spreadsheet_safe import csv_bytes, excel_bytes
 from geo import situation, view
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
-from indicators import levelstyle, origin
+from indicators import agreement, levelstyle, origin
 from indicators.levels_table import levels_table
 from indicators.rulesets import DEFAULT_RULESET, RuleSet, list_rulesets
 from ui import cached, state, widgets
@@ -167,6 +167,27 @@ def all_levels_table(week: dt.date, ruleset: RuleSet) -> None:
                                  mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+def published_levels(week: dt.date, ruleset: RuleSet) -> None:
+    """What was announced on this week's data, beside the map's own legend: MOH's national list (provinces, and
+    districts where it counted them), or the shown province's own level."""
+    province = shown_area.code if shown_area.level == PROVINCE else None
+    published = agreement.resting_on(cached.announced_levels(), ruleset, week, province)
+    if province is not None:
+        for row in published.itertuples():
+            st.caption(t("map.announced_province", lang, level=levelstyle.label(row.level, ruleset, lang),
+                         date=fmt_date(row.announced_date, lang), url=row.source_url))
+        return
+
+    def counts(by_level: dict) -> str:
+        return ", ".join(t("map.announced_count", lang, level=level, count=fmt_int(count, lang))
+                         for level, count in sorted(by_level.items()))
+
+    for tally in agreement.tallies(published, cached.announced_counts()):
+        districts_text = t("map.announced_districts", lang, counts=counts(tally["districts"])) if tally["districts"] else ""
+        st.caption(t("map.announced_list", lang, date=fmt_date(tally["announced_date"], lang),
+                     provinces=counts(tally["provinces"]), districts=districts_text, url=tally["source_url"]))
+
+
 def changes_list(changes: pd.DataFrame, ruleset: RuleSet) -> None:
     """The districts whose level rose or fell since the previous week, most severe first."""
     st.subheader(t("map.changes", lang))
@@ -218,6 +239,7 @@ def situation_map() -> None:
     st.html(situation.legend_html(situation.legend(shown["level"], ruleset, lang, colorblind), lang))
     origin = sources_of(week)
     st.caption(t("map.sources", lang, **{table: t(f"common.source_{origin[table]}", lang) for table in origin}))
+    published_levels(week, ruleset)
     if units_in_view["approximate"].any():
         st.caption("⚠️ " + t("map.approximate_note", lang))
 

@@ -33,8 +33,15 @@ from indicators.origin import combine
 from indicators.rulesets import list_rulesets, load_ruleset
 
 ANNOUNCED_LEVELS = Path(__file__).resolve().parent / "sources" / "covid" / "announced_province_levels.csv"
+ANNOUNCED_COUNTS = ANNOUNCED_LEVELS.with_name("announced_level_counts.csv")
 # Provinces that assessed with their own rule-set file when they announced (indicators/rules/local/)
 ANNOUNCED_WITH_OWN_RULES = {"79": "vn-2021-qd4800-hcm"}
+
+
+def announced_counts() -> pd.DataFrame:
+    """How many units MOH counted at each level on a day (ANNOUNCED_COUNTS): announced_date, unit_level, level,
+    units, source_url, note."""
+    return pd.read_csv(ANNOUNCED_COUNTS)
 
 
 def announced_levels() -> pd.DataFrame:

@@ -14,6 +14,8 @@ from scipy.sparse import coo_array
 from indicators import engine
 from indicators.rulesets import RuleSet, load_ruleset
 
+NATIONAL_LIST = 20  # an announcement date naming this many provinces is a national list, not one province's own
+
 
 def compare(province_inputs: pd.DataFrame, announced: pd.DataFrame, ruleset: RuleSet | str,
             overrides: dict[str, str] | None = None) -> pd.DataFrame:
@@ -43,15 +45,32 @@ def compare(province_inputs: pd.DataFrame, announced: pd.DataFrame, ruleset: Rul
     return both[["announced_date", "province_code", "announced", "level", "ruleset", "agrees"]]
 
 
-def resting_on(announced: pd.DataFrame, ruleset: RuleSet | str, week, province_code: str) -> pd.DataFrame:
-    """A province's announced levels whose data is the week starting on Monday `week` (engine.data_day), so a
-    page that shows that week's level can show the published one beside it: rows of `announced`, latest first."""
+def resting_on(announced: pd.DataFrame, ruleset: RuleSet | str, week, province_code: str | None = None) -> pd.DataFrame:
+    """The announced levels (of one province, or all) whose data is the week starting on Monday `week`
+    (engine.data_day), so a page that shows that week's levels can show the published ones beside them: rows of
+    `announced`, latest first."""
     ruleset = load_ruleset(ruleset)
-    announced = announced[announced["province_code"].astype(str) == province_code]
+    if province_code is not None:
+        announced = announced[announced["province_code"].astype(str) == province_code]
     sunday = engine.data_day(pd.to_datetime(announced["announced_date"]), ruleset)
     monday = pd.Timestamp(week)
     rows = announced[(sunday >= monday).to_numpy() & (sunday <= monday + pd.Timedelta(days=6)).to_numpy()]
-    return rows.sort_values("announced_date", ascending=False).reset_index(drop=True)
+    return rows.sort_values(["announced_date", "province_code"], ascending=[False, True]).reset_index(drop=True)
+
+
+def tallies(published: pd.DataFrame, counted: pd.DataFrame, lists_from: int = NATIONAL_LIST) -> list[dict]:
+    """The national lists among `published` (`resting_on` rows; a date that names at least `lists_from`
+    provinces), latest first: {announced_date, source_url, provinces: {level: count}, districts: {level: count}},
+    the districts from `counted` (announced_level_counts.csv rows) where MOH counted them that day."""
+    lists = []
+    for day, rows in published.groupby("announced_date", sort=False):
+        if len(rows) < lists_from:
+            continue
+        districts = counted[(counted["announced_date"] == day) & (counted["unit_level"] == "district")]
+        lists.append({"announced_date": day, "source_url": rows["source_url"].iloc[0],
+                      "provinces": rows["level"].value_counts().sort_index().to_dict(),
+                      "districts": dict(zip(districts["level"], districts["units"]))})
+    return lists
 
 
 def directions(ruleset: RuleSet | str) -> dict[str, int]:

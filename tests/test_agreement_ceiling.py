@@ -47,3 +47,16 @@ def test_the_announcements_resting_on_a_week():
     assert week["announced_date"].tolist() == ["2021-10-22"]
     assert agreement.resting_on(announced, "vn-2021-qd4800", pd.Timestamp("2021-10-04"), "22")["level"].tolist() == [1]
     assert agreement.resting_on(announced, "vn-2021-qd4800", pd.Timestamp("2021-10-18"), "22").empty
+
+
+def test_tallies_count_the_national_lists_only():
+    """A date that names 20 provinces or more is a national list, tallied by level with MOH's district counts of
+    that day; one province's own announcement is not a list."""
+    announced = pd.DataFrame({"announced_date": ["2021-10-22"] * 20 + ["2021-10-24"],
+                              "province_code": [f"{n:02d}" for n in range(20)] + ["79"],
+                              "level": [1] * 12 + [2] * 8 + [2], "source_url": ["https://moh"] * 20 + ["https://hcm"]})
+    counted = pd.DataFrame({"announced_date": ["2021-10-22"] * 2, "unit_level": ["district"] * 2, "level": [1, 2],
+                            "units": [372, 287]})
+    lists = agreement.tallies(announced, counted)
+    assert lists == [{"announced_date": "2021-10-22", "source_url": "https://moh", "provinces": {1: 12, 2: 8},
+                      "districts": {1: 372, 2: 287}}]

@@ -68,6 +68,7 @@ levels_of_weeks = cached(levels.levels_of_weeks)
 level_history = cached(levels.history)
 recent_levels = cached(levels.recent)
 announced_levels = st.cache_data(show_spinner=False)(levels.announced_levels)  # a committed file, not the database
+announced_counts = st.cache_data(show_spinner=False)(levels.announced_counts)
 week_origins = cached(levels.week_origins)
 # what the published record says about an area's days (backlog dumps, gaps, unknown deaths)
 record_notes = cached(record_notes.notes)
