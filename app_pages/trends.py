@@ -19,6 +19,7 @@ from charts.trends import (bands_figure, capacity_figure, comparison_figure, loa
 from data.db import COUNTRY, COUNTRY_KEY, DISTRICT, PROVINCE, Area
 from data.spreadsheet_safe import csv_bytes
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
+from indicators import agreement
 from indicators.origin import BADGE_COLORS, least_real
 from indicators.rt import DEFAULT_SERIAL_INTERVAL as SERIAL_INTERVAL
 from indicators.rulesets import DEFAULT_RULESET, list_rulesets
@@ -114,8 +115,11 @@ def level_band() -> tuple[pd.DataFrame | None, str]:
         return None, ruleset.name(lang)
     if ruleset.has_unverified:
         st.warning(ruleset.unverified_warning(lang), icon="⚠️")
-    weeks = trends_levels(area, chosen, start, end)
-    return levels.bands(weeks, ruleset, lang, selection.colorblind), ruleset.name(lang)
+    band = levels.bands(trends_levels(area, chosen, start, end), ruleset, lang, selection.colorblind)
+    if area.level == PROVINCE:
+        band = levels.with_announced(band, agreement.announced_weeks(cached.announced_levels(), ruleset, area.code),
+                                     ruleset, lang, selection.colorblind)
+    return band, ruleset.name(lang)
 
 
 def with_levels(frame: pd.DataFrame, band: pd.DataFrame | None) -> pd.DataFrame:
@@ -156,7 +160,9 @@ def curve_view() -> None:
           record=record, under=(level_band_figure, band, cases, lang) if band is not None and not band.empty else None)
     st.caption(t("trends.provisional_note", lang, days=series.PROVISIONAL_DAYS) + " "
                + (t("trends.level_note", lang, ruleset=ruleset_name) if band is not None
-                  else t("trends.level_missing", lang)))
+                  else t("trends.level_missing", lang))
+               + (" " + t("trends.announced_note", lang)
+                  if band is not None and "announced_level" in band and band["announced_level"].notna().any() else ""))
     notes = {DISTRICT: "trends.district_note", PROVINCE: "trends.published_note", COUNTRY: "trends.published_note_country"}
     source_caption(t(notes[area.level], lang), source)  # the dotted national line is drawn for the country only
     widgets.record_notes(record.of_cases().texts(lang), lang)

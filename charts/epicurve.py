@@ -26,6 +26,7 @@ PLOT_MIN_PX, CHAR_PX, LABEL_GAP_PX = 720, 6.0, 8
 LABELLED_DUMPS = 3  # the largest dumps of a chart are labelled in words; every one has its line and hover text
 LABEL_TOP_PX = 4
 AXIS_EXTENT_PX = 56  # the value axis's room, the same on the curve and its level band so that both line up
+ANNOUNCED_MARK_SIZE = 160  # the diamond of a level a province announced, on the level band
 
 
 def source_name(name: str, source: str, lang: str) -> str:
@@ -228,7 +229,21 @@ def level_band_figure(levels: pd.DataFrame, frame: pd.DataFrame, lang: str, heig
                  alt.Tooltip("origin:N", title=t("reasons.origin_column", lang))])
     changes = alt.Chart(weeks[weeks["changed"]]).mark_text(align="left", baseline="middle", dx=2).encode(
         x="week_start:T", y=alt.Y(datum=0.5), text="change_text:N")
-    return finish(alt.layer(_domain(frame), band, changes), lang, height)
+    return finish(alt.layer(_domain(frame), band, changes, *_announced_marks(weeks, lang)), lang, height)
+
+
+def _announced_marks(weeks: pd.DataFrame, lang: str) -> list[alt.Chart]:
+    """A diamond in the colour of the level announced on a week's data (trends.levels.with_announced), in the middle
+    of that week's block: a block and a diamond of two colours are a level the dashboard and the province differ on."""
+    if "announced_level" not in weeks or weeks["announced_level"].isna().all():
+        return []
+    marked = weeks[weeks["announced_level"].notna()]
+    marked = marked.assign(middle=marked["start"] + (marked["end"] - marked["start"]) / 2)
+    return [alt.Chart(marked[["middle", "announced_color", "announced_text", "label"]]).mark_point(
+        shape="diamond", filled=True, size=ANNOUNCED_MARK_SIZE, stroke="black", strokeWidth=1.5, opacity=1).encode(
+        x="middle:T", y=alt.Y(datum=0.5), color=alt.Color("announced_color:N", scale=None, legend=None),
+        tooltip=[alt.Tooltip("announced_text:N", title=t("trends.announced_title", lang)),
+                 alt.Tooltip("label:N", title=t("trends.level_band", lang))])]
 
 
 def epicurve(daily: pd.DataFrame, lang: str, value: str = "new_cases", height: int = 320,

@@ -58,6 +58,16 @@ def resting_on(announced: pd.DataFrame, ruleset: RuleSet | str, week, province_c
     return rows.sort_values(["announced_date", "province_code"], ascending=[False, True]).reset_index(drop=True)
 
 
+def announced_weeks(announced: pd.DataFrame, ruleset: RuleSet | str, province_code: str) -> pd.DataFrame:
+    """A province's announced levels by the week their data is (the Monday of the week `engine.data_day` closes):
+    week_start, level, announced_date, source_url — the latest announcement of a week kept."""
+    ruleset = load_ruleset(ruleset)
+    rows = announced[announced["province_code"].astype(str) == province_code]
+    sunday = engine.data_day(pd.to_datetime(rows["announced_date"]), ruleset)
+    weeks = rows.assign(week_start=(sunday - pd.Timedelta(days=6)).to_numpy()).sort_values("announced_date")
+    return weeks.drop_duplicates("week_start", keep="last")[["week_start", "level", "announced_date", "source_url"]]
+
+
 def tallies(published: pd.DataFrame, counted: pd.DataFrame, lists_from: int = NATIONAL_LIST) -> list[dict]:
     """The national lists among `published` (`resting_on` rows; a date that names at least `lists_from`
     provinces), latest first: {announced_date, source_url, provinces: {level: count}, districts: {level: count}},

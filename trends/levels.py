@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from i18n import fmt_date, t
 from indicators import levelstyle
 from indicators.rulesets import RuleSet
 
@@ -39,3 +40,16 @@ def bands(weekly: pd.DataFrame, ruleset: RuleSet, lang: str, colorblind: bool = 
         "change_text": text.where(changed, ""),
         "inputs_source": frame["inputs_source"],
     })
+
+
+def with_announced(band: pd.DataFrame, announced: pd.DataFrame, ruleset: RuleSet, lang: str,
+                   colorblind: bool = False) -> pd.DataFrame:
+    """The band with the level announced on each week's data where one was (indicators.agreement.announced_weeks):
+    announced_level (<NA> elsewhere), its colour and a tooltip text naming the level and the day it was announced."""
+    merged = band.merge(announced.rename(columns={"level": "announced_level"}), on="week_start", how="left")
+    levels = merged["announced_level"].astype("Int64")
+    days = pd.to_datetime(merged["announced_date"])
+    text = [t("trends.announced_mark", lang, level=label, date=fmt_date(day, lang)) if pd.notna(level) else ""
+            for level, label, day in zip(levels, levelstyle.labels(levels, ruleset, lang), days)]
+    return merged.assign(announced_level=levels, announced_color=levelstyle.colors(levels, ruleset, colorblind),
+                         announced_text=text).drop(columns=["announced_date", "source_url"])
