@@ -140,7 +140,8 @@ def case_origin(districts: pd.DataFrame, carry: dict) -> pd.DataFrame:
     portal_last = portal.groupby("province_code")["date"].max()
     reports = _read("covid/province_case_origin_reports.csv", parse_dates=["date"])
     reports = reports.assign(sheltered=reports["cases"] - reports["community_cases"], local=reports["cases"])
-    reports = reports[~(reports["date"] <= reports["province_code"].map(portal_last))]  # the portal's days are its own
+    reports = reports[(reports["cases"] > 0)  # a report of no case splits nothing
+                      & ~(reports["date"] <= reports["province_code"].map(portal_last))]  # the portal's days are its own
     records = pd.concat([portal, reports[portal.columns]], ignore_index=True)
     starts = pd.concat([portal_last.reset_index(), reports[["date", "province_code"]]], ignore_index=True)
     pooled = starts.merge(records, on="province_code", suffixes=("", "_recorded"))

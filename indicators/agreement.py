@@ -45,26 +45,27 @@ def compare(province_inputs: pd.DataFrame, announced: pd.DataFrame, ruleset: Rul
     return both[["announced_date", "province_code", "announced", "level", "ruleset", "agrees"]]
 
 
-def resting_on(announced: pd.DataFrame, ruleset: RuleSet | str, week, province_code: str | None = None) -> pd.DataFrame:
-    """The announced levels (of one province, or all) whose data is the week starting on Monday `week`
-    (engine.data_day), so a page that shows that week's levels can show the published ones beside them: rows of
-    `announced`, latest first."""
-    ruleset = load_ruleset(ruleset)
+def _data_weeks(announced: pd.DataFrame, ruleset: RuleSet | str, province_code: str | None) -> pd.DataFrame:
+    """`announced` (of one province, or all) with `week_start`: the Monday of the week of the data each
+    announcement rests on (engine.data_day)."""
     if province_code is not None:
         announced = announced[announced["province_code"].astype(str) == province_code]
-    sunday = engine.data_day(pd.to_datetime(announced["announced_date"]), ruleset)
-    monday = pd.Timestamp(week)
-    rows = announced[(sunday >= monday).to_numpy() & (sunday <= monday + pd.Timedelta(days=6)).to_numpy()]
+    day = engine.data_day(pd.to_datetime(announced["announced_date"]), load_ruleset(ruleset))
+    return announced.assign(week_start=(day - pd.to_timedelta(day.dt.day_of_week, unit="D")).to_numpy())
+
+
+def resting_on(announced: pd.DataFrame, ruleset: RuleSet | str, week, province_code: str | None = None) -> pd.DataFrame:
+    """The announced levels (of one province, or all) whose data is the week starting on Monday `week`, so a page
+    that shows that week's levels can show the published ones beside them: rows of `announced`, latest first."""
+    rows = _data_weeks(announced, ruleset, province_code)
+    rows = rows[rows["week_start"] == pd.Timestamp(week)].drop(columns="week_start")
     return rows.sort_values(["announced_date", "province_code"], ascending=[False, True]).reset_index(drop=True)
 
 
 def announced_weeks(announced: pd.DataFrame, ruleset: RuleSet | str, province_code: str) -> pd.DataFrame:
-    """A province's announced levels by the week their data is (the Monday of the week `engine.data_day` closes):
-    week_start, level, announced_date, source_url — the latest announcement of a week kept."""
-    ruleset = load_ruleset(ruleset)
-    rows = announced[announced["province_code"].astype(str) == province_code]
-    sunday = engine.data_day(pd.to_datetime(rows["announced_date"]), ruleset)
-    weeks = rows.assign(week_start=(sunday - pd.Timedelta(days=6)).to_numpy()).sort_values("announced_date")
+    """A province's announced levels by the week of their data: week_start, level, announced_date, source_url —
+    the latest announcement of a week kept."""
+    weeks = _data_weeks(announced, ruleset, province_code).sort_values("announced_date")
     return weeks.drop_duplicates("week_start", keep="last")[["week_start", "level", "announced_date", "source_url"]]
 
 
