@@ -88,7 +88,7 @@ def checkpoint_deck(points: pd.DataFrame, district_codes: list[str], lang: str, 
     units = shapes.units(shapes.DISTRICT)
     shown = units[units["code"].isin(district_codes)]
     layers = [
-        unit_layer(shapes.map_file_url(shapes.DISTRICT), layer_id=DISTRICTS_LAYER, outlined=False,
+        unit_layer(shapes.map_file_url(shapes.DISTRICT), layer_id=DISTRICTS_LAYER,
                    fill=fill_expression(pd.DataFrame({"code": shown["code"], "color": DISTRICT_FILL}))),
         border_lines_layer(shapes.map_file_url(shapes.BORDERS), layer_id=PROVINCES_LAYER),
         checkpoint_layer(points),

@@ -22,6 +22,7 @@ from geo import shapes
 from indicators.levelstyle import UNKNOWN_COLOR
 
 UNITS_LAYER = "units"
+EDGES_LAYER = "edges"
 BORDERS_LAYER = "borders"
 SELECTED_LAYER = "selected"
 LABELS_LAYER = "labels"
@@ -88,47 +89,40 @@ def _digest(text: str) -> str:
 
 
 # pydeck reads a bare string as an accessor expression; a quoted one ("'pixels'") is a literal.
-def unit_layer(features: dict | str, layer_id: str = UNITS_LAYER, fill: str = "properties.fill",
-               outlined: bool = True) -> pdk.Layer:
-    """The coloured units: pickable (tooltip, click), with thin white borders between them when `outlined`.
+def unit_layer(features: dict | str, layer_id: str = UNITS_LAYER, fill: str = "properties.fill") -> pdk.Layer:
+    """The coloured units, pickable (tooltip, click), without outlines (`edge_lines_layer` draws them).
     `features` is a FeatureCollection whose properties carry `fill`, or a static map file's URL with `fill` a
     `fill_expression` (deck.gl recolours when the expression changes: its digest is the update trigger)."""
     return pdk.Layer(
         "GeoJsonLayer", features, id=layer_id, pickable=True, auto_highlight=True,
-        highlight_color=[255, 255, 255, 90], filled=True, stroked=outlined,
-        get_fill_color=fill, get_line_color=UNIT_LINE, update_triggers={"getFillColor": _digest(fill)},
-        line_width_units="'pixels'", get_line_width=0.6,
+        highlight_color=[255, 255, 255, 90], filled=True, stroked=False,
+        get_fill_color=fill, update_triggers={"getFillColor": _digest(fill)},
     )
 
 
-def outline_features(geometries: dict[str, dict], codes: Iterable[str]) -> dict:
-    """A FeatureCollection of some units' outlines (code as their only property)."""
-    return {"type": "FeatureCollection",
-            "features": [{"type": "Feature", "geometry": geometries[code], "properties": {"code": code}}
-                         for code in codes if code in geometries]}
+def line_layer(segments: list | str, layer_id: str, color: list[int], width_px: float) -> pdk.Layer:
+    """Straight segments [x1, y1, x2, y2] (shapes.border_segments, or a static file of them by URL), never picked.
 
-
-def border_layer(outlines: dict | str, layer_id: str = BORDERS_LAYER) -> pdk.Layer:
-    """Outlines of the enclosing units (provinces: an `outline_features` collection or a static map file's
-    URL), drawn over the coloured ones, never picked."""
-    return pdk.Layer("GeoJsonLayer", outlines, id=layer_id, pickable=False, filled=False, stroked=True,
-                     get_line_color=BORDER_LINE, line_width_units="'pixels'", get_line_width=1.6)
-
-
-def border_lines_layer(segments_url: str, layer_id: str = BORDERS_LAYER) -> pdk.Layer:
-    """The provinces' borders from the static file of segments [x1, y1, x2, y2] (shapes.BORDERS), never picked:
-    the look of border_layer at a fraction of its drawing cost."""
-    return pdk.Layer("LineLayer", segments_url, id=layer_id, pickable=False,
+    Every outline of the map is drawn this way, not as GeoJSON outlines: deck.gl's LineLayer costs a browser
+    without a GPU a fraction of what its PathLayer does (a province's map: 1.3 s more per outlined layer)."""
+    return pdk.Layer("LineLayer", segments, id=layer_id, pickable=False,
                      get_source_position="[this[0],this[1]]", get_target_position="[this[2],this[3]]",
-                     get_color=BORDER_LINE, width_units="'pixels'", get_width=1.6)
+                     get_color=color, width_units="'pixels'", get_width=width_px)
 
 
-def selected_layer(geometry: dict | None, layer_id: str = SELECTED_LAYER) -> pdk.Layer:
+def edge_lines_layer(segments: list | str, layer_id: str = EDGES_LAYER) -> pdk.Layer:
+    """Thin white lines between the coloured units, so neighbours at the same level stay apart."""
+    return line_layer(segments, layer_id, UNIT_LINE, 0.6)
+
+
+def border_lines_layer(segments: list | str, layer_id: str = BORDERS_LAYER) -> pdk.Layer:
+    """The borders of the enclosing units (provinces), drawn over the coloured ones."""
+    return line_layer(segments, layer_id, BORDER_LINE, 1.6)
+
+
+def selected_layer(segments: list | None, layer_id: str = SELECTED_LAYER) -> pdk.Layer:
     """A thick outline round the selected unit (empty when nothing is selected, so layer ids stay stable)."""
-    features = [] if geometry is None else [{"type": "Feature", "geometry": geometry, "properties": {}}]
-    return pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": features}, id=layer_id,
-                     pickable=False, filled=False, stroked=True, get_line_color=SELECTED_LINE,
-                     line_width_units="'pixels'", get_line_width=3.5)
+    return line_layer(segments or [], layer_id, SELECTED_LINE, 3.5)
 
 
 def label_layer(labels: pd.DataFrame, layer_id: str = LABELS_LAYER) -> pdk.Layer:

@@ -71,9 +71,9 @@ def simplified_units(tolerance: float = SIMPLIFY_TOLERANCE) -> dict[str, gpd.Geo
     return {DISTRICT: districts, PROVINCE: gpd.GeoDataFrame(provinces[UNIT_COLUMNS + ["geometry"]], crs=districts.crs)}
 
 
-def border_segments(provinces: gpd.GeoDataFrame) -> list[list[float]]:
-    """Every province border as segments [x1, y1, x2, y2], a border shared by two provinces once."""
-    lines = shapely.line_merge(shapely.union_all(shapely.boundary(provinces.geometry.values)))
+def border_segments(polygons: np.ndarray) -> list[list[float]]:
+    """Every border of some polygons as straight segments [x1, y1, x2, y2], a border two of them share once."""
+    lines = shapely.line_merge(shapely.union_all(shapely.boundary(polygons)))
     segments = []
     for part in shapely.get_parts(lines):
         xy = np.round(shapely.get_coordinates(part), DECIMALS)
@@ -93,7 +93,7 @@ def write_map_files(directory: Path = STATIC_DIR, tolerance: float = SIMPLIFY_TO
         ]
         text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":"))
         written[level].write_text(text + "\n", encoding="utf-8")
-    written[BORDERS].write_text(json.dumps(border_segments(units_of[PROVINCE]), separators=(",", ":")) + "\n",
+    written[BORDERS].write_text(json.dumps(border_segments(units_of[PROVINCE].geometry.values), separators=(",", ":")) + "\n",
                                 encoding="utf-8")
     return written
 
@@ -124,6 +124,14 @@ def geometries(level: str = DISTRICT, detailed: bool = False) -> dict[str, dict]
     frame = units(level, detailed)
     return {code: json.loads(shapely.to_geojson(geometry))
             for code, geometry in zip(frame["code"], _rounded(frame.geometry.values))}
+
+
+@cache
+def unit_segments(codes: tuple[str, ...], level: str = DISTRICT, detailed: bool = True) -> list[list[float]]:
+    """The outlines of some units as segments (border_segments): what a zoomed-in view draws round its units,
+    its provinces and a selected unit. Cached per set of codes: do not modify."""
+    frame = units(level, detailed)
+    return border_segments(frame.loc[frame["code"].isin(codes)].geometry.values)
 
 
 @cache

@@ -55,22 +55,23 @@ def map_deck(view: AreaView, styles: pd.DataFrame, selected: str | None = None, 
     The whole country draws the static map files, which the browser fetched once: the deck carries the
     colours and the tooltip's levels, not the outlines. Zoomed-in views send their few real polygons, with
     the reasons in the tooltip."""
-    geometries = shapes.geometries(view.level, view.detailed) if view.detailed or selected in view.codes else {}
     if view.detailed:
-        features = layers.unit_features(geometries, styles[["code", "color", *tooltips.FIELDS[1:], tooltips.REASONS]])
+        features = layers.unit_features(shapes.geometries(view.level, detailed=True),
+                                        styles[["code", "color", *tooltips.FIELDS[1:], tooltips.REASONS]])
         deck_layers = [
             layers.unit_layer(features),
-            layers.border_layer(layers.outline_features(shapes.geometries(shapes.PROVINCE, view.detailed),
-                                                        shapes.codes_in_box(view.box))),
+            layers.edge_lines_layer(shapes.unit_segments(view.codes, view.level)),
+            layers.border_lines_layer(shapes.unit_segments(tuple(shapes.codes_in_box(view.box)), shapes.PROVINCE)),
             layers.label_layer(shapes.labels_that_fit(view.codes, view.camera["zoom"], view.level)),
         ]
     else:
         # No district outlines: at the country's zoom they are under a pixel wide, and drawing 705 of them was
         # two thirds of a redraw (0.8 of 1.2 s per week move in a browser without a GPU).
         deck_layers = [
-            layers.unit_layer(shapes.map_file_url(view.level), fill=layers.fill_expression(styles), outlined=False),
+            layers.unit_layer(shapes.map_file_url(view.level), fill=layers.fill_expression(styles)),
             layers.border_lines_layer(shapes.map_file_url(shapes.BORDERS)),
         ]
-    deck_layers.append(layers.selected_layer(geometries.get(selected) if selected in view.codes else None))
+    deck_layers.append(layers.selected_layer(
+        shapes.unit_segments((selected,), view.level, view.detailed) if selected in view.codes else None))
     tooltip = tooltips.tooltip(caption, styles[["code", "label", "color"]], lang, reasons=view.detailed)
     return layers.situation_deck(deck_layers, view.camera, tooltip, basemap)

@@ -110,14 +110,15 @@ def test_unit_features_colour_each_level_and_grey_the_unknown():
 def test_deck_json_has_the_layer_ids_no_basemap_and_literal_strings():
     collection = layers.unit_features(shapes.geometries(), styles_frame())
     deck = layers.situation_deck(
-        [layers.unit_layer(collection), layers.border_layer(layers.outline_features(shapes.geometries("province"), ["11"])),
-         layers.label_layer(shapes.label_points().head(3)), layers.selected_layer(shapes.geometries()["103"])],
+        [layers.unit_layer(collection), layers.border_lines_layer(shapes.unit_segments(("11",), "province")),
+         layers.label_layer(shapes.label_points().head(3)), layers.selected_layer(shapes.unit_segments(("103",)))],
         shapes.fit_view(shapes.bounds(["103"])), tooltips.tooltip("Tuần 17/05/2021 – 23/05/2021"))
     spec = json.loads(deck.to_json())
     assert [layer["id"] for layer in spec["layers"]] == ["units", "borders", "labels", "selected"]
     units = spec["layers"][0]
     assert units["pickable"] is True and units["getFillColor"] == "@@=properties.fill"
-    assert units["lineWidthUnits"] == "pixels" and spec["layers"][2]["characterSet"] == "auto"
+    assert units["stroked"] is False and spec["layers"][2]["characterSet"] == "auto"
+    assert spec["layers"][1]["widthUnits"] == "pixels" and spec["layers"][1]["data"][0] == shapes.unit_segments(("11",), "province")[0]
     assert "mapProvider" not in spec and spec["mapStyle"] == "__MAP_STYLE__", "no tiles unless asked for"
     assert "\n" not in deck.to_json(), "compact JSON: pydeck's indentation doubles the payload"
     assert "{name}" in deck._tooltip["html"] and "17/05/2021" in deck._tooltip["html"]
@@ -129,7 +130,7 @@ def test_deck_json_has_the_layer_ids_no_basemap_and_literal_strings():
 def test_selected_layer_is_empty_but_present_when_nothing_is_picked():
     spec = json.loads(layers.situation_deck([layers.selected_layer(None)], {"latitude": 0, "longitude": 0,
                                                                            "zoom": 5}).to_json())
-    assert spec["layers"][0]["id"] == "selected" and spec["layers"][0]["data"]["features"] == []
+    assert spec["layers"][0]["id"] == "selected" and spec["layers"][0]["data"] == []
 
 
 # ------------------------------------------------------------------------------------------ selection
@@ -302,8 +303,10 @@ def test_country_map_sends_no_outlines_and_colours_each_district_by_its_level():
 
     province = view.area_view("province", "11", set(everywhere), 800, 680)
     spec = json.loads(view.map_deck(province, styles[styles["code"].isin(province.codes)], "103").to_json())
-    assert [layer["id"] for layer in spec["layers"]] == ["units", "borders", "labels", "selected"]
-    assert len(spec["layers"][3]["data"]["features"]) == 1
+    assert [layer["id"] for layer in spec["layers"]] == ["units", "edges", "borders", "labels", "selected"]
+    assert {layer["@@type"] for layer in spec["layers"][1:3] + spec["layers"][4:]} == {"LineLayer"}, \
+        "outlines as segments: GeoJSON outlines (PathLayer) cost a browser without a GPU 1.3 s each"
+    assert spec["layers"][4]["data"] == shapes.unit_segments(("103",)), "the selected district's outline"
     assert all(f["properties"]["reasons"] == reason for f in spec["layers"][0]["data"]["features"])
     known_only = view.area_view("province", "11", {"103", "094"}, 800, 680)
     assert set(known_only.codes) == {"103", "094"}, "only the units the database holds"

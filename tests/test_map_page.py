@@ -47,7 +47,7 @@ def test_province_week_map_legend_legal_basis_and_url(app_env):
     assert {tuple(f["properties"]["fill"][:3]) for f in units["data"]["features"]} <= official
     assert all(f["properties"]["reasons"] for f in units["data"]["features"]), "tooltips say why"
     assert "mapProvider" not in spec, "no basemap, no network, unless switched on"
-    assert {"borders", "labels", "selected"} <= {layer["id"] for layer in spec["layers"]}
+    assert {"edges", "borders", "labels", "selected"} <= {layer["id"] for layer in spec["layers"]}
     assert at.query_params["week"] == "2021-05-17", "a week is shown and linked by its Monday"
     assert at.query_params["rules"] == "vn-2021-qd4800"
 
