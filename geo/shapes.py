@@ -42,6 +42,10 @@ STATIC_FILES = {**MAP_FILES, BORDERS: STATIC_DIR / "province_borders.json"}
 # Visvalingam–Whyatt tolerance in degrees: corners whose triangle is smaller than about 1 km × 1 km go.
 SIMPLIFY_TOLERANCE = 0.01
 DECIMALS = 4
+# Holes smaller than this (square degrees, about 1 km²) in a dissolved province are slivers between its districts
+# (left by the simplification or by Quảng Ninh's 2009 districts), not land of another unit: its border would
+# draw them as stray dashes inside the province.
+SLIVER_AREA = 1e-4
 UNIT_COLUMNS = ["code", "name", "province_code", "province_name", "approximate"]
 # deck.gl's web-mercator world is 512 pixels wide at zoom 0.
 WORLD_PIXELS = 512
@@ -67,8 +71,15 @@ def simplified_units(tolerance: float = SIMPLIFY_TOLERANCE) -> dict[str, gpd.Geo
     districts.geometry = shapely.make_valid(_rounded(shapely.coverage_simplify(districts.geometry.values, tolerance)))
     provinces = districts.dissolve(by="province_code", as_index=False, aggfunc="first")
     provinces = provinces.assign(code=provinces["province_code"], name=provinces["province_name"], approximate=False)
-    provinces.geometry = _rounded(provinces.geometry.values)
+    provinces.geometry = _rounded(np.array([_without_slivers(geometry) for geometry in provinces.geometry.values]))
     return {DISTRICT: districts, PROVINCE: gpd.GeoDataFrame(provinces[UNIT_COLUMNS + ["geometry"]], crs=districts.crs)}
+
+
+def _without_slivers(geometry, max_area: float = SLIVER_AREA):
+    """A (multi)polygon without its holes smaller than `max_area` (SLIVER_AREA)."""
+    parts = [shapely.Polygon(part.exterior, [ring for ring in part.interiors if shapely.Polygon(ring).area >= max_area])
+             for part in shapely.get_parts(geometry)]
+    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
 def border_segments(polygons: np.ndarray) -> list[list[float]]:
@@ -128,10 +139,12 @@ def geometries(level: str = DISTRICT, detailed: bool = False) -> dict[str, dict]
 
 @cache
 def unit_segments(codes: tuple[str, ...], level: str = DISTRICT, detailed: bool = True) -> list[list[float]]:
-    """The outlines of some units as segments (border_segments): what a zoomed-in view draws round its units,
-    its provinces and a selected unit. Cached per set of codes: do not modify."""
+    """The outlines of some units as segments (border_segments), slivers left out (the real province file has
+    seven): what a zoomed-in view draws round its units, its provinces and a selected unit. Cached per set of
+    codes: do not modify."""
     frame = units(level, detailed)
-    return border_segments(frame.loc[frame["code"].isin(codes)].geometry.values)
+    return border_segments(np.array([_without_slivers(geometry)
+                                     for geometry in frame.loc[frame["code"].isin(codes)].geometry.values]))
 
 
 @cache

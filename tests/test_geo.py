@@ -359,3 +359,15 @@ def test_labels_that_do_not_fit_their_district_are_left_out():
     assert not {"Hoàn Kiếm", "Ba Đình", "Đống Đa", "Hai Bà Trưng"} & shown, "the dense centre would overlap"
     closer = shapes.labels_that_fit(hanoi.codes, hanoi.camera["zoom"] + 3)
     assert "Hoàn Kiếm" in set(closer["name"]), "zoomed in, they fit again"
+
+
+def test_no_province_border_is_drawn_round_a_sliver_inside_it():
+    """Holes of under a square kilometre in a province are gaps between its districts (the simplification, Quảng
+    Ninh's 2009 districts, the source itself): drawn, they were stray dashes inside the province."""
+    simplified = shapes.units(shapes.PROVINCE)
+    assert sum(len(part.interiors) for geometry in simplified.geometry for part in shapely.get_parts(geometry)) == 0
+    real = shapes.units(shapes.PROVINCE, detailed=True).set_index("code").geometry
+    assert len(real["94"].interiors if real["94"].geom_type == "Polygon" else
+               [ring for part in real["94"].geoms for ring in part.interiors]) == 1, "the real file keeps its own"
+    ring = shapes.border_segments(np.array([real["94"]]))
+    assert len(shapes.unit_segments(("94",), shapes.PROVINCE)) < len(ring), "the sliver's outline is left out"

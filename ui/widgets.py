@@ -11,6 +11,7 @@ from ui import cached, url
 
 # Every card of a row as tall as one with a note under its value, so the origin tags under a row line up.
 CARD_HEIGHT_PX = 134
+NO_FIGURE = "—"
 
 
 def metric(label: str, value: str, source: str | None, lang: str, delta: str | None = None,
@@ -18,8 +19,11 @@ def metric(label: str, value: str, source: str | None, lang: str, delta: str | N
     """A headline number that always says whether it is observed, estimated or simulated: the origin the
     metrics frame carries (None: no figure, a grey "no data").
 
+    Without a figure the card shows a dash, and its grey badge says "no data": a card is too narrow for the words.
     Streamlit reads a delta's direction from a leading ASCII '-', so the typographic minus is swapped for it.
     """
+    if source not in BADGE_COLORS:
+        value = NO_FIGURE
     if delta and delta.startswith("−"):
         delta = "-" + delta[1:]
     unchanged = bool(delta and delta.startswith("±"))
