@@ -11,7 +11,9 @@ from charts.epicurve import source_name
 from i18n import t
 from trends.rt import POSITIVITY_REFERENCE_PCT
 
-BAND_FILL, BAND_OPACITY = "#0B5394", 0.18
+# The interval's blue as it shows at 18 % over white, drawn opaque: its legend swatch then looks like the band
+# (a translucent band's swatch is drawn solid, the colour of the Rt line).
+BAND_FILL = "#D3E0EC"
 # Growth red, decline green; orange and blue for colour-blind readers (Okabe & Ito).
 GROWTH_COLORS = {False: ("#C62828", "#2E7D32"), True: ("#D55E00", "#0072B2")}
 
@@ -31,7 +33,7 @@ def rt_figure(frame: pd.DataFrame, lang: str, source: str, national: pd.DataFram
         series.append(Series("national", t("trends.rt_owid", lang), COLORS["deaths"], DOTTED, 1.5, ".2f"))
     interval = Series("interval", t("trends.rt_interval", lang), BAND_FILL)
     palette = [interval, *series]
-    band = alt.Chart(wide.assign(series=interval.name)).mark_area(opacity=BAND_OPACITY).encode(
+    band = alt.Chart(wide.assign(series=interval.name)).mark_area(opacity=1).encode(
         x=time_x(lang), y="lower:Q", y2="upper:Q", color=series_color(palette))
     axis = alt.Axis(format=",.1f")
     hovered = [*series[:1], Series("lower", "2,5%" if lang == "vi" else "2.5%", BAND_FILL, number=".2f"),

@@ -9,9 +9,9 @@ Method, per dose (at least one dose; fully vaccinated):
   * on a snapshot date, the snapshot exactly (as published, never capped by later figures);
   * between snapshots, a straight line (estimated);
   * before the first snapshot, the national figure of the day shared out among provinces (estimated):
-    a province with published anchors (data/sources/covid/province_vaccination_anchors.csv) follows straight
-    lines through its anchors to its first snapshot, and before its first anchor keeps that anchor's share of
-    the national figure; the other provinces share what is left in proportion to their first snapshot. A lower-bound anchor ("at least 95 %") is only used where the estimate falls below it.
+    a province with published anchors (data/sources/covid/province_vaccination_anchors.csv) goes through its
+    anchors to its first snapshot at the pace of the national figure (`_anchored`), and before its first anchor
+    keeps that anchor's share of the national figure; the other provinces share what is left in proportion to their first snapshot. A lower-bound anchor ("at least 95 %") is only used where the estimate falls below it.
     Whole people by largest remainder, so the provinces sum to the national figure on every day.
 People with a booster: the snapshots give doses (total - first - second), not people; someone with two
 boosters counts twice, so booster people are taken as those doses but never more than the fully vaccinated.
@@ -64,9 +64,12 @@ def _whole(shares: np.ndarray, totals: np.ndarray) -> np.ndarray:
 
 
 def _anchored(dates: np.ndarray, anchors: pd.DataFrame, national: np.ndarray, first_people: float,
-              first_snapshot: np.datetime64) -> np.ndarray:
+              first_snapshot: np.datetime64, national_at_snapshot: float) -> np.ndarray:
     """One province's people on `dates` from its anchors: before the first anchor its share of the national
-    figure on that date, then straight lines through the anchors to the first snapshot."""
+    figure on that date; from one anchor to the next (the last to the first snapshot) it gains what the anchors say
+    at the pace of the country: the fraction of the country's gain between them that has happened by each date
+    (by the calendar where the country gained nothing). A straight line in time gave Hà Nội and Hồ Chí Minh City
+    together more than the whole country's second doses of 13–20/9/2021, and 57 provinces' people fell."""
     days = dates.astype("datetime64[D]").astype(np.int64)
     anchor_days = anchors["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
     people = anchors["people"].to_numpy(dtype=float)
@@ -74,11 +77,18 @@ def _anchored(dates: np.ndarray, anchors: pd.DataFrame, national: np.ndarray, fi
     share = people[0] / max(national[at], 1.0)
     x = np.append(anchor_days, first_snapshot.astype("datetime64[D]").astype(np.int64))
     y = np.append(people, first_people)
-    return np.where(days < anchor_days[0], share * national, np.interp(days, x, y))
+    country = np.append(np.interp(anchor_days, days, national), national_at_snapshot)
+    segment = np.clip(np.searchsorted(x, days, side="right") - 1, 0, len(x) - 2)
+    start, end = segment, segment + 1
+    gained = country[end] - country[start]
+    by_country = (national - country[start]) / np.where(gained > 0, gained, 1.0)
+    by_calendar = (days - x[start]) / np.maximum(x[end] - x[start], 1)
+    progress = np.clip(np.where(gained > 0, by_country, by_calendar), 0.0, 1.0)
+    return np.where(days < anchor_days[0], share * national, y[start] + (y[end] - y[start]) * progress)
 
 
 def _before_snapshots(dates: pd.DatetimeIndex, provinces: np.ndarray, first: pd.DataFrame, national: np.ndarray,
-                      anchors: pd.DataFrame, first_snapshot: np.datetime64) -> np.ndarray:
+                      anchors: pd.DataFrame, first_snapshot: np.datetime64, national_at_snapshot: float) -> np.ndarray:
     """[date, province] people of one dose before the first snapshot (module docstring)."""
     base = first.set_index("province_code")["people"].reindex(provinces).fillna(0).to_numpy(dtype=float)
     base_share = base / base.sum()
@@ -91,7 +101,7 @@ def _before_snapshots(dates: pd.DatetimeIndex, provinces: np.ndarray, first: pd.
         fixed = np.zeros(len(provinces), dtype=bool)
         for code, group in anchored.items():
             column = int(np.flatnonzero(provinces == code)[0])
-            people = _anchored(days, group, national, base[column], first_snapshot)
+            people = _anchored(days, group, national, base[column], first_snapshot, national_at_snapshot)
             shares[:, column] = people / np.maximum(national, 1.0)
             fixed[column] = True
         free = base_share * ~fixed
@@ -149,6 +159,7 @@ def province_vaccinations(snapshots: pd.DataFrame, national: pd.DataFrame, ancho
     dates = pd.DatetimeIndex(sorted(set(wanted) | {day for day in anchor_dates if day < snapshot_dates[0]}))
     before = dates[dates < snapshot_dates[0]]
     national_values = national_curves(national, before)
+    national_at_snapshot = national_curves(national, snapshot_dates[:1])
     columns = {}
     for dose, column in (("dose1", "people_dose1"), ("full", "people_dose2"), ("booster", "people_booster")):
         wide = snapshots.pivot_table(index="date", columns="province_code", values=column, aggfunc="sum")
@@ -162,7 +173,8 @@ def province_vaccinations(snapshots: pd.DataFrame, national: pd.DataFrame, ancho
         else:
             first = wide.iloc[[0]].T.reset_index().set_axis(["province_code", "people"], axis=1)
             early = _before_snapshots(before, provinces, first, national_values[dose],
-                                      anchor_people(anchors, snapshots, dose), snapshot_dates[0].to_datetime64())
+                                      anchor_people(anchors, snapshots, dose), snapshot_dates[0].to_datetime64(),
+                                      float(national_at_snapshot[dose][0]))
         columns[dose] = np.rint(np.vstack([early, later])).astype(np.int64)
     observed = dates.isin(snapshot_dates)
     estimated = ~observed[:, None]  # the snapshots stay as published, even where second doses exceed first ones

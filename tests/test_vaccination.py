@@ -46,6 +46,16 @@ def test_before_the_first_snapshot_provinces_sum_to_the_national_series_every_da
     assert (totals["people_full"].to_numpy() == np.rint(national["full"])).all()
 
 
+def test_no_province_estimate_falls_before_the_first_snapshot(sources, people):
+    """People vaccinated are cumulative: before the portal, no province's estimate goes down from one date to the
+    next, with either dose (anchored provinces gain at the country's pace: data.vaccination._anchored)."""
+    first = pd.to_datetime(sources["snapshots"]["date"]).min()
+    before = people[people["date"] <= first].sort_values(["province_code", "date"])
+    for column in ("people_dose1", "people_full"):
+        falls = before.groupby("province_code")[column].diff()
+        assert (falls.dropna() >= 0).all(), before[falls < 0][["date", "province_code", column]].head()
+
+
 def test_booster_counts_people_never_above_fully_vaccinated(people):
     assert (people["people_booster"] <= people["people_full"]).all()
     assert (people["people_booster"] >= 0).all()
