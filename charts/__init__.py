@@ -76,7 +76,8 @@ def config(lang: str, font_px: int = FONT_PX, font: str = FONT, legend_columns: 
         "view": {"stroke": None},
         "axis": {"labelFontSize": font_px, "titleFontSize": font_px, "labelColor": TEXT, "titleColor": TEXT,
                  "titleFontWeight": "normal", "gridColor": GRID, "domainColor": "#888", "tickColor": "#888"},
-        "axisX": {"grid": False, "labelOverlap": True},
+        # labels at least 10 px apart: Vega measures them before the web font is in, a little narrower than drawn
+        "axisX": {"grid": False, "labelOverlap": True, "labelSeparation": 10},
         "legend": {"orient": "top", "title": None, "labelFontSize": font_px, "labelLimit": 0, "symbolSize": 120,
                    "symbolOpacity": 1, "columns": legend_columns, "columnPadding": 14, "labelColor": TEXT},
         "text": {"fontSize": font_px - 2, "color": TEXT},
