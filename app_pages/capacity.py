@@ -160,7 +160,7 @@ elif section == "projection":  # days until full
             st.subheader(t("capacity.districts_projection", lang))
             occupancy_by_district = ops_ui.district_occupancy(area, [day - dt.timedelta(days=window), day])
             names = units[units["unit_level"] == "district"].set_index("unit_code")["name"]
-            soon = district_projection(occupancy_by_district, names, day, window)
+            soon = district_projection(occupancy_by_district, names, day, window, lang)
             labels = {"name": t("capacity.col_name", lang),
                       "occupied_beds": t("capacity.col_occupied_beds", lang), "growth_beds": t("capacity.col_growth_beds", lang),
                       "days_beds": t("capacity.col_days_beds", lang),

@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from i18n import fmt_int
+
 
 def daily_growth(occupied: pd.DataFrame, window: int) -> pd.Series:
     """Mean daily growth of each column of `occupied` (dates as index, one column per unit) over `window` days.
@@ -60,13 +62,13 @@ def project(start: pd.Timestamp, occupied: float, growth: float, horizon: int) -
 RESOURCES = (("covid_beds_occupied", "covid_beds_total", "beds"), ("icu_beds_occupied", "icu_beds_staffed", "icu"))
 
 
-def district_projection(occupancy: pd.DataFrame, names: pd.Series, day, window: int) -> pd.DataFrame:
+def district_projection(occupancy: pd.DataFrame, names: pd.Series, day, window: int, lang: str = "vi") -> pd.DataFrame:
     """Per district, the growth of occupied beds and ICU beds over `window` days and the days until each is full,
     soonest first; districts that never fill are left out.
 
     `occupancy`: date, district_code and the bed columns on the first and the last day of the window
     (data.operations.district_occupancy); `names`: district names by code. Columns: district_code, name,
-    growth_beds, days_beds, occupied_beds ('12 / 40'), and the same for icu.
+    growth_beds, days_beds, occupied_beds ('1.230 / 1.240' in Vietnamese), and the same for icu.
     """
     wide = occupancy.pivot(index="date", columns="district_code")
     wide.index = pd.to_datetime(wide.index)
@@ -76,7 +78,8 @@ def district_projection(occupancy: pd.DataFrame, names: pd.Series, day, window: 
         growth = daily_growth(wide[occupied], window).reindex(latest.index)
         per_district[f"growth_{label}"] = growth * 100
         per_district[f"days_{label}"] = days_until_full(latest[occupied], latest[capacity], growth)
-        per_district[f"occupied_{label}"] = latest[occupied].astype(str) + " / " + latest[capacity].astype(str)
+        per_district[f"occupied_{label}"] = [f"{fmt_int(used, lang)} / {fmt_int(total, lang)}"
+                                             for used, total in zip(latest[occupied], latest[capacity])]
     per_district = per_district.replace([np.inf], np.nan).reset_index()
     soon = per_district[per_district[["days_beds", "days_icu"]].notna().any(axis=1)]
     return soon.sort_values(["days_beds", "days_icu"], na_position="last")

@@ -14,7 +14,7 @@ from tests.test_geo import fills_of
 from operations.capacity import crossing, surge_table
 from operations.checkpoints import day_summary, end_of_day_report, risk_notes, target_progress, total, with_rates
 from operations.oxygen import default_mix, m3_per_day, plan_oxygen
-from operations.projection import daily_growth, days_until_full, doubling_days, project
+from operations.projection import daily_growth, days_until_full, district_projection, doubling_days, project
 from operations.response import estimated_admissions, pcr_workload, stay_days, with_totals
 from operations.supplies import days_of_cover
 
@@ -120,6 +120,17 @@ def test_projection_compounds_daily():
     frame = project(pd.Timestamp("2021-08-01"), 100, 0.1, 2)
     assert frame["occupied"].tolist() == pytest.approx([100, 110, 121])
     assert frame["date"].iloc[-1] == pd.Timestamp("2021-08-03")
+
+
+def test_district_projection_writes_beds_as_the_language_writes_numbers():
+    occupancy = pd.DataFrame({"date": pd.to_datetime(["2021-07-01", "2021-07-08"] * 2),
+                              "district_code": ["760", "760", "761", "761"],
+                              "covid_beds_occupied": [1000, 2000, 50, 50], "covid_beds_total": [5730, 5730, 90, 90],
+                              "icu_beds_occupied": [10, 20, 1, 1], "icu_beds_staffed": [40, 40, 4, 4]})
+    names = pd.Series({"760": "Quận 1", "761": "Quận 12"})
+    soon = district_projection(occupancy, names, "2021-07-08", 7, "vi")
+    assert soon["occupied_beds"].tolist() == ["2.000 / 5.730"], "the growing district only, in Vietnamese numbers"
+    assert district_projection(occupancy, names, "2021-07-08", 7, "en")["occupied_beds"].tolist() == ["2,000 / 5,730"]
 
 
 # ---------------------------------------------------------------- surge thresholds
