@@ -170,7 +170,7 @@ def test_overview_shows_unknown_deaths_as_no_data(record_env):
     assert not at.exception
     deaths = next(m for m in at.metric if m.label == "Deaths, 7 days")
     assert deaths.value == "—", "a dash: the words do not fit a card"
-    assert "No data" in deaths.proto.help or "no data" in deaths.proto.help.lower()
+    assert "no data" in deaths.proto.help.lower(), "the card's help says why it has no figure"
     assert "Deaths: no data from" in " ".join(w.value for w in at.warning)
     assert "observed" not in deaths.proto.help
 
