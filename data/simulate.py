@@ -220,6 +220,7 @@ class Load:
     """Patients present each [day, district]; the beds model sizes capacity on them."""
 
     in_treatment: np.ndarray
+    hospitalised: np.ndarray  # of those in treatment, the ones in a hospital bed (oxygen and ICU included)
     oxygen: np.ndarray  # includes the ICU patients
     icu: np.ndarray
 
@@ -254,7 +255,10 @@ def clinical_load(grid: Grid, params: dict, rng: Draws) -> Load:
     oxygen = icu + present(grid, to_oxygen, [stay_curve(treatment["oxygen_mean_stay_days"], treatment["stay_shape"])] * n_periods)
     curves = [stay_curve(days, treatment["stay_shape"]) for days in treatment["mean_stay_days"]]
     in_treatment = np.maximum(present(grid, grid.cases, curves), oxygen)  # the severe stay longer than the mild
-    return Load(in_treatment, oxygen, icu)
+    # The hospitalised share is that of the day a patient fell ill: a change of policy (home care from 2021) sends
+    # the new patients home and lets those in hospital finish their stay, so beds in use never drop overnight.
+    hospitalised = np.maximum(present(grid, grid.cases * grid.by_period(treatment["hospitalised_share"]), curves), oxygen)
+    return Load(in_treatment, hospitalised, oxygen, icu)
 
 
 def recorded_no_community(dates, provinces, periods: dict[str, list]) -> np.ndarray:
@@ -324,16 +328,17 @@ def beds(grid: Grid, load: Load, params: dict, rng: Draws) -> pd.DataFrame:
     The baselines have floors per 100k, so a quiet week never trips a capacity criterion (vacant beds or staffed
     ICU beds per 100k); ventilators count every machine in the district's facilities, not only those of ICU beds.
 
-    Hospital load is the hospitalised share of patients in treatment, never fewer than those on oxygen;
+    Hospital load is the patients in a hospital bed (Load.hospitalised: cohorts, so it follows a change of policy
+    gradually), never fewer than those on oxygen;
     surge capacity opens after a lag (field hospitals) and stays on standby, so beds run short while a
     wave climbs, as they did in 2021.
     """
-    bed, treatment = params["beds"], params["treatment"]
+    bed = params["beds"]
     people = grid.population / 1e5
     spread = rng.lognormal(0.0, bed["district_sigma"], len(grid.district_codes))
     density = people * spread
     block = bed["bed_block"]
-    hospital = np.maximum(np.rint(load.in_treatment * grid.by_period(treatment["hospitalised_share"])), load.oxygen)
+    hospital = load.hospitalised
     icu_baseline = np.ceil(people * np.maximum(bed["icu_beds_per_100k"] * spread, bed["icu_beds_floor_per_100k"]))
     icu_staffed = np.ceil(surge_capacity(icu_baseline, load.icu, bed["surge_headroom"],
                                          bed["icu_surge_lag_days"], bed["standby_days"]))
