@@ -109,6 +109,19 @@ def test_dien_bien_tracing_and_quarantine_on_24_may_2021(con):
     assert within(held["centralized"], 2_468) and within(held["home"], 9_044)
 
 
+TIEN_GIANG = "province_code = '82'"
+
+
+def test_tien_giang_quarantine_on_13_september_2021(con):
+    """Tiền Giang's bulletin of 18:00, 13/9/2021 (tuyengiaotiengiang.vnpttiengiang.vn, data/simulation.toml [tracing]):
+    1,414 F1 in centralised quarantine; 1,253 F1 and 2,744 F2 at home. Before, Điện Biên's 44 F1 per case of May
+    applied to the whole Delta wave held 96,451 in centralised quarantine and 372,151 at home that day."""
+    held = query(con, f"""SELECT SUM(centralized_quarantine) AS centralized, SUM(home_isolation) AS home
+                          FROM tracing JOIN districts USING (district_code)
+                          WHERE {TIEN_GIANG} AND date = '2021-09-13'""").iloc[0]
+    assert within(held["centralized"], 1_414) and within(held["home"], 1_253 + 2_744)
+
+
 def test_dien_bien_cumulative_centralised_quarantine_on_24_may_2021(con):
     """The same report: 9,414 taken into centralised quarantine to date (6,946 done, 2,468 present), arrivals through
     the Tây Trang and Huổi Puốc gates since 2020 as well as the F1 of May. Read as the response page shows it, with
