@@ -231,7 +231,7 @@ def compare_view() -> None:
     frame = trends_incidence(tuple(members["unit"]), start, end, t("common.whole_country", lang), False)
     order = compare.ranked(frame)
     chart("small_multiples", frame, small_multiples_figure, frame, order, lang,
-          highlight=area.code if area.level == DISTRICT else None, columns=4 if province else 6)
+          highlight=area.code if area.level == DISTRICT else None, columns=4 if province else 5)
     source_note = "trends.multiples_source_districts" if province else "trends.multiples_source_provinces"
     st.caption(t("trends.multiples_note", lang, date=fmt_date(end, lang), source=t(source_note, lang)))
 

@@ -20,7 +20,9 @@ UNIT_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
 BAND_COLORS = {"05-11": "#56B4E9", "12-17": "#009E73", "18-49": "#0072B2", "50-64": "#E69F00", "65+": "#D55E00"}
 TARGET_COLORS = {"adults_dose1": "#0072B2", "over50_full": "#D55E00"}
 DOSE_DASH = {"dose1": (), "full": tuple(DASHED)}
-CELL_WIDTH, CELL_HEIGHT = 210, 110
+# The small multiples fit the page's content column (about 1,000 px beside the sidebar on a 1,440 px screen): a
+# facet chart has no container width, so each cell's width comes from the number of columns.
+GRID_WIDTH, CELL_AXIS, CELL_SPACING, CELL_HEIGHT = 960, 40, 10, 110
 
 
 def wide_by(frame: pd.DataFrame, key: str, value: str) -> tuple[pd.DataFrame, list[tuple[str, pd.DataFrame]]]:
@@ -48,7 +50,8 @@ def comparison_figure(frame: pd.DataFrame, lang: str, log: bool = False, height:
 def small_multiples_figure(frame: pd.DataFrame, order: list[str], lang: str, highlight: str | None = None,
                            columns: int = 4):
     """One small chart per unit on a shared scale, highest current incidence first, titled with its current
-    figure; the highlighted unit in red."""
+    figure; the highlighted unit in red. `columns` cells side by side fill GRID_WIDTH."""
+    width = (GRID_WIDTH - CELL_AXIS) // columns - CELL_SPACING  # the y axis is drawn once, left of the first column
     last = frame[frame["date"] == frame["date"].max()].set_index("unit")["avg7_per_100k"]
     labels = frame.drop_duplicates("unit").set_index("unit")["label"]
     titles = {unit: f"{labels[unit]}: {fmt_number(last.get(unit), 1, lang)}" for unit in order}
@@ -62,11 +65,11 @@ def small_multiples_figure(frame: pd.DataFrame, order: list[str], lang: str, hig
         tooltip=[alt.Tooltip("label:N", title=" "),
                  alt.Tooltip("date:T", title=t("common.date", lang), format=date_format(lang)),
                  alt.Tooltip("avg7_per_100k:Q", title=t("trends.avg7_per_100k", lang), format=",.2f")],
-    ).properties(width=CELL_WIDTH, height=CELL_HEIGHT)
+    ).properties(width=width, height=CELL_HEIGHT)
     chart = alt.FacetChart(data=data[["date", "unit", "label", "title", "color", "avg7_per_100k"]], spec=cell,
                            facet=alt.Facet("title:N", sort=[titles[unit] for unit in order],
-                                           header=alt.Header(title=None, labelFontSize=12, labelLimit=CELL_WIDTH)),
-                           columns=columns, spacing={"row": 12, "column": 10})
+                                           header=alt.Header(title=None, labelFontSize=12, labelLimit=width)),
+                           columns=columns, spacing={"row": 12, "column": CELL_SPACING})
     return finish(chart, lang, None)
 
 
