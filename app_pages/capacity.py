@@ -141,9 +141,11 @@ elif section == "projection":  # days until full
                 measured_pct = round(float(measured[occupied]) * 100, 2) if pd.notna(measured[occupied]) else 0.0
                 measured_pct = min(max(measured_pct, GROWTH_MIN_PCT), GROWTH_MAX_PCT)  # the box's own range
                 # keyed by the place, day and window: a new selection starts again from the measured rate
-                growth_pct = left.number_input(t("capacity.growth", lang), min_value=GROWTH_MIN_PCT, max_value=GROWTH_MAX_PCT, step=0.5,
-                                               value=measured_pct, format="%.2f", key=f"growth_{label}_{area.key}_{day}_{window}",
-                                               help=t("capacity.growth_help", lang, pct=fmt_number(measured_pct, 2, lang)))
+                growth_pct = widgets.decimal_input(t("capacity.growth", lang), measured_pct, lang,
+                                                   f"growth_{label}_{area.key}_{day}_{window}", GROWTH_MIN_PCT,
+                                                   GROWTH_MAX_PCT, help=t("capacity.growth_help", lang,
+                                                                          pct=fmt_number(measured_pct, 2, lang)),
+                                                   container=left)
                 added = right.number_input(t("capacity.added", lang), min_value=0, max_value=100_000, step=10, value=0,
                                            key=f"added_{label}_{area.key}")
                 total = float(today[capacity]) + added

@@ -16,6 +16,7 @@ from i18n.formats import (  # noqa: F401  (re-exported: callers import every for
     fmt_number,
     fmt_pct,
     fmt_signed_pct,
+    parse_decimal,
 )
 
 LANGS = ("vi", "en")

@@ -28,6 +28,17 @@ def _localise(text: str, lang: str) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
+def parse_decimal(text: str) -> float | None:
+    """A number typed with a decimal comma or point ('16,82', '16.82', '−3,5'), or None if it is not one. For
+    small figures such as rates, where a point is never a thousands separator."""
+    cleaned = "".join(str(text).split()).replace("−", "-").replace(",", ".")
+    try:
+        number = float(cleaned)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def fmt_int(value, lang: str = "vi") -> str:
     if _is_missing(value):
         return MISSING

@@ -44,12 +44,22 @@ def test_oxygen_scenarios_from_the_url_and_the_widgets(app_env):
 
 def test_projection_assumptions_are_editable(app_env):
     at = open_page(f"app_pages/{PAGE}", {"area": "11", "date": "2021-05-24", "lang": "en", "section": "projection"})
-    growth = next(n for n in at.number_input if n.key.startswith("growth_beds_"))
-    growth.set_value(0.0).run()
+    growth = next(n for n in at.text_input if n.key.startswith("growth_beds_"))
+    growth.set_value("0").run()
     assert not at.exception
     assert "not reached at this trend" in [m.value for m in at.metric if m.label == "Time until full"]
+    next(n for n in at.text_input if n.key.startswith("growth_beds_")).set_value("fast").run()
+    assert not at.exception and "Enter a number from" in at.error[0].value, "a clear message, the measured rate kept"
     at.number_input(key="growth_window").set_value(14).run()
     assert not at.exception and at.query_params["growth_window"] in ("14", ["14"])
+
+
+def test_a_growth_rate_is_written_and_read_with_a_decimal_comma_in_vietnamese(app_env):
+    at = open_page(f"app_pages/{PAGE}", {"area": "79", "date": "2021-08-01", "section": "projection"})
+    growth = next(n for n in at.text_input if n.key.startswith("growth_beds_"))
+    assert "," in growth.value and "." not in growth.value, growth.value
+    growth.set_value("0,5").run()
+    assert not at.exception and not at.error
 
 
 @pytest.mark.parametrize("section", ["beds", "projection", "oxygen"])

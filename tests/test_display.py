@@ -4,10 +4,11 @@ from __future__ import annotations
 import tomllib
 
 import pandas as pd
+import pytest
 
 from charts.trends import comparison_figure
 from geo import situation
-from i18n import t
+from i18n import parse_decimal, t
 from indicators.rulesets import load_ruleset
 from operations import figures as operations_figures
 from tests.conftest import ROOT
@@ -53,3 +54,9 @@ def test_english_counts_of_changes_need_no_plural_and_the_legal_basis_is_english
 def test_the_checkpoint_legend_says_blue_not_the_green_of_the_level_map():
     legend = t("checkpoints.map_legend", "vi", low=1, low_max=2, mid=3, mid_max=9, high=10)
     assert "xanh dương 0" in legend and "xanh 0" not in legend
+
+
+@pytest.mark.parametrize(("text", "number"), [("16,82", 16.82), ("16.82", 16.82), (" −3,5 ", -3.5), ("0", 0.0),
+                                              ("fast", None), ("", None), ("nan", None), ("1e999", None)])
+def test_a_typed_decimal_is_read_with_a_comma_or_a_point(text, number):
+    assert parse_decimal(text) == number

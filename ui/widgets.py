@@ -5,7 +5,7 @@ import altair as alt
 import streamlit as st
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as altair_spec
 
-from i18n import area_title, fmt_date, t
+from i18n import area_title, fmt_date, fmt_number, parse_decimal, t
 from indicators.origin import BADGE_COLORS
 from ui import cached, url
 
@@ -37,6 +37,21 @@ def origin_text(source, lang: str) -> str:
     """The origin's name on screen; "no data" when the figure has none."""
     return t(f"common.source_{source}", lang) if source in BADGE_COLORS else t("common.no_data", lang)
 
+
+
+def decimal_input(label: str, value: float, lang: str, key: str, minimum: float, maximum: float,
+                  decimals: int = 2, help: str | None = None, container=st) -> float:
+    """A number with decimals, typed and shown as the language writes it ('16,82' in Vietnamese: Streamlit's
+    number box shows only '16.82'). Starts at `value`; text that is not a number in range keeps `value` and says
+    so under the box."""
+    if key not in st.session_state:
+        st.session_state[key] = fmt_number(value, decimals, lang).replace("." if lang == "vi" else ",", "")  # no grouping
+    number = parse_decimal(container.text_input(label, key=key, help=help))
+    if number is None or not minimum <= number <= maximum:
+        container.error(t("common.decimal_invalid", lang, low=fmt_number(minimum, decimals, lang),
+                          high=fmt_number(maximum, decimals, lang)), icon="⚠️")
+        return value
+    return number
 
 
 def page_header(title_key: str, selection, as_of: bool = True) -> None:
