@@ -200,11 +200,12 @@ else:  # the oxygen planner
                       "source": t("capacity.col_source", lang)}
         editable = mix.assign(label=[t(f"capacity.severity_{i}", lang) for i in mix["id"]], share_pct=mix["share"] * 100)
         st.markdown(t("capacity.mix_intro", lang))
+        # whole numbers (step 1): shown without a decimal point, which Vietnamese would write as a comma
         edited = st.data_editor(
             editable[list(mix_labels)].rename(columns=mix_labels), hide_index=True, width="stretch", key=f"mix_{lang}",
             disabled=[mix_labels["label"], mix_labels["range"], mix_labels["source"]],
-            column_config={mix_labels["share_pct"]: st.column_config.NumberColumn(min_value=0.0, max_value=100.0, step=1.0, format="%.1f"),
-                           mix_labels["litres_per_minute"]: st.column_config.NumberColumn(min_value=0.0, max_value=80.0, step=1.0, format="%.1f"),
+            column_config={mix_labels["share_pct"]: st.column_config.NumberColumn(min_value=0.0, max_value=100.0, step=1.0, format="%d"),
+                           mix_labels["litres_per_minute"]: st.column_config.NumberColumn(min_value=0.0, max_value=80.0, step=1.0, format="%d"),
                            mix_labels["source"]: st.column_config.TextColumn(width="large")})
         mix = mix.assign(share=edited[mix_labels["share_pct"]].to_numpy(dtype=float) / 100,
                          litres_per_minute=edited[mix_labels["litres_per_minute"]].to_numpy(dtype=float))
