@@ -232,7 +232,9 @@ def changes_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous:
              t("briefing.col_reason", lang)),
             tuple((("▲ " if step > 0 else "▼ ") + names.get(code, code), label(before), label(after), reason)
                   for code, before, after, step, reason in shown[["code", "previous", "level", "step", "reason"]]
-                  .itertuples(index=False)))
+                  .itertuples(index=False))
+            + (((t("briefing.more_level_changes", lang, n=fmt_int(len(changes) - len(shown), lang)), "", "", ""),)
+               if len(changes) > len(shown) else ()))
     return Slide("changes", title, (tiles, body), sources, c.ruleset.name(lang),
                  notes=(*_rules_notes(c), *record.texts(lang)))
 

@@ -109,3 +109,15 @@ def test_charts_render_offline_without_a_browser():
 def test_no_empty_checkpoint_slide_for_an_area_without_checkpoints(small_con):
     deck = build_deck(small_con, Area(db.DISTRICT, "096"), DAY)  # Mường Nhé: no border gate, no control post
     assert [slide.key for slide in deck.slides] == [key for key in SLIDE_KEYS if key != "checkpoints"]
+
+
+def test_the_changes_slide_says_how_many_districts_it_leaves_out(small_con, monkeypatch):
+    """The tiles count every district that moved; a table cut at TABLE_ROWS says how many more there are."""
+    import reports.briefing as briefing
+
+    monkeypatch.setattr(briefing, "TABLE_ROWS", 1)
+    slide = build_deck(small_con, Area(db.PROVINCE, "11"), DAY).slides[SLIDE_KEYS.index("changes")]
+    tiles, table = slide.blocks
+    moved = sum(int(figure.value) for figure in tiles.figures[2:])
+    assert moved > 1, "the day has more changes than the table shows"
+    assert len(table.rows) == 2 and table.rows[-1][0] == f"… và {moved - 1} huyện khác (xem bảng cấp độ trên trang Bản đồ)"
