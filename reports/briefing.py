@@ -337,8 +337,10 @@ def vaccination_slide(c: _Context, coverage: pd.DataFrame, figures: pd.Series) -
     ))
     bands = capped(coverage.assign(population=coverage["age_group"].map(band_population(population_by_age))))
     chart = Chart(coverage_figure(bands, lang), t("briefing.vaccination_alt", lang))
-    return Slide("vaccination", title, (targets, chart), ((what, origin),),
-                 t("briefing.vaccination_as_of", lang, date=fmt_date(figures.get("vaccination_date"), lang)))
+    subtitle = t("briefing.vaccination_as_of", lang, date=fmt_date(figures.get("vaccination_date"), lang))
+    if metrics.flag(figures.get("vaccinated_beyond_population")) or bands["beyond_population"].any():
+        subtitle += " · " + t("overview.vaccinated_beyond_population", lang)  # why a bar or a tile stops at 100 %
+    return Slide("vaccination", title, (targets, chart), ((what, origin),), subtitle)
 
 
 def coverage_figure(bands: pd.DataFrame, lang: str):

@@ -319,3 +319,13 @@ def test_an_adjusted_day_is_shown_as_estimated_never_as_the_published_record(con
     assert dump["new_cases"] < 100 and dump["cases_origin"] == "estimated"
     plain = metrics.on_day(con, Area(PROVINCE, "11"), dt.date(2021, 5, 24))
     assert plain["new_cases"] == 2 and plain["cases_origin"] == "observed"
+
+
+def test_a_vaccination_slide_at_100_percent_says_why(con):
+    """Hà Nội vaccinated more adults than live there by 18/2/2022 (people who work in the city): the briefing's
+    vaccination slide shows 100 % and its subtitle says why, as the Overview and Trends do."""
+    from reports.briefing import SLIDE_KEYS, build_deck
+
+    slide = build_deck(con, Area(PROVINCE, "01"), dt.date(2022, 2, 20)).slides[SLIDE_KEYS.index("vaccination")]
+    assert slide.blocks[0].figures[0].value == "100,0%"
+    assert "vượt dân số" in slide.subtitle
