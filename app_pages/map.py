@@ -15,7 +15,7 @@ from data.db import DISTRICT, PROVINCE, Area
 from data.spreadsheet_safe import csv_bytes, excel_bytes
 from geo import situation, view
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
-from indicators import agreement, levelstyle, origin
+from indicators import agreement, levelstyle
 from indicators.levels_table import levels_table
 from indicators.rulesets import DEFAULT_RULESET, RuleSet, list_rulesets
 from ui import cached, state, widgets
@@ -35,10 +35,10 @@ def district_rulesets() -> dict[str, RuleSet]:
     return {ruleset.id: ruleset for ruleset in list_rulesets() if DISTRICT in ruleset.applies_to}
 
 
-def sources_of(week: dt.date) -> dict[str, str]:
-    """Origin of the week's cases, beds and vaccinations over the districts (the stored metrics frame); a group
-    without figures that week reads as simulated, never as observed."""
-    return {group: found or origin.SIMULATED for group, found in cached.week_origins(week).items()}
+def sources_of(week: dt.date) -> dict[str, str | None]:
+    """Origin of the week's cases, beds and vaccinations over the districts (the stored metrics frame); None for a
+    group without figures that week (no vaccination before 8/3/2021), which reads as "no data"."""
+    return cached.week_origins(week)
 
 
 # ------------------------------------------------------------------------------------------ page
@@ -238,7 +238,7 @@ def situation_map() -> None:
         st.warning(t("map.unverified", lang), icon="⚠️")
     st.html(situation.legend_html(situation.legend(shown["level"], ruleset, lang, colorblind), lang))
     origin = sources_of(week)
-    st.caption(t("map.sources", lang, **{table: t(f"common.source_{origin[table]}", lang) for table in origin}))
+    st.caption(t("map.sources", lang, **{table: widgets.origin_text(origin[table], lang) for table in origin}))
     published_levels(week, ruleset)
     if units_in_view["approximate"].any():
         st.caption("⚠️ " + t("map.approximate_note", lang))

@@ -93,10 +93,21 @@ def _population_share(min_age: int) -> str:
     return f"GREATEST(0, {start} + 5 - GREATEST({start}, {min_age})) / 5.0"
 
 
+def _at_least_zero(value: str) -> str:
+    """SQL: `value`, 0 where it is negative, unknown where it is (DuckDB's GREATEST skips NULLs: GREATEST(0, NULL)
+    is 0, an unknown figure shown as a real zero)."""
+    return f"CASE WHEN {value} < 0 THEN 0 ELSE {value} END"
+
+
+def _at_most(value: str, cap: str) -> str:
+    """SQL: `value`, `cap` where it is above it, unknown where it is (LEAST(100, NULL) is 100 in DuckDB)."""
+    return f"CASE WHEN {value} > {cap} THEN {cap} ELSE {value} END"
+
+
 def _admitted(today: str, yesterday: str) -> str:
     """SQL: a day's admissions estimated from patients under treatment (policy: assumed mean stay L): those
-    in treatment today less those of yesterday who stay, 1 - 1/L of them; never below 0."""
-    return f"GREATEST(0, {today} - {yesterday} * (1 - 1 / {number('treatment', 'assumed_mean_stay_days')}))"
+    in treatment today less those of yesterday who stay, 1 - 1/L of them; never below 0, unknown without both."""
+    return _at_least_zero(f"({today} - {yesterday} * (1 - 1 / {number('treatment', 'assumed_mean_stay_days')}))")
 
 
 def _admissions(table: str = "c") -> str:
@@ -294,7 +305,7 @@ def _rates() -> str:
         "new_deaths_per_100k": _per_100k("new_deaths"),
         "oxygen_cases_per_100k_7d_avg": _per_100k("oxygen_7d / 7.0"),
         "admissions_per_100k_7d": _per_100k("admissions_7d"),
-        "vacant_covid_beds_per_100k": _per_100k("GREATEST(covid_beds_total - covid_beds_occupied, 0)"),
+        "vacant_covid_beds_per_100k": _per_100k(_at_least_zero("(covid_beds_total - covid_beds_occupied)")),
         "staffed_icu_beds_per_100k": _per_100k("icu_beds_staffed"),
         "oxygen_supply_m3_per_100k": _per_100k("oxygen_supply_m3_per_day"),
         "covid_bed_occupancy_pct": _pct("covid_beds_occupied", "covid_beds_total"),
@@ -304,7 +315,7 @@ def _rates() -> str:
         "test_positivity_pct": _pct("positives_7d", "samples_7d"),
         "pcr_use_pct": _pct("samples", "pcr_capacity"),
         "f1_per_case_7d": "f1_identified_7d / NULLIF(new_cases_7d, 0)",
-        **{f"pct_{name.removeprefix('people_')}": f"LEAST(100.0, {_pct(name, DENOMINATORS[age])})"
+        **{f"pct_{name.removeprefix('people_')}": _at_most(f"({_pct(name, DENOMINATORS[age])})", "100.0")
            for name, age, _ in VACCINATED},
         "cases_wow_change_pct": "(new_cases_7d / NULLIF(new_cases_prev_7d, 0) - 1) * 100",
         "cases_growth_rate": "ln(NULLIF(new_cases_7d, 0) / NULLIF(new_cases_prev_7d, 0)) / 7",

@@ -65,13 +65,17 @@ def legend_html(table: pd.DataFrame, lang: str) -> str:
 
 def figures_html(rows: list[tuple[str, str, str]], lang: str) -> str:
     """A compact table of (label, value, origin) for a narrow panel: every figure says where it comes from, in
-    one word on one line (the full words on hover)."""
+    one word on one line (the full words on hover); a figure without an origin (none that week) says "no data"."""
+    def origin_cell(origin) -> str:
+        if origin not in origin_.COLORS:
+            return f"<td style='padding:3px 0;font-size:12px;white-space:nowrap;color:#757575'>{escape(t('common.no_data', lang))}</td>"
+        return (f"<td style='padding:3px 0;font-size:12px;white-space:nowrap;color:{origin_.COLORS[origin]}' "
+                f"title='{escape(t(f'common.source_{origin}', lang))}'>{escape(t(f'common.origin_short_{origin}', lang))}</td>")
+
     cells = "".join(
         f"<tr><td style='padding:3px 8px 3px 0;color:#333'>{escape(label)}</td>"
         f"<td style='padding:3px 8px;text-align:right;font-weight:600;white-space:nowrap'>{escape(value)}</td>"
-        f"<td style='padding:3px 0;font-size:12px;white-space:nowrap;"
-        f"color:{origin_.COLORS.get(origin, origin_.COLORS[origin_.SIMULATED])}' "
-        f"title='{escape(t(f'common.source_{origin}', lang))}'>{escape(t(f'common.origin_short_{origin}', lang))}</td></tr>"
+        f"{origin_cell(origin)}</tr>"
         for label, value, origin in rows)
     return f"<table style='border-collapse:collapse;font-size:14px;width:100%'>{cells}</table>"
 

@@ -448,9 +448,10 @@ def _vaccination(con, area: Area, day: dt.date, ruleset: RuleSet, figures: _Figu
     criteria = [criterion for criterion in ruleset.criteria if criterion.input.startswith("pct_")]
     if not len(row) or pd.isna(origin) or not criteria:
         return "report.vaccination", [Paragraph(t("report.no_vaccination", lang))]
-    items = []
+    items, capped = [], False
     for criterion in criteria:
         value = row.get(criterion.input)
+        capped |= bool(pd.notna(value) and value >= 100)
         target = max(criterion.thresholds)
         figures.seen(origin)
         verdict = (t("report.target_met", lang) if pd.notna(value) and value >= target else
@@ -459,6 +460,8 @@ def _vaccination(con, area: Area, day: dt.date, ruleset: RuleSet, figures: _Figu
         items.append(Paragraph(t("report.vaccination_sentence", lang, label=criterion.label(lang),
                                  value=fmt_pct(value, 1, lang), target=f"≥ {fmt_pct(target, 0, lang)}",
                                  verdict=verdict), bullet=True))
+    if capped and metrics.flag(row.get("vaccinated_beyond_population")):
+        items.append(Paragraph(t("overview.vaccinated_beyond_population", lang)))  # why a coverage reads 100 %
     return "report.vaccination", items
 
 

@@ -103,3 +103,26 @@ def test_a_unit_without_population_has_no_rate_never_infinity(small_con):
     empty = frame[frame["population"].fillna(0) == 0]
     assert empty["cases_per_100k_7d"].isna().all()
     assert np.isfinite(frame["cases_per_100k_7d"].dropna()).all()
+
+
+def test_a_figure_without_its_records_is_unknown_not_capped_or_floored(small_db, tmp_path):
+    """DuckDB's LEAST and GREATEST skip NULLs: coverage written as LEAST(100, people / population) read 100 %
+    for every unit and day before the first vaccination record (the whole of 2020 "fully vaccinated"), and vacant
+    beds as GREATEST(total - occupied, 0) read 0 where the beds were unknown. Without records, both are unknown."""
+    import shutil
+
+    import duckdb
+
+    copy = tmp_path / "gaps.duckdb"
+    shutil.copy(small_db, copy)
+    with duckdb.connect(str(copy)) as writer:  # a throwaway copy, written directly
+        writer.execute("DELETE FROM vaccinations WHERE district_code = '103'")
+        writer.execute("DELETE FROM beds WHERE district_code = '103' AND date = ?", [DAY])
+    con = db.connect(copy)
+    try:
+        row = metrics.daily(con, DISTRICT, ["103"], DAY, DAY).iloc[0]
+    finally:
+        con.close()
+    for column in ("pct_18plus_dose1", "pct_18plus_full", "pct_50plus_full", "vacant_covid_beds_per_100k"):
+        assert pd.isna(row[column]), column
+    assert pd.isna(row["vaccinations_origin"])
