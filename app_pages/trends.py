@@ -330,6 +330,8 @@ def vaccination_view() -> None:
     whole = trends_whole_population(area, start, end)
     chart("whole_population", whole, portal_figure, whole, lang)
     st.caption(t("trends.portal_note", lang) if area.level != DISTRICT else t("trends.portal_none", lang))
+    if not (falls := vaccination.published_falls(whole)).empty:
+        st.caption(vaccination.falls_text(falls, lang))
     filtered_table(coverage, "vaccination")
 
 

@@ -397,3 +397,17 @@ def test_the_interval_band_is_not_drawn_across_hidden_windows():
     days = spec["datasets"][band["data"]["name"]]
     hidden = [row["lower"] is None and row["upper"] is None for row in days]
     assert hidden == [False, False, True, True, False, False]  # the area breaks there: 1-2 May and 5-6 May
+
+
+def test_a_fall_in_the_published_record_is_said_in_words():
+    """Sơn La's portal figures of 18/2/2022 (1.41 M fully vaccinated between 0.77 M and 0.78 M) are kept as published;
+    the chart's caption names the fall that follows them."""
+    whole = pd.DataFrame({
+        "date": pd.to_datetime(["2022-02-11", "2022-02-18", "2022-03-10", "2022-03-10", "2022-02-14"]),
+        "dose": ["full", "full", "full", "dose1", "full"],
+        "people": [770_000, 1_414_021, 778_407, 900_000, 5],
+        "source": ["observed", "observed", "observed", "observed", "simulated"]})
+    falls = vaccination.published_falls(whole)
+    assert falls[["dose", "before", "people"]].values.tolist() == [["full", 1_414_021, 778_407]]
+    assert vaccination.falls_text(falls, "vi") == ("Cổng tiêm chủng công bố số thấp hơn lần trước 1 lần (giữ nguyên như "
+                                                   "công bố): 10/03/2022, đủ liều cơ bản: 1.414.021 → 778.407.")

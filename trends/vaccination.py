@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from i18n import fmt_date, fmt_int, t
 from indicators import metrics
 from indicators.policy import number
 
@@ -98,3 +99,24 @@ def whole_population(vaccinations: pd.DataFrame, population: float, snapshots: p
     frame = capped(frame)
     return frame[["date", "dose", "people", "population", "coverage_pct", "beyond_population", "source"]].sort_values(
         ["source", "dose", "date"], ignore_index=True)
+
+
+FALLS_LISTED = 5  # the falls named in words; the rest are counted
+
+
+def published_falls(whole: pd.DataFrame) -> pd.DataFrame:
+    """The portal's snapshots (the observed rows of `whole_population`) below the snapshot before them, per dose:
+    the published record as it stands (reproduced, never smoothed). Columns: date, dose, before, people."""
+    published = whole[whole["source"] == "observed"].sort_values(["dose", "date"])
+    falls = published.assign(before=published.groupby("dose")["people"].shift())
+    falls = falls[falls["people"] < falls["before"]].sort_values(["date", "dose"])
+    return falls[["date", "dose", "before", "people"]].reset_index(drop=True)
+
+
+def falls_text(falls: pd.DataFrame, lang: str) -> str:
+    """The falls in words, the first FALLS_LISTED named ('18/02/2022, đủ liều cơ bản: 1.410.123 → 779.880')."""
+    named = [t("trends.portal_fall", lang, date=fmt_date(row.date, lang), dose=t(f"trends.dose_{row.dose}", lang).lower(),
+               before=fmt_int(row.before, lang), people=fmt_int(row.people, lang))
+             for row in falls.head(FALLS_LISTED).itertuples(index=False)]
+    more = t("trends.portal_falls_more", lang, n=fmt_int(len(falls) - FALLS_LISTED, lang)) if len(falls) > FALLS_LISTED else ""
+    return t("trends.portal_falls", lang, count=fmt_int(len(falls), lang), falls="; ".join(named) + more)
