@@ -136,33 +136,42 @@ def moved_reasons(previous: list[dict], current: list[dict], ruleset: RuleSet, l
     return moved
 
 
-def change_origin_note(previous: list[dict], current: list[dict], lang: str) -> str:
-    """In words, when a level change rests only (or partly) on inputs that are not plainly observed."""
+def change_origin_kind(previous: list[dict], current: list[dict]) -> str:
+    """'only_simulated' or 'partly_not_real' when a level change rests only (or partly) on inputs that are not
+    plainly observed, else ''."""
     before = {entry["criterion"]: entry for entry in previous}
     moved = [entry.get("origin") for entry in current
              if entry["criterion"] in before and before[entry["criterion"]]["band"] != entry["band"]]
     if moved and all(origin == origin_.SIMULATED for origin in moved):
-        return t("reasons.change_only_simulated", lang)
+        return "only_simulated"
     if any(origin and not origin_.is_real(origin) for origin in moved):
-        return t("reasons.change_partly_not_real", lang)
+        return "partly_not_real"
     return ""
+
+
+def change_origin_note(kind: str, lang: str, changes: int = 1) -> str:
+    """`change_origin_kind` in words, for one change or for all of several ('Các thay đổi trên …')."""
+    number = "change" if changes == 1 else "changes"
+    return t(f"reasons.{number}_{kind}", lang) if kind else ""
 
 
 def level_changes(current: pd.DataFrame, previous: pd.DataFrame, ruleset: RuleSet, lang: str) -> pd.DataFrame:
     """Units whose level rose or fell against the previous week, most severe first (highest level, then
     the biggest rise). Both frames are indexed by unit code with level and reasons; units with an unknown
     level in either week are left out (that is missing data, not a change).
-    Columns: code, previous, level, step (+/−), reason (what moved, in the UI language)."""
+    Columns: code, previous, level, step (+/−), reason (what moved and, where it applies, the origin note, in the
+    UI language), moved (what moved alone), origin_kind (change_origin_kind)."""
     both = current[["level", "reasons"]].join(previous[["level", "reasons"]].add_suffix("_previous"), how="inner")
     changed = both[both["level"].notna() & both["level_previous"].notna() & (both["level"] != both["level_previous"])]
     changed = changed.assign(step=(changed["level"] - changed["level_previous"]).astype("int64"))
     changed = changed.sort_values(["level", "step"], ascending=False)
     pairs = list(zip(criteria_entries(changed["reasons_previous"]), criteria_entries(changed["reasons"])))
-    reasons = [". ".join(filter(None, ["; ".join(moved_reasons(old, new, ruleset, lang)),
-                                      change_origin_note(old, new, lang)])) for old, new in pairs]
+    moved = ["; ".join(moved_reasons(old, new, ruleset, lang)) for old, new in pairs]
+    kinds = [change_origin_kind(old, new) for old, new in pairs]
+    reasons = [". ".join(filter(None, [what, change_origin_note(kind, lang)])) for what, kind in zip(moved, kinds)]
     return pd.DataFrame({"code": changed.index, "previous": changed["level_previous"].to_numpy(),
                          "level": changed["level"].to_numpy(), "step": changed["step"].to_numpy(),
-                         "reason": reasons})
+                         "reason": reasons, "moved": moved, "origin_kind": kinds})
 
 
 def reasoning_table(reasons: dict | None, ruleset: RuleSet, lang: str) -> pd.DataFrame:

@@ -126,8 +126,9 @@ def headline_slide(c: _Context, daily: pd.DataFrame, figures: pd.Series, record:
     vaccinated_on = figures.get("vaccination_date")
     vaccination_note = (t("briefing.as_of", lang, date=fmt_date(vaccinated_on, lang))
                         if pd.notna(vaccinated_on) else t("common.no_data", lang))
-    if metrics.flag(figures.get("vaccinated_beyond_population")):
-        vaccination_note += " · " + t("overview.vaccinated_beyond_population", lang)
+    # why a coverage reads 100 %: in the slide's notes, too long for a tile
+    beyond = (t("overview.vaccinated_beyond_population", lang),) if metrics.flag(
+        figures.get("vaccinated_beyond_population")) else ()
     get = figures.get
     tiles = (
         Figure(t("overview.cases_7d", lang), fmt_int(get("new_cases_7d"), lang), get("cases_7d_origin"),
@@ -150,7 +151,8 @@ def headline_slide(c: _Context, daily: pd.DataFrame, figures: pd.Series, record:
                  sources=(*_case_sources(figures, lang),
                           (t("briefing.what_treatment", lang), get("load_origin")),
                           (t("briefing.what_vaccination", lang), get("vaccinations_origin"))),
-                 subtitle=subtitle, notes=tuple(record.within(c.day - dt.timedelta(days=6), c.day).texts(lang)))
+                 subtitle=subtitle,
+                 notes=(*record.within(c.day - dt.timedelta(days=6), c.day).texts(lang), *beyond))
 
 
 # ---------------------------------------------------------------------------------------------- 2. level map
@@ -218,6 +220,7 @@ def changes_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous:
         Figure(t("briefing.districts_down", lang), fmt_int((changes["step"] < 0).sum(), lang), origin),
     ))
     sources = (*_case_sources(area_week, lang), (t("briefing.what_levels", lang), origin))
+    under_table = ()
     if changes.empty:
         body = Bullets((t("briefing.no_level_changes", lang),))
     else:
@@ -227,16 +230,20 @@ def changes_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous:
             return situation.short_label(levelstyle.label(number, c.ruleset, lang))
 
         shown = changes.head(TABLE_ROWS)
+        kinds = set(shown["origin_kind"])
+        if len(kinds) == 1 and len(shown) > 1:  # one origin note for every row: said once, under the table
+            shown, kind = shown.assign(reason=shown["moved"]), kinds.pop()
+            under_table += (situation.change_origin_note(kind, lang, len(shown)),) if kind else ()
         body = Table(
             (t("briefing.col_district", lang), t("briefing.col_previous_week", lang), t("briefing.col_this_week", lang),
              t("briefing.col_reason", lang)),
             tuple((("▲ " if step > 0 else "▼ ") + names.get(code, code), label(before), label(after), reason)
                   for code, before, after, step, reason in shown[["code", "previous", "level", "step", "reason"]]
-                  .itertuples(index=False))
-            + (((t("briefing.more_level_changes", lang, n=fmt_int(len(changes) - len(shown), lang)), "", "", ""),)
-               if len(changes) > len(shown) else ()))
+                  .itertuples(index=False)))
+        if len(changes) > len(shown):  # under the table, not a row of it: a row's long text would widen a column
+            under_table = (t("briefing.more_level_changes", lang, n=fmt_int(len(changes) - len(shown), lang)), *under_table)
     return Slide("changes", title, (tiles, body), sources, c.ruleset.name(lang),
-                 notes=(*_rules_notes(c), *record.texts(lang)))
+                 notes=(*under_table, *_rules_notes(c), *record.texts(lang)))
 
 
 # ---------------------------------------------------------------------------------------------- 4. rising
@@ -338,9 +345,9 @@ def vaccination_slide(c: _Context, coverage: pd.DataFrame, figures: pd.Series) -
     bands = capped(coverage.assign(population=coverage["age_group"].map(band_population(population_by_age))))
     chart = Chart(coverage_figure(bands, lang), t("briefing.vaccination_alt", lang))
     subtitle = t("briefing.vaccination_as_of", lang, date=fmt_date(figures.get("vaccination_date"), lang))
-    if metrics.flag(figures.get("vaccinated_beyond_population")) or bands["beyond_population"].any():
-        subtitle += " · " + t("overview.vaccinated_beyond_population", lang)  # why a bar or a tile stops at 100 %
-    return Slide("vaccination", title, (targets, chart), ((what, origin),), subtitle)
+    beyond = metrics.flag(figures.get("vaccinated_beyond_population")) or bands["beyond_population"].any()
+    return Slide("vaccination", title, (targets, chart), ((what, origin),), subtitle,
+                 notes=(t("overview.vaccinated_beyond_population", lang),) if beyond else ())  # why a bar stops at 100 %
 
 
 def coverage_figure(bands: pd.DataFrame, lang: str):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import altair as alt
 
 from charts import FONT, presentation
-from reports.model import Metrics, Slide
+from reports.model import Metrics, Slide, Table
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 13.333, 7.5
 MARGIN = 0.45
@@ -40,6 +40,10 @@ FONT_NAME = "Arial"  # PowerPoint and Word fall back to a font with Vietnamese l
 TITLE_PT, SUBTITLE_PT, BODY_PT, FOOTER_PT = 30, 16, 18, 11
 VALUE_PT, LABEL_PT, NOTE_PT = 30, 13, 11
 NOTE_CHARS_PER_LINE = 140  # a slide's notes at NOTE_PT across the slide
+CHAR_EM = 0.55  # a character's mean width in ems (Arial, Vietnamese text, a little wide so estimates wrap early)
+MIN_TABLE_PT, TABLE_LINE, TABLE_PADDING = 9.0, 1.35, 0.08  # table type: smallest size, line height, row padding (in)
+CELL_PADDING = 0.12  # inches of a cell's width that hold no text
+LONG_TEXT_WEIGHT = 60  # a column of long texts weighs as 60 characters: it wraps, and the numbers keep their room
 NOTE_LINE_HEIGHT = 0.21
 CHART_FONT_PX = 20
 
@@ -102,6 +106,11 @@ def tile_boxes(metrics: Metrics, box: Box) -> list[Box]:
                 TILE_HEIGHT) for i in range(len(metrics.figures))]
 
 
+def value_pt(value: str, width: float) -> float:
+    """A tile's figure on one line: VALUE_PT, smaller where a long one ('3.157 / 12.300') would wrap in `width`."""
+    return min(VALUE_PT, (width - CELL_PADDING) * 72 / (max(len(value), 1) * CHAR_EM * 1.1))  # bold is wider
+
+
 def title_pt(title: str) -> float:
     """Titles stay on one line of the band where they can: long ones get smaller type."""
     return TITLE_PT if len(title) <= 40 else 24 if len(title) <= 52 else 20
@@ -110,13 +119,28 @@ def title_pt(title: str) -> float:
 def column_weights(columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> list[float]:
     """Relative column widths: room for the longest cell and the longest word of the heading (headings, in bold,
     wrap between words, never inside one), long texts capped so they wrap instead of squeezing the numbers."""
-    return [min(max([max(len(word) for word in column.split()) * 1.3, *(len(row[i]) for row in rows)]) + 2, 42)
+    return [min(max([max(len(word) for word in column.split()) * 1.3, *(len(row[i]) for row in rows)]) + 2, LONG_TEXT_WEIGHT)
             for i, column in enumerate(columns)]
 
 
-def table_font_pt(rows: int, box: Box) -> float:
-    """The largest type (at most the body size) at which a table's rows fit its box."""
-    return max(9.0, min(BODY_PT - 2, box.h * 72 / ((rows + 1) * 1.9)))
+def table_font_pt(table: Table, box: Box) -> float:
+    """The largest type (at most the body size, at least MIN_TABLE_PT) at which a table's rows, each cell wrapped
+    in its column, fit its box: a reason of three lines takes three lines' height (the changes slide ran off the
+    page when every row was counted as one line)."""
+    weights = column_weights(table.columns, table.rows)
+    widths = [box.w * weight / sum(weights) for weight in weights]
+    size = BODY_PT - 2
+    while size > MIN_TABLE_PT and table_height(table, size, widths) > box.h:
+        size -= 0.5
+    return size
+
+
+def table_height(table: Table, size: float, widths: list[float]) -> float:
+    """Inches a table takes at `size` pt in columns of `widths` inches (estimated wrapping, no word breaks)."""
+    def lines(row: tuple[str, ...]) -> int:
+        return max(max(math.ceil(len(cell) * CHAR_EM * size / 72 / max(width - CELL_PADDING, 0.1)), 1)
+                   for cell, width in zip(row, widths))
+    return sum(lines(row) * size * TABLE_LINE / 72 + TABLE_PADDING for row in (table.columns, *table.rows))
 
 
 def presentation_figure(chart: alt.TopLevelMixin, lang: str, height_px: int | None = None,

@@ -62,7 +62,7 @@ def _metrics(page: _Page, metrics: Metrics, box: Box, lang: str) -> None:
         page.rectangle(tile, COLORS["tile"], COLORS["rule"])
         page.lines(tile, [
             (figure.label, layout.LABEL_PT, COLORS["muted"], False),
-            (figure.value, layout.VALUE_PT, COLORS["text"], True),
+            (figure.value, layout.value_pt(figure.value, tile.w), COLORS["text"], True),
             (" · ".join(filter(None, [figure.note, origin_label(figure.source, lang)])), layout.NOTE_PT,
              ORIGIN_COLORS.get(figure.source, COLORS["muted"]), False),
         ], middle=True)
@@ -70,7 +70,7 @@ def _metrics(page: _Page, metrics: Metrics, box: Box, lang: str) -> None:
 
 def _table(page: _Page, table: Table, box: Box) -> None:
     pdf = page.pdf
-    size = layout.table_font_pt(len(table.rows), box)
+    size = layout.table_font_pt(table, box)
     weights = layout.column_weights(table.columns, table.rows)
     pdf.set_font(FAMILY, "", size)
     page.color(COLORS["text"])

@@ -73,14 +73,14 @@ def _metrics(slide, metrics: Metrics, box: Box, lang: str) -> None:
         origin = origin_label(figure.source, lang)
         _text_box(slide, tile, [
             (figure.label, layout.LABEL_PT, COLORS["muted"], False),
-            (figure.value, layout.VALUE_PT, COLORS["text"], True),
+            (figure.value, layout.value_pt(figure.value, tile.w), COLORS["text"], True),
             (" · ".join(filter(None, [figure.note, origin])), layout.NOTE_PT,
              ORIGIN_COLORS.get(figure.source, COLORS["muted"]), False),
         ], anchor=MSO_ANCHOR.MIDDLE)
 
 
 def _table(slide, table: Table, box: Box) -> None:
-    size = layout.table_font_pt(len(table.rows), box)
+    size = layout.table_font_pt(table, box)
     row_height = size * 1.9 / 72
     weights = layout.column_weights(table.columns, table.rows)
     shape = slide.shapes.add_table(len(table.rows) + 1, len(table.columns), Inches(box.x), Inches(box.y),

@@ -323,12 +323,12 @@ def test_an_adjusted_day_is_shown_as_estimated_never_as_the_published_record(con
 
 def test_a_vaccination_slide_at_100_percent_says_why(con):
     """Hà Nội vaccinated more adults than live there by 18/2/2022 (people who work in the city): the briefing's
-    vaccination slide shows 100 % and its subtitle says why, as the Overview and Trends do."""
+    vaccination slide shows 100 % and its notes say why, as the Overview and Trends do."""
     from reports.briefing import SLIDE_KEYS, build_deck
 
     slide = build_deck(con, Area(PROVINCE, "01"), dt.date(2022, 2, 20)).slides[SLIDE_KEYS.index("vaccination")]
     assert slide.blocks[0].figures[0].value == "100,0%"
-    assert "vượt dân số" in slide.subtitle
+    assert any("vượt dân số" in note for note in slide.notes), "in the notes above the footer: a tile has no room"
 
 
 def test_the_daily_report_says_why_a_coverage_reads_100_percent(con):

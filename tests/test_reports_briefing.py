@@ -112,7 +112,7 @@ def test_no_empty_checkpoint_slide_for_an_area_without_checkpoints(small_con):
 
 
 def test_the_changes_slide_says_how_many_districts_it_leaves_out(small_con, monkeypatch):
-    """The tiles count every district that moved; a table cut at TABLE_ROWS says how many more there are."""
+    """The tiles count every district that moved; under a table cut at TABLE_ROWS, its notes say how many more."""
     import reports.briefing as briefing
 
     monkeypatch.setattr(briefing, "TABLE_ROWS", 1)
@@ -120,4 +120,22 @@ def test_the_changes_slide_says_how_many_districts_it_leaves_out(small_con, monk
     tiles, table = slide.blocks
     moved = sum(int(figure.value) for figure in tiles.figures[2:])
     assert moved > 1, "the day has more changes than the table shows"
-    assert len(table.rows) == 2 and table.rows[-1][0] == f"… và {moved - 1} huyện khác (xem bảng cấp độ trên trang Bản đồ)"
+    assert len(table.rows) == 1 and slide.notes[0] == f"… và {moved - 1} huyện khác (xem bảng cấp độ trên trang Bản đồ)"
+
+
+def test_a_table_of_long_reasons_fits_its_box_and_a_long_figure_its_tile():
+    """The changes slide's eight reasons of three lines each ran over the footer when every row counted as one line;
+    a tile's '3.157 / 12.300' wrapped onto a second line at 30 pt."""
+    from reports import layout
+
+    reason = "Ca mắc mới tại cộng đồng: 37,0 → 58,1 ca/100.000 dân/7 ngày (≥ 50) (số liệu ước tính). " * 2
+    table = Table(("Huyện", "Tuần trước", "Tuần này", "Thay đổi"),
+                  tuple((f"▲ Quận {i}", "Cấp 1", "Cấp 2", reason) for i in range(8)))
+    box = layout.Box(0.45, 3.0, 12.4, 3.5)
+    size = layout.table_font_pt(table, box)
+    weights = layout.column_weights(table.columns, table.rows)
+    assert layout.table_height(table, size, [box.w * w / sum(weights) for w in weights]) <= box.h or \
+        size == layout.MIN_TABLE_PT
+    short = Table(("Cấp độ", "Tuần này"), (("Cấp 1", "4"),))
+    assert layout.table_font_pt(short, box) == layout.BODY_PT - 2
+    assert layout.value_pt("3.157 / 12.300", 2.95) < layout.VALUE_PT == layout.value_pt("81", 2.95)
