@@ -40,7 +40,7 @@ FONT_NAME = "Arial"  # PowerPoint and Word fall back to a font with Vietnamese l
 TITLE_PT, SUBTITLE_PT, BODY_PT, FOOTER_PT = 30, 16, 18, 11
 VALUE_PT, LABEL_PT, NOTE_PT = 30, 13, 11
 NOTE_CHARS_PER_LINE = 140  # a slide's notes at NOTE_PT across the slide
-CHAR_EM = 0.55  # a character's mean width in ems (Arial, Vietnamese text, a little wide so estimates wrap early)
+CHAR_EM, DIGIT_EM = 0.55, 0.64  # a letter's mean width and a digit's, in ems (Arial/DejaVu, Vietnamese text)
 MIN_TABLE_PT, TABLE_LINE, TABLE_PADDING = 9.0, 1.35, 0.08  # table type: smallest size, line height, row padding (in)
 CELL_PADDING = 0.12  # inches of a cell's width that hold no text
 LONG_TEXT_WEIGHT = 60  # a column of long texts weighs as 60 characters: it wraps, and the numbers keep their room
@@ -116,31 +116,46 @@ def title_pt(title: str) -> float:
     return TITLE_PT if len(title) <= 40 else 24 if len(title) <= 52 else 20
 
 
+def text_ems(text: str) -> float:
+    """A text's estimated width in ems: digits are wider than the average letter (0.64 em in the slides' fonts)."""
+    return sum(DIGIT_EM if character.isdigit() else CHAR_EM for character in text)
+
+
 def column_weights(columns: tuple[str, ...], rows: tuple[tuple[str, ...], ...]) -> list[float]:
-    """Relative column widths: room for the longest cell and the longest word of the heading (headings, in bold,
+    """Relative column widths: room for the widest cell and the longest word of the heading (headings, in bold,
     wrap between words, never inside one), long texts capped so they wrap instead of squeezing the numbers."""
-    return [min(max([max(len(word) for word in column.split()) * 1.3, *(len(row[i]) for row in rows)]) + 2, LONG_TEXT_WEIGHT)
+    return [min(max([max(text_ems(word) for word in column.split()) * 1.3, *(text_ems(row[i]) for row in rows)])
+                / CHAR_EM + 2, LONG_TEXT_WEIGHT)
             for i, column in enumerate(columns)]
 
 
 def table_font_pt(table: Table, box: Box) -> float:
     """The largest type (at most the body size, at least MIN_TABLE_PT) at which a table's rows, each cell wrapped
-    in its column, fit its box: a reason of three lines takes three lines' height (the changes slide ran off the
-    page when every row was counted as one line)."""
+    in its column, fit its box and no number is broken over two lines: a reason of three lines takes three lines'
+    height (the changes slide ran off the page when every row was counted as one line), and '+1,550' in a narrow
+    column read '+1,55' over '0'."""
     weights = column_weights(table.columns, table.rows)
     widths = [box.w * weight / sum(weights) for weight in weights]
     size = BODY_PT - 2
-    while size > MIN_TABLE_PT and table_height(table, size, widths) > box.h:
+    while size > MIN_TABLE_PT and (table_height(table, size, widths) > box.h
+                                   or any(_lines(cell, size, width) > 1 for row in table.rows
+                                          for cell, width in zip(row, widths) if _is_number(cell))):
         size -= 0.5
     return size
 
 
+def _is_number(cell: str) -> bool:
+    return bool(cell) and all(character.isdigit() or character in "+-−.,% " for character in cell)
+
+
+def _lines(cell: str, size: float, width: float) -> int:
+    return max(math.ceil(text_ems(cell) * size / 72 / max(width - CELL_PADDING, 0.1)), 1)
+
+
 def table_height(table: Table, size: float, widths: list[float]) -> float:
     """Inches a table takes at `size` pt in columns of `widths` inches (estimated wrapping, no word breaks)."""
-    def lines(row: tuple[str, ...]) -> int:
-        return max(max(math.ceil(len(cell) * CHAR_EM * size / 72 / max(width - CELL_PADDING, 0.1)), 1)
-                   for cell, width in zip(row, widths))
-    return sum(lines(row) * size * TABLE_LINE / 72 + TABLE_PADDING for row in (table.columns, *table.rows))
+    return sum(max(_lines(cell, size, width) for cell, width in zip(row, widths)) * size * TABLE_LINE / 72
+               + TABLE_PADDING for row in (table.columns, *table.rows))
 
 
 def presentation_figure(chart: alt.TopLevelMixin, lang: str, height_px: int | None = None,
