@@ -378,6 +378,8 @@ def _checkpoints(con, area: Area, day: dt.date, figures: _Figures) -> tuple[str,
     counts = operations_data.checkpoint_counts(con, area, day - dt.timedelta(days=7), day)
     today = checkpoint_ops.day_summary(counts, day)
     gates, posts = (sites["kind"] == "border_gate").sum(), (sites["kind"] == "control_post").sum()
+    if sites.empty:  # no list of the area's posts: unknown, never "0 gates and 0 posts"
+        return title, [Paragraph(t("report.no_checkpoint_sites", lang))]
     items = [Paragraph(t("report.checkpoint_count", lang, gates=fmt_int(gates, lang), posts=fmt_int(posts, lang)))]
     if today.empty:
         items.append(Paragraph(t("report.no_checkpoint_counts", lang)))

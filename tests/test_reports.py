@@ -224,3 +224,11 @@ def test_supplies_list_every_item_and_a_year_of_cover_reads_over_a_year(report):
 def test_the_country_report_gives_vaccination_against_targets_too(small_con):
     text = section_text(to_markdown(build_report(small_con, Area(db.COUNTRY), dt.date(2021, 12, 20))), "VIII")
     assert "(mục tiêu của bộ tiêu chí: ≥ 70%)" in text and "Chưa có số liệu" not in text
+
+
+def test_an_area_without_a_list_of_posts_has_no_checkpoint_figures_not_zero_posts(small_con):
+    """HCMC's report said "Trên địa bàn có 0 cửa khẩu và 0 chốt kiểm soát": the data has no list of its posts, and
+    the city ran posts at every entrance in 2021. Thành phố Điện Biên Phủ has none listed either."""
+    markdown = to_markdown(build_report(small_con, Area(db.DISTRICT, "094"), DAY))
+    section = markdown.split("CHỐT KIỂM SOÁT, CỬA KHẨU")[1].split("##")[0]
+    assert "không có số liệu" in section and "0 cửa khẩu" not in section
