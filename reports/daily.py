@@ -499,6 +499,16 @@ def _suggestions(con, area: Area, day: dt.date, lang: str, ruleset: RuleSet) -> 
         difficulties.append(t("report.difficulty_testing", lang, used=fmt_pct(used, 0, lang),
                               before=fmt_pct(before, 1, lang), after=fmt_pct(after, 1, lang)))
         tasks.append(t("report.task_testing", lang))
+    window = parameters()["supplies"]["use_window_days"]
+    supplies = operations_data.supplies(con, area, day - dt.timedelta(days=window - 1), day)
+    cover = days_of_cover(supplies, day) if len(supplies) else pd.DataFrame()
+    low = cover[cover["low"].fillna(False).astype(bool)].sort_values("days_of_cover") if len(cover) else cover
+    if len(low):
+        items = ", ".join(t("report.supply_cover", lang, item=t(f"response.item_{item}", lang),
+                            days=cover_text(days, lang)) for item, days in zip(low["item"], low["days_of_cover"]))
+        difficulties.append(t("report.difficulty_supplies", lang, items=items, window=fmt_int(window, lang),
+                              low=fmt_int(parameters()["supplies"]["low_cover_days"], lang)))
+        tasks.append(t("report.task_supplies", lang))
     this_week, previous = _area_weeks(con, area, levels.level_week(day), ruleset)
     risen = level_text.level_changes(this_week, previous, ruleset, lang)
     risen = risen.loc[risen["step"] > 0]

@@ -343,3 +343,14 @@ def test_the_daily_report_says_why_a_coverage_reads_100_percent(con):
 
     assert "100,0%" in section("80") and "vượt dân số" in section("80")
     assert "100,0%" not in section("01") and "vượt dân số" not in section("01")
+
+
+def test_the_report_lists_supplies_running_low_among_the_difficulties(con):
+    """HCMC, 15/8/2021: oxygen for 4 days and N95 masks for 11 at the week's use, under the 14-day warning of the
+    supplies table; section X said nothing of them."""
+    from reports.daily import suggestions
+
+    difficulties, tasks = suggestions(con, Area(PROVINCE, "79"), dt.date(2021, 8, 15))
+    low = next(line for line in difficulties if line.startswith("Vật tư sắp hết"))
+    assert "Oxy y tế (trong bồn, bình) 4 ngày" in low and "Khẩu trang N95 11 ngày" in low
+    assert any(task.startswith("Bổ sung ngay các vật tư sắp hết") for task in tasks)
