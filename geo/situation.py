@@ -150,7 +150,7 @@ def change_origin_kind(previous: list[dict], current: list[dict]) -> str:
 
 
 def change_origin_note(kind: str, lang: str, changes: int = 1) -> str:
-    """`change_origin_kind` in words, for one change or for all of several ('Các thay đổi trên …')."""
+    """`change_origin_kind` in words, for one change or for every change of a table ('Mọi thay đổi trong bảng …')."""
     number = "change" if changes == 1 else "changes"
     return t(f"reasons.{number}_{kind}", lang) if kind else ""
 
