@@ -499,9 +499,7 @@ def _suggestions(con, area: Area, day: dt.date, lang: str, ruleset: RuleSet) -> 
         difficulties.append(t("report.difficulty_testing", lang, used=fmt_pct(used, 0, lang),
                               before=fmt_pct(before, 1, lang), after=fmt_pct(after, 1, lang)))
         tasks.append(t("report.task_testing", lang))
-    window = parameters()["supplies"]["use_window_days"]
-    supplies = operations_data.supplies(con, area, day - dt.timedelta(days=window - 1), day)
-    cover = days_of_cover(supplies, day) if len(supplies) else pd.DataFrame()
+    window, _, cover = _supply_cover(con, area, day)
     low = cover[cover["low"].fillna(False).astype(bool)].sort_values("days_of_cover") if len(cover) else cover
     if len(low):
         items = ", ".join(t("report.supply_cover", lang, item=t(f"response.item_{item}", lang),
@@ -524,12 +522,18 @@ def _suggestions(con, area: Area, day: dt.date, lang: str, ruleset: RuleSet) -> 
 # ------------------------------------------------------------------------------------------ IX. supplies
 
 
+def _supply_cover(con, area: Area, day: dt.date) -> tuple[int, pd.DataFrame, pd.DataFrame]:
+    """The window of use (days), the supplies of that window and each item's days of cover on `day`: what the
+    supplies section shows and the difficulties name."""
+    window = parameters()["supplies"]["use_window_days"]
+    supplies = operations_data.supplies(con, area, day - dt.timedelta(days=window - 1), day)
+    return window, supplies, days_of_cover(supplies, day) if len(supplies) else pd.DataFrame()
+
+
 def _supplies(con, area: Area, day: dt.date, figures: _Figures) -> tuple[str, list]:
     lang = figures.lang
     title = "report.supplies"
-    window = parameters()["supplies"]["use_window_days"]
-    supplies = operations_data.supplies(con, area, day - dt.timedelta(days=window - 1), day)
-    cover = days_of_cover(supplies, day) if len(supplies) else pd.DataFrame()
+    window, supplies, cover = _supply_cover(con, area, day)
     if cover.empty:
         return title, [Paragraph(t("report.no_supplies", lang))]
     today = supplies[pd.to_datetime(supplies["date"]) == pd.Timestamp(day)].set_index("item")

@@ -108,7 +108,7 @@ def tile_boxes(metrics: Metrics, box: Box) -> list[Box]:
 
 def value_pt(value: str, width: float) -> float:
     """A tile's figure on one line: VALUE_PT, smaller where a long one ('3.157 / 12.300') would wrap in `width`."""
-    return min(VALUE_PT, (width - CELL_PADDING) * 72 / (max(len(value), 1) * CHAR_EM * 1.1))  # bold is wider
+    return min(VALUE_PT, (width - CELL_PADDING) * 72 / (max(text_ems(value), CHAR_EM) * 1.1))  # bold is wider
 
 
 def title_pt(title: str) -> float:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from i18n import fmt_date, fmt_int, t
 from indicators import metrics
+from indicators.origin import OBSERVED
 from indicators.policy import number
 
 AREA = "area"  # the one unit of an area's frames, for the per-unit functions of indicators.metrics
@@ -107,7 +108,7 @@ FALLS_LISTED = 5  # the falls named in words; the rest are counted
 def published_falls(whole: pd.DataFrame) -> pd.DataFrame:
     """The portal's snapshots (the observed rows of `whole_population`) below the snapshot before them, per dose:
     the published record as it stands (reproduced, never smoothed). Columns: date, dose, before, people."""
-    published = whole[whole["source"] == "observed"].sort_values(["dose", "date"])
+    published = whole[whole["source"] == OBSERVED].sort_values(["dose", "date"])
     falls = published.assign(before=published.groupby("dose")["people"].shift())
     falls = falls[falls["people"] < falls["before"]].sort_values(["date", "dose"])
     return falls[["date", "dose", "before", "people"]].reset_index(drop=True)
