@@ -8,6 +8,7 @@ the day's situation report as DOCX and Markdown.
 """
 from __future__ import annotations
 
+import datetime as dt
 import time
 from html import escape
 
@@ -15,7 +16,7 @@ import streamlit as st
 
 from i18n import fmt_date, t
 from indicators import origin
-from indicators.rulesets import DEFAULT_RULESET, list_rulesets
+from indicators.rulesets import list_rulesets
 from reports import briefing, daily, layout
 from reports.document import to_docx, to_markdown
 from reports.model import Bullets, Chart, Image, Metrics, Slide, Table
@@ -32,7 +33,7 @@ CHART_UNDER_METRICS_PX = 340
 SLIDE_KEY = "briefing_slide"
 # session-state key -> (URL parameter, value left out of the URL)
 URL_KEYS = {SLIDE_KEY: ("slide", 1), "briefing_auto": ("auto", 0),
-            "briefing_rules": ("rules", DEFAULT_RULESET), "briefing_sidebar": ("sidebar", False)}
+            "briefing_sidebar": ("sidebar", False)}  # the rule set: ui.state.keep_ruleset
 
 PROJECTOR_CSS = f"""
 <style>
@@ -82,17 +83,19 @@ HIDE_SIDEBAR_CSS = """
 """
 
 
-def seed_from_url(slide_count: int, ruleset_ids: list[str]) -> None:
-    """Take the slide, auto-advance, rule set and sidebar choice from the URL once per session."""
+def seed_from_url(slide_count: int, ruleset_ids: list[str], day: dt.date) -> None:
+    """Take the slide, auto-advance, rule set (else the one in force on `day`) and sidebar choice from the URL
+    once per session."""
     url.seed(SLIDE_KEY, "slide", 1, url.whole_number(1, slide_count))
     url.seed("briefing_auto", "auto", 0, lambda text: int(text) if text.isdigit() and int(text) in AUTO_CHOICES else None)
-    url.seed("briefing_rules", "rules", DEFAULT_RULESET, url.one_of(ruleset_ids))
+    state.ruleset_key("briefing_rules", ruleset_ids, day)
     url.seed("briefing_sidebar", "sidebar", False, url.flag)
 
 
 def write_url() -> None:
     for key, (parameter, default) in URL_KEYS.items():
         url.keep(parameter, st.session_state.get(key), default)
+    state.keep_ruleset("briefing_rules", list(rulesets), day)
 
 
 def step(delta: int, slide_count: int) -> None:
@@ -163,7 +166,7 @@ def draw_slide(slide: Slide, number: int, deck) -> None:
 selection = state.current()
 lang, area, day = selection.lang, selection.area, selection.date
 rulesets = {ruleset.id: ruleset for ruleset in list_rulesets() if "district" in ruleset.applies_to}
-seed_from_url(len(briefing.SLIDE_KEYS), list(rulesets))
+seed_from_url(len(briefing.SLIDE_KEYS), list(rulesets), day)
 presenting = not st.session_state["briefing_sidebar"]
 st.set_page_config(layout="wide", initial_sidebar_state="collapsed" if presenting else "expanded")
 st.html(PROJECTOR_CSS)
@@ -212,6 +215,7 @@ with options[1]:
     st.toggle(t("briefing.show_sidebar", lang), key="briefing_sidebar", help=t("briefing.show_sidebar_help", lang))
 with options[2]:
     st.selectbox(t("briefing.ruleset", lang), list(rulesets), key="briefing_rules",
+                 on_change=state.ruleset_picked, args=("briefing_rules",),
                  format_func=lambda ruleset_id: rulesets[ruleset_id].name(lang))
 suggest = cached.cached(daily.suggestions)
 

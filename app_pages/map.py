@@ -17,7 +17,7 @@ from geo import situation, view
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators import agreement, levelstyle
 from indicators.levels_table import levels_table
-from indicators.rulesets import DEFAULT_RULESET, RuleSet, list_rulesets
+from indicators.rulesets import RuleSet, list_rulesets
 from ui import cached, state, widgets
 from ui.map_state import (PLAY_SECONDS, follow_sidebar_date, on_map_select, on_unit_box, pick_unit, seed_from_url,
                           step_week, toggle_play, write_url)
@@ -57,10 +57,8 @@ if not weeks:
     st.warning(t("map.no_weeks", lang))
     st.stop()
 
-seed_from_url(weeks, list(rulesets), selection.date)
+seed_from_url(weeks, selection.date)
 follow_sidebar_date(selection.date, weeks)
-if st.session_state.get("map_rules") not in rulesets:
-    st.session_state["map_rules"] = DEFAULT_RULESET if DEFAULT_RULESET in rulesets else next(iter(rulesets))
 province_of = dict(zip(districts["code"], districts["province_code"]))
 # The sidebar's district is the map's picked district, shown within its province.
 picked = area.code if area.level == DISTRICT else None
@@ -222,8 +220,12 @@ def situation_map() -> None:
             st.rerun(scope="app")  # the play timer belongs to the whole page's run
     with controls[2]:
         basemap = st.toggle(t("map.basemap", lang), key="map_basemap", help=t("map.basemap_help", lang))
-    # The rule set's full name on a row of its own: cut short, two rule sets read alike.
-    ruleset_id = st.columns([3, 1])[0].selectbox(t("map.ruleset", lang), options=list(rulesets), key="map_rules",
+    # The rule set's full name on a row of its own: cut short, two rule sets read alike. Unless picked, the one
+    # in force at the week's end.
+    week_end = week + dt.timedelta(days=6)
+    ruleset_id = st.columns([3, 1])[0].selectbox(t("map.ruleset", lang), options=list(rulesets),
+                                                 key=state.ruleset_key("map_rules", list(rulesets), week_end),
+                                                 on_change=state.ruleset_picked, args=("map_rules",),
                                                  format_func=lambda key: rulesets[key].name(lang))
     ruleset = rulesets[ruleset_id]
 
@@ -270,6 +272,7 @@ def situation_map() -> None:
     if box := widgets.folded(t("map.thresholds", lang), key="map_thresholds_open"):
         box.dataframe(situation.thresholds_view(ruleset, lang), hide_index=True, key="map_thresholds")
     write_url()
+    state.keep_ruleset("map_rules", list(rulesets), week_end)
 
 
 situation_map()

@@ -11,13 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from charts.epicurve import epicurve
+from data import levels
 from data.db import PROVINCE
 from data.metrics import conflicts, flag
 from data.record_notes import count_shown
 from geo.situation import level_chip_html
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
 from indicators import agreement, levelstyle
-from indicators.rulesets import DEFAULT_RULESET, load_ruleset
 from reports.text import conflict_texts
 from ui import cached, state, widgets
 
@@ -75,7 +75,7 @@ else:
 if flag(shown("vaccinated_beyond_population")):
     st.caption(t("overview.vaccinated_beyond_population", lang))
 
-ruleset = load_ruleset(DEFAULT_RULESET)
+ruleset, rules_in_force = levels.ruleset_in_force(day)
 recent = cached.recent_levels(area, day, ruleset.id)
 if len(recent):
     now, before = recent.iloc[-1], recent.iloc[0] if len(recent) > 1 else None
@@ -93,6 +93,8 @@ if len(recent):
                 st.caption(t("overview.announced", lang, level=levelstyle.label(published.level, ruleset, lang),
                              date=fmt_date(published.announced_date, lang), url=published.source_url)
                            + ("" if published.level == now["level"] else " " + t("overview.announced_differs", lang)))
+        if not rules_in_force:
+            st.caption(t("report.levels_before_128", lang, ruleset=ruleset.name(lang)))
         if ruleset.has_unverified:
             st.warning(ruleset.unverified_warning(lang), icon="⚠️")
 st.page_link("app_pages/map.py", label=t("overview.see_levels", lang), icon=":material/map:")

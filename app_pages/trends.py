@@ -22,7 +22,7 @@ from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators import agreement
 from indicators.origin import BADGE_COLORS, least_real
 from indicators.rt import DEFAULT_SERIAL_INTERVAL as SERIAL_INTERVAL
-from indicators.rulesets import DEFAULT_RULESET, list_rulesets
+from indicators.rulesets import list_rulesets
 from trends import compare, levels, series, vaccination, views
 from ui import cached, state, url, widgets
 
@@ -103,13 +103,14 @@ def source_caption(text: str, source: str | None) -> None:
 
 
 def level_band() -> tuple[pd.DataFrame | None, str]:
-    """The weekly levels of the area under the chosen rule set (None where it does not apply), and its name."""
+    """The weekly levels of the area under the chosen rule set (None where it does not apply), and its name;
+    unless picked, the rule set in force on the sidebar's date."""
     rulesets = {ruleset.id: ruleset for ruleset in list_rulesets()}
-    default = DEFAULT_RULESET if DEFAULT_RULESET in rulesets else next(iter(rulesets))
     chosen = st.selectbox(t("trends.ruleset", lang), options=list(rulesets),
                           format_func=lambda key: rulesets[key].name(lang),
-                          key=url_filter("rules", default, url.one_of(rulesets)))
-    url.keep("rules", chosen, default)
+                          key=state.ruleset_key("trends_rules", list(rulesets), selection.date),
+                          on_change=state.ruleset_picked, args=("trends_rules",))
+    state.keep_ruleset("trends_rules", list(rulesets), selection.date)
     ruleset = rulesets[chosen]
     if area.level not in ruleset.applies_to:
         return None, ruleset.name(lang)

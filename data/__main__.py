@@ -20,16 +20,18 @@ import pandas as pd
 
 from data import db, levels, metrics, record_notes
 from indicators.levels_table import levels_table
-from indicators.rulesets import DEFAULT_RULESET, RuleSetError, load_ruleset
+from indicators.rulesets import RuleSetError, in_force, load_ruleset
 
 SHOWN = ("new_cases_7d", "cases_per_100k_7d", "cases_per_100k_14d_mean", "community_cases_per_100k_7d",
          "new_deaths_7d", "pct_18plus_dose1", "pct_50plus_full", "vacant_covid_beds_per_100k",
          "covid_bed_occupancy_pct", "test_positivity_pct")
 
 
-def figures(con, area: db.Area, day: dt.date, ruleset_id: str = DEFAULT_RULESET, lang: str = "vi") -> dict:
-    """{figure: {"value", "origin"}} for SHOWN (no origin without a value), plus the level, its week and what it
-    rests on, and the notes on the record of the week to the day."""
+def figures(con, area: db.Area, day: dt.date, ruleset_id: str | None = None, lang: str = "vi") -> dict:
+    """{figure: {"value", "origin"}} for SHOWN (no origin without a value), plus the level (under `ruleset_id`,
+    else the rule set in force on the day), its week and what it rests on, and the notes on the record of the
+    week to the day."""
+    ruleset_id = ruleset_id or levels.ruleset_in_force(day)[0].id
     row = metrics.on_day(con, area, day)
     recent = levels.recent(con, area, day, ruleset_id, weeks=1)
 
@@ -80,13 +82,13 @@ def main(argv: list[str] | None = None) -> int:
     shown = commands.add_parser("figures", help="one area's figures on one day (JSON)")
     shown.add_argument("area", help="VN, a province (2 digits) or a district (3 digits)")
     shown.add_argument("date", type=dt.date.fromisoformat)
-    shown.add_argument("--rules", default=DEFAULT_RULESET)
+    shown.add_argument("--rules", default=None, help="rule set id (default: the one in force on the date)")
     shown.add_argument("--db", default=None, help="database (default: $SITUATION_DB or data/situation.duckdb)")
     shown.add_argument("--lang", default="vi", choices=("vi", "en"))
     table = commands.add_parser("levels", help="the week's level of every district or province (CSV)")
     table.add_argument("--date", required=True, type=_date, help="a day of the week to grade (YYYY-MM-DD)")
     table.add_argument("--unit", required=True, choices=("district", "province"))
-    table.add_argument("--ruleset", default=DEFAULT_RULESET)
+    table.add_argument("--ruleset", default=None, help="rule set id (default: the one in force on the date)")
     table.add_argument("--db", default=None, help="database (default: $SITUATION_DB or data/situation.duckdb)")
     table.add_argument("--lang", default="vi", choices=("vi", "en"))
     table.add_argument("-o", "--output", default=None, help="output CSV (default: standard output)")
@@ -104,8 +106,10 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(figures(con, db.area_of(con, args.area), args.date, args.rules, args.lang),
                              ensure_ascii=False, indent=2))
         else:
-            table = levels_csv(con, args.date, args.unit, args.ruleset, args.lang)
-            if warning := load_ruleset(args.ruleset).unverified_warning(args.lang):
+            # the rule set in force when the graded week (the one holding the date) ended
+            ruleset_id = args.ruleset or in_force(args.date + dt.timedelta(days=6 - args.date.weekday()))[0].id
+            table = levels_csv(con, args.date, args.unit, ruleset_id, args.lang)
+            if warning := load_ruleset(ruleset_id).unverified_warning(args.lang):
                 print(warning, file=sys.stderr)
             table.to_csv(args.output or sys.stdout, index=False)
     except (ValueError, RuleSetError, OSError) as error:

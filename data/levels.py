@@ -30,7 +30,7 @@ from data import metrics
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area, query
 from indicators import agreement, engine
 from indicators.origin import combine
-from indicators.rulesets import list_rulesets, load_ruleset
+from indicators.rulesets import RuleSet, in_force, list_rulesets, load_ruleset
 
 ANNOUNCED_LEVELS = Path(__file__).resolve().parent / "sources" / "covid" / "announced_province_levels.csv"
 ANNOUNCED_COUNTS = ANNOUNCED_LEVELS.with_name("announced_level_counts.csv")
@@ -108,6 +108,13 @@ def level_week(day: dt.date) -> dt.date:
     """The Monday of the last complete week that ends on or before `day`: the week whose level a day shows."""
     sunday = day - dt.timedelta(days=(day.weekday() + 1) % 7)
     return sunday - dt.timedelta(days=6)
+
+
+def ruleset_in_force(day: dt.date) -> tuple[RuleSet, bool]:
+    """The rule set the level shown on `day` is judged under (and whether any was in force): the one in force
+    (indicators.rulesets.in_force) when its week (`level_week`) ended. Every surface opens with it, so a day's
+    level is the same on all of them, on either side of the day one rule set replaced another."""
+    return in_force(level_week(day) + dt.timedelta(days=6))
 
 
 # How a rule set's verdict is stored (indicators.engine.Verdict): numbers, never words, one row per rule set and

@@ -20,6 +20,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -32,8 +33,9 @@ RULES_DIR = Path(__file__).parent / "rules"
 DEFAULT_LOCAL_DIR = RULES_DIR / "local"
 LOCAL_DIR_ENV = "INDICATORS_LOCAL_RULES"
 
-# The rule set the pages, the briefing and the report open with: Resolution 128/NQ-CP with Decision
-# 4800/QĐ-BYT, the levels provinces assessed from October 2021.
+# The first national rule set: Resolution 128/NQ-CP with Decision 4800/QĐ-BYT, the levels provinces assessed
+# from October 2021. Each shipped rule set that `replaces` another takes over from its legal date (`in_force`):
+# what the pages, the briefing, the reports and the CLI open with on a day.
 DEFAULT_RULESET = "vn-2021-qd4800"
 # What a level that cannot be judged is called unless a rule set names it (`unknown_label_vi/_en`): grey
 # "no data", never a level. Its colour is indicators.levelstyle.UNKNOWN_COLOR.
@@ -162,6 +164,7 @@ class RuleSet:
                            # complete reporting week (Monday to Sunday) before D
     unknown_label_vi: str = UNKNOWN_LABEL["vi"]
     unknown_label_en: str = UNKNOWN_LABEL["en"]
+    replaces: str | None = None  # the national rule set this one replaced from its legal_date
 
     def name(self, lang: str) -> str:
         return self.name_vi if lang == "vi" else self.name_en
@@ -457,6 +460,7 @@ def _parse_ruleset(data: dict, path: Path) -> RuleSet:
         rests_on=_rests_on(entry, entry.get("rests_on", str, "day")),
         unknown_label_vi=entry.get("unknown_label_vi", str, UNKNOWN_LABEL["vi"]),
         unknown_label_en=entry.get("unknown_label_en", str, UNKNOWN_LABEL["en"]),
+        replaces=entry.get("replaces", str, None),
     )
     combine.done()
     entry.done()
@@ -502,7 +506,7 @@ def _apply_local(base: RuleSet, data: dict, path: Path) -> RuleSet:
         legal_date=entry.get("legal_date", dt.date, base.legal_date),
         applies_to=tuple(entry.get_list("applies_to", str, list(base.applies_to))),
         notes_vi=entry.get("notes_vi", str, base.notes_vi), notes_en=entry.get("notes_en", str, base.notes_en),
-        criteria=tuple(criteria), path=path, extends=base.id,
+        criteria=tuple(criteria), path=path, extends=base.id, replaces=None,
         rests_on=_rests_on(entry, entry.get("rests_on", str, base.rests_on)),
     )
     entry.done()
@@ -555,3 +559,31 @@ def load_ruleset(id_or_path: str | Path, local_dir: Path | None = None) -> RuleS
     if str(id_or_path) not in paths:
         raise RuleSetError(f"unknown rule set {str(id_or_path)!r}; known: {', '.join(sorted(paths))}")
     return _load_file(paths[str(id_or_path)])
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, RuleSet]:
+    """The national rule sets shipped with the dashboard (never a province's local file), by id."""
+    return {ruleset.id: ruleset for ruleset in (_load_file(path) for path in sorted(RULES_DIR.glob("*.toml")))}
+
+
+def in_force(day: dt.date) -> tuple[RuleSet, bool]:
+    """The national rule set in force on `day` — DEFAULT_RULESET, then each shipped rule set that `replaces` the
+    one before it, from its legal date — and whether any was: before DEFAULT_RULESET's legal date there were no
+    epidemic levels, and it is given for reference. Every surface opens with it, so they agree on a day's level.
+    """
+    shipped = _shipped()
+    for ruleset in shipped.values():
+        if ruleset.replaces is not None and (ruleset.replaces not in shipped or ruleset.legal_date is None):
+            raise RuleSetError(f"{ruleset.path}: 'replaces' needs a legal_date and a shipped rule set's id, "
+                               f"got {ruleset.replaces!r}")
+    current, seen = shipped[DEFAULT_RULESET], {DEFAULT_RULESET}
+    while True:
+        successor = next((ruleset for ruleset in shipped.values() if ruleset.replaces == current.id
+                          and ruleset.legal_date <= day), None)
+        if successor is None:
+            return current, current.legal_date is None or current.legal_date <= day
+        if successor.id in seen:
+            raise RuleSetError(f"{successor.path}: 'replaces' makes a loop through {successor.id!r}")
+        current = successor
+        seen.add(current.id)

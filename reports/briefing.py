@@ -22,7 +22,7 @@ from data.db import COUNTRY, DISTRICT, PROVINCE, Area, province_of
 from geo import shapes, situation
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
 from indicators import levelstyle
-from indicators.rulesets import DEFAULT_RULESET, RuleSet, load_ruleset
+from indicators.rulesets import RuleSet, load_ruleset
 from operations import checkpoints as checkpoint_ops
 from reports import layout
 from reports.levelmap import level_map_png
@@ -55,9 +55,11 @@ class _Context:
 
 
 
-def build_deck(con, area: Area, day: dt.date, lang: str = "vi", ruleset_id: str = DEFAULT_RULESET,
+def build_deck(con, area: Area, day: dt.date, lang: str = "vi", ruleset_id: str | None = None,
                colorblind: bool = False) -> Deck:
-    """Every slide of the briefing of `area` on `day`, in `lang`."""
+    """Every slide of the briefing of `area` on `day`, in `lang`, under `ruleset_id` (else the rule set in force
+    on the day)."""
+    ruleset_id = ruleset_id or levels.ruleset_in_force(day)[0].id
     context = _Context(con, area, day, lang, load_ruleset(ruleset_id), colorblind, area_title(con, area, lang))
     week = levels.level_week(day)
     view = _view_codes(con, area)

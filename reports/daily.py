@@ -24,7 +24,7 @@ from indicators import levelstyle
 from indicators.engine import reasons_text
 from indicators.origin import ESTIMATED, MIXED, OBSERVED, SIMULATED, least_real
 from indicators import policy
-from indicators.rulesets import DEFAULT_RULESET, RuleSet, list_rulesets, load_ruleset
+from indicators.rulesets import RuleSet
 from operations import checkpoints as checkpoint_ops, parameters
 from operations.supplies import cover_text, days_of_cover
 from reports.model import Paragraph, Report, Section, Table
@@ -91,17 +91,6 @@ def _short_name(name: str) -> str:
     return name
 
 
-def ruleset_in_force(day: dt.date) -> tuple[RuleSet, bool]:
-    """The Vietnamese epidemic-level rule set in force on `day` (Resolution 128/NQ-CP with the Ministry's
-    latest decision), and whether any was: before 11/10/2021 none was, and the default one is used for reference."""
-    national = [ruleset for ruleset in list_rulesets() if not ruleset.extends and ruleset.legal_date
-                and "128/NQ-CP" in ruleset.legal_basis and PROVINCE in ruleset.applies_to]
-    in_force = [ruleset for ruleset in national if ruleset.legal_date <= day]
-    if not in_force:
-        return load_ruleset(DEFAULT_RULESET), False
-    return max(in_force, key=lambda ruleset: ruleset.legal_date), True
-
-
 def build_report(con, area: Area, day: dt.date, lang: str = "vi", difficulties: list[str] | None = None,
                  tasks: list[str] | None = None) -> Report:
     """The report of `area` (a province, as provinces send it; a district or the country work the same way).
@@ -114,7 +103,7 @@ def build_report(con, area: Area, day: dt.date, lang: str = "vi", difficulties: 
     province = province_of(con, area)
     province_name = db.area_name(con, Area(PROVINCE, province))[0] if province else ""
     week = levels.level_week(day)
-    ruleset, in_force = ruleset_in_force(day)
+    ruleset, in_force = levels.ruleset_in_force(day)
     if difficulties is None or tasks is None:
         suggested = _suggestions(con, area, day, lang, ruleset)
         difficulties = suggested[0] if difficulties is None else difficulties
@@ -473,7 +462,7 @@ def _vaccination(con, area: Area, day: dt.date, ruleset: RuleSet, figures: _Figu
 def suggestions(con, area: Area, day: dt.date, lang: str = "vi") -> tuple[list[str], list[str]]:
     """Difficulties and tasks the data point to, for the author to edit: beds above the warning level, a
     checkpoint with positives, testing below capacity while positivity rises, districts whose level rose."""
-    return _suggestions(con, area, day, lang, ruleset_in_force(day)[0])
+    return _suggestions(con, area, day, lang, levels.ruleset_in_force(day)[0])
 
 
 def _suggestions(con, area: Area, day: dt.date, lang: str, ruleset: RuleSet) -> tuple[list[str], list[str]]:

@@ -66,3 +66,12 @@ def test_week_origins_say_what_is_observed_estimated_or_simulated(small_con):
     assert set(announced.values()) <= allowed and announced["beds"] == "simulated"
     assert announced["cases"] in ("observed", "mixed")  # the announced window
     assert later["cases"] == "estimated"
+
+
+@pytest.mark.parametrize("day, expected", [
+    (dt.date(2022, 1, 27), "vn-2021-qd4800"),  # QĐ 218's first day shows the week of 17–23/01, judged by QĐ 4800
+    (dt.date(2022, 1, 30), "vn-2022-qd218"),   # a Sunday shows its own week, which ended under QĐ 218
+    (dt.date(2022, 1, 31), "vn-2022-qd218"),
+])
+def test_a_day_s_level_is_judged_by_the_rules_in_force_when_its_week_ended(day, expected):
+    assert levels.ruleset_in_force(day)[0].id == expected

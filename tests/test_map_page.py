@@ -49,7 +49,7 @@ def test_province_week_map_legend_legal_basis_and_url(app_env):
     assert "mapProvider" not in spec, "no basemap, no network, unless switched on"
     assert {"edges", "borders", "labels", "selected"} <= {layer["id"] for layer in spec["layers"]}
     assert at.query_params["week"] == "2021-05-17", "a week is shown and linked by its Monday"
-    assert at.query_params["rules"] == "vn-2021-qd4800"
+    assert "rules" not in at.query_params, "the rule set in force is left out of the link (it follows the date)"
 
 
 def test_a_linked_district_opens_its_detail_panel_and_is_the_sidebars_district(app_env):
@@ -103,7 +103,9 @@ def test_whole_country_on_a_three_province_database(app_env):
     safe = {rgb(level.color_colorblind) for level in RULESET.levels} | {rgb(UNKNOWN_COLOR)}
     assert {tuple(fill[:3]) for fill in painted.values()} <= safe
     assert spec["mapProvider"] == "carto" and at.query_params["basemap"] == "1"
-    assert "unit" not in at.query_params and at.query_params["rules"] == "vn-2021-qd4800"
+    assert "unit" not in at.query_params and "rules" not in at.query_params, "a bad link falls back to the default"
+    # the default: the rule set in force when the week shown (the database's last, to Sunday 30/01/2022) ended
+    assert at.selectbox(key="map_rules").value == "vn-2022-qd218"
 
 
 def test_a_named_district_is_filled_with_its_own_level_s_colour(app_env, small_db):

@@ -18,10 +18,10 @@ import auth
 from data import db, ingest
 from data import __main__ as figures_cli
 from data.db import Area
-from data.levels import level_week
+from data.levels import level_week, ruleset_in_force
 from i18n import fmt_int, fmt_number, fmt_pct, t
 from indicators import levelstyle
-from indicators.rulesets import DEFAULT_RULESET, load_ruleset
+from indicators.rulesets import load_ruleset
 from reports.briefing import build_deck
 from reports.daily import build_report
 from reports.document import to_markdown
@@ -40,6 +40,7 @@ CASES = [  # (area key, day, after an upload?) — the real district window is 2
     ("094", dt.date(2021, 11, 28), False),
     ("11", dt.date(2021, 7, 4), True),
     ("094", dt.date(2021, 7, 4), True),
+    ("11", dt.date(2022, 1, 30), False),  # a week judged by QĐ 218, which replaced QĐ 4800 on 27/01/2022
 ]
 
 
@@ -107,7 +108,8 @@ def test_every_surface_shows_the_same_figures(small_db, uploaded_db, monkeypatch
         report = to_markdown(build_report(con, area, day))
     finally:
         con.close()
-    ruleset = load_ruleset(DEFAULT_RULESET)
+    ruleset = load_ruleset(expected["level"]["ruleset"])
+    assert ruleset.id == ruleset_in_force(day)[0].id, "every surface opens with the rule set in force"
     per_100k = fmt_number(expected["cases_per_100k_7d"]["value"], 1, "vi")
     dose1 = fmt_pct(expected["pct_18plus_dose1"]["value"], 1, "vi")
     vacant = fmt_number(expected["vacant_covid_beds_per_100k"]["value"], 1, "vi")
@@ -128,6 +130,7 @@ def test_every_surface_shows_the_same_figures(small_db, uploaded_db, monkeypatch
         assert values[t("overview.cases_per_100k")] == per_100k
         assert values[t("overview.dose1_18plus")] == dose1
         assert level_label in " ".join(h.value for h in overview.html)
+        assert ruleset.name("vi") in " ".join(c.value for c in overview.caption), "the level says its rules"
 
         capacity = open_page("app_pages/capacity.py", query)
         assert not capacity.exception
@@ -142,6 +145,7 @@ def test_every_surface_shows_the_same_figures(small_db, uploaded_db, monkeypatch
             assert not the_map.exception
             panel = " ".join(h.value for h in the_map.html)
             assert per_100k in panel and dose1 in panel and level_label in panel
+            assert the_map.selectbox(key="map_rules").value == ruleset.id
 
     # the daily report states the area's cases of the day as the metrics frame has them
     con = db.connect(path, read_only=True)
@@ -151,6 +155,7 @@ def test_every_surface_shows_the_same_figures(small_db, uploaded_db, monkeypatch
     finally:
         con.close()
     assert fmt_int(row["new_cases"], "vi") in report
+    assert ruleset.name("vi") in report and deck.slides[1].subtitle.startswith(ruleset.name("vi"))
 
 
 def test_an_upload_shows_the_district_sum_and_the_conflict_everywhere(uploaded_db, monkeypatch):

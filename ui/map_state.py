@@ -12,7 +12,7 @@ from ui import cached, state, url
 
 PLAY_SECONDS = 2.0
 # session-state key -> URL parameter
-URL_KEYS = {"map_week": "week", "map_rules": "rules", "map_basemap": "basemap"}
+URL_KEYS = {"map_week": "week", "map_basemap": "basemap"}  # the rule set: ui.state.keep_ruleset
 
 
 def week_of(day: dt.date, weeks: list[dt.date]) -> dt.date:
@@ -21,7 +21,7 @@ def week_of(day: dt.date, weeks: list[dt.date]) -> dt.date:
     return ended[-1] if ended else weeks[0]
 
 
-def seed_from_url(weeks: list[dt.date], ruleset_ids: list[str], day: dt.date) -> None:
+def seed_from_url(weeks: list[dt.date], day: dt.date) -> None:
     """Copy the URL's map choices into session state once per session, ignoring anything invalid."""
     def monday(text: str) -> dt.date | None:
         linked = dt.date.fromisoformat(text)
@@ -29,7 +29,6 @@ def seed_from_url(weeks: list[dt.date], ruleset_ids: list[str], day: dt.date) ->
         return monday_of if monday_of in weeks else None
 
     first_time = "map_week" not in st.session_state.get(url.SEEDED, set())
-    url.seed("map_rules", "rules", None, url.one_of(ruleset_ids))
     url.seed("map_week", "week", None, monday)
     url.seed("map_basemap", "basemap", False, url.flag)
     if first_time and st.session_state["map_week"] is not None:

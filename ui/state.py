@@ -12,6 +12,7 @@ import streamlit as st
 
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area
 from i18n import DEFAULT_LANG, LANGS, fmt_date, t
+from data.levels import ruleset_in_force
 from ui import cached, url
 
 ALL = ""  # the "whole country" / "whole province" choice of the area boxes
@@ -111,3 +112,36 @@ def _write_url(selection: Selection) -> None:
     url.keep("area", selection.area.key)
     url.keep("date", selection.date)
     url.keep("palette", "cb" if selection.colorblind else None)
+
+
+RULES_PARAMETER = "rules"
+
+
+def _in_force_of(ruleset_ids: list[str], day: dt.date) -> str:
+    in_force_id = ruleset_in_force(day)[0].id
+    return in_force_id if in_force_id in ruleset_ids else ruleset_ids[0]
+
+
+def ruleset_key(key: str, ruleset_ids: list[str], day: dt.date) -> str:
+    """Session key of a page's rule-set picker, holding the rule set the level of `day` is judged under
+    (data.levels.ruleset_in_force) until the user picks one, from the picker (`on_change=ruleset_picked`) or a
+    link's `rules`: every page then shows a day's level under the same rules, and follows the date across the
+    day one rule set replaced another (27/01/2022)."""
+    chosen = f"_{key}_chosen"
+    linked = key not in st.session_state.get(url.SEEDED, set())
+    url.seed(key, RULES_PARAMETER, None, url.one_of(ruleset_ids))
+    if linked and st.session_state[key] is not None:
+        st.session_state[chosen] = True
+    if not st.session_state.get(chosen) or st.session_state.get(key) not in ruleset_ids:
+        st.session_state[key] = _in_force_of(ruleset_ids, day)
+    return key
+
+
+def ruleset_picked(key: str) -> None:
+    """The picker's on_change: the user's choice stays, whatever the date."""
+    st.session_state[f"_{key}_chosen"] = True
+
+
+def keep_ruleset(key: str, ruleset_ids: list[str], day: dt.date) -> None:
+    """Write the picked rule set to the URL, left out while it is the one `ruleset_key` would give."""
+    url.keep(RULES_PARAMETER, st.session_state.get(key), _in_force_of(ruleset_ids, day))

@@ -1,9 +1,13 @@
 """Rule-set files: every shipped one loads, the loader names what is wrong, provinces can override."""
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
 import pytest
 
-from indicators.rulesets import RULES_DIR, RuleSetError, list_rulesets, load_ruleset
+from indicators import rulesets
+from indicators.rulesets import DEFAULT_RULESET, RULES_DIR, RuleSetError, in_force, list_rulesets, load_ruleset
 
 SHIPPED = ["us-cdc-community-levels-2022", "us-cdc-transmission-2021", "vn-2021-qd4800", "vn-2022-qd218",
            "vn-variant-surge-2023"]
@@ -169,3 +173,28 @@ def test_a_rule_set_has_at_most_the_criteria_the_classified_view_stores(tmp_path
     else:
         with pytest.raises(RuleSetError, match="at most 8 criteria"):
             load_ruleset(path)
+
+
+@pytest.mark.parametrize("day, expected, was_in_force", [
+    (dt.date(2020, 3, 18), "vn-2021-qd4800", False),   # before any epidemic-level rules: for reference
+    (dt.date(2021, 10, 11), "vn-2021-qd4800", False),
+    (dt.date(2021, 10, 12), "vn-2021-qd4800", True),   # QĐ 4800's legal date
+    (dt.date(2022, 1, 26), "vn-2021-qd4800", True),
+    (dt.date(2022, 1, 27), "vn-2022-qd218", True),     # QĐ 218 replaced it
+    (dt.date(2023, 2, 13), "vn-2022-qd218", True),
+])
+def test_the_rule_set_in_force_follows_the_decisions_that_replaced_each_other(day, expected, was_in_force):
+    ruleset, in_force_then = in_force(day)
+    assert (ruleset.id, in_force_then) == (expected, was_in_force)
+
+
+def test_a_replaces_that_names_no_shipped_rule_set_or_loops_is_an_error(monkeypatch):
+    shipped = rulesets._shipped()
+    broken = {**shipped, "vn-2022-qd218": replace(shipped["vn-2022-qd218"], replaces="no-such-rules")}
+    monkeypatch.setattr(rulesets, "_shipped", lambda: broken)
+    with pytest.raises(RuleSetError, match="replaces"):
+        in_force(dt.date(2022, 2, 1))
+    looped = {**shipped, DEFAULT_RULESET: replace(shipped[DEFAULT_RULESET], replaces="vn-2022-qd218")}
+    monkeypatch.setattr(rulesets, "_shipped", lambda: looped)
+    with pytest.raises(RuleSetError, match="loop"):
+        in_force(dt.date(2022, 2, 1))
