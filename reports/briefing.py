@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
+import shapely
 import altair as alt
 
 from charts import COLORS, Series, finish, percent_axis, series_color
@@ -198,7 +199,10 @@ def level_map(c: _Context, this_week: pd.DataFrame, width: int, height: int) -> 
                            "color": _level_colors(this_week["level"], c).to_numpy()})
     provinces = shapes.units(shapes.PROVINCE, detailed)
     borders = provinces.loc[provinces["code"].isin(set(units["province_code"])), "geometry"].tolist()
-    labels = shapes.label_points().set_index("code").loc[codes] if detailed else None
+    # the largest districts name themselves first: where names would overlap, theirs stay
+    largest_first = pd.Series(shapely.area(units.geometry.values), units.index).sort_values(ascending=False,
+                                                                                            kind="stable").index
+    labels = shapes.label_points().set_index("code").loc[largest_first] if detailed else None
     legend = situation.legend(this_week["level"], c.ruleset, c.lang, c.colorblind)
     return level_map_png(styled, borders, labels, legend, width, height, lambda n: fmt_int(n, c.lang))
 

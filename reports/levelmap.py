@@ -70,13 +70,27 @@ def _legend_height(legend: pd.DataFrame, width: int, font: ImageFont.FreeTypeFon
     return len(rows) * int(chip * 1.8) + chip, rows
 
 
+def apart(boxes: Sequence[tuple]) -> list[bool]:
+    """Which of the (left, top, right, bottom) boxes, taken in order, overlap none of those kept before them."""
+    kept, shown = [], []
+    for box in boxes:
+        clear = not any(box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
+                        for other in kept)
+        if clear:
+            kept.append(box)
+        shown.append(clear)
+    return shown
+
+
 def level_map_png(units: pd.DataFrame, borders: Sequence, labels: pd.DataFrame | None, legend: pd.DataFrame,
                   width: int, height: int, count_text=str) -> bytes:
     """The map as PNG bytes.
 
     units: geometry (shapely, lon/lat) and color ('#RRGGBB') of each unit shown; borders: outlines drawn over
-    them (provinces); labels: name, lon, lat of the unit names, or None; legend: label, color and count of each
-    level (geo.situation.legend); count_text formats the counts (Vietnamese 1.234).
+    them (provinces); labels: name, lon, lat of the unit names, or None, the most important first: a name that
+    would overlap one already drawn is left out (a city's small central districts would print over each other);
+    legend: label, color and count of each level (geo.situation.legend); count_text formats the counts
+    (Vietnamese 1.234).
     """
     scale = SUPERSAMPLE
     regular, bold = font_files()
@@ -98,10 +112,14 @@ def level_map_png(units: pd.DataFrame, borders: Sequence, labels: pd.DataFrame |
         for polygon in _polygons(geometry):
             draw.line(canvas.points(polygon.exterior.coords), fill=BORDER_LINE, width=2 * scale, joint="curve")
     if labels is not None:
-        for name, lon, lat in zip(labels["name"], labels["lon"], labels["lat"]):
-            (x, y), = canvas.points([(lon, lat)])
-            draw.text((x, y), name, font=label_font, fill=LABEL_COLOR, anchor="mm", stroke_width=3 * scale // 2,
-                      stroke_fill="white")
+        places = [(name, canvas.points([(lon, lat)])[0]) for name, lon, lat in
+                  zip(labels["name"], labels["lon"], labels["lat"])]
+        boxes = [draw.textbbox(xy, name, font=label_font, anchor="mm", stroke_width=3 * scale // 2)
+                 for name, xy in places]
+        for (name, xy), shown in zip(places, apart(boxes)):
+            if shown:
+                draw.text(xy, name, font=label_font, fill=LABEL_COLOR, anchor="mm", stroke_width=3 * scale // 2,
+                          stroke_fill="white")
 
     y = height * scale - legend_height + chip // 2
     for row in legend_rows:

@@ -17,6 +17,7 @@ from reports import images
 from reports.__main__ import main
 from data.levels import level_week as last_complete_week
 from reports.briefing import SLIDE_KEYS, build_deck
+from reports.levelmap import apart
 from reports.model import Chart, Image, Metrics, Table
 from reports.pdf_export import write_pdf
 from reports.pptx_export import write_pptx
@@ -139,3 +140,10 @@ def test_a_table_of_long_reasons_fits_its_box_and_a_long_figure_its_tile():
     short = Table(("Cấp độ", "Tuần này"), (("Cấp 1", "4"),))
     assert layout.table_font_pt(short, box) == layout.BODY_PT - 2
     assert layout.value_pt("3.157 / 12.300", 2.95) < layout.VALUE_PT == layout.value_pt("81", 2.95)
+
+
+def test_map_names_that_would_overlap_one_already_drawn_are_left_out():
+    """A city's small central districts would print their names over each other on the slide's map: the first
+    (largest) keeps its name, the ones it would cover do not, a name elsewhere stays."""
+    first, over_it, touching, elsewhere = (0, 0, 10, 4), (5, 2, 15, 6), (10, 0, 20, 4), (0, 10, 10, 14)
+    assert apart([first, over_it, touching, elsewhere]) == [True, False, True, True]
