@@ -22,18 +22,20 @@ from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators import agreement
 from indicators.origin import BADGE_COLORS, least_real
 from indicators.rt import DEFAULT_SERIAL_INTERVAL as SERIAL_INTERVAL
-from indicators.rulesets import list_rulesets
+from indicators.rulesets import in_force, list_rulesets
 from trends import compare, levels, series, vaccination, views
 from ui import cached, state, url, widgets
 
 VIEWS = ("curve", "compare", "rt", "load", "vaccination")
 DEFAULT_DAYS = 180
+IN_FORCE = "in-force"  # the level band's default: each week under the rule set in force when it ended
 
 
 # ------------------------------------------------------------------ cached data (one frame per chart: trends.views)
 
 trends_curve = cached.cached(views.curve)
 trends_levels = cached.cached(views.level_band)
+trends_levels_in_force = cached.cached(views.level_band_in_force)
 trends_rt = cached.cached(views.reproduction)
 trends_units = cached.cached(views.units)
 trends_incidence = cached.cached(views.incidence)
@@ -104,23 +106,35 @@ def source_caption(text: str, source: str | None) -> None:
 
 def level_band() -> tuple[pd.DataFrame | None, str]:
     """The weekly levels of the area under the chosen rule set (None where it does not apply), and its name;
-    unless picked, the rule set in force on the sidebar's date."""
+    unless one is picked, each week under the rule set in force when it ended (IN_FORCE)."""
     rulesets = {ruleset.id: ruleset for ruleset in list_rulesets()}
-    chosen = st.selectbox(t("trends.ruleset", lang), options=list(rulesets),
-                          format_func=lambda key: rulesets[key].name(lang),
-                          key=state.ruleset_key("trends_rules", list(rulesets), selection.date),
-                          on_change=state.ruleset_picked, args=("trends_rules",))
-    state.keep_ruleset("trends_rules", list(rulesets), selection.date)
-    ruleset = rulesets[chosen]
-    if area.level not in ruleset.applies_to:
-        return None, ruleset.name(lang)
-    if ruleset.has_unverified:
-        st.warning(ruleset.unverified_warning(lang), icon="⚠️")
-    band = levels.bands(trends_levels(area, chosen, start, end), ruleset, lang, selection.colorblind)
+    chosen = st.selectbox(t("trends.ruleset", lang), options=[IN_FORCE, *rulesets],
+                          format_func=lambda key: t("trends.ruleset_in_force", lang) if key == IN_FORCE
+                          else rulesets[key].name(lang),
+                          key=url_filter("rules", IN_FORCE, url.one_of([IN_FORCE, *rulesets])))
+    url.keep("rules", chosen, IN_FORCE)
+    if chosen == IN_FORCE:
+        weekly = trends_levels_in_force(area, start, end)
+        used = [rulesets[ruleset_id] for ruleset_id in weekly["ruleset_id"].unique()]
+        name = t("trends.ruleset_in_force_named", lang, rulesets="; ".join(ruleset.name(lang) for ruleset in used))
+        styles = {ruleset.id: ruleset for ruleset in used}
+    else:
+        used = [rulesets[chosen]]
+        weekly, name, styles = trends_levels(area, chosen, start, end), used[0].name(lang), used[0]
+    if any(area.level not in ruleset.applies_to for ruleset in used) or not used:
+        return None, name
+    for ruleset in used:
+        if ruleset.has_unverified:
+            st.warning(ruleset.unverified_warning(lang), icon="⚠️")
+    band = levels.bands(weekly, styles, lang, selection.colorblind)
     if area.level == PROVINCE:
-        band = levels.with_announced(band, agreement.announced_weeks(cached.announced_levels(), ruleset, area.code),
-                                     ruleset, lang, selection.colorblind)
-    return band, ruleset.name(lang)
+        announced = cached.announced_levels()
+        days = pd.to_datetime(announced.loc[announced["province_code"] == area.code, "announced_date"])
+        # the province's announced levels, under the rules in force when it announced them
+        announced_under = in_force(days.max().date())[0] if len(days) else used[-1]
+        band = levels.with_announced(band, agreement.announced_weeks(announced, announced_under, area.code),
+                                     announced_under, lang, selection.colorblind)
+    return band, name
 
 
 def with_levels(frame: pd.DataFrame, band: pd.DataFrame | None) -> pd.DataFrame:

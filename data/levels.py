@@ -110,6 +110,12 @@ def level_week(day: dt.date) -> dt.date:
     return sunday - dt.timedelta(days=6)
 
 
+def rulesets_in_force(weeks: pd.Series) -> pd.Series:
+    """The id of the rule set each week (a Monday) is judged under when none is picked: the one in force when it
+    ended, so a band over many weeks follows the decisions as they replaced each other."""
+    return pd.to_datetime(weeks).map(lambda monday: in_force((monday + pd.Timedelta(days=6)).date())[0].id)
+
+
 def ruleset_in_force(day: dt.date) -> tuple[RuleSet, bool]:
     """The rule set the level shown on `day` is judged under (and whether any was in force): the one in force
     (indicators.rulesets.in_force) when its week (`level_week`) ended. Every surface opens with it, so a day's

@@ -196,6 +196,26 @@ def test_band_reads_the_classified_view_the_map_reads(small_con):
     assert set(province["inputs_origin"]) == {"simulated"}, "coverage and beds are simulated in the built-in data"
 
 
+def test_the_default_band_judges_each_week_by_the_rules_in_force_when_it_ended(small_con):
+    """Over a period across 27/01/2022 the band does not judge October 2021 by a decision of 2022, nor January's
+    last week by the one QĐ 218 replaced: each week is stored under both and shown under the one in force."""
+    from data import levels as stored
+
+    band = views.level_band_in_force(small_con, DIEN_BIEN, dt.date(2021, 12, 1), dt.date(2022, 1, 31))
+    by_week = band.set_index("week_start")["ruleset_id"]
+    assert by_week[pd.Timestamp("2022-01-17")] == "vn-2021-qd4800", "ended 23/01, before QĐ 218"
+    assert by_week[pd.Timestamp("2022-01-24")] == "vn-2022-qd218", "ended 30/01, under QĐ 218"
+    assert band["week_start"].is_monotonic_increasing and band["week_start"].is_unique
+    for week, ruleset_id in by_week.items():
+        stored_level = stored.week_levels(small_con, ruleset_id, week.date(), db.PROVINCE).loc["11", "level"]
+        shown = band.set_index("week_start").loc[week, "level"]
+        assert shown is pd.NA and stored_level is pd.NA or shown == stored_level
+    rulesets = {ruleset_id: load_ruleset(ruleset_id) for ruleset_id in ("vn-2021-qd4800", "vn-2022-qd218")}
+    styled = levels.bands(band, rulesets, "vi").set_index("week_start")
+    last = styled.loc[pd.Timestamp("2022-01-24")]
+    assert last["label"] == rulesets["vn-2022-qd218"].level(int(last["level"])).label("vi")
+
+
 def test_positivity_is_the_frame_s_and_the_national_rate_is_in_percent(small_con):
     national = pd.DataFrame({"date": pd.date_range("2021-05-23", periods=2), "positive_rate": [0.031, 0.05]})
     area_metrics = metrics.of_area(small_con, DIEN_BIEN, dt.date(2021, 5, 23), dt.date(2021, 5, 24))

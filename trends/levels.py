@@ -18,11 +18,13 @@ def stored_band(history: pd.DataFrame) -> pd.DataFrame:
         week_start=lambda frame: pd.to_datetime(frame["week_start"]))
 
 
-def bands(weekly: pd.DataFrame, ruleset: RuleSet, lang: str, colorblind: bool = False) -> pd.DataFrame:
+def bands(weekly: pd.DataFrame, ruleset: RuleSet | dict[str, RuleSet], lang: str,
+          colorblind: bool = False) -> pd.DataFrame:
     """One row per week with its level's label and colour, flagging each change between known levels.
 
-    `weekly`: week_start, level (nullable; <NA> = unknown, grey), inputs_source (`weekly_levels`). A change
-    is judged against the last known level, so an unknown week in between is no change.
+    `weekly`: week_start, level (nullable; <NA> = unknown, grey), inputs_source (`weekly_levels`), and, where
+    `ruleset` is a dict of rule sets by id, the `ruleset_id` each week was judged under (its label and colour
+    come from it). A change is judged against the last known level, so an unknown week in between is no change.
     Columns: week_start, level, label, color, changed, change_text ('2→3'), inputs_source.
     """
     frame = weekly.sort_values("week_start", ignore_index=True)
@@ -31,11 +33,18 @@ def bands(weekly: pd.DataFrame, ruleset: RuleSet, lang: str, colorblind: bool = 
     changed = (level.notna() & previous.notna() & (level != previous)).fillna(False).astype(bool)
     text = previous.astype("Int64").astype("str") + "→" + level.astype("Int64").astype("str")  # fits in a week
     numbers = frame["level"].astype("Int64")
+    judged_by = frame["ruleset_id"] if isinstance(ruleset, dict) else pd.Series(None, index=frame.index)
+    rulesets = ruleset if isinstance(ruleset, dict) else {None: ruleset}
+    label, color = pd.Series("", index=frame.index), pd.Series("", index=frame.index)
+    for ruleset_id, rows in judged_by.groupby(judged_by, dropna=False).groups.items():
+        rules = rulesets[None if pd.isna(ruleset_id) else ruleset_id]
+        label[rows] = levelstyle.labels(numbers[rows], rules, lang)
+        color[rows] = levelstyle.colors(numbers[rows], rules, colorblind)
     return pd.DataFrame({
         "week_start": pd.to_datetime(frame["week_start"]),
         "level": numbers,
-        "label": levelstyle.labels(numbers, ruleset, lang),
-        "color": levelstyle.colors(numbers, ruleset, colorblind),
+        "label": label,
+        "color": color,
         "changed": changed,
         "change_text": text.where(changed, ""),
         "inputs_source": frame["inputs_source"],
