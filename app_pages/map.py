@@ -79,9 +79,15 @@ def detail_panel(unit: str, this_week: pd.DataFrame, week: dt.date, ruleset: Rul
     if row["approximate"]:
         st.caption("⚠️ " + t("map.approximate_boundary", lang))
 
-    history = cached.level_history(ruleset.id, Area(DISTRICT, unit))
-    history = history.assign(color=levelstyle.colors(history["level"], ruleset, colorblind),
-                             label=levelstyle.labels(history["level"], ruleset, lang))
+    if state.ruleset_was_picked("map_rules"):
+        history = cached.level_history(ruleset.id, Area(DISTRICT, unit))
+        history = history.assign(color=levelstyle.colors(history["level"], ruleset, colorblind),
+                                 label=levelstyle.labels(history["level"], ruleset, lang))
+    else:  # as the map's default: each week under the rules in force when it ended
+        history = cached.level_history_in_force(Area(DISTRICT, unit))
+        history = history.assign(color=levelstyle.colors_by(history["level"], history["ruleset_id"], rulesets,
+                                                            colorblind),
+                                 label=levelstyle.labels_by(history["level"], history["ruleset_id"], rulesets, lang))
     st.caption(t("map.history", lang))
     widgets.chart(situation.history_strip, history, lang, week, key="map_history")
 

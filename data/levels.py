@@ -30,7 +30,7 @@ from data import metrics
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area, query
 from indicators import agreement, engine
 from indicators.origin import combine
-from indicators.rulesets import RuleSet, in_force, list_rulesets, load_ruleset
+from indicators.rulesets import DEFAULT_RULESET, RuleSet, in_force, list_rulesets, load_ruleset
 
 ANNOUNCED_LEVELS = Path(__file__).resolve().parent / "sources" / "covid" / "announced_province_levels.csv"
 ANNOUNCED_COUNTS = ANNOUNCED_LEVELS.with_name("announced_level_counts.csv")
@@ -362,6 +362,27 @@ def history(con, ruleset_id: str, area: Area, start: dt.date | None = None,
         [ruleset_id, level, code, start, start, end, end],
     )
     return frame.astype({"level": "Int64"})
+
+
+def history_in_force(con, area: Area, start: dt.date | None = None, end: dt.date | None = None) -> pd.DataFrame:
+    """`history` with each week judged by the rule set in force when it ended (`rulesets_in_force`), named in
+    `ruleset_id`: what a history shows when no rule set is picked (QĐ 4800's levels to January 2022, QĐ 218's
+    after), never a week judged by a decision made after it."""
+    parts = []
+    for ruleset_id in _rulesets_between(con, start, end):
+        weeks = history(con, ruleset_id, area, start, end)
+        parts.append(weeks[(rulesets_in_force(weeks["week"]) == ruleset_id).to_numpy()].assign(ruleset_id=ruleset_id))
+    return pd.concat(parts, ignore_index=True).sort_values("week", ignore_index=True)
+
+
+def _rulesets_between(con, start: dt.date | None, end: dt.date | None) -> list[str]:
+    """The ids of the rule sets in force at the end of the stored weeks from `start` to `end`."""
+    first, last = query(con, f"SELECT MIN(week), MAX(week) FROM {WEEKLY_TABLE}").iloc[0]
+    if pd.isna(first):
+        return [DEFAULT_RULESET]
+    mondays = pd.Series(pd.date_range(max(pd.Timestamp(start or first), pd.Timestamp(first)),
+                                      min(pd.Timestamp(end or last), pd.Timestamp(last)), freq="W-MON"))
+    return list(rulesets_in_force(mondays).unique()) or [ruleset_in_force(pd.Timestamp(last).date())[0].id]
 
 
 def recent(con, area: Area, day: dt.date, ruleset_id: str, weeks: int = LOOKBACK_WEEKS) -> pd.DataFrame:

@@ -37,3 +37,22 @@ def labels(levels: pd.Series, ruleset: RuleSet, lang: str) -> pd.Series:
     names = {level.number: level.label(lang) for level in ruleset.levels}
     mapped = levels.astype("Int64").map(names, na_action="ignore")
     return mapped.astype("object").where(levels.notna(), ruleset.unknown_label(lang)).astype("str")
+
+
+def colors_by(levels: pd.Series, ruleset_ids: pd.Series, rulesets: dict[str, RuleSet],
+              colorblind: bool = False) -> pd.Series:
+    """`colors` of each row under the rule set its `ruleset_ids` names: a history that spans the day one rule
+    set replaced another (data.levels.history_in_force) takes each week's colour from its own rules."""
+    return _by_ruleset(lambda rows, ruleset: colors(rows, ruleset, colorblind), levels, ruleset_ids, rulesets)
+
+
+def labels_by(levels: pd.Series, ruleset_ids: pd.Series, rulesets: dict[str, RuleSet], lang: str) -> pd.Series:
+    """`labels` of each row under the rule set its `ruleset_ids` names (as `colors_by`)."""
+    return _by_ruleset(lambda rows, ruleset: labels(rows, ruleset, lang), levels, ruleset_ids, rulesets)
+
+
+def _by_ruleset(style, levels: pd.Series, ruleset_ids: pd.Series, rulesets: dict[str, RuleSet]) -> pd.Series:
+    styled = pd.Series("", index=levels.index, dtype="object")
+    for ruleset_id, rows in ruleset_ids.groupby(ruleset_ids).groups.items():
+        styled[rows] = style(levels[rows], rulesets[ruleset_id])
+    return styled.astype("str")

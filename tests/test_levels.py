@@ -75,3 +75,23 @@ def test_week_origins_say_what_is_observed_estimated_or_simulated(small_con):
 ])
 def test_a_day_s_level_is_judged_by_the_rules_in_force_when_its_week_ended(day, expected):
     assert levels.ruleset_in_force(day)[0].id == expected
+
+
+def test_a_history_judges_each_week_by_the_rules_in_force_when_it_ended(small_db):
+    """The map's history strip and the Trends band, when no rule set is picked: QĐ 4800's levels to the week that
+    ended on 23/01/2022, QĐ 218's from the week that ended on 30/01/2022, each the one stored for that rule set."""
+    con = db.connect(small_db, read_only=True)
+    try:
+        area = Area(DISTRICT, "103")
+        weeks = levels.history_in_force(con, area, dt.date(2021, 12, 6), dt.date(2022, 1, 31))
+        by_week = weeks.set_index("week")
+        assert by_week.loc[pd.Timestamp("2022-01-17"), "ruleset_id"] == "vn-2021-qd4800"
+        assert by_week.loc[pd.Timestamp("2022-01-24"), "ruleset_id"] == "vn-2022-qd218"
+        assert weeks["week"].is_monotonic_increasing and weeks["week"].is_unique
+        for ruleset_id, rows in weeks.groupby("ruleset_id"):
+            stored = levels.history(con, ruleset_id, area, dt.date(2021, 12, 6), dt.date(2022, 1, 31))
+            merged = rows.merge(stored, on="week", suffixes=("", "_stored"))
+            assert len(merged) == len(rows)
+            assert (merged["level"].fillna(-1) == merged["level_stored"].fillna(-1)).all()
+    finally:
+        con.close()

@@ -33,13 +33,11 @@ def bands(weekly: pd.DataFrame, ruleset: RuleSet | dict[str, RuleSet], lang: str
     changed = (level.notna() & previous.notna() & (level != previous)).fillna(False).astype(bool)
     text = previous.astype("Int64").astype("str") + "→" + level.astype("Int64").astype("str")  # fits in a week
     numbers = frame["level"].astype("Int64")
-    judged_by = frame["ruleset_id"] if isinstance(ruleset, dict) else pd.Series(None, index=frame.index)
-    rulesets = ruleset if isinstance(ruleset, dict) else {None: ruleset}
-    label, color = pd.Series("", index=frame.index), pd.Series("", index=frame.index)
-    for ruleset_id, rows in judged_by.groupby(judged_by, dropna=False).groups.items():
-        rules = rulesets[None if pd.isna(ruleset_id) else ruleset_id]
-        label[rows] = levelstyle.labels(numbers[rows], rules, lang)
-        color[rows] = levelstyle.colors(numbers[rows], rules, colorblind)
+    if isinstance(ruleset, dict):
+        label = levelstyle.labels_by(numbers, frame["ruleset_id"], ruleset, lang)
+        color = levelstyle.colors_by(numbers, frame["ruleset_id"], ruleset, colorblind)
+    else:
+        label, color = levelstyle.labels(numbers, ruleset, lang), levelstyle.colors(numbers, ruleset, colorblind)
     return pd.DataFrame({
         "week_start": pd.to_datetime(frame["week_start"]),
         "level": numbers,

@@ -29,16 +29,11 @@ def level_band(con, area: Area, ruleset_id: str, start: dt.date, end: dt.date) -
 
 
 def level_band_in_force(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """`level_band` with each week under the rule set in force when it ended (data.levels.rulesets_in_force),
+    """`level_band` with each week under the rule set in force when it ended (data.levels.history_in_force),
     named in `ruleset_id`: QĐ 4800's levels to January 2022, QĐ 218's after."""
-    sundays = pd.Series(pd.date_range(start, end, freq="W-SUN"))
-    parts = []
-    for ruleset_id in stored_levels.rulesets_in_force(sundays - pd.Timedelta(days=6)).unique():
-        band = level_band(con, area, ruleset_id, start, end)
-        judged_by = stored_levels.rulesets_in_force(band["week_start"])
-        parts.append(band[(judged_by == ruleset_id).to_numpy()].assign(ruleset_id=ruleset_id))
-    return pd.concat(parts, ignore_index=True) if parts else level_band(con, area, stored_levels.ruleset_in_force(
-        end)[0].id, start, end).assign(ruleset_id=pd.Series(dtype=str))
+    weekly = levels.stored_band(stored_levels.history_in_force(con, area, start - dt.timedelta(days=6), end))
+    week_end = weekly["week_start"] + pd.Timedelta(days=6)
+    return weekly[(week_end >= pd.Timestamp(start)) & (week_end <= pd.Timestamp(end))]
 
 
 def reproduction(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:

@@ -66,6 +66,7 @@ units_metrics = cached(metrics.units_of)
 week_levels = cached(levels.week_levels)
 levels_of_weeks = cached(levels.levels_of_weeks)
 level_history = cached(levels.history)
+level_history_in_force = cached(levels.history_in_force)
 recent_levels = cached(levels.recent)
 announced_levels = st.cache_data(show_spinner=False)(levels.announced_levels)  # a committed file, not the database
 announced_counts = st.cache_data(show_spinner=False)(levels.announced_counts)

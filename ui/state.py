@@ -132,9 +132,14 @@ def ruleset_key(key: str, ruleset_ids: list[str], day: dt.date) -> str:
     url.seed(key, RULES_PARAMETER, None, url.one_of(ruleset_ids))
     if linked and st.session_state[key] is not None:
         st.session_state[chosen] = True
-    if not st.session_state.get(chosen) or st.session_state.get(key) not in ruleset_ids:
+    if not ruleset_was_picked(key) or st.session_state.get(key) not in ruleset_ids:
         st.session_state[key] = _in_force_of(ruleset_ids, day)
     return key
+
+
+def ruleset_was_picked(key: str) -> bool:
+    """Whether the user picked the rule set of `ruleset_key`'s picker (else it follows the date)."""
+    return bool(st.session_state.get(f"_{key}_chosen"))
 
 
 def ruleset_picked(key: str) -> None:
