@@ -103,8 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     try:
         if args.command == "figures":
-            print(json.dumps(figures(con, db.area_of(con, args.area), args.date, args.rules, args.lang),
-                             ensure_ascii=False, indent=2))
+            shown = figures(con, db.area_of(con, args.area), args.date, args.rules, args.lang)
+            print(json.dumps(shown, ensure_ascii=False, indent=2))
+            if warning := load_ruleset(shown["level"]["ruleset"]).unverified_warning(args.lang):
+                print(warning, file=sys.stderr)
         else:
             # the rule set in force when the graded week (the one holding the date) ended
             ruleset_id = args.ruleset or in_force(args.date + dt.timedelta(days=6 - args.date.weekday()))[0].id

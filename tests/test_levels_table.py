@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pandas as pd
 
 from data.__main__ import main
+from indicators.rulesets import load_ruleset
 from tests.apptest import open_page
 
 WEEK = "2021-05-17"  # Monday of a week in the real district window
@@ -82,3 +84,16 @@ def test_python_m_indicators_levels_is_the_same_command(small_db, tmp_path):
         assert done.returncode == 0, done.stderr
         outputs.append(output.read_text(encoding="utf-8"))
     assert outputs[0] == outputs[1] and len(outputs[0].splitlines()) > 3
+
+
+def test_both_commands_open_with_the_rule_set_in_force_and_warn_when_it_is_unverified(small_db, capsys):
+    """A week that ended after 27/01/2022 is graded by QĐ 218 (as the pages do), and stderr says its thresholds
+    are not checked against the text; the week before, by QĐ 4800, without a warning."""
+    code, out, err = run_cli(capsys, "--date", "2022-01-23", "--unit", "province", "--db", str(small_db))
+    assert code == 0 and out and not err
+    code, out, err = run_cli(capsys, "--date", "2022-01-24", "--unit", "province", "--db", str(small_db))
+    assert code == 0 and out and load_ruleset("vn-2022-qd218").unverified_warning("vi") in err
+    assert main(["figures", "11", "2022-01-30", "--db", str(small_db)]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["level"]["ruleset"] == "vn-2022-qd218"
+    assert load_ruleset("vn-2022-qd218").unverified_warning("vi") in captured.err
