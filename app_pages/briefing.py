@@ -88,14 +88,14 @@ def seed_from_url(slide_count: int, ruleset_ids: list[str], day: dt.date) -> Non
     once per session."""
     url.seed(SLIDE_KEY, "slide", 1, url.whole_number(1, slide_count))
     url.seed("briefing_auto", "auto", 0, lambda text: int(text) if text.isdigit() and int(text) in AUTO_CHOICES else None)
-    state.ruleset_key("briefing_rules", ruleset_ids, day)
+    state.ruleset_key("briefing_rules", ruleset_ids, day, selection.province)
     url.seed("briefing_sidebar", "sidebar", False, url.flag)
 
 
 def write_url() -> None:
     for key, (parameter, default) in URL_KEYS.items():
         url.keep(parameter, st.session_state.get(key), default)
-    state.keep_ruleset("briefing_rules", list(rulesets), day)
+    state.keep_ruleset("briefing_rules", list(rulesets), day, selection.province)
 
 
 def step(delta: int, slide_count: int) -> None:

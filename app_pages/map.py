@@ -230,7 +230,8 @@ def situation_map() -> None:
     # in force at the week's end.
     week_end = week + dt.timedelta(days=6)
     ruleset_id = st.columns([3, 1])[0].selectbox(t("map.ruleset", lang), options=list(rulesets),
-                                                 key=state.ruleset_key("map_rules", list(rulesets), week_end),
+                                                 key=state.ruleset_key("map_rules", list(rulesets), week_end,
+                                                                        selection.province),
                                                  on_change=state.ruleset_picked, args=("map_rules",),
                                                  format_func=lambda key: rulesets[key].name(lang))
     ruleset = rulesets[ruleset_id]
@@ -278,7 +279,7 @@ def situation_map() -> None:
     if box := widgets.folded(t("map.thresholds", lang), key="map_thresholds_open"):
         box.dataframe(situation.thresholds_view(ruleset, lang), hide_index=True, key="map_thresholds")
     write_url()
-    state.keep_ruleset("map_rules", list(rulesets), week_end)
+    state.keep_ruleset("map_rules", list(rulesets), week_end, selection.province)
 
 
 situation_map()

@@ -75,7 +75,7 @@ else:
 if flag(shown("vaccinated_beyond_population")):
     st.caption(t("overview.vaccinated_beyond_population", lang))
 
-ruleset, rules_in_force = levels.ruleset_in_force(day)
+ruleset, rules_in_force = levels.ruleset_in_force(day, selection.province)
 recent = cached.recent_levels(area, day, ruleset.id)
 if len(recent):
     now, before = recent.iloc[-1], recent.iloc[0] if len(recent) > 1 else None

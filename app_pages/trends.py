@@ -131,7 +131,7 @@ def level_band() -> tuple[pd.DataFrame | None, str]:
         announced = cached.announced_levels()
         days = pd.to_datetime(announced.loc[announced["province_code"] == area.code, "announced_date"])
         # the province's announced levels, under the rules in force when it announced them
-        announced_under = in_force(days.max().date())[0] if len(days) else used[-1]
+        announced_under = in_force(days.max().date(), area.code)[0] if len(days) else used[-1]
         band = levels.with_announced(band, agreement.announced_weeks(announced, announced_under, area.code),
                                      announced_under, lang, selection.colorblind)
     return band, name

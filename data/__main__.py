@@ -31,7 +31,7 @@ def figures(con, area: db.Area, day: dt.date, ruleset_id: str | None = None, lan
     """{figure: {"value", "origin"}} for SHOWN (no origin without a value), plus the level (under `ruleset_id`,
     else the rule set in force on the day), its week and what it rests on, and the notes on the record of the
     week to the day."""
-    ruleset_id = ruleset_id or levels.ruleset_in_force(day)[0].id
+    ruleset_id = ruleset_id or levels.ruleset_in_force(day, db.province_of(con, area))[0].id
     row = metrics.on_day(con, area, day)
     recent = levels.recent(con, area, day, ruleset_id, weeks=1)
 

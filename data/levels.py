@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from data import metrics
-from data.db import COUNTRY, DISTRICT, PROVINCE, Area, query
+from data.db import COUNTRY, DISTRICT, PROVINCE, Area, province_of, query
 from indicators import agreement, engine
 from indicators.origin import combine
 from indicators.rulesets import DEFAULT_RULESET, RuleSet, in_force, list_rulesets, load_ruleset
@@ -110,17 +110,19 @@ def level_week(day: dt.date) -> dt.date:
     return sunday - dt.timedelta(days=6)
 
 
-def rulesets_in_force(weeks: pd.Series) -> pd.Series:
-    """The id of the rule set each week (a Monday) is judged under when none is picked: the one in force when it
-    ended, so a band over many weeks follows the decisions as they replaced each other."""
-    return pd.to_datetime(weeks).map(lambda monday: in_force((monday + pd.Timedelta(days=6)).date())[0].id)
+def rulesets_in_force(weeks: pd.Series, province: str | None = None) -> pd.Series:
+    """The id of the rule set each week (a Monday) is judged under when none is picked: the one in force (in
+    `province`, its own file where it has one) when it ended, so a band over many weeks follows the decisions as
+    they replaced each other."""
+    return pd.to_datetime(weeks).map(lambda monday: in_force((monday + pd.Timedelta(days=6)).date(), province)[0].id)
 
 
-def ruleset_in_force(day: dt.date) -> tuple[RuleSet, bool]:
-    """The rule set the level shown on `day` is judged under (and whether any was in force): the one in force
-    (indicators.rulesets.in_force) when its week (`level_week`) ended. Every surface opens with it, so a day's
-    level is the same on all of them, on either side of the day one rule set replaced another."""
-    return in_force(level_week(day) + dt.timedelta(days=6))
+def ruleset_in_force(day: dt.date, province: str | None = None) -> tuple[RuleSet, bool]:
+    """The rule set the level shown on `day` is judged under — the one in force (indicators.rulesets.in_force;
+    in `province`, its own file where it has one) when its week (`level_week`) ended — and whether any rule
+    set was in force on `day` itself. Every surface opens with it, so a day's level is the same on all of them,
+    on either side of the day one rule set replaced another."""
+    return in_force(level_week(day) + dt.timedelta(days=6), province)[0], in_force(day)[1]
 
 
 # How a rule set's verdict is stored (indicators.engine.Verdict): numbers, never words, one row per rule set and
@@ -368,21 +370,23 @@ def history_in_force(con, area: Area, start: dt.date | None = None, end: dt.date
     """`history` with each week judged by the rule set in force when it ended (`rulesets_in_force`), named in
     `ruleset_id`: what a history shows when no rule set is picked (QĐ 4800's levels to January 2022, QĐ 218's
     after), never a week judged by a decision made after it."""
-    parts = []
-    for ruleset_id in _rulesets_between(con, start, end):
+    parts, province = [], province_of(con, area)
+    for ruleset_id in _rulesets_between(con, start, end, province):
         weeks = history(con, ruleset_id, area, start, end)
-        parts.append(weeks[(rulesets_in_force(weeks["week"]) == ruleset_id).to_numpy()].assign(ruleset_id=ruleset_id))
+        judged_by = rulesets_in_force(weeks["week"], province)
+        parts.append(weeks[(judged_by == ruleset_id).to_numpy()].assign(ruleset_id=ruleset_id))
     return pd.concat(parts, ignore_index=True).sort_values("week", ignore_index=True)
 
 
-def _rulesets_between(con, start: dt.date | None, end: dt.date | None) -> list[str]:
-    """The ids of the rule sets in force at the end of the stored weeks from `start` to `end`."""
+def _rulesets_between(con, start: dt.date | None, end: dt.date | None, province: str | None) -> list[str]:
+    """The ids of the rule sets in force (in `province`) at the end of the stored weeks from `start` to `end`."""
     first, last = query(con, f"SELECT MIN(week), MAX(week) FROM {WEEKLY_TABLE}").iloc[0]
     if pd.isna(first):
         return [DEFAULT_RULESET]
     mondays = pd.Series(pd.date_range(max(pd.Timestamp(start or first), pd.Timestamp(first)),
                                       min(pd.Timestamp(end or last), pd.Timestamp(last)), freq="W-MON"))
-    return list(rulesets_in_force(mondays).unique()) or [ruleset_in_force(pd.Timestamp(last).date())[0].id]
+    return (list(rulesets_in_force(mondays, province).unique())
+            or [ruleset_in_force(pd.Timestamp(last).date(), province)[0].id])
 
 
 def recent(con, area: Area, day: dt.date, ruleset_id: str, weeks: int = LOOKBACK_WEEKS) -> pd.DataFrame:

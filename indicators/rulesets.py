@@ -165,6 +165,7 @@ class RuleSet:
     unknown_label_vi: str = UNKNOWN_LABEL["vi"]
     unknown_label_en: str = UNKNOWN_LABEL["en"]
     replaces: str | None = None  # the national rule set this one replaced from its legal_date
+    provinces: tuple[str, ...] = ()  # a local file: the provinces that judge by it from its legal_date
 
     def name(self, lang: str) -> str:
         return self.name_vi if lang == "vi" else self.name_en
@@ -470,6 +471,13 @@ def _parse_ruleset(data: dict, path: Path) -> RuleSet:
     return ruleset
 
 
+def _province_codes(entry: _Entry, codes: list[str]) -> tuple[str, ...]:
+    for code in codes:
+        if not re.fullmatch(r"\d{2}", code):
+            raise entry.fail(f"'provinces' holds two-digit GSO province codes (\"79\"), got {code!r}")
+    return tuple(codes)
+
+
 def _apply_local(base: RuleSet, data: dict, path: Path) -> RuleSet:
     """A province's file: new id, own legal basis, changed thresholds; structure stays the national one."""
     entry = _Entry(data, "local rule set", path)
@@ -507,6 +515,7 @@ def _apply_local(base: RuleSet, data: dict, path: Path) -> RuleSet:
         applies_to=tuple(entry.get_list("applies_to", str, list(base.applies_to))),
         notes_vi=entry.get("notes_vi", str, base.notes_vi), notes_en=entry.get("notes_en", str, base.notes_en),
         criteria=tuple(criteria), path=path, extends=base.id, replaces=None,
+        provinces=_province_codes(entry, entry.get_list("provinces", str, [])),
         rests_on=_rests_on(entry, entry.get("rests_on", str, base.rests_on)),
     )
     entry.done()
@@ -567,10 +576,11 @@ def _shipped() -> dict[str, RuleSet]:
     return {ruleset.id: ruleset for ruleset in (_load_file(path) for path in sorted(RULES_DIR.glob("*.toml")))}
 
 
-def in_force(day: dt.date) -> tuple[RuleSet, bool]:
-    """The national rule set in force on `day` — DEFAULT_RULESET, then each shipped rule set that `replaces` the
-    one before it, from its legal date — and whether any was: before DEFAULT_RULESET's legal date there were no
-    epidemic levels, and it is given for reference. Every surface opens with it, so they agree on a day's level.
+def in_force(day: dt.date, province: str | None = None) -> tuple[RuleSet, bool]:
+    """The rule set in force on `day` — DEFAULT_RULESET, then each shipped rule set that `replaces` the one
+    before it, from its legal date; in `province`, a local file that extends that one and names the province
+    (`provinces`), from its own legal date — and whether any was: before DEFAULT_RULESET's legal date there
+    were no epidemic levels, and it is given for reference. Every surface opens with it.
     """
     shipped = _shipped()
     for ruleset in shipped.values():
@@ -582,8 +592,30 @@ def in_force(day: dt.date) -> tuple[RuleSet, bool]:
         successor = next((ruleset for ruleset in shipped.values() if ruleset.replaces == current.id
                           and ruleset.legal_date <= day), None)
         if successor is None:
-            return current, current.legal_date is None or current.legal_date <= day
+            return _local_in_force(current, day, province), current.legal_date is None or current.legal_date <= day
         if successor.id in seen:
             raise RuleSetError(f"{successor.path}: 'replaces' makes a loop through {successor.id!r}")
         current = successor
         seen.add(current.id)
+
+
+def _local_in_force(national: RuleSet, day: dt.date, province: str | None) -> RuleSet:
+    """The province's own file extending `national` in force on `day` (the latest), else `national`."""
+    if province is None:
+        return national
+    own = [ruleset for ruleset in _local_rulesets(_local_files_key()) if ruleset.extends == national.id
+           and province in ruleset.provinces and (ruleset.legal_date is None or ruleset.legal_date <= day)]
+    return max(own, key=lambda ruleset: ruleset.legal_date or dt.date.min, default=national)
+
+
+def _local_files_key() -> tuple:
+    """The local folder's files and their times: `_local_rulesets` is read again when one changes."""
+    folder = local_rules_dir()
+    files = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+    return str(folder), tuple((path.name, path.stat().st_mtime_ns) for path in files)
+
+
+@lru_cache(maxsize=4)
+def _local_rulesets(files_key: tuple) -> tuple[RuleSet, ...]:
+    folder = Path(files_key[0])
+    return tuple(_load_file(folder / name) for name, _ in files_key[1])

@@ -60,7 +60,7 @@ def build_deck(con, area: Area, day: dt.date, lang: str = "vi", ruleset_id: str 
                colorblind: bool = False) -> Deck:
     """Every slide of the briefing of `area` on `day`, in `lang`, under `ruleset_id` (else the rule set in force
     on the day)."""
-    ruleset_id = ruleset_id or levels.ruleset_in_force(day)[0].id
+    ruleset_id = ruleset_id or levels.ruleset_in_force(day, db.province_of(con, area))[0].id
     context = _Context(con, area, day, lang, load_ruleset(ruleset_id), colorblind, area_title(con, area, lang))
     week = levels.level_week(day)
     view = _view_codes(con, area)

@@ -103,7 +103,7 @@ def build_report(con, area: Area, day: dt.date, lang: str = "vi", difficulties: 
     province = province_of(con, area)
     province_name = db.area_name(con, Area(PROVINCE, province))[0] if province else ""
     week = levels.level_week(day)
-    ruleset, in_force = levels.ruleset_in_force(day)
+    ruleset, in_force = levels.ruleset_in_force(day, province)
     if difficulties is None or tasks is None:
         suggested = _suggestions(con, area, day, lang, ruleset)
         difficulties = suggested[0] if difficulties is None else difficulties
@@ -462,7 +462,7 @@ def _vaccination(con, area: Area, day: dt.date, ruleset: RuleSet, figures: _Figu
 def suggestions(con, area: Area, day: dt.date, lang: str = "vi") -> tuple[list[str], list[str]]:
     """Difficulties and tasks the data point to, for the author to edit: beds above the warning level, a
     checkpoint with positives, testing below capacity while positivity rises, districts whose level rose."""
-    return _suggestions(con, area, day, lang, levels.ruleset_in_force(day)[0])
+    return _suggestions(con, area, day, lang, levels.ruleset_in_force(day, province_of(con, area))[0])
 
 
 def _suggestions(con, area: Area, day: dt.date, lang: str, ruleset: RuleSet) -> tuple[list[str], list[str]]:

@@ -354,3 +354,22 @@ def test_the_report_lists_supplies_running_low_among_the_difficulties(con):
     low = next(line for line in difficulties if line.startswith("Vật tư sắp hết"))
     assert "Oxy y tế (trong bồn, bình) 4 ngày" in low and "Khẩu trang N95 11 ngày" in low
     assert any(task.startswith("Bổ sung ngay các vật tư sắp hết") for task in tasks)
+
+
+def test_hcmc_opens_with_its_own_rules_and_shows_the_level_it_announced(con):
+    """Hồ Chí Minh City judged criterion 1 its own way (rules/local/vn-2021-qd4800-hcm.toml, provinces = ["79"]):
+    its report and briefing of 24/10/2021 (the week of 11–17/10) open with that file and give level 2, the level
+    the city announced on 19/10 on that week; Hà Nội's open with the national file."""
+    from data import levels
+    from reports.briefing import build_deck
+    from reports.daily import build_report
+    from reports.document import to_markdown
+
+    day, city = dt.date(2021, 10, 24), Area(PROVINCE, "79")
+    ruleset, in_force = levels.ruleset_in_force(day, "79")
+    assert ruleset.id == "vn-2021-qd4800-hcm" and in_force
+    assert levels.week_levels(con, ruleset.id, levels.level_week(day), PROVINCE).loc["79", "level"] == 2
+    report = to_markdown(build_report(con, city, day))
+    assert ruleset.name("vi") in report and "Thành phố Hồ Chí Minh: Cấp 2" in report
+    assert build_deck(con, city, day).slides[1].subtitle.startswith(ruleset.name("vi"))
+    assert levels.ruleset_in_force(day, "01")[0].id == "vn-2021-qd4800"

@@ -24,6 +24,7 @@ class Selection:
     area: Area
     date: dt.date
     colorblind: bool = False
+    province: str | None = None  # the province of the area (None for the whole country)
 
 
 def lang() -> str:
@@ -101,7 +102,7 @@ def sidebar() -> Selection:
         st.caption(t("common.data_range", language, first=fmt_date(first, language), last=fmt_date(last, language)))
 
     area = Area(DISTRICT, district) if district else Area(PROVINCE, province) if province else Area(COUNTRY)
-    selection = Selection(language, area, day, colorblind)
+    selection = Selection(language, area, day, colorblind, province or None)
     st.session_state["selection"] = selection
     _write_url(selection)
     return selection
@@ -117,14 +118,14 @@ def _write_url(selection: Selection) -> None:
 RULES_PARAMETER = "rules"
 
 
-def _in_force_of(ruleset_ids: list[str], day: dt.date) -> str:
-    in_force_id = ruleset_in_force(day)[0].id
+def _in_force_of(ruleset_ids: list[str], day: dt.date, province: str | None) -> str:
+    in_force_id = ruleset_in_force(day, province)[0].id
     return in_force_id if in_force_id in ruleset_ids else ruleset_ids[0]
 
 
-def ruleset_key(key: str, ruleset_ids: list[str], day: dt.date) -> str:
+def ruleset_key(key: str, ruleset_ids: list[str], day: dt.date, province: str | None) -> str:
     """Session key of a page's rule-set picker, holding the rule set the level of `day` is judged under
-    (data.levels.ruleset_in_force) until the user picks one, from the picker (`on_change=ruleset_picked`) or a
+    (data.levels.ruleset_in_force; in `province`, its own where it has one) until the user picks one, from the picker (`on_change=ruleset_picked`) or a
     link's `rules`: every page then shows a day's level under the same rules, and follows the date across the
     day one rule set replaced another (27/01/2022)."""
     chosen = f"_{key}_chosen"
@@ -133,7 +134,7 @@ def ruleset_key(key: str, ruleset_ids: list[str], day: dt.date) -> str:
     if linked and st.session_state[key] is not None:
         st.session_state[chosen] = True
     if not ruleset_was_picked(key) or st.session_state.get(key) not in ruleset_ids:
-        st.session_state[key] = _in_force_of(ruleset_ids, day)
+        st.session_state[key] = _in_force_of(ruleset_ids, day, province)
     return key
 
 
@@ -147,6 +148,6 @@ def ruleset_picked(key: str) -> None:
     st.session_state[f"_{key}_chosen"] = True
 
 
-def keep_ruleset(key: str, ruleset_ids: list[str], day: dt.date) -> None:
+def keep_ruleset(key: str, ruleset_ids: list[str], day: dt.date, province: str | None) -> None:
     """Write the picked rule set to the URL, left out while it is the one `ruleset_key` would give."""
-    url.keep(RULES_PARAMETER, st.session_state.get(key), _in_force_of(ruleset_ids, day))
+    url.keep(RULES_PARAMETER, st.session_state.get(key), _in_force_of(ruleset_ids, day, province))

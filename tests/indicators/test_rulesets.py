@@ -90,6 +90,8 @@ def test_local_folder_from_the_environment(tmp_path, monkeypatch):
     (('id = "vn-2021-qd4800-test"', 'id = "vn-2021-qd4800"'), "must match the file name"),
     (('extends = "vn-2021-qd4800"', 'extends = "nowhere"'), "extends unknown"),
     (('note = "tested"', 'notes = "typo"'), "unknown key"),
+    (('legal_basis = "Quyết định 1/QĐ-UBND (thử nghiệm)"',
+      'legal_basis = "Quyết định 1/QĐ-UBND (thử nghiệm)"\nprovinces = ["Hồ Chí Minh"]'), "two-digit GSO province codes"),
 ])
 def test_local_file_errors(tmp_path, change, message):
     (tmp_path / "vn-2021-qd4800-test.toml").write_text(LOCAL.replace(*change), encoding="utf-8")
@@ -198,3 +200,24 @@ def test_a_replaces_that_names_no_shipped_rule_set_or_loops_is_an_error(monkeypa
     monkeypatch.setattr(rulesets, "_shipped", lambda: looped)
     with pytest.raises(RuleSetError, match="loop"):
         in_force(dt.date(2022, 2, 1))
+
+
+@pytest.mark.parametrize("day, province, expected", [
+    (dt.date(2021, 10, 15), "79", "vn-2021-qd4800"),       # before the city's own file
+    (dt.date(2021, 10, 16), "79", "vn-2021-qd4800-hcm"),   # the city's first level measured its own way
+    (dt.date(2021, 10, 16), "01", "vn-2021-qd4800"),       # another province: the national file
+    (dt.date(2021, 10, 16), None, "vn-2021-qd4800"),       # the whole country
+    (dt.date(2022, 1, 27), "79", "vn-2022-qd218"),         # the city's file extends QĐ 4800, which was replaced
+])
+def test_a_province_opens_with_its_own_file_while_the_rules_it_extends_are_in_force(day, province, expected):
+    assert in_force(day, province)[0].id == expected
+
+
+def test_a_local_file_takes_effect_for_its_provinces_from_its_legal_date(tmp_path, monkeypatch):
+    own = LOCAL.replace('legal_basis = "Quyết định 1/QĐ-UBND (thử nghiệm)"',
+                        'legal_basis = "Quyết định 1/QĐ-UBND (thử nghiệm)"\nlegal_date = 2021-11-01\nprovinces = ["11"]')
+    (tmp_path / "vn-2021-qd4800-test.toml").write_text(own, encoding="utf-8")
+    monkeypatch.setenv(rulesets.LOCAL_DIR_ENV, str(tmp_path))
+    assert in_force(dt.date(2021, 10, 31), "11")[0].id == "vn-2021-qd4800"
+    assert in_force(dt.date(2021, 11, 1), "11")[0].id == "vn-2021-qd4800-test"
+    assert in_force(dt.date(2021, 11, 1), "79")[0].id == "vn-2021-qd4800", "the folder holds no file of the city"
