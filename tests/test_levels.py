@@ -95,3 +95,12 @@ def test_a_history_judges_each_week_by_the_rules_in_force_when_it_ended(small_db
             assert (merged["level"].fillna(-1) == merged["level_stored"].fillna(-1)).all()
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("day, in_force_that_day", [
+    (dt.date(2021, 10, 11), False),  # the day before QĐ 4800: its levels are given for reference
+    (dt.date(2021, 10, 16), True),   # the first announcements: QĐ 4800 in force, on the week of 4–10/10
+])
+def test_whether_rules_were_in_force_is_a_property_of_the_day_shown(day, in_force_that_day):
+    ruleset, in_force = levels.ruleset_in_force(day)
+    assert ruleset.id == "vn-2021-qd4800" and in_force == in_force_that_day
