@@ -34,8 +34,6 @@ from indicators.rulesets import DEFAULT_RULESET, RuleSet, in_force, list_ruleset
 
 ANNOUNCED_LEVELS = Path(__file__).resolve().parent / "sources" / "covid" / "announced_province_levels.csv"
 ANNOUNCED_COUNTS = ANNOUNCED_LEVELS.with_name("announced_level_counts.csv")
-# Provinces that assessed with their own rule-set file when they announced (indicators/rules/local/)
-ANNOUNCED_WITH_OWN_RULES = {"79": "vn-2021-qd4800-hcm"}
 
 
 def announced_counts() -> pd.DataFrame:
@@ -66,7 +64,9 @@ def agreement_with_announced(con, ruleset_id: str = "vn-2021-qd4800") -> pd.Data
     2021, January 2022: ANNOUNCED_LEVELS), each rule set graded on the province frame of the weeks those
     announcements rest on."""
     daily, announced = _announced_inputs(con)
-    return agreement.compare(daily, announced, ruleset_id, ANNOUNCED_WITH_OWN_RULES)
+    # provinces that assessed with their own file (indicators/rules/local/, `provinces`) are judged by it
+    own = {code: ruleset.id for ruleset in list_rulesets() if ruleset.extends == ruleset_id for code in ruleset.provinces}
+    return agreement.compare(daily, announced, ruleset_id, own)
 
 
 def agreement_ceilings(con, ruleset_id: str = "vn-2021-qd4800") -> pd.DataFrame:
