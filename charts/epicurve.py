@@ -226,7 +226,8 @@ def level_band_figure(levels: pd.DataFrame, frame: pd.DataFrame, lang: str, heig
         y=alt.Y(datum=0, axis=room, scale=alt.Scale(domain=[0, 1])), y2=alt.datum(1),
         color=alt.Color("color:N", scale=None, legend=None),
         tooltip=[alt.Tooltip("label:N", title=t("trends.level_band", lang)),
-                 alt.Tooltip("origin:N", title=t("reasons.origin_column", lang))])
+                 alt.Tooltip("origin:N", title=t("reasons.origin_column", lang)),
+                 *([alt.Tooltip("ruleset_name:N", title=t("trends.ruleset", lang))] if "ruleset_name" in weeks else [])])
     changes = alt.Chart(weeks[weeks["changed"]]).mark_text(align="left", baseline="middle", dx=2).encode(
         x="week_start:T", y=alt.Y(datum=0.5), text="change_text:N")
     return finish(alt.layer(_domain(frame), band, changes, *_announced_marks(weeks, lang)), lang, height)

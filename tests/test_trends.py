@@ -214,6 +214,8 @@ def test_the_default_band_judges_each_week_by_the_rules_in_force_when_it_ended(s
     styled = levels.bands(band, rulesets, "vi").set_index("week_start")
     last = styled.loc[pd.Timestamp("2022-01-24")]
     assert last["label"] == rulesets["vn-2022-qd218"].level(int(last["level"])).label("vi")
+    assert last["ruleset_name"] == rulesets["vn-2022-qd218"].name("vi"), "a week's tooltip names its rules"
+    assert styled.loc[pd.Timestamp("2022-01-17"), "ruleset_name"] == rulesets["vn-2021-qd4800"].name("vi")
 
 
 def test_positivity_is_the_frame_s_and_the_national_rate_is_in_percent(small_con):

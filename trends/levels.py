@@ -25,7 +25,8 @@ def bands(weekly: pd.DataFrame, ruleset: RuleSet | dict[str, RuleSet], lang: str
     `weekly`: week_start, level (nullable; <NA> = unknown, grey), inputs_source (`weekly_levels`), and, where
     `ruleset` is a dict of rule sets by id, the `ruleset_id` each week was judged under (its label and colour
     come from it). A change is judged against the last known level, so an unknown week in between is no change.
-    Columns: week_start, level, label, color, changed, change_text ('2→3'), inputs_source.
+    Columns: week_start, level, label, color, changed, change_text ('2→3'), inputs_source, ruleset_name (the
+    rules that judged the week).
     """
     frame = weekly.sort_values("week_start", ignore_index=True)
     level = frame["level"].astype("Float64")
@@ -36,8 +37,10 @@ def bands(weekly: pd.DataFrame, ruleset: RuleSet | dict[str, RuleSet], lang: str
     if isinstance(ruleset, dict):
         label = levelstyle.labels_by(numbers, frame["ruleset_id"], ruleset, lang)
         color = levelstyle.colors_by(numbers, frame["ruleset_id"], ruleset, colorblind)
+        name = frame["ruleset_id"].map({ruleset_id: rules.name(lang) for ruleset_id, rules in ruleset.items()})
     else:
         label, color = levelstyle.labels(numbers, ruleset, lang), levelstyle.colors(numbers, ruleset, colorblind)
+        name = ruleset.name(lang)
     return pd.DataFrame({
         "week_start": pd.to_datetime(frame["week_start"]),
         "level": numbers,
@@ -46,6 +49,7 @@ def bands(weekly: pd.DataFrame, ruleset: RuleSet | dict[str, RuleSet], lang: str
         "changed": changed,
         "change_text": text.where(changed, ""),
         "inputs_source": frame["inputs_source"],
+        "ruleset_name": name,
     })
 
 
