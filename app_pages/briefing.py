@@ -83,12 +83,12 @@ HIDE_SIDEBAR_CSS = """
 """
 
 
-def seed_from_url(slide_count: int, ruleset_ids: list[str], day: dt.date) -> None:
-    """Take the slide, auto-advance, rule set (else the one in force on `day`) and sidebar choice from the URL
-    once per session."""
+def seed_from_url(slide_count: int, ruleset_ids: list[str], day: dt.date, province: str | None) -> None:
+    """Take the slide, auto-advance, rule set (else the one in force on `day` in `province`) and sidebar choice
+    from the URL once per session."""
     url.seed(SLIDE_KEY, "slide", 1, url.whole_number(1, slide_count))
     url.seed("briefing_auto", "auto", 0, lambda text: int(text) if text.isdigit() and int(text) in AUTO_CHOICES else None)
-    state.ruleset_key("briefing_rules", ruleset_ids, day, selection.province)
+    state.ruleset_key("briefing_rules", ruleset_ids, day, province)
     url.seed("briefing_sidebar", "sidebar", False, url.flag)
 
 
@@ -166,7 +166,7 @@ def draw_slide(slide: Slide, number: int, deck) -> None:
 selection = state.current()
 lang, area, day = selection.lang, selection.area, selection.date
 rulesets = {ruleset.id: ruleset for ruleset in list_rulesets() if "district" in ruleset.applies_to}
-seed_from_url(len(briefing.SLIDE_KEYS), list(rulesets), day)
+seed_from_url(len(briefing.SLIDE_KEYS), list(rulesets), day, selection.province)
 presenting = not st.session_state["briefing_sidebar"]
 st.set_page_config(layout="wide", initial_sidebar_state="collapsed" if presenting else "expanded")
 st.html(PROJECTOR_CSS)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area
-from i18n import DEFAULT_LANG, LANGS, fmt_date, t
 from data.levels import ruleset_in_force
+from i18n import DEFAULT_LANG, LANGS, fmt_date, t
 from ui import cached, url
 
 ALL = ""  # the "whole country" / "whole province" choice of the area boxes
@@ -125,14 +125,13 @@ def _in_force_of(ruleset_ids: list[str], day: dt.date, province: str | None) -> 
 
 def ruleset_key(key: str, ruleset_ids: list[str], day: dt.date, province: str | None) -> str:
     """Session key of a page's rule-set picker, holding the rule set the level of `day` is judged under
-    (data.levels.ruleset_in_force; in `province`, its own where it has one) until the user picks one, from the picker (`on_change=ruleset_picked`) or a
-    link's `rules`: every page then shows a day's level under the same rules, and follows the date across the
-    day one rule set replaced another (27/01/2022)."""
-    chosen = f"_{key}_chosen"
+    (data.levels.ruleset_in_force; in `province`, its own file where it has one) until the user picks one, from
+    the picker (`on_change=ruleset_picked`) or a link's `rules`: every page then shows a day's level under the
+    same rules, and follows the date across the day one rule set replaced another (27/01/2022)."""
     linked = key not in st.session_state.get(url.SEEDED, set())
     url.seed(key, RULES_PARAMETER, None, url.one_of(ruleset_ids))
     if linked and st.session_state[key] is not None:
-        st.session_state[chosen] = True
+        ruleset_picked(key)
     if not ruleset_was_picked(key) or st.session_state.get(key) not in ruleset_ids:
         st.session_state[key] = _in_force_of(ruleset_ids, day, province)
     return key
