@@ -165,7 +165,8 @@ def draw_slide(slide: Slide, number: int, deck) -> None:
 
 selection = state.current()
 lang, area, day = selection.lang, selection.area, selection.date
-rulesets = {ruleset.id: ruleset for ruleset in list_rulesets() if "district" in ruleset.applies_to}
+rulesets = {ruleset.id: ruleset for ruleset in list_rulesets()
+            if "district" in ruleset.applies_to and ruleset.judges(selection.province)}
 seed_from_url(len(briefing.SLIDE_KEYS), list(rulesets), day, selection.province)
 presenting = not st.session_state["briefing_sidebar"]
 st.set_page_config(layout="wide", initial_sidebar_state="collapsed" if presenting else "expanded")

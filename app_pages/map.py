@@ -45,7 +45,7 @@ def sources_of(week: dt.date) -> dict[str, str | None]:
 
 selection = state.current()
 lang, area, colorblind = selection.lang, selection.area, selection.colorblind
-rulesets = district_rulesets()
+rulesets = {key: ruleset for key, ruleset in district_rulesets().items() if ruleset.judges(selection.province)}
 districts = cached.districts(None).assign(
     code=lambda frame: frame["district_code"], name=lambda frame: frame["district_name"],
     approximate=lambda frame: frame["boundary_source"].str.startswith("approximate"))

@@ -107,7 +107,7 @@ def source_caption(text: str, source: str | None) -> None:
 def level_band() -> tuple[pd.DataFrame | None, str]:
     """The weekly levels of the area under the chosen rule set (None where it does not apply), and its name;
     unless one is picked, each week under the rule set in force when it ended (IN_FORCE)."""
-    rulesets = {ruleset.id: ruleset for ruleset in list_rulesets()}
+    rulesets = {ruleset.id: ruleset for ruleset in list_rulesets() if ruleset.judges(selection.province)}
     chosen = st.selectbox(t("trends.ruleset", lang), options=[IN_FORCE, *rulesets],
                           format_func=lambda key: t("trends.ruleset_in_force", lang) if key == IN_FORCE
                           else rulesets[key].name(lang),

@@ -148,6 +148,8 @@ STORED_VERDICT = "level, table_level, factor_grades, criteria"  # as `_verdict` 
 CRITERION_BITS = (("bands", 8, 0xFF), ("grades", 4, 0xF), ("origins", 1, 0x7))
 CRITERION_WIDTH, FACTOR_WIDTH = 16, 8  # bits per criterion, per factor grade (plus one)
 CRITERIA_PER_WORD = 64 // CRITERION_WIDTH
+# The province of a weekly_metrics row `m` (NULL for the country), its districts' through `d` (districts)
+PROVINCE_OF_ROW = f"CASE m.unit_level WHEN '{PROVINCE}' THEN m.unit_code ELSE d.province_code END"
 GRADING_MEMORY = "256MB"  # DuckDB's memory while the rule sets grade and their verdicts are appended
 APPEND_ROWS = 1_000_000  # verdicts staged before an insert: a whole district build in one, commune scale per rule set
 
@@ -181,11 +183,14 @@ def refresh(con) -> None:
         # sets grade in pandas, or a refresh would hold both at once.
         cur.execute(f"SET memory_limit = '{GRADING_MEMORY}'")
         # inputs read as numbers (a yes/no as 1/0, as the engine grades it): pandas then converts none of them
-        numbers = [f"CAST({c} AS DOUBLE) AS {c}" if not c.endswith("_origin") else c for c in wanted]
-        read = cur.sql(f"SELECT rowid, unit_level, {', '.join(numbers)} FROM {WEEKLY_TABLE}").to_arrow_table()
+        numbers = [f"CAST(m.{c} AS DOUBLE) AS {c}" if not c.endswith("_origin") else f"m.{c}" for c in wanted]
+        read = cur.sql(f"""SELECT m.rowid, m.unit_level, {PROVINCE_OF_ROW} AS province_code,
+                                  {', '.join(numbers)}
+                           FROM {WEEKLY_TABLE} m LEFT JOIN districts d ON m.unit_level = '{DISTRICT}'
+                                AND d.district_code = m.unit_code""").to_arrow_table()
         weekly = metrics.as_frame(read.select(wanted).to_pandas())
         rows = read.column("rowid")
-        unit_levels = read.column("unit_level")
+        unit_levels, provinces = read.column("unit_level"), read.column("province_code")
         del read
         cur.execute(f"DROP TABLE IF EXISTS {VERDICTS_TABLE}")
         cur.execute(VERDICTS_SCHEMA)
@@ -194,7 +199,7 @@ def refresh(con) -> None:
         staged, writing = [], None
         with ThreadPoolExecutor(max_workers=1) as writer:
             for ruleset in rulesets:
-                graded = _graded_rows(unit_levels, ruleset.applies_to)
+                graded = _graded_rows(unit_levels, provinces, ruleset)
                 if graded is None:
                     staged.append(_staged(ruleset.id, rows, engine.verdict(weekly, ruleset)))
                 else:
@@ -213,12 +218,16 @@ def refresh(con) -> None:
         cur.close()
 
 
-def _graded_rows(unit_levels: pa.ChunkedArray, applies_to: tuple[str, ...]) -> np.ndarray | None:
+def _graded_rows(unit_levels: pa.ChunkedArray, provinces: pa.ChunkedArray, ruleset: RuleSet) -> np.ndarray | None:
     """The rows a rule set judges (a mask), or None for all: units of the levels it applies to, and the country,
-    whose level every rule set's Overview and reports show. A rule set of provinces (the Lai Châu plan) grades no
-    district: no surface shows it there, and at commune scale those rows were a sixth of the grading."""
+    whose level every rule set's Overview and reports show; a province's own file (`provinces`), only that
+    province and its districts. A rule set of provinces (the Lai Châu plan) grades no district: no surface shows it
+    there, and at commune scale those rows were a sixth of the grading."""
     # Arrow's hash lookup: numpy's isin over 1.6 M Python strings took 70 ms per rule set at commune scale
-    graded = pc.is_in(unit_levels, value_set=pa.array([*applies_to, COUNTRY])).to_numpy(zero_copy_only=False)
+    levels_judged = [*ruleset.applies_to] if ruleset.provinces else [*ruleset.applies_to, COUNTRY]
+    graded = pc.is_in(unit_levels, value_set=pa.array(levels_judged)).to_numpy(zero_copy_only=False)
+    if ruleset.provinces:
+        graded &= pc.is_in(provinces, value_set=pa.array(list(ruleset.provinces))).to_numpy(zero_copy_only=False)
     return None if graded.all() else graded
 
 

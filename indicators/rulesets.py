@@ -170,6 +170,11 @@ class RuleSet:
     def name(self, lang: str) -> str:
         return self.name_vi if lang == "vi" else self.name_en
 
+    def judges(self, province: str | None) -> bool:
+        """Whether the rule set judges the province's units (None: the whole country): a local file that names
+        its provinces judges only theirs."""
+        return not self.provinces or province in self.provinces
+
     def unknown_label(self, lang: str) -> str:
         """The one name of a level that cannot be judged (grey)."""
         return self.unknown_label_vi if lang == "vi" else self.unknown_label_en

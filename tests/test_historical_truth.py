@@ -373,3 +373,8 @@ def test_hcmc_opens_with_its_own_rules_and_shows_the_level_it_announced(con):
     assert ruleset.name("vi") in report and "Thành phố Hồ Chí Minh: Cấp 2" in report
     assert build_deck(con, city, day).slides[1].subtitle.startswith(ruleset.name("vi"))
     assert levels.ruleset_in_force(day, "01")[0].id == "vn-2021-qd4800"
+    judged = query(con, """SELECT DISTINCT l.unit_level, COALESCE(d.province_code, l.unit_code) AS province
+                           FROM levels l LEFT JOIN districts d ON l.unit_level = 'district' AND d.district_code = l.unit_code
+                           WHERE l.ruleset_id = ?""", [ruleset.id])
+    assert set(judged["province"]) == {"79"} and set(judged["unit_level"]) == {"province", "district"}, \
+        "the city's own file judges the city and its districts only"

@@ -35,7 +35,10 @@ def test_one_row_per_district_and_complete_week(stored, small_con):
 
 def test_every_rule_set_and_unit_level_is_stored(small_con):
     counts = db.query(small_con, "SELECT ruleset_id, unit_level, COUNT(*) AS n FROM levels GROUP BY ALL")
-    assert set(counts["ruleset_id"]) == {ruleset.id for ruleset in list_rulesets()}
+    provinces = set(db.provinces(small_con)["province_code"])
+    # a province's own file (HCMC's) judges only its province, which this database does not hold
+    assert set(counts["ruleset_id"]) == {ruleset.id for ruleset in list_rulesets()
+                                         if any(ruleset.judges(code) for code in provinces)}
     assert set(counts["unit_level"]) == {"district", "province", "country"}
 
 
