@@ -17,9 +17,9 @@ from geo.layers import UNKNOWN_COLOR, border_lines_layer, fill_expression, rgba,
 from i18n import fmt_int, fmt_pct, t
 
 CHECKPOINT_LAYER = "checkpoints"
-DISTRICTS_LAYER = "checkpoint_districts"
+GROUND_LAYER = "checkpoint_ground"
 PROVINCES_LAYER = "checkpoint_provinces"
-DISTRICT_FILL = "#EEF1F5"  # a neutral ground: the districts carry no level on this map
+GROUND_FILL = "#EEF1F5"  # a neutral ground: the units carry no level on this map
 # Positives on the day -> colour: 0, 1-2, 3-9, 10 or more (normal and colour-blind-safe palettes).
 POSITIVE_BOUNDS = (1, 3, 10)
 POSITIVE_COLORS = ("#4C78A8", "#F2A93B", "#E8590C", "#B00020")
@@ -82,14 +82,18 @@ def checkpoint_layer(points: pd.DataFrame, layer_id: str = CHECKPOINT_LAYER) -> 
 
 def checkpoint_deck(points: pd.DataFrame, district_codes: list[str], lang: str, basemap: bool = False,
                     width: int = 900, height: int = 520):
-    """The whole map: the area's districts (neutral fill, no outlines: 705 of them cost most of a redraw) and the
-    province outlines, both from the static map files the browser fetched once, then the points (the only
-    features sent with the map)."""
+    """The whole map: the area as a neutral ground and the province outlines, both from the static map files the
+    browser fetched once, then the points (the only features sent with the map). The ground is the area's
+    provinces (63 polygons for the country; a province's own) and only a single district's view fills that
+    district: the 705 districts' polygons, drawn in one neutral colour without outlines, looked the same and
+    cost a browser without a GPU most of a redraw."""
     units = shapes.units(shapes.DISTRICT)
     shown = units[units["code"].isin(district_codes)]
+    ground_level = shapes.DISTRICT if len(shown) == 1 else shapes.PROVINCE
+    ground = shown["code"] if ground_level == shapes.DISTRICT else shown["province_code"].drop_duplicates()
     layers = [
-        unit_layer(shapes.map_file_url(shapes.DISTRICT), layer_id=DISTRICTS_LAYER,
-                   fill=fill_expression(pd.DataFrame({"code": shown["code"], "color": DISTRICT_FILL}))),
+        unit_layer(shapes.map_file_url(ground_level), layer_id=GROUND_LAYER,
+                   fill=fill_expression(pd.DataFrame({"code": ground, "color": GROUND_FILL}))),
         border_lines_layer(shapes.map_file_url(shapes.BORDERS), layer_id=PROVINCES_LAYER),
         checkpoint_layer(points),
     ]

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.checkpoints import CHECKPOINT_LAYER, DISTRICT_FILL, DISTRICTS_LAYER, checkpoint_deck, checkpoint_points, positive_class, radius_px
+from geo.checkpoints import CHECKPOINT_LAYER, GROUND_FILL, GROUND_LAYER, checkpoint_deck, checkpoint_points, positive_class, radius_px
 from geo.layers import UNKNOWN_COLOR, rgba
 from tests.test_geo import fills_of
 from operations.capacity import crossing, surge_table
@@ -225,10 +225,15 @@ def test_checkpoint_points_and_map():
     deck = json.loads(checkpoint_deck(points.reset_index(), ["193", "194"], "vi").to_json())
     layer = next(l for l in deck["layers"] if l["id"] == CHECKPOINT_LAYER)
     assert layer["radiusUnits"] == "pixels" and len(layer["data"]) == 3
-    districts = next(l for l in deck["layers"] if l["id"] == DISTRICTS_LAYER)
-    assert isinstance(districts["data"], str) and '"coordinates"' not in json.dumps(deck), \
+    ground = next(l for l in deck["layers"] if l["id"] == GROUND_LAYER)
+    assert isinstance(ground["data"], str) and '"coordinates"' not in json.dumps(deck), \
         "the outlines come from the static map files, not with every run"
-    assert fills_of(districts["getFillColor"])[193] == rgba(DISTRICT_FILL), "the area's districts are drawn"
+    assert "provinces_map" in ground["data"] and fills_of(ground["getFillColor"])[22] == rgba(GROUND_FILL), \
+        "Quảng Ninh's districts lie on its province's ground (63 polygons, not 705)"
+    one = json.loads(checkpoint_deck(points.reset_index(), ["193"], "vi").to_json())
+    ground = next(l for l in one["layers"] if l["id"] == GROUND_LAYER)
+    assert "districts_map" in ground["data"] and fills_of(ground["getFillColor"])[193] == rgba(GROUND_FILL), \
+        "a single district's view fills that district"
     view = deck["initialViewState"]  # Z (106.5 E) is west of Hạ Long and Móng Cái: the view reaches it
     west = view["longitude"] - 900 / 2 / (512 * 2 ** view["zoom"] / 360)
     assert west < 106.5 < view["longitude"]
