@@ -12,7 +12,7 @@ import pytest
 from data import operations as operations_data
 from data import trends as trend_data
 from data.build import SOURCES, build
-from data.db import COUNTRY, PROVINCE, Area, connect, query
+from data.db import COUNTRY, DISTRICT, PROVINCE, Area, connect, query
 from indicators.rt import MAX_RELIABLE_RT
 from operations.response import with_totals
 from trends import rt
@@ -378,3 +378,12 @@ def test_hcmc_opens_with_its_own_rules_and_shows_the_level_it_announced(con):
                            WHERE l.ruleset_id = ?""", [ruleset.id])
     assert set(judged["province"]) == {"79"} and set(judged["unit_level"]) == {"province", "district"}, \
         "the city's own file judges the city and its districts only"
+    from data import metrics
+    from indicators import engine
+
+    week = levels.level_week(day)
+    stored = levels.week_levels(con, ruleset.id, week, DISTRICT)
+    weekly = metrics.weekly(con, DISTRICT, list(stored.index), week, week + dt.timedelta(days=6))
+    fresh = engine.classify(weekly, ruleset).set_index(weekly["unit_code"])
+    assert len(stored) == 22 and stored["level"].reindex(fresh.index).fillna(0).tolist() == \
+        fresh["level"].fillna(0).tolist(), "its 22 districts (2021) stored as the engine judges them"

@@ -74,12 +74,16 @@ def test_capacity_criterion_and_estimated_admissions(small_con):
 def test_the_stored_levels_are_the_engine_s_on_the_weekly_frame(small_con, ruleset):
     """Stored as numbers and read back with the rule set's words, every unit's level, labels and reasons (values,
     bands, thresholds, grades, roles, origins) are what the engine says of the weekly frame: of the districts, or
-    of the provinces for a rule set of provinces (which stores no district)."""
+    of the provinces for a rule set of provinces (which stores no district). A province's own file judges only its
+    province, which this database does not hold (test_historical_truth checks HCMC's on the whole database)."""
     week = dt.date(2021, 8, 9)
     unit_level = DISTRICT if DISTRICT in ruleset.applies_to else PROVINCE
     if unit_level != DISTRICT:
         assert levels.week_levels(small_con, ruleset.id, week).empty
     stored = levels.week_levels(small_con, ruleset.id, week, unit_level)
+    if not any(ruleset.judges(code) for code in db.provinces(small_con)["province_code"]):
+        assert stored.empty
+        return
     weekly = metrics.weekly(small_con, unit_level, None, week, week + dt.timedelta(days=6))
     fresh = engine.classify(weekly, ruleset).set_index(weekly["unit_code"])
     assert len(fresh) == len(stored) > 0
