@@ -585,7 +585,9 @@ def in_force(day: dt.date, province: str | None = None) -> tuple[RuleSet, bool]:
     """The rule set in force on `day` — DEFAULT_RULESET, then each shipped rule set that `replaces` the one
     before it, from its legal date; in `province`, a local file that extends that one and names the province
     (`provinces`), from its own legal date — and whether any was: before DEFAULT_RULESET's legal date there
-    were no epidemic levels, and it is given for reference. Every surface opens with it.
+    were no epidemic levels, and it is given for reference (in a province with its own file, that file: HCMC
+    announced its first level, on 16/10/2021, on the week to 10/10 measured its own way). Every surface opens
+    with it.
     """
     shipped = _shipped()
     for ruleset in shipped.values():
@@ -597,19 +599,22 @@ def in_force(day: dt.date, province: str | None = None) -> tuple[RuleSet, bool]:
         successor = next((ruleset for ruleset in shipped.values() if ruleset.replaces == current.id
                           and ruleset.legal_date <= day), None)
         if successor is None:
-            return _local_in_force(current, day, province), current.legal_date is None or current.legal_date <= day
+            in_force_then = current.legal_date is None or current.legal_date <= day
+            return _local_in_force(current, day, province, in_force_then), in_force_then
         if successor.id in seen:
             raise RuleSetError(f"{successor.path}: 'replaces' makes a loop through {successor.id!r}")
         current = successor
         seen.add(current.id)
 
 
-def _local_in_force(national: RuleSet, day: dt.date, province: str | None) -> RuleSet:
-    """The province's own file extending `national` in force on `day` (the latest), else `national`."""
+def _local_in_force(national: RuleSet, day: dt.date, province: str | None, national_in_force: bool) -> RuleSet:
+    """The province's own file extending `national` in force on `day` (the latest; any of them while `national`
+    itself is only given for reference), else `national`."""
     if province is None:
         return national
     own = [ruleset for ruleset in _local_rulesets(_local_files_key()) if ruleset.extends == national.id
-           and province in ruleset.provinces and (ruleset.legal_date is None or ruleset.legal_date <= day)]
+           and province in ruleset.provinces
+           and (not national_in_force or ruleset.legal_date is None or ruleset.legal_date <= day)]
     return max(own, key=lambda ruleset: ruleset.legal_date or dt.date.min, default=national)
 
 

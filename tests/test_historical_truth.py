@@ -373,6 +373,11 @@ def test_hcmc_opens_with_its_own_rules_and_shows_the_level_it_announced(con):
     assert ruleset.name("vi") in report and "Thành phố Hồ Chí Minh: Cấp 2" in report
     assert build_deck(con, city, day).slides[1].subtitle.startswith(ruleset.name("vi"))
     assert levels.ruleset_in_force(day, "01")[0].id == "vn-2021-qd4800"
+    # its first level, announced on 16/10 at 3, rests on the week to 10/10, before QĐ 4800 took effect: that week
+    # is given for reference under the city's own file, and shows the 3 it announced
+    first, in_force = levels.ruleset_in_force(dt.date(2021, 10, 16), "79")
+    assert first.id == ruleset.id and in_force
+    assert levels.week_levels(con, first.id, dt.date(2021, 10, 4), PROVINCE).loc["79", "level"] == 3
     judged = query(con, """SELECT DISTINCT l.unit_level, COALESCE(d.province_code, l.unit_code) AS province
                            FROM levels l LEFT JOIN districts d ON l.unit_level = 'district' AND d.district_code = l.unit_code
                            WHERE l.ruleset_id = ?""", [ruleset.id])

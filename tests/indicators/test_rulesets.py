@@ -203,7 +203,8 @@ def test_a_replaces_that_names_no_shipped_rule_set_or_loops_is_an_error(monkeypa
 
 
 @pytest.mark.parametrize("day, province, expected", [
-    (dt.date(2021, 10, 15), "79", "vn-2021-qd4800"),       # before the city's own file
+    (dt.date(2021, 10, 10), "79", "vn-2021-qd4800-hcm"),   # no rules in force yet: its own file, for reference
+    (dt.date(2021, 10, 15), "79", "vn-2021-qd4800"),       # QĐ 4800 in force, the city's file not yet
     (dt.date(2021, 10, 16), "79", "vn-2021-qd4800-hcm"),   # the city's first level measured its own way
     (dt.date(2021, 10, 16), "01", "vn-2021-qd4800"),       # another province: the national file
     (dt.date(2021, 10, 16), None, "vn-2021-qd4800"),       # the whole country
