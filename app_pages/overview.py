@@ -94,7 +94,8 @@ if len(recent):
                              date=fmt_date(published.announced_date, lang), url=published.source_url)
                            + ("" if published.level == now["level"] else " " + t("overview.announced_differs", lang)))
         if not rules_in_force:
-            st.caption(t("report.levels_before_128", lang, ruleset=ruleset.name(lang)))
+            st.caption(t("report.levels_before_128", lang, ruleset=ruleset.name(lang),
+                         date=fmt_date(levels.first_rules_date(), lang)))
         if ruleset.has_unverified:
             st.warning(ruleset.unverified_warning(lang), icon="⚠️")
 st.page_link("app_pages/map.py", label=t("overview.see_levels", lang), icon=":material/map:")

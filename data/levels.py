@@ -117,6 +117,12 @@ def rulesets_in_force(weeks: pd.Series, province: str | None = None) -> pd.Serie
     return pd.to_datetime(weeks).map(lambda monday: in_force((monday + pd.Timedelta(days=6)).date(), province)[0].id)
 
 
+def first_rules_date() -> dt.date:
+    """The day the first epidemic-level criteria took effect (DEFAULT_RULESET's legal date): before it, levels are
+    given for reference."""
+    return load_ruleset(DEFAULT_RULESET).legal_date
+
+
 def ruleset_in_force(day: dt.date, province: str | None = None) -> tuple[RuleSet, bool]:
     """The rule set the level shown on `day` is judged under — the one in force (indicators.rulesets.in_force;
     in `province`, its own file where it has one) when its week (`level_week`) ended — and whether any rule

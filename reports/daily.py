@@ -266,7 +266,8 @@ def _levels(con, area: Area, week: dt.date, ruleset: RuleSet, in_force: bool, fi
                          basis=level_text.legal_basis(ruleset, lang), start=fmt_date(week, lang),
                          end=fmt_date(end, lang)))]
     if not in_force:
-        items.append(Paragraph(t("report.levels_before_128", lang, ruleset=ruleset.name(lang))))
+        items.append(Paragraph(t("report.levels_before_128", lang, ruleset=ruleset.name(lang),
+                                 date=fmt_date(levels.first_rules_date(), lang))))
     if ruleset.has_unverified:
         items.append(Paragraph(f"⚠ {ruleset.unverified_warning(lang)}", note=True))
     this_week, previous = _area_weeks(con, area, week, ruleset)

@@ -119,7 +119,8 @@ def test_day_on_day_and_week_on_week_in_words(report, small_con):
 def test_levels_of_the_province_and_its_districts_with_the_weeks_changes(report):
     text = section_text(to_markdown(report), "II")
     assert "tuần từ 17/05/2021 đến 23/05/2021" in text
-    assert "Nghị quyết 128/NQ-CP có hiệu lực từ 11/10/2021" in text, "May 2021 had no level rules: say so"
+    assert "chưa có tiêu chí đánh giá cấp độ dịch (tiêu chí đầu tiên có hiệu lực từ 12/10/2021)" in text, \
+        "May 2021 had no level rules: say so, with the day the first took effect"
     assert "Tỉnh Điện Biên: Cấp" in text and "Các quận/huyện theo cấp độ:" in text
     table = next(item for item in report.sections[1].items if isinstance(item, Table))
     assert len(table.rows) == 10 and table.columns[2:4] == ("Tuần trước", "Cấp độ tuần này")
