@@ -22,7 +22,7 @@ from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators import agreement
 from indicators.origin import BADGE_COLORS, least_real
 from indicators.rt import DEFAULT_SERIAL_INTERVAL as SERIAL_INTERVAL
-from indicators.rulesets import in_force, list_rulesets
+from indicators.rulesets import list_rulesets
 from trends import compare, levels, series, vaccination, views
 from ui import cached, state, url, widgets
 
@@ -129,11 +129,9 @@ def level_band() -> tuple[pd.DataFrame | None, str]:
     band = levels.bands(weekly, styles, lang, selection.colorblind)
     if area.level == PROVINCE:
         announced = cached.announced_levels()
-        days = pd.to_datetime(announced.loc[announced["province_code"] == area.code, "announced_date"])
-        # the province's announced levels, under the rules in force when it announced them
-        announced_under = in_force(days.max().date(), area.code)[0] if len(days) else used[-1]
-        band = levels.with_announced(band, agreement.announced_weeks(announced, announced_under, area.code),
-                                     announced_under, lang, selection.colorblind)
+        under = agreement.announced_under(announced, area.code) or used[-1]
+        band = levels.with_announced(band, agreement.announced_weeks(announced, under, area.code), under, lang,
+                                     selection.colorblind)
     return band, name
 
 

@@ -12,7 +12,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
 from indicators import engine
-from indicators.rulesets import RuleSet, load_ruleset
+from indicators.rulesets import RuleSet, in_force, load_ruleset
 
 NATIONAL_LIST = 20  # an announcement date naming this many provinces is a national list, not one province's own
 
@@ -60,6 +60,13 @@ def resting_on(announced: pd.DataFrame, ruleset: RuleSet | str, week, province_c
     rows = _data_weeks(announced, ruleset, province_code)
     rows = rows[rows["week_start"] == pd.Timestamp(week)].drop(columns="week_start")
     return rows.sort_values(["announced_date", "province_code"], ascending=[False, True]).reset_index(drop=True)
+
+
+def announced_under(announced: pd.DataFrame, province_code: str) -> RuleSet | None:
+    """The rules a province announced its levels under (None if it announced none here): those in force, its own
+    file where it has one, on its latest announcement."""
+    days = pd.to_datetime(announced.loc[announced["province_code"].astype(str) == province_code, "announced_date"])
+    return in_force(days.max().date(), province_code)[0] if len(days) else None
 
 
 def announced_weeks(announced: pd.DataFrame, ruleset: RuleSet | str, province_code: str) -> pd.DataFrame:

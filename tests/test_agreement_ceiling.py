@@ -60,3 +60,11 @@ def test_tallies_count_the_national_lists_only():
     lists = agreement.tallies(announced, counted)
     assert lists == [{"announced_date": "2021-10-22", "source_url": "https://moh", "provinces": {1: 12, 2: 8},
                       "districts": {1: 372, 2: 287}}]
+
+
+def test_announced_levels_are_read_under_the_rules_each_province_announced_them_by():
+    announced = pd.DataFrame({"announced_date": ["2021-10-16", "2021-10-19", "2021-10-22", "2022-01-22"],
+                              "province_code": ["79", "79", "01", "01"], "level": [3, 2, 1, 2]})
+    assert agreement.announced_under(announced, "79").id == "vn-2021-qd4800-hcm", "the city's own file"
+    assert agreement.announced_under(announced, "01").id == "vn-2021-qd4800", "22/01/2022: before QĐ 218"
+    assert agreement.announced_under(announced, "11") is None, "a province that announced none here"
