@@ -560,7 +560,7 @@ def _weekly_shared(tracing: bool = True) -> str:
     return f"""{_district_days(admissions=False)},
     case_weeks AS ({_with_sunday(
         "(SELECT * FROM case_rows, span WHERE span.first IS NULL OR date >= span.first)",
-        f"ANY_VALUE(province_code) AS province_code, ANY_VALUE(population) AS population, COUNT(*) AS days, "
+        f"COUNT(*) AS days, "
         f"{_week_sums('case')}, "
         + ", ".join(f"MAX(in_treatment) FILTER (WHERE isodow(date) = {day}) AS in_treatment_{day}" for day in WEEKDAYS),
         [*(c for c in DAY_CASE_COUNTS if c != 'admissions'), *(f'{g}_rank' for g in ('cases', 'deaths', 'split', 'load')),
@@ -584,14 +584,14 @@ def _weekly_shared(tracing: bool = True) -> str:
         FULL JOIN (SELECT district_code, date_trunc('week', date)::DATE AS week, MAX(date) AS recorded
                    FROM vaccinated_days GROUP BY ALL) r USING (district_code, week)),
     district_weeks AS MATERIALIZED (
-        SELECT c.* EXCLUDE (days, {', '.join(f'in_treatment_{day}' for day in WEEKDAYS)}),
+        SELECT c.* EXCLUDE (days, {', '.join(f'in_treatment_{day}' for day in WEEKDAYS)}), k.province_code, k.population,
                (c.week + INTERVAL 6 DAY)::DATE AS date, {_week_admissions()},
                b.* EXCLUDE (district_code, week), t.* EXCLUDE (district_code, week),
                q.* EXCLUDE (district_code, week),
                {', '.join(f'CASE WHEN v.{name}_complete THEN v.{name} END AS {name}' for name, _, _ in VACCINATED)},
                v.date AS vaccination_date, v.vaccinations_rank,
                {', '.join(f'a.{name}' for name, _ in POPULATIONS)}, {_coverage_adults()}
-        FROM case_weeks c
+        FROM case_weeks c JOIN picked k USING (district_code)
         LEFT JOIN (SELECT district_code, week + 7 AS week, in_treatment_7 AS before_sunday FROM case_weeks)
             USING (district_code, week)
         LEFT JOIN bed_weeks b USING (district_code, week)
