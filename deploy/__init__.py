@@ -92,11 +92,11 @@ def warm_up(base_url: str, timeout: float = START_TIMEOUT_S) -> str:
 
 
 def start_app(port: int, env: dict[str, str]) -> subprocess.Popen:
-    """One Streamlit process of the app on 127.0.0.1:`port` (no file watcher: nothing reloads in service), with
-    the script health check on for `warm_up`."""
+    """One Streamlit process of the app on 127.0.0.1:`port` (its settings from .streamlit/config.toml: no file
+    watcher, nothing reloads in service), with the script health check on for `warm_up`."""
     return subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+         "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.scriptHealthCheckEnabled", "true"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
