@@ -278,6 +278,8 @@ def situation_map() -> None:
     all_levels_table(week, ruleset)
     if box := widgets.folded(t("map.thresholds", lang), key="map_thresholds_open"):
         box.dataframe(situation.thresholds_view(ruleset, lang), hide_index=True, key="map_thresholds")
+        for line in situation.measured_as(ruleset, lang):
+            box.caption(line)
     write_url()
     state.keep_ruleset("map_rules", list(rulesets), week_end, selection.province)
 

@@ -11,9 +11,9 @@ import altair as alt
 from charts import date_format, finish
 from geo.tooltips import criteria_entries
 from indicators.engine import origin_note
-from i18n import fmt_date, fmt_int, t
+from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators.formatting import format_number, format_threshold
-from indicators import levelstyle, origin as origin_
+from indicators import levelstyle, origin as origin_, policy
 from indicators.rulesets import YES_NO_LABEL, Criterion, RuleSet
 
 
@@ -107,6 +107,21 @@ def thresholds_view(ruleset: RuleSet, lang: str) -> pd.DataFrame:
     return pd.DataFrame(dict(zip(headers, [
         table[f"label_{lang}"], table["worse_when"], thresholds, table[f"unit_{lang}"],
         table["verified"].map({True: "✔", False: "✘"}), table["source"]])))
+
+
+def measured_as(ruleset: RuleSet, lang: str) -> list[str]:
+    """What the thresholds table cannot say: what the rule set's file says it follows, and how the inputs that
+    rest on a policy number (indicators/policy.toml) are measured, with that number."""
+    inputs = set(ruleset.input_columns)
+    lines = [ruleset.notes(lang)] if ruleset.notes(lang) else []
+    if "treatment_capacity_met" in inputs:
+        lines.append(t("rules.measured_treatment_capacity_met", lang,
+                       covid=fmt_pct(policy.number("treatment", "covid_bed_occupancy_limit_pct"), 0, lang),
+                       icu=fmt_pct(policy.number("treatment", "icu_occupancy_limit_pct"), 0, lang)))
+    if "admissions_per_100k_7d" in inputs:
+        stay = policy.number("treatment", "assumed_mean_stay_days")
+        lines.append(t("rules.measured_admissions_per_100k_7d", lang, stay=fmt_number(stay, 0 if stay % 1 == 0 else 1, lang)))
+    return lines
 
 
 def _value_text(value, criterion: Criterion, lang: str, with_unit: bool = True) -> str:

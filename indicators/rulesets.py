@@ -170,6 +170,10 @@ class RuleSet:
     def name(self, lang: str) -> str:
         return self.name_vi if lang == "vi" else self.name_en
 
+    def notes(self, lang: str) -> str:
+        """What the file says it follows (which text, which reading of it): shown under its thresholds."""
+        return self.notes_vi if lang == "vi" else self.notes_en
+
     def judges(self, province: str | None) -> bool:
         """Whether the rule set judges the province's units (None: the whole country): a local file that names
         its provinces judges only theirs."""

@@ -266,6 +266,17 @@ def test_thresholds_view_reads_in_the_ui_language():
     assert "Ngưỡng" in situation.thresholds_view(RULESET, "vi").columns
 
 
+def test_under_the_thresholds_the_text_followed_and_the_policy_numbers_in_use():
+    """#12: the national default says on screen which text it follows; #11: a policy number is shown where it is
+    used (the treatment-capacity limits of indicators/policy.toml), and no note names a module that is gone."""
+    vi, en = situation.measured_as(RULESET, "vi"), situation.measured_as(RULESET, "en")
+    assert vi[0].startswith("Theo văn bản: ma trận và ngưỡng của Quyết định 4800") and en[0].startswith("Follows:")
+    assert "dưới 80%" in vi[1] and "below 80%" in en[1]
+    assert not any("indicators.inputs" in line for line in vi + en)
+    cdc = situation.measured_as(load_ruleset("us-cdc-community-levels-2022"), "en")
+    assert any("mean stay of 10 days" in line for line in cdc)
+
+
 # ------------------------------------------------------------------------------------------ one map
 
 def fills_of(expression: str) -> dict[str, list[int]]:

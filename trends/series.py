@@ -51,8 +51,8 @@ def rolling_sum(values: pd.Series, window: int = WINDOW) -> pd.Series:
 
 
 def per_100k(values: pd.Series | float, population: float):
-    """Per 100,000 people of one area (a number; indicators.metrics.per_100k takes a Series of them);
-    NaN when the population is unknown (Hoàng Sa has none)."""
+    """Per 100,000 people of one area, for the national series as OWID published it (every figure of the
+    database has its rates in the metrics frame, data/metrics.py); NaN when the population is unknown."""
     return values / population * 1e5 if population else values * np.nan
 
 
