@@ -19,8 +19,11 @@ from ui import cached, login, state
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "app_pages"
 FIRST_BUILD_POLL_S = 1.0  # how often a page waiting for the first build looks again
+# The tab's icon: the four level colours, an image served by the app (an emoji icon needs an emoji font, which an
+# office machine without internet may not have; a Material icon is fetched from Google's servers)
+ICON = HERE / "static" / "icon.png"
 
-st.set_page_config(page_title="Phòng tình huống COVID-19", page_icon="🦠", layout="wide")
+st.set_page_config(page_title="Phòng tình huống COVID-19", page_icon=str(ICON), layout="wide")
 
 
 def ensure_database() -> None:

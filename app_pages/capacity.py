@@ -108,7 +108,7 @@ if section == "beds":
         }
         crossed = crossing(units)
         if crossed.empty:
-            st.success(t("capacity.no_unit_crosses", lang), icon="✅")
+            st.success(t("capacity.no_unit_crosses", lang), icon=":material/check_circle:")
         else:
             st.warning(t("capacity.units_cross", lang, count=fmt_int(len(crossed), lang)), icon="⚠️")
             ops_ui.table(crossed, unit_labels, "surge_table", lang, f"vuot-nguong-{area.key}-{day}.csv", source=source)
@@ -169,7 +169,7 @@ elif section == "projection":  # days until full
                       "occupied_icu": t("capacity.col_occupied_icu", lang), "growth_icu": t("capacity.col_growth_icu", lang),
                       "days_icu": t("capacity.col_days_icu", lang)}
             if soon.empty:
-                st.success(t("capacity.no_district_fills", lang), icon="✅")
+                st.success(t("capacity.no_district_fills", lang), icon=":material/check_circle:")
             else:
                 st.caption(t("capacity.districts_projection_note", lang, window=fmt_int(window, lang)))
                 ops_ui.table(soon, labels, "district_projection", lang, f"du-bao-giuong-{area.key}-{day}.csv", source=source)

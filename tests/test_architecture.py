@@ -109,3 +109,16 @@ def test_pages_write_no_origin_literal():
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
                  if literal.search(line)]
     assert not offenders, f"origin literals in pages: {offenders}"
+
+
+def test_no_colour_emoji_the_offline_machine_cannot_draw():
+    """An emoji of the pictograph planes (or ✅ ❌) needs a colour-emoji font, which an office machine without
+    internet may lack: it draws an empty box. Icons are Material symbols (their font ships with Streamlit) or text
+    symbols such as ⚠ and ℹ, which the text fonts have."""
+    emoji = re.compile("[\U0001F300-\U0001FAFF\u2705\u274C\u274E]")
+    files = [*source_files(), *sorted((ROOT / "i18n" / "strings").glob("*.toml")),
+             *sorted((ROOT / "indicators" / "rules").rglob("*.toml"))]
+    offenders = [f"{path.relative_to(ROOT)}:{number}" for path in files
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                 if emoji.search(line)]
+    assert not offenders, f"colour emoji: {offenders}"
