@@ -511,10 +511,16 @@ def _apply_local(base: RuleSet, data: dict, path: Path) -> RuleSet:
             raise override.fail("only a case criterion with cases/window in the national file can change them")
         measure = _parse_measure(override, criterion.measure) if criterion.measure else None
         note = override.get("note", str, criterion.note)
+        # a criterion measured another way says so in its name, wherever its reasons are written
+        label_vi = override.get("label_vi", str, criterion.label_vi)
+        label_en = override.get("label_en", str, criterion.label_en)
+        if measure != criterion.measure and (label_vi, label_en) == (criterion.label_vi, criterion.label_en):
+            raise override.fail("measured another way (cases/window), so it needs its own label_vi and label_en")
         override.done()
         criteria.append(replace(criterion, thresholds=thresholds, national_thresholds=criterion.thresholds,
                                 measure=measure, input=measure_input(*measure) if measure else criterion.input,
-                                note=note, source=str(entry.data.get("legal_basis", ""))))
+                                note=note, label_vi=label_vi, label_en=label_en,
+                                source=str(entry.data.get("legal_basis", ""))))
     ruleset = replace(
         base, id=entry.get("id", str),
         name_vi=entry.get("name_vi", str, f"{base.name_vi} (điều chỉnh địa phương)"),

@@ -65,6 +65,13 @@ note = "tested"
 '''
 
 
+def test_a_criterion_measured_another_way_is_named_for_its_measure():
+    """HCMC's criterion 1 counts all new cases over two weeks: no reason, table or slide calls it community cases."""
+    criterion = load_ruleset("vn-2021-qd4800-hcm").criterion("community_cases")
+    assert criterion.measure == ("all", "14d_mean") and "cộng đồng" not in criterion.label_vi
+    assert criterion.label("en") == "New cases (all cases, two-week mean)"
+
+
 def test_a_province_overrides_thresholds_with_its_own_file(tmp_path):
     (tmp_path / "vn-2021-qd4800-test.toml").write_text(LOCAL, encoding="utf-8")
     ruleset = load_ruleset("vn-2021-qd4800-test", local_dir=tmp_path)
@@ -92,6 +99,7 @@ def test_local_folder_from_the_environment(tmp_path, monkeypatch):
     (('note = "tested"', 'notes = "typo"'), "unknown key"),
     (('legal_basis = "Quyết định 1/QĐ-UBND (thử nghiệm)"',
       'legal_basis = "Quyết định 1/QĐ-UBND (thử nghiệm)"\nprovinces = ["Hồ Chí Minh"]'), "two-digit GSO province codes"),
+    (('note = "tested"', 'note = "tested"\ncases = "all"\nwindow = "14d_mean"'), "needs its own label_vi and label_en"),
 ])
 def test_local_file_errors(tmp_path, change, message):
     (tmp_path / "vn-2021-qd4800-test.toml").write_text(LOCAL.replace(*change), encoding="utf-8")
