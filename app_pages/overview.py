@@ -16,7 +16,7 @@ from data.db import PROVINCE
 from data.metrics import conflicts, flag
 from data.record_notes import count_shown
 from geo.situation import level_chip_html
-from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
+from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t, week_change
 from indicators import agreement, levelstyle
 from reports.text import conflict_texts
 from ui import cached, state, widgets
@@ -47,7 +47,7 @@ for note in week_notes:
 row1 = st.columns(4)
 with row1[0]:
     widgets.metric(t("overview.cases_7d", lang), fmt_int(shown("new_cases_7d"), lang), shown("cases_7d_origin"), lang,
-                   delta=f"{fmt_signed_pct(shown('cases_wow_change_pct'), 0, lang)} {t('overview.change_vs_last_week', lang)}")
+                   delta=week_change(shown("cases_wow_change_pct"), shown("new_cases_prev_7d"), shown("new_cases_7d"), lang))
 with row1[1]:
     widgets.metric(t("overview.cases_per_100k", lang), fmt_number(shown("cases_per_100k_7d"), 1, lang),
                    shown("cases_per_100k_7d_origin"), lang)

@@ -16,6 +16,7 @@ from i18n.formats import (  # noqa: F401  (re-exported: callers import every for
     fmt_number,
     fmt_pct,
     fmt_signed_pct,
+    is_missing,
     parse_decimal,
 )
 
@@ -63,3 +64,14 @@ def area_title(name: str, parent: str, lang: str = DEFAULT_LANG) -> str:
     if not name:
         return t("common.whole_country", lang)
     return f"{name} ({parent})" if parent else name
+
+
+def week_change(change_pct, previous, current, lang: str = DEFAULT_LANG) -> str:
+    """A week's cases against the week before, as the Overview and the briefing write it: '+12% so với tuần
+    trước'; 'tăng từ 0 ca' when the week before had none (no percentage exists); '±0' when neither had any; ''
+    when either week is unknown. A leading '±' reads as no change (no arrow)."""
+    if not is_missing(change_pct):
+        return t("common.vs_last_week", lang, change=fmt_signed_pct(change_pct, 0, lang))
+    if is_missing(previous) or is_missing(current) or previous != 0:
+        return ""
+    return t("common.up_from_none", lang) if current > 0 else t("common.vs_last_week", lang, change="±0")

@@ -12,7 +12,8 @@ import pandas as pd
 MISSING = "—"
 
 
-def _is_missing(value) -> bool:
+def is_missing(value) -> bool:
+    """None, NA, NaT or NaN: a figure nobody has (shown as a dash, never as 0)."""
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     try:
@@ -40,27 +41,27 @@ def parse_decimal(text: str) -> float | None:
 
 
 def fmt_int(value, lang: str = "vi") -> str:
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     return _localise(f"{round(float(value)):,}", lang)
 
 
 def fmt_number(value, decimals: int = 1, lang: str = "vi") -> str:
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     return _localise(f"{float(value):,.{decimals}f}", lang)
 
 
 def fmt_pct(value, decimals: int = 1, lang: str = "vi") -> str:
     """`value` is already a percentage (52.3 -> '52,3%')."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     return fmt_number(value, decimals, lang) + "%"
 
 
 def fmt_signed_pct(value, decimals: int = 0, lang: str = "vi") -> str:
     """A change in percent with its sign: '+12%', '−8%'."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     return sign + fmt_pct(abs(value), decimals, lang)
@@ -70,7 +71,7 @@ _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oc
 
 
 def fmt_date(value, lang: str = "vi") -> str:
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     day = pd.Timestamp(value).date() if not isinstance(value, dt.date) else value
     if lang == "vi":

@@ -21,7 +21,7 @@ from data import db, levels, metrics, operations as operations_data, report_quer
 from data.record_notes import RecordNotes, count_shown, notes as record_notes
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area, province_of
 from geo import shapes, situation
-from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t
+from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t, week_change
 from indicators import levelstyle
 from indicators.rulesets import RuleSet, load_ruleset
 from operations import checkpoints as checkpoint_ops
@@ -93,10 +93,6 @@ def _view_codes(con, area: Area) -> list[str]:
     return [code for code in shapes.area_units(area.level, area.code) if code in known]
 
 
-def _change_note(change_pct: float, lang: str) -> str:
-    """'+12% so với tuần trước', or nothing when last week had no case to compare with."""
-    return "" if pd.isna(change_pct) else t("briefing.vs_last_week", lang, change=fmt_signed_pct(change_pct, 0, lang))
-
 
 def _no_data(what: str, lang: str) -> Bullets:
     return Bullets((t("briefing.no_data", lang, what=what),))
@@ -135,7 +131,7 @@ def headline_slide(c: _Context, daily: pd.DataFrame, figures: pd.Series, record:
     get = figures.get
     tiles = (
         Figure(t("overview.cases_7d", lang), fmt_int(get("new_cases_7d"), lang), get("cases_7d_origin"),
-               _change_note(get("cases_wow_change_pct", float("nan")), lang)),
+               week_change(get("cases_wow_change_pct"), get("new_cases_prev_7d"), get("new_cases_7d"), lang)),
         Figure(t("overview.cases_per_100k", lang), fmt_number(get("cases_per_100k_7d"), 1, lang),
                get("cases_per_100k_7d_origin")),
         Figure(t("overview.deaths_7d", lang), *count_shown(get("new_deaths_7d"), get("deaths_7d_origin"), lang)),
@@ -219,7 +215,8 @@ def changes_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous:
     cases_origin = area_week.get("cases_7d_origin")
     tiles = Metrics((
         Figure(t("briefing.cases_week", lang), fmt_int(area_week.get("new_cases_7d"), lang), cases_origin,
-               _change_note(area_week.get("cases_wow_change_pct", float("nan")), lang)),
+               week_change(area_week.get("cases_wow_change_pct"), area_week.get("new_cases_prev_7d"),
+                           area_week.get("new_cases_7d"), lang)),
         Figure(t("briefing.deaths_week", lang),
                *count_shown(area_week.get("new_deaths_7d"), area_week.get("deaths_7d_origin"), lang)),
         Figure(t("briefing.districts_up", lang), fmt_int((changes["step"] > 0).sum(), lang), origin),

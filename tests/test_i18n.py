@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t, table
+from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_signed_pct, t, table, week_change
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,3 +72,13 @@ def test_decimals_percent_and_dates():
 @pytest.mark.parametrize("missing", [None, math.nan, float("nan")])
 def test_missing_values_are_a_dash_never_zero(missing):
     assert fmt_int(missing) == fmt_number(missing) == fmt_pct(missing) == fmt_date(missing) == "—"
+
+
+@pytest.mark.parametrize("change, previous, current, vi, en", [
+    (12.3, 10, 11, "+12% so với tuần trước", "+12% vs previous week"),
+    (float("nan"), 0, 12, "tăng từ 0 ca tuần trước", "up from none the week before"),  # was '↑ —'
+    (float("nan"), 0, 0, "±0 so với tuần trước", "±0 vs previous week"),  # no arrow: no change
+    (float("nan"), None, 3, "", ""),  # the week before is unknown: nothing to compare with
+])
+def test_week_change_says_what_a_percentage_cannot(change, previous, current, vi, en):
+    assert week_change(change, previous, current, "vi") == vi and week_change(change, previous, current, "en") == en
