@@ -76,8 +76,10 @@ def config(lang: str, font_px: int = FONT_PX, font: str = FONT, legend_columns: 
         "view": {"stroke": None},
         "axis": {"labelFontSize": font_px, "titleFontSize": font_px, "labelColor": TEXT, "titleColor": TEXT,
                  "titleFontWeight": "normal", "gridColor": GRID, "domainColor": "#888", "tickColor": "#888"},
-        # labels at least 10 px apart: Vega measures them before the web font is in, a little narrower than drawn
-        "axisX": {"grid": False, "labelOverlap": True, "labelSeparation": 10},
+        # labels at least 10 px apart: Vega measures them before the web font is in, a little narrower than drawn;
+        # a first or last label within 24 px of the axis' ends is flush with it, so a narrow chart's last date is
+        # not cut off at its edge (the hover bands reach half a day past the last date: not exactly at the end)
+        "axisX": {"grid": False, "labelOverlap": True, "labelSeparation": 10, "labelFlush": 24},
         "legend": {"orient": "top", "title": None, "labelFontSize": font_px, "labelLimit": 0, "symbolSize": 120,
                    "symbolOpacity": 1, "columns": legend_columns, "columnPadding": 14, "labelColor": TEXT},
         "text": {"fontSize": font_px - 2, "color": TEXT},
