@@ -158,15 +158,16 @@ def curve_view() -> None:
     last = cases.iloc[-1] if len(cases) else None
 
     week = last["cases_7d"] if last is not None else None
+    week_origin = last["sum_7d_origin"] if last is not None else None  # the badge of the week's figures, not the curve's
     metrics = st.columns(3)
     with metrics[0]:
-        widgets.metric(t("trends.cases_7d", lang), fmt_int(week, lang), source, lang)
+        widgets.metric(t("trends.cases_7d", lang), fmt_int(week, lang), week_origin, lang)
     with metrics[1]:
         widgets.metric(t("trends.cases_7d_per_100k", lang),
                        fmt_number(last["per_100k_7d"] if last is not None else None, 1, lang),
-                       source, lang)
+                       week_origin, lang)
     with metrics[2]:
-        widgets.metric(*doubling(last), source, lang)
+        widgets.metric(*doubling(last), last["growth_origin"] if last is not None else None, lang)
 
     st.subheader(t("trends.cases_title", lang))
     chart("cases", cases, curve_figure, cases, lang, t("common.cases", lang), per_100k=per_100k, log=log, levels=band,
@@ -269,7 +270,8 @@ def rt_view() -> None:
                              lower=fmt_number(latest["lower"], 2, lang), upper=fmt_number(latest["upper"], 2, lang)),
                            source, lang)
     with metrics[1]:
-        widgets.metric(*doubling(cases.iloc[-1] if len(cases) else None), source, lang)
+        last = cases.iloc[-1] if len(cases) else None
+        widgets.metric(*doubling(last), last["growth_origin"] if last is not None else None, lang)
     with metrics[2]:
         widgets.metric(t("trends.positivity_metric", lang),
                        fmt_pct(last_tests["positivity_pct"] if last_tests is not None else None, 1, lang),

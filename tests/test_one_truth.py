@@ -96,6 +96,11 @@ def metric_values(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def metric_origins(at) -> dict[str, str]:
+    """Each card's origin as its badge and help say it (ui.widgets.metric)."""
+    return {m.label: m.proto.help for m in at.metric}
+
+
 @pytest.mark.parametrize("key, day, after_upload", CASES, ids=lambda v: str(v))
 def test_every_surface_shows_the_same_figures(small_db, uploaded_db, monkeypatch, key, day, after_upload):
     path = uploaded_db if after_upload else small_db
@@ -114,6 +119,7 @@ def test_every_surface_shows_the_same_figures(small_db, uploaded_db, monkeypatch
     dose1 = fmt_pct(expected["pct_18plus_dose1"]["value"], 1, "vi")
     vacant = fmt_number(expected["vacant_covid_beds_per_100k"]["value"], 1, "vi")
     level_label = levelstyle.label(expected["level"]["value"], ruleset, "vi")
+    rate_origin = t(f"common.source_{expected['cases_per_100k_7d']['origin']}")
     query = {"area": key, "date": day.isoformat()}
 
     # the briefing deck model
@@ -128,6 +134,7 @@ def test_every_surface_shows_the_same_figures(small_db, uploaded_db, monkeypatch
         assert not overview.exception
         values = metric_values(overview)
         assert values[t("overview.cases_per_100k")] == per_100k
+        assert metric_origins(overview)[t("overview.cases_per_100k")] == rate_origin
         assert values[t("overview.dose1_18plus")] == dose1
         assert level_label in " ".join(h.value for h in overview.html)
         assert ruleset.name("vi") in " ".join(c.value for c in overview.caption), "the level says its rules"
@@ -139,6 +146,8 @@ def test_every_surface_shows_the_same_figures(small_db, uploaded_db, monkeypatch
         trends = open_page("app_pages/trends.py", query)
         assert not trends.exception
         assert metric_values(trends)[t("trends.cases_7d_per_100k")] == per_100k
+        # the week's origin, not that of the whole curve drawn (a backlog spread back months ago is not this week's)
+        assert metric_origins(trends)[t("trends.cases_7d_per_100k")] == rate_origin
 
         if area.level == db.DISTRICT:
             the_map = open_page("app_pages/map.py", {**query, "week": level_week(day).isoformat(), "unit": key})

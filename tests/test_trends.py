@@ -75,7 +75,8 @@ def frame_like(values, observed=None, start="2021-05-01") -> pd.DataFrame:
                          "observed_cases": values if observed is None else pd.Series(observed, dtype="float64"),
                          "new_cases_7d": values * 7, "cases_per_100k_7d": values * 7, "new_cases_per_100k": values,
                          "cases_growth_rate": 0.0, "cases_doubling_time_days": np.nan,
-                         "cases_halving_time_days": np.nan, "cases_origin": "observed"})
+                         "cases_halving_time_days": np.nan, "cases_origin": "observed",
+                         "cases_7d_origin": "observed", "cases_14d_origin": "observed"})
 
 
 def test_a_curve_lays_out_the_frame_and_marks_the_last_three_days_provisional():

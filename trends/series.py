@@ -63,11 +63,11 @@ def day_source(observed: pd.Series, total: pd.Series) -> pd.Series:
     )
 
 
-# Per count: (its 7-day sum, its 7-day rate per 100,000, its daily rate per 100,000, its origin) in the
-# metrics frame (data.metrics), which computes every one of them.
+# Per count: (its 7-day sum, its 7-day rate per 100,000, its daily rate per 100,000, its origin, the origin of its
+# 7-day sum and rate) in the metrics frame (data.metrics), which computes every one of them.
 FRAME_COLUMNS = {
-    "new_cases": ("new_cases_7d", "cases_per_100k_7d", "new_cases_per_100k", "cases_origin"),
-    "new_deaths": ("new_deaths_7d", "deaths_per_100k_7d", "new_deaths_per_100k", "deaths_origin"),
+    "new_cases": ("new_cases_7d", "cases_per_100k_7d", "new_cases_per_100k", "cases_origin", "cases_7d_origin"),
+    "new_deaths": ("new_deaths_7d", "deaths_per_100k_7d", "new_deaths_per_100k", "deaths_origin", "deaths_7d_origin"),
 }
 
 
@@ -75,10 +75,11 @@ def curve(frame: pd.DataFrame, value: str, end) -> pd.DataFrame:
     """The epidemic curve of one count (new_cases or new_deaths) from an area's metrics frame (data.metrics.
     of_area): the frame's sums and rates, laid out for the charts; nothing is recomputed here.
 
-    Columns: date, value, observed, estimated, avg7, value_per_100k, avg7_per_100k, per_100k_7d, source, provisional,
-    and the growth columns (cases_7d, growth_per_day, doubling_days, halving_days; the growth is of cases).
+    Columns: date, value, observed, estimated, avg7, value_per_100k, avg7_per_100k, per_100k_7d, source (of the
+    day), sum_7d_origin (of the 7-day sum and rate, as the frame carries it), provisional, and the growth columns
+    (cases_7d, growth_per_day, doubling_days, halving_days, growth_origin: of the two weeks of cases they compare).
     """
-    seven_day, rate_7d, rate, origin = FRAME_COLUMNS[value]
+    seven_day, rate_7d, rate, origin, origin_7d = FRAME_COLUMNS[value]
     # Cases are known every day; a death count the source did not publish stays unknown (NaN), never 0.
     counts = frame[value].fillna(0).astype("int64") if value == "new_cases" else frame[value].astype("float64")
     observed = (frame["observed_cases"].fillna(0).astype("int64").clip(upper=counts) if value == "new_cases"
@@ -94,11 +95,13 @@ def curve(frame: pd.DataFrame, value: str, end) -> pd.DataFrame:
         "per_100k_7d": frame[rate_7d],
     })
     curve_frame["source"] = day_source(curve_frame["observed"], curve_frame["value"]).where(counts.notna().to_numpy())
+    curve_frame["sum_7d_origin"] = frame[origin_7d].astype("object").to_numpy()
     curve_frame["provisional"] = curve_frame["date"] > pd.Timestamp(end) - pd.Timedelta(days=PROVISIONAL_DAYS)
     curve_frame["cases_7d"] = frame["new_cases_7d"]
     curve_frame["growth_per_day"] = frame["cases_growth_rate"]
     curve_frame["doubling_days"] = frame["cases_doubling_time_days"]
     curve_frame["halving_days"] = frame["cases_halving_time_days"]
+    curve_frame["growth_origin"] = frame["cases_14d_origin"].astype("object").to_numpy()
     return curve_frame.reset_index(drop=True)
 
 
