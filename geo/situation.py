@@ -11,7 +11,7 @@ import altair as alt
 from charts import date_format, finish
 from geo.tooltips import criteria_entries
 from indicators.engine import origin_note
-from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
+from i18n import fmt_date, fmt_int, fmt_pct, t
 from indicators.formatting import format_number, format_threshold
 from indicators import levelstyle, origin as origin_, policy
 from indicators.rulesets import YES_NO_LABEL, Criterion, RuleSet
@@ -119,8 +119,8 @@ def measured_as(ruleset: RuleSet, lang: str) -> list[str]:
                        covid=fmt_pct(policy.number("treatment", "covid_bed_occupancy_limit_pct"), 0, lang),
                        icu=fmt_pct(policy.number("treatment", "icu_occupancy_limit_pct"), 0, lang)))
     if "admissions_per_100k_7d" in inputs:
-        stay = policy.number("treatment", "assumed_mean_stay_days")
-        lines.append(t("rules.measured_admissions_per_100k_7d", lang, stay=fmt_number(stay, 0 if stay % 1 == 0 else 1, lang)))
+        lines.append(t("rules.measured_admissions_per_100k_7d", lang,
+                       stay=format_threshold(policy.number("treatment", "assumed_mean_stay_days"), lang)))
     return lines
 
 
