@@ -492,7 +492,7 @@ def _apply_local(base: RuleSet, data: dict, path: Path) -> RuleSet:
     entry = _Entry(data, "local rule set", path)
     entry.get("extends", str)
     changed = entry.get("criteria", dict, {})
-    criteria = []
+    criteria, measured_otherwise = [], False
     known = {criterion.id for criterion in base.criteria}
     for cid in changed:
         if cid not in known:
@@ -516,6 +516,7 @@ def _apply_local(base: RuleSet, data: dict, path: Path) -> RuleSet:
         label_en = override.get("label_en", str, criterion.label_en)
         if measure != criterion.measure and (label_vi, label_en) == (criterion.label_vi, criterion.label_en):
             raise override.fail("measured another way (cases/window), so it needs its own label_vi and label_en")
+        measured_otherwise |= measure != criterion.measure
         override.done()
         criteria.append(replace(criterion, thresholds=thresholds, national_thresholds=criterion.thresholds,
                                 measure=measure, input=measure_input(*measure) if measure else criterion.input,
@@ -533,6 +534,10 @@ def _apply_local(base: RuleSet, data: dict, path: Path) -> RuleSet:
         provinces=_province_codes(entry, entry.get_list("provinces", str, [])),
         rests_on=_rests_on(entry, entry.get("rests_on", str, base.rests_on)),
     )
+    if measured_otherwise and (ruleset.notes_vi, ruleset.notes_en) == (base.notes_vi, base.notes_en):
+        # the national notes say how the national file measures its criteria: shown under this file's thresholds
+        # they would contradict it
+        raise entry.fail("a criterion is measured another way, so the file needs its own notes_vi and notes_en")
     entry.done()
     if ruleset.id != path.stem:
         raise entry.fail(f"id '{ruleset.id}' must match the file name '{path.stem}'")

@@ -70,6 +70,8 @@ def test_a_criterion_measured_another_way_is_named_for_its_measure():
     criterion = load_ruleset("vn-2021-qd4800-hcm").criterion("community_cases")
     assert criterion.measure == ("all", "14d_mean") and "cộng đồng" not in criterion.label_vi
     assert criterion.label("en") == "New cases (all cases, two-week mean)"
+    hcm, national = load_ruleset("vn-2021-qd4800-hcm"), load_ruleset("vn-2021-qd4800")
+    assert "trung bình 2 tuần" in hcm.notes("vi") and hcm.notes("en") != national.notes("en"), "its own notes"
 
 
 def test_a_province_overrides_thresholds_with_its_own_file(tmp_path):
@@ -100,6 +102,8 @@ def test_local_folder_from_the_environment(tmp_path, monkeypatch):
     (('legal_basis = "Quyết định 1/QĐ-UBND (thử nghiệm)"',
       'legal_basis = "Quyết định 1/QĐ-UBND (thử nghiệm)"\nprovinces = ["Hồ Chí Minh"]'), "two-digit GSO province codes"),
     (('note = "tested"', 'note = "tested"\ncases = "all"\nwindow = "14d_mean"'), "needs its own label_vi and label_en"),
+    (('note = "tested"', 'note = "tested"\ncases = "all"\nwindow = "14d_mean"\nlabel_vi = "Ca mắc mới (mọi ca)"\n'
+                         'label_en = "New cases (all)"'), "needs its own notes_vi and notes_en"),
 ])
 def test_local_file_errors(tmp_path, change, message):
     (tmp_path / "vn-2021-qd4800-test.toml").write_text(LOCAL.replace(*change), encoding="utf-8")
