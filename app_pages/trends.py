@@ -16,7 +16,7 @@ from charts.epicurve import curve_figure, level_band_figure
 from charts.rt import growth_figure, positivity_figure, rt_figure
 from charts.trends import (bands_figure, capacity_figure, comparison_figure, load_figure, portal_figure,
                            small_multiples_figure, targets_figure)
-from data.db import COUNTRY, COUNTRY_KEY, DISTRICT, PROVINCE, Area
+from data.db import COUNTRY, COUNTRY_KEY, DISTRICT, PROVINCE
 from data.spreadsheet_safe import csv_bytes
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators import agreement

@@ -17,7 +17,7 @@ import altair as alt
 from charts import COLORS, Series, finish, percent_axis, series_color
 from charts.epicurve import epicurve
 from charts.trends import capacity_figure
-from data import db, levels, metrics, operations as operations_data, report_queries
+from data import db, levels, metrics, operations as operations_data
 from data.record_notes import RecordNotes, count_shown, notes as record_notes
 from data.db import COUNTRY, DISTRICT, PROVINCE, Area, province_of
 from geo import shapes, situation
