@@ -15,6 +15,7 @@ import streamlit as st
 from data import db
 from i18n import t
 from ui import cached, login, state
+from ui.navigation import NAVIGATION, slugs
 
 HERE = Path(__file__).resolve().parent
 PAGES = HERE / "app_pages"
@@ -54,28 +55,6 @@ def require_readable_database(language: str) -> None:
         st.stop()
 
 
-# Sections of the navigation, each a list of (file, translation key of its title, icon, URL path).
-# URL paths are Vietnamese slugs without diacritics; the Overview is the default page at "/".
-NAVIGATION = {
-    "nav.situation": [
-        ("overview.py", "overview.nav", ":material/dashboard:", ""),
-        ("map.py", "map.nav", ":material/map:", "ban-do"),
-        ("trends.py", "trends.nav", ":material/monitoring:", "dien-bien"),
-    ],
-    "nav.operations": [
-        ("capacity.py", "capacity.nav", ":material/local_hospital:", "nang-luc"),
-        ("checkpoints.py", "checkpoints.nav", ":material/share_location:", "chot-kiem-soat"),
-        ("response.py", "response.nav", ":material/contact_phone:", "truy-vet"),
-    ],
-    "nav.briefing": [
-        ("briefing.py", "briefing.nav", ":material/slideshow:", "trinh-chieu"),
-    ],
-    "nav.data": [
-        ("data_entry.py", "ingest.nav", ":material/upload_file:", "nhap-lieu"),
-    ],
-}
-
-
 def requested_slug() -> str:
     """The page part of the browser's address ("" for the root), relative to the server's base path."""
     url = st.context.url
@@ -111,7 +90,7 @@ def main() -> None:
         for section, pages in NAVIGATION.items()
     }
     slug = requested_slug()
-    if slug and slug not in {page_slug for pages in NAVIGATION.values() for *_, page_slug in pages}:
+    if slug and slug not in slugs():
         real_pages = [page for pages in sections.values() for page in pages]
         sections[next(iter(sections))].append(not_found_page(slug, real_pages, language))
     navigation = st.navigation(sections)

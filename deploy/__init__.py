@@ -95,7 +95,7 @@ def start_app(port: int, env: dict[str, str]) -> subprocess.Popen:
     """One Streamlit process of the app on 127.0.0.1:`port` (its settings from .streamlit/config.toml: no file
     watcher, nothing reloads in service), with the script health check on for `warm_up`."""
     return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.scriptHealthCheckEnabled", "true"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

@@ -3,7 +3,7 @@ then charts, maps and reports, then the pages.
 
 * Packages sit in layers and import only from their own layer or below: no package imports one above it,
   and the package graph has no cycle.
-* Only app.py, app_pages/ and ui/ import streamlit (bench and tools drive the app to measure or photograph it).
+* Only app.py, serve.py, app_pages/ and ui/ import streamlit (bench and tools drive the app to measure or photograph it).
 * Only data/ speaks SQL: no string of another package reads like a query, and nobody else calls execute().
 """
 from __future__ import annotations
@@ -21,11 +21,11 @@ LAYERS = (
     ("trends",),
     ("charts", "geo", "operations", "reports"),
     ("ui",),
-    ("app_pages", "app"),
+    ("app_pages", "app", "serve"),
     ("bench", "tools", "deploy", "commands"),
 )
 LAYER = {package: rank for rank, packages in enumerate(LAYERS) for package in packages}
-STREAMLIT_ALLOWED = {"app", "app_pages", "ui", "bench", "tools", "deploy"}
+STREAMLIT_ALLOWED = {"app", "serve", "app_pages", "ui", "bench", "tools", "deploy"}
 SQL = re.compile(r"\bSELECT\b[\s\S]+\bFROM\b|\bINSERT INTO\b|\bCREATE (OR REPLACE )?TABLE\b|\bDELETE FROM\b")
 
 

@@ -45,7 +45,7 @@ def free_port() -> int:
 def start_app(port: int, db: str | None) -> subprocess.Popen:
     env = dict(os.environ, **({"SITUATION_DB": db} if db else {}))
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
          "--server.headless", "true"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(240):
         try:

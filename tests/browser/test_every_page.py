@@ -10,6 +10,7 @@ in a card or a table cell).
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
 import pytest
 
@@ -121,6 +122,21 @@ def test_the_first_request_after_a_start_is_a_shared_link_and_opens_its_page(fre
         open_settled(page, f"{fresh_server}/ban-do?area=11&date=2021-05-24")
         assert "Bản đồ cấp độ dịch" in page.locator("[data-testid='stMain'] h1").first.inner_text()
         assert not dialogs(page), f"no 'Page not found' dialog: {dialogs(page)}"
+    finally:
+        page.close()
+
+
+def test_a_page_finds_the_server_at_once(fresh_server, browser):
+    """Opened on a page's address, the front end asks for the server's health once, at the root: serve.py's front
+    page (ui.front_page) says where the server is, where Streamlit's own first asks under the page's address,
+    is refused and waits."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    asked = []
+    page.on("request", lambda request: asked.append(urlparse(request.url).path)
+            if request.url.split("?")[0].endswith("/_stcore/health") else None)
+    try:
+        open_settled(page, f"{fresh_server}{PAGES['trends']}")
+        assert asked == ["/_stcore/health"]
     finally:
         page.close()
 

@@ -30,11 +30,12 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(db_path: Path):
-    """The app on the database `db_path`, on a free local port; stopped when the block ends."""
+    """The app on the database `db_path`, as the README runs it (serve.py), on a free local port; stopped when
+    the block ends."""
     port = free_port()
     env = {**os.environ, "SITUATION_DB": str(db_path)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "serve.py"), "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
