@@ -1,7 +1,8 @@
 """What users feel: the real app in headless Chromium (python -m bench --browser).
 
-One app process on loopback, the system Chromium driven by Playwright. For every page, the time from
-navigation until the page is idle and the bytes the browser received over Streamlit's WebSocket:
+One app process on loopback (serve.py, as the README runs it), the system Chromium driven by Playwright. For
+every page, the time from navigation until the page is idle and the bytes the browser received over Streamlit's
+WebSocket:
 - cold: the map as the first visit of a freshly started server (warmed as deploy starts one) in a fresh
   browser profile;
 - warm: a new tab on a warm server, in a browser profile on disk that has seen every page before (as a user's
