@@ -81,7 +81,8 @@ class Config:
 
 
 def demo_mode() -> bool:
-    """Demo mode is explicit: $SITUATION_DEMO=1, or --demo on the command line (`streamlit run serve.py -- --demo`)."""
+    """Demo mode is explicit: $SITUATION_DEMO=1, or --demo on the command line:
+    `streamlit run serve.py -- --demo`."""
     return os.environ.get(DEMO_ENV_VAR, "").strip().lower() in ("1", "true", "yes") or DEMO_FLAG in sys.argv[1:]
 
 

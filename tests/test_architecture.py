@@ -3,7 +3,8 @@ then charts, maps and reports, then the pages.
 
 * Packages sit in layers and import only from their own layer or below: no package imports one above it,
   and the package graph has no cycle.
-* Only app.py, serve.py, app_pages/ and ui/ import streamlit (bench and tools drive the app to measure or photograph it).
+* Only app.py, serve.py, app_pages/ and ui/ import streamlit (bench and tools drive the app to measure or
+  photograph it).
 * Only data/ speaks SQL: no string of another package reads like a query, and nobody else calls execute().
 """
 from __future__ import annotations
