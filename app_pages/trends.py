@@ -189,11 +189,19 @@ def curve_view() -> None:
 
 
 def doubling(last) -> tuple[str, str]:
-    """Label and value of the doubling time while cases grow, of the halving time while they fall."""
+    """Label and value of the doubling time while cases grow, of the halving time while they fall; in words when
+    the two weeks compared give neither (no case this week, none the week before, as many), not a bare dash."""
     for column in ("doubling_days", "halving_days"):
         if last is not None and pd.notna(last[column]):
             return t(f"trends.{column}", lang), t("trends.days_value", lang, days=fmt_number(last[column], 1, lang))
-    return t("trends.doubling_metric", lang), fmt_number(None, 1, lang)
+    label = t("trends.doubling_metric", lang)
+    if last is None or pd.isna(last["cases_7d"]):
+        return label, fmt_number(None, 1, lang)
+    if last["cases_7d"] == 0:
+        return label, t("trends.growth_no_cases", lang)
+    if pd.isna(last["growth_per_day"]):  # the frame's growth needs cases in both weeks: none the week before
+        return label, t("trends.growth_from_none", lang)
+    return label, t("trends.growth_unchanged", lang)
 
 
 def compare_view() -> None:

@@ -64,6 +64,14 @@ def test_curve_of_dien_bien_in_may_2021_is_the_published_series(app_env):
     assert {metric.label for metric in at.metric} >= {"Ca mắc 7 ngày", "Ca mắc/100.000 dân/7 ngày"}
 
 
+@pytest.mark.parametrize("day, words", [("2021-06-30", "Không có ca"), ("2021-07-23", "Tăng từ 0")])
+def test_growth_without_a_doubling_time_is_said_in_words(app_env, day, words):
+    """Lai Châu had no case until 23/07/2021: the card says so, under the weeks' own origin, instead of a dash."""
+    at = open_page(PAGE, query={"area": "12", "date": day})
+    card = next(metric for metric in at.metric if metric.label == "Thời gian nhân đôi / giảm một nửa")
+    assert card.value == words
+
+
 def test_district_curve_in_english_shows_estimated_days_and_the_level_band(app_env):
     at = open_page(PAGE, query={"area": "103", "date": "2021-12-31", "from": "2021-05-01", "lang": "en",
                                 "per100k": "1", "log": "1"})
