@@ -167,7 +167,7 @@ def curve_view() -> None:
                        fmt_number(last["per_100k_7d"] if last is not None else None, 1, lang),
                        week_origin, lang)
     with metrics[2]:
-        widgets.metric(*doubling(last), last["growth_origin"] if last is not None else None, lang)
+        widgets.metric(*series.doubling_card(last, lang), last["growth_origin"] if last is not None else None, lang)
 
     st.subheader(t("trends.cases_title", lang))
     chart("cases", cases, curve_figure, cases, lang, t("common.cases", lang), per_100k=per_100k, log=log, levels=band,
@@ -186,22 +186,6 @@ def curve_view() -> None:
           record=record, deaths=True)
     widgets.record_notes(record.of_deaths().texts(lang), lang)
     filtered_table(cases.merge(deaths, on="date", suffixes=("_cases", "_deaths")), "curve")
-
-
-def doubling(last) -> tuple[str, str]:
-    """Label and value of the doubling time while cases grow, of the halving time while they fall; in words when
-    the two weeks compared give neither (no case this week, none the week before, as many), not a bare dash."""
-    for column in ("doubling_days", "halving_days"):
-        if last is not None and pd.notna(last[column]):
-            return t(f"trends.{column}", lang), t("trends.days_value", lang, days=fmt_number(last[column], 1, lang))
-    label = t("trends.doubling_metric", lang)
-    if last is None or pd.isna(last["cases_7d"]):
-        return label, fmt_number(None, 1, lang)
-    if last["cases_7d"] == 0:
-        return label, t("trends.growth_no_cases", lang)
-    if pd.isna(last["growth_per_day"]):  # the frame's growth needs cases in both weeks: none the week before
-        return label, t("trends.growth_from_none", lang)
-    return label, t("trends.growth_unchanged", lang)
 
 
 def compare_view() -> None:
@@ -279,7 +263,7 @@ def rt_view() -> None:
                            source, lang)
     with metrics[1]:
         last = cases.iloc[-1] if len(cases) else None
-        widgets.metric(*doubling(last), last["growth_origin"] if last is not None else None, lang)
+        widgets.metric(*series.doubling_card(last, lang), last["growth_origin"] if last is not None else None, lang)
     with metrics[2]:
         widgets.metric(t("trends.positivity_metric", lang),
                        fmt_pct(last_tests["positivity_pct"] if last_tests is not None else None, 1, lang),

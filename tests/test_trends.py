@@ -434,3 +434,17 @@ def test_a_fall_in_the_published_record_is_said_in_words():
     assert falls[["dose", "before", "people"]].values.tolist() == [["full", 1_414_021, 778_407]]
     assert vaccination.falls_text(falls, "vi") == ("Cổng tiêm chủng công bố số thấp hơn lần trước 1 lần (giữ nguyên như "
                                                    "công bố): 10/03/2022, đủ liều cơ bản: 1.414.021 → 778.407.")
+
+
+@pytest.mark.parametrize("cases_7d, growth, doubling, halving, expected", [
+    (140, 0.1, 6.93, np.nan, ("Thời gian nhân đôi", "6,9 ngày")),
+    (40, -0.1, np.nan, 6.93, ("Thời gian giảm một nửa", "6,9 ngày")),
+    (0, np.nan, np.nan, np.nan, ("Thời gian nhân đôi / giảm một nửa", "Không có ca")),
+    (3, np.nan, np.nan, np.nan, ("Thời gian nhân đôi / giảm một nửa", "Tăng từ 0")),
+    (12, 0.0, np.nan, np.nan, ("Thời gian nhân đôi / giảm một nửa", "Không đổi")),
+    (np.nan, np.nan, np.nan, np.nan, ("Thời gian nhân đôi / giảm một nửa", "—")),
+])
+def test_the_doubling_card_says_in_words_why_it_has_no_time(cases_7d, growth, doubling, halving, expected):
+    last = pd.Series({"cases_7d": cases_7d, "growth_per_day": growth, "doubling_days": doubling,
+                      "halving_days": halving})
+    assert series.doubling_card(last, "vi") == expected

@@ -10,6 +10,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from i18n import fmt_number, t
 from indicators import metrics
 from indicators.origin import ESTIMATED, MIXED, OBSERVED
 
@@ -103,6 +104,23 @@ def curve(frame: pd.DataFrame, value: str, end) -> pd.DataFrame:
     curve_frame["halving_days"] = frame["cases_halving_time_days"]
     curve_frame["growth_origin"] = frame["cases_14d_origin"].astype("object").to_numpy()
     return curve_frame.reset_index(drop=True)
+
+
+def doubling_card(last: pd.Series | None, lang: str) -> tuple[str, str]:
+    """The Trends card's label and value, from the curve's last day (`curve`): the doubling time while cases grow,
+    the halving time while they fall; in words when the two weeks compared give neither (no case this week, none
+    the week before, as many), not a bare dash."""
+    for column in ("doubling_days", "halving_days"):
+        if last is not None and pd.notna(last[column]):
+            return t(f"trends.{column}", lang), t("trends.days_value", lang, days=fmt_number(last[column], 1, lang))
+    label = t("trends.doubling_metric", lang)
+    if last is None or pd.isna(last["cases_7d"]):
+        return label, fmt_number(None, 1, lang)
+    if last["cases_7d"] == 0:
+        return label, t("trends.growth_no_cases", lang)
+    if pd.isna(last["growth_per_day"]):  # the frame's growth needs cases in both weeks: none the week before
+        return label, t("trends.growth_from_none", lang)
+    return label, t("trends.growth_unchanged", lang)
 
 
 def with_national(frame: pd.DataFrame, national: pd.DataFrame, value: str, population: float) -> pd.DataFrame:
