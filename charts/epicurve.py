@@ -10,6 +10,7 @@ import pandas as pd
 
 from charts import (COLORS, DASHED, DOTTED, HALF_DAY, TEXT_ROW, Series, finish, haloed, hover, log_axis, series_layer,
                     text_row_param)
+from data.artefacts import MIN_BACKLOG_CASES
 from data.record_notes import RecordNotes
 from i18n import fmt_int, t
 from indicators.origin import ESTIMATED, OBSERVED
@@ -24,6 +25,9 @@ SMALL_COUNTS = 5
 # right is left out (its span stays shaded, the notes under the chart list every gap).
 PLOT_MIN_PX, CHAR_PX, LABEL_GAP_PX = 720, 6.0, 8
 LABELLED_DUMPS = 3  # the largest dumps of a chart are labelled in words; every one has its line and hover text
+# ... if they matter on the chart's scale: a backlog by data.artefacts' own measure, or a tenth of its tallest day
+# (the few cases a province reported after a day the collection missed stay a line with a hover text)
+LABELLED_DUMP_SHARE = 0.1
 LABEL_TOP_PX = 4
 AXIS_EXTENT_PX = 56  # the value axis's room, the same on the curve and its level band so that both line up
 ANNOUNCED_MARK_SIZE = 160  # the diamond of a level a province announced, on the level band
@@ -74,7 +78,7 @@ def curve_figure(frame: pd.DataFrame, lang: str, name: str, *, per_100k: bool = 
     if has_levels:  # the level band is drawn under it (level_band_figure): the same room for the value axis
         y_axis = alt.Axis(**y_axis.to_dict(), minExtent=AXIS_EXTENT_PX, maxExtent=AXIS_EXTENT_PX)
     shades, shade_words = _shaded_spans(frame, lang, record, deaths)
-    dump_rules, dump_words = _dump_layers(dumps, wide, lang)
+    dump_rules, dump_words = _dump_layers(dumps, wide, lang, frame["value"].max())
     layers = [
         *([_domain(frame)] if has_levels else []),
         *shades,
@@ -166,9 +170,10 @@ def _fitting_labels(spans: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp
     return spans.assign(label=labels, at=anchors, align=aligns)
 
 
-def _dump_layers(dumps: list, wide: pd.DataFrame, lang: str) -> tuple[list[alt.Chart], list[alt.Chart]]:
-    """A dashed line at each backlog dump, its published count on hover; the largest ones labelled in words, on
-    the side with room, below the 'provisional' label: (lines, words)."""
+def _dump_layers(dumps: list, wide: pd.DataFrame, lang: str, tallest: float) -> tuple[list[alt.Chart], list[alt.Chart]]:
+    """A dashed line at each backlog dump, its published count on hover; the largest ones that matter beside the
+    `tallest` day drawn (LABELLED_DUMP_SHARE) labelled in words, on the side with room, below the 'provisional'
+    label: (lines, words)."""
     if not dumps:
         return [], []
     middle = wide["date"].min() + (wide["date"].max() - wide["date"].min()) / 2
@@ -176,9 +181,10 @@ def _dump_layers(dumps: list, wide: pd.DataFrame, lang: str) -> tuple[list[alt.C
                           "published": [dump.published for dump in dumps],
                           "label": [t("record.dump_mark", lang, published=fmt_int(dump.published, lang))
                                     for dump in dumps]})
-    labelled = marks.nlargest(LABELLED_DUMPS, "published").assign(
+    worded = marks[marks["published"] >= min(MIN_BACKLOG_CASES, LABELLED_DUMP_SHARE * tallest)]
+    labelled = worded.nlargest(LABELLED_DUMPS, "published").assign(
         right=lambda rows: rows["day"] > middle,
-        row=range(1, min(LABELLED_DUMPS, len(marks)) + 1))  # row 0 holds the spans' words
+        row=range(1, min(LABELLED_DUMPS, len(worded)) + 1))  # row 0 holds the spans' words
     rules = alt.Chart(marks[["day", "label"]]).mark_rule(color=DUMP_LINE, strokeDash=DASHED, strokeWidth=1.5).encode(
         x="day:T", tooltip=alt.Tooltip("label:N"))
     words = [alt.Chart(labelled[labelled["right"] == right]).mark_text(

@@ -147,6 +147,19 @@ def test_the_curve_labels_the_dump_and_shades_the_gap(con):
     assert len(halos) * 2 == len(words) and max(lines) < min(words), "every word outlined, over lines and bars"
 
 
+def test_a_few_cases_after_a_missed_day_are_a_line_not_words(con):
+    """Words go to the dumps that matter on the chart's scale; a province's 3 cases reported after a day the
+    collection missed keep their dashed line and hover text only (Cà Mau, July 2021, beside days of 200 cases)."""
+    start, end = dt.date(2021, 9, 20), dt.date(2021, 10, 27)
+    record = RecordNotes((Dump(dt.date(2021, 9, 30), "Tỉnh Sóc Trăng", 3, 1), Dump(DUMP_DAY, "Tỉnh Sóc Trăng", 1_057, 27)))
+    figure = epicurve(metrics.of_area(con, SOC_TRANG, start, end), "vi", record=record).to_dict()
+    rows = [row for rows in figure["datasets"].values() for row in rows if "label" in row]
+    hovers = {row["label"] for row in rows if "day" in row and "published" not in row}
+    words = {row["label"] for row in rows if "published" in row}
+    assert hovers == {"số liệu dồn: công bố 3", "số liệu dồn: công bố 1.057"}, "every dump has its line and hover text"
+    assert words == {"số liệu dồn: công bố 1.057"}
+
+
 # ------------------------------------------------------------------ pages
 
 
