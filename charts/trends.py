@@ -14,6 +14,8 @@ from charts import (COLORS, DASHED, DOTTED, Series, date_format, finish, hover, 
                     reference_line, series_layer)
 from charts.epicurve import source_name
 from i18n import fmt_number, t
+from indicators import origin
+from trends.vaccination import SNAPSHOT
 
 # Eight colours that stay apart for colour-blind readers (Okabe & Ito), one per compared unit.
 UNIT_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
@@ -119,22 +121,25 @@ def bands_figure(coverage: pd.DataFrame, dose: str, lang: str, height: int = 380
 
 
 def portal_figure(whole: pd.DataFrame, lang: str, height: int = 340):
-    """Whole-population coverage: the vaccination portal's real snapshots as points, the built-in series as lines."""
-    groups = whole.assign(group=whole["source"] + "|" + whole["dose"]).sort_values(["source", "dose"])
+    """Whole-population coverage (trends.vaccination.whole_population): the vaccination portal's real snapshots as
+    points, the series of every week as lines, each named with the origin of its rows (a province's estimate runs
+    through the snapshots: partly observed, partly estimated)."""
+    groups = whole.assign(group=whole["kind"] + "|" + whole["dose"]).sort_values(["kind", "dose"])
     wide, parts = wide_by(groups, "group", "coverage_pct")
-    kinds = [(rows["source"].iloc[0], rows["dose"].iloc[0]) for _, rows in parts]
+    kinds = [(rows["kind"].iloc[0], rows["dose"].iloc[0], origin.combine(rows["source"])) for _, rows in parts]
     series = [Series(column, source_name(t(f"trends.whole_{dose}", lang), source, lang),
-                     COLORS["avg"] if source == "observed" else COLORS["simulated"], DOSE_DASH[dose], 2, ",.1f", True)
-              for (column, _), (source, dose) in zip(parts, kinds)]
-    snapshots = [(one, dose) for one, (source, dose) in zip(series, kinds) if source == "observed"]
-    observed = [one for one, _ in snapshots]
-    built_in = [one for one in series if one not in observed]
+                     COLORS["avg"] if kind == SNAPSHOT else COLORS["simulated"] if source == origin.SIMULATED
+                     else origin.COLORS[origin.ESTIMATED], DOSE_DASH[dose], 2, ",.1f", True)
+              for (column, _), (kind, dose, source) in zip(parts, kinds)]
+    snapshots = [(one, dose) for one, (kind, dose, _) in zip(series, kinds) if kind == SNAPSHOT]
+    points = [one for one, _ in snapshots]
+    lines = [one for one in series if one not in points]
     axis = percent_axis()
-    layers = [series_layer(wide, built_in, lang, palette=series, y_axis=axis)] if built_in else []
-    if observed:
+    layers = [series_layer(wide, lines, lang, palette=series, y_axis=axis)] if lines else []
+    if points:
         shapes = ["circle" if dose == "dose1" else "diamond" for _, dose in snapshots]
-        layers.append(series_layer(wide, observed, lang, "point", palette=series, y_axis=axis, filled=True, size=70)
+        layers.append(series_layer(wide, points, lang, "point", palette=series, y_axis=axis, filled=True, size=70)
                       .encode(shape=alt.Shape("series:N", legend=None, scale=alt.Scale(
-                          domain=[one.name for one in observed], range=shapes))))
+                          domain=[one.name for one in points], range=shapes))))
     return finish(alt.layer(*layers, hover(wide, series, lang)), lang, height)
 

@@ -102,6 +102,21 @@ def vaccination_series(con, area: Area, start=None, end=None) -> pd.DataFrame:
     )
 
 
+def vaccination_estimates(con, area: Area, start=None, end=None) -> pd.DataFrame:
+    """Each province's people with ≥1 dose and fully vaccinated as estimated from the record (data.vaccination:
+    the portal's snapshots exactly on their dates, the published province figures and the country's pace before
+    them), with the population of the portal's snapshot and each row's origin: the province, or every province for
+    the country. Empty for a district: nothing was published below the province."""
+    return query(
+        con,
+        f"""SELECT date, province_code, people_dose1, people_full, population, source
+            FROM province_vaccination_estimates
+            WHERE ? AND (?::TEXT IS NULL OR province_code = ?) AND {_between('date')}
+            ORDER BY date, province_code""",
+        [area.level != DISTRICT, area.code, area.code, *_dates(start, end)],
+    )
+
+
 def vaccination_snapshots(con, area: Area, start=None, end=None) -> pd.DataFrame:
     """The vaccination portal's snapshots for a province or the country (summed), as published.
 

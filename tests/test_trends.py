@@ -345,6 +345,11 @@ def test_every_figure_labels_its_sources(small_con):
                                          trend_data.vaccination_snapshots(small_con, DIEN_BIEN))
     names = trace_names(portal_figure(whole, "vi"))
     assert any("số liệu thực" in name for name in names) and any("mô phỏng" in name for name in names)
+    estimated = views.whole_population(small_con, DIEN_BIEN, dt.date(2021, 3, 1), dt.date(2022, 12, 31))
+    names = trace_names(portal_figure(estimated, "vi"))
+    assert sorted(names) == sorted([f"Toàn dân {dose} — {origin}" for dose in ("≥1 mũi", "đủ liều")
+                                    for origin in ("số liệu thực", "một phần thực, một phần ước tính")]), \
+        "a province's lines are its estimate from the record, not the simulated split"
 
     tests = views.positivity(small_con, DIEN_BIEN, MAY_START, MAY_END)
     assert all("mô phỏng" in name for name in trace_names(positivity_figure(tests, "vi")))
@@ -429,7 +434,8 @@ def test_a_fall_in_the_published_record_is_said_in_words():
         "date": pd.to_datetime(["2022-02-11", "2022-02-18", "2022-03-10", "2022-03-10", "2022-02-14"]),
         "dose": ["full", "full", "full", "dose1", "full"],
         "people": [770_000, 1_414_021, 778_407, 900_000, 5],
-        "source": ["observed", "observed", "observed", "observed", "simulated"]})
+        "source": ["observed", "observed", "observed", "observed", "observed"],
+        "kind": ["snapshot"] * 4 + ["series"]})  # a series row is never a published figure, observed or not
     falls = vaccination.published_falls(whole)
     assert falls[["dose", "before", "people"]].values.tolist() == [["full", 1_414_021, 778_407]]
     assert vaccination.falls_text(falls, "vi") == ("Cổng tiêm chủng công bố số thấp hơn lần trước 1 lần (giữ nguyên như "

@@ -14,7 +14,7 @@ import pandas as pd
 
 from i18n import fmt_date, fmt_int, t
 from indicators import metrics
-from indicators.origin import OBSERVED
+from indicators import origin
 from indicators.policy import number
 
 AREA = "area"  # the one unit of an area's frames, for the per-unit functions of indicators.metrics
@@ -79,36 +79,54 @@ def coverage(vaccinations: pd.DataFrame, population_by_age: pd.DataFrame, figure
     return frame[columns].sort_values(["group", "dose", "date"], ignore_index=True)
 
 
-def whole_population(vaccinations: pd.DataFrame, population: float, snapshots: pd.DataFrame) -> pd.DataFrame:
-    """Share of the whole population with ≥1 dose and fully vaccinated: the portal's real snapshots
-    (people / the population the portal published) next to the built-in weekly series.
+SNAPSHOT, SERIES = "snapshot", "series"  # the kinds of rows of whole_population: the portal's points, the lines
 
-    Long frame: date, dose (dose1 | full), people, population, coverage_pct, source.
+
+def whole_population(vaccinations: pd.DataFrame, population: float, snapshots: pd.DataFrame,
+                     estimates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Share of the whole population with ≥1 dose and fully vaccinated: the portal's real snapshots
+    (people / the population the portal published) next to the series of every week.
+
+    The series of a province or the country is the estimate from the record (`estimates`,
+    data.trends.vaccination_estimates: the snapshots exactly on their dates, estimated between and before them;
+    summed over provinces for the country, each date's origin combined), over the portal's population. Without
+    estimates (a district) it is the simulated weekly series summed over ages, over `population` (the census).
+
+    Long frame: date, dose (dose1 | full), people, population, coverage_pct, beyond_population, source, kind
+    (SNAPSHOT | SERIES).
     """
-    built = (
-        vaccinations[vaccinations["dose"].isin(["dose1", "full"])]
-        .groupby(["date", "dose"], as_index=False).agg(people=("people", "sum"), source=("source", "min"))
-        .assign(population=float(population))
-    )
+    if estimates is not None and not estimates.empty:
+        built = (estimates.groupby("date", as_index=False)
+                 .agg(people_dose1=("people_dose1", "sum"), full=("people_full", "sum"),
+                      population=("population", "sum"), source=("source", origin.combine))
+                 .rename(columns={"people_dose1": "dose1"})
+                 .melt(id_vars=["date", "population", "source"], value_vars=["dose1", "full"], var_name="dose",
+                       value_name="people"))
+    else:
+        built = (
+            vaccinations[vaccinations["dose"].isin(["dose1", "full"])]
+            .groupby(["date", "dose"], as_index=False).agg(people=("people", "sum"), source=("source", "min"))
+            .assign(population=float(population))
+        )
     published = snapshots.melt(
         id_vars=["date", "population", "source"], value_vars=["people_dose1", "people_dose2"],
         var_name="dose", value_name="people",
     ).replace({"dose": {"people_dose1": "dose1", "people_dose2": "full"}})
-    frame = pd.concat([built, published], ignore_index=True)
+    frame = pd.concat([built.assign(kind=SERIES), published.assign(kind=SNAPSHOT)], ignore_index=True)
     frame["date"] = pd.to_datetime(frame["date"])
     frame["population"] = frame["population"].astype("float64")
     frame = capped(frame)
-    return frame[["date", "dose", "people", "population", "coverage_pct", "beyond_population", "source"]].sort_values(
-        ["source", "dose", "date"], ignore_index=True)
+    return frame[["date", "dose", "people", "population", "coverage_pct", "beyond_population", "source", "kind"]
+                 ].sort_values(["kind", "dose", "date"], ignore_index=True)
 
 
 FALLS_LISTED = 5  # the falls named in words; the rest are counted
 
 
 def published_falls(whole: pd.DataFrame) -> pd.DataFrame:
-    """The portal's snapshots (the observed rows of `whole_population`) below the snapshot before them, per dose:
+    """The portal's snapshots (the SNAPSHOT rows of `whole_population`) below the snapshot before them, per dose:
     the published record as it stands (reproduced, never smoothed). Columns: date, dose, before, people."""
-    published = whole[whole["source"] == OBSERVED].sort_values(["dose", "date"])
+    published = whole[whole["kind"] == SNAPSHOT].sort_values(["dose", "date"])
     falls = published.assign(before=published.groupby("dose")["people"].shift())
     falls = falls[falls["people"] < falls["before"]].sort_values(["date", "dose"])
     return falls[["date", "dose", "before", "people"]].reset_index(drop=True)
