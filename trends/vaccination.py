@@ -13,8 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from i18n import fmt_date, fmt_int, t
-from indicators import metrics
-from indicators import origin
+from indicators import metrics, origin
 from indicators.policy import number
 
 AREA = "area"  # the one unit of an area's frames, for the per-unit functions of indicators.metrics
