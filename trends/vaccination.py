@@ -96,15 +96,14 @@ def whole_population(vaccinations: pd.DataFrame, population: float, snapshots: p
     """
     if estimates is not None and not estimates.empty:
         built = (estimates.groupby("date", as_index=False)
-                 .agg(people_dose1=("people_dose1", "sum"), full=("people_full", "sum"),
+                 .agg(dose1=("people_dose1", "sum"), full=("people_full", "sum"),
                       population=("population", "sum"), source=("source", origin.combine))
-                 .rename(columns={"people_dose1": "dose1"})
                  .melt(id_vars=["date", "population", "source"], value_vars=["dose1", "full"], var_name="dose",
                        value_name="people"))
     else:
         built = (
             vaccinations[vaccinations["dose"].isin(["dose1", "full"])]
-            .groupby(["date", "dose"], as_index=False).agg(people=("people", "sum"), source=("source", "min"))
+            .groupby(["date", "dose"], as_index=False).agg(people=("people", "sum"), source=("source", origin.combine))
             .assign(population=float(population))
         )
     published = snapshots.melt(
