@@ -333,10 +333,11 @@ def vaccination_view() -> None:
     bands = coverage[coverage["target_pct"].isna() & (coverage["dose"] == dose)]
     chart("bands", bands, bands_figure, coverage, dose, lang)
 
-    st.subheader(t("trends.portal_title", lang))
+    by_district = area.level == DISTRICT
+    st.subheader(t("trends.portal_title_district" if by_district else "trends.portal_title", lang))
     whole = trends_whole_population(area, start, end)
     chart("whole_population", whole, portal_figure, whole, lang)
-    st.caption(t("trends.portal_note", lang) if area.level != DISTRICT else t("trends.portal_none", lang))
+    st.caption(t("trends.portal_none" if by_district else "trends.portal_note", lang))
     if not (falls := vaccination.published_falls(whole)).empty:
         st.caption(vaccination.falls_text(falls, lang))
     filtered_table(coverage, "vaccination")

@@ -161,6 +161,15 @@ def series_color(palette: Sequence[Series], legend: bool = True) -> alt.Color:
                      scale=alt.Scale(domain=[one.name for one in palette], range=[one.color for one in palette]))
 
 
+def series_dash(palette: Sequence[Series]) -> dict:
+    """The dash of each series as an encoding on the colour's field, so that the legend draws it too (a dash set on
+    the mark alone leaves two series of one colour looking alike in the legend); none where every line is solid."""
+    if not any(one.dash for one in palette):
+        return {}
+    return {"strokeDash": alt.StrokeDash("series:N", sort=[one.name for one in palette], scale=alt.Scale(
+        domain=[one.name for one in palette], range=[list(one.dash) or [1, 0] for one in palette]))}
+
+
 def series_layer(frame: pd.DataFrame, series: Sequence[Series], lang: str, mark: str = "line",
                  palette: Sequence[Series] = (), x_axis: dict | None = None, y_axis: alt.Axis | None = None,
                  y_scale: alt.Scale | None = None, stack: bool = False, y_title: str | None = None, **mark_style):
@@ -174,10 +183,10 @@ def series_layer(frame: pd.DataFrame, series: Sequence[Series], lang: str, mark:
     y = alt.Y("value:Q", title=y_title, stack="zero" if stack else None, axis=y_axis or alt.Axis(format=",d"),
               scale=y_scale or alt.Scale(zero=True))
     if mark == "line":
+        dashes = series_dash(palette or series)
         return alt.layer(*(
-            alt.Chart(data[data["series"] == one.name]).mark_line(
-                strokeWidth=one.width, **({"strokeDash": list(one.dash)} if one.dash else {}), **mark_style)
-            .encode(x=time_x(lang, **(x_axis or {})), y=y, color=color) for one in series))
+            alt.Chart(data[data["series"] == one.name]).mark_line(strokeWidth=one.width, **mark_style)
+            .encode(x=time_x(lang, **(x_axis or {})), y=y, color=color, **dashes) for one in series))
     encoding = dict(x=time_x(lang, **(x_axis or {})), y=y, color=color)
     if mark == "bar":
         data = data.assign(start=data["date"] - BAR_SPAN / 2, end=data["date"] + BAR_SPAN / 2)

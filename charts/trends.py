@@ -137,9 +137,11 @@ def portal_figure(whole: pd.DataFrame, lang: str, height: int = 340):
     axis = percent_axis()
     layers = [series_layer(wide, lines, lang, palette=series, y_axis=axis)] if lines else []
     if points:
-        shapes = ["circle" if dose == "dose1" else "diamond" for _, dose in snapshots]
+        # one legend for both layers: a line's entry drawn as a stroke (with its dash), a snapshot's as its point
+        shapes = {one.name: "circle" if dose == "dose1" else "diamond" for one, dose in snapshots}
         layers.append(series_layer(wide, points, lang, "point", palette=series, y_axis=axis, filled=True, size=70)
-                      .encode(shape=alt.Shape("series:N", legend=None, scale=alt.Scale(
-                          domain=[one.name for one in points], range=shapes))))
+                      .encode(shape=alt.Shape("series:N", sort=[one.name for one in series], scale=alt.Scale(
+                          domain=[one.name for one in series],
+                          range=[shapes.get(one.name, "stroke") for one in series]))))
     return finish(alt.layer(*layers, hover(wide, series, lang)), lang, height)
 
