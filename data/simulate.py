@@ -359,10 +359,19 @@ def beds(grid: Grid, load: Load, params: dict, rng: Draws) -> pd.DataFrame:
         "icu_beds_staffed": icu_staffed,
         "icu_beds_occupied": icu_occupied,
         "ventilators": ventilators,
-        "ventilators_in_use": np.minimum(ventilators, np.rint(icu_occupied * params["severity"]["invasive_ventilation_share"])),
+        "ventilators_in_use": np.minimum(ventilators, ventilated(icu_occupied, grid.by_period(
+            params["severity"]["ventilated_per_icu"]), rng)),
     })
     frame.insert(len(frame.columns) - 1, "oxygen_supply_m3_per_day", np.round(supply, 1).reshape(-1))
     return frame
+
+
+def ventilated(icu_occupied: np.ndarray, share: np.ndarray, rng: Draws) -> np.ndarray:
+    """ICU patients on a ventilator: `share` of them, rounded with a fixed offset per district so that the national
+    sum is unbiased (rounding each district-day to the nearest put no one on a ventilator in a district with one ICU
+    patient) and each district's count still moves smoothly from day to day."""
+    offset = rng.uniform((icu_occupied.shape[1],))
+    return np.floor(icu_occupied * share + offset[None, :])
 
 
 def tests(grid: Grid, test: dict, rng: Draws) -> pd.DataFrame:

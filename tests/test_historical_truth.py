@@ -209,6 +209,15 @@ def test_national_severe_patients_within_30_percent(con):
         assert within(on_oxygen, row.severe_total), (row.date, on_oxygen, row.severe_total)
 
 
+def test_national_patients_on_a_ventilator_within_30_percent(con):
+    """Ventilators in use against MOH's severe patients on non-invasive or invasive ventilation or ECMO."""
+    spotcheck = pd.read_csv(SOURCES / "covid/national_severe_patients_spotcheck.csv", parse_dates=["date"])
+    for row in spotcheck.itertuples():
+        in_use = one(con, "SELECT SUM(ventilators_in_use) FROM beds WHERE date = ?", [row.date.date()])
+        ventilated = row.niv + row.imv + row.ecmo
+        assert within(in_use, ventilated), (row.date, in_use, ventilated)
+
+
 # ------------------------------------------------------------------ vaccination coverage
 
 
