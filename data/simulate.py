@@ -184,11 +184,14 @@ def trailing_mean(values: np.ndarray, days: int = 7) -> np.ndarray:
     return total / days
 
 
-def lagged_peak(values: np.ndarray, lag: int, window: int) -> np.ndarray:
-    """Highest value seen `lag` to `lag + window - 1` days ago: capacity follows demand late and stays open."""
+def lagged_peak(values: np.ndarray, lag, window: int) -> np.ndarray:
+    """Highest value of the `window` days up to `lag` days ago: capacity follows demand late and stays open. `lag`
+    is a number of days or one per day ([day, 1]); a negative lag looks ahead (capacity prepared for the load to
+    come), up to the last day."""
     peak = ndimage.maximum_filter1d(values, size=window, axis=0, origin=(window - 1) // 2, mode="constant", cval=0)
-    shifted = np.zeros(values.shape)
-    shifted[lag:] = peak[: len(values) - lag]
+    seen = np.arange(len(values)) - np.broadcast_to(np.asarray(lag, dtype=np.int64).reshape(-1), len(values))
+    shifted = peak[np.clip(seen, 0, len(values) - 1)]
+    shifted[seen < 0] = 0
     return shifted
 
 
@@ -317,8 +320,8 @@ def case_details(grid: Grid, load: Load, params: dict, rng: Draws,
 # ---------------------------------------------------------------- health system
 
 
-def surge_capacity(baseline: np.ndarray, load: np.ndarray, headroom: float, lag: int, standby: int) -> np.ndarray:
-    """Baseline capacity, raised to headroom x the recent peak load once `lag` days have passed."""
+def surge_capacity(baseline: np.ndarray, load: np.ndarray, headroom: float, lag, standby: int) -> np.ndarray:
+    """Baseline capacity, raised to headroom x the recent peak load once `lag` days have passed (lagged_peak)."""
     return np.maximum(baseline[None, :], headroom * lagged_peak(load, lag, standby))
 
 
@@ -331,7 +334,7 @@ def beds(grid: Grid, load: Load, params: dict, rng: Draws) -> pd.DataFrame:
     Hospital load is the patients in a hospital bed (Load.hospitalised: cohorts, so it follows a change of policy
     gradually), never fewer than those on oxygen;
     surge capacity opens after a lag (field hospitals) and stays on standby, so beds run short while a
-    wave climbs, as they did in 2021.
+    wave climbs, as they did in 2021; from Resolution 128 it is prepared ahead of the load (a negative lag).
     """
     bed = params["beds"]
     people = grid.population / 1e5
@@ -340,19 +343,19 @@ def beds(grid: Grid, load: Load, params: dict, rng: Draws) -> pd.DataFrame:
     block = bed["bed_block"]
     hospital = load.hospitalised
     icu_baseline = np.ceil(people * np.maximum(bed["icu_beds_per_100k"] * spread, bed["icu_beds_floor_per_100k"]))
-    icu_staffed = np.ceil(surge_capacity(icu_baseline, load.icu, bed["surge_headroom"],
-                                         bed["icu_surge_lag_days"], bed["standby_days"]))
+    lag, icu_lag = grid.by_period(bed["surge_lag_days"]), grid.by_period(bed["icu_surge_lag_days"])
+    icu_staffed = np.ceil(surge_capacity(icu_baseline, load.icu, bed["surge_headroom"], icu_lag, bed["standby_days"]))
     bed_baseline = people * np.maximum(bed["covid_beds_per_100k"] * spread, bed["covid_beds_floor_per_100k"])
-    total = np.ceil(surge_capacity(bed_baseline, hospital, bed["surge_headroom"],
-                                   bed["surge_lag_days"], bed["standby_days"]) / block) * block
+    total = np.ceil(surge_capacity(bed_baseline, hospital, bed["surge_headroom"], lag, bed["standby_days"])
+                    / block) * block
     total = np.maximum(total, icu_staffed)
     icu_occupied = np.minimum(load.icu, icu_staffed)
     ventilators = np.maximum(np.ceil(icu_staffed * bed["ventilators_per_icu_bed"]),
                              np.ceil(bed["ventilators_per_100k"] * density)[None, :])
     on_oxygen_only = load.oxygen - load.icu
     demand = on_oxygen_only * bed["oxygen_m3_per_patient_day"] + load.icu * bed["oxygen_m3_per_icu_patient_day"]
-    supply = surge_capacity(bed["oxygen_baseline_m3_per_100k"] * density, demand, bed["surge_headroom"],
-                            bed["surge_lag_days"], bed["standby_days"])
+    supply = surge_capacity(bed["oxygen_baseline_m3_per_100k"] * density, demand, bed["surge_headroom"], lag,
+                            bed["standby_days"])
     frame = grid.frame({
         "covid_beds_total": total,
         "covid_beds_occupied": np.minimum(hospital, total),
