@@ -400,14 +400,19 @@ def tests(grid: Grid, test: dict, rng: Draws) -> pd.DataFrame:
     return grid.frame({"samples": samples, "pooled_samples": pooled, "positives": positives, "pcr_capacity": capacity})
 
 
-def tracing_effort(grid: Grid, trace: dict) -> np.ndarray:
-    """[day, district] share of the usual tracing work done: teams saturate as district incidence rises."""
+def tracing_effort(grid: Grid, trace: dict, saturation: str = "tracing_saturation_per_100k") -> np.ndarray:
+    """[day, district] share of the usual tracing work done: teams saturate as district incidence rises (at the
+    incidence `trace[saturation]` of each period they do half of it)."""
     incidence = per_100k(trailing_mean(grid.cases), grid.population)
-    return 1 / (1 + incidence / grid.by_period(trace["tracing_saturation_per_100k"]))
+    return 1 / (1 + incidence / grid.by_period(trace[saturation]))
 
 
 def tracing(grid: Grid, trace: dict, rng: Draws, from_checkpoints: np.ndarray) -> pd.DataFrame:
     """F1/F2 found per case, and how many sit in centralized quarantine or at home (fixed stays by period).
+
+    The F1 listed per case fall as a district's incidence rises (its teams' capacity, `f1_saturation_per_100k`):
+    a district with a few cases traces as widely as Điện Biên in May 2021, one in a large outbreak as narrowly as
+    Tiền Giang in September.
 
     Every case traced has at least one close contact: F1 found in a day are never fewer than its cases.
     Centralized quarantine also takes in the people sent there from border gates and control posts
@@ -415,7 +420,8 @@ def tracing(grid: Grid, trace: dict, rng: Draws, from_checkpoints: np.ndarray) -
     arrivals, not F1 (Điện Biên's 9,414 of 24/5/2021, seeds/003, count every one since 2020).
     """
     effort = tracing_effort(grid, trace)
-    f1 = np.maximum(rng.poisson(grid.cases * grid.by_period(trace["f1_per_case"]) * effort), grid.cases)
+    listing = tracing_effort(grid, trace, "f1_saturation_per_100k")
+    f1 = np.maximum(rng.poisson(grid.cases * grid.by_period(trace["f1_per_case"]) * listing), grid.cases)
     f2 = rng.poisson(f1 * grid.by_period(trace["f2_per_f1"]))
     f1_centralized = rng.binomial(f1, grid.by_period(trace["centralized_share"]) * effort)
     at_home = f1 - f1_centralized + rng.binomial(f2, grid.by_period(trace["f2_home_share"]))

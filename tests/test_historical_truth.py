@@ -122,6 +122,19 @@ def test_tien_giang_quarantine_on_13_september_2021(con):
     assert within(held["centralized"], 1_414) and within(held["home"], 1_253 + 2_744)
 
 
+def test_a_province_with_a_few_cases_traces_widely_in_the_delta_wave(con):
+    """From 14/7/2021 tracing saturates with a district's incidence, not one national ratio: Quảng Ninh's 14 cases of
+    26/8-1/9/2021 (the first after 73 days without a community case) list more than ten F1 each (one ratio of 1.35,
+    Tiền Giang's, gave 17 F1 for them), while Tiền Giang's outbreak lists fewer than two."""
+    def per_case(province: str, start: str, end: str) -> float:
+        return one(con, """SELECT SUM(t.f1_identified) / SUM(c.new_cases_adjusted) FROM tracing t
+                           JOIN cases c USING (date, district_code) JOIN districts d USING (district_code)
+                           WHERE d.province_code = ? AND date BETWEEN ? AND ?""",
+                   [province, dt.date.fromisoformat(start), dt.date.fromisoformat(end)])
+    assert per_case("22", "2021-08-26", "2021-09-01") > 10
+    assert per_case("82", "2021-08-31", "2021-09-13") < 2
+
+
 def test_dien_bien_cumulative_centralised_quarantine_on_24_may_2021(con):
     """The same report: 9,414 taken into centralised quarantine to date (6,946 done, 2,468 present), arrivals through
     the Tây Trang and Huổi Puốc gates since 2020 as well as the F1 of May. Read as the response page shows it, with
