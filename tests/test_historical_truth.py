@@ -122,6 +122,16 @@ def test_tien_giang_quarantine_on_13_september_2021(con):
     assert within(held["centralized"], 1_414) and within(held["home"], 1_253 + 2_744)
 
 
+def test_hcmc_patients_in_treatment_and_in_a_bed_on_25_september_2021(con):
+    """HCDC (via Soha, data/simulation.toml [treatment]): 94,574 patients in treatment on 25/9/2021, of whom 21,752
+    in centralised isolation and 38,659 in tier 2-3 hospitals (60,411 in a facility bed), 34,163 at home."""
+    in_treatment = one(con, """SELECT SUM(c.in_treatment) FROM cases c JOIN districts d USING (district_code)
+                               WHERE d.province_code = '79' AND c.date = DATE '2021-09-25'""")
+    in_a_bed = one(con, """SELECT SUM(b.covid_beds_occupied) FROM beds b JOIN districts d USING (district_code)
+                           WHERE d.province_code = '79' AND b.date = DATE '2021-09-25'""")
+    assert within(in_treatment, 94_574) and within(in_a_bed, 21_752 + 38_659)
+
+
 def test_a_province_with_a_few_cases_traces_widely_in_the_delta_wave(con):
     """From 14/7/2021 tracing saturates with a district's incidence, not one national ratio: Quảng Ninh's 14 cases of
     26/8-1/9/2021 (the first after 73 days without a community case) list more than ten F1 each (one ratio of 1.35,
