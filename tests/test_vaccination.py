@@ -106,7 +106,7 @@ def test_an_anchor_counts_on_its_own_date_on_a_weekly_grid(sources):
 
 def test_every_anchor_cites_its_source(sources):
     anchors = sources["anchors"]
-    assert anchors["source_url"].str.startswith("https://").all()
+    assert anchors["source_url"].str.match(r"https?://").all()  # as the source serves it (Báo Yên Bái: http)
     assert set(anchors["bound"]) <= {"exact", "at_least"}
     assert (anchors["people"].notna() | anchors["pct_18plus"].notna()).all()
 
