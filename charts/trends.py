@@ -15,7 +15,7 @@ from charts import (COLORS, DASHED, DOTTED, Series, date_format, finish, hover, 
 from charts.epicurve import source_name
 from i18n import fmt_number, t
 from indicators import origin
-from trends.vaccination import SNAPSHOT
+from trends.vaccination import ANCHOR, SERIES, SNAPSHOT
 
 # Eight colours that stay apart for colour-blind readers (Okabe & Ito), one per compared unit.
 UNIT_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
@@ -120,28 +120,35 @@ def bands_figure(coverage: pd.DataFrame, dose: str, lang: str, height: int = 380
     return line_chart(wide, series, lang, height, y_axis=percent_axis())
 
 
+# Point shapes of whole_population's points: the portal's snapshots, the figures a province published before them.
+POINT_SHAPES = {(SNAPSHOT, "dose1"): "circle", (SNAPSHOT, "full"): "diamond",
+                (ANCHOR, "dose1"): "triangle-up", (ANCHOR, "full"): "square"}
+
+
 def portal_figure(whole: pd.DataFrame, lang: str, height: int = 340):
-    """Whole-population coverage (trends.vaccination.whole_population): the vaccination portal's real snapshots as
-    points, the series of every week as lines, each named with the origin of its rows (a province's estimate runs
-    through the snapshots: partly observed, partly estimated)."""
+    """Whole-population coverage (trends.vaccination.whole_population): the vaccination portal's real snapshots and
+    the figures a province published before them as points, the series of every week as lines, each named with the
+    origin of its rows (a province's estimate runs through those points: partly observed, partly estimated)."""
     groups = whole.assign(group=whole["kind"] + "|" + whole["dose"]).sort_values(["kind", "dose"])
     wide, parts = wide_by(groups, "group", "coverage_pct")
     kinds = [(rows["kind"].iloc[0], rows["dose"].iloc[0], origin.combine(rows["source"])) for _, rows in parts]
-    series = [Series(column, source_name(t(f"trends.whole_{dose}", lang), source, lang),
-                     COLORS["avg"] if kind == SNAPSHOT else COLORS["simulated"] if source == origin.SIMULATED
+    series = [Series(column, source_name(t(f"trends.{'anchor' if kind == ANCHOR else 'whole'}_{dose}", lang), source,
+                                         lang),
+                     COLORS["avg"] if kind != SERIES else COLORS["simulated"] if source == origin.SIMULATED
                      else origin.COLORS[origin.ESTIMATED], DOSE_DASH[dose], 2, ",.1f", True)
               for (column, _), (kind, dose, source) in zip(parts, kinds)]
-    snapshots = [(one, dose) for one, (kind, dose, _) in zip(series, kinds) if kind == SNAPSHOT]
-    points = [one for one, _ in snapshots]
+    shapes = {one.name: POINT_SHAPES[kind, dose] for one, (kind, dose, _) in zip(series, kinds) if kind != SERIES}
+    points = [one for one in series if one.name in shapes]
     lines = [one for one in series if one not in points]
     axis = percent_axis()
-    layers = [series_layer(wide, lines, lang, palette=series, y_axis=axis)] if lines else []
+    # a line runs over its own dates: a point's date between two of them (a province's figure of a Sunday) would break it
+    drawn = wide.dropna(subset=[one.column for one in lines], how="all")
+    layers = [series_layer(drawn, lines, lang, palette=series, y_axis=axis)] if lines else []
     if points:
-        # one legend for both layers: a line's entry drawn as a stroke (with its dash), a snapshot's as its point
-        shapes = {one.name: "circle" if dose == "dose1" else "diamond" for one, dose in snapshots}
+        # one legend for both layers: a line's entry drawn as a stroke (with its dash), a point's as its shape
         layers.append(series_layer(wide, points, lang, "point", palette=series, y_axis=axis, filled=True, size=70)
                       .encode(shape=alt.Shape("series:N", sort=[one.name for one in series], scale=alt.Scale(
                           domain=[one.name for one in series],
                           range=[shapes.get(one.name, "stroke") for one in series]))))
-    return finish(alt.layer(*layers, hover(wide, series, lang)), lang, height)
+    return finish(alt.layer(*layers, hover(wide, series, lang)), lang, height, legend_columns=2)
 

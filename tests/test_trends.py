@@ -274,6 +274,26 @@ def test_whole_population_keeps_the_portal_figures_as_published():
                                                                          ["full", 120_000, 20.0]]
 
 
+def test_whole_population_shows_a_provinces_published_figures_as_points_the_line_goes_through():
+    """Yên Bái's bulletin of 11/10/2021 (province_vaccination_anchors.csv): 405,726 people with a dose, drawn over the
+    portal's population beside the estimate, as points of their own in the legend."""
+    anchors = trend_data.vaccination_anchors(Area(db.PROVINCE, "15"), dt.date(2021, 10, 1), dt.date(2021, 10, 20))
+    assert anchors[["dose", "people"]].values.tolist() == [["dose1", 405_726], ["full", 50_694]]
+    assert anchors["source_url"].str.contains("baoyenbai").all()
+    assert trend_data.vaccination_anchors(Area(db.COUNTRY, None)).empty  # each anchor is one province's
+    estimates = pd.DataFrame({"date": [pd.Timestamp("2021-10-11")], "province_code": ["15"],
+                              "people_dose1": [405_726], "people_full": [50_694], "population": [821_030],
+                              "source": ["estimated"]})
+    empty = pd.DataFrame(columns=["date", "age_group", "dose", "people", "source"])
+    no_snapshot = pd.DataFrame(columns=["date", "population", "people_dose1", "people_dose2", "source"])
+    frame = vaccination.whole_population(empty, 0, no_snapshot, estimates, anchors)
+    points = frame[frame["kind"] == vaccination.ANCHOR]
+    assert points["source"].eq("observed").all() and points["population"].eq(821_030).all()
+    assert points["coverage_pct"].round(1).tolist() == [49.4, 6.2]
+    names = trace_names(portal_figure(frame, "vi"))
+    assert {"≥1 mũi, số tỉnh công bố — số liệu thực", "Đủ liều, số tỉnh công bố — số liệu thực"} <= set(names)
+
+
 # ------------------------------------------------------------------ SQL on the small database
 
 

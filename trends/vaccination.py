@@ -78,11 +78,12 @@ def coverage(vaccinations: pd.DataFrame, population_by_age: pd.DataFrame, figure
     return frame[columns].sort_values(["group", "dose", "date"], ignore_index=True)
 
 
-SNAPSHOT, SERIES = "snapshot", "series"  # the kinds of rows of whole_population: the portal's points, the lines
+# the kinds of rows of whole_population: the portal's points, the lines, the figures a province published before
+SNAPSHOT, SERIES, ANCHOR = "snapshot", "series", "anchor"
 
 
 def whole_population(vaccinations: pd.DataFrame, population: float, snapshots: pd.DataFrame,
-                     estimates: pd.DataFrame | None = None) -> pd.DataFrame:
+                     estimates: pd.DataFrame | None = None, anchors: pd.DataFrame | None = None) -> pd.DataFrame:
     """Share of the whole population with ≥1 dose and fully vaccinated: the portal's real snapshots
     (people / the population the portal published) next to the series of every week.
 
@@ -91,8 +92,11 @@ def whole_population(vaccinations: pd.DataFrame, population: float, snapshots: p
     summed over provinces for the country, each date's origin combined), over the portal's population. Without
     estimates (a district) it is the simulated weekly series summed over ages, over `population` (the census).
 
+    `anchors` (data.trends.vaccination_anchors): the counts a province published before the portal, which its
+    estimate goes through, shown over the same population so the line can be checked against them.
+
     Long frame: date, dose (dose1 | full), people, population, coverage_pct, beyond_population, source, kind
-    (SNAPSHOT | SERIES).
+    (SNAPSHOT | SERIES | ANCHOR).
     """
     if estimates is not None and not estimates.empty:
         built = (estimates.groupby("date", as_index=False)
@@ -110,7 +114,11 @@ def whole_population(vaccinations: pd.DataFrame, population: float, snapshots: p
         id_vars=["date", "population", "source"], value_vars=["people_dose1", "people_dose2"],
         var_name="dose", value_name="people",
     ).replace({"dose": {"people_dose1": "dose1", "people_dose2": "full"}})
-    frame = pd.concat([built.assign(kind=SERIES), published.assign(kind=SNAPSHOT)], ignore_index=True)
+    parts = [built.assign(kind=SERIES), published.assign(kind=SNAPSHOT)]
+    if anchors is not None and not anchors.empty and not built.empty:
+        parts.append(anchors[["date", "dose", "people"]].assign(
+            population=built["population"].max(), source=origin.OBSERVED, kind=ANCHOR))
+    frame = pd.concat(parts, ignore_index=True)
     frame["date"] = pd.to_datetime(frame["date"])
     frame["population"] = frame["population"].astype("float64")
     frame = capped(frame)

@@ -73,7 +73,8 @@ def whole_population(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFr
     return vaccination.whole_population(trend_data.vaccination_series(con, area, start, end),
                                         db.area_population(con, area),
                                         trend_data.vaccination_snapshots(con, area, start, end),
-                                        trend_data.vaccination_estimates(con, area, start, end))
+                                        trend_data.vaccination_estimates(con, area, start, end),
+                                        trend_data.vaccination_anchors(area, start, end))
 
 
 def national(con, start: dt.date, end: dt.date) -> pd.DataFrame:
