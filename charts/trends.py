@@ -132,8 +132,8 @@ def portal_figure(whole: pd.DataFrame, lang: str, height: int = 340):
     groups = whole.assign(group=whole["kind"] + "|" + whole["dose"]).sort_values(["kind", "dose"])
     wide, parts = wide_by(groups, "group", "coverage_pct")
     kinds = [(rows["kind"].iloc[0], rows["dose"].iloc[0], origin.combine(rows["source"])) for _, rows in parts]
-    series = [Series(column, source_name(t(f"trends.{'anchor' if kind == ANCHOR else 'whole'}_{dose}", lang), source,
-                                         lang),
+    names = {ANCHOR: "anchor", SNAPSHOT: "whole", SERIES: "whole"}  # i18n keys trends.anchor_*, trends.whole_*
+    series = [Series(column, source_name(t(f"trends.{names[kind]}_{dose}", lang), source, lang),
                      COLORS["avg"] if kind != SERIES else COLORS["simulated"] if source == origin.SIMULATED
                      else origin.COLORS[origin.ESTIMATED], DOSE_DASH[dose], 2, ",.1f", True)
               for (column, _), (kind, dose, source) in zip(parts, kinds)]
