@@ -178,7 +178,7 @@ def province_vaccinations(real: dict[str, pd.DataFrame], params: dict, case_date
     last = max(pd.Timestamp(case_dates.max()), snapshots["date"].max())
     mondays = pd.date_range(params["vaccination"]["first_date"], last, freq="7D")
     national = pd.read_csv(SOURCES / "covid/national_owid_vietnam_to_2022-01-10.csv")
-    people = vaccination.province_vaccinations(snapshots, national, _read("covid/province_vaccination_anchors.csv"),
+    people = vaccination.province_vaccinations(snapshots, national, _read(vaccination.ANCHORS),
                                                snapshots["province_code"].unique(), mondays)
     keep = people["date"].between(case_dates.min(), case_dates.max())
     keep &= people["province_code"].isin(real["districts"]["province_code"].unique())

@@ -8,10 +8,9 @@ window, estimated elsewhere) and say which is which.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
+from data import vaccination
 from data.db import AREA_FILTER, COUNTRY, COUNTRY_KEY, DISTRICT, Area, area_params, official_province_cases, query
 
 
@@ -119,14 +118,11 @@ def vaccination_estimates(con, area: Area, start=None, end=None) -> pd.DataFrame
     )
 
 
-VACCINATION_ANCHORS = Path(__file__).resolve().parent / "sources" / "covid" / "province_vaccination_anchors.csv"
-
-
 def vaccination_anchors(area: Area, start=None, end=None) -> pd.DataFrame:
     """The people vaccinated that a province published before the portal's snapshots, the exact counts its estimate
-    goes through (VACCINATION_ANCHORS; a share "at least" is a bound, not a count): date, dose (dose1 | full),
+    goes through (data.vaccination.ANCHORS; a share "at least" is a bound, not a count): date, dose (dose1 | full),
     people, source_url. Empty for the country and a district: each anchor is one province's."""
-    anchors = pd.read_csv(VACCINATION_ANCHORS, dtype={"province_code": str}, parse_dates=["date"])
+    anchors = pd.read_csv(vaccination.ANCHORS, dtype={"province_code": str}, parse_dates=["date"])
     days = anchors["date"].dt.date
     rows = ((anchors["province_code"] == area.code) & (area.level not in (COUNTRY, DISTRICT))
             & (anchors["bound"] == "exact") & anchors["people"].notna()

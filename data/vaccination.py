@@ -18,8 +18,13 @@ boosters counts twice, so booster people are taken as those doses but never more
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
+
+# The people vaccinated that provinces published before the portal's snapshots, each with its source.
+ANCHORS = Path(__file__).resolve().parent / "sources" / "covid" / "province_vaccination_anchors.csv"
 
 OBSERVED, ESTIMATED = "observed", "estimated"
 MONOTONE_ROUNDS = 20  # rescaling rounds that take out the small falls an anchored province's line can cause
