@@ -31,6 +31,7 @@ LABELLED_DUMP_SHARE = 0.1
 LABEL_TOP_PX = 4
 AXIS_EXTENT_PX = 56  # the value axis's room, the same on the curve and its level band so that both line up
 ANNOUNCED_MARK_SIZE = 160  # the diamond of a level a province announced, on the level band
+STACKED_EXTRA_PX = 18  # a taller band where a week's change of level and its diamond stand one above the other
 
 
 def source_name(name: str, source: str, lang: str) -> str:
@@ -234,9 +235,21 @@ def level_band_figure(levels: pd.DataFrame, frame: pd.DataFrame, lang: str, heig
         tooltip=[alt.Tooltip("label:N", title=t("trends.level_band", lang)),
                  alt.Tooltip("origin:N", title=t("reasons.origin_column", lang)),
                  *([alt.Tooltip("ruleset_name:N", title=t("trends.ruleset", lang))] if "ruleset_name" in weeks else [])])
+    weeks = weeks.assign(**_stacked_heights(weeks))
     changes = alt.Chart(weeks[weeks["changed"]]).mark_text(align="left", baseline="middle", dx=2).encode(
-        x="week_start:T", y=alt.Y(datum=0.5), text="change_text:N")
-    return finish(alt.layer(_domain(frame), band, changes, *_announced_marks(weeks, lang)), lang, height)
+        x="week_start:T", y=alt.Y("text_y:Q", title=None, scale=alt.Scale(domain=[0, 1])), text="change_text:N")
+    stacked = (weeks["text_y"] != 0.5).any()
+    return finish(alt.layer(_domain(frame), band, changes, *_announced_marks(weeks, lang)), lang,
+                  height + STACKED_EXTRA_PX if stacked else height)
+
+
+def _stacked_heights(weeks: pd.DataFrame) -> dict[str, pd.Series]:
+    """Heights in the band (0 bottom, 1 top) of a week's change of level ('2→3') and of its announced diamond:
+    both in the middle, or, in a week with both, the words above the diamond, which hid them (the band is then
+    taller: STACKED_EXTRA_PX)."""
+    announced = weeks["announced_level"].notna() if "announced_level" in weeks else False
+    both = weeks["changed"].astype(bool) & announced
+    return {"text_y": both.map({True: 0.72, False: 0.5}), "mark_y": both.map({True: 0.3, False: 0.5})}
 
 
 def _announced_marks(weeks: pd.DataFrame, lang: str) -> list[alt.Chart]:
@@ -246,9 +259,10 @@ def _announced_marks(weeks: pd.DataFrame, lang: str) -> list[alt.Chart]:
         return []
     marked = weeks[weeks["announced_level"].notna()]
     marked = marked.assign(middle=marked["start"] + (marked["end"] - marked["start"]) / 2)
-    return [alt.Chart(marked[["middle", "announced_color", "announced_text", "label"]]).mark_point(
+    return [alt.Chart(marked[["middle", "mark_y", "announced_color", "announced_text", "label"]]).mark_point(
         shape="diamond", filled=True, size=ANNOUNCED_MARK_SIZE, stroke="black", strokeWidth=1.5, opacity=1).encode(
-        x="middle:T", y=alt.Y(datum=0.5), color=alt.Color("announced_color:N", scale=None, legend=None),
+        x="middle:T", y=alt.Y("mark_y:Q", title=None, scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("announced_color:N", scale=None, legend=None),
         tooltip=[alt.Tooltip("announced_text:N", title=t("trends.announced_title", lang)),
                  alt.Tooltip("label:N", title=t("trends.level_band", lang))])]
 
