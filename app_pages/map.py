@@ -171,15 +171,16 @@ def all_levels_table(week: dt.date, ruleset: RuleSet) -> None:
                                  mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def published_levels(week: dt.date, ruleset: RuleSet) -> None:
+def published_levels(week: dt.date, ruleset: RuleSet, this_week: pd.DataFrame) -> None:
     """What was announced on this week's data, beside the map's own legend: MOH's national list (provinces, and
-    districts where it counted them), or the shown province's own level."""
+    districts where it counted them), or the shown province's own level and its districts'."""
     province = shown_area.code if shown_area.level == PROVINCE else None
     published = agreement.resting_on(cached.announced_levels(), ruleset, week, province)
     if province is not None:
         for row in published.itertuples():
             st.caption(t("map.announced_province", lang, level=levelstyle.label(row.level, ruleset, lang),
                          date=fmt_date(row.announced_date, lang), url=row.source_url))
+        published_districts(week, ruleset, province, this_week)
         return
 
     def counts(by_level: dict) -> str:
@@ -190,6 +191,22 @@ def published_levels(week: dt.date, ruleset: RuleSet) -> None:
         districts_text = t("map.announced_districts", lang, counts=counts(tally["districts"])) if tally["districts"] else ""
         st.caption(t("map.announced_list", lang, date=fmt_date(tally["announced_date"], lang),
                      provinces=counts(tally["provinces"]), districts=districts_text, url=tally["source_url"]))
+
+
+def published_districts(week: dt.date, ruleset: RuleSet, province: str, this_week: pd.DataFrame) -> None:
+    """The district levels the province announced on this week's data, against the map's: how many agree, and
+    each that differs, so a committee sees where its own list and the dashboard part."""
+    announced = cached.announced_district_levels().rename(columns={"district_code": "unit_code"})
+    published = agreement.resting_on(announced, ruleset, week, province)
+    stored = this_week.reset_index()[["unit_code", "level"]].assign(week=week)
+    for (day, url), rows in published.groupby(["announced_date", "source_url"], sort=False):
+        compared = agreement.compare_stored(stored, rows, ruleset)
+        differ = compared[~compared["agrees"]]
+        units = ", ".join(t("map.announced_district_unit", lang, name=row.district_name, announced=row.announced,
+                            level=row.level if pd.notna(row.level) else "—") for row in differ.itertuples())
+        st.caption(t("map.announced_district_levels", lang, date=fmt_date(day, lang),
+                     agree=fmt_int(int(compared["agrees"].sum()), lang), total=fmt_int(len(compared), lang),
+                     differ=t("map.announced_district_differ", lang, units=units) if units else "", url=url))
 
 
 def changes_list(changes: pd.DataFrame, ruleset: RuleSet) -> None:
@@ -248,7 +265,7 @@ def situation_map() -> None:
     st.html(situation.legend_html(situation.legend(shown["level"], ruleset, lang, colorblind), lang))
     origin = sources_of(week)
     st.caption(t("map.sources", lang, **{table: widgets.origin_text(origin[table], lang) for table in origin}))
-    published_levels(week, ruleset)
+    published_levels(week, ruleset, this_week)
     if units_in_view["approximate"].any():
         st.caption("⚠️ " + t("map.approximate_note", lang))
 

@@ -34,6 +34,7 @@ from indicators.rulesets import DEFAULT_RULESET, RuleSet, in_force, list_ruleset
 
 ANNOUNCED_LEVELS = Path(__file__).resolve().parent / "sources" / "covid" / "announced_province_levels.csv"
 ANNOUNCED_COUNTS = ANNOUNCED_LEVELS.with_name("announced_level_counts.csv")
+ANNOUNCED_DISTRICTS = ANNOUNCED_LEVELS.with_name("announced_district_levels.csv")
 
 
 def announced_counts() -> pd.DataFrame:
@@ -46,6 +47,26 @@ def announced_levels() -> pd.DataFrame:
     """The levels provinces and MOH announced, each with its source (ANNOUNCED_LEVELS): announced_date,
     province_code, province_name, level, source_url, note."""
     return pd.read_csv(ANNOUNCED_LEVELS, dtype={"province_code": str})
+
+
+def announced_district_levels() -> pd.DataFrame:
+    """The district levels provinces announced with their own, each with its source (ANNOUNCED_DISTRICTS):
+    announced_date, province_code, district_code, district_name, level, source_url, note."""
+    return pd.read_csv(ANNOUNCED_DISTRICTS, dtype={"province_code": str, "district_code": str})
+
+
+def district_agreement_with_announced(con, ruleset_id: str = "vn-2021-qd4800") -> pd.DataFrame:
+    """indicators.agreement.compare_stored of the stored district levels with the district levels the provinces
+    announced (ANNOUNCED_DISTRICTS), each on the week its announcement rests on: the file's rows (district_code as
+    unit_code, its level as `announced`) with `level` and `agrees`."""
+    announced = announced_district_levels().rename(columns={"district_code": "unit_code"})
+    weeks = sorted({day.date() for day in engine.data_day(pd.to_datetime(announced["announced_date"]),
+                                                          load_ruleset(ruleset_id))})
+    mondays = [day - dt.timedelta(days=day.weekday()) for day in weeks]
+    stored = query(con, f"SELECT unit_code, week, level FROM {LEVELS_TABLE} "
+                        "WHERE ruleset_id = ? AND unit_level = ? AND list_contains(?, week)",
+                   [ruleset_id, DISTRICT, mondays])
+    return agreement.compare_stored(stored, announced, ruleset_id)
 
 
 def _announced_inputs(con) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -45,6 +45,21 @@ def compare(province_inputs: pd.DataFrame, announced: pd.DataFrame, ruleset: Rul
     return both[["announced_date", "province_code", "announced", "level", "ruleset", "agrees"]]
 
 
+def compare_stored(stored: pd.DataFrame, announced: pd.DataFrame, ruleset: RuleSet | str) -> pd.DataFrame:
+    """`announced` with its level renamed `announced`, and beside it `level` (the stored level of the week the
+    announcement rests on: engine.data_day; <NA> where none is stored) and `agrees`.
+
+    stored: the weekly levels [unit_code, week (its Monday), level] (data.levels); announced: [announced_date,
+    unit_code, level, …] — e.g. the district levels a province announced with its own."""
+    rows = _data_weeks(announced, ruleset, None).rename(columns={"level": "announced"})
+    weekly = stored.assign(week_start=pd.to_datetime(stored["week"]), unit_code=stored["unit_code"].astype(str))
+    both = rows.assign(unit_code=rows["unit_code"].astype(str)).merge(
+        weekly[["unit_code", "week_start", "level"]], on=["unit_code", "week_start"], how="left")
+    both["level"] = both["level"].astype("Int64")
+    both["agrees"] = (both["level"] == both["announced"]).fillna(False).astype(bool)
+    return both.drop(columns="week_start")
+
+
 def _data_weeks(announced: pd.DataFrame, ruleset: RuleSet | str, province_code: str | None) -> pd.DataFrame:
     """`announced` (of one province, or all) with `week_start`: the Monday of the week of the data each
     announcement rests on (engine.data_day)."""

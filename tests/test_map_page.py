@@ -167,3 +167,14 @@ def test_the_map_shows_what_was_announced_on_its_week(app_env):
     assert len(announced) == 1 and "Level 1" in announced[0] and "(https://" in announced[0]
     at = open_page("app_pages/map.py", query={"area": "22", "week": "2021-10-18"})
     assert not [c.value for c in at.caption if "công bố dựa trên tuần này" in c.value]
+
+
+def test_a_provinces_own_district_levels_are_set_beside_the_map(record_env):
+    """Sóc Trăng announced its province and its districts on 28/11/2021, on the data of 15-21/11: the map of that
+    week says so, with how many of its districts the map agrees on and each that differs."""
+    at = open_page("app_pages/map.py", query={"area": "94", "week": "2021-11-15"})
+    assert not at.exception
+    text = captions(at)
+    assert "Cấp độ tỉnh đã công bố dựa trên tuần này: Cấp 3 – Nguy cơ cao, ngày 28/11/2021" in text
+    assert "Cấp độ quận/huyện tỉnh công bố dựa trên tuần này, ngày 28/11/2021: bản đồ khớp" in text
+    assert "/11" in text and "(công bố" in text

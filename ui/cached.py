@@ -70,6 +70,7 @@ level_history_in_force = cached(levels.history_in_force)
 recent_levels = cached(levels.recent)
 announced_levels = st.cache_data(show_spinner=False)(levels.announced_levels)  # a committed file, not the database
 announced_counts = st.cache_data(show_spinner=False)(levels.announced_counts)
+announced_district_levels = st.cache_data(show_spinner=False)(levels.announced_district_levels)
 week_origins = cached(levels.week_origins)
 # what the published record says about an area's days (backlog dumps, gaps, unknown deaths)
 record_notes = cached(record_notes.notes)
