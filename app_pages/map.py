@@ -17,7 +17,7 @@ from geo import situation, view
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators import agreement, levelstyle
 from indicators.levels_table import levels_table
-from indicators.rulesets import RuleSet, list_rulesets
+from indicators.rulesets import RuleSet, in_force, list_rulesets
 from ui import cached, state, widgets
 from ui.map_state import (PLAY_SECONDS, follow_sidebar_date, on_map_select, on_unit_box, pick_unit, seed_from_url,
                           step_week, toggle_play, write_url)
@@ -200,6 +200,8 @@ def published_districts(week: dt.date, ruleset: RuleSet, province: str, this_wee
     published = agreement.resting_on(announced, ruleset, week, province)
     stored = this_week.reset_index()[["unit_code", "level"]].assign(week=week)
     for (day, url), rows in published.groupby(["announced_date", "source_url"], sort=False):
+        if in_force(pd.Timestamp(day).date(), province)[0].id != ruleset.id:
+            continue  # announced under other rules than the map shows: no count of agreement
         compared = agreement.compare_stored(stored, rows, ruleset)
         differ = compared[~compared["agrees"]]
         units = ", ".join(t("map.announced_district_unit", lang, name=row.district_name, announced=row.announced,

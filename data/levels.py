@@ -60,12 +60,10 @@ def district_agreement_with_announced(con, ruleset_id: str = "vn-2021-qd4800") -
     announced (ANNOUNCED_DISTRICTS), each on the week its announcement rests on: the file's rows (district_code as
     unit_code, its level as `announced`) with `level` and `agrees`."""
     announced = announced_district_levels().rename(columns={"district_code": "unit_code"})
-    weeks = sorted({day.date() for day in engine.data_day(pd.to_datetime(announced["announced_date"]),
-                                                          load_ruleset(ruleset_id))})
-    mondays = [day - dt.timedelta(days=day.weekday()) for day in weeks]
+    days = pd.to_datetime(announced["announced_date"])
     stored = query(con, f"SELECT unit_code, week, level FROM {LEVELS_TABLE} "
-                        "WHERE ruleset_id = ? AND unit_level = ? AND list_contains(?, week)",
-                   [ruleset_id, DISTRICT, mondays])
+                        "WHERE ruleset_id = ? AND unit_level = ? AND week BETWEEN ? AND ?",  # a level rests on a week before
+                   [ruleset_id, DISTRICT, (days.min() - pd.Timedelta(weeks=2)).date(), days.max().date()])
     return agreement.compare_stored(stored, announced, ruleset_id)
 
 

@@ -327,6 +327,7 @@ def test_agreement_with_the_levels_provinces_announced_in_november_2021(con):
     differ = november[~november["agrees"]]
     assert differ[["province_code", "announced", "level"]].values.tolist() == [["92", 3, 2], ["08", 1, 2], ["01", 2, 1]]
 
+
 def test_district_levels_the_provinces_announced_in_november_2021(con):
     """Nine of those announcements listed every district's level too (An Giang three times, Kiên Giang, Bạc Liêu
     twice, Vĩnh Long, Sóc Trăng, Tiền Giang): 92 district levels, each district of its province and cited. The map
