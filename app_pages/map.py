@@ -76,6 +76,10 @@ def detail_panel(unit: str, this_week: pd.DataFrame, week: dt.date, ruleset: Rul
     st.markdown(f"#### {row['name']}")
     st.caption(row["province_name"])
     st.html(situation.level_chip_html(levelstyle.label(level, ruleset, lang), color))
+    announced = cached.announced_district_levels()
+    for published in agreement.resting_on(announced[announced["district_code"] == unit], ruleset, week).itertuples():
+        st.caption(t("map.announced_district", lang, level=levelstyle.label(published.level, ruleset, lang),
+                     date=fmt_date(published.announced_date, lang), url=published.source_url))
     if row["approximate"]:
         st.caption("⚠️ " + t("map.approximate_boundary", lang))
 

@@ -178,3 +178,6 @@ def test_a_provinces_own_district_levels_are_set_beside_the_map(record_env):
     assert "Cấp độ tỉnh đã công bố dựa trên tuần này: Cấp 3 – Nguy cơ cao, ngày 28/11/2021" in text
     assert "Cấp độ quận/huyện tỉnh công bố dựa trên tuần này, ngày 28/11/2021: bản đồ khớp" in text
     assert "/11" in text and "(công bố" in text
+    at = open_page("app_pages/map.py", query={"area": "950", "week": "2021-11-15"})  # Vĩnh Châu, picked
+    assert not at.exception
+    assert "Tỉnh công bố cho quận/huyện này dựa trên tuần đang xem: Cấp 3 – Nguy cơ cao, ngày 28/11/2021" in captions(at)
