@@ -1,12 +1,13 @@
-"""python tools/agreement_seeds.py [--seeds 1-12]: how far agreement with the announced October 2021 levels
-depends on the simulation's seed.
+"""python tools/agreement_seeds.py [--seeds 1-12]: how far agreement with the announced levels of October and
+November 2021 depends on the simulation's seed.
 
 Why: after 15/9/2021 the split of a province's cases into community and quarantine is simulated wherever no
 record gives it. For a province with a handful of cases a week, one simulated community case or none decides
 between levels 1 and 2, so the agreement figure of one build is one draw. This builds the whole database once
 per seed (about 15 s each, in a temporary folder) and prints, per seed, the provinces that agree with MOH's list
-of 22/10/2021 and with the first provinces' list of about 16/10/2021, the codes of those that do not, and the most
-any rule monotone in the inputs could agree with on 22/10 (indicators.agreement.ceiling).
+of 22/10/2021 and with the first provinces' list of about 16/10/2021, the codes of those that do not, the most
+any rule monotone in the inputs could agree with on 22/10 (indicators.agreement.ceiling), and how many of the
+provinces' own announcements of November 2021 agree, for provinces and for the districts they listed.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from data.build import DEFAULT_SEED, build  # noqa: E402
 from data.db import connect  # noqa: E402
-from data.levels import agreement_ceilings, agreement_with_announced  # noqa: E402
+from data.levels import agreement_ceilings, agreement_with_announced, district_agreement_with_announced  # noqa: E402
 from indicators import agreement  # noqa: E402
 
 
@@ -33,35 +34,41 @@ def seeds(text: str) -> list[int]:
     return picked
 
 
-def agreement_of(path: Path) -> tuple[int, int, list[str], int]:
-    """(agree on 22/10, agree on ~16/10, codes that disagree on 22/10, ceiling on 22/10) for the database at `path`."""
+def agreement_of(path: Path) -> tuple[int, int, list[str], int, int, int]:
+    """(agree on 22/10, agree on ~16/10, codes that disagree on 22/10, ceiling on 22/10, November's province
+    announcements that agree, November's district levels that agree) for the database at `path`."""
     con = connect(path, read_only=True)
     try:
         comparison = agreement_with_announced(con)
         ceilings = agreement_ceilings(con).set_index("announced_date")["ceiling"]
+        districts = district_agreement_with_announced(con)
     finally:
         con.close()
     summary = agreement.summary(comparison).set_index("announced_date")
     wrong = comparison[~comparison["agrees"] & (comparison["announced_date"] == "2021-10-22")]["province_code"]
+    november = comparison[comparison["announced_date"].dt.strftime("%Y-%m") == "2021-11"]
     return (int(summary.loc["2021-10-22", "agree"]), int(summary.loc["2021-10-16", "agree"]), sorted(wrong),
-            int(ceilings.loc["2021-10-22"]))
+            int(ceilings.loc["2021-10-22"]), int(november["agrees"].sum()), int(districts["agrees"].sum()))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python tools/agreement_seeds.py", description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=seeds, default=seeds("1-12"), help="e.g. 1-12 or 1,5,9 (default 1-12)")
     args = parser.parse_args(argv)
-    on_22 = []
+    on_22, in_november, districts = [], [], []
     with tempfile.TemporaryDirectory() as folder:
         for seed in [DEFAULT_SEED, *args.seeds]:
             path = build(Path(folder) / f"seed{seed}.duckdb", seed=seed)
-            agree_22, agree_16, wrong, most = agreement_of(path)
+            agree_22, agree_16, wrong, most, november, district = agreement_of(path)
             path.unlink()
             if seed != DEFAULT_SEED:
                 on_22.append(agree_22)
+                in_november.append(november)
+                districts.append(district)
             print(f"seed {seed}: 22/10 {agree_22}/63 (a monotone rule at most {most}), ~16/10 {agree_16}/21; "
-                  f"differ on 22/10: {' '.join(wrong)}", flush=True)
-    print(f"22/10 over {len(on_22)} seeds: median {statistics.median(on_22)}, {min(on_22)}-{max(on_22)} of 63")
+                  f"November: provinces {november}, districts {district}; differ on 22/10: {' '.join(wrong)}", flush=True)
+    for name, figures in (("22/10", on_22), ("November, provinces", in_november), ("November, districts", districts)):
+        print(f"{name} over {len(figures)} seeds: median {statistics.median(figures)}, {min(figures)}-{max(figures)}")
     return 0
 
 
