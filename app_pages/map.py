@@ -17,7 +17,7 @@ from geo import situation, view
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators import agreement, levelstyle
 from indicators.levels_table import levels_table
-from indicators.rulesets import RuleSet, in_force, list_rulesets
+from indicators.rulesets import RuleSet, list_rulesets
 from ui import cached, state, widgets
 from ui.map_state import (PLAY_SECONDS, follow_sidebar_date, on_map_select, on_unit_box, pick_unit, seed_from_url,
                           step_week, toggle_play, write_url)
@@ -77,7 +77,8 @@ def detail_panel(unit: str, this_week: pd.DataFrame, week: dt.date, ruleset: Rul
     st.caption(row["province_name"])
     st.html(situation.level_chip_html(levelstyle.label(level, ruleset, lang), color))
     announced = cached.announced_district_levels()
-    for published in agreement.resting_on(announced[announced["district_code"] == unit], ruleset, week).itertuples():
+    resting = agreement.resting_on(announced[announced["district_code"] == unit], ruleset, week)
+    for published in agreement.made_under(resting, ruleset).itertuples():
         st.caption(t("map.announced_district", lang, level=levelstyle.label(published.level, ruleset, lang),
                      date=fmt_date(published.announced_date, lang), url=published.source_url))
     if row["approximate"]:
@@ -180,8 +181,8 @@ def published_levels(week: dt.date, ruleset: RuleSet, this_week: pd.DataFrame) -
     districts where it counted them), or the shown province's own level and its districts'."""
     province = shown_area.code if shown_area.level == PROVINCE else None
     published = agreement.resting_on(cached.announced_levels(), ruleset, week, province)
-    if province is not None:
-        for row in published.itertuples():
+    if province is not None:  # the province's own levels, named only under the rules they were announced by
+        for row in agreement.made_under(published, ruleset).itertuples():
             st.caption(t("map.announced_province", lang, level=levelstyle.label(row.level, ruleset, lang),
                          date=fmt_date(row.announced_date, lang), url=row.source_url))
         published_districts(week, ruleset, province, this_week)
@@ -201,11 +202,9 @@ def published_districts(week: dt.date, ruleset: RuleSet, province: str, this_wee
     """The district levels the province announced on this week's data, against the map's: how many agree, and
     each that differs, so a committee sees where its own list and the dashboard part."""
     announced = cached.announced_district_levels().rename(columns={"district_code": "unit_code"})
-    published = agreement.resting_on(announced, ruleset, week, province)
+    published = agreement.made_under(agreement.resting_on(announced, ruleset, week, province), ruleset)
     stored = this_week.reset_index()[["unit_code", "level"]].assign(week=week)
     for (day, url), rows in published.groupby(["announced_date", "source_url"], sort=False):
-        if in_force(pd.Timestamp(day).date(), province)[0].id != ruleset.id:
-            continue  # announced under other rules than the map shows: no count of agreement
         compared = agreement.compare_stored(stored, rows, ruleset)
         differ = compared[~compared["agrees"]]
         units = ", ".join(t("map.announced_district_unit", lang, name=row.district_name, announced=row.announced,

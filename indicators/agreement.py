@@ -77,6 +77,15 @@ def resting_on(announced: pd.DataFrame, ruleset: RuleSet | str, week, province_c
     return rows.sort_values(["announced_date", "province_code"], ascending=[False, True]).reset_index(drop=True)
 
 
+def made_under(announced: pd.DataFrame, ruleset: RuleSet | str) -> pd.DataFrame:
+    """The rows of `announced` made under `ruleset` (the rules in force in their province on their day: in_force),
+    so a level is named and compared only under the rules it was announced by."""
+    ruleset_id = load_ruleset(ruleset).id
+    keep = [in_force(pd.Timestamp(day).date(), str(code))[0].id == ruleset_id
+            for day, code in zip(announced["announced_date"], announced["province_code"])]
+    return announced[pd.Series(keep, index=announced.index, dtype=bool)]
+
+
 def announced_under(announced: pd.DataFrame, province_code: str) -> RuleSet | None:
     """The rules a province announced its levels under (None if it announced none here): those in force, its own
     file where it has one, on its latest announcement."""

@@ -68,3 +68,14 @@ def test_announced_levels_are_read_under_the_rules_each_province_announced_them_
     assert agreement.announced_under(announced, "79").id == "vn-2021-qd4800-hcm", "the city's own file"
     assert agreement.announced_under(announced, "01").id == "vn-2021-qd4800", "22/01/2022: before QĐ 218"
     assert agreement.announced_under(announced, "11") is None, "a province that announced none here"
+
+
+def test_an_announcement_is_named_only_under_the_rules_it_was_made_by():
+    """HCMC announced under its own file, Sóc Trăng under the national one (Decision 4800, from 12/10/2021); an
+    empty frame stays an empty frame with its columns."""
+    announced = pd.DataFrame({"announced_date": ["2021-11-12", "2021-11-28"], "province_code": ["79", "94"],
+                              "level": [2, 3]})
+    assert agreement.made_under(announced, "vn-2021-qd4800")["province_code"].tolist() == ["94"]
+    assert agreement.made_under(announced, "vn-2021-qd4800-hcm")["province_code"].tolist() == ["79"]
+    assert agreement.made_under(announced, "us-cdc-community-levels-2022").empty
+    assert list(agreement.made_under(announced.iloc[:0], "vn-2021-qd4800").columns) == list(announced.columns)
