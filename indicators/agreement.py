@@ -191,6 +191,13 @@ def ceilings(province_inputs: pd.DataFrame, announced: pd.DataFrame, ruleset: Ru
                          for day, group in rows.groupby("announced")])
 
 
+def own_announcements(comparison: pd.DataFrame, lists_from: int = NATIONAL_LIST) -> pd.DataFrame:
+    """The rows of `comparison` (`compare` rows) that a province announced on its own day, not on a national list
+    (a date naming at least `lists_from` provinces): between MOH's lists, the provinces' own decisions and notices."""
+    per_day = comparison.groupby("announced_date")["province_code"].transform("size")
+    return comparison[per_day < lists_from]
+
+
 def summary(comparison: pd.DataFrame) -> pd.DataFrame:
     """Per announced date: provinces announced, provinces that agree, and the share that agrees."""
     grouped = comparison.groupby("announced_date")["agrees"]

@@ -79,3 +79,12 @@ def test_an_announcement_is_named_only_under_the_rules_it_was_made_by():
     assert agreement.made_under(announced, "vn-2021-qd4800-hcm")["province_code"].tolist() == ["79"]
     assert agreement.made_under(announced, "us-cdc-community-levels-2022").empty
     assert list(agreement.made_under(announced.iloc[:0], "vn-2021-qd4800").columns) == list(announced.columns)
+
+
+def test_own_announcements_are_the_days_that_name_fewer_provinces_than_a_national_list():
+    national = pd.DataFrame({"announced_date": pd.Timestamp("2021-10-22"),
+                             "province_code": [f"{code:02d}" for code in range(agreement.NATIONAL_LIST)]})
+    own = pd.DataFrame({"announced_date": pd.to_datetime(["2021-11-12", "2021-11-12", "2021-11-20"]),
+                        "province_code": ["01", "60", "08"]})
+    picked = agreement.own_announcements(pd.concat([national, own], ignore_index=True))
+    assert picked["province_code"].tolist() == ["01", "60", "08"]

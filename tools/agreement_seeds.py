@@ -7,7 +7,8 @@ between levels 1 and 2, so the agreement figure of one build is one draw. This b
 per seed (about 15 s each, in a temporary folder) and prints, per seed, the provinces that agree with MOH's list
 of 22/10/2021 and with the first provinces' list of about 16/10/2021, the codes of those that do not, the most
 any rule monotone in the inputs could agree with on 22/10 (indicators.agreement.ceiling), and how many of the
-provinces' own announcements of November 2021 agree, for provinces and for the districts they listed.
+provinces' own announcements (24/10-30/11/2021, between MOH's lists) agree, for provinces and for the districts
+they listed.
 """
 from __future__ import annotations
 
@@ -35,8 +36,8 @@ def seeds(text: str) -> list[int]:
 
 
 def agreement_of(path: Path) -> tuple[int, int, list[str], int, int, int]:
-    """(agree on 22/10, agree on ~16/10, codes that disagree on 22/10, ceiling on 22/10, November's province
-    announcements that agree, November's district levels that agree) for the database at `path`."""
+    """(agree on 22/10, agree on ~16/10, codes that disagree on 22/10, ceiling on 22/10, the provinces' own
+    announcements that agree, the district levels they listed that agree) for the database at `path`."""
     con = connect(path, read_only=True)
     try:
         comparison = agreement_with_announced(con)
@@ -46,28 +47,29 @@ def agreement_of(path: Path) -> tuple[int, int, list[str], int, int, int]:
         con.close()
     summary = agreement.summary(comparison).set_index("announced_date")
     wrong = comparison[~comparison["agrees"] & (comparison["announced_date"] == "2021-10-22")]["province_code"]
-    november = comparison[comparison["announced_date"].dt.strftime("%Y-%m") == "2021-11"]
+    own = agreement.own_announcements(comparison)
     return (int(summary.loc["2021-10-22", "agree"]), int(summary.loc["2021-10-16", "agree"]), sorted(wrong),
-            int(ceilings.loc["2021-10-22"]), int(november["agrees"].sum()), int(districts["agrees"].sum()))
+            int(ceilings.loc["2021-10-22"]), int(own["agrees"].sum()), int(districts["agrees"].sum()))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python tools/agreement_seeds.py", description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=seeds, default=seeds("1-12"), help="e.g. 1-12 or 1,5,9 (default 1-12)")
     args = parser.parse_args(argv)
-    on_22, in_november, districts = [], [], []
+    on_22, own, districts = [], [], []
     with tempfile.TemporaryDirectory() as folder:
         for seed in [DEFAULT_SEED, *args.seeds]:
             path = build(Path(folder) / f"seed{seed}.duckdb", seed=seed)
-            agree_22, agree_16, wrong, most, november, district = agreement_of(path)
+            agree_22, agree_16, wrong, most, own_agree, district = agreement_of(path)
             path.unlink()
             if seed != DEFAULT_SEED:
                 on_22.append(agree_22)
-                in_november.append(november)
+                own.append(own_agree)
                 districts.append(district)
             print(f"seed {seed}: 22/10 {agree_22}/63 (a monotone rule at most {most}), ~16/10 {agree_16}/21; "
-                  f"November: provinces {november}, districts {district}; differ on 22/10: {' '.join(wrong)}", flush=True)
-    for name, figures in (("22/10", on_22), ("November, provinces", in_november), ("November, districts", districts)):
+                  f"own announcements: provinces {own_agree}, districts {district}; differ on 22/10: {' '.join(wrong)}",
+                  flush=True)
+    for name, figures in (("22/10", on_22), ("own announcements, provinces", own), ("their districts", districts)):
         print(f"{name} over {len(figures)} seeds: median {statistics.median(figures)}, {min(figures)}-{max(figures)}")
     return 0
 
