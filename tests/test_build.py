@@ -54,16 +54,22 @@ def test_sources_are_labelled(small_con):
         assert set(query(small_con, f"SELECT DISTINCT source FROM {table}")["source"]) == {"simulated"}, table
     load = query(small_con, "SELECT DISTINCT load_source, split_source FROM cases")
     assert set(load["load_source"]) == {"simulated"} and set(load["split_source"]) == {"simulated", "estimated"}
-    # The split is estimated where the preventive-medicine portal recorded it (to 2021-09-15) or where the record
-    # says no case was in the community (simulation.toml); simulated everywhere else.
+    # The split is estimated where the record gives it: the preventive-medicine portal (to 2021-09-15), a province's
+    # own reports after it and the share carried from them (Điện Biên, November 2021), or the record saying no case
+    # was in the community (simulation.toml); simulated everywhere else.
     rows = query(small_con, """SELECT c.date, d.province_code, c.split_source = 'estimated' AS estimated
                                FROM cases c JOIN districts d USING (district_code)""")
-    periods = simulate.load_params()["case_split"]["no_community"]
+    params = simulate.load_params()["case_split"]
     without_community = simulate.recorded_no_community(rows["date"].to_numpy(), rows["province_code"].to_numpy(dtype=str),
-                                                       periods)
+                                                       params["no_community"])
+    origin = build_module.case_origin(build_module.load_real()["districts"], params["recorded_share"])
+    from_record = pd.MultiIndex.from_frame(rows[["date", "province_code"]]).isin(
+        pd.MultiIndex.from_frame(origin[["date", "province_code"]]))
     after_portal = (rows["date"] > pd.Timestamp("2021-09-15")).to_numpy()
-    assert (rows["estimated"].to_numpy()[after_portal] == without_community[after_portal]).all()
+    known = without_community | from_record
+    assert (rows["estimated"].to_numpy()[after_portal] == known[after_portal]).all()
     assert without_community.any() and rows["estimated"].to_numpy()[without_community].all()
+    assert (from_record & after_portal).any()
 
 
 def test_codes_are_text_with_leading_zeros(small_con):
@@ -230,7 +236,8 @@ def test_a_province_recorded_split_is_held_then_fades_into_the_model():
     recorded = origin[origin["date"] <= "2021-09-14"]
     assert (recorded["weight"] == 1).all() and recorded["value"].between(0, 1).all()
     dien_bien = origin[(origin["province_code"] == "11") & (origin["date"] > "2021-09-15")]
-    assert dien_bien.empty, "a handful of recorded cases is no share to carry"
+    # a handful of recorded cases is no share to carry: nothing until its own reports begin (9/11/2021)
+    assert dien_bien["date"].min() == pd.Timestamp("2021-11-09")
 
 
 def test_a_province_own_report_after_the_portal_takes_over_the_carried_share():
