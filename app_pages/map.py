@@ -196,6 +196,27 @@ def published_levels(week: dt.date, ruleset: RuleSet, this_week: pd.DataFrame) -
         districts_text = t("map.announced_districts", lang, counts=counts(tally["districts"])) if tally["districts"] else ""
         st.caption(t("map.announced_list", lang, date=fmt_date(tally["announced_date"], lang),
                      provinces=counts(tally["provinces"]), districts=districts_text, url=tally["source_url"]))
+    provinces_own(week, ruleset, agreement.made_under(agreement.own_announcements(published), ruleset))
+
+
+def provinces_own(week: dt.date, ruleset: RuleSet, published: pd.DataFrame) -> None:
+    """The provinces that announced their own level on this week's data (not on a national list), against the
+    provinces' stored levels: how many agree, each with its source, so the country's map shows the record beside it."""
+    if published.empty:
+        return
+    stored = cached.week_levels(ruleset.id, week, PROVINCE).reset_index()[["unit_code", "level"]].assign(week=week)
+    compared = agreement.compare_stored(stored, published.rename(columns={"province_code": "unit_code"}), ruleset)
+
+    def listed(rows: pd.DataFrame, key: str) -> str:
+        return ", ".join(t(key, lang, name=row.province_name, url=row.source_url,
+                           announced=row.announced, level=row.level if pd.notna(row.level) else "—")
+                         for row in rows.itertuples())
+
+    differ = compared[~compared["agrees"]]
+    parts = [listed(compared[compared["agrees"]], "map.announced_own_agrees"),
+             t("map.announced_own_differ", lang, units=listed(differ, "map.announced_own_differs")) if len(differ) else ""]
+    st.caption(t("map.announced_own", lang, agree=fmt_int(int(compared["agrees"].sum()), lang),
+                 total=fmt_int(len(compared), lang), units="; ".join(part for part in parts if part)))
 
 
 def published_districts(week: dt.date, ruleset: RuleSet, province: str, this_week: pd.DataFrame) -> None:

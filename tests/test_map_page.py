@@ -171,13 +171,17 @@ def test_the_map_shows_what_was_announced_on_its_week(app_env):
 
 def test_a_provinces_own_district_levels_are_set_beside_the_map(record_env):
     """Sóc Trăng announced its province and its districts on 28/11/2021, on the data of 15-21/11: the map of that
-    week says so, with how many of its districts the map agrees on and each that differs."""
+    week says so, with how many of its districts the map agrees on and each that differs; the country's map of that
+    week lists the nine provinces that announced their own level on it, each with its source."""
     at = open_page("app_pages/map.py", query={"area": "94", "week": "2021-11-15"})
     assert not at.exception
     text = captions(at)
     assert "Cấp độ tỉnh đã công bố dựa trên tuần này: Cấp 3 – Nguy cơ cao, ngày 28/11/2021" in text
     assert "Cấp độ quận/huyện tỉnh công bố dựa trên tuần này, ngày 28/11/2021: bản đồ khớp" in text
     assert "/11" in text and "(công bố" in text
+    at = open_page("app_pages/map.py", query={"area": "VN", "week": "2021-11-15"})  # the country: every province's own
+    own = [c.value for c in at.caption if c.value.startswith("Các tỉnh tự công bố dựa trên tuần này: bản đồ khớp")]
+    assert len(own) == 1 and "/9 — " in own[0] and "[Tỉnh Sóc Trăng](https://" in own[0] and "khác: " in own[0]
     at = open_page("app_pages/map.py", query={"area": "950", "week": "2021-11-15"})  # Vĩnh Châu, picked
     assert not at.exception
     assert "Tỉnh công bố cho quận/huyện này dựa trên tuần đang xem: Cấp 3 – Nguy cơ cao, ngày 28/11/2021" in captions(at)
