@@ -182,10 +182,14 @@ def curve_view() -> None:
     widgets.record_notes(record.of_cases().texts(lang), lang)
 
     st.subheader(t("trends.deaths_title", lang))
-    chart("deaths", deaths, curve_figure, deaths, lang, t("trends.deaths", lang), per_100k=per_100k, log=log,
-          record=record, deaths=True)
+    if deaths["value"].notna().any():  # its download holds the deaths only, not the cases' growth beside them
+        chart("deaths", deaths.drop(columns=list(series.GROWTH_COLUMNS)), curve_figure, deaths, lang,
+              t("trends.deaths", lang), per_100k=per_100k, log=log, record=record, deaths=True)
+    else:  # a chart of nothing but "no data" says less than one line
+        st.info(t("trends.deaths_unknown", lang), icon=":material/help:")
     widgets.record_notes(record.of_deaths().texts(lang), lang)
-    filtered_table(cases.merge(deaths, on="date", suffixes=("_cases", "_deaths")), "curve")
+    filtered_table(cases.merge(deaths.drop(columns=list(series.GROWTH_COLUMNS)), on="date",
+                               suffixes=("_cases", "_deaths")), "curve")
 
 
 def compare_view() -> None:

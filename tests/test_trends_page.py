@@ -135,3 +135,13 @@ def test_a_province_band_marks_the_levels_it_announced(app_env):
     assert all(text.startswith("Cấp 1") for text in marked[0]["announced_text"])
     assert {"16/10/2021", "22/10/2021"} == {text.rsplit(" ", 1)[-1] for text in marked[0]["announced_text"]}
     assert any("Hình thoi trên dải" in caption.value for caption in at.caption)
+
+
+def test_a_period_without_any_published_death_count_says_so_instead_of_an_empty_chart(record_env):
+    """Deaths were not published after 25/5/2022: June 2022 has no death chart of "no data" only, but a line that
+    says no count was published (not zero deaths), and the note of the record."""
+    at = open_page(PAGE, query={"area": "94", "date": "2022-06-30", "from": "2022-06-01"})
+    assert not at.exception
+    assert "chart_deaths" not in page_charts(at) and "chart_cases" in page_charts(at)
+    assert any("Không có số tử vong nào được công bố" in box.value for box in at.info)
+

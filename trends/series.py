@@ -72,13 +72,17 @@ FRAME_COLUMNS = {
 }
 
 
+# The curve's columns about the two weeks of cases the Trends card compares, whichever count the curve draws.
+GROWTH_COLUMNS = ("cases_7d", "growth_per_day", "doubling_days", "halving_days", "growth_origin")
+
+
 def curve(frame: pd.DataFrame, value: str, end) -> pd.DataFrame:
     """The epidemic curve of one count (new_cases or new_deaths) from an area's metrics frame (data.metrics.
     of_area): the frame's sums and rates, laid out for the charts; nothing is recomputed here.
 
     Columns: date, value, observed, estimated, avg7, value_per_100k, avg7_per_100k, per_100k_7d, source (of the
-    day), sum_7d_origin (of the 7-day sum and rate, as the frame carries it), provisional, and the growth columns
-    (cases_7d, growth_per_day, doubling_days, halving_days, growth_origin: of the two weeks of cases they compare).
+    day), sum_7d_origin (of the 7-day sum and rate, as the frame carries it), provisional, and GROWTH_COLUMNS
+    (of the two weeks of cases they compare).
     """
     seven_day, rate_7d, rate, origin, origin_7d = FRAME_COLUMNS[value]
     # Cases are known every day; a death count the source did not publish stays unknown (NaN), never 0.
