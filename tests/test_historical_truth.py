@@ -308,7 +308,8 @@ def test_agreement_with_the_levels_provinces_announced_in_october_2021(con):
     ca_mau = october[october["province_code"] == "96"]  # level 2 on the bulletin's count, not the collected dump
     assert ca_mau[["announced", "level"]].values.tolist() == [[2, 2]]
     assert summary.loc["2021-10-24", "agree"] == 1  # Hồ Chí Minh City, level 2
-    # MOH's list of 22/1/2022, the last under Decision 4800: the split of cases is wholly simulated by then
+    # MOH's list of 22/1/2022, the last under Decision 4800: the split of cases is simulated by then but for a few
+    # provinces' reports and the shares carried from their November reports
     assert (summary.loc["2022-01-22", "provinces"], summary.loc["2022-01-22", "agree"]) == (63, 43)  # 68.3 %
 
 

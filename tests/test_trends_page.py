@@ -144,4 +144,3 @@ def test_a_period_without_any_published_death_count_says_so_instead_of_an_empty_
     assert not at.exception
     assert "chart_deaths" not in page_charts(at) and "chart_cases" in page_charts(at)
     assert any("Không có số tử vong nào được công bố" in box.value for box in at.info)
-
