@@ -208,7 +208,7 @@ def provinces_own(week: dt.date, ruleset: RuleSet, published: pd.DataFrame) -> N
     compared = agreement.compare_stored(stored, published.rename(columns={"province_code": "unit_code"}), ruleset)
 
     def listed(rows: pd.DataFrame, key: str) -> str:
-        return ", ".join(t(key, lang, name=row.province_name, url=row.source_url,
+        return ", ".join(t(key, lang, name=row.province_name, url=row.source_url, date=fmt_date(row.announced_date, lang),
                            announced=row.announced, level=row.level if pd.notna(row.level) else "—")
                          for row in rows.itertuples())
 

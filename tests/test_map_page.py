@@ -182,6 +182,7 @@ def test_a_provinces_own_district_levels_are_set_beside_the_map(record_env):
     at = open_page("app_pages/map.py", query={"area": "VN", "week": "2021-11-15"})  # the country: every province's own
     own = [c.value for c in at.caption if c.value.startswith("Các tỉnh tự công bố dựa trên tuần này: bản đồ khớp")]
     assert len(own) == 1 and "/9 — " in own[0] and "[Tỉnh Sóc Trăng](https://" in own[0] and "khác: " in own[0]
+    assert "28/11/2021" in own[0], "each announcement with its date (a province may announce twice on one week's data)"
     at = open_page("app_pages/map.py", query={"area": "950", "week": "2021-11-15"})  # Vĩnh Châu, picked
     assert not at.exception
     assert "Tỉnh công bố cho quận/huyện này dựa trên tuần đang xem: Cấp 3 – Nguy cơ cao, ngày 28/11/2021" in captions(at)
