@@ -182,14 +182,14 @@ def curve_view() -> None:
     widgets.record_notes(record.of_cases().texts(lang), lang)
 
     st.subheader(t("trends.deaths_title", lang))
-    if deaths["value"].notna().any():  # its download holds the deaths only, not the cases' growth beside them
-        chart("deaths", deaths.drop(columns=list(series.GROWTH_COLUMNS)), curve_figure, deaths, lang,
-              t("trends.deaths", lang), per_100k=per_100k, log=log, record=record, deaths=True)
+    deaths_only = deaths.drop(columns=list(series.GROWTH_COLUMNS))  # the cases' growth is the cases' table's
+    if deaths["value"].notna().any():
+        chart("deaths", deaths_only, curve_figure, deaths, lang, t("trends.deaths", lang), per_100k=per_100k, log=log,
+              record=record, deaths=True)
     else:  # a chart of nothing but "no data" says less than one line
         st.info(t("trends.deaths_unknown", lang), icon=":material/help:")
     widgets.record_notes(record.of_deaths().texts(lang), lang)
-    filtered_table(cases.merge(deaths.drop(columns=list(series.GROWTH_COLUMNS)), on="date",
-                               suffixes=("_cases", "_deaths")), "curve")
+    filtered_table(cases.merge(deaths_only, on="date", suffixes=("_cases", "_deaths")), "curve")
 
 
 def compare_view() -> None:
