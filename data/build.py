@@ -115,21 +115,14 @@ def _cut(frames: dict[str, pd.DataFrame], provinces, start, end) -> dict[str, pd
     return {name: frame.reset_index(drop=True) for name, frame in frames.items()}
 
 
-def case_origin(districts: pd.DataFrame, carry: dict) -> pd.DataFrame:
-    """The share of local cases found in quarantine or in locked-down areas, per province and day, where the
-    record gives the split, and carried forward from the latest record after it: [date, province_code, value,
-    weight].
+def origin_records(districts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The recorded split of local cases: (records [date, province_code, sheltered, local], starts [date,
+    province_code]: the days a share is carried from, a province's last day on the portal and each of its reports).
 
-    MOH's bulletins counted cases "trong khu cách ly, khu phong tỏa" apart from those "trong cộng đồng"
-    (found outside them, by screening or of unknown origin). The record is the preventive-medicine portal's
-    daily split up to its last day (15/9/2021), then a province's own daily reports where it published them
-    (covid/province_case_origin_reports.csv); a recorded day has weight 1. From a province's portal's last day
-    and from each of its reports, its share over the recorded days of the last `window_days` (when they hold at
-    least `min_cases` local cases) is held for `hold_days` and then fades into the model over `fade_days`, until
-    a later record takes over: `weight` is the record's part (simulate.case_details blends the two). Provinces
-    kept reporting the split the same way after the portal's series stops (covid/province_case_origin_spotcheck.csv:
-    Bình Dương, October 2021, kept apart as a check).
-    """
+    MOH's bulletins counted cases "trong khu cách ly, khu phong tỏa" (sheltered) apart from those "trong cộng đồng"
+    (found outside them, by screening or of unknown origin). The record is the preventive-medicine portal's daily
+    split up to its last day (15/9/2021), then a province's own daily reports where it published them
+    (covid/province_case_origin_reports.csv)."""
     origin = pd.read_csv(SOURCES / "covid/province_daily_case_origin_2020-01-01_to_2021-09-15.csv", parse_dates=["date"])
     codes = districts.drop_duplicates("province_code").set_index("province_name")["province_code"]
     origin["province_code"] = origin["province"].map(codes)
@@ -144,19 +137,48 @@ def case_origin(districts: pd.DataFrame, carry: dict) -> pd.DataFrame:
                       & ~(reports["date"] <= reports["province_code"].map(portal_last))]  # the portal's days are its own
     records = pd.concat([portal, reports[portal.columns]], ignore_index=True)
     starts = pd.concat([portal_last.reset_index(), reports[["date", "province_code"]]], ignore_index=True)
+    return records, starts
+
+
+def carried_samples(records: pd.DataFrame, starts: pd.DataFrame, carry: dict) -> pd.DataFrame:
+    """From each start, the recorded days of the `window_days` up to it pooled: [province_code, date, sheltered,
+    local], where they hold at least `min_cases` local cases (a handful of cases is no share to carry)."""
     pooled = starts.merge(records, on="province_code", suffixes=("", "_recorded"))
     pooled = pooled[(pooled["date_recorded"] <= pooled["date"])
                     & (pooled["date_recorded"] > pooled["date"] - pd.Timedelta(days=carry["window_days"]))]
     pooled = pooled.groupby(["province_code", "date"], as_index=False)[["sheltered", "local"]].sum()
-    pooled = pooled[pooled["local"] >= carry["min_cases"]].sort_values(["province_code", "date"])
+    return pooled[pooled["local"] >= carry["min_cases"]].sort_values(["province_code", "date"]).reset_index(drop=True)
+
+
+def carry_weight(days_after: np.ndarray, sample: np.ndarray, carry: dict) -> np.ndarray:
+    """The part of a carried share beside the model's, `days_after` its start, from a sample of `sample` local cases:
+    held for `hold_days`, fading to 0 over `fade_days`, and weighed by its sample's credibility n / (n + K), K =
+    `credibility_cases` (a share from K cases counts half; tools/calibrate_carry.py)."""
+    span = carry["hold_days"] + carry["fade_days"]
+    in_time = np.clip((span - days_after + 1) / (carry["fade_days"] + 1), 0, 1)
+    return in_time * sample / (sample + carry["credibility_cases"])
+
+
+def case_origin(districts: pd.DataFrame, carry: dict) -> pd.DataFrame:
+    """The share of local cases found in quarantine or in locked-down areas, per province and day, where the
+    record gives the split (origin_records), and carried forward from the latest record after it: [date,
+    province_code, value, weight].
+
+    A recorded day has weight 1. From a province's portal's last day and from each of its reports, its share over
+    the recorded days of the last `window_days` (carried_samples) is carried for `hold_days` + `fade_days`, until
+    a later record takes over, with the weight of carry_weight: `weight` is the record's part (simulate.case_details
+    blends the two). Provinces kept reporting the split the same way after the portal's series stops
+    (covid/province_case_origin_spotcheck.csv: Bình Dương, October 2021, kept apart as a check).
+    """
+    records, starts = origin_records(districts)
+    pooled = carried_samples(records, starts, carry)
     until = pooled.groupby("province_code")["date"].shift(-1)  # a later record takes over (NaT: none)
     after = np.arange(1, carry["hold_days"] + carry["fade_days"] + 1)
     carried = pd.DataFrame({
         "date": (pooled["date"].to_numpy()[:, None] + pd.to_timedelta(after, unit="D").to_numpy()[None, :]).ravel(),
         "province_code": np.repeat(pooled["province_code"].to_numpy(), len(after)),
         "value": np.repeat((pooled["sheltered"] / pooled["local"]).to_numpy(), len(after)),
-        "weight": np.tile(np.clip((carry["hold_days"] + carry["fade_days"] - after + 1) / (carry["fade_days"] + 1), 0, 1),
-                          len(pooled)),
+        "weight": carry_weight(after[None, :], pooled["local"].to_numpy(dtype=float)[:, None], carry).ravel(),
         "until": np.repeat(until.to_numpy(), len(after)),
     })
     recorded_days = pd.MultiIndex.from_frame(records[["date", "province_code"]])

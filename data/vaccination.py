@@ -68,6 +68,20 @@ def _whole(shares: np.ndarray, totals: np.ndarray) -> np.ndarray:
     return whole + (rank < short[:, None])
 
 
+def _within_first_doses(full: np.ndarray, dose1: np.ndarray, anchored: np.ndarray) -> np.ndarray:
+    """[date, province] fully vaccinated never above people with a dose, the day's total kept: what a province's
+    share gives beyond its first doses goes to the provinces with room and no published figure of their own
+    (`anchored`: False), in proportion to the room (largest remainder). Capping alone broke the sum to the national
+    series (Lạng Sơn, 11/10/2021, whose one figure is of the fully vaccinated)."""
+    excess = np.clip(full - dose1, 0, None)
+    capped = full - excess
+    room = np.where(anchored[None, :], 0.0, (dose1 - capped).astype(float))
+    shares = room / np.maximum(room.sum(axis=1, keepdims=True), 1.0)
+    moved = excess.sum(axis=1)
+    return capped + np.where(moved[:, None] > 0, _whole(np.where(room.sum(axis=1, keepdims=True) > 0, shares, 0.0),
+                                                        moved), 0)
+
+
 def _anchored(dates: np.ndarray, anchors: pd.DataFrame, national: np.ndarray, first_people: float,
               first_snapshot: np.datetime64, national_at_snapshot: float) -> np.ndarray:
     """One province's people on `dates` from its anchors: before the first anchor its share of the national
@@ -138,14 +152,22 @@ def _before_snapshots(dates: pd.DatetimeIndex, provinces: np.ndarray, first: pd.
 def anchor_people(anchors: pd.DataFrame, snapshots: pd.DataFrame, dose: str) -> pd.DataFrame:
     """The anchors of one dose as people: [date, province_code, people, bound].
 
-    A percentage of adults is turned into people with the first snapshot's own adult population.
+    A percentage of adults is turned into people with the first snapshot's own adult population. Everyone fully
+    vaccinated has had a first dose, so a figure of fully vaccinated is also a lower bound of people with a dose
+    on its date, where no figure of first doses was published that day (Lạng Sơn, 7/11/2021: 72.6 % fully
+    vaccinated, no first-dose figure).
     """
-    frame = anchors[anchors["dose"] == dose].copy()
+    frame = anchors.copy()
     first = snapshots[snapshots["date"] == snapshots["date"].min()].set_index("province_code")
     adults = frame["province_code"].map(first["population_18plus"]).astype(float)
     frame["people"] = frame["people"].where(frame["people"].notna(), np.rint(frame["pct_18plus"] / 100 * adults))
     frame["date"] = pd.to_datetime(frame["date"])
-    return frame[["date", "province_code", "people", "bound"]]
+    own = frame[frame["dose"] == dose]
+    if dose == "dose1":
+        full = frame[frame["dose"] == "full"].assign(bound="at_least")
+        published = pd.MultiIndex.from_frame(own[["date", "province_code"]])
+        own = pd.concat([own, full[~pd.MultiIndex.from_frame(full[["date", "province_code"]]).isin(published)]])
+    return own[["date", "province_code", "people", "bound"]].reset_index(drop=True)
 
 
 def province_vaccinations(snapshots: pd.DataFrame, national: pd.DataFrame, anchors: pd.DataFrame,
@@ -186,8 +208,10 @@ def province_vaccinations(snapshots: pd.DataFrame, national: pd.DataFrame, ancho
     # dose. From its first snapshot on, the lines between snapshots are left as the portal's figures make them,
     # even where it counts more second doses than first (7 provinces, 46 snapshots): capped on the dates between
     # snapshots only, Cần Thơ's fully vaccinated went 1.50 M, 1.04 M, 1.41 M, 1.02 M week after week.
-    estimated = (dates < snapshot_dates[0])[:, None]
-    columns["full"] = np.where(estimated, np.minimum(columns["full"], columns["dose1"]), columns["full"])
+    estimated = dates < snapshot_dates[0]
+    exact_full = anchors[(anchors["dose"] == "full") & (anchors["bound"] == "exact")]["province_code"]
+    columns["full"][estimated] = _within_first_doses(columns["full"][estimated], columns["dose1"][estimated],
+                                                     np.isin(provinces, exact_full.astype(str).unique()))
     columns["booster"] = np.minimum(columns["booster"], columns["full"])
     source = np.where(observed, OBSERVED, ESTIMATED)
     denominators = _denominators(snapshots, dates, provinces)

@@ -222,8 +222,8 @@ def test_a_writer_holds_a_bounded_memory_unless_told_otherwise(monkeypatch):
 
 def test_a_province_recorded_split_is_held_then_fades_into_the_model():
     """Bình Dương's share found in quarantine or lockdown over its last 14 recorded days (1-14/9/2021: 42,447 of
-    47,847) is carried from 15/9: weight 1 for 45 days, then falling to 0 over 30; a province with under 20 local
-    cases in those days carries nothing."""
+    47,847) is carried from 15/9: full weight for 45 days (its credibility, 47,847 / (47,847 + 20): 99.96 %), then
+    falling to 0 over 30; a province with under 20 local cases in those days carries nothing."""
     districts = build_module.load_real()["districts"]
     carry = simulate.load_params()["case_split"]["recorded_share"]
     origin = build_module.case_origin(districts, carry)
@@ -231,9 +231,12 @@ def test_a_province_recorded_split_is_held_then_fades_into_the_model():
     assert len(after) == carry["hold_days"] + carry["fade_days"]
     assert after["value"].round(4).unique().tolist() == [round(42447 / 47847, 4)]
     weights = after["weight"].to_numpy()
-    assert (weights[:carry["hold_days"]] == 1).all() and (pd.Series(weights).diff().dropna() <= 0).all()
+    credibility = 47847 / (47847 + carry["credibility_cases"])
+    assert weights[:carry["hold_days"]] == pytest.approx([credibility] * carry["hold_days"])
+    assert (pd.Series(weights).diff().dropna() <= 1e-12).all()
     assert 0 < weights[-1] < 0.05
-    recorded = origin[origin["date"] <= "2021-09-14"]
+    records, _ = build_module.origin_records(districts)
+    recorded = origin.merge(records[["date", "province_code"]].drop_duplicates(), on=["date", "province_code"])
     assert (recorded["weight"] == 1).all() and recorded["value"].between(0, 1).all()
     dien_bien = origin[(origin["province_code"] == "11") & (origin["date"] > "2021-09-15")]
     # a handful of recorded cases is no share to carry: nothing until its own reports begin (9/11/2021)
