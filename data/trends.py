@@ -118,16 +118,20 @@ def vaccination_estimates(con, area: Area, start=None, end=None) -> pd.DataFrame
     )
 
 
-def vaccination_anchors(area: Area, start=None, end=None) -> pd.DataFrame:
-    """The people vaccinated that a province published before the portal's snapshots, the exact counts its estimate
-    goes through (data.vaccination.ANCHORS; a share "at least" is a bound, not a count): date, dose (dose1 | full),
-    people, source_url. Empty for the country and a district: each anchor is one province's."""
+def vaccination_anchors(con, area: Area, start=None, end=None) -> pd.DataFrame:
+    """The people vaccinated that a province published before the portal's snapshots, the exact figures its estimate
+    goes through (data.vaccination.ANCHORS; a share "at least" is a bound, not a figure; a percentage of adults is
+    of the first snapshot's adults, as the estimate reads it): date, dose (dose1 | full), people, source_url. Empty for
+    the country and a district: each anchor is one province's."""
     anchors = pd.read_csv(vaccination.ANCHORS, dtype={"province_code": str}, parse_dates=["date"])
     days = anchors["date"].dt.date
     rows = ((anchors["province_code"] == area.code) & (area.level not in (COUNTRY, DISTRICT))
-            & (anchors["bound"] == "exact") & anchors["people"].notna()
+            & (anchors["bound"] == "exact")
             & (start is None or days >= start) & (end is None or days <= end))
-    return anchors.loc[rows, ["date", "dose", "people", "source_url"]].reset_index(drop=True)
+    adults = query(con, """SELECT province_code, population_18plus FROM province_vaccination_snapshots
+                           WHERE province_code = ? ORDER BY date LIMIT 1""", [area.code])
+    people = vaccination.with_people(anchors[rows], adults.set_index("province_code")["population_18plus"])
+    return people[["date", "dose", "people", "source_url"]].reset_index(drop=True)
 
 
 def vaccination_snapshots(con, area: Area, start=None, end=None) -> pd.DataFrame:

@@ -149,6 +149,14 @@ def _before_snapshots(dates: pd.DatetimeIndex, provinces: np.ndarray, first: pd.
     return people
 
 
+def with_people(anchors: pd.DataFrame, adults: pd.Series) -> pd.DataFrame:
+    """The anchors with `people` filled where they give a percentage of adults: of `adults` (per province code, the
+    first snapshot's own adult population), as the estimate and the charts both read them."""
+    share = anchors["pct_18plus"] / 100 * anchors["province_code"].map(adults).astype(float)
+    return anchors.assign(people=anchors["people"].where(anchors["people"].notna(), np.rint(share)),
+                          date=pd.to_datetime(anchors["date"]))
+
+
 def anchor_people(anchors: pd.DataFrame, snapshots: pd.DataFrame, dose: str) -> pd.DataFrame:
     """The anchors of one dose as people: [date, province_code, people, bound].
 
@@ -157,11 +165,8 @@ def anchor_people(anchors: pd.DataFrame, snapshots: pd.DataFrame, dose: str) -> 
     on its date, where no figure of first doses was published that day (Lạng Sơn, 7/11/2021: 72.6 % fully
     vaccinated, no first-dose figure).
     """
-    frame = anchors.copy()
     first = snapshots[snapshots["date"] == snapshots["date"].min()].set_index("province_code")
-    adults = frame["province_code"].map(first["population_18plus"]).astype(float)
-    frame["people"] = frame["people"].where(frame["people"].notna(), np.rint(frame["pct_18plus"] / 100 * adults))
-    frame["date"] = pd.to_datetime(frame["date"])
+    frame = with_people(anchors, first["population_18plus"])
     own = frame[frame["dose"] == dose]
     if dose == "dose1":
         full = frame[frame["dose"] == "full"].assign(bound="at_least")

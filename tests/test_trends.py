@@ -15,7 +15,7 @@ from charts.trends import (bands_figure, capacity_figure, comparison_figure, loa
                            small_multiples_figure, targets_figure)
 from data import db, metrics
 from data import trends as trend_data
-from data.db import Area
+from data.db import Area, query
 from indicators.levelstyle import UNKNOWN_COLOR
 from indicators.rulesets import load_ruleset
 from tests.apptest import chart_words, series_names
@@ -274,13 +274,22 @@ def test_whole_population_keeps_the_portal_figures_as_published():
                                                                          ["full", 120_000, 20.0]]
 
 
-def test_whole_population_shows_a_provinces_published_figures_as_points_the_line_goes_through():
+def test_whole_population_shows_a_provinces_published_figures_as_points_the_line_goes_through(small_con):
     """Yên Bái's bulletin of 11/10/2021 (province_vaccination_anchors.csv): 405,726 people with a dose, drawn over the
-    portal's population beside the estimate, as points of their own in the legend."""
-    anchors = trend_data.vaccination_anchors(Area(db.PROVINCE, "15"), dt.date(2021, 10, 1), dt.date(2021, 10, 20))
+    portal's population beside the estimate, as points of their own in the legend. A percentage of adults is a point
+    too, of the first snapshot's adults as the estimate reads it (Quảng Ninh, 31/10/2021: 96 % with a dose); a floor
+    ("at least 95 %") is not a figure."""
+    anchors = trend_data.vaccination_anchors(small_con, Area(db.PROVINCE, "15"), dt.date(2021, 10, 1),
+                                             dt.date(2021, 10, 20))
     assert anchors[["dose", "people"]].values.tolist() == [["dose1", 405_726], ["full", 50_694]]
     assert anchors["source_url"].str.contains("baoyenbai").all()
-    assert trend_data.vaccination_anchors(Area(db.COUNTRY, None)).empty  # each anchor is one province's
+    assert trend_data.vaccination_anchors(small_con, Area(db.COUNTRY, None)).empty  # each anchor is one province's
+    quang_ninh = trend_data.vaccination_anchors(small_con, Area(db.PROVINCE, "22"), dt.date(2021, 10, 31),
+                                                dt.date(2021, 11, 14))
+    adults = query(small_con, """SELECT population_18plus FROM province_vaccination_snapshots
+                                 WHERE province_code = '22' ORDER BY date LIMIT 1""").iloc[0, 0]
+    assert quang_ninh[["dose", "people"]].values.tolist() == [["dose1", round(0.96 * adults)],  # 31/10
+                                                              ["full", round(0.868 * adults)]]  # MOH, ~7/11
     estimates = pd.DataFrame({"date": [pd.Timestamp("2021-10-11")], "province_code": ["15"],
                               "people_dose1": [405_726], "people_full": [50_694], "population": [821_030],
                               "source": ["estimated"]})

@@ -74,7 +74,7 @@ def whole_population(con, area: Area, start: dt.date, end: dt.date) -> pd.DataFr
                                         db.area_population(con, area),
                                         trend_data.vaccination_snapshots(con, area, start, end),
                                         trend_data.vaccination_estimates(con, area, start, end),
-                                        trend_data.vaccination_anchors(area, start, end))
+                                        trend_data.vaccination_anchors(con, area, start, end))
 
 
 def national(con, start: dt.date, end: dt.date) -> pd.DataFrame:
