@@ -50,9 +50,9 @@ def test_checkpoint_positives_never_exceed_the_provinces_cases(con):
 
 def test_no_community_case_where_the_record_says_none(con):
     """Every span data/simulation.toml quotes from the record: Viet Nam 16/4 - 24/7/2020, Quảng Ninh's 73 days to
-    5/9/2021 (seeds/001), the 16 provinces without secondary transmission 10-24/10/2021, Sơn La, Kon Tum."""
+    5/9/2021 (seeds/001), the 16 provinces without secondary transmission 10-24/10/2021, Sơn La, Kon Tum, Cần Thơ."""
     spans = tomllib.loads((ROOT / "data/simulation.toml").read_text(encoding="utf-8"))["case_split"]["no_community"]
-    assert len(spans) == 18
+    assert len(spans) == 19
     for area, periods in spans.items():
         for first, last in periods:
             assert one(con, """SELECT COALESCE(SUM(community_cases), 0) FROM cases JOIN districts USING (district_code)
