@@ -15,6 +15,9 @@ import pandas as pd
 from data import build, simulate
 from data.db import query
 
+# The values of K (credibility_cases) compared.
+CANDIDATES = (0, 5, 10, 20, 30, 50, 100, 200)
+
 
 def model_share(con) -> pd.DataFrame:
     """[date x province] the model's share of local cases found in quarantine, weighted by each district's cases
@@ -61,7 +64,7 @@ def errors(tests: pd.DataFrame, weight: np.ndarray) -> tuple[float, float]:
     return float(squared.mean()), float(squared[tests["local"] >= 10].mean())
 
 
-def weights(tests: pd.DataFrame, carry: dict, credibility: list[int]) -> list[tuple[str, np.ndarray]]:
+def weights(tests: pd.DataFrame, carry: dict, credibility=CANDIDATES) -> list[tuple[str, np.ndarray]]:
     """The weights compared: the model alone, the carry held x n / (n + K) for each K, and a carry that falls as the
     province's 14-day cases outgrow its sample."""
     days, sample = tests["days_after"].to_numpy(), tests["sample"].to_numpy(float)

@@ -17,9 +17,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from data import carry_calibration, simulate  # noqa: E402
 from data.db import connect, db_path  # noqa: E402
 
-CREDIBILITY = [0, 5, 10, 20, 30, 50, 100, 200]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python tools/calibrate_carry.py", description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=None, help="database (default: the app's)")
@@ -32,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         con.close()
     print(f"{len(tests)} reports of {tests['province_code'].nunique()} provinces with a share carried onto them")
     print(f"{'weight':<40}{'all':>8}{'>= 10 cases':>14}")
-    for name, weight in carry_calibration.weights(tests, carry, CREDIBILITY):
+    for name, weight in carry_calibration.weights(tests, carry):
         every, large = carry_calibration.errors(tests, weight)
         print(f"{name:<40}{every:>8.4f}{large:>14.4f}")
     return 0
