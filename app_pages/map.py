@@ -194,9 +194,21 @@ def published_levels(week: dt.date, ruleset: RuleSet, this_week: pd.DataFrame) -
 
     for tally in agreement.tallies(published, cached.announced_counts()):
         districts_text = t("map.announced_districts", lang, counts=counts(tally["districts"])) if tally["districts"] else ""
+        listed = agreement.made_under(published[published["announced_date"] == tally["announced_date"]], ruleset)
+        compared = against_map(week, ruleset, listed).dropna(subset=["level"])  # provinces the map has a level for
+        agrees = t("map.announced_list_agrees", lang, agree=fmt_int(int(compared["agrees"].sum()), lang),
+                   total=fmt_int(len(compared), lang)) if len(compared) else ""
         st.caption(t("map.announced_list", lang, date=fmt_date(tally["announced_date"], lang),
-                     provinces=counts(tally["provinces"]), districts=districts_text, url=tally["source_url"]))
+                     provinces=counts(tally["provinces"]), districts=districts_text, agrees=agrees,
+                     url=tally["source_url"]))
     provinces_own(week, ruleset, agreement.made_under(agreement.own_announcements(published), ruleset))
+
+
+def against_map(week: dt.date, ruleset: RuleSet, published: pd.DataFrame) -> pd.DataFrame:
+    """Announced province levels (`resting_on` rows of this week) beside the provinces' stored levels of the week:
+    agreement.compare_stored rows (announced, level, agrees)."""
+    stored = cached.week_levels(ruleset.id, week, PROVINCE).reset_index()[["unit_code", "level"]].assign(week=week)
+    return agreement.compare_stored(stored, published.rename(columns={"province_code": "unit_code"}), ruleset)
 
 
 def provinces_own(week: dt.date, ruleset: RuleSet, published: pd.DataFrame) -> None:
@@ -204,8 +216,7 @@ def provinces_own(week: dt.date, ruleset: RuleSet, published: pd.DataFrame) -> N
     provinces' stored levels: how many agree, each with its source, so the country's map shows the record beside it."""
     if published.empty:
         return
-    stored = cached.week_levels(ruleset.id, week, PROVINCE).reset_index()[["unit_code", "level"]].assign(week=week)
-    compared = agreement.compare_stored(stored, published.rename(columns={"province_code": "unit_code"}), ruleset)
+    compared = against_map(week, ruleset, published)
 
     def listed(rows: pd.DataFrame, key: str) -> str:
         return ", ".join(t(key, lang, name=row.province_name, url=row.source_url, date=fmt_date(row.announced_date, lang),

@@ -78,20 +78,36 @@ def _announced_inputs(con) -> tuple[pd.DataFrame, pd.DataFrame]:
     return daily.rename(columns={"unit_code": "province_code"}), announced
 
 
-def agreement_with_announced(con, ruleset_id: str = "vn-2021-qd4800") -> pd.DataFrame:
-    """indicators.agreement.compare of the province levels with the levels provinces and MOH announced (October
-    2021, January 2022: ANNOUNCED_LEVELS), each rule set graded on the province frame of the weeks those
-    announcements rest on."""
+def _made_under(announced: pd.DataFrame) -> pd.Series:
+    """Per announced row, the national rule set in force on its day (indicators.rulesets.in_force): a level is
+    compared only under the rules it was announced by (Decision 4800 to 26/1/2022, Decision 218 from 27/1/2022)."""
+    return pd.Series([in_force(pd.Timestamp(day).date())[0].id for day in announced["announced_date"]],
+                     index=announced.index)
+
+
+def _own_files(ruleset_id: str) -> dict[str, str]:
+    """{province_code: rule-set id} of the provinces that assessed with their own file extending `ruleset_id`
+    (indicators/rules/local/, `provinces`): they are judged by it."""
+    return {code: ruleset.id for ruleset in list_rulesets() if ruleset.extends == ruleset_id for code in ruleset.provinces}
+
+
+def agreement_with_announced(con) -> pd.DataFrame:
+    """indicators.agreement.compare of the province levels with the levels provinces and MOH announced
+    (ANNOUNCED_LEVELS), each under the rule set it was announced by, graded on the province frame of the weeks
+    those announcements rest on; rows in the file's order."""
     daily, announced = _announced_inputs(con)
-    # provinces that assessed with their own file (indicators/rules/local/, `provinces`) are judged by it
-    own = {code: ruleset.id for ruleset in list_rulesets() if ruleset.extends == ruleset_id for code in ruleset.provinces}
-    return agreement.compare(daily, announced, ruleset_id, own)
+    parts = [agreement.compare(daily, rows, ruleset_id, _own_files(ruleset_id)).set_axis(rows.index)
+             for ruleset_id, rows in announced.groupby(_made_under(announced), sort=False)]
+    return pd.concat(parts).sort_index().reset_index(drop=True)
 
 
-def agreement_ceilings(con, ruleset_id: str = "vn-2021-qd4800") -> pd.DataFrame:
-    """indicators.agreement.ceilings: per announced date, the most provinces any rule monotone in the rule set's
-    inputs could agree with, on the same data as `agreement_with_announced`."""
-    return agreement.ceilings(*_announced_inputs(con), ruleset_id)
+def agreement_ceilings(con) -> pd.DataFrame:
+    """indicators.agreement.ceilings: per announced date, the most provinces any rule monotone in the inputs of
+    the rule set it was announced by could agree with, on the same data as `agreement_with_announced`."""
+    daily, announced = _announced_inputs(con)
+    parts = [agreement.ceilings(daily, rows, ruleset_id)
+             for ruleset_id, rows in announced.groupby(_made_under(announced), sort=False)]
+    return pd.concat(parts).sort_values("announced_date").reset_index(drop=True)
 
 
 LEVELS_TABLE = "levels"

@@ -155,16 +155,20 @@ def test_the_country_map_sends_colours_not_outlines_and_a_districts_colour_is_it
 
 
 def test_the_map_shows_what_was_announced_on_its_week(app_env):
-    """The week of 11-17/10/2021: the whole country's map tallies MOH's list of 22/10/2021 (26 provinces at level 1,
-    37 at 2; 372/287/14/2 districts) with its source; a province's map shows that province's own announced level."""
+    """The week of 11-17/10/2021: the whole country's map tallies MOH's lists of 23/10/2021 (22 provinces at level 1,
+    41 at 2) and 22/10/2021 (26 and 37; 372/287/14/2 districts), latest first, each with its source and how many
+    of the provinces the map has a level for agree (the small database's three); a province's map shows the levels
+    announced for that province on that week's data."""
     at = open_page("app_pages/map.py", query={"area": "VN", "week": "2021-10-11"})
     assert not at.exception
     announced = [c.value for c in at.caption if "Đã công bố" in c.value]
-    assert len(announced) == 1 and "22/10/2021" in announced[0]
-    assert "tỉnh cấp 1: 26, cấp 2: 37" in announced[0] and "huyện cấp 1: 372, cấp 2: 287, cấp 3: 14, cấp 4: 2" in announced[0]
+    assert len(announced) == 2 and "23/10/2021" in announced[0] and "22/10/2021" in announced[1]
+    assert "tỉnh cấp 1: 22, cấp 2: 41 — bản đồ khớp 3/3 tỉnh" in announced[0]
+    assert "tỉnh cấp 1: 26, cấp 2: 37" in announced[1] and "huyện cấp 1: 372, cấp 2: 287, cấp 3: 14, cấp 4: 2" in announced[1]
+    assert "bản đồ khớp 3/3 tỉnh" in announced[1]
     at = open_page("app_pages/map.py", query={"area": "22", "week": "2021-10-11", "lang": "en"})
     announced = [c.value for c in at.caption if "announced on this week" in c.value]
-    assert len(announced) == 1 and "Level 1" in announced[0] and "(https://" in announced[0]
+    assert len(announced) == 2 and all("Level 1" in text and "(https://" in text for text in announced)
     at = open_page("app_pages/map.py", query={"area": "22", "week": "2021-10-18"})
     assert not [c.value for c in at.caption if "công bố dựa trên tuần này" in c.value]
 

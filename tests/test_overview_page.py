@@ -61,12 +61,12 @@ def test_the_trend_chart_sends_its_rows_as_arrow_and_is_made_once(app_env, monke
 
 
 def test_a_province_overview_shows_the_level_it_announced_on_the_same_week(app_env):
-    """Quảng Ninh on 22/10/2021: the week shown (11-17/10) is the one MOH's list of that day rests on; the page
-    says which level was announced, when, and links its source."""
+    """Quảng Ninh on 22/10/2021: the week shown (11-17/10) is the one MOH's lists of 22 and 23/10 rest on; the page
+    says which level each announced, when, and links its source, latest first."""
     at = open_page(query={"area": "22", "date": "2021-10-22"})
     assert not at.exception
     captions = [c.value for c in at.caption if "đã công bố" in c.value]
-    assert len(captions) == 1 and "Cấp 1" in captions[0] and "22/10/2021" in captions[0]
-    assert "(https://" in captions[0]
+    assert len(captions) == 2 and all("Cấp 1" in text and "(https://" in text for text in captions)
+    assert "23/10/2021" in captions[0] and "22/10/2021" in captions[1]
     at = open_page(query={"area": "22", "date": "2021-10-30"})
     assert not [c.value for c in at.caption if "đã công bố" in c.value], "no list rests on 18-24/10"

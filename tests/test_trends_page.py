@@ -125,15 +125,16 @@ def test_filters_are_written_to_the_url_and_bad_values_ignored(app_env):
 
 
 def test_a_province_band_marks_the_levels_it_announced(app_env):
-    """Quảng Ninh, autumn 2021: a diamond in the colour of level 1 on the weeks the lists of ~16/10 and 22/10/2021
-    rest on (4-10/10 and 11-17/10), its tooltip naming the level and the day; the caption says what they are."""
+    """Quảng Ninh, autumn 2021: a diamond in the colour of level 1 on the weeks the lists of ~16/10 and 22-23/10/2021
+    rest on (4-10/10 and 11-17/10), its tooltip naming the level and the day of the week's latest list (MOH's of
+    23/10 replaced that of 22/10 on the same data); the caption says what they are."""
     at = open_page(PAGE, query={"area": "22", "date": "2021-11-30", "from": "2021-09-01"})
     assert not at.exception
     spec = page_charts(at)["chart_cases_levels"]
     marked = [frame for frame in spec["datasets"].values() if "announced_text" in frame and "middle" in frame]
     assert len(marked) == 1 and len(marked[0]) == 2
     assert all(text.startswith("Cấp 1") for text in marked[0]["announced_text"])
-    assert {"16/10/2021", "22/10/2021"} == {text.rsplit(" ", 1)[-1] for text in marked[0]["announced_text"]}
+    assert {"16/10/2021", "23/10/2021"} == {text.rsplit(" ", 1)[-1] for text in marked[0]["announced_text"]}
     assert any("Hình thoi trên dải" in caption.value for caption in at.caption)
 
 
