@@ -16,7 +16,7 @@ from data.spreadsheet_safe import csv_bytes, excel_bytes
 from geo import situation, view
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators import agreement, levelstyle
-from indicators.levels_table import levels_table
+from indicators.levels_table import announced_beside, levels_table
 from indicators.rulesets import RuleSet, list_rulesets
 from ui import cached, state, widgets
 from ui.map_state import (PLAY_SECONDS, follow_sidebar_date, on_map_select, on_unit_box, pick_unit, seed_from_url,
@@ -201,7 +201,33 @@ def published_levels(week: dt.date, ruleset: RuleSet, this_week: pd.DataFrame) -
         st.caption(t("map.announced_list", lang, date=fmt_date(tally["announced_date"], lang),
                      provinces=counts(tally["provinces"]), districts=districts_text, agrees=agrees,
                      url=tally["source_url"]))
-    provinces_own(week, ruleset, agreement.made_under(agreement.own_announcements(published), ruleset))
+    own = agreement.own_announcements(published)
+    provinces_own(week, ruleset, agreement.made_under(own, ruleset))
+    national = agreement.made_under(published.drop(own.index), ruleset)
+    if not national.empty:
+        announced_comparison(week, ruleset, national)
+
+
+def announced_comparison(week: dt.date, ruleset: RuleSet, published: pd.DataFrame) -> None:
+    """MOH's lists resting on this week beside the map's province levels, with the reasons and inputs each rests
+    on, those that differ first, and a CSV: where the record and the dashboard part, and why. On request (a
+    folded table): 63 rows of reasons would otherwise ride on every move of the week slider."""
+    box = widgets.folded(t("map.announced_table", lang), key="map_announced_open")
+    if box is None:
+        return
+    provinces = cached.provinces()
+    names = dict(zip(provinces["province_code"], provinces["province_name"]))
+    table = levels_table(cached.levels_of_weeks(ruleset.id, week, PROVINCE), week, names, ruleset, lang)
+    rows = announced_beside(against_map(week, ruleset, published), table)
+    headers = dict(zip(("announced_date", "name", "announced", "level", "agrees", "reasons"),
+                       t("map.announced_table_columns", lang).split("|")))
+    shown = rows[list(headers)].assign(announced_date=rows["announced_date"].map(lambda day: fmt_date(day, lang)))
+    box.dataframe(shown, hide_index=True, key="map_announced_table", width="stretch", height=380,
+                  column_config={column: st.column_config.Column(label) for column, label in headers.items()}
+                  | {"agrees": st.column_config.CheckboxColumn(headers["agrees"]),
+                     "reasons": st.column_config.TextColumn(headers["reasons"], width="large")})
+    box.download_button(t("map.download_csv", lang), lambda: csv_bytes(rows), on_click="ignore", mime="text/csv",
+                        file_name=f"cong-bo-{ruleset.id}-{week.isoformat()}.csv", key="map_announced_csv")
 
 
 def against_map(week: dt.date, ruleset: RuleSet, published: pd.DataFrame) -> pd.DataFrame:
