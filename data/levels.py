@@ -78,7 +78,7 @@ def _announced_inputs(con) -> tuple[pd.DataFrame, pd.DataFrame]:
     return daily.rename(columns={"unit_code": "province_code"}), announced
 
 
-def _made_under(announced: pd.DataFrame) -> pd.Series:
+def _rules_announced_under(announced: pd.DataFrame) -> pd.Series:
     """Per announced row, the national rule set in force on its day (indicators.rulesets.in_force): a level is
     compared only under the rules it was announced by (Decision 4800 to 26/1/2022, Decision 218 from 27/1/2022)."""
     return pd.Series([in_force(pd.Timestamp(day).date())[0].id for day in announced["announced_date"]],
@@ -97,7 +97,7 @@ def agreement_with_announced(con) -> pd.DataFrame:
     those announcements rest on; rows in the file's order."""
     daily, announced = _announced_inputs(con)
     parts = [agreement.compare(daily, rows, ruleset_id, _own_files(ruleset_id)).set_axis(rows.index)
-             for ruleset_id, rows in announced.groupby(_made_under(announced), sort=False)]
+             for ruleset_id, rows in announced.groupby(_rules_announced_under(announced), sort=False)]
     return pd.concat(parts).sort_index().reset_index(drop=True)
 
 
@@ -106,7 +106,7 @@ def agreement_ceilings(con) -> pd.DataFrame:
     the rule set it was announced by could agree with, on the same data as `agreement_with_announced`."""
     daily, announced = _announced_inputs(con)
     parts = [agreement.ceilings(daily, rows, ruleset_id)
-             for ruleset_id, rows in announced.groupby(_made_under(announced), sort=False)]
+             for ruleset_id, rows in announced.groupby(_rules_announced_under(announced), sort=False)]
     return pd.concat(parts).sort_values("announced_date").reset_index(drop=True)
 
 
