@@ -201,17 +201,17 @@ def published_levels(week: dt.date, ruleset: RuleSet, this_week: pd.DataFrame) -
         st.caption(t("map.announced_list", lang, date=fmt_date(tally["announced_date"], lang),
                      provinces=counts(tally["provinces"]), districts=districts_text, agrees=agrees,
                      url=tally["source_url"]))
-    own = agreement.own_announcements(published)
-    provinces_own(week, ruleset, agreement.made_under(own, ruleset))
-    national = agreement.made_under(published.drop(own.index), ruleset)
-    if not national.empty:
-        announced_comparison(week, ruleset, national)
+    provinces_own(week, ruleset, agreement.made_under(agreement.own_announcements(published), ruleset))
+    graded = agreement.made_under(published, ruleset)
+    if not graded.empty:
+        announced_comparison(week, ruleset, graded)
 
 
 def announced_comparison(week: dt.date, ruleset: RuleSet, published: pd.DataFrame) -> None:
-    """MOH's lists resting on this week beside the map's province levels, with the reasons and inputs each rests
-    on, those that differ first, and a CSV: where the record and the dashboard part, and why. On request (a
-    folded table): 63 rows of reasons would otherwise ride on every move of the week slider."""
+    """The province levels announced on this week's data (MOH's lists and the provinces' own) beside the map's,
+    with the reasons and inputs each rests on, those that differ first, each with its source, and a CSV: where the
+    record and the dashboard part, and why. On request (a folded table): 63 rows of reasons would otherwise ride on
+    every move of the week slider."""
     box = widgets.folded(t("map.announced_table", lang), key="map_announced_open")
     if box is None:
         return
@@ -219,13 +219,15 @@ def announced_comparison(week: dt.date, ruleset: RuleSet, published: pd.DataFram
     names = dict(zip(provinces["province_code"], provinces["province_name"]))
     table = levels_table(cached.levels_of_weeks(ruleset.id, week, PROVINCE), week, names, ruleset, lang)
     rows = announced_beside(against_map(week, ruleset, published), table)
-    headers = dict(zip(("announced_date", "name", "announced", "level", "agrees", "reasons"),
+    headers = dict(zip(("announced_date", "name", "announced", "level", "agrees", "reasons", "source_url"),
                        t("map.announced_table_columns", lang).split("|")))
     shown = rows[list(headers)].assign(announced_date=rows["announced_date"].map(lambda day: fmt_date(day, lang)))
     box.dataframe(shown, hide_index=True, key="map_announced_table", width="stretch", height=380,
                   column_config={column: st.column_config.Column(label) for column, label in headers.items()}
                   | {"agrees": st.column_config.CheckboxColumn(headers["agrees"]),
-                     "reasons": st.column_config.TextColumn(headers["reasons"], width="large")})
+                     "reasons": st.column_config.TextColumn(headers["reasons"], width="large"),
+                     "source_url": st.column_config.LinkColumn(headers["source_url"],
+                                                               display_text=t("map.announced_table_source", lang))})
     box.download_button(t("map.download_csv", lang), lambda: csv_bytes(rows), on_click="ignore", mime="text/csv",
                         file_name=f"cong-bo-{ruleset.id}-{week.isoformat()}.csv", key="map_announced_csv")
 

@@ -66,11 +66,12 @@ def levels_table(classified: pd.DataFrame, week: dt.date, names: Mapping[str, st
 def announced_beside(compared: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     """The levels announced on a week's data beside the units' rows of that week's `levels_table`: one row per
     announcement of a unit in the table (agreement.compare_stored rows: announced_date, unit_code, announced,
-    agrees), those that differ first, then the latest list first, so a committee reads at once where the record
-    and the dashboard part and on which inputs. Columns: announced_date (ISO), announced, agrees, then the table's."""
+    agrees, source_url), those that differ first, then the latest first, so a committee reads at once where the
+    record and the dashboard part and on which inputs. Columns: announced_date (ISO), announced, agrees,
+    source_url, then the table's."""
     announced = compared.assign(announced_date=pd.to_datetime(compared["announced_date"]).dt.date.astype(str),
                                 code=compared["unit_code"].astype(str),
                                 announced=compared["announced"].astype("Int64"))
-    rows = announced[["announced_date", "code", "announced", "agrees"]].merge(table, on="code")
+    rows = announced[["announced_date", "code", "announced", "agrees", "source_url"]].merge(table, on="code")
     return rows.sort_values(["agrees", "announced_date", "code"], ascending=[True, False, True],
                             kind="stable").reset_index(drop=True)

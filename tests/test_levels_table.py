@@ -106,7 +106,8 @@ def test_the_levels_announced_beside_the_table_differences_first():
 
     compared = pd.DataFrame({"announced_date": pd.to_datetime(["2021-10-22", "2021-10-22", "2021-10-23", "2021-10-23"]),
                              "unit_code": ["01", "02", "01", "02"], "announced": [1, 2, 1, 1],
-                             "level": [1, 1, 1, 1], "agrees": [True, False, True, True]})
+                             "level": [1, 1, 1, 1], "agrees": [True, False, True, True],
+                             "source_url": ["https://a", "https://a", "https://b", "https://b"]})
     table = pd.DataFrame({"code": ["01", "02"], "name": ["Hà Nội", "Hà Giang"], "level": pd.array([1, 1], "Int64"),
                           "reasons": ["a", "b"], "community_cases_per_100k_7d": [0.1, 0.0]})
     rows = announced_beside(compared, table)
@@ -114,13 +115,15 @@ def test_the_levels_announced_beside_the_table_differences_first():
         ["2021-10-22", "02", 2, False], ["2021-10-23", "01", 1, True], ["2021-10-23", "02", 1, True],
         ["2021-10-22", "01", 1, True]]
     assert rows["reasons"].tolist() == ["b", "a", "b", "a"] and "community_cases_per_100k_7d" in rows
+    assert rows["source_url"].tolist() == ["https://a", "https://b", "https://b", "https://a"]
 
 
-def test_map_page_sets_moh_lists_beside_the_province_levels(app_env):
-    """The country's map of 11-17/10/2021, its folded table against MOH's lists of 22 and 23/10 opened: one row per
-    province of the database and list, with the announced level, the map's level, whether they agree and why."""
+def test_map_page_sets_the_announced_levels_beside_the_province_levels(app_env):
+    """The country's map of 11-17/10/2021, its folded table against the announced levels (there MOH's lists of 22
+    and 23/10) opened: one row per province of the database and list, with the announced level, the map's level,
+    whether they agree, why, and the source."""
     at = open_page("app_pages/map.py", query={"area": "VN", "week": "2021-10-11"})
-    assert [box.label for box in at.expander if "Bộ Y tế" in box.label], "the table is offered, folded"
+    assert [box.label for box in at.expander if "đã công bố" in box.label], "the table is offered, folded"
     assert not [frame for frame in at.dataframe if "Cấp công bố" in frame.value.columns]
     at.session_state["map_announced_open"] = True
     at.run()
@@ -128,4 +131,4 @@ def test_map_page_sets_moh_lists_beside_the_province_levels(app_env):
     table = next(frame.value for frame in at.dataframe if "announced" in frame.value.columns)
     assert len(table) == 6 and set(table["announced_date"]) == {"22/10/2021", "23/10/2021"}
     assert (table["agrees"] == (table["announced"] == table["level"])).all()
-    assert table["reasons"].str.len().gt(0).all()
+    assert table["reasons"].str.len().gt(0).all() and table["source_url"].str.startswith("https://").all()
