@@ -72,8 +72,9 @@ def _grade(frame: pd.DataFrame, criterion: Criterion) -> _CriterionGrades:
     return _CriterionGrades(values, present, band, grade, low, high)
 
 
-def _waive(graded: _CriterionGrades, by: _CriterionGrades, lowest: int) -> None:
-    """Where `by` is known to be 0 (no case), the criterion contributes only its lowest grade (in place).
+def _waive(graded: _CriterionGrades, by: _CriterionGrades, lowest: int) -> np.ndarray:
+    """Where `by` is known to be 0 (no case), the criterion contributes only its lowest grade (in place); returns
+    where it was waived, so the reasons never name it as deciding there.
 
     Why: QĐ 4800 as provinces applied it (the MOH text of September 2021) does not raise the level for low
     coverage where the area has no case.
@@ -81,6 +82,7 @@ def _waive(graded: _CriterionGrades, by: _CriterionGrades, lowest: int) -> None:
     no_case = by.present & (by.values == 0)
     for name in ("grade", "low", "high"):
         setattr(graded, name, np.where(no_case, lowest, getattr(graded, name)).astype(np.int16))
+    return no_case
 
 
 def _factor_bounds(graded: list[_CriterionGrades], criteria: list[Criterion]) -> tuple[np.ndarray, np.ndarray]:
@@ -116,9 +118,8 @@ def verdict(frame: pd.DataFrame, ruleset: RuleSet | str) -> Verdict:
     if absent:
         raise MissingInputError(f"rule set '{ruleset.id}' needs column(s) {', '.join(absent)}")
     graded = {criterion.id: _grade(frame, criterion) for criterion in ruleset.criteria}
-    for criterion in ruleset.criteria:
-        if criterion.waived_where_zero:
-            _waive(graded[criterion.id], graded[criterion.waived_where_zero], min(criterion.grades))
+    waived = {criterion.id: _waive(graded[criterion.id], graded[criterion.waived_where_zero], min(criterion.grades))
+              for criterion in ruleset.criteria if criterion.waived_where_zero}
 
     factor_low, factor_high = [], []
     for factor in ruleset.factors:
@@ -139,6 +140,8 @@ def verdict(frame: pd.DataFrame, ruleset: RuleSet | str) -> Verdict:
     for factor, low in zip(ruleset.factors, factor_low):  # the criterion that sets the factor's (lowest) grade
         for cid in factor.criteria:
             decided[cid] = known & graded[cid].present & (graded[cid].grade == low)
+            if cid in waived:
+                decided[cid] &= ~waived[cid]
     for cid in ruleset.add:
         decided[cid] = known & (graded[cid].grade > 0) & (table_low < max(numbers))
 
@@ -296,8 +299,10 @@ def criterion_text(entry: dict, criterion: Criterion, lang: str = "vi") -> str:
         return f"{label}: {YES_NO_LABEL[lang][entry['band'] - 1]}{origin_note(entry, lang)}"
     unit = criterion.unit(lang)
     value = format_number(entry["value"], lang) + (unit if unit == "%" else f" {unit}" if unit else "")
-    return (f"{label}: {value} ({entry['comparison']} {format_threshold(entry['threshold'], lang)})"
-            f"{origin_note(entry, lang)}")
+    waived = (bool(criterion.waived_where_zero) and entry["band"] is not None
+              and entry["grade"] != criterion.grades[entry["band"] - 1])  # no raise where the area has no case
+    return (f"{label}: {value} ({entry['comparison']} {format_threshold(entry['threshold'], lang)}"
+            f"{'; ' + t('reasons.waived', lang) if waived else ''}){origin_note(entry, lang)}")
 
 
 def reasons_text(reasons: dict, ruleset: RuleSet, lang: str = "vi") -> str:

@@ -63,6 +63,20 @@ def test_low_50_plus_coverage_does_not_raise_where_there_is_no_case():
     assert with_cases["level"] == 2  # 20 - < 50 with only (a) met
 
 
+def test_a_waived_coverage_criterion_is_never_named_as_deciding():
+    """Sơn La on 22/10/2021: no community case and adults' first doses under 70 %, level 1. The reasons decide it by
+    the cases alone and say the low coverage raised nothing, not "decided by coverage < 70 %"."""
+    ruleset = load_ruleset("vn-2021-qd4800")
+    quiet = engine.classify(_frame(pct_18plus_dose1=40.0, pct_50plus_full=9.8), ruleset).iloc[0]
+    decided = [e["criterion"] for e in quiet["reasons"]["criteria"] if e["decided"]]
+    assert quiet["level"] == 1 and decided == ["community_cases"]
+    text = engine.reasons_text(quiet["reasons"], ruleset, "vi")
+    assert text.startswith("Căn cứ: Ca mắc mới tại cộng đồng: 0,0 ca/100.000 dân/7 ngày (< 20). Tiêu chí khác:")
+    assert text.count("không nâng cấp vì địa bàn không có ca mắc tại cộng đồng") == 2
+    busy = engine.classify(_frame(community_cases_per_100k_7d=0.3, pct_18plus_dose1=40.0), ruleset).iloc[0]
+    assert busy["level"] == 2 and "không nâng cấp" not in engine.reasons_text(busy["reasons"], ruleset, "vi")
+
+
 def test_a_local_file_may_choose_the_measure_but_only_a_known_one(tmp_path):
     path = tmp_path / "vn-2021-qd4800-test.toml"
     path.write_text('extends = "vn-2021-qd4800"\nid = "vn-2021-qd4800-test"\nlegal_basis = "x"\n'
