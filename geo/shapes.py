@@ -3,8 +3,8 @@
 The real polygons (districts_2021.geojson, provinces_2021.geojson) stay exactly as published. The
 whole-country map draws simplified copies that `write_map_files()` derives and that are committed in the
 app's static folder (static/geo/districts_map.geojson, static/geo/provinces_map.geojson and the provinces'
-borders as segments, static/geo/province_borders.json): the browser fetches them once from /app/static/geo/
-(`map_file_url`) and caches them, so a rerun sends colours, not outlines.
+borders as segments, static/geo/province_borders.json, which also letters the archipelagos' names): the browser
+fetches them once from /app/static/geo/ (`map_file_url`) and caches them, so a rerun sends colours, not outlines.
 
 - the districts are simplified as one coverage, so shared borders stay shared (no gaps, no overlaps);
 - coordinates are rounded to 4 decimals (about 11 m);
@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo import lettering
+
 GEO_DIR = Path(__file__).resolve().parent
 DISTRICT = "district"
 PROVINCE = "province"
@@ -49,6 +51,10 @@ SLIVER_AREA = 1e-4
 UNIT_COLUMNS = ["code", "name", "province_code", "province_name", "approximate"]
 # deck.gl's web-mercator world is 512 pixels wide at zoom 0.
 WORLD_PIXELS = 512
+# The archipelagos, named on the whole-country map as every map of Viet Nam names them, under their districts'
+# one-island polygons (Hoàng Sa of Đà Nẵng, Trường Sa of Khánh Hòa): district code -> the name printed.
+ARCHIPELAGO_NAMES = {"498": "Quần đảo Hoàng Sa", "576": "Quần đảo Trường Sa"}
+ARCHIPELAGO_CAP_HEIGHT = 0.25  # degrees of latitude: capitals about 10 pixels tall on the country's map
 
 
 def _normalise(frame: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame:
@@ -92,9 +98,32 @@ def border_segments(polygons: np.ndarray) -> list[list[float]]:
     return segments
 
 
+def archipelago_labels(districts: gpd.GeoDataFrame, names: dict[str, str] = ARCHIPELAGO_NAMES) -> pd.DataFrame:
+    """Where each archipelago's name goes on the country's map: centred under its district's island, not reaching
+    east of the easternmost island (the edge of the map). name, left and baseline (where its letters start), lon and
+    lat (its middle: the report's map prints it there)."""
+    east = districts.total_bounds[2]
+    rows = []
+    for code, name in names.items():
+        west_, south, east_, _ = districts.loc[districts["code"] == code].total_bounds
+        baseline = south - 2.2 * ARCHIPELAGO_CAP_HEIGHT
+        width = lettering.text_width(name, ARCHIPELAGO_CAP_HEIGHT, baseline)
+        left = min((west_ + east_) / 2 - width / 2, east - width)
+        rows.append({"name": name, "left": left, "baseline": baseline, "lon": left + width / 2,
+                     "lat": baseline + ARCHIPELAGO_CAP_HEIGHT / 2})
+    return pd.DataFrame(rows)
+
+
+def archipelago_names(districts: gpd.GeoDataFrame, names: dict[str, str] = ARCHIPELAGO_NAMES) -> list[list[float]]:
+    """The archipelagos' names as segments (geo.lettering), where `archipelago_labels` puts them."""
+    return [segment for label in archipelago_labels(districts, names).itertuples()
+            for segment in lettering.text_segments(label.name, label.left, label.baseline, ARCHIPELAGO_CAP_HEIGHT,
+                                                   decimals=3)]
+
+
 def write_map_files(directory: Path = STATIC_DIR, tolerance: float = SIMPLIFY_TOLERANCE) -> dict[str, Path]:
     """Regenerate districts_map.geojson, provinces_map.geojson and province_borders.json (in static/geo/ unless
-    told) from the real polygons."""
+    told) from the real polygons; the borders' file also letters the archipelagos' names."""
     written = {key: directory / path.name for key, path in STATIC_FILES.items()}
     units_of = simplified_units(tolerance)
     for level, frame in units_of.items():
@@ -104,8 +133,8 @@ def write_map_files(directory: Path = STATIC_DIR, tolerance: float = SIMPLIFY_TO
         ]
         text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":"))
         written[level].write_text(text + "\n", encoding="utf-8")
-    written[BORDERS].write_text(json.dumps(border_segments(units_of[PROVINCE].geometry.values), separators=(",", ":")) + "\n",
-                                encoding="utf-8")
+    segments = border_segments(units_of[PROVINCE].geometry.values) + archipelago_names(units_of[DISTRICT])
+    written[BORDERS].write_text(json.dumps(segments, separators=(",", ":")) + "\n", encoding="utf-8")
     return written
 
 
@@ -172,10 +201,23 @@ def area_units(area_level: str, area_code: str | None = None, level: str = DISTR
     return frame["code"].tolist()
 
 
-def bounds(codes: list[str], level: str = DISTRICT) -> tuple[float, float, float, float]:
-    """(west, south, east, north) of some units."""
+def framed(codes: list[str], level: str = DISTRICT) -> list[str]:
+    """Which of some units a view of them fits in its box. A view of one province leaves the archipelagos' island
+    districts (Hoàng Sa of Đà Nẵng, Trường Sa of Khánh Hòa) out: they are still drawn, listed and picked, but
+    framing them would shrink the province to a corner of the sea, hundreds of kilometres away. The country's
+    view frames them, as every map of Viet Nam shows them."""
     frame = units(level)
-    return tuple(frame.loc[frame["code"].isin(codes)].total_bounds.tolist())
+    shown = frame.loc[frame["code"].isin(codes)]
+    if level == DISTRICT and shown["province_code"].nunique() == 1:
+        mainland = shown.loc[~shown["code"].isin(ARCHIPELAGO_NAMES)]
+        shown = mainland if len(mainland) else shown
+    return shown["code"].tolist()
+
+
+def bounds(codes: list[str], level: str = DISTRICT) -> tuple[float, float, float, float]:
+    """(west, south, east, north): the box a view of some units fits (those `framed` picks)."""
+    frame = units(level)
+    return tuple(frame.loc[frame["code"].isin(framed(codes, level))].total_bounds.tolist())
 
 
 def codes_in_box(box: tuple[float, float, float, float], level: str = PROVINCE) -> list[str]:

@@ -187,7 +187,8 @@ def map_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous: pd.
 
 
 def level_map(c: _Context, this_week: pd.DataFrame, width: int, height: int) -> bytes:
-    """The districts of the view coloured by level, province borders and (zoomed in) names, with the legend."""
+    """The districts of the view coloured by level, province borders and names (zoomed in: the districts'; the
+    country: the archipelagos'), framed as the map page frames them, with the legend."""
     detailed = c.area.level != COUNTRY
     codes = list(this_week.index)
     units = shapes.units(shapes.DISTRICT, detailed).set_index("code").loc[codes]
@@ -198,9 +199,11 @@ def level_map(c: _Context, this_week: pd.DataFrame, width: int, height: int) -> 
     # the largest districts name themselves first: where names would overlap, theirs stay
     largest_first = pd.Series(shapely.area(units.geometry.values), units.index).sort_values(ascending=False,
                                                                                             kind="stable").index
-    labels = shapes.label_points().set_index("code").loc[largest_first] if detailed else None
+    labels = (shapes.label_points().set_index("code").loc[largest_first] if detailed
+              else shapes.archipelago_labels(shapes.units(shapes.DISTRICT)))
     legend = situation.legend(this_week["level"], c.ruleset, c.lang, c.colorblind)
-    return level_map_png(styled, borders, labels, legend, width, height, lambda n: fmt_int(n, c.lang))
+    return level_map_png(styled, borders, labels, legend, width, height, lambda n: fmt_int(n, c.lang),
+                         frame=shapes.bounds(codes))
 
 
 # ---------------------------------------------------------------------------------------------- 3. changes

@@ -38,10 +38,11 @@ def _polygons(geometry) -> list:
 
 
 class _Canvas:
-    """Projects lon/lat into a pixel box of the image, keeping the map's proportions."""
+    """Projects lon/lat into a pixel box of the image, keeping the map's proportions: the (west, south, east, north)
+    frame fills the box; what lies outside it is cut off."""
 
-    def __init__(self, geometries: Sequence, box: tuple[int, int, int, int]):
-        west, south, east, north = shapely.total_bounds(np.asarray(geometries, dtype=object))
+    def __init__(self, frame: tuple[float, float, float, float], box: tuple[int, int, int, int]):
+        west, south, east, north = frame
         (x0, y0), (x1, y1) = _mercator(np.array([[west, south], [east, north]]))
         left, top, width, height = box
         span_x, span_y = max(x1 - x0, 1e-9), max(y1 - y0, 1e-9)
@@ -83,10 +84,11 @@ def apart(boxes: Sequence[tuple]) -> list[bool]:
 
 
 def level_map_png(units: pd.DataFrame, borders: Sequence, labels: pd.DataFrame | None, legend: pd.DataFrame,
-                  width: int, height: int, count_text=str) -> bytes:
+                  width: int, height: int, count_text=str, frame: tuple[float, float, float, float] | None = None) -> bytes:
     """The map as PNG bytes.
 
-    units: geometry (shapely, lon/lat) and color ('#RRGGBB') of each unit shown; borders: outlines drawn over
+    units: geometry (shapely, lon/lat) and color ('#RRGGBB') of each unit shown; frame: the (west, south, east,
+    north) box the map shows (the map page's, geo.shapes.bounds), by default all of the units; borders: outlines drawn over
     them (provinces); labels: name, lon, lat of the unit names, or None, the most important first: a name that
     would overlap one already drawn is left out (a city's small central districts would print over each other);
     legend: label, color and count of each level (geo.situation.legend); count_text formats the counts
@@ -101,7 +103,9 @@ def level_map_png(units: pd.DataFrame, borders: Sequence, labels: pd.DataFrame |
     legend_height, legend_rows = _legend_height(legend, width * scale - chip, font, chip)
     image = Image.new("RGB", (width * scale, height * scale), "white")
     draw = ImageDraw.Draw(image)
-    canvas = _Canvas(list(units["geometry"]), (0, 0, width * scale, height * scale - legend_height))
+    if frame is None:
+        frame = tuple(shapely.total_bounds(np.asarray(list(units["geometry"]), dtype=object)).tolist())
+    canvas = _Canvas(frame, (0, 0, width * scale, height * scale - legend_height))
 
     for geometry, color in zip(units["geometry"], units["color"]):
         for polygon in _polygons(geometry):

@@ -10,7 +10,7 @@ import pytest
 import geopandas as gpd
 import shapely
 
-from geo import layers, shapes, situation, tooltips, view
+from geo import layers, lettering, shapes, situation, tooltips, view
 from tests.conftest import ROOT
 from geo.selection import selected_code
 from indicators.engine import classify
@@ -39,6 +39,46 @@ def test_committed_map_files_are_what_write_map_files_makes(tmp_path):
     assert set(written) == set(shapes.STATIC_FILES)
     for key, path in written.items():
         assert path.read_bytes() == shapes.STATIC_FILES[key].read_bytes(), f"regenerate with python -m geo.shapes"
+
+
+def test_the_country_map_names_the_archipelagos_under_their_islands():
+    """Every map of Viet Nam names Hoàng Sa and Trường Sa. The country's map letters them in its borders' file (a text
+    layer would cost a browser without a GPU ~0.4 s), each just under its district's island, inside the map's east
+    edge."""
+    drawn = {tuple(segment) for segment in json.loads(shapes.STATIC_FILES[shapes.BORDERS].read_text())}
+    districts = shapes.units(shapes.DISTRICT)
+    east_edge = districts.total_bounds[2]
+    for code, name in shapes.ARCHIPELAGO_NAMES.items():
+        letters = np.array(shapes.archipelago_names(districts, {code: name}))
+        assert {tuple(segment) for segment in letters.tolist()} <= drawn
+        west, south, east, _ = districts.loc[districts["code"] == code].total_bounds
+        xs, ys = letters[:, [0, 2]], letters[:, [1, 3]]
+        assert south - 1.0 < ys.min() and ys.max() < south, f"{name}: not just under its island"
+        middle = (west + east) / 2
+        centred = xs.max() - middle == pytest.approx(middle - xs.min(), abs=0.1)
+        assert xs.max() <= east_edge and (centred or east_edge - xs.max() < 0.1), f"{name}: not under its island"
+
+
+@pytest.mark.parametrize("province, island", [("48", "498"), ("56", "576")])
+def test_a_province_view_frames_its_mainland_and_the_country_its_islands(province, island):
+    """Đà Nẵng's and Khánh Hòa's maps fit their mainland (the archipelago, ~300-500 km east, would shrink them to a
+    corner); the island district is still one of the view's units, and the country's box reaches it."""
+    codes = shapes.area_units("province", province)
+    assert island in codes and shapes.framed(codes) == [code for code in codes if code != island]
+    assert shapes.bounds(codes)[2] < 110 < shapes.bounds(shapes.area_units("country"))[2]
+    assert shapes.bounds([island]) == shapes.bounds(shapes.area_units("district", island)), "alone, it frames itself"
+
+
+def test_lettering_draws_every_vietnamese_letter_at_the_size_asked():
+    cap, left, baseline = 0.25, 110.0, 16.0
+    capital = np.array(lettering.text_segments("H", left, baseline, cap))
+    assert capital[:, [1, 3]].min() == pytest.approx(baseline, abs=1e-3)
+    assert capital[:, [1, 3]].max() == pytest.approx(baseline + cap, abs=1e-3)
+    word = np.array(lettering.text_segments("Trường", left, baseline, cap))
+    assert word[:, [0, 2]].max() <= left + lettering.text_width("Trường", cap, baseline)
+    assert word[:, [1, 3]].max() > baseline + cap, "the tone mark above ờ is drawn"
+    with pytest.raises(ValueError, match="中"):
+        lettering.text_segments("中", left, baseline, cap)
 
 
 def test_nginx_caches_the_apps_static_map_files():

@@ -17,7 +17,7 @@ from reports import images
 from reports.__main__ import main
 from data.levels import level_week as last_complete_week
 from reports.briefing import SLIDE_KEYS, build_deck
-from reports.levelmap import apart
+from reports.levelmap import apart, level_map_png
 from reports.model import Chart, Image, Metrics, Table
 from reports.pdf_export import write_pdf
 from reports.pptx_export import write_pptx
@@ -147,3 +147,19 @@ def test_map_names_that_would_overlap_one_already_drawn_are_left_out():
     (largest) keeps its name, the ones it would cover do not, a name elsewhere stays."""
     first, over_it, touching, elsewhere = (0, 0, 10, 4), (5, 2, 15, 6), (10, 0, 20, 4), (0, 10, 10, 14)
     assert apart([first, over_it, touching, elsewhere]) == [True, False, True, True]
+
+
+def test_the_level_map_shows_its_frame_and_cuts_off_what_lies_outside():
+    """A province's map is framed on its mainland, as the map page frames it (geo.shapes.framed): an island far
+    away (Hoàng Sa of Đà Nẵng) is left outside instead of shrinking the province to a corner."""
+    import shapely
+
+    units = pd.DataFrame({"geometry": [shapely.box(108.0, 16.0, 108.4, 16.4), shapely.box(112.3, 16.8, 112.4, 16.9)],
+                          "color": ["#E53935", "#0000FF"]})
+    legend = pd.DataFrame({"label": ["Cấp 4"], "color": ["#E53935"], "count": [1]})
+    png = level_map_png(units, [], None, legend, 300, 300, frame=(108.0, 16.0, 108.4, 16.4))
+    pixels = PILImage.open(io.BytesIO(png)).convert("RGB")
+    colours = {pixels.getpixel((x, y)) for x in range(0, 300, 5) for y in range(0, 200, 5)}
+    assert pixels.getpixel((150, 100)) == (229, 57, 53), "the framed province fills the map"
+    assert (0, 0, 255) not in colours, "the far island is outside the frame"
+
