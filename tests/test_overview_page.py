@@ -70,3 +70,25 @@ def test_a_province_overview_shows_the_level_it_announced_on_the_same_week(app_e
     assert "23/10/2021" in captions[0] and "22/10/2021" in captions[1]
     at = open_page(query={"area": "22", "date": "2021-10-30"})
     assert not [c.value for c in at.caption if "đã công bố" in c.value], "no list rests on 18-24/10"
+
+
+def test_a_district_the_census_counts_nobody_in_says_why_its_rates_are_blank(small_db, tmp_path, monkeypatch):
+    """Huyện Hoàng Sa has no residents in the 2019 census: its pages say so under the title, instead of leaving a
+    row of "—" unexplained (here Nậm Pồ stands in for it, its population set to 0)."""
+    import shutil
+
+    import duckdb
+
+    from tests.conftest import app_on
+
+    nobody = tmp_path / "nobody.duckdb"
+    shutil.copy(small_db, nobody)
+    with duckdb.connect(str(nobody)) as con:
+        con.execute("UPDATE districts SET population = 0 WHERE district_code = '103'")
+    with app_on(nobody, monkeypatch):
+        at = open_page(query={"area": "103", "date": "2021-05-24"})
+        assert not at.exception
+        assert any("không ghi nhận người dân sinh sống ở Huyện Nậm Pồ" in c.value for c in at.caption)
+        assert metric_values(at)["Ca mắc/100.000 dân/7 ngày"] == "—"
+        at = open_page(query={"area": "104", "date": "2021-05-24"})
+        assert not any("không ghi nhận người dân" in c.value for c in at.caption)

@@ -241,6 +241,14 @@ def test_band_populations_split_census_bands_by_years():
     assert population.sum() == pytest.approx(17 * 1000)  # everyone aged 5 and over
 
 
+def test_an_area_the_census_counts_nobody_in_has_bands_of_nobody_and_coverage_unknown():
+    """Huyện Hoàng Sa has no census rows: its briefing's vaccination slide crashed on the empty lookup."""
+    population = vaccination.band_population(census_bands().iloc[0:0])
+    assert list(population) == [0.0] * len(population)
+    shares = vaccination.capped(pd.DataFrame({"people": [0.0], "population": [population["18-49"]]}))
+    assert shares["coverage_pct"].isna().all() and not shares["beyond_population"].any()
+
+
 def test_target_lines_are_the_metrics_frames_and_no_band_shows_above_100_percent():
     weeks = pd.date_range("2021-09-06", periods=2, freq="7D")
     rows = [(week, band, dose, 100 * (i + 1) if band != "18-49" else 10_000, "simulated")

@@ -36,9 +36,10 @@ def capped(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def band_population(population_by_age: pd.DataFrame) -> pd.Series:
-    """Census people in each vaccination band ('05-11' … '65+'), from the 5-year census bands."""
+    """Census people in each vaccination band ('05-11' … '65+'), from the 5-year census bands; 0 where the census
+    counts nobody (Huyện Hoàng Sa), whose coverage is then "no data"."""
     census = population_by_age.assign(**{AREA: AREA})
-    return pd.Series({band: metrics.population_aged(census, *_ages(band), unit=AREA).iloc[0]
+    return pd.Series({band: metrics.population_aged(census, *_ages(band), unit=AREA).reindex([AREA], fill_value=0.0).iloc[0]
                       for band in metrics.VACCINATION_AGE_GROUPS})
 
 

@@ -5,6 +5,7 @@ import altair as alt
 import streamlit as st
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as altair_spec
 
+from data.db import DISTRICT
 from i18n import area_title, fmt_date, fmt_number, parse_decimal, t
 from indicators.origin import BADGE_COLORS
 from ui import cached, url
@@ -55,11 +56,14 @@ def decimal_input(label: str, value: float, lang: str, key: str, minimum: float,
 
 
 def page_header(title_key: str, selection, as_of: bool = True) -> None:
-    """The page title naming the selected area ('… — Tỉnh Điện Biên') and the day its figures run to."""
+    """The page title naming the selected area ('… — Tỉnh Điện Biên') and the day its figures run to; for a
+    district where the census counts nobody (Huyện Hoàng Sa), why its rates read "—"."""
     name, parent = cached.area_name(selection.area)
     st.title(t(title_key, selection.lang, area=area_title(name, parent, selection.lang)))
     if as_of:
         st.caption(t("common.as_of", selection.lang, date=fmt_date(selection.date, selection.lang)))
+    if selection.area.level == DISTRICT and cached.area_population(selection.area) == 0:
+        st.caption(t("common.no_residents", selection.lang, name=name))
 
 
 def chart(figure, *args, key: str, **kwargs) -> None:
