@@ -44,6 +44,8 @@ tracing_source, tests_source = today["tracing_source"], today["tests_source"]
 f0_source = origin.of_share(float(today["observed_cases"]), float(today["new_cases"]))
 f0_total_source = origin.of_share(float(frame["observed_cases"].sum()), float(frame["cum_new_cases"].iloc[-1]))
 since_text = fmt_date(since, lang)
+for note in cached.record_notes(area, day, day).of_cases().texts(lang):  # what the day's F0 rests on
+    st.warning(note, icon="⚠️")
 
 SECTIONS = ("tracing", "quarantine", "testing", "supplies")
 section, panel = widgets.sections({name: t(f"response.{name}_header", lang) for name in SECTIONS}, "response_section", lang)

@@ -127,7 +127,7 @@ def _shaded_spans(frame: pd.DataFrame, lang: str, record: RecordNotes | None,
     if not provisional.empty:
         spans.append((provisional.min() - HALF_DAY, provisional.max() + HALF_DAY, t("trends.provisional", lang),
                       PROVISIONAL_OPACITY))
-    for first, last in _merged((record.unknown_deaths if deaths else record.gaps) if record else ()):
+    for first, last in _merged((record.unknown_deaths if deaths else record.without_counts()) if record else ()):
         if last < shown_first or first > shown_last:
             continue
         spans.append((max(first, shown_first) - HALF_DAY, min(last, shown_last) + HALF_DAY,

@@ -36,6 +36,11 @@ of the country's count in the Ministry's national series (Our World in Data) tha
 19/7/2021 against 4,335, then 14,110 the next day against 5,427. A province that shows 0 on such days and reports
 on the day after them has its report of that day spread over them and it, in proportion to the country's counts
 of those days: the gap days are labelled GAP, the day after BACKLOG, and the province's total is kept.
+
+Missed days are collection gaps after the national series ends (10/1/2022): days on which every province shows 0
+between days with cases (at least MIN_MISSED_MEAN a day on average over the week before and the week after),
+e.g. 14/8/2022 between 1,815 and 1,695 cases, and the series' last day, 13/2/2023, after 41. Nothing later makes
+them up, so no count changes: the days are labelled MISSED, and every surface says their cases are missing.
 """
 from __future__ import annotations
 
@@ -55,12 +60,15 @@ RAMP_DAYS = 28
 SMOOTHING_DAYS = 7
 MAX_ROUNDS = 10
 
+MIN_MISSED_MEAN = 10  # a country averaging 10 cases a day around it does not have a day of 0 (Poisson: 1 in 22,000)
+MISSED_NEIGHBOUR_DAYS = 7
 COLLECTION_GAP_SHARE = 0.25  # the provinces' sum below a quarter of the country's count: the collection missed the day
 MIN_COLLECTION_GAP_CASES = 100  # a country's day below this is too small to tell a missed day from a quiet one
 
 BACKLOG = "backlog"
 GAP = "gap"
 CORRECTION = "correction"
+MISSED = "missed"
 
 
 def trailing_mean(values: np.ndarray, days: int) -> np.ndarray:
@@ -130,6 +138,22 @@ def collection_gaps(cases: pd.DataFrame, national: pd.DataFrame) -> pd.DatetimeI
     country = national.set_index("date")["new_cases"].reindex(provinces.index)
     missed = (country >= MIN_COLLECTION_GAP_CASES) & (provinces < COLLECTION_GAP_SHARE * country)
     return pd.DatetimeIndex(provinces.index[missed.to_numpy()])
+
+
+def missed_days(cases: pd.DataFrame, national: pd.DataFrame) -> pd.DatetimeIndex:
+    """The days the collection missed where the national series has no count (see the module docstring): every
+    province 0, the country's mean of the MISSED_NEIGHBOUR_DAYS days before and after (those there are) at
+    least MIN_MISSED_MEAN. From every province's [date, province_code, new_cases] and the national [date,
+    new_cases]."""
+    country = cases.groupby("date")["new_cases"].sum().sort_index()
+    counted = national.set_index("date")["new_cases"].reindex(country.index).notna()
+    values = country.to_numpy(dtype=float)
+    before = trailing_mean(values[:, None], MISSED_NEIGHBOUR_DAYS)[:, 0]
+    after = trailing_mean(values[::-1, None], MISSED_NEIGHBOUR_DAYS)[::-1, 0]
+    has_after = np.arange(len(values)) < len(values) - 1
+    around = np.where(has_after, (before + after) / 2, before)
+    missed = (values == 0) & (around >= MIN_MISSED_MEAN) & ~counted.to_numpy()
+    return pd.DatetimeIndex(country.index[missed])
 
 
 def _runs(days: np.ndarray) -> list[tuple[int, int]]:
@@ -205,7 +229,8 @@ def adjust_province_cases(province_cases: pd.DataFrame, national: pd.DataFrame |
 
     Needs one row per date for every province (the build's official series); a `new_cases_collected` column
     (`correct`) marks the corrected days, a `collection_gap` column (bool, `collection_gaps`) the days the
-    collection missed, spread in proportion to `national` [date, new_cases].
+    collection missed, spread in proportion to `national` [date, new_cases], a `missed_day` column (bool,
+    `missed_days`) those that nothing makes up.
     """
     wide = province_cases.pivot(index="date", columns="province_code", values="new_cases").sort_index()
     if wide.isna().any().any():
@@ -224,4 +249,6 @@ def adjust_province_cases(province_cases: pd.DataFrame, national: pd.DataFrame |
     merged = province_cases.merge(long, on=["date", "province_code"], how="left", validate="1:1")
     if "new_cases_collected" in merged:
         merged.loc[merged["new_cases_collected"].notna(), "artefact"] = CORRECTION
+    if "missed_day" in merged:
+        merged.loc[merged["missed_day"] & merged["artefact"].isna(), "artefact"] = MISSED
     return merged

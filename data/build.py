@@ -70,6 +70,7 @@ def load_real(provinces: list[str] | None = None, start: str | None = None, end:
     national["date"] = pd.to_datetime(national["date"], format="%m/%d/%Y")
     # from the whole country's series, before any cut: a build of a few provinces keeps the same gap days
     province_cases["collection_gap"] = province_cases["date"].isin(artefacts.collection_gaps(province_cases, national))
+    province_cases["missed_day"] = province_cases["date"].isin(artefacts.missed_days(province_cases, national))
 
     frames = {
         "districts": districts,

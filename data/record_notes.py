@@ -1,6 +1,6 @@
 """What the published record says about an area's figures over some days, for every surface to say in words.
 
-Four things make a day's figure other than a plain count (data/artefacts.py, data/build.py):
+Five things make a day's figure other than a plain count (data/artefacts.py, data/build.py):
 
 * a backlog dump (số liệu dồn): the province published weeks of uncounted cases on one day; the published count
   is kept, and the adjusted series (what rates, Rt, levels and simulations use) keeps a normal day there and
@@ -8,6 +8,8 @@ Four things make a day's figure other than a plain count (data/artefacts.py, dat
 * a gap (chưa có số liệu): days the source shows as 0 because nothing was reported, filled by that spread;
 * a correction (số liệu đã sửa): the collected copy of the series contradicts the Ministry's bulletin of that day;
   the bulletin's count is used and the collected one is named;
+* a missed day (chưa có số liệu): the collection has nothing for the day (every province 0 between days with
+  cases) and nothing later makes it up: its cases are missing from the series and the 7-day sums over it;
 * unknown deaths: the source stops publishing deaths after 2022-05-25; a missing count is unknown, never 0.
 
 `notes` reads them once (province rows of the area's provinces; a district carries its province's artefacts and
@@ -73,13 +75,18 @@ class RecordNotes:
     gaps: tuple[Run, ...] = ()
     unknown_deaths: tuple[Run, ...] = ()
     corrections: tuple[Correction, ...] = ()
+    missed: tuple[Run, ...] = ()  # days the collection missed everywhere (data.artefacts.missed_days)
 
     def __bool__(self) -> bool:
-        return bool(self.dumps or self.gaps or self.unknown_deaths or self.corrections)
+        return bool(self.dumps or self.gaps or self.unknown_deaths or self.corrections or self.missed)
 
     def of_cases(self) -> "RecordNotes":
-        """The notes about the case counts (a curve of cases, Rt): dumps, gaps and corrections."""
-        return RecordNotes(self.dumps, self.gaps, corrections=self.corrections)
+        """The notes about the case counts (a curve of cases, Rt): dumps, gaps, corrections and missed days."""
+        return RecordNotes(self.dumps, self.gaps, corrections=self.corrections, missed=self.missed)
+
+    def without_counts(self) -> tuple[Run, ...]:
+        """The runs of days without a count of cases (gaps and missed days): a chart marks them "no data"."""
+        return self.gaps + self.missed
 
     def of_deaths(self) -> "RecordNotes":
         return RecordNotes(unknown_deaths=self.unknown_deaths)
@@ -112,7 +119,8 @@ class RecordNotes:
                                    collected=fmt_int(fix.collected, lang), published=fmt_int(fix.published, lang)))
                        for fix in self.corrections]
         deaths = [(run.first, t("record.unknown_deaths", lang, span=run.span(lang))) for run in self.unknown_deaths]
-        return [text for _, text in sorted(dumps + gaps + corrections + deaths, key=lambda pair: pair[0])]
+        missed = [(run.first, t("record.missed", lang, span=run.span(lang))) for run in self.missed]
+        return [text for _, text in sorted(dumps + gaps + corrections + deaths + missed, key=lambda pair: pair[0])]
 
     def within(self, start: dt.date, end: dt.date) -> "RecordNotes":
         """The notes that touch the days from `start` to `end` (e.g. the 7 days a weekly figure sums)."""
@@ -121,7 +129,8 @@ class RecordNotes:
 
         return RecordNotes(tuple(dump for dump in self.dumps if start <= dump.day <= end),
                            tuple(filter(touches, self.gaps)), tuple(filter(touches, self.unknown_deaths)),
-                           tuple(fix for fix in self.corrections if start <= fix.day <= end))
+                           tuple(fix for fix in self.corrections if start <= fix.day <= end),
+                           tuple(filter(touches, self.missed)))
 
 
 NAMED_PROVINCES = 3  # a sentence about many provinces names this many, then counts the rest
@@ -165,8 +174,8 @@ def _day(value) -> dt.date:
 
 
 def notes(con, area: Area, start: dt.date, end: dt.date) -> RecordNotes:
-    """The backlog dumps, gap runs, corrections and unknown deaths of `area` from `start` to `end` (both
-    included)."""
+    """The backlog dumps, gap runs, corrections, missed days and unknown deaths of `area` from `start` to `end`
+    (both included)."""
     provinces = """SELECT DISTINCT province_code, province_name FROM districts
                    WHERE ? = 'country' OR (? = 'province' AND province_code = ?)
                       OR (? = 'district' AND district_code = ?)"""
@@ -193,5 +202,6 @@ def notes(con, area: Area, start: dt.date, end: dt.date) -> RecordNotes:
             SELECT DISTINCT p.date FROM province_cases p JOIN ({provinces}) k USING (province_code)
             WHERE p.new_deaths IS NULL AND p.date BETWEEN ? AND ? ORDER BY p.date""", [*picked, start, end])
     deaths = tuple(Run(first, last) for first, last in _runs([_day(day) for day in unknown["date"]]))
-    return RecordNotes(dumps, tuple(sorted(gaps, key=lambda run: run.first)), deaths, corrections)
-
+    missed = tuple(Run(first, last) for first, last in
+                   _runs(sorted({_day(day) for day in marked.loc[marked["artefact"] == "missed", "date"]})))
+    return RecordNotes(dumps, tuple(sorted(gaps, key=lambda run: run.first)), deaths, corrections, missed)

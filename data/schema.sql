@@ -65,7 +65,7 @@ CREATE TABLE province_cases (  -- key: (date, province_code)
     province_code   TEXT NOT NULL,
     new_cases       INTEGER NOT NULL,         -- as published (the Ministry's bulletin on a corrected day)
     new_cases_adjusted INTEGER NOT NULL,      -- backlog dumps spread back (sums to new_cases per province)
-    artefact        TEXT,                     -- 'backlog' (số liệu dồn) | 'gap' (chưa có số liệu) | 'correction' | NULL
+    artefact        TEXT,                     -- 'backlog' (số liệu dồn) | 'gap' (chưa có số liệu) | 'correction' | 'missed' | NULL
     new_cases_collected INTEGER,              -- 'correction': the collected source's count the bulletin contradicts
     new_deaths      INTEGER,                  -- NULL = unknown (the source stops after 2022-05-25), never 0
     source          TEXT NOT NULL DEFAULT 'observed',
@@ -81,7 +81,7 @@ CREATE TABLE cases (  -- key: (date, district_code)
     district_code     TEXT NOT NULL,
     new_cases         INTEGER NOT NULL,       -- all origins, from the published province series
     new_cases_adjusted INTEGER NOT NULL,      -- from the adjusted province series (observed figures unchanged)
-    artefact          TEXT,                   -- the province's artefact of the day: 'backlog' | 'gap' | 'correction' | NULL
+    artefact          TEXT,                   -- the province's artefact of the day: 'backlog' | 'gap' | 'correction' | 'missed' | NULL
     new_deaths        INTEGER,                -- NULL = unknown
     observed_cases    INTEGER NOT NULL,       -- of new_cases, those MOH announced for this district (0 if none)
     community_cases   INTEGER,                -- ca mắc mới tại cộng đồng (the split sums to new_cases_adjusted)

@@ -129,6 +129,35 @@ def test_days_the_collection_missed_are_found_from_the_national_series():
     assert (totals["new_cases"] == totals["new_cases_adjusted"]).all()
 
 
+def test_days_missed_after_the_national_series_ends_are_labelled_and_change_no_count():
+    """After 10/1/2022 there is no national count to compare with: the whole country's 0 on 14/8/2022 (between
+    1,815 and 1,695 cases) and on the series' last day, 13/2/2023 (after 41), are days the collection missed, not
+    days without cases; nothing makes them up, so they are labelled and no count moves."""
+    real = load_real()
+    cases = real["province_cases"]
+    missed = cases.loc[cases["missed_day"], "date"].drop_duplicates()
+    assert [day.strftime("%Y-%m-%d") for day in missed] == ["2022-08-14", "2023-02-13"]
+    adjusted = artefacts.adjust_province_cases(cases, real["national"])
+    labelled = adjusted[adjusted["artefact"] == artefacts.MISSED]
+    assert set(labelled["date"]) == set(missed) and (labelled["new_cases"] == 0).all()
+    assert len(labelled[labelled["date"] == "2023-02-13"]) == 63
+    unlabelled = artefacts.adjust_province_cases(cases.drop(columns="missed_day"), real["national"])
+    assert adjusted["new_cases_adjusted"].equals(unlabelled["new_cases_adjusted"]), "a missed day moves no count"
+
+
+def test_a_missed_day_needs_days_with_cases_around_it_and_no_national_count():
+    days = pd.date_range("2022-03-01", periods=30)
+    counts = np.full(30, 20)
+    counts[10] = 0  # all provinces 0 between days of 20 cases: missed
+    counts[15:25] = [1, 0] * 5  # 0s in quiet weeks: real zeros
+    counts[-1] = 0  # the series' last day, after days of cases: missed
+    cases = pd.DataFrame({"date": np.repeat(days, 2), "province_code": ["01", "79"] * 30,
+                          "new_cases": np.column_stack([counts // 2, counts - counts // 2]).reshape(-1)})
+    assert list(artefacts.missed_days(cases, pd.DataFrame({"date": days[:5], "new_cases": 40}))) == [days[10], days[-1]]
+    covered = pd.DataFrame({"date": days, "new_cases": 40})  # the national series has these days: not "missed"
+    assert list(artefacts.missed_days(cases, covered)) == []
+
+
 def test_a_report_after_a_missed_day_is_spread_in_proportion_to_the_country():
     series = np.array([[10, 5], [0, 3], [30, 9], [10, 5]])  # day 1 missed: province 0 shows 0, province 1 reported
     adjusted, labels = artefacts.adjust(series, np.array([False, True, False, False]), np.array([100, 200, 100, 100]))

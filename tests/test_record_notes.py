@@ -125,6 +125,21 @@ def test_a_day_missed_by_many_provinces_is_one_sentence():
     assert record.texts("en")[0].startswith("No data 19 Jul 2021 (1 day): 5 provinces (Tỉnh A, Tỉnh B, Tỉnh C and 2 more)")
 
 
+def test_a_day_the_collection_missed_everywhere_says_its_cases_are_missing_and_is_shaded():
+    """13/2/2023, the series' last day, is 0 in every province after days of 11-41 cases (data.artefacts.missed_days):
+    no count moves, so the note says the 7-day sums over it are too low, and the curve shades it as no data."""
+    day = dt.date(2023, 2, 13)
+    record = RecordNotes(missed=(Run(day, day),))
+    assert record.texts("vi") == ["Chưa có số liệu 13/02/2023: nguồn không có số liệu ca mắc (mọi tỉnh, thành phố đều "
+                                  "ghi 0 ca, giữa những ngày có ca); các ca này không có trong chuỗi công bố, nên tổng "
+                                  "7 ngày gồm 13/02/2023 thấp hơn thực tế."]
+    assert "7-day sums that include 13 Feb 2023 are too low" in record.texts("en")[0]
+    assert record.of_cases() == record and not record.of_deaths()
+    assert record.within(day - dt.timedelta(days=6), day) == record and not record.within(day, day).of_deaths()
+    assert not record.within(dt.date(2023, 2, 1), dt.date(2023, 2, 12))
+    assert record.without_counts() == record.missed
+
+
 def test_the_curve_labels_the_dump_and_shades_the_gap(con):
     start, end = dt.date(2021, 9, 20), dt.date(2021, 10, 27)
     figure = epicurve(metrics.of_area(con, Area(COUNTRY), start, end), "vi",
@@ -176,6 +191,16 @@ def test_overview_says_the_dump_and_the_published_count(record_env):
     assert "số liệu dồn: công bố 1.057" in chart_words(at, "overview_epicurve")
     corrected = open_page(query={"area": "96", "date": "2021-10-27"})
     assert "Số liệu đã sửa ngày 25/10/2021" in " ".join(w.value for w in corrected.warning)
+
+
+def test_response_says_what_the_days_new_cases_rest_on(record_env):
+    """The Response page's "F0 of the day" on Sóc Trăng's dump day carries the dump's note, as the Overview does."""
+    at = open_page("app_pages/response.py", {"area": "94", "date": DUMP_DAY.isoformat()})
+    assert not at.exception
+    assert any(warning.value.startswith("Số liệu dồn ngày 14/10/2021: Tỉnh Sóc Trăng công bố 1.057 ca")
+               for warning in at.warning)
+    at = open_page("app_pages/response.py", {"area": "94", "date": AFTER_DUMP.isoformat()})
+    assert not any("Số liệu dồn" in warning.value for warning in at.warning)
 
 
 def test_overview_shows_unknown_deaths_as_no_data(record_env):
