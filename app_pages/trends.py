@@ -21,6 +21,7 @@ from data.spreadsheet_safe import csv_bytes
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators import agreement
 from indicators.origin import BADGE_COLORS, least_real
+from indicators.policy import number
 from indicators.rt import DEFAULT_SERIAL_INTERVAL as SERIAL_INTERVAL
 from indicators.rulesets import list_rulesets
 from trends import compare, levels, series, vaccination, views
@@ -281,9 +282,9 @@ def rt_view() -> None:
     widgets.record_notes(record.of_cases().texts(lang), lang)  # Rt rests on the adjusted series: say what it did
 
     st.subheader(t("trends.growth_title", lang))
-    growth = cases[["date", "cases_7d", "growth_per_day", "doubling_days", "halving_days", "source"]]
+    growth = cases[["date", "cases_7d", "cases_prev_7d", "growth_per_day", "doubling_days", "halving_days", "source"]]
     chart("growth", growth, growth_figure, growth, lang, source, selection.colorblind)
-    st.caption(t("trends.growth_note", lang))
+    st.caption(t("trends.growth_note", lang, least=fmt_int(number("transmission", "min_weekly_cases_for_growth"), lang)))
 
     st.subheader(t("trends.positivity_title", lang))
     chart("positivity", tests, positivity_figure, tests, lang)

@@ -58,11 +58,14 @@ def growth_figure(frame: pd.DataFrame, lang: str, source: str, colorblind: bool 
         "kind": np.where(growing, t("trends.doubling", lang), t("trends.halving", lang))})
     per_day = t("trends.day", lang)
     days = t("trends.days", lang)
+    # the whole period, also where the growth is not computed (too few cases): the chart never seems to end early
+    period = [data["start"].min().isoformat(), data["end"].max().isoformat()] if len(data) else None
     chart = alt.Chart(data).transform_calculate(
         rate_text=f"format(datum.rate, '+.1f') + '%/{per_day}'",
         time_text=f"isValid(datum.time) ? datum.kind + ' ' + format(datum.time, '.1f') + ' {days}' : '—'",
     ).mark_bar(orient="vertical").encode(
-        x=time_x(lang, "start"), x2="end:T", y=alt.Y("rate:Q", title=None, axis=percent_axis(signed=True)),
+        x=time_x(lang, "start").scale(domain=period) if period else time_x(lang, "start"), x2="end:T",
+        y=alt.Y("rate:Q", title=None, axis=percent_axis(signed=True)),
         color=alt.Color("color:N", scale=None),
         tooltip=[alt.Tooltip("date:T", title=t("common.date", lang), format=date_format(lang)),
                  alt.Tooltip("rate_text:N", title=name), alt.Tooltip("time_text:N", title=" ")])

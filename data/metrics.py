@@ -295,6 +295,7 @@ def _rates() -> str:
     """SQL of every rate from the counts and the window sums: the one place rates are defined."""
     target = number("vaccination", "high_risk_full_target_pct")
     covid, icu = number("treatment", "covid_bed_occupancy_limit_pct"), number("treatment", "icu_occupancy_limit_pct")
+    least = number("transmission", "min_weekly_cases_for_growth")
     rates = {
         "cases_per_100k_7d": _per_100k("new_cases_7d"),
         "community_cases_per_100k_7d": _per_100k("community_cases_7d"),
@@ -318,7 +319,9 @@ def _rates() -> str:
         **{f"pct_{name.removeprefix('people_')}": _at_most(f"({_pct(name, DENOMINATORS[age])})", "100.0")
            for name, age, _ in VACCINATED},
         "cases_wow_change_pct": "(new_cases_7d / NULLIF(new_cases_prev_7d, 0) - 1) * 100",
-        "cases_growth_rate": "ln(NULLIF(new_cases_7d, 0) / NULLIF(new_cases_prev_7d, 0)) / 7",
+        # only where both weeks hold enough cases for their ratio to say more than chance (policy [transmission])
+        "cases_growth_rate": f"""CASE WHEN new_cases_7d >= {least} AND new_cases_prev_7d >= {least}
+                                      THEN ln(new_cases_7d / new_cases_prev_7d) / 7 END""",
     }
     flags = {
         "high_risk_full_target_met": f"pct_50plus_full >= {float(target)}",

@@ -130,3 +130,20 @@ def test_a_figure_without_its_records_is_unknown_not_capped_or_floored(small_db,
     for column in ("pct_18plus_dose1", "pct_18plus_full", "pct_50plus_full", "vacant_covid_beds_per_100k"):
         assert pd.isna(row[column]), column
     assert pd.isna(row["vaccinations_origin"])
+
+
+def test_growth_is_computed_only_where_both_weeks_hold_enough_cases(small_con):
+    """Doubling and halving times compare two weekly sums; below the policy's floor in either week chance alone
+    moves the ratio by a third (Vietnam in May 2020 read "doubling in 1.7 days" on a handful of imported cases)."""
+    from indicators.policy import number
+
+    least = number("transmission", "min_weekly_cases_for_growth")
+    frame = metrics.daily(small_con, DISTRICT, None, dt.date(2021, 5, 1), dt.date(2021, 12, 31))
+    enough = (frame["new_cases_7d"] >= least) & (frame["new_cases_prev_7d"] >= least)
+    assert enough.any() and (~enough).any()
+    assert frame.loc[enough, "cases_growth_rate"].notna().all()
+    assert frame.loc[~enough, ["cases_growth_rate", "cases_doubling_time_days", "cases_halving_time_days"]].isna().all().all()
+    both = frame.loc[enough].iloc[0]
+    assert both["cases_growth_rate"] == pytest.approx(np.log(both["new_cases_7d"] / both["new_cases_prev_7d"]) / 7)
+    edge = frame[(frame["new_cases_7d"] >= least) & (frame["new_cases_prev_7d"] == least - 1)]
+    assert edge["cases_growth_rate"].isna().all(), "one case under the floor: no growth"

@@ -73,7 +73,8 @@ def frame_like(values, observed=None, start="2021-05-01") -> pd.DataFrame:
     values = pd.Series(values, dtype="float64")
     return pd.DataFrame({"date": dates, "new_cases": values,
                          "observed_cases": values if observed is None else pd.Series(observed, dtype="float64"),
-                         "new_cases_7d": values * 7, "cases_per_100k_7d": values * 7, "new_cases_per_100k": values,
+                         "new_cases_7d": values * 7, "new_cases_prev_7d": values * 7, "cases_per_100k_7d": values * 7,
+                         "new_cases_per_100k": values,
                          "cases_growth_rate": 0.0, "cases_doubling_time_days": np.nan,
                          "cases_halving_time_days": np.nan, "cases_origin": "observed",
                          "cases_7d_origin": "observed", "cases_14d_origin": "observed"})
@@ -396,6 +397,15 @@ def test_every_figure_labels_its_sources(small_con):
     assert "số liệu thực" in chart_words(growth_figure(curve, "vi", "observed").to_dict()), "in its hover"
 
 
+def test_the_growth_chart_spans_the_whole_period_where_growth_is_not_computed():
+    """Điện Biên's last days of May 2021 have too few cases for a growth (data.metrics): the bars stop, the time axis
+    does not, so the chart never seems to end early."""
+    frame = pd.DataFrame({"date": pd.date_range("2021-05-01", periods=10), "growth_per_day": [0.1] * 3 + [np.nan] * 7,
+                          "doubling_days": [6.9] * 3 + [np.nan] * 7, "halving_days": np.nan})
+    first, last = growth_figure(frame, "vi", "observed").to_dict()["encoding"]["x"]["scale"]["domain"]
+    assert first < "2021-05-01" < "2021-05-10" < last
+
+
 def test_comparison_and_small_multiples_figures(small_con):
     units = trend_data.units(small_con)
     members = units[(units["province_code"] == "11") & (units["level"] == "district")]
@@ -479,15 +489,17 @@ def test_a_fall_in_the_published_record_is_said_in_words():
                                                    "công bố): 10/03/2022, đủ liều cơ bản: 1.414.021 → 778.407.")
 
 
-@pytest.mark.parametrize("cases_7d, growth, doubling, halving, expected", [
-    (140, 0.1, 6.93, np.nan, ("Thời gian nhân đôi", "6,9 ngày")),
-    (40, -0.1, np.nan, 6.93, ("Thời gian giảm một nửa", "6,9 ngày")),
-    (0, np.nan, np.nan, np.nan, ("Thời gian nhân đôi / giảm một nửa", "Không có ca")),
-    (3, np.nan, np.nan, np.nan, ("Thời gian nhân đôi / giảm một nửa", "Tăng từ 0")),
-    (12, 0.0, np.nan, np.nan, ("Thời gian nhân đôi / giảm một nửa", "Không đổi")),
-    (np.nan, np.nan, np.nan, np.nan, ("Thời gian nhân đôi / giảm một nửa", "—")),
+@pytest.mark.parametrize("cases_7d, cases_prev_7d, growth, doubling, halving, expected", [
+    (140, 70, 0.1, 6.93, np.nan, ("Thời gian nhân đôi", "6,9 ngày")),
+    (40, 80, -0.1, np.nan, 6.93, ("Thời gian giảm một nửa", "6,9 ngày")),
+    (0, 5, np.nan, np.nan, np.nan, ("Thời gian nhân đôi / giảm một nửa", "Không có ca")),
+    (3, 0, np.nan, np.nan, np.nan, ("Thời gian nhân đôi / giảm một nửa", "Tăng từ 0")),
+    (17, 1, np.nan, np.nan, np.nan, ("Thời gian nhân đôi / giảm một nửa", "Quá ít ca để tính")),
+    (25, 25, 0.0, np.nan, np.nan, ("Thời gian nhân đôi / giảm một nửa", "Không đổi")),
+    (np.nan, np.nan, np.nan, np.nan, np.nan, ("Thời gian nhân đôi / giảm một nửa", "—")),
 ])
-def test_the_doubling_card_says_in_words_why_it_has_no_time(cases_7d, growth, doubling, halving, expected):
-    last = pd.Series({"cases_7d": cases_7d, "growth_per_day": growth, "doubling_days": doubling,
-                      "halving_days": halving})
+def test_the_doubling_card_says_in_words_why_it_has_no_time(cases_7d, cases_prev_7d, growth, doubling, halving,
+                                                            expected):
+    last = pd.Series({"cases_7d": cases_7d, "cases_prev_7d": cases_prev_7d, "growth_per_day": growth,
+                      "doubling_days": doubling, "halving_days": halving})
     assert series.doubling_card(last, "vi") == expected

@@ -73,7 +73,7 @@ FRAME_COLUMNS = {
 
 
 # The curve's columns about the two weeks of cases the Trends card compares, whichever count the curve draws.
-GROWTH_COLUMNS = ("cases_7d", "growth_per_day", "doubling_days", "halving_days", "growth_origin")
+GROWTH_COLUMNS = ("cases_7d", "cases_prev_7d", "growth_per_day", "doubling_days", "halving_days", "growth_origin")
 
 
 def curve(frame: pd.DataFrame, value: str, end) -> pd.DataFrame:
@@ -103,6 +103,7 @@ def curve(frame: pd.DataFrame, value: str, end) -> pd.DataFrame:
     curve_frame["sum_7d_origin"] = frame[origin_7d].astype("object").to_numpy()
     curve_frame["provisional"] = curve_frame["date"] > pd.Timestamp(end) - pd.Timedelta(days=PROVISIONAL_DAYS)
     curve_frame["cases_7d"] = frame["new_cases_7d"]
+    curve_frame["cases_prev_7d"] = frame["new_cases_prev_7d"]
     curve_frame["growth_per_day"] = frame["cases_growth_rate"]
     curve_frame["doubling_days"] = frame["cases_doubling_time_days"]
     curve_frame["halving_days"] = frame["cases_halving_time_days"]
@@ -113,7 +114,7 @@ def curve(frame: pd.DataFrame, value: str, end) -> pd.DataFrame:
 def doubling_card(last: pd.Series | None, lang: str) -> tuple[str, str]:
     """The Trends card's label and value, from the curve's last day (`curve`): the doubling time while cases grow,
     the halving time while they fall; in words when the two weeks compared give neither (no case this week, none
-    the week before, as many), not a bare dash."""
+    the week before, too few in either to tell growth from chance, as many), not a bare dash."""
     for column in ("doubling_days", "halving_days"):
         if last is not None and pd.notna(last[column]):
             return t(f"trends.{column}", lang), t("trends.days_value", lang, days=fmt_number(last[column], 1, lang))
@@ -122,8 +123,8 @@ def doubling_card(last: pd.Series | None, lang: str) -> tuple[str, str]:
         return label, fmt_number(None, 1, lang)
     if last["cases_7d"] == 0:
         return label, t("trends.growth_no_cases", lang)
-    if pd.isna(last["growth_per_day"]):  # the frame's growth needs cases in both weeks: none the week before
-        return label, t("trends.growth_from_none", lang)
+    if pd.isna(last["growth_per_day"]):  # the frame's growth needs enough cases in both weeks (data.metrics)
+        return label, t("trends.growth_from_none" if last["cases_prev_7d"] == 0 else "trends.growth_too_few", lang)
     return label, t("trends.growth_unchanged", lang)
 
 
