@@ -333,7 +333,7 @@ def situation_map() -> None:
     published_levels(week, ruleset, this_week)
     if units_in_view["approximate"].any():
         st.caption("⚠️ " + t("map.approximate_note", lang))
-    for code in sorted(set(area_view.codes) - set(shapes.framed(list(area_view.codes), area_view.level))):
+    for code in area_view.outside:
         st.caption(t("map.outside_frame", lang, name=names[code], archipelago=shapes.ARCHIPELAGO_NAMES[code]))
 
     if st.session_state.pop("_map_rerun_app", False):

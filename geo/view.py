@@ -27,6 +27,7 @@ class AreaView:
     camera: dict[str, float]
     detailed: bool  # zoomed-in views draw the real polygons, the country the simplified ones
     level: str = shapes.DISTRICT  # the unit level coloured (communes once their polygons exist)
+    outside: tuple[str, ...] = ()  # units drawn but left out of the box (a province's archipelago: shapes.framed)
 
 
 def area_view(area_level: str, area_code: str | None, known: set[str], width: int, height: int,
@@ -34,8 +35,10 @@ def area_view(area_level: str, area_code: str | None, known: set[str], width: in
     """The view of an area: its units of `level` that the database knows (`known`), fitted to width × height
     pixels."""
     codes = tuple(code for code in shapes.area_units(area_level, area_code, level) if code in known)
-    box = shapes.bounds(list(codes), level)
-    return AreaView(codes, box, shapes.fit_view(box, width, height), area_level != COUNTRY, level)
+    framed = shapes.framed(list(codes), level)
+    box = shapes.bounds(framed, level)
+    return AreaView(codes, box, shapes.fit_view(box, width, height), area_level != COUNTRY, level,
+                    tuple(code for code in codes if code not in framed))
 
 
 def unit_styles(units: pd.DataFrame, classified: pd.DataFrame, ruleset: RuleSet, lang: str,

@@ -67,6 +67,8 @@ def test_a_province_view_frames_its_mainland_and_the_country_its_islands(provinc
     assert island in codes and shapes.framed(codes) == [code for code in codes if code != island]
     assert shapes.bounds(codes)[2] < 110 < shapes.bounds(shapes.area_units("country"))[2]
     assert shapes.bounds([island]) == shapes.bounds(shapes.area_units("district", island)), "alone, it frames itself"
+    assert view.area_view("province", province, set(codes), 680, 720).outside == (island,)
+    assert view.area_view("country", None, set(shapes.area_units("country")), 680, 720).outside == ()
 
 
 def test_lettering_draws_every_vietnamese_letter_at_the_size_asked():
