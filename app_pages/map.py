@@ -13,7 +13,7 @@ from charts.epicurve import epicurve
 from data import levels
 from data.db import DISTRICT, PROVINCE, Area
 from data.spreadsheet_safe import csv_bytes, excel_bytes
-from geo import shapes, situation, view
+from geo import situation, view
 from i18n import fmt_date, fmt_int, fmt_number, fmt_pct, t
 from indicators import agreement, levelstyle
 from indicators.levels_table import announced_beside, levels_table
@@ -333,8 +333,8 @@ def situation_map() -> None:
     published_levels(week, ruleset, this_week)
     if units_in_view["approximate"].any():
         st.caption("⚠️ " + t("map.approximate_note", lang))
-    for code in area_view.outside:
-        st.caption(t("map.outside_frame", lang, name=names[code], archipelago=shapes.ARCHIPELAGO_NAMES[code]))
+    for note in situation.offshore_notes(area_view, names, lang):
+        st.caption(note)
 
     if st.session_state.pop("_map_rerun_app", False):
         st.rerun(scope="app")  # a click changed the sidebar's district: draw the sidebar again too

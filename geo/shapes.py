@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -201,15 +202,34 @@ def area_units(area_level: str, area_code: str | None = None, level: str = DISTR
     return frame["code"].tolist()
 
 
+OUTLYING_DEGREES = 0.5  # about 55 km of open sea between an island district and the rest of its province
+
+
+@cache
+def outlying(level: str = DISTRICT) -> frozenset[str]:
+    """The units that lie far out at sea from the rest of their province: more than OUTLYING_DEGREES from the box of
+    its other units (Bạch Long Vĩ of Hải Phòng, Hoàng Sa of Đà Nẵng, Trường Sa of Khánh Hòa, Côn Đảo of Bà Rịa -
+    Vũng Tàu). A view of the province that framed them would shrink its mainland to a corner of the sea."""
+    frame = units(level)
+    far = []
+    for _, province in frame.groupby("province_code"):
+        boxes = shapely.bounds(province.geometry.values)
+        for index, (code, geometry) in enumerate(zip(province["code"], province.geometry.values)):
+            rest = np.delete(boxes, index, axis=0)
+            if len(rest) and shapely.distance(geometry, shapely.box(*rest[:, :2].min(axis=0), *rest[:, 2:].max(axis=0))) > OUTLYING_DEGREES:
+                far.append(code)
+    return frozenset(far)
+
+
 def framed(codes: list[str], level: str = DISTRICT) -> list[str]:
-    """Which of some units a view of them fits in its box. A view of one province leaves the archipelagos' island
-    districts (Hoàng Sa of Đà Nẵng, Trường Sa of Khánh Hòa) out: they are still drawn, listed and picked, but
-    framing them would shrink the province to a corner of the sea, hundreds of kilometres away. The country's
-    view frames them, as every map of Viet Nam shows them."""
+    """Which of some units a view of them fits in its box. A view of one province leaves its outlying islands out
+    (`outlying`): they are drawn in an inset (`insets`), listed and picked, but framing them would shrink the
+    province to a corner of the sea, tens to hundreds of kilometres away. The country's view frames them, as every
+    map of Viet Nam shows Hoàng Sa and Trường Sa."""
     frame = units(level)
     shown = frame.loc[frame["code"].isin(codes)]
-    if level == DISTRICT and shown["province_code"].nunique() == 1:
-        mainland = shown.loc[~shown["code"].isin(ARCHIPELAGO_NAMES)]
+    if shown["province_code"].nunique() == 1:
+        mainland = shown.loc[~shown["code"].isin(outlying(level))]
         shown = mainland if len(mainland) else shown
     return shown["code"].tolist()
 
@@ -218,6 +238,132 @@ def bounds(codes: list[str], level: str = DISTRICT) -> tuple[float, float, float
     """(west, south, east, north): the box a view of some units fits (those `framed` picks)."""
     frame = units(level)
     return tuple(frame.loc[frame["code"].isin(framed(codes, level))].total_bounds.tolist())
+
+
+COMPASS = ("n", "ne", "e", "se", "s", "sw", "w", "nw")  # i18n map.direction_<point>
+KM_PER_DEGREE = 111.2
+
+
+def offshore(code: str, codes: list[str], level: str = DISTRICT) -> tuple[int, str]:
+    """How far (km, to the nearest 10) and in which compass direction (COMPASS) a unit that a view leaves out of
+    its frame lies from the units the frame holds: what the map says of an island drawn in an inset or left out."""
+    box = shapely.box(*bounds(codes, level))
+    island = units(level).set_index("code").loc[code].geometry
+    near, far = shapely.get_coordinates(shapely.shortest_line(box, island))
+    east_km = (far[0] - near[0]) * KM_PER_DEGREE * math.cos(math.radians((far[1] + near[1]) / 2))
+    north_km = (far[1] - near[1]) * KM_PER_DEGREE
+    (x, y), (box_x, box_y) = shapely.get_coordinates(island.centroid)[0], shapely.get_coordinates(box.centroid)[0]
+    angle = math.degrees(math.atan2((x - box_x) * math.cos(math.radians(y)), y - box_y)) % 360
+    return int(round(math.hypot(east_km, north_km), -1)), COMPASS[int((angle + 22.5) // 45) % 8]
+
+
+INSET_PADDING_PX = 6
+INSET_LABEL_PX = 16  # the line of the name above the island
+INSET_POSITIONS = 24  # candidate places across and up the frame
+
+
+@dataclass(frozen=True)
+class Inset:
+    """An outlying unit drawn at the map's scale inside its province's frame, in a box of its own, moved from its
+    real place by `shift`."""
+
+    code: str
+    name: str
+    shift: tuple[float, float]  # degrees added to its longitudes and latitudes
+    box: tuple[float, float, float, float]  # (west, south, east, north) of the box drawn round it
+    label: tuple[float, float]  # where its name goes (lon, lat)
+
+
+@cache
+def _land() -> shapely.Geometry:
+    land = shapely.union_all(units(PROVINCE).geometry.values)
+    shapely.prepare(land)
+    return land
+
+
+def insets(codes: tuple[str, ...], zoom: float, level: str = DISTRICT) -> tuple[Inset, ...]:
+    """The outlying units of a one-province view (those `framed` leaves out), each drawn at the map's `zoom` in a box
+    where nothing but sea lies: inside the frame if it has room, else just beyond its edge (`inset_view` widens the
+    frame to hold it), as near to the unit's real place as can be."""
+    inside = set(framed(list(codes), level))
+    if len(inside) == len(codes):
+        return ()
+    west, south, east, north = bounds(list(codes), level)
+    per_degree = WORLD_PIXELS * 2 ** zoom / 360
+    per_degree_north = per_degree / math.cos(math.radians((south + north) / 2))
+    pad_x, pad_y = INSET_PADDING_PX / per_degree, INSET_PADDING_PX / per_degree_north
+    frame = units(level, detailed=True).set_index("code")
+    names = label_points(level).set_index("code")["name"]
+    placed, taken = [], []
+    for code in (code for code in codes if code not in inside):
+        unit_west, unit_south, unit_east, unit_north = frame.loc[code].geometry.bounds
+        width = max(unit_east - unit_west, len(names[code]) * LABEL_CHAR_PX / per_degree) + 2 * pad_x
+        height = unit_north - unit_south + 2 * pad_y + INSET_LABEL_PX / per_degree_north
+        across = np.linspace(west, max(west, east - width), INSET_POSITIONS)
+        up = np.linspace(south, max(south, north - height), INSET_POSITIONS)
+        inner = [grid.ravel() for grid in np.meshgrid(across, up)] if width <= east - west and height <= north - south else [[], []]
+        beyond = [np.concatenate([across, across, np.full_like(up, west - pad_x - width), np.full_like(up, east + pad_x)]),
+                  np.concatenate([np.full_like(across, south - pad_y - height), np.full_like(across, north + pad_y), up, up])]
+        real_x, real_y = (unit_west + unit_east) / 2, (unit_south + unit_north) / 2
+        for left, bottom in (np.asarray(inner), np.asarray(beyond)):
+            boxes = shapely.box(left, bottom, left + width, bottom + height)
+            free = ~shapely.intersects(boxes, _land()) if len(boxes) else np.zeros(0, bool)
+            for other in taken:
+                free &= ~shapely.intersects(boxes, other)
+            if free.any():
+                distance = np.hypot(left + width / 2 - real_x, bottom + height / 2 - real_y)
+                best = np.flatnonzero(free)[np.argmin(distance[free])]
+                box = tuple(round(float(edge), DECIMALS)
+                            for edge in (left[best], bottom[best], left[best] + width, bottom[best] + height))
+                middle = (box[0] + box[2]) / 2
+                placed.append(Inset(
+                    code, names[code], shift=(round(middle - real_x, DECIMALS), round(box[1] + pad_y - unit_south, DECIMALS)),
+                    box=box, label=(round(middle, DECIMALS),
+                                    round(box[3] - pad_y / 2 - INSET_LABEL_PX / 2 / per_degree_north, DECIMALS))))
+                taken.append(boxes[best])
+                break
+    return tuple(placed)
+
+
+def inset_view(codes: tuple[str, ...], width: int, height: int,
+               level: str = DISTRICT) -> tuple[tuple[float, float, float, float], dict[str, float], tuple[Inset, ...]]:
+    """The box, the camera (fit_view) and the insets of a view of some units in width × height pixels: the box is
+    the frame (`bounds`) widened to hold the insets placed beyond it. Placed twice: an inset's room in degrees
+    depends on the scale, which the room it takes changes."""
+    box = frame = bounds(list(codes), level)
+    camera, placed = fit_view(box, width, height), ()
+    for _ in range(2):
+        placed = insets(codes, camera["zoom"], level)
+        edges = np.array([frame, *(inset.box for inset in placed)])
+        box = (*edges[:, :2].min(axis=0).tolist(), *edges[:, 2:].max(axis=0).tolist())
+        camera = fit_view(box, width, height)
+    return box, camera, placed
+
+
+def moved(geometry: shapely.Geometry, shift: tuple[float, float]) -> shapely.Geometry:
+    """A geometry moved by (dx, dy) degrees: an inset's unit where the map draws it."""
+    return shapely.transform(geometry, lambda xy: np.round(xy + np.asarray(shift), DECIMALS))
+
+
+def moved_segments(segments: list[list[float]], shift: tuple[float, float]) -> list[list[float]]:
+    """Segments [x1, y1, x2, y2] moved by (dx, dy) degrees."""
+    dx, dy = shift
+    return [[round(x1 + dx, DECIMALS), round(y1 + dy, DECIMALS), round(x2 + dx, DECIMALS), round(y2 + dy, DECIMALS)]
+            for x1, y1, x2, y2 in segments]
+
+
+def inset_labels(insets: tuple[Inset, ...]) -> pd.DataFrame:
+    """code, name, lon, lat of each inset's name, at the top of its box: always printed, the island being too small
+    to hold it."""
+    return pd.DataFrame([{"code": inset.code, "name": inset.name, "lon": inset.label[0], "lat": inset.label[1]}
+                         for inset in insets], columns=["code", "name", "lon", "lat"])
+
+
+def box_segments(box: tuple[float, float, float, float]) -> list[list[float]]:
+    """The four sides of a (west, south, east, north) box as segments: the frame round an inset."""
+    west, south, east, north = box
+    corners = [(west, south), (east, south), (east, north), (west, north), (west, south)]
+    return [[*start, *end] for start, end in zip(corners, corners[1:])]
 
 
 def codes_in_box(box: tuple[float, float, float, float], level: str = PROVINCE) -> list[str]:

@@ -4,17 +4,22 @@ a unit's level history and the reasoning behind its level. Pure (pandas, Altair)
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import altair as alt
 
 from charts import date_format, finish
+from geo import shapes
 from geo.tooltips import criteria_entries
 from indicators.engine import origin_note
 from i18n import fmt_date, fmt_int, fmt_pct, t
 from indicators.formatting import format_number, format_threshold
 from indicators import levelstyle, origin as origin_, policy
 from indicators.rulesets import YES_NO_LABEL, Criterion, RuleSet
+
+if TYPE_CHECKING:
+    from geo.view import AreaView
 
 
 def legal_basis(ruleset: RuleSet, lang: str) -> str:
@@ -24,6 +29,17 @@ def legal_basis(ruleset: RuleSet, lang: str) -> str:
     translated = t(key, lang)
     return translated if lang != "vi" and translated != key and t(key, "vi") == ruleset.legal_basis \
         else ruleset.legal_basis
+
+
+def offshore_notes(area: AreaView, names: dict[str, str], lang: str) -> list[str]:
+    """What the map says under its legend of each island far out at sea that it draws in a box (`area.insets`) or
+    leaves out of its frame (`area.outside`): how far it lies from the rest of the province, and in which direction."""
+    notes = []
+    for key, codes in (("map.inset_note", [inset.code for inset in area.insets]), ("map.outside_frame", area.outside)):
+        for code in codes:
+            km, direction = shapes.offshore(code, list(area.codes), area.level)
+            notes.append(t(key, lang, name=names[code], km=fmt_int(km, lang), direction=t(f"map.direction_{direction}", lang)))
+    return notes
 
 
 def short_label(label: str) -> str:

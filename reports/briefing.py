@@ -188,22 +188,32 @@ def map_slide(c: _Context, week: dt.date, this_week: pd.DataFrame, previous: pd.
 
 def level_map(c: _Context, this_week: pd.DataFrame, width: int, height: int) -> bytes:
     """The districts of the view coloured by level, province borders and names (zoomed in: the districts'; the
-    country: the archipelagos'), framed as the map page frames them, with the legend."""
+    country: the archipelagos'), framed as the map page frames them, a province's islands far out at sea in their
+    boxes (geo.shapes.inset_view), with the legend."""
     detailed = c.area.level != COUNTRY
     codes = list(this_week.index)
+    frame, _, insets = shapes.inset_view(tuple(codes), width, height)
     units = shapes.units(shapes.DISTRICT, detailed).set_index("code").loc[codes]
-    styled = pd.DataFrame({"geometry": units.geometry.to_numpy(),
+    geometries = units.geometry.copy()
+    for inset in insets:
+        geometries[inset.code] = shapes.moved(geometries[inset.code], inset.shift)
+    styled = pd.DataFrame({"geometry": geometries.to_numpy(),
                            "color": _level_colors(this_week["level"], c).to_numpy()})
     provinces = shapes.units(shapes.PROVINCE, detailed)
-    borders = provinces.loc[provinces["code"].isin(set(units["province_code"])), "geometry"].tolist()
-    # the largest districts name themselves first: where names would overlap, theirs stay
+    borders = (provinces.loc[provinces["code"].isin(set(units["province_code"])), "geometry"].tolist()
+               + [shapely.box(*inset.box) for inset in insets])
+    # the largest districts name themselves first: where names would overlap, theirs stay; an inset's name comes
+    # before them all, at the top of its box
     largest_first = pd.Series(shapely.area(units.geometry.values), units.index).sort_values(ascending=False,
                                                                                             kind="stable").index
-    labels = (shapes.label_points().set_index("code").loc[largest_first] if detailed
-              else shapes.archipelago_labels(shapes.units(shapes.DISTRICT)))
+    if detailed:
+        named = shapes.label_points().set_index("code").loc[largest_first]
+        boxed = shapes.inset_labels(insets).set_index("code")
+        labels = pd.concat([boxed, named.drop(boxed.index)])
+    else:
+        labels = shapes.archipelago_labels(shapes.units(shapes.DISTRICT))
     legend = situation.legend(this_week["level"], c.ruleset, c.lang, c.colorblind)
-    return level_map_png(styled, borders, labels, legend, width, height, lambda n: fmt_int(n, c.lang),
-                         frame=shapes.bounds(codes))
+    return level_map_png(styled, borders, labels, legend, width, height, lambda n: fmt_int(n, c.lang), frame=frame)
 
 
 # ---------------------------------------------------------------------------------------------- 3. changes

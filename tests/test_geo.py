@@ -59,16 +59,59 @@ def test_the_country_map_names_the_archipelagos_under_their_islands():
         assert xs.max() <= east_edge and (centred or east_edge - xs.max() < 0.1), f"{name}: not under its island"
 
 
-@pytest.mark.parametrize("province, island", [("48", "498"), ("56", "576")])
-def test_a_province_view_frames_its_mainland_and_the_country_its_islands(province, island):
-    """Đà Nẵng's and Khánh Hòa's maps fit their mainland (the archipelago, ~300-500 km east, would shrink them to a
-    corner); the island district is still one of the view's units, and the country's box reaches it."""
+def test_the_islands_far_out_at_sea_are_found_from_the_polygons():
+    """Units over OUTLYING_DEGREES (about 55 km) of sea from the rest of their province; Phú Quốc (Kiên Giang) and
+    Cô Tô (Quảng Ninh) are nearer and framed with their province."""
+    assert shapes.outlying() == {"318", "498", "576", "755"}  # Bạch Long Vĩ, Hoàng Sa, Trường Sa, Côn Đảo
+
+
+@pytest.mark.parametrize("province, island, km, direction", [
+    ("31", "318", 80, "se"), ("48", "498", 430, "e"), ("56", "576", 530, "e"), ("77", "755", 180, "s")])
+def test_a_province_view_frames_its_mainland_and_draws_its_far_island_in_a_box(province, island, km, direction):
+    """Hải Phòng's, Đà Nẵng's, Khánh Hòa's and Bà Rịa - Vũng Tàu's maps fit their mainland (an island 80-530 km out
+    would shrink them to a corner of the sea) and draw the island at the map's scale in a box of sea inside the
+    view, as a printed provincial map does; the country's box reaches the real islands."""
     codes = shapes.area_units("province", province)
     assert island in codes and shapes.framed(codes) == [code for code in codes if code != island]
-    assert shapes.bounds(codes)[2] < 110 < shapes.bounds(shapes.area_units("country"))[2]
-    assert shapes.bounds([island]) == shapes.bounds(shapes.area_units("district", island)), "alone, it frames itself"
-    assert view.area_view("province", province, set(codes), 680, 720).outside == (island,)
-    assert view.area_view("country", None, set(shapes.area_units("country")), 680, 720).outside == ()
+    assert shapes.offshore(island, codes) == (km, direction)
+    area = view.area_view("province", province, set(codes), 680, 720)
+    assert area.outside == () and [inset.code for inset in area.insets] == [island]
+    inset = area.insets[0]
+    west, south, east, north = area.box
+    assert west <= inset.box[0] < inset.box[2] <= east and south <= inset.box[1] < inset.box[3] <= north, "in view"
+    assert not shapely.intersects(shapely.box(*inset.box), shapes.units(shapes.PROVINCE).union_all()), "on open sea"
+    real = shapes.units(detailed=True).set_index("code").geometry[island]
+    drawn = shapes.moved(real, inset.shift)
+    assert shapely.within(drawn, shapely.box(*inset.box)), "the island inside its box"
+    assert drawn.area == pytest.approx(real.area, rel=1e-3), "at the map's scale"
+    assert inset.box[1] < inset.label[1] < inset.box[3] and drawn.bounds[3] < inset.label[1], "its name above it"
+    mainland = shapes.bounds(codes)
+    grew = (mainland[2] - mainland[0]) * (mainland[3] - mainland[1])
+    assert (east - west) * (north - south) <= 1.5 * grew, "the box holds the mainland, not the sea around it"
+    country = view.area_view("country", None, set(shapes.area_units("country")), 680, 720)
+    assert country.outside == () and country.insets == () and country.box[2] > 114
+
+
+def test_an_island_in_a_box_is_drawn_picked_named_and_outlined_there():
+    """Côn Đảo on Bà Rịa - Vũng Tàu's map: its polygon, outline, selected outline and name where its box is; the box's
+    frame is drawn with the borders (no new layer: each kind costs a browser without a GPU ~0.5 s)."""
+    codes = shapes.area_units("province", "77")
+    area = view.area_view("province", "77", set(codes), 680, 720)
+    (inset,) = area.insets
+    units = shapes.units()[["code", "name", "province_name", "approximate"]]
+    classified = pd.DataFrame({"level": pd.array([1] * len(codes), dtype="Int64"), "label_vi": "Cấp 1",
+                               "label_en": "Level 1", "reasons": None}, index=pd.Index(codes))
+    styles = view.unit_styles(units[units["code"].isin(codes)], classified, RULESET, "vi")
+    spec = json.loads(view.map_deck(area, styles, selected="755").to_json())
+    by_id = {layer["id"]: layer for layer in spec["layers"]}
+    assert list(by_id) == ["units", "edges", "borders", "labels", "selected"]
+    feature = next(f for f in by_id["units"]["data"]["features"] if f["properties"]["code"] == "755")
+    assert shapely.within(shapely.geometry.shape(feature["geometry"]), shapely.box(*inset.box))
+    inside = shapely.box(*inset.box).buffer(1e-3)
+    assert by_id["selected"]["data"] and all(shapely.within(shapely.Point(x, y), inside)
+                                             for x1, y1, x2, y2 in by_id["selected"]["data"] for x, y in ((x1, y1), (x2, y2)))
+    assert shapes.box_segments(inset.box)[0] in by_id["borders"]["data"], "the box's frame"
+    assert {"name": "Côn Đảo", "lon": inset.label[0], "lat": inset.label[1]} in by_id["labels"]["data"]
 
 
 def test_lettering_draws_every_vietnamese_letter_at_the_size_asked():
@@ -424,3 +467,19 @@ def test_no_province_border_is_drawn_round_a_sliver_inside_it():
                [ring for part in real["94"].geoms for ring in part.interiors]) == 1, "the real file keeps its own"
     ring = shapes.border_segments(np.array([real["94"]]))
     assert len(shapes.unit_segments(("94",), shapes.PROVINCE)) < len(ring), "the sliver's outline is left out"
+
+
+def test_the_map_says_how_far_out_and_where_an_island_in_a_box_lies():
+    """Under the legend, in both languages: Côn Đảo in its box, 180 km south; an island with no room for a box is
+    said to lie outside the frame."""
+    codes = shapes.area_units("province", "77")
+    area = view.area_view("province", "77", set(codes), 680, 720)
+    names = dict(zip(shapes.units()["code"], shapes.units()["name"]))
+    assert situation.offshore_notes(area, names, "vi") == [
+        "Huyện Côn Đảo nằm ngoài khơi, cách phần còn lại của tỉnh khoảng 180 km về phía nam: bản đồ vẽ huyện này "
+        "trong ô riêng có tên, cùng tỷ lệ, dời khỏi vị trí thật."]
+    assert "about 180 km south of the rest of the province" in situation.offshore_notes(area, names, "en")[0]
+    left_out = view.AreaView(area.codes, area.box, area.camera, True, outside=("755",))
+    assert "outside the map's frame" in situation.offshore_notes(left_out, names, "en")[0]
+    assert situation.offshore_notes(view.area_view("province", "01", set(shapes.area_units("province", "01")),
+                                                   680, 720), names, "vi") == []

@@ -163,3 +163,27 @@ def test_the_level_map_shows_its_frame_and_cuts_off_what_lies_outside():
     assert pixels.getpixel((150, 100)) == (229, 57, 53), "the framed province fills the map"
     assert (0, 0, 255) not in colours, "the far island is outside the frame"
 
+
+
+def test_a_province_level_map_draws_its_far_island_in_a_box_under_its_mainland():
+    """Bà Rịa - Vũng Tàu's slide map fills the picture with its mainland and draws Côn Đảo, 180 km south, in a box
+    just under it (geo.shapes.inset_view, as the map page does), instead of shrinking the province to a corner."""
+    import numpy as np
+
+    from geo import shapes
+    from indicators.rulesets import load_ruleset
+    from reports.briefing import _Context, level_map
+
+    ruleset = load_ruleset("vn-2021-qd4800")
+    codes = shapes.area_units("province", "77")
+    week = pd.DataFrame({"level": pd.array([4 if code == "755" else 1 for code in codes], dtype="Int64")},
+                        index=pd.Index(codes))
+    context = _Context(None, Area.from_key("77"), dt.date(2021, 10, 20), "vi", ruleset, False, "Bà Rịa - Vũng Tàu")
+    pixels = np.asarray(PILImage.open(io.BytesIO(level_map(context, week, 900, 700))).convert("RGB")).astype(int)
+    pixels = pixels[:-120]  # the map, without the legend's chips under it
+    colours = {level.number: tuple(int(level.color[i:i + 2], 16) for i in (1, 3, 5)) for level in ruleset.levels}
+    green_rows, green_columns = np.nonzero((np.abs(pixels - colours[1]).sum(axis=2) < 10))
+    red_rows, red_columns = np.nonzero((np.abs(pixels - colours[4]).sum(axis=2) < 10))
+    assert len(red_rows) > 500, "Côn Đảo is drawn, large enough to see its colour"
+    assert green_columns.max() - green_columns.min() > 0.5 * 900, "the mainland fills the picture"
+    assert red_rows.min() > green_rows.max() - 10, "the island's box is under the mainland"
