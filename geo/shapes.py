@@ -216,7 +216,10 @@ def outlying(level: str = DISTRICT) -> frozenset[str]:
         boxes = shapely.bounds(province.geometry.values)
         for index, (code, geometry) in enumerate(zip(province["code"], province.geometry.values)):
             rest = np.delete(boxes, index, axis=0)
-            if len(rest) and shapely.distance(geometry, shapely.box(*rest[:, :2].min(axis=0), *rest[:, 2:].max(axis=0))) > OUTLYING_DEGREES:
+            if not len(rest):
+                continue
+            rest_box = shapely.box(*rest[:, :2].min(axis=0), *rest[:, 2:].max(axis=0))
+            if shapely.distance(geometry, rest_box) > OUTLYING_DEGREES:
                 far.append(code)
     return frozenset(far)
 
@@ -301,7 +304,8 @@ def insets(codes: tuple[str, ...], zoom: float, level: str = DISTRICT) -> tuple[
         height = unit_north - unit_south + 2 * pad_y + INSET_LABEL_PX / per_degree_north
         across = np.linspace(west, max(west, east - width), INSET_POSITIONS)
         up = np.linspace(south, max(south, north - height), INSET_POSITIONS)
-        inner = [grid.ravel() for grid in np.meshgrid(across, up)] if width <= east - west and height <= north - south else [[], []]
+        fits = width <= east - west and height <= north - south
+        inner = [grid.ravel() for grid in np.meshgrid(across, up)] if fits else [[], []]
         beyond = [np.concatenate([across, across, np.full_like(up, west - pad_x - width), np.full_like(up, east + pad_x)]),
                   np.concatenate([np.full_like(across, south - pad_y - height), np.full_like(across, north + pad_y), up, up])]
         real_x, real_y = (unit_west + unit_east) / 2, (unit_south + unit_north) / 2
