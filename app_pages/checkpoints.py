@@ -6,12 +6,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from data.db import COUNTRY, Area
 from geo import shapes
 from geo.checkpoints import POSITIVE_BOUNDS, checkpoint_deck, checkpoint_points
 from i18n import fmt_date, fmt_int, fmt_pct, t
 from operations import figures, parameters
-from operations.checkpoints import (COUNTS, day_summary, end_of_day_report, risk_notes, target_progress, total,
-                                   with_rates)
+from operations.checkpoints import (COUNTS, catalogue, day_summary, end_of_day_report, risk_notes, target_progress,
+                                   total, with_rates)
 from ui import operations as ops_ui, state, url, widgets
 
 TREND_DAYS = 60
@@ -25,6 +26,16 @@ st.info(t("checkpoints.simulated_notice", lang), icon="ℹ️")
 sites = ops_ui.checkpoint_sites(area)
 if sites.empty:
     st.warning(t("checkpoints.none_in_area", lang))
+    listed = catalogue(ops_ui.checkpoint_sites(Area(COUNTRY)))
+    st.caption(t("checkpoints.catalogue", lang, gates=fmt_int(listed["border_gate"].sum(), lang),
+                 gate_provinces=fmt_int((listed["border_gate"] > 0).sum(), lang),
+                 posts=fmt_int(listed["control_post"].sum(), lang),
+                 post_provinces=fmt_int((listed["control_post"] > 0).sum(), lang)))
+    counts = dict(zip(listed["province_code"], listed["border_gate"] + listed["control_post"]))
+    names = dict(zip(listed["province_code"], listed["province_name"]))
+    st.pills(t("checkpoints.see_province", lang), list(names), key="checkpoint_province",
+             format_func=lambda code: f"{names[code]} ({fmt_int(counts[code], lang)})",
+             on_change=lambda: state.pick_province(st.session_state.pop("checkpoint_province")))
     st.stop()
 
 kinds = [ALL, "border_gate", "control_post"]

@@ -20,6 +20,16 @@ COUNTS = ["people_in", "people_out", "vehicles", "from_outbreak_areas", "declare
 NOTE_KINDS = ("positive", "flow_surge", "untested")
 
 
+KINDS = ("border_gate", "control_post")
+
+
+def catalogue(sites: pd.DataFrame) -> pd.DataFrame:
+    """How many border gates and control posts each province has in the list (`sites`: checkpoint_sites of the
+    country), one row per province that has any, by province code: where a user whose area has none can look."""
+    counts = pd.crosstab([sites["province_code"], sites["province_name"]], sites["kind"])
+    return counts.reindex(columns=list(KINDS), fill_value=0).reset_index().rename_axis(columns=None)
+
+
 def with_rates(counts: pd.DataFrame) -> pd.DataFrame:
     """Add flow (people in + out), positivity %, and the declared and tested shares of arrivals from outbreak areas.
 

@@ -37,10 +37,19 @@ def test_filter_by_kind_and_pick_one_checkpoint(app_env):
     assert at.query_params["checkpoint"] in ("QN-MONGCAI", ["QN-MONGCAI"])
 
 
-def test_an_area_without_checkpoints(app_env):
+def test_an_area_without_checkpoints_says_what_the_list_holds_and_leads_to_a_province_that_has_some(app_env):
+    """Most provinces have no border gate or post in the list: instead of a dead end the page says what the list
+    holds and offers the provinces that have some; picking one makes it the sidebar's area."""
     at = open_page(f"app_pages/{PAGE}", {"area": "094", "date": "2021-06-10"})
     assert not at.exception
     assert at.warning and "không có cửa khẩu" in at.warning[0].value
+    assert any("Danh sách có" in c.value and "cửa khẩu của" in c.value for c in at.caption)
+    pills = at.button_group(key="checkpoint_province")
+    assert list(pills.options)[0].startswith("Tỉnh Điện Biên (")
+    pills.set_value("22").run()
+    assert not at.exception and not at.warning
+    assert at.session_state["province"] == "22" and at.session_state["district"] == ""
+    assert "Quảng Ninh" in at.title[0].value and at.get("deck_gl_json_chart")
 
 
 def test_counts_stay_whole_numbers_even_where_a_site_did_not_report(app_env):

@@ -12,7 +12,7 @@ from geo.checkpoints import CHECKPOINT_LAYER, GROUND_FILL, GROUND_LAYER, checkpo
 from geo.layers import UNKNOWN_COLOR, rgba
 from tests.test_geo import fills_of
 from operations.capacity import crossing, surge_table
-from operations.checkpoints import day_summary, end_of_day_report, risk_notes, target_progress, total, with_rates
+from operations.checkpoints import catalogue, day_summary, end_of_day_report, risk_notes, target_progress, total, with_rates
 from operations.oxygen import default_mix, m3_per_day, plan_oxygen
 from operations.projection import daily_growth, days_until_full, district_projection, doubling_days, project
 from operations.response import estimated_admissions, pcr_workload, stay_days, with_totals
@@ -311,3 +311,13 @@ def test_pcr_reactions_and_positivity():
     assert out["capacity_used_pct"].iloc[0] == pytest.approx(50)
     assert out["positivity_pct"].iloc[0] == pytest.approx(2)
     assert out[["capacity_used_pct", "positivity_pct"]].iloc[2].isna().all(), "no samples, no rate"
+
+
+def test_the_checkpoint_catalogue_counts_each_kind_per_province():
+    sites = pd.DataFrame({"province_code": ["11", "11", "11", "22"],
+                          "province_name": ["Điện Biên", "Điện Biên", "Điện Biên", "Quảng Ninh"],
+                          "kind": ["border_gate", "control_post", "control_post", "border_gate"]})
+    listed = catalogue(sites)
+    assert listed.to_dict("records") == [
+        {"province_code": "11", "province_name": "Điện Biên", "border_gate": 1, "control_post": 2},
+        {"province_code": "22", "province_name": "Quảng Ninh", "border_gate": 1, "control_post": 0}]

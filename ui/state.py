@@ -38,6 +38,13 @@ def current() -> Selection:
     return st.session_state["selection"]
 
 
+def pick_province(code: str) -> None:
+    """Make `code` the sidebar's province, the whole of it. Called from widget callbacks, before the sidebar is drawn
+    again."""
+    st.session_state["province"] = code
+    st.session_state["district"] = ALL
+
+
 def _seed_from_url(first: dt.date, last: dt.date) -> None:
     """Copy the URL's choices into widget state once per session, ignoring anything invalid."""
     if st.session_state.get("_seeded"):
