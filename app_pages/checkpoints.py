@@ -11,8 +11,8 @@ from geo import shapes
 from geo.checkpoints import POSITIVE_BOUNDS, checkpoint_deck, checkpoint_points
 from i18n import fmt_date, fmt_int, fmt_pct, t
 from operations import figures, parameters
-from operations.checkpoints import (COUNTS, catalogue, day_summary, end_of_day_report, risk_notes, target_progress,
-                                   total, with_rates)
+from operations.checkpoints import (COUNTS, KINDS, catalogue, day_summary, end_of_day_report, risk_notes,
+                                   target_progress, total, with_rates)
 from ui import operations as ops_ui, state, url, widgets
 
 TREND_DAYS = 60
@@ -38,7 +38,7 @@ if sites.empty:
              on_change=lambda: state.pick_province(st.session_state.pop("checkpoint_province")))
     st.stop()
 
-kinds = [ALL, "border_gate", "control_post"]
+kinds = [ALL, *KINDS]
 url.seed("kind", "kind", ALL, url.one_of(kinds))
 kind = st.segmented_control(t("checkpoints.kind", lang), kinds, required=True, key="kind",
                             format_func=lambda k: t(f"checkpoints.kind_{k}", lang))
