@@ -11,8 +11,8 @@ from geo import shapes
 from geo.checkpoints import POSITIVE_BOUNDS, checkpoint_deck, checkpoint_points
 from i18n import fmt_date, fmt_int, fmt_pct, t
 from operations import figures, parameters
-from operations.checkpoints import (COUNTS, KINDS, catalogue, day_summary, end_of_day_report, risk_notes,
-                                   target_progress, total, with_rates)
+from operations.checkpoints import (COUNTS, KINDS, catalogue, catalogue_totals, day_summary, end_of_day_report,
+                                   risk_notes, target_progress, total, with_rates)
 from ui import operations as ops_ui, state, url, widgets
 
 TREND_DAYS = 60
@@ -27,10 +27,8 @@ sites = ops_ui.checkpoint_sites(area)
 if sites.empty:
     st.warning(t("checkpoints.none_in_area", lang))
     listed = catalogue(ops_ui.checkpoint_sites(Area(COUNTRY)))
-    st.caption(t("checkpoints.catalogue", lang, gates=fmt_int(listed["border_gate"].sum(), lang),
-                 gate_provinces=fmt_int((listed["border_gate"] > 0).sum(), lang),
-                 posts=fmt_int(listed["control_post"].sum(), lang),
-                 post_provinces=fmt_int((listed["control_post"] > 0).sum(), lang)))
+    st.caption(t("checkpoints.catalogue", lang,
+                 **{name: fmt_int(value, lang) for name, value in catalogue_totals(listed).items()}))
     counts = dict(zip(listed["province_code"], listed["border_gate"] + listed["control_post"]))
     names = dict(zip(listed["province_code"], listed["province_name"]))
     st.pills(t("checkpoints.see_province", lang), list(names), key="checkpoint_province",

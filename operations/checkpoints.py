@@ -30,6 +30,12 @@ def catalogue(sites: pd.DataFrame) -> pd.DataFrame:
     return counts.reindex(columns=list(KINDS), fill_value=0).reset_index().rename_axis(columns=None)
 
 
+def catalogue_totals(listed: pd.DataFrame) -> dict[str, int]:
+    """What the list holds (a `catalogue`): border gates and the provinces that have them, control posts and theirs."""
+    return {"gates": int(listed["border_gate"].sum()), "gate_provinces": int((listed["border_gate"] > 0).sum()),
+            "posts": int(listed["control_post"].sum()), "post_provinces": int((listed["control_post"] > 0).sum())}
+
+
 def with_rates(counts: pd.DataFrame) -> pd.DataFrame:
     """Add flow (people in + out), positivity %, and the declared and tested shares of arrivals from outbreak areas.
 

@@ -12,7 +12,7 @@ from geo.checkpoints import CHECKPOINT_LAYER, GROUND_FILL, GROUND_LAYER, checkpo
 from geo.layers import UNKNOWN_COLOR, rgba
 from tests.test_geo import fills_of
 from operations.capacity import crossing, surge_table
-from operations.checkpoints import catalogue, day_summary, end_of_day_report, risk_notes, target_progress, total, with_rates
+from operations.checkpoints import catalogue, catalogue_totals, day_summary, end_of_day_report, risk_notes, target_progress, total, with_rates
 from operations.oxygen import default_mix, m3_per_day, plan_oxygen
 from operations.projection import daily_growth, days_until_full, district_projection, doubling_days, project
 from operations.response import estimated_admissions, pcr_workload, stay_days, with_totals
@@ -321,3 +321,4 @@ def test_the_checkpoint_catalogue_counts_each_kind_per_province():
     assert listed.to_dict("records") == [
         {"province_code": "11", "province_name": "Điện Biên", "border_gate": 1, "control_post": 2},
         {"province_code": "22", "province_name": "Quảng Ninh", "border_gate": 1, "control_post": 0}]
+    assert catalogue_totals(listed) == {"gates": 2, "gate_provinces": 2, "posts": 2, "post_provinces": 1}
